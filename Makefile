@@ -1,0 +1,35 @@
+# plinth — see README.md. `make demo` runs the main job on the embedded example; `make test` runs the tests.
+export GOTOOLCHAIN := local
+GO      ?= go
+BIN     ?= bin/plinth
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+DEMO    ?= /tmp/plinth-demo
+
+.PHONY: all build test lint demo bench schemas fuzz clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/plinth
+
+test:
+	$(GO) test -count=1 -timeout 40m ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN) init $(DEMO)/platform
+	$(BIN) validate $(DEMO)/platform
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./schemas
+
+clean:
+	rm -rf bin

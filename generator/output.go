@@ -1,0 +1,25 @@
+// Package generator turns a platform model into a GitOps repository tree:
+// Kubernetes objects laid out for Kustomize or Helm, plus the Flux or Argo CD
+// objects that deploy them, validated before anything is written.
+package generator
+
+// ManifestPath is where the ownership manifest sits in the output tree. It
+// lists every file plinth wrote with its hash, so a later run removes its own
+// stale files and never touches files it does not own.
+const ManifestPath = ".plinth/manifest.json"
+
+// Options select what Generate renders.
+type Options struct {
+	Engine string   // "flux" | "argocd"; empty: the platform's gitops.engine
+	Flavor string   // "kustomize" | "helm"; empty: "kustomize"
+	Envs   []string // environments to render; empty: all
+	// RepoPath is the output's directory inside the GitOps repository
+	// (publish --path); paths in Flux/Argo CD objects are prefixed with it.
+	RepoPath string
+}
+
+// Output is a rendered tree: slash-separated paths relative to the output
+// root mapped to file contents. It includes the ownership manifest.
+type Output struct {
+	Files map[string][]byte
+}

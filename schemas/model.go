@@ -1,0 +1,229 @@
+// Package schemas holds the CUE schema of a plinth platform and the loader that
+// turns a directory of CUE files into the typed model below. The model is the
+// only thing the generator sees: every default of the blueprints and every
+// per-environment override is already applied.
+package schemas
+
+// Pos is a location in a platform source file (1-based line and column).
+type Pos struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// Model is a validated platform, resolved per environment.
+type Model struct {
+	// Dir is the platform directory the model was loaded from.
+	Dir string `json:"-"`
+	// Files are the platform source files, relative to Dir, sorted.
+	Files []string `json:"files"`
+
+	Platform     Platform      `json:"platform"`
+	Clusters     []Cluster     `json:"clusters"`     // sorted by name
+	Environments []Environment `json:"environments"` // sorted by name
+	Teams        []Team        `json:"teams"`        // sorted by name
+	Services     []Service     `json:"services"`     // sorted by name; as declared, before overrides
+	Addons       []Addon       `json:"addons"`       // sorted by name
+}
+
+// Platform is the top-level platform block.
+type Platform struct {
+	Name       string   `json:"name"`
+	Registries []string `json:"registries"`
+	GitOps     GitOps   `json:"gitops"`
+}
+
+// GitOps says which engine deploys the output and from where.
+type GitOps struct {
+	Engine string `json:"engine"` // "flux" | "argocd"
+	Repo   string `json:"repo"`
+	Branch string `json:"branch"`
+}
+
+// Cluster is a Kubernetes cluster that one or more environments run on.
+type Cluster struct {
+	Name              string   `json:"name"`
+	Provider          string   `json:"provider"`          // "aks" | "gke" | "generic"
+	KubernetesVersion string   `json:"kubernetesVersion"` // "1.34"
+	Zones             []string `json:"zones"`
+	// Settings are the declared cluster settings (private cluster, AAD, network
+	// policy engine, ...) as plain JSON-compatible values, recorded for the report.
+	Settings map[string]any `json:"settings,omitempty"`
+	Pos      Pos            `json:"-"`
+}
+
+// Environment is one deployment target, with its tier policy and the
+// workloads it runs (services with overrides and blueprint defaults applied).
+type Environment struct {
+	Name      string     `json:"name"`
+	Tier      string     `json:"tier"` // "production" | "staging" | "development"
+	Cluster   string     `json:"cluster"`
+	Policy    TierPolicy `json:"policy"`
+	Backup    *Backup    `json:"backup,omitempty"`
+	Workloads []Workload `json:"workloads"` // sorted by name
+	Pos       Pos        `json:"-"`
+}
+
+// TierPolicy is what the tier blueprint decides for every namespace and
+// workload of an environment.
+type TierPolicy struct {
+	// PodSecurity is the Pod Security Admission level for enforce/audit/warn.
+	PodSecurity PodSecurity `json:"podSecurity"`
+	// MinReplicas is the least number of replicas of a long-running workload.
+	MinReplicas int `json:"minReplicas"`
+	// ZoneSpread adds topology spread constraints over zones.
+	ZoneSpread bool `json:"zoneSpread"`
+	// PDB adds a PodDisruptionBudget to every multi-replica workload.
+	PDB bool `json:"pdb"`
+	// BackupRequired means the environment must declare a Velero backup.
+	BackupRequired bool `json:"backupRequired"`
+	// LimitRange is the default container limit range of every team namespace.
+	LimitRange LimitRange `json:"limitRange"`
+}
+
+// PodSecurity holds the PSA levels ("restricted" | "baseline" | "privileged").
+type PodSecurity struct {
+	Enforce string `json:"enforce"`
+	Audit   string `json:"audit"`
+	Warn    string `json:"warn"`
+}
+
+// LimitRange holds the default requests and limits of containers that declare none.
+type LimitRange struct {
+	DefaultRequest Resources `json:"defaultRequest"`
+	Default        Resources `json:"default"`
+	Max            Resources `json:"max"`
+}
+
+// Backup is a Velero schedule for an environment.
+type Backup struct {
+	Schedule string `json:"schedule"` // cron expression
+	TTL      string `json:"ttl"`      // Go duration, e.g. "720h"
+}
+
+// Team owns services; it gets one namespace per environment.
+type Team struct {
+	Name   string `json:"name"`
+	Access Access `json:"access"`
+	Quota  *Quota `json:"quota,omitempty"`
+	Pos    Pos    `json:"-"`
+}
+
+// Access lists Azure AD group object IDs per built-in ClusterRole.
+type Access struct {
+	Admin []string `json:"admin,omitempty"`
+	Edit  []string `json:"edit,omitempty"`
+	View  []string `json:"view,omitempty"`
+}
+
+// Quota is a team's ResourceQuota per namespace. CPU and Memory bound requests
+// (and limits at twice as much unless LimitsCPU/LimitsMemory are set).
+type Quota struct {
+	CPU          string `json:"cpu"`
+	Memory       string `json:"memory"`
+	LimitsCPU    string `json:"limitsCPU,omitempty"`
+	LimitsMemory string `json:"limitsMemory,omitempty"`
+	Pods         int    `json:"pods,omitempty"`
+}
+
+// Resources is a CPU and memory pair of Kubernetes quantities.
+type Resources struct {
+	CPU    string `json:"cpu"`
+	Memory string `json:"memory"`
+}
+
+// Requirements are requests and limits.
+type Requirements struct {
+	Requests Resources `json:"requests"`
+	Limits   Resources `json:"limits"`
+}
+
+// Autoscale configures a HorizontalPodAutoscaler.
+type Autoscale struct {
+	Min            int `json:"min"`
+	Max            int `json:"max"`
+	CPUUtilization int `json:"cpuUtilization"`
+}
+
+// Probes are HTTP paths for liveness and readiness.
+type Probes struct {
+	Liveness  string `json:"liveness,omitempty"`
+	Readiness string `json:"readiness,omitempty"`
+}
+
+// Ingress exposes a service on a host and path.
+type Ingress struct {
+	Host string `json:"host"`
+	Path string `json:"path"`
+}
+
+// Identity is an Azure Workload Identity.
+type Identity struct {
+	ClientID string `json:"clientID"`
+}
+
+// Secrets names Key Vault objects mounted through the Secrets Store CSI driver.
+type Secrets struct {
+	KeyVault string   `json:"keyVault"`
+	Objects  []string `json:"objects"`
+	TenantID string   `json:"tenantID,omitempty"`
+}
+
+// Service is a service as declared, before blueprint defaults and overrides.
+type Service struct {
+	Name      string   `json:"name"`
+	Team      string   `json:"team"`
+	Blueprint string   `json:"blueprint"`
+	Image     string   `json:"image"`
+	DependsOn []string `json:"dependsOn,omitempty"`
+	Pos       Pos      `json:"-"`
+}
+
+// Workload is a service as it runs in one environment: the blueprint's
+// defaults, the tier policy and the environment's overrides are applied.
+type Workload struct {
+	Name      string `json:"name"`
+	Team      string `json:"team"`
+	Namespace string `json:"namespace"` // the team's namespace in this environment
+	Blueprint string `json:"blueprint"`
+	// Kind is "Deployment" or "CronJob", from the blueprint.
+	Kind  string `json:"kind"`
+	Image string `json:"image"`
+	Port  int    `json:"port,omitempty"` // 0: no Service
+	// Replicas is the static replica count; ignored when Autoscale is set.
+	Replicas  int          `json:"replicas"`
+	Autoscale *Autoscale   `json:"autoscale,omitempty"`
+	Resources Requirements `json:"resources"`
+	Probes    Probes       `json:"probes"`
+	Ingress   *Ingress     `json:"ingress,omitempty"`
+	DependsOn []string     `json:"dependsOn,omitempty"` // sorted service names
+	Identity  *Identity    `json:"identity,omitempty"`
+	Secrets   *Secrets     `json:"secrets,omitempty"`
+	// Schedule is the cron schedule of a CronJob workload.
+	Schedule string `json:"schedule,omitempty"`
+	// Security is the container security context the blueprint sets.
+	Security Security `json:"security"`
+	// PDB and ZoneSpread are the tier policy, possibly overridden for the service.
+	PDB        bool `json:"pdb"`
+	ZoneSpread bool `json:"zoneSpread"`
+	// Source is where the service is declared.
+	Source Pos `json:"-"`
+}
+
+// Security is the restricted security context of a workload's pods.
+type Security struct {
+	RunAsUser              int64 `json:"runAsUser"`
+	RunAsGroup             int64 `json:"runAsGroup"`
+	ReadOnlyRootFilesystem bool  `json:"readOnlyRootFilesystem"`
+}
+
+// Addon is a Helm chart installed per cluster.
+type Addon struct {
+	Name      string         `json:"name"`
+	Chart     string         `json:"chart"`
+	Repo      string         `json:"repo"`
+	Version   string         `json:"version"`
+	Namespace string         `json:"namespace"`
+	Values    map[string]any `json:"values,omitempty"`
+	Pos       Pos            `json:"-"`
+}
