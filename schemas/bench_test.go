@@ -1,0 +1,47 @@
+package schemas_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/plinth-dev/plinth/schemas"
+	"github.com/plinth-dev/plinth/schemas/synth"
+)
+
+// BenchmarkLoad validates synthetic platforms of growing size; time per
+// service should stay about constant (linear growth).
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{100, 500, 2000} {
+		dir := b.TempDir()
+		if err := synth.Write(dir, n); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				m, err := schemas.Load(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(m.Services) != n {
+					b.Fatalf("got %d services, want %d", len(m.Services), n)
+				}
+			}
+		})
+	}
+}
+
+func TestSynthValid(t *testing.T) {
+	for _, n := range []int{0, 1, 45} {
+		dir := t.TempDir()
+		if err := synth.Write(dir, n); err != nil {
+			t.Fatal(err)
+		}
+		m, err := schemas.Load(dir)
+		if err != nil {
+			t.Fatalf("synth.Write(%d) is invalid:\n%v", n, err)
+		}
+		if len(m.Services) != n || len(m.Environments) != 3 {
+			t.Fatalf("synth.Write(%d): %d services, %d environments", n, len(m.Services), len(m.Environments))
+		}
+	}
+}

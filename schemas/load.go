@@ -1,0 +1,426 @@
+package schemas
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+	cuejson "cuelang.org/go/encoding/json"
+	cueyaml "cuelang.org/go/encoding/yaml"
+
+	"github.com/plinth-dev/plinth/blueprints"
+)
+
+//go:embed platform.cue
+var schemaSource []byte
+
+// schemaFile is the name positions inside the embedded schema carry; errors
+// never point there when a user position is known.
+const schemaFile = "plinth:schemas/platform.cue"
+
+// Load reads the platform package in dir (every .cue file, plus .yaml, .yml
+// and .json data files beside them), unifies it with the schema and the
+// blueprints, checks every rule and returns the resolved model. On invalid
+// input the error is an Errors list holding every problem found, each located
+// at a file (relative to dir), line and column, and a CUE path.
+func Load(dir string) (*Model, error) {
+	files, err := sourceFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("load platform: no .cue files in %s", dir)
+	}
+	srcs := make(map[string][]byte, len(files))
+	for _, name := range files {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("load platform: %w", err)
+		}
+		srcs[name] = b
+	}
+	m, err := loadSources(files, srcs)
+	if err != nil {
+		return nil, err
+	}
+	m.Dir = dir
+	return m, nil
+}
+
+// sourceFiles lists the platform files of dir, sorted. Hidden files and files
+// starting with "_" are skipped, as cue does.
+func sourceFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load platform: %w", err)
+	}
+	var files []string
+	hasCUE := false
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		switch filepath.Ext(name) {
+		case ".cue":
+			hasCUE = true
+			files = append(files, name)
+		case ".yaml", ".yml", ".json":
+			files = append(files, name)
+		}
+	}
+	if !hasCUE {
+		return nil, nil
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// loadSources is Load on in-memory files (names relative to the platform dir).
+func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
+	l := &loader{ctx: cuecontext.New(), userFiles: map[string]bool{}}
+	for _, f := range files {
+		l.userFiles[f] = true
+	}
+	user, err := l.build(files, srcs)
+	if err != nil {
+		return nil, err
+	}
+	l.user = user
+	schema := l.ctx.CompileBytes(schemaSource, cue.Filename(schemaFile))
+	if err := schema.Err(); err != nil {
+		return nil, fmt.Errorf("load platform: embedded schema: %w", err)
+	}
+	bi, err := loadBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	unified := schema.LookupPath(cue.ParsePath("#Spec")).Unify(user)
+	if err := unified.Validate(cue.Concrete(true)); err != nil {
+		l.addCUE(err)
+		// Report the rules the schema cannot express too, on the user's
+		// values as written, unless the schema already flagged the path.
+		cueErrs := l.errs
+		l.errs = nil
+		var spec rawSpec
+		if b, err := user.MarshalJSON(); err == nil {
+			_ = json.Unmarshal(b, &spec) // best effort: mistyped fields stay zero
+			spec.defaults()
+			l.resolve(&spec, bi)
+		}
+		semantic := l.errs
+		l.errs = cueErrs
+		for _, e := range semantic {
+			if !overlaps(e.Path, cueErrs) {
+				l.errs = append(l.errs, e)
+			}
+		}
+		return nil, l.errs.sorted()
+	}
+	var spec rawSpec
+	b, err := unified.MarshalJSON()
+	if err == nil {
+		err = json.Unmarshal(b, &spec)
+	}
+	if err != nil {
+		l.addCUE(err)
+		return nil, l.errs.sorted()
+	}
+	m := l.resolve(&spec, bi)
+	if len(l.errs) > 0 {
+		return nil, l.errs.sorted()
+	}
+	m.Files = files
+	return m, nil
+}
+
+// overlaps reports whether path is, contains or lies inside the path of one
+// of errs.
+func overlaps(path string, errs Errors) bool {
+	for _, e := range errs {
+		if e.Path == "" || path == e.Path ||
+			strings.HasPrefix(path, e.Path+".") || strings.HasPrefix(path, e.Path+"[") ||
+			strings.HasPrefix(e.Path, path+".") || strings.HasPrefix(e.Path, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+type loader struct {
+	ctx       *cue.Context
+	user      cue.Value
+	userFiles map[string]bool
+	errs      Errors
+}
+
+// build parses every file and builds the user's package. Syntax errors and
+// package mismatches are returned as located Errors.
+func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error) {
+	inst := build.NewContext().NewInstance("", nil)
+	var pkg, pkgFile string
+	var parsed []*ast.File
+	for _, name := range files {
+		src := srcs[name]
+		var f *ast.File
+		var err error
+		switch filepath.Ext(name) {
+		case ".cue":
+			f, err = parser.ParseFile(name, src, parser.ParseComments)
+		case ".json":
+			var expr ast.Expr
+			expr, err = cuejson.Extract(name, src)
+			if err == nil {
+				f, err = exprFile(name, expr)
+			}
+		default:
+			f, err = cueyaml.Extract(name, src)
+		}
+		if err != nil {
+			l.addCUE(err)
+			continue
+		}
+		if p := f.PackageName(); p != "" {
+			if pkg == "" {
+				pkg, pkgFile = p, name
+			} else if p != pkg {
+				l.add(posOf(f.Pos()), "", "package %q differs from package %q of %s: a platform is one CUE package", p, pkg, pkgFile)
+				continue
+			}
+		}
+		parsed = append(parsed, f)
+	}
+	if len(l.errs) > 0 {
+		return cue.Value{}, l.errs.sorted()
+	}
+	for _, f := range parsed {
+		if err := inst.AddSyntax(f); err != nil {
+			l.addCUE(err)
+		}
+	}
+	if inst.Err != nil {
+		l.addCUE(inst.Err)
+	}
+	if len(l.errs) > 0 {
+		return cue.Value{}, l.errs.sorted()
+	}
+	v := l.ctx.BuildInstance(inst)
+	if err := v.Err(); err != nil {
+		l.addCUE(err)
+		return cue.Value{}, l.errs.sorted()
+	}
+	return v, nil
+}
+
+// exprFile wraps a JSON document (which must be an object) in a file.
+func exprFile(name string, expr ast.Expr) (*ast.File, error) {
+	s, ok := expr.(*ast.StructLit)
+	if !ok {
+		return nil, cueerrors.Newf(expr.Pos(), "%s: a data file must hold an object", name)
+	}
+	return &ast.File{Filename: name, Decls: s.Elts}, nil
+}
+
+// add records a located error.
+func (l *loader) add(pos Pos, path, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// addCUE records every error of a CUE error list, located in a user file.
+func (l *loader) addCUE(err error) {
+	var list []cueerrors.Error
+	var ce cueerrors.Error
+	if errors.As(err, &ce) {
+		list = cueerrors.Errors(err)
+	}
+	if len(list) == 0 {
+		l.add(Pos{}, "", "%v", err)
+		return
+	}
+	for _, e := range list {
+		cpath := unquoteAll(e.Path())
+		if len(cpath) > 0 && cpath[0] == "#Spec" {
+			cpath = cpath[1:]
+		}
+		path := pathString(cpath)
+		pos, ok := l.userPos(e)
+		if !ok {
+			pos = l.pathPos(cpath)
+		}
+		format, args := e.Msg()
+		l.add(pos, path, "%s", plainCUEMessage(fmt.Sprintf(format, args...)))
+	}
+}
+
+// userPos picks the first position of a CUE error that lies in a user file.
+func (l *loader) userPos(e cueerrors.Error) (Pos, bool) {
+	cands := append([]token.Pos{e.Position()}, e.InputPositions()...)
+	for _, p := range cands {
+		if p.IsValid() && l.userFiles[p.Filename()] {
+			return posOf(p), true
+		}
+	}
+	return Pos{}, false
+}
+
+// pathPos locates a CUE path in the user's value, walking up to the nearest
+// declared ancestor when the path itself is not declared.
+func (l *loader) pathPos(path []string) Pos {
+	if !l.user.Exists() {
+		return Pos{}
+	}
+	for n := len(path); n >= 0; n-- {
+		sels := make([]cue.Selector, n)
+		for i, s := range path[:n] {
+			sels[i] = selector(s)
+		}
+		v := l.user.LookupPath(cue.MakePath(sels...))
+		if v.Exists() {
+			if p := posOf(v.Pos()); p.File != "" {
+				return p
+			}
+		}
+	}
+	return Pos{}
+}
+
+func selector(s string) cue.Selector {
+	if strings.HasPrefix(s, "#") {
+		return cue.Def(s)
+	}
+	var i int
+	if _, err := fmt.Sscanf(s, "%d", &i); err == nil && fmt.Sprint(i) == s {
+		return cue.Index(i)
+	}
+	return cue.Str(s)
+}
+
+func posOf(p token.Pos) Pos {
+	if !p.IsValid() {
+		return Pos{}
+	}
+	return Pos{File: p.Filename(), Line: p.Line(), Column: p.Column()}
+}
+
+// pathString renders a CUE path as dotted selectors ("services.cart.image",
+// "platform.registries[0]").
+func pathString(path []string) string {
+	var b strings.Builder
+	for _, s := range path {
+		if u, err := strconv.Unquote(s); err == nil {
+			s = u
+		}
+		if s == "" {
+			continue
+		}
+		isIndex := len(s) > 0 && strings.Trim(s, "0123456789") == ""
+		switch {
+		case isIndex:
+			fmt.Fprintf(&b, "[%s]", s)
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
+// plainCUEMessage rewrites CUE's messages into what the user should do.
+func plainCUEMessage(msg string) string {
+	switch {
+	case msg == "field not allowed":
+		return "unknown field (structs are closed: check the spelling against the schema in README)"
+	case strings.HasPrefix(msg, "field is required but not present"):
+		return "required field is missing"
+	}
+	return msg
+}
+
+// The built-in blueprints never change, so they are decoded once.
+var (
+	builtinsOnce sync.Once
+	builtinsVal  *builtins
+	builtinsErr  error
+)
+
+func loadBuiltins() (*builtins, error) {
+	builtinsOnce.Do(func() {
+		builtinsVal, builtinsErr = decodeBuiltins()
+	})
+	return builtinsVal, builtinsErr
+}
+
+func decodeBuiltins() (*builtins, error) {
+	ctx := cuecontext.New()
+	inst := build.NewContext().NewInstance("", nil)
+	err := fs.WalkDir(blueprints.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := blueprints.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f, err := parser.ParseFile("plinth:blueprints/"+path, src, parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		return inst.AddSyntax(f)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded blueprints: %w", err)
+	}
+	v := ctx.BuildInstance(inst)
+	if err := v.Validate(cue.Concrete(true)); err != nil {
+		return nil, fmt.Errorf("embedded blueprints: %w", err)
+	}
+	b, err := v.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("embedded blueprints: %w", err)
+	}
+	var bi builtins
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&bi); err != nil {
+		return nil, fmt.Errorf("embedded blueprints: %w", err)
+	}
+	return &bi, nil
+}
+
+func makePath(path []string) cue.Path {
+	sels := make([]cue.Selector, len(path))
+	for i, s := range path {
+		sels[i] = selector(s)
+	}
+	return cue.MakePath(sels...)
+}
+
+// unquoteAll removes CUE's quotes from path elements ("drone-scheduler").
+func unquoteAll(path []string) []string {
+	out := make([]string, len(path))
+	for i, s := range path {
+		if u, err := strconv.Unquote(s); err == nil {
+			s = u
+		}
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,414 @@
+package schemas
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// resolve checks the decoded spec and builds the model: blueprint defaults,
+// tier policy and per-environment overrides applied to every service.
+func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
+	m := &Model{}
+	l.checkPlatform(s)
+	m.Platform = Platform{Name: s.Platform.Name, Registries: s.Platform.Registries, GitOps: s.Platform.GitOps}
+	if m.Platform.Registries == nil {
+		m.Platform.Registries = []string{}
+	}
+
+	for _, name := range sortedKeys(s.Clusters) {
+		c := s.Clusters[name]
+		l.checkCluster(name, c)
+		zones := c.Zones
+		if zones == nil {
+			zones = []string{}
+		}
+		m.Clusters = append(m.Clusters, Cluster{Name: name, Provider: c.Provider, KubernetesVersion: c.KubernetesVersion,
+			Zones: zones, Settings: c.Settings, Pos: l.pathPos([]string{"clusters", name})})
+	}
+
+	for _, name := range sortedKeys(s.Teams) {
+		t := s.Teams[name]
+		l.checkTeam(name, t)
+		team := Team{Name: name, Access: t.Access, Pos: l.pathPos([]string{"teams", name})}
+		if q := t.Quota; q != nil {
+			team.Quota = &Quota{CPU: string(q.CPU), Memory: string(q.Memory)}
+			if q.LimitsCPU != nil {
+				team.Quota.LimitsCPU = string(*q.LimitsCPU)
+			}
+			if q.LimitsMemory != nil {
+				team.Quota.LimitsMemory = string(*q.LimitsMemory)
+			}
+			if q.Pods != nil {
+				team.Quota.Pods = *q.Pods
+			}
+		}
+		m.Teams = append(m.Teams, team)
+	}
+
+	kinds := l.resolveBlueprints(s, bi)
+
+	for _, name := range sortedKeys(s.Services) {
+		svc := s.Services[name]
+		l.checkService(s, name, svc, kinds)
+		deps := append([]string(nil), svc.DependsOn...)
+		sort.Strings(deps)
+		image := ""
+		if svc.Image != nil {
+			image = *svc.Image
+		}
+		m.Services = append(m.Services, Service{Name: name, Team: svc.Team, Blueprint: svc.Blueprint, Image: image,
+			DependsOn: deps, Pos: l.pathPos([]string{"services", name})})
+	}
+
+	for _, name := range sortedKeys(s.Environments) {
+		e := s.Environments[name]
+		env := Environment{Name: name, Tier: e.Tier, Cluster: e.Cluster, Backup: e.Backup,
+			Pos: l.pathPos([]string{"environments", name})}
+		l.checkEnvironment(s, name, e)
+		env.Policy = l.policy(name, e, bi)
+		if env.Policy.BackupRequired && e.Backup == nil {
+			l.add(env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
+		}
+		env.Workloads = []Workload{}
+		for _, svcName := range sortedKeys(s.Services) {
+			k, ok := kinds[s.Services[svcName].Blueprint]
+			if !ok {
+				continue
+			}
+			w := l.workload(s, name, env, svcName, s.Services[svcName], k)
+			env.Workloads = append(env.Workloads, w)
+		}
+		m.Environments = append(m.Environments, env)
+	}
+	l.checkQuotas(s, m)
+	l.checkIngresses(m)
+
+	for _, name := range sortedKeys(s.Addons) {
+		a := s.Addons[name]
+		l.checkAddon(name, a)
+		m.Addons = append(m.Addons, Addon{Name: name, Chart: a.Chart, Repo: a.Repo, Version: a.Version,
+			Namespace: a.Namespace, Values: a.Values, Pos: l.pathPos([]string{"addons", name})})
+	}
+	if m.Clusters == nil {
+		m.Clusters = []Cluster{}
+	}
+	if m.Environments == nil {
+		m.Environments = []Environment{}
+	}
+	if m.Teams == nil {
+		m.Teams = []Team{}
+	}
+	if m.Services == nil {
+		m.Services = []Service{}
+	}
+	if m.Addons == nil {
+		m.Addons = []Addon{}
+	}
+	return m
+}
+
+// blueprint is a resolved workload blueprint (built-in or user-declared).
+type blueprint struct {
+	kind
+	name    string
+	extends string
+}
+
+// resolveBlueprints merges user blueprints over the built-in kinds they extend.
+func (l *loader) resolveBlueprints(s *rawSpec, bi *builtins) map[string]blueprint {
+	out := map[string]blueprint{}
+	for name, k := range bi.Kinds {
+		out[name] = blueprint{kind: k, name: name, extends: name}
+	}
+	for _, name := range sortedKeys(s.Blueprints) {
+		b := s.Blueprints[name]
+		path := "blueprints." + name
+		if _, builtin := bi.Kinds[name]; builtin {
+			l.add(l.pathPos([]string{"blueprints", name}), path, "%q is a built-in blueprint: give your blueprint another name", name)
+			continue
+		}
+		l.checkLabel(name, path, []string{"blueprints", name}, "blueprint name")
+		base, ok := bi.Kinds[b.Extends]
+		if !ok {
+			continue // the schema already rejected it
+		}
+		bp := blueprint{kind: base, name: name, extends: b.Extends}
+		if b.Port != nil {
+			l.checkPort(*b.Port, []string{"blueprints", name, "port"})
+			bp.Port = *b.Port
+		}
+		if b.Replicas != nil {
+			l.checkReplicas(*b.Replicas, []string{"blueprints", name, "replicas"})
+			bp.Replicas = *b.Replicas
+		}
+		if b.Probes != nil {
+			if b.Probes.Liveness != nil {
+				l.checkProbe(*b.Probes.Liveness, []string{"blueprints", name, "probes", "liveness"})
+				bp.Probes.Liveness = *b.Probes.Liveness
+			}
+			if b.Probes.Readiness != nil {
+				l.checkProbe(*b.Probes.Readiness, []string{"blueprints", name, "probes", "readiness"})
+				bp.Probes.Readiness = *b.Probes.Readiness
+			}
+		}
+		if b.Security != nil {
+			if b.Security.RunAsUser != nil {
+				bp.Security.RunAsUser = *b.Security.RunAsUser
+			}
+			if b.Security.RunAsGroup != nil {
+				bp.Security.RunAsGroup = *b.Security.RunAsGroup
+			}
+		}
+		out[name] = bp
+	}
+	return out
+}
+
+// policy is the environment's tier policy with its explicit override applied.
+func (l *loader) policy(env string, e rawEnvironment, bi *builtins) TierPolicy {
+	p := bi.Tiers[e.Tier]
+	o := e.Policy
+	if o == nil {
+		return p
+	}
+	base := []string{"environments", env, "policy"}
+	if ps := o.PodSecurity; ps != nil {
+		setStr(&p.PodSecurity.Enforce, ps.Enforce)
+		setStr(&p.PodSecurity.Audit, ps.Audit)
+		setStr(&p.PodSecurity.Warn, ps.Warn)
+	}
+	if o.MinReplicas != nil {
+		if *o.MinReplicas < 0 {
+			l.addAt(append(base, "minReplicas"), "minReplicas must be 0 or more, got %d", *o.MinReplicas)
+		}
+		p.MinReplicas = *o.MinReplicas
+	}
+	setBool(&p.ZoneSpread, o.ZoneSpread)
+	setBool(&p.PDB, o.PDB)
+	setBool(&p.BackupRequired, o.BackupRequired)
+	if lr := o.LimitRange; lr != nil {
+		lrPath := append(append([]string(nil), base...), "limitRange")
+		l.mergeResources(&p.LimitRange.DefaultRequest, lr.DefaultRequest, append(lrPath, "defaultRequest"))
+		l.mergeResources(&p.LimitRange.Default, lr.Default, append(lrPath, "default"))
+		l.mergeResources(&p.LimitRange.Max, lr.Max, append(lrPath, "max"))
+	}
+	return p
+}
+
+func (l *loader) mergeResources(dst *Resources, src *rawResources, path []string) {
+	if src == nil {
+		return
+	}
+	if src.CPU != nil {
+		l.checkQuantity(string(*src.CPU), appendPath(path, "cpu"))
+		dst.CPU = string(*src.CPU)
+	}
+	if src.Memory != nil {
+		l.checkQuantity(string(*src.Memory), appendPath(path, "memory"))
+		dst.Memory = string(*src.Memory)
+	}
+}
+
+// workload resolves one service in one environment: blueprint defaults, then
+// the service's fields, then overrides[env]; tier policy applied last.
+func (l *loader) workload(s *rawSpec, envName string, env Environment, name string, svc rawService, bp blueprint) Workload {
+	team := svc.Team
+	w := Workload{
+		Name:       name,
+		Team:       team,
+		Namespace:  team + "-" + envName,
+		Blueprint:  svc.Blueprint,
+		Kind:       bp.Kind,
+		Port:       bp.Port,
+		Probes:     bp.Probes,
+		Security:   bp.Security,
+		PDB:        env.Policy.PDB,
+		ZoneSpread: env.Policy.ZoneSpread,
+		Source:     l.pathPos([]string{"services", name}),
+	}
+	// src records which declaration last set a field, to locate errors.
+	src := map[string][]string{}
+	replicasSet := false
+	apply := func(f *rawWorkload, at []string) {
+		if f == nil {
+			return
+		}
+		set := func(field string) { src[field] = appendPath(at, field) }
+		if f.Image != nil {
+			w.Image = *f.Image
+			set("image")
+		}
+		if f.Port != nil {
+			w.Port = *f.Port
+			set("port")
+		}
+		if f.Replicas != nil {
+			w.Replicas = *f.Replicas
+			replicasSet = true
+			set("replicas")
+		}
+		if f.Autoscale != nil {
+			a := *f.Autoscale
+			w.Autoscale = &a
+			set("autoscale")
+		}
+		if r := f.Resources; r != nil {
+			if r.Requests != nil {
+				mergeRes(&w.Resources.Requests, r.Requests)
+			}
+			if r.Limits != nil {
+				mergeRes(&w.Resources.Limits, r.Limits)
+			}
+			set("resources")
+		}
+		if p := f.Probes; p != nil {
+			setStr(&w.Probes.Liveness, p.Liveness)
+			setStr(&w.Probes.Readiness, p.Readiness)
+			set("probes")
+		}
+		if f.Ingress != nil {
+			in := *f.Ingress
+			w.Ingress = &in
+			set("ingress")
+		}
+		if f.DependsOn != nil {
+			w.DependsOn = append([]string(nil), f.DependsOn...)
+			set("dependsOn")
+		}
+		if f.Identity != nil {
+			id := *f.Identity
+			w.Identity = &id
+			set("identity")
+		}
+		if f.Secrets != nil {
+			sec := *f.Secrets
+			sec.Objects = append([]string(nil), sec.Objects...)
+			w.Secrets = &sec
+			set("secrets")
+		}
+		if f.Schedule != nil {
+			w.Schedule = *f.Schedule
+			set("schedule")
+		}
+		if p := f.Policy; p != nil {
+			setBool(&w.PDB, p.PDB)
+			setBool(&w.ZoneSpread, p.ZoneSpread)
+		}
+	}
+	if !replicasSet {
+		w.Replicas = bp.Replicas
+	}
+	base := []string{"services", name}
+	apply(&svc.rawWorkload, base)
+	if o, ok := svc.Overrides[envName]; ok {
+		apply(&o, []string{"services", name, "overrides", envName})
+	}
+	if !replicasSet && w.Replicas < env.Policy.MinReplicas {
+		w.Replicas = env.Policy.MinReplicas
+	}
+	if w.Autoscale != nil {
+		w.Replicas = w.Autoscale.Min
+	}
+	sort.Strings(w.DependsOn)
+	if w.Kind == "CronJob" {
+		w.Replicas = 1
+		w.PDB = false
+		w.ZoneSpread = false
+	}
+	at := func(field string) []string {
+		if p, ok := src[field]; ok {
+			return p
+		}
+		return base
+	}
+	where := fmt.Sprintf("in environment %q (tier %s)", envName, env.Tier)
+
+	// Rules that depend on the combination of fields in this environment.
+	if bp.PortRequired && w.Port == 0 {
+		l.addAt(at("port"), "blueprint %q needs a port: add port: <1-65535> (the container port its Service and probes use)", svc.Blueprint)
+	}
+	if w.Ingress != nil && w.Port == 0 {
+		l.addAt(at("ingress"), "a service with ingress needs a port: add port: <1-65535> %s", where)
+	}
+	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && w.Port == 0 && src["probes"] != nil {
+		l.addAt(at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
+	}
+	if w.Port == 0 {
+		w.Probes = Probes{}
+	}
+	if bp.ScheduleRequired && w.Schedule == "" {
+		l.addAt(at("schedule"), "blueprint %q needs a schedule: add schedule: \"*/15 * * * *\" (cron syntax)", svc.Blueprint)
+	}
+	if !bp.ScheduleRequired && w.Schedule != "" {
+		l.addAt(at("schedule"), "only cron workloads take a schedule (blueprint %q is a %s)", svc.Blueprint, w.Kind)
+	}
+	if w.Secrets != nil && w.Identity == nil {
+		l.addAt(at("secrets"), "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"} %s", where)
+	}
+	if w.Kind == "Deployment" {
+		if replicasSet && w.Autoscale == nil && w.Replicas < env.Policy.MinReplicas {
+			l.addAt(at("replicas"), "%s at least %d replicas are required, got %d: raise replicas (or lower environments.%s.policy.minReplicas explicitly)", where, env.Policy.MinReplicas, w.Replicas, envName)
+		}
+		if w.Autoscale != nil && w.Autoscale.Min < env.Policy.MinReplicas {
+			l.addAt(appendPath(at("autoscale"), "min"), "%s autoscale.min must be at least %d, got %d", where, env.Policy.MinReplicas, w.Autoscale.Min)
+		}
+	}
+	if ns := w.Namespace; len(ns) > 63 {
+		l.addAt([]string{"services", name, "team"}, "namespace %q (<team>-<environment>) is %d characters: names must fit 63; shorten the team or environment name", ns, len(ns))
+	}
+	if w.DependsOn == nil {
+		w.DependsOn = nil
+	}
+	return w
+}
+
+func mergeRes(dst *Resources, src *rawResources) {
+	if src.CPU != nil {
+		dst.CPU = string(*src.CPU)
+	}
+	if src.Memory != nil {
+		dst.Memory = string(*src.Memory)
+	}
+}
+
+func setStr(dst *string, src *string) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func setBool(dst *bool, src *bool) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// appendPath returns path+elems without aliasing path's backing array.
+func appendPath(path []string, elems ...string) []string {
+	out := make([]string, 0, len(path)+len(elems))
+	return append(append(out, path...), elems...)
+}
+
+// addAt records an error at a CUE path of the user's value.
+func (l *loader) addAt(path []string, format string, args ...any) {
+	l.add(l.pathPos(path), pathString(path), format, args...)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// quote joins names for messages.
+func quote(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}

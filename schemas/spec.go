@@ -1,0 +1,178 @@
+package schemas
+
+// The raw platform spec as decoded from CUE after unification with #Spec.
+// Optional fields are pointers so "unset" differs from zero.
+
+type rawSpec struct {
+	Platform     rawPlatform               `json:"platform"`
+	Clusters     map[string]rawCluster     `json:"clusters"`
+	Environments map[string]rawEnvironment `json:"environments"`
+	Teams        map[string]rawTeam        `json:"teams"`
+	Services     map[string]rawService     `json:"services"`
+	Addons       map[string]rawAddon       `json:"addons"`
+	Blueprints   map[string]rawBlueprint   `json:"blueprints"`
+}
+
+type rawPlatform struct {
+	Name       string   `json:"name"`
+	Registries []string `json:"registries"`
+	GitOps     GitOps   `json:"gitops"`
+}
+
+type rawCluster struct {
+	Provider          string         `json:"provider"`
+	KubernetesVersion string         `json:"kubernetesVersion"`
+	Zones             []string       `json:"zones"`
+	Settings          map[string]any `json:"settings"`
+}
+
+type rawEnvironment struct {
+	Tier    string          `json:"tier"`
+	Cluster string          `json:"cluster"`
+	Backup  *Backup         `json:"backup"`
+	Policy  *policyOverride `json:"policy"`
+}
+
+type policyOverride struct {
+	PodSecurity *struct {
+		Enforce *string `json:"enforce"`
+		Audit   *string `json:"audit"`
+		Warn    *string `json:"warn"`
+	} `json:"podSecurity"`
+	MinReplicas    *int  `json:"minReplicas"`
+	ZoneSpread     *bool `json:"zoneSpread"`
+	PDB            *bool `json:"pdb"`
+	BackupRequired *bool `json:"backupRequired"`
+	LimitRange     *struct {
+		DefaultRequest *rawResources `json:"defaultRequest"`
+		Default        *rawResources `json:"default"`
+		Max            *rawResources `json:"max"`
+	} `json:"limitRange"`
+}
+
+// quantity is a CUE string or number; decoded as its text.
+type quantity string
+
+func (q *quantity) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	*q = quantity(s)
+	return nil
+}
+
+type rawResources struct {
+	CPU    *quantity `json:"cpu"`
+	Memory *quantity `json:"memory"`
+}
+
+type rawTeam struct {
+	Access Access `json:"access"`
+	Quota  *struct {
+		CPU          quantity  `json:"cpu"`
+		Memory       quantity  `json:"memory"`
+		LimitsCPU    *quantity `json:"limitsCPU"`
+		LimitsMemory *quantity `json:"limitsMemory"`
+		Pods         *int      `json:"pods"`
+	} `json:"quota"`
+}
+
+type rawWorkload struct {
+	Image     *string    `json:"image"`
+	Port      *int       `json:"port"`
+	Replicas  *int       `json:"replicas"`
+	Autoscale *Autoscale `json:"autoscale"`
+	Resources *struct {
+		Requests *rawResources `json:"requests"`
+		Limits   *rawResources `json:"limits"`
+	} `json:"resources"`
+	Probes *struct {
+		Liveness  *string `json:"liveness"`
+		Readiness *string `json:"readiness"`
+	} `json:"probes"`
+	Ingress   *Ingress  `json:"ingress"`
+	DependsOn []string  `json:"dependsOn"`
+	Identity  *Identity `json:"identity"`
+	Secrets   *Secrets  `json:"secrets"`
+	Schedule  *string   `json:"schedule"`
+	Policy    *struct {
+		PDB        *bool `json:"pdb"`
+		ZoneSpread *bool `json:"zoneSpread"`
+	} `json:"policy"`
+}
+
+type rawService struct {
+	rawWorkload
+	Team      string                 `json:"team"`
+	Blueprint string                 `json:"blueprint"`
+	Overrides map[string]rawWorkload `json:"overrides"`
+}
+
+type rawAddon struct {
+	Chart     string         `json:"chart"`
+	Repo      string         `json:"repo"`
+	Version   string         `json:"version"`
+	Namespace string         `json:"namespace"`
+	Values    map[string]any `json:"values"`
+}
+
+// rawBlueprint is a user-declared blueprint.
+type rawBlueprint struct {
+	Extends  string `json:"extends"`
+	Port     *int   `json:"port"`
+	Replicas *int   `json:"replicas"`
+	Probes   *struct {
+		Liveness  *string `json:"liveness"`
+		Readiness *string `json:"readiness"`
+	} `json:"probes"`
+	Security *struct {
+		RunAsUser  *int64 `json:"runAsUser"`
+		RunAsGroup *int64 `json:"runAsGroup"`
+	} `json:"security"`
+}
+
+// kind is a built-in workload blueprint (blueprints/kinds.cue).
+type kind struct {
+	Kind             string   `json:"kind"`
+	Service          bool     `json:"service"`
+	PortRequired     bool     `json:"portRequired"`
+	ScheduleRequired bool     `json:"scheduleRequired"`
+	Port             int      `json:"port"`
+	Probes           Probes   `json:"probes"`
+	Replicas         int      `json:"replicas"`
+	Security         Security `json:"security"`
+}
+
+// builtins are the decoded embedded blueprints.
+type builtins struct {
+	Tiers map[string]TierPolicy `json:"tiers"`
+	Kinds map[string]kind       `json:"kinds"`
+}
+
+// defaults fills the schema's defaults into a spec decoded from the user's
+// values alone (when the schema reported errors).
+func (s *rawSpec) defaults() {
+	if s.Platform.GitOps.Engine == "" {
+		s.Platform.GitOps.Engine = "flux"
+	}
+	if s.Platform.GitOps.Branch == "" {
+		s.Platform.GitOps.Branch = "main"
+	}
+	fill := func(w *rawWorkload) {
+		if w.Ingress != nil && w.Ingress.Path == "" {
+			w.Ingress.Path = "/"
+		}
+		if w.Autoscale != nil && w.Autoscale.CPUUtilization == 0 {
+			w.Autoscale.CPUUtilization = 70
+		}
+	}
+	for name, svc := range s.Services {
+		fill(&svc.rawWorkload)
+		for env, o := range svc.Overrides {
+			fill(&o)
+			svc.Overrides[env] = o
+		}
+		s.Services[name] = svc
+	}
+}

@@ -1,0 +1,141 @@
+// Package synth writes valid synthetic platforms of any size, for benchmarks
+// of the loader, the generator and the report engine.
+package synth
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ServicesPerTeam is how many services each synthetic team owns.
+const ServicesPerTeam = 20
+
+// Write writes a valid platform with the given number of services into dir
+// (created if needed): three environments — dev and staging sharing the
+// "nonprod" cluster, prod on the "prod" cluster —, one team per
+// ServicesPerTeam services, and a mix of web (some autoscaled, some with
+// ingress, some with Workload Identity and Key Vault secrets), worker and
+// cron services. Output is deterministic.
+func Write(dir string, services int) error {
+	if services < 0 {
+		return fmt.Errorf("synth: services must be >= 0, got %d", services)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	files := map[string][]byte{"platform.cue": platform(), "teams.cue": teams(teamCount(services))}
+	for t := 0; t < teamCount(services); t++ {
+		var b bytes.Buffer
+		b.WriteString("package synthetic\n\nservices: {\n")
+		for i := t * ServicesPerTeam; i < (t+1)*ServicesPerTeam && i < services; i++ {
+			service(&b, i, t)
+		}
+		b.WriteString("}\n")
+		files[fmt.Sprintf("services-%s.cue", teamName(t))] = b.Bytes()
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return fmt.Errorf("synth: %w", err)
+		}
+	}
+	return nil
+}
+
+func teamCount(services int) int {
+	n := (services + ServicesPerTeam - 1) / ServicesPerTeam
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+func teamName(t int) string { return fmt.Sprintf("team%03d", t) }
+
+func platform() []byte {
+	return []byte(`package synthetic
+
+platform: {
+	name: "synthetic"
+	registries: ["synth.azurecr.io"]
+	gitops: {engine: "flux", repo: "https://git.example.com/synthetic-gitops.git"}
+}
+
+clusters: {
+	nonprod: {provider: "aks", kubernetesVersion: "1.34", zones: ["1", "2", "3"]}
+	prod: {
+		provider:          "aks"
+		kubernetesVersion: "1.34"
+		zones: ["1", "2", "3"]
+		settings: {privateCluster: true, networkPlugin: "azure", networkPolicy: "azure", workloadIdentity: true, keyVaultCSI: true}
+	}
+}
+
+environments: {
+	dev: {tier: "development", cluster: "nonprod"}
+	staging: {tier: "staging", cluster: "nonprod"}
+	prod: {
+		tier:    "production"
+		cluster: "prod"
+		backup: {schedule: "0 2 * * *", ttl: "720h"}
+	}
+}
+
+addons: {
+	"ingress-nginx": {chart: "ingress-nginx", repo: "https://kubernetes.github.io/ingress-nginx", version: "4.11.3", namespace: "ingress-nginx"}
+	velero: {chart: "velero", repo: "https://vmware-tanzu.github.io/helm-charts", version: "7.2.1", namespace: "velero"}
+}
+`)
+}
+
+func teams(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("package synthetic\n\nteams: {\n")
+	for t := 0; t < n; t++ {
+		fmt.Fprintf(&b, "\t%s: {\n\t\taccess: {admin: [%q], view: [%q]}\n\t\tquota: {cpu: \"200\", memory: \"400Gi\"}\n\t}\n",
+			teamName(t), guid(1, t), guid(2, t))
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+// guid is a deterministic GUID built from two numbers.
+func guid(a, b int) string {
+	return fmt.Sprintf("%08x-0000-4000-8000-%012x", a, b)
+}
+
+func service(b *bytes.Buffer, i, t int) {
+	name := fmt.Sprintf("svc%04d", i)
+	fmt.Fprintf(b, "\t%s: {\n\t\tteam: %q\n", name, teamName(t))
+	switch {
+	case i%10 == 9:
+		fmt.Fprintf(b, "\t\tblueprint: \"cron\"\n\t\tschedule: \"%d * * * *\"\n", i%60)
+	case i%5 == 3:
+		b.WriteString("\t\tblueprint: \"worker\"\n")
+	default:
+		b.WriteString("\t\tblueprint: \"web\"\n\t\tport: 8080\n")
+		if i%4 == 0 {
+			b.WriteString("\t\tautoscale: {min: 2, max: 6, cpuUtilization: 75}\n")
+			b.WriteString("\t\toverrides: dev: autoscale: {min: 1, max: 2}\n")
+		}
+		if i%6 == 1 {
+			fmt.Fprintf(b, "\t\tingress: {host: \"%s.synthetic.example.com\", path: \"/\"}\n", name)
+			fmt.Fprintf(b, "\t\toverrides: staging: ingress: {host: \"%s.staging.synthetic.example.com\", path: \"/\"}\n", name)
+			fmt.Fprintf(b, "\t\toverrides: dev: ingress: {host: \"%s.dev.synthetic.example.com\", path: \"/\"}\n", name)
+		}
+	}
+	fmt.Fprintf(b, "\t\timage: \"synth.azurecr.io/%s:1.%d.0\"\n", name, i%7)
+	b.WriteString("\t\tresources: {\n\t\t\trequests: {cpu: \"100m\", memory: \"128Mi\"}\n\t\t\tlimits: {cpu: \"500m\", memory: \"512Mi\"}\n\t\t}\n")
+	if i%7 == 2 {
+		fmt.Fprintf(b, "\t\tidentity: clientID: %q\n", guid(3, i))
+		b.WriteString("\t\tsecrets: {keyVault: \"synthetic-kv\", objects: [\"db-password\"]}\n")
+	}
+	if i > 0 && i%3 == 0 {
+		fmt.Fprintf(b, "\t\tdependsOn: [\"svc%04d\"]\n", i-1)
+	}
+	if i%8 == 5 {
+		b.WriteString("\t\toverrides: prod: replicas: 3\n")
+	}
+	b.WriteString("\t}\n")
+}
