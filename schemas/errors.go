@@ -11,6 +11,9 @@ import (
 type Error struct {
 	Pos  Pos    `json:"pos"`
 	Path string `json:"path"`
+	// Rule names the check that failed ("schema" for the CUE schema,
+	// "syntax" for parse errors, else e.g. "image-tag", "quota").
+	Rule string `json:"rule"`
 	Msg  string `json:"message"`
 }
 

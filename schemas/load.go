@@ -113,7 +113,7 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 	}
 	unified := schema.LookupPath(cue.ParsePath("#Spec")).Unify(user)
 	if err := unified.Validate(cue.Concrete(true)); err != nil {
-		l.addCUE(err)
+		l.addCUE("schema", err)
 		// Report the rules the schema cannot express too, on the user's
 		// values as written, unless the schema already flagged the path.
 		cueErrs := l.errs
@@ -139,7 +139,7 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		err = json.Unmarshal(b, &spec)
 	}
 	if err != nil {
-		l.addCUE(err)
+		l.addCUE("schema", err)
 		return nil, l.errs.sorted()
 	}
 	m := l.resolve(&spec, bi)
@@ -193,14 +193,14 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 			f, err = cueyaml.Extract(name, src)
 		}
 		if err != nil {
-			l.addCUE(err)
+			l.addCUE("syntax", err)
 			continue
 		}
 		if p := f.PackageName(); p != "" {
 			if pkg == "" {
 				pkg, pkgFile = p, name
 			} else if p != pkg {
-				l.add(posOf(f.Pos()), "", "package %q differs from package %q of %s: a platform is one CUE package", p, pkg, pkgFile)
+				l.add("package", posOf(f.Pos()), "", "package %q differs from package %q of %s: a platform is one CUE package", p, pkg, pkgFile)
 				continue
 			}
 		}
@@ -211,18 +211,18 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 	}
 	for _, f := range parsed {
 		if err := inst.AddSyntax(f); err != nil {
-			l.addCUE(err)
+			l.addCUE("schema", err)
 		}
 	}
 	if inst.Err != nil {
-		l.addCUE(inst.Err)
+		l.addCUE("schema", inst.Err)
 	}
 	if len(l.errs) > 0 {
 		return cue.Value{}, l.errs.sorted()
 	}
 	v := l.ctx.BuildInstance(inst)
 	if err := v.Err(); err != nil {
-		l.addCUE(err)
+		l.addCUE("schema", err)
 		return cue.Value{}, l.errs.sorted()
 	}
 	return v, nil
@@ -238,19 +238,19 @@ func exprFile(name string, expr ast.Expr) (*ast.File, error) {
 }
 
 // add records a located error.
-func (l *loader) add(pos Pos, path, format string, args ...any) {
-	l.errs = append(l.errs, &Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+func (l *loader) add(rule string, pos Pos, path, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: pos, Path: path, Rule: rule, Msg: fmt.Sprintf(format, args...)})
 }
 
 // addCUE records every error of a CUE error list, located in a user file.
-func (l *loader) addCUE(err error) {
+func (l *loader) addCUE(rule string, err error) {
 	var list []cueerrors.Error
 	var ce cueerrors.Error
 	if errors.As(err, &ce) {
 		list = cueerrors.Errors(err)
 	}
 	if len(list) == 0 {
-		l.add(Pos{}, "", "%v", err)
+		l.add("load", Pos{}, "", "%v", err)
 		return
 	}
 	for _, e := range list {
@@ -264,7 +264,7 @@ func (l *loader) addCUE(err error) {
 			pos = l.pathPos(cpath)
 		}
 		format, args := e.Msg()
-		l.add(pos, path, "%s", plainCUEMessage(fmt.Sprintf(format, args...)))
+		l.add(rule, pos, path, "%s", plainCUEMessage(fmt.Sprintf(format, args...)))
 	}
 }
 

@@ -68,7 +68,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		l.checkEnvironment(s, name, e)
 		env.Policy = l.policy(name, e, bi)
 		if env.Policy.BackupRequired && e.Backup == nil {
-			l.add(env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
+			l.add("backup-required", env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
 		}
 		env.Workloads = []Workload{}
 		for _, svcName := range sortedKeys(s.Services) {
@@ -125,7 +125,7 @@ func (l *loader) resolveBlueprints(s *rawSpec, bi *builtins) map[string]blueprin
 		b := s.Blueprints[name]
 		path := "blueprints." + name
 		if _, builtin := bi.Kinds[name]; builtin {
-			l.add(l.pathPos([]string{"blueprints", name}), path, "%q is a built-in blueprint: give your blueprint another name", name)
+			l.add("blueprint-name", l.pathPos([]string{"blueprints", name}), path, "%q is a built-in blueprint: give your blueprint another name", name)
 			continue
 		}
 		l.checkLabel(name, path, []string{"blueprints", name}, "blueprint name")
@@ -180,7 +180,7 @@ func (l *loader) policy(env string, e rawEnvironment, bi *builtins) TierPolicy {
 	}
 	if o.MinReplicas != nil {
 		if *o.MinReplicas < 0 {
-			l.addAt(append(base, "minReplicas"), "minReplicas must be 0 or more, got %d", *o.MinReplicas)
+			l.addAt("policy", append(base, "minReplicas"), "minReplicas must be 0 or more, got %d", *o.MinReplicas)
 		}
 		p.MinReplicas = *o.MinReplicas
 	}
@@ -326,36 +326,36 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 
 	// Rules that depend on the combination of fields in this environment.
 	if bp.PortRequired && w.Port == 0 {
-		l.addAt(at("port"), "blueprint %q needs a port: add port: <1-65535> (the container port its Service and probes use)", svc.Blueprint)
+		l.addAt("port-required", at("port"), "blueprint %q needs a port: add port: <1-65535> (the container port its Service and probes use)", svc.Blueprint)
 	}
 	if w.Ingress != nil && w.Port == 0 {
-		l.addAt(at("ingress"), "a service with ingress needs a port: add port: <1-65535> %s", where)
+		l.addAt("port-required", at("ingress"), "a service with ingress needs a port: add port: <1-65535> %s", where)
 	}
 	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && w.Port == 0 && src["probes"] != nil {
-		l.addAt(at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
+		l.addAt("port-required", at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
 	}
 	if w.Port == 0 {
 		w.Probes = Probes{}
 	}
 	if bp.ScheduleRequired && w.Schedule == "" {
-		l.addAt(at("schedule"), "blueprint %q needs a schedule: add schedule: \"*/15 * * * *\" (cron syntax)", svc.Blueprint)
+		l.addAt("schedule-required", at("schedule"), "blueprint %q needs a schedule: add schedule: \"*/15 * * * *\" (cron syntax)", svc.Blueprint)
 	}
 	if !bp.ScheduleRequired && w.Schedule != "" {
-		l.addAt(at("schedule"), "only cron workloads take a schedule (blueprint %q is a %s)", svc.Blueprint, w.Kind)
+		l.addAt("schedule-required", at("schedule"), "only cron workloads take a schedule (blueprint %q is a %s)", svc.Blueprint, w.Kind)
 	}
 	if w.Secrets != nil && w.Identity == nil {
-		l.addAt(at("secrets"), "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"} %s", where)
+		l.addAt("secrets-identity", at("secrets"), "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"} %s", where)
 	}
 	if w.Kind == "Deployment" {
 		if replicasSet && w.Autoscale == nil && w.Replicas < env.Policy.MinReplicas {
-			l.addAt(at("replicas"), "%s at least %d replicas are required, got %d: raise replicas (or lower environments.%s.policy.minReplicas explicitly)", where, env.Policy.MinReplicas, w.Replicas, envName)
+			l.addAt("min-replicas", at("replicas"), "%s at least %d replicas are required, got %d: raise replicas (or lower environments.%s.policy.minReplicas explicitly)", where, env.Policy.MinReplicas, w.Replicas, envName)
 		}
 		if w.Autoscale != nil && w.Autoscale.Min < env.Policy.MinReplicas {
-			l.addAt(appendPath(at("autoscale"), "min"), "%s autoscale.min must be at least %d, got %d", where, env.Policy.MinReplicas, w.Autoscale.Min)
+			l.addAt("min-replicas", appendPath(at("autoscale"), "min"), "%s autoscale.min must be at least %d, got %d", where, env.Policy.MinReplicas, w.Autoscale.Min)
 		}
 	}
 	if ns := w.Namespace; len(ns) > 63 {
-		l.addAt([]string{"services", name, "team"}, "namespace %q (<team>-<environment>) is %d characters: names must fit 63; shorten the team or environment name", ns, len(ns))
+		l.addAt("name-length", []string{"services", name, "team"}, "namespace %q (<team>-<environment>) is %d characters: names must fit 63; shorten the team or environment name", ns, len(ns))
 	}
 	if w.DependsOn == nil {
 		w.DependsOn = nil
@@ -391,8 +391,8 @@ func appendPath(path []string, elems ...string) []string {
 }
 
 // addAt records an error at a CUE path of the user's value.
-func (l *loader) addAt(path []string, format string, args ...any) {
-	l.add(l.pathPos(path), pathString(path), format, args...)
+func (l *loader) addAt(rule string, path []string, format string, args ...any) {
+	l.add(rule, l.pathPos(path), pathString(path), format, args...)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

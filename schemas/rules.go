@@ -28,31 +28,31 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 
 func (l *loader) checkLabel(name, path string, at []string, what string) {
 	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-		l.add(l.pathPos(at), path, "%s %q is not a DNS-1123 label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", what, name)
+		l.add("dns-name", l.pathPos(at), path, "%s %q is not a DNS-1123 label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", what, name)
 	}
 }
 
 func (l *loader) checkPlatform(s *rawSpec) {
 	p := s.Platform
 	if p.Name == "" {
-		l.addAt([]string{"platform", "name"}, "platform name must not be empty")
+		l.addAt("platform", []string{"platform", "name"}, "platform name must not be empty")
 	}
 	if len(p.Registries) == 0 {
-		l.addAt([]string{"platform", "registries"}, "list at least one trusted registry (e.g. \"myorg.azurecr.io\"): every image must come from one")
+		l.addAt("registry", []string{"platform", "registries"}, "list at least one trusted registry (e.g. \"myorg.azurecr.io\"): every image must come from one")
 	}
 	for i, r := range p.Registries {
 		host := strings.SplitN(r, "/", 2)[0]
 		if r == "" || strings.Contains(r, "://") || len(validation.IsDNS1123Subdomain(strings.ToLower(strings.Split(host, ":")[0]))) > 0 {
-			l.addAt([]string{"platform", "registries", fmt.Sprint(i)}, "registry %q must be a registry host with an optional path, like \"myorg.azurecr.io\" (no scheme)", r)
+			l.addAt("registry", []string{"platform", "registries", fmt.Sprint(i)}, "registry %q must be a registry host with an optional path, like \"myorg.azurecr.io\" (no scheme)", r)
 		}
 	}
 	if p.GitOps.Repo == "" {
-		l.addAt([]string{"platform", "gitops", "repo"}, "gitops.repo must name the GitOps repository URL")
+		l.addAt("gitops", []string{"platform", "gitops", "repo"}, "gitops.repo must name the GitOps repository URL")
 	} else if u, err := url.Parse(p.GitOps.Repo); err != nil || (u.Scheme == "" && !strings.Contains(p.GitOps.Repo, "@")) {
-		l.addAt([]string{"platform", "gitops", "repo"}, "gitops.repo %q must be a git URL (https://..., ssh://... or git@host:path)", p.GitOps.Repo)
+		l.addAt("gitops", []string{"platform", "gitops", "repo"}, "gitops.repo %q must be a git URL (https://..., ssh://... or git@host:path)", p.GitOps.Repo)
 	}
 	if p.GitOps.Branch == "" {
-		l.addAt([]string{"platform", "gitops", "branch"}, "gitops.branch must not be empty")
+		l.addAt("gitops", []string{"platform", "gitops", "branch"}, "gitops.branch must not be empty")
 	}
 }
 
@@ -60,12 +60,12 @@ func (l *loader) checkCluster(name string, c rawCluster) {
 	at := []string{"clusters", name}
 	l.checkLabel(name, "clusters."+name, at, "cluster name")
 	if !kubeVersionRE.MatchString(c.KubernetesVersion) {
-		l.addAt(appendPath(at, "kubernetesVersion"), "kubernetesVersion %q must look like \"1.34\" (major.minor, the API the output is validated against)", c.KubernetesVersion)
+		l.addAt("kubernetes-version", appendPath(at, "kubernetesVersion"), "kubernetesVersion %q must look like \"1.34\" (major.minor, the API the output is validated against)", c.KubernetesVersion)
 	}
 	seen := map[string]bool{}
 	for i, z := range c.Zones {
 		if z == "" || seen[z] {
-			l.addAt(appendPath(at, "zones", fmt.Sprint(i)), "zone %q must be a non-empty, unique zone name", z)
+			l.addAt("zones", appendPath(at, "zones", fmt.Sprint(i)), "zone %q must be a non-empty, unique zone name", z)
 		}
 		seen[z] = true
 	}
@@ -75,14 +75,14 @@ func (l *loader) checkEnvironment(s *rawSpec, name string, e rawEnvironment) {
 	at := []string{"environments", name}
 	l.checkLabel(name, "environments."+name, at, "environment name")
 	if _, ok := s.Clusters[e.Cluster]; !ok {
-		l.addAt(appendPath(at, "cluster"), "cluster %q is not declared: use one of %s", e.Cluster, quote(sortedKeys(s.Clusters)))
+		l.addAt("reference", appendPath(at, "cluster"), "cluster %q is not declared: use one of %s", e.Cluster, quote(sortedKeys(s.Clusters)))
 	}
 	if b := e.Backup; b != nil {
 		if _, err := cronParser.Parse(b.Schedule); err != nil {
-			l.addAt(appendPath(at, "backup", "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"0 2 * * *\"): %v", b.Schedule, err)
+			l.addAt("cron", appendPath(at, "backup", "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"0 2 * * *\"): %v", b.Schedule, err)
 		}
 		if err := checkDuration(b.TTL); err != nil {
-			l.addAt(appendPath(at, "backup", "ttl"), "ttl %q is not a valid duration (e.g. \"720h\" or \"720h0m0s\"): %v", b.TTL, err)
+			l.addAt("duration", appendPath(at, "backup", "ttl"), "ttl %q is not a valid duration (e.g. \"720h\" or \"720h0m0s\"): %v", b.TTL, err)
 		}
 	}
 }
@@ -105,7 +105,7 @@ func (l *loader) checkTeam(name string, t rawTeam) {
 	for role, ids := range map[string][]string{"admin": t.Access.Admin, "edit": t.Access.Edit, "view": t.Access.View} {
 		for i, id := range ids {
 			if !guidRE.MatchString(id) {
-				l.addAt(appendPath(at, "access", role, fmt.Sprint(i)), "%q is not an Azure AD group object ID (a GUID like 00000000-0000-0000-0000-000000000000)", id)
+				l.addAt("guid", appendPath(at, "access", role, fmt.Sprint(i)), "%q is not an Azure AD group object ID (a GUID like 00000000-0000-0000-0000-000000000000)", id)
 			}
 		}
 	}
@@ -119,7 +119,7 @@ func (l *loader) checkTeam(name string, t rawTeam) {
 			l.checkQuantity(string(*q.LimitsMemory), appendPath(at, "quota", "limitsMemory"))
 		}
 		if q.Pods != nil && *q.Pods < 0 {
-			l.addAt(appendPath(at, "quota", "pods"), "pods must be 0 or more, got %d", *q.Pods)
+			l.addAt("quantity", appendPath(at, "quota", "pods"), "pods must be 0 or more, got %d", *q.Pods)
 		}
 	}
 }
@@ -127,11 +127,11 @@ func (l *loader) checkTeam(name string, t rawTeam) {
 func (l *loader) checkQuantity(q string, at []string) (resource.Quantity, bool) {
 	v, err := resource.ParseQuantity(q)
 	if err != nil {
-		l.addAt(at, "%q is not a Kubernetes quantity (e.g. \"500m\" or \"2\" for CPU, \"256Mi\" or \"1Gi\" for memory)", q)
+		l.addAt("quantity", at, "%q is not a Kubernetes quantity (e.g. \"500m\" or \"2\" for CPU, \"256Mi\" or \"1Gi\" for memory)", q)
 		return v, false
 	}
 	if v.Sign() < 0 {
-		l.addAt(at, "quantity %q must not be negative", q)
+		l.addAt("quantity", at, "quantity %q must not be negative", q)
 		return v, false
 	}
 	return v, true
@@ -139,19 +139,19 @@ func (l *loader) checkQuantity(q string, at []string) (resource.Quantity, bool) 
 
 func (l *loader) checkPort(p int, at []string) {
 	if p < 1 || p > 65535 {
-		l.addAt(at, "port must be between 1 and 65535, got %d", p)
+		l.addAt("port-range", at, "port must be between 1 and 65535, got %d", p)
 	}
 }
 
 func (l *loader) checkReplicas(n int, at []string) {
 	if n < 0 {
-		l.addAt(at, "replicas must be 0 or more, got %d", n)
+		l.addAt("replicas", at, "replicas must be 0 or more, got %d", n)
 	}
 }
 
 func (l *loader) checkProbe(p string, at []string) {
 	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " \t\n") {
-		l.addAt(at, "probe %q must be an absolute HTTP path such as \"/healthz\"", p)
+		l.addAt("probe-path", at, "probe %q must be an absolute HTTP path such as \"/healthz\"", p)
 	}
 }
 
@@ -160,22 +160,22 @@ func (l *loader) checkProbe(p string, at []string) {
 func (l *loader) checkService(s *rawSpec, name string, svc rawService, kinds map[string]blueprint) {
 	at := []string{"services", name}
 	if errs := validation.IsDNS1035Label(name); len(errs) > 0 {
-		l.add(l.pathPos(at), "services."+name, "service name %q must be a DNS label starting with a letter (at most 63 lowercase letters, digits and '-'): it names the Kubernetes Service", name)
+		l.add("dns-name", l.pathPos(at), "services."+name, "service name %q must be a DNS label starting with a letter (at most 63 lowercase letters, digits and '-'): it names the Kubernetes Service", name)
 	}
 	if _, ok := s.Teams[svc.Team]; !ok {
-		l.addAt(appendPath(at, "team"), "team %q is not declared: use one of %s", svc.Team, quote(sortedKeys(s.Teams)))
+		l.addAt("reference", appendPath(at, "team"), "team %q is not declared: use one of %s", svc.Team, quote(sortedKeys(s.Teams)))
 	}
 	bp, ok := kinds[svc.Blueprint]
 	if !ok {
-		l.addAt(appendPath(at, "blueprint"), "blueprint %q does not exist: use one of %s or declare it under blueprints", svc.Blueprint, quote(sortedKeys(kinds)))
+		l.addAt("reference", appendPath(at, "blueprint"), "blueprint %q does not exist: use one of %s or declare it under blueprints", svc.Blueprint, quote(sortedKeys(kinds)))
 	} else if bp.Kind == "CronJob" && len(name) > 52 {
-		l.addAt(at, "cron service name %q is %d characters: CronJob names must fit 52 characters", name, len(name))
+		l.addAt("name-length", at, "cron service name %q is %d characters: CronJob names must fit 52 characters", name, len(name))
 	}
 	l.checkFields(s, name, &svc.rawWorkload, at)
 	for _, env := range sortedKeys(svc.Overrides) {
 		oat := appendPath(at, "overrides", env)
 		if _, ok := s.Environments[env]; !ok {
-			l.addAt(oat, "override for environment %q, which is not declared: use one of %s", env, quote(sortedKeys(s.Environments)))
+			l.addAt("reference", oat, "override for environment %q, which is not declared: use one of %s", env, quote(sortedKeys(s.Environments)))
 		}
 		o := svc.Overrides[env]
 		l.checkFields(s, name, &o, oat)
@@ -196,13 +196,13 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	if a := f.Autoscale; a != nil {
 		aat := appendPath(at, "autoscale")
 		if a.Min < 1 {
-			l.addAt(appendPath(aat, "min"), "autoscale.min must be at least 1, got %d", a.Min)
+			l.addAt("autoscale", appendPath(aat, "min"), "autoscale.min must be at least 1, got %d", a.Min)
 		}
 		if a.Max < a.Min {
-			l.addAt(appendPath(aat, "max"), "autoscale.max (%d) must be at least autoscale.min (%d)", a.Max, a.Min)
+			l.addAt("autoscale", appendPath(aat, "max"), "autoscale.max (%d) must be at least autoscale.min (%d)", a.Max, a.Min)
 		}
 		if a.CPUUtilization < 1 || a.CPUUtilization > 100 {
-			l.addAt(appendPath(aat, "cpuUtilization"), "cpuUtilization is a percentage between 1 and 100, got %d", a.CPUUtilization)
+			l.addAt("autoscale", appendPath(aat, "cpuUtilization"), "cpuUtilization is a percentage between 1 and 100, got %d", a.CPUUtilization)
 		}
 	}
 	if r := f.Resources; r != nil {
@@ -230,7 +230,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 		}
 		for i, res := range []string{"cpu", "memory"} {
 			if req[i] != nil && lim[i] != nil && req[i].Cmp(*lim[i]) > 0 {
-				l.addAt(appendPath(rat, "requests", res), "%s request %s exceeds its limit %s: requests must be <= limits", res, req[i].String(), lim[i].String())
+				l.addAt("requests-limits", appendPath(rat, "requests", res), "%s request %s exceeds its limit %s: requests must be <= limits", res, req[i].String(), lim[i].String())
 			}
 		}
 	}
@@ -244,42 +244,42 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	}
 	if in := f.Ingress; in != nil {
 		if errs := validation.IsDNS1123Subdomain(in.Host); len(errs) > 0 || !strings.Contains(in.Host, ".") {
-			l.addAt(appendPath(at, "ingress", "host"), "ingress host %q must be a fully qualified DNS name like \"api.example.com\" (lowercase, no scheme or port)", in.Host)
+			l.addAt("ingress-host", appendPath(at, "ingress", "host"), "ingress host %q must be a fully qualified DNS name like \"api.example.com\" (lowercase, no scheme or port)", in.Host)
 		}
 		if !strings.HasPrefix(in.Path, "/") || strings.ContainsAny(in.Path, " \t\n") {
-			l.addAt(appendPath(at, "ingress", "path"), "ingress path %q must be an absolute path such as \"/\" or \"/api\"", in.Path)
+			l.addAt("ingress-path", appendPath(at, "ingress", "path"), "ingress path %q must be an absolute path such as \"/\" or \"/api\"", in.Path)
 		}
 	}
 	for i, d := range f.DependsOn {
 		if _, ok := s.Services[d]; !ok {
-			l.addAt(appendPath(at, "dependsOn", fmt.Sprint(i)), "service %q is not declared: dependsOn lists services this one calls", d)
+			l.addAt("reference", appendPath(at, "dependsOn", fmt.Sprint(i)), "service %q is not declared: dependsOn lists services this one calls", d)
 		} else if d == name {
-			l.addAt(appendPath(at, "dependsOn", fmt.Sprint(i)), "a service cannot depend on itself")
+			l.addAt("reference", appendPath(at, "dependsOn", fmt.Sprint(i)), "a service cannot depend on itself")
 		}
 	}
 	if id := f.Identity; id != nil && !guidRE.MatchString(id.ClientID) {
-		l.addAt(appendPath(at, "identity", "clientID"), "clientID %q is not a GUID: use the managed identity's client ID (00000000-0000-0000-0000-000000000000 form)", id.ClientID)
+		l.addAt("guid", appendPath(at, "identity", "clientID"), "clientID %q is not a GUID: use the managed identity's client ID (00000000-0000-0000-0000-000000000000 form)", id.ClientID)
 	}
 	if sec := f.Secrets; sec != nil {
 		sat := appendPath(at, "secrets")
 		if !keyVaultRE.MatchString(sec.KeyVault) || strings.Contains(sec.KeyVault, "--") {
-			l.addAt(appendPath(sat, "keyVault"), "keyVault %q is not a Key Vault name (3-24 letters, digits and single '-', starting with a letter)", sec.KeyVault)
+			l.addAt("key-vault", appendPath(sat, "keyVault"), "keyVault %q is not a Key Vault name (3-24 letters, digits and single '-', starting with a letter)", sec.KeyVault)
 		}
 		if len(sec.Objects) == 0 {
-			l.addAt(appendPath(sat, "objects"), "list the Key Vault objects to mount (names only; values never enter the repo)")
+			l.addAt("key-vault", appendPath(sat, "objects"), "list the Key Vault objects to mount (names only; values never enter the repo)")
 		}
 		for i, o := range sec.Objects {
 			if o == "" || !kvObjectRE.MatchString(o) {
-				l.addAt(appendPath(sat, "objects", fmt.Sprint(i)), "%q is not a Key Vault object name (1-127 letters, digits and '-')", o)
+				l.addAt("key-vault", appendPath(sat, "objects", fmt.Sprint(i)), "%q is not a Key Vault object name (1-127 letters, digits and '-')", o)
 			}
 		}
 		if sec.TenantID != "" && !guidRE.MatchString(sec.TenantID) {
-			l.addAt(appendPath(sat, "tenantID"), "tenantID %q is not a GUID", sec.TenantID)
+			l.addAt("guid", appendPath(sat, "tenantID"), "tenantID %q is not a GUID", sec.TenantID)
 		}
 	}
 	if f.Schedule != nil {
 		if _, err := cronParser.Parse(*f.Schedule); err != nil {
-			l.addAt(appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)
+			l.addAt("cron", appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)
 		}
 	}
 }
@@ -289,12 +289,12 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 func (l *loader) checkImage(image string, registries []string, at []string) {
 	ref, err := reference.Parse(image)
 	if err != nil {
-		l.addAt(at, "image %q is not a valid image reference (registry/repository:tag or @sha256:digest): %v", image, err)
+		l.addAt("image-reference", at, "image %q is not a valid image reference (registry/repository:tag or @sha256:digest): %v", image, err)
 		return
 	}
 	named, ok := ref.(reference.Named)
 	if !ok {
-		l.addAt(at, "image %q must name a registry and repository", image)
+		l.addAt("image-reference", at, "image %q must name a registry and repository", image)
 		return
 	}
 	trusted := false
@@ -304,15 +304,15 @@ func (l *loader) checkImage(image string, registries []string, at []string) {
 		}
 	}
 	if !trusted {
-		l.addAt(at, "image %q does not come from a trusted registry: use one of platform.registries (%s)", image, strings.Join(registries, ", "))
+		l.addAt("image-registry", at, "image %q does not come from a trusted registry: use one of platform.registries (%s)", image, strings.Join(registries, ", "))
 	}
 	tagged, isTagged := ref.(reference.Tagged)
 	_, isDigested := ref.(reference.Digested)
 	switch {
 	case isTagged && tagged.Tag() == "latest":
-		l.addAt(at, "image %q uses the tag \"latest\": pin a version tag or a @sha256 digest", image)
+		l.addAt("image-tag", at, "image %q uses the tag \"latest\": pin a version tag or a @sha256 digest", image)
 	case !isTagged && !isDigested:
-		l.addAt(at, "image %q has no tag: pin a version tag (\":1.4.2\") or a @sha256 digest", image)
+		l.addAt("image-tag", at, "image %q has no tag: pin a version tag (\":1.4.2\") or a @sha256 digest", image)
 	}
 }
 
@@ -355,7 +355,7 @@ func (l *loader) checkQuotas(s *rawSpec, m *Model) {
 					return // reported by checkTeam
 				}
 				if have := milli(quota); need > have {
-					l.addAt(appendPath(at, field), "quota %s %s does not cover the %s of team %q in environment %q: they need %s (replicas or autoscale max times each pod's amount)", field, quota, what, team, env.Name, fromMilli(need, field))
+					l.addAt("quota", appendPath(at, field), "quota %s %s does not cover the %s of team %q in environment %q: they need %s (replicas or autoscale max times each pod's amount)", field, quota, what, team, env.Name, fromMilli(need, field))
 				}
 			}
 			check("cpu", string(q.CPU), su.reqCPU, "CPU requests")
@@ -372,15 +372,15 @@ func (l *loader) checkQuotas(s *rawSpec, m *Model) {
 			if limCPU != "" {
 				check("limitsCPU", limCPU, su.limCPU, "CPU limits")
 			} else if have := 2 * milli(string(q.CPU)); cpuErr == nil && su.limCPU > have {
-				l.addAt(appendPath(at, "cpu"), "the CPU limits of team %q in environment %q need %s, more than twice quota cpu %s (the default limits.cpu): raise cpu or set limitsCPU", team, env.Name, fromMilli(su.limCPU, "cpu"), q.CPU)
+				l.addAt("quota", appendPath(at, "cpu"), "the CPU limits of team %q in environment %q need %s, more than twice quota cpu %s (the default limits.cpu): raise cpu or set limitsCPU", team, env.Name, fromMilli(su.limCPU, "cpu"), q.CPU)
 			}
 			if limMem != "" {
 				check("limitsMemory", limMem, su.limMem, "memory limits")
 			} else if have := 2 * milli(string(q.Memory)); memErr == nil && su.limMem > have {
-				l.addAt(appendPath(at, "memory"), "the memory limits of team %q in environment %q need %s, more than twice quota memory %s (the default limits.memory): raise memory or set limitsMemory", team, env.Name, fromMilli(su.limMem, "memory"), q.Memory)
+				l.addAt("quota", appendPath(at, "memory"), "the memory limits of team %q in environment %q need %s, more than twice quota memory %s (the default limits.memory): raise memory or set limitsMemory", team, env.Name, fromMilli(su.limMem, "memory"), q.Memory)
 			}
 			if q.Pods != nil && su.pods > *q.Pods {
-				l.addAt(appendPath(at, "pods"), "quota pods %d does not cover the %d pods of team %q in environment %q", *q.Pods, su.pods, team, env.Name)
+				l.addAt("quota", appendPath(at, "pods"), "quota pods %d does not cover the %d pods of team %q in environment %q", *q.Pods, su.pods, team, env.Name)
 			}
 		}
 	}
@@ -418,7 +418,7 @@ func (l *loader) checkIngresses(m *Model) {
 			}
 			key := w.Ingress.Host + w.Ingress.Path
 			if prev, dup := seen[key]; dup {
-				l.addAt(l.ingressPath(w.Name, env.Name), "ingress %s%s of service %q in environment %q is already used by service %q in environment %q on cluster %q: host+path pairs must be unique (override ingress.host per environment)", w.Ingress.Host, w.Ingress.Path, w.Name, env.Name, prev.svc, prev.env, env.Cluster)
+				l.addAt("ingress-unique", l.ingressPath(w.Name, env.Name), "ingress %s%s of service %q in environment %q is already used by service %q in environment %q on cluster %q: host+path pairs must be unique (override ingress.host per environment)", w.Ingress.Host, w.Ingress.Path, w.Name, env.Name, prev.svc, prev.env, env.Cluster)
 				continue
 			}
 			seen[key] = owner{env.Name, w.Name}
@@ -439,15 +439,15 @@ func (l *loader) checkAddon(name string, a rawAddon) {
 	at := []string{"addons", name}
 	l.checkLabel(name, "addons."+name, at, "addon name")
 	if !chartRE.MatchString(a.Chart) {
-		l.addAt(appendPath(at, "chart"), "chart %q must be a Helm chart name such as \"ingress-nginx\"", a.Chart)
+		l.addAt("addon-chart", appendPath(at, "chart"), "chart %q must be a Helm chart name such as \"ingress-nginx\"", a.Chart)
 	}
 	if u, err := url.Parse(a.Repo); err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "oci") || u.Host == "" {
-		l.addAt(appendPath(at, "repo"), "repo %q must be a Helm repository URL (https://... or oci://...)", a.Repo)
+		l.addAt("addon-repo", appendPath(at, "repo"), "repo %q must be a Helm repository URL (https://... or oci://...)", a.Repo)
 	}
 	if _, err := semver.StrictNewVersion(strings.TrimPrefix(a.Version, "v")); err != nil {
-		l.addAt(appendPath(at, "version"), "version %q must pin an exact chart version such as \"4.11.3\" (no ranges, wildcards or \"latest\")", a.Version)
+		l.addAt("addon-version", appendPath(at, "version"), "version %q must pin an exact chart version such as \"4.11.3\" (no ranges, wildcards or \"latest\")", a.Version)
 	}
 	if errs := validation.IsDNS1123Label(a.Namespace); len(errs) > 0 {
-		l.addAt(appendPath(at, "namespace"), "namespace %q is not a DNS-1123 label", a.Namespace)
+		l.addAt("dns-name", appendPath(at, "namespace"), "namespace %q is not a DNS-1123 label", a.Namespace)
 	}
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+func init() { register(newValidateCmd) }
+
+func newValidateCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "validate [DIR]",
+		Short: "Check a platform against the schema and every rule; report all errors with file:line:col",
+		Long: `validate loads the CUE platform package in DIR (default ".") with the plinth
+schema and blueprints and reports every error at its file:line:col and CUE path.
+
+Formats: text (default), json, github (workflow annotations on the PR's lines),
+sarif (SARIF 2.1.0 for code scanning). Exit status: 0 valid, 1 invalid, 2 usage.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(schemas.Formats, format) {
+				return usageError("unknown --format %q: use one of %s", format, strings.Join(schemas.Formats, ", "))
+			}
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return usageError("%s is not a platform directory", dir)
+			}
+			m, err := schemas.Load(dir)
+			var errs schemas.Errors
+			if err != nil && !errors.As(err, &errs) {
+				return err
+			}
+			base := filepath.ToSlash(filepath.Clean(dir))
+			if format == "github" || format == "sarif" {
+				base = repoRelative(dir)
+			}
+			if err := schemas.WriteErrors(cmd.OutOrStdout(), errs, format, base); err != nil {
+				return fmt.Errorf("write report: %w", err)
+			}
+			if len(errs) > 0 {
+				noun := "errors"
+				if len(errs) == 1 {
+					noun = "error"
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d %s\n", dir, len(errs), noun)
+				return silentExit(exitFailure)
+			}
+			summary := fmt.Sprintf("%s: valid (%d services, %d environments, %d clusters)", dir, len(m.Services), len(m.Environments), len(m.Clusters))
+			if format == "text" {
+				fmt.Fprintln(cmd.OutOrStdout(), summary)
+			} else {
+				fmt.Fprintln(cmd.ErrOrStderr(), summary)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "o", "text", "output format: "+strings.Join(schemas.Formats, "|"))
+	return cmd
+}
+
+// repoRelative is dir relative to the root of the git work tree holding it
+// (where GitHub and code scanning resolve file paths), else relative to the
+// working directory, else dir itself.
+func repoRelative(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.ToSlash(dir)
+	}
+	for root := abs; ; {
+		if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil {
+				return filepath.ToSlash(rel)
+			}
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			break
+		}
+		root = parent
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(dir)
+}

@@ -1,0 +1,185 @@
+package schemas
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+)
+
+// Formats are the output formats of validation errors.
+var Formats = []string{"text", "json", "github", "sarif"}
+
+// WriteErrors writes validation errors in one of Formats. base is prepended
+// to every file name (slash-separated, relative to the repository root) so
+// GitHub annotations and SARIF locations point at the right file; it may be
+// empty. An empty list is written as a valid, empty report.
+func WriteErrors(w io.Writer, errs Errors, format, base string) error {
+	switch format {
+	case "text":
+		for _, e := range errs {
+			shown := *e
+			shown.Pos.File = joinBase(base, e.Pos.File)
+			if _, err := fmt.Fprintln(w, shown.Error()); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "json":
+		return writeJSON(w, errs, base)
+	case "github":
+		return writeGitHub(w, errs, base)
+	case "sarif":
+		return writeSARIF(w, errs, base)
+	}
+	return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
+}
+
+func joinBase(base, file string) string {
+	if file == "" || base == "" || base == "." {
+		return file
+	}
+	return path.Join(base, file)
+}
+
+type jsonError struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Path    string `json:"path,omitempty"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+func writeJSON(w io.Writer, errs Errors, base string) error {
+	out := struct {
+		Valid  bool        `json:"valid"`
+		Errors []jsonError `json:"errors"`
+	}{Valid: len(errs) == 0, Errors: []jsonError{}}
+	for _, e := range errs {
+		out.Errors = append(out.Errors, jsonError{File: joinBase(base, e.Pos.File), Line: e.Pos.Line, Column: e.Pos.Column,
+			Path: e.Path, Rule: e.Rule, Message: e.Msg})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// GitHub workflow commands escape data and property values differently.
+var (
+	ghData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	ghProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+// writeGitHub prints one ::error workflow command per error, so a pull
+// request shows each on its line.
+func writeGitHub(w io.Writer, errs Errors, base string) error {
+	for _, e := range errs {
+		var props []string
+		if f := joinBase(base, e.Pos.File); f != "" {
+			props = append(props, "file="+ghProperty.Replace(f))
+			if e.Pos.Line > 0 {
+				props = append(props, fmt.Sprintf("line=%d", e.Pos.Line), fmt.Sprintf("col=%d", e.Pos.Column))
+			}
+		}
+		title := "plinth validate"
+		if e.Path != "" {
+			title += ": " + e.Path
+		}
+		props = append(props, "title="+ghProperty.Replace(title))
+		msg := e.Msg
+		if e.Path != "" {
+			msg = e.Path + ": " + msg
+		}
+		if _, err := fmt.Fprintf(w, "::error %s::%s\n", strings.Join(props, ","), ghData.Replace(msg)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ruleHelp describes each rule for SARIF consumers.
+var ruleHelp = map[string]string{
+	"syntax":             "CUE files must parse.",
+	"schema":             "The platform must match the plinth schema: known fields only, the right types, required fields present.",
+	"package":            "All .cue files of a platform belong to one package.",
+	"load":               "The platform must load.",
+	"dns-name":           "Names are DNS-1123 labels.",
+	"name-length":        "Names plinth produces must fit Kubernetes limits.",
+	"reference":          "Every reference (team, cluster, blueprint, dependsOn, override environment) resolves.",
+	"platform":           "The platform block is complete.",
+	"registry":           "Trusted registries are registry hosts.",
+	"gitops":             "The GitOps repository is a git URL.",
+	"kubernetes-version": "kubernetesVersion looks like 1.NN.",
+	"zones":              "Zones are unique and non-empty.",
+	"cron":               "Schedules are valid cron expressions.",
+	"duration":           "Durations are valid.",
+	"guid":               "Azure AD object and client IDs are GUIDs.",
+	"quantity":           "Resources are valid Kubernetes quantities.",
+	"port-range":         "Ports are 1..65535.",
+	"port-required":      "Web services and services with ingress or probes declare a port.",
+	"replicas":           "Replicas are >= 0.",
+	"min-replicas":       "Workloads meet the tier's minimum replicas.",
+	"probe-path":         "Probes are absolute HTTP paths.",
+	"autoscale":          "Autoscaling has 1 <= min <= max and a CPU target in 1..100.",
+	"requests-limits":    "Requests do not exceed limits.",
+	"ingress-host":       "Ingress hosts are DNS names.",
+	"ingress-path":       "Ingress paths are absolute.",
+	"ingress-unique":     "Ingress host+path pairs are unique per cluster.",
+	"key-vault":          "Key Vault names and object names are valid.",
+	"secrets-identity":   "Key Vault secrets need a Workload Identity.",
+	"schedule-required":  "Cron workloads, and only they, declare a schedule.",
+	"image-reference":    "Images are valid references.",
+	"image-registry":     "Images come from a trusted registry.",
+	"image-tag":          "Images pin a tag or digest, never latest.",
+	"quota":              "A team's quota covers its workloads in every environment.",
+	"backup-required":    "The tier requires a Velero backup.",
+	"blueprint-name":     "User blueprints do not shadow built-in ones.",
+	"policy":             "Tier policy overrides are valid.",
+	"addon-chart":        "Addons name a Helm chart.",
+	"addon-repo":         "Addons name a Helm repository URL.",
+	"addon-version":      "Addons pin an exact chart version.",
+}
+
+// writeSARIF writes a SARIF 2.1.0 log with one result per error, its
+// physical location relative to the repository root.
+func writeSARIF(w io.Writer, errs Errors, base string) error {
+	report, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI("plinth", "https://github.com/plinth-dev/plinth")
+	seen := map[string]bool{}
+	for _, e := range errs {
+		rule := "plinth/" + e.Rule
+		if !seen[rule] {
+			seen[rule] = true
+			help := ruleHelp[e.Rule]
+			if help == "" {
+				help = "The platform must be valid."
+			}
+			run.AddRule(rule).WithShortDescription(sarif.NewMultiformatMessageString(help))
+		}
+		res := run.CreateResultForRule(rule).WithLevel("error")
+		msg := e.Msg
+		if e.Path != "" {
+			msg = e.Path + ": " + msg
+		}
+		res.WithMessage(sarif.NewTextMessage(msg))
+		if f := joinBase(base, e.Pos.File); f != "" {
+			region := sarif.NewRegion().WithStartLine(max(e.Pos.Line, 1))
+			if e.Pos.Column > 0 {
+				region.WithStartColumn(e.Pos.Column)
+			}
+			loc := sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(f).WithUriBaseId("%SRCROOT%")).
+				WithRegion(region)
+			res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		}
+	}
+	report.AddRun(run)
+	return report.PrettyWrite(w)
+}
