@@ -1,0 +1,211 @@
+package pdf
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/plinth-dev/plinth/reports"
+)
+
+// fixtureControl is a control of the hand-built test catalog.
+type fixtureControl struct {
+	id, title, titleKO, cat, sev, eval, seed, section string
+}
+
+var fixtureControls = []fixtureControl{
+	{"SEC-001", "Containers run as non-root", "컨테이너를 루트가 아닌 사용자로 실행", "security", "high", "manifest", "aks-best-practices", "Pod and container security"},
+	{"SEC-002", "Privilege escalation is disabled", "권한 상승 비활성화", "security", "high", "manifest", "aks-best-practices", "Pod and container security"},
+	{"SEC-003", "Images come from a trusted registry", "신뢰할 수 있는 레지스트리의 이미지 사용", "security", "critical", "manifest", "aks-image-management", "Secure the images and run time"},
+	{"SEC-004", "Images are pinned (no :latest)", "이미지 태그 고정 (:latest 금지)", "security", "medium", "manifest", "gke-container-practices", "Tagging"},
+	{"SEC-005", "Secrets come from Key Vault via CSI", "Key Vault CSI로 비밀 주입", "security", "high", "declared", "aks-microservices", "Secrets management and application credentials"},
+	{"SEC-006", "Private cluster API server", "프라이빗 클러스터 API 서버", "security", "high", "declared", "aks-best-practices", "Cluster security"},
+	{"SEC-007", "Image vulnerability scanning reviewed", "이미지 취약점 검사 결과 검토", "security", "medium", "manual", "aks-image-management", "Automatically build new images on base image update"},
+	{"HA-001", "Replicas spread over zones", "영역에 걸친 복제본 분산", "high-availability", "high", "manifest", "aks-best-practices", "Availability zones"},
+	{"HA-002", "PodDisruptionBudget present", "PodDisruptionBudget 정의", "high-availability", "medium", "manifest", "aks-microservices", "Availability considerations"},
+	{"HA-003", "Liveness and readiness probes", "활성 및 준비 상태 프로브", "high-availability", "medium", "manifest", "aks-microservices", "Health probes"},
+	{"RES-001", "CPU and memory requests and limits", "CPU 및 메모리 요청과 제한", "resource-management", "medium", "manifest", "aks-microservices", "Resource constraints"},
+	{"RES-002", "Namespace ResourceQuota", "네임스페이스 ResourceQuota", "resource-management", "low", "manifest", "aks-microservices", "Namespaces"},
+	{"RES-003", "Horizontal pod autoscaling", "수평 Pod 자동 크기 조정", "resource-management", "low", "manifest", "aks-microservices", "Pod autoscaling"},
+	{"MON-001", "Container insights enabled", "컨테이너 인사이트 활성화", "monitoring", "medium", "declared", "aks-best-practices", "Monitoring"},
+	{"MON-002", "Alert rules reviewed monthly", "경고 규칙 월간 검토", "monitoring", "low", "manual", "aks-best-practices", "Monitoring"},
+	{"NET-001", "Default-deny NetworkPolicy", "기본 거부 NetworkPolicy", "networking", "high", "manifest", "aks-best-practices", "Network policies"},
+	{"NET-002", "Ingress uses TLS", "Ingress TLS 사용", "networking", "medium", "manifest", "aks-microservices", "API Gateway"},
+	{"OPS-001", "Backups scheduled (Velero)", "백업 예약 (Velero)", "operations", "medium", "manifest", "aks-best-practices", "Business continuity"},
+	{"OPS-002", "Automatic upgrade channel", "자동 업그레이드 채널", "operations", "low", "declared", "aks-best-practices", "Upgrades"},
+	{"OPS-003", "Upgrade runbook rehearsed", "업그레이드 절차 리허설", "operations", "low", "manual", "aks-best-practices", "Upgrades"},
+}
+
+var fixtureScopes = []string{"nonprod/dev", "nonprod/staging", "prod"}
+
+// Planted findings the text checks look for.
+const (
+	plantedObject  = "Deployment/payments-api"
+	plantedFile    = "clusters/prod/apps/payments/deployment.yaml"
+	plantedLine    = 17
+	plantedMessage = "container api runs as root (runAsNonRoot is not set)"
+)
+
+// fixture builds a rich report: services*3 failing findings spread over
+// teams and clusters, waivers active and expired, commits and a base.
+func fixture(services int) *reports.Report {
+	date := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
+	r := &reports.Report{
+		SchemaVersion: reports.SchemaVersion,
+		Repo:          "https://git.example.com/drone-delivery/gitops.git",
+		Ref:           "refs/heads/main",
+		Commit:        "3f9c2a1d8e7b6a5f4e3d2c1b0a99887766554433",
+		CommitDate:    time.Date(2026, 10, 30, 17, 42, 0, 0, time.UTC),
+		Date:          date,
+		Month:         "2026-10",
+		Scopes:        fixtureScopes,
+		Base: &reports.Baseline{
+			Ref:        "2026-09",
+			Commit:     "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+			CommitDate: time.Date(2026, 9, 29, 9, 0, 0, 0, time.UTC),
+		},
+	}
+	teams := []string{"payments", "dispatch", "fleet", "routing", "identity"}
+	failing := map[string]bool{"SEC-001": true, "SEC-003": true, "HA-001": true, "RES-001": true, "NET-002": true, "OPS-001": true}
+	for i, fc := range fixtureControls {
+		c := reports.ControlResult{Control: reports.Control{
+			ID: fc.id, Title: fc.title, TitleKO: fc.titleKO, Category: fc.cat, Severity: fc.sev,
+			Evaluation: fc.eval, Seed: fc.seed, Section: fc.section,
+			Rationale:   "Rationale of " + fc.id,
+			Remediation: "Set the field the control checks in the service's blueprint; see " + fc.section + ".",
+		}, Scopes: map[string]string{}}
+		for j, s := range fixtureScopes {
+			st := reports.StatusPass
+			switch {
+			case fc.eval == reports.EvalManual:
+				st = reports.StatusManual
+			case failing[fc.id] && (s == "prod" || j == i%3):
+				st = reports.StatusFail
+			case fc.id == "SEC-004" && s == "prod":
+				st = reports.StatusWaived
+			case fc.id == "OPS-002" && s != "prod":
+				st = reports.StatusNA
+			}
+			c.Scopes[s] = st
+			if st == reports.StatusPass || st == reports.StatusWaived {
+				c.Passed++
+			}
+			if st != reports.StatusManual && st != reports.StatusNA {
+				c.Total++
+			}
+		}
+		c.Status = worst(c.Scopes)
+		r.Controls = append(r.Controls, c)
+	}
+	sevOf := map[string]string{}
+	for _, fc := range fixtureControls {
+		sevOf[fc.id] = fc.sev
+	}
+	ids := []string{"SEC-001", "SEC-003", "HA-001", "RES-001", "NET-002", "OPS-001"}
+	for s := 0; s < services; s++ {
+		team := teams[s%len(teams)]
+		svc := fmt.Sprintf("%s-svc-%03d", team, s)
+		for k := 0; k < 3; k++ {
+			id := ids[(s+k)%len(ids)]
+			env := fixtureScopes[(s+k)%3]
+			cluster, envName := "prod", "prod"
+			if env != "prod" {
+				cluster, envName = "nonprod", env[len("nonprod/"):]
+			}
+			r.Findings = append(r.Findings, reports.Finding{
+				Control: id, Title: id + " title", Category: "security", Severity: sevOf[id], Status: reports.StatusFail,
+				Cluster: cluster, Environment: envName, Namespace: team + "-" + envName,
+				Object:  "Deployment/" + svc,
+				File:    fmt.Sprintf("clusters/%s/%s/apps/%s/%s/deployment.yaml", cluster, envName, team, svc),
+				Line:    10 + (s*7+k)%90,
+				Message: fmt.Sprintf("container %s does not satisfy %s: the field is missing from the pod template", svc, id),
+			})
+		}
+	}
+	planted := reports.Finding{
+		Control: "SEC-001", Title: "Containers run as non-root", Category: "security", Severity: "high", Status: reports.StatusFail,
+		Cluster: "prod", Environment: "prod", Namespace: "payments-prod",
+		Object: plantedObject, File: plantedFile, Line: plantedLine, Message: plantedMessage,
+	}
+	r.Findings = append(r.Findings, planted)
+	// A passing finding must not be listed as failing.
+	r.Findings = append(r.Findings, reports.Finding{Control: "SEC-002", Severity: "high", Status: reports.StatusPass,
+		Cluster: "prod", Namespace: "payments-prod", Object: "Deployment/passing-object", File: "x.yaml", Line: 1})
+
+	r.Waivers = []reports.Waiver{
+		{Control: "SEC-004", Cluster: "prod", Namespace: "fleet-prod", Object: "Deployment/fleet-legacy",
+			File: "clusters/prod/prod/apps/fleet/fleet-legacy/deployment.yaml", Line: 5,
+			Reason: "Vendor image only published with a moving tag; pinned by digest in Q1", Until: "2027-03-31"},
+		{Control: "NET-002", Cluster: "nonprod", Namespace: "routing-dev", File: "waivers.yaml", Line: 12,
+			Reason: "Internal test endpoint", Until: "2026-08-31", Expired: true},
+		{Control: "HA-001", Cluster: "nonprod", File: "waivers.yaml", Line: 20, Expired: true},
+	}
+	r.Changes = &reports.Changes{New: []reports.Finding{planted}, Fixed: []reports.Finding{{
+		Control: "NET-001", Severity: "high", Status: reports.StatusPass, Cluster: "prod", Namespace: "dispatch-prod",
+		Object: "NetworkPolicy/default-deny", File: "clusters/prod/prod/teams/dispatch/networkpolicy.yaml", Line: 1,
+	}}}
+	for i := 0; i < 12; i++ {
+		r.Commits = append(r.Commits, reports.Commit{
+			Hash:    fmt.Sprintf("%02x%038x", i+16, i*7919),
+			Date:    time.Date(2026, 10, 2+2*i, 10, i, 0, 0, time.UTC),
+			Author:  []string{"Kim Minji", "Alex Doe", "이서준"}[i%3],
+			Subject: []string{"payments: raise replicas to 3", "Add routing service", "플랫폼: 네트워크 정책 갱신", "Bump dispatch image to 1.8.2"}[i%4],
+		})
+	}
+	r.Summary = summarize(r.Controls)
+	r.Base.Summary = summarize(r.Controls)
+	r.Base.Summary.Score -= 6.5
+	for i := range r.Base.Summary.Categories {
+		r.Base.Summary.Categories[i].Score = clamp(r.Base.Summary.Categories[i].Score + float64(i*7%15) - 6)
+	}
+	return r
+}
+
+var statusRank = map[string]int{reports.StatusFail: 0, reports.StatusManual: 1, reports.StatusWaived: 2, reports.StatusPass: 3, reports.StatusNA: 4}
+
+func worst(scopes map[string]string) string {
+	best := reports.StatusNA
+	for _, s := range scopes {
+		if statusRank[s] < statusRank[best] {
+			best = s
+		}
+	}
+	return best
+}
+
+func summarize(cs []reports.ControlResult) reports.Summary {
+	s := reports.Summary{FailingControls: map[string]int{}}
+	cats := map[string]*reports.CategoryScore{}
+	for _, c := range reports.Categories {
+		s.Categories = append(s.Categories, reports.CategoryScore{Category: c})
+	}
+	for i := range s.Categories {
+		cats[s.Categories[i].Category] = &s.Categories[i]
+	}
+	for _, c := range cs {
+		for _, st := range c.Scopes {
+			switch st {
+			case reports.StatusPass:
+				s.Passed++
+			case reports.StatusFail:
+				s.Failed++
+			case reports.StatusWaived:
+				s.Waived++
+			case reports.StatusManual:
+				s.Manual++
+			}
+		}
+		s.Total += c.Total
+		cats[c.Category].Passed += c.Passed
+		cats[c.Category].Total += c.Total
+		if c.Status == reports.StatusFail {
+			s.FailingControls[c.Severity]++
+		}
+	}
+	s.Score = 100 * float64(s.Passed+s.Waived) / float64(s.Total)
+	for i := range s.Categories {
+		if c := &s.Categories[i]; c.Total > 0 {
+			c.Score = 100 * float64(c.Passed) / float64(c.Total)
+		}
+	}
+	return s
+}

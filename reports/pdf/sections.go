@@ -1,0 +1,721 @@
+package pdf
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/plinth-dev/plinth/reports"
+)
+
+// controlTitle is the control's title in the document's language.
+func (d *doc) controlTitle(c *reports.Control) string {
+	if d.lang == "ko" && c.TitleKO != "" {
+		return c.TitleKO
+	}
+	return c.Title
+}
+
+// control looks a control up by ID; ok is false for an unknown ID.
+func (d *doc) control(id string) (*reports.ControlResult, bool) {
+	if d.controls == nil {
+		d.controls = make(map[string]*reports.ControlResult, len(d.r.Controls))
+		for i := range d.r.Controls {
+			if _, dup := d.controls[d.r.Controls[i].ID]; !dup {
+				d.controls[d.r.Controls[i].ID] = &d.r.Controls[i]
+			}
+		}
+	}
+	c, ok := d.controls[id]
+	return c, ok
+}
+
+// findingTitle is the title of a finding's control in the document's language.
+func (d *doc) findingTitle(f *reports.Finding) string {
+	if c, ok := d.control(f.Control); ok {
+		return d.controlTitle(&c.Control)
+	}
+	return f.Title
+}
+
+func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
+
+func scoreColor(v float64) rgb {
+	switch {
+	case v >= 90:
+		return colPass
+	case v >= 70:
+		return colWaived
+	}
+	return colFail
+}
+
+func location(file string, line int) string {
+	if file == "" {
+		return "—"
+	}
+	if line > 0 {
+		return file + ":" + strconv.Itoa(line)
+	}
+	return file
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// ---- cover ----
+
+func (d *doc) cover() {
+	f, t, r := d.f, d.t, d.r
+	f.AddPage()
+	f.Bookmark(d.clean(t.Title), 0, -1)
+	f.SetY(48)
+	d.font("B", 11, colAccent)
+	f.CellFormat(contentW, 6, d.clean(t.Cover), "", 1, "LM", false, 0, "")
+	d.font("B", 26, colInk)
+	for _, l := range d.wrap(t.Title, contentW) {
+		f.CellFormat(contentW, 12, l, "", 1, "LM", false, 0, "")
+	}
+	if m := d.month(); m != "" {
+		d.font("B", 20, colAccent)
+		f.CellFormat(contentW, 11, d.clean(m), "", 1, "LM", false, 0, "")
+	}
+	f.Ln(3)
+	d.stroke(colAccent, 0.8)
+	f.Line(marginL, f.GetY(), marginL+40, f.GetY())
+	f.Ln(8)
+
+	commit := orDash(shortHash(r.Commit))
+	if !r.CommitDate.IsZero() {
+		commit += "  (" + day(r.CommitDate) + ")"
+	}
+	base := t.NoBase
+	if r.Base != nil {
+		base = orDash(shortHash(r.Base.Commit))
+		if !r.Base.CommitDate.IsZero() {
+			base += "  (" + day(r.Base.CommitDate) + ")"
+		}
+		if r.Base.Ref != "" {
+			base += "  " + r.Base.Ref
+		}
+	}
+	kv := d.newTable(10,
+		column{w: 52, align: "L"},
+		column{w: contentW - 52, align: "L"},
+	)
+	rows := [][2]string{
+		{t.Repository, orDash(r.Repo)},
+		{t.Ref, orDash(r.Ref)},
+		{t.Month, orDash(d.month())},
+		{t.Commit, commit},
+		{t.ComparedWith, base},
+		{t.Scopes, orDash(strings.Join(d.scopes(), ", "))},
+		{t.OverallScore, pct(r.Summary.Score)},
+		{t.ReportDate, day(r.Date)},
+	}
+	for _, kvr := range rows {
+		kv.rows = 0 // no zebra striping on the cover
+		kv.row(cell{text: kvr[0], color: &colMuted}, cell{text: kvr[1], bold: true})
+	}
+
+	// Sign-off block for the reviewer.
+	f.SetY(max(f.GetY()+12, 190))
+	d.subheading(t.SignOffTitle, -1, 40)
+	so := d.newTable(9,
+		column{head: t.SignOffRole, w: 40, align: "L"},
+		column{head: t.SignOffName, w: 50, align: "L"},
+		column{head: t.Signature, w: 60, align: "L"},
+		column{head: t.Date, w: 30, align: "L"},
+	)
+	so.header()
+	for range 3 {
+		y := f.GetY()
+		d.stroke(colRule, 0.25)
+		x := marginL
+		for _, c := range so.cols {
+			f.Rect(x, y, c.w, 11, "D")
+			x += c.w
+		}
+		f.SetY(y + 11)
+	}
+
+	f.SetY(pageH - marginBot - 16)
+	d.para(fmt.Sprintf(t.GeneratedBy, d.gen, day(d.stamp())), 8, colMuted)
+}
+
+// scopes are the report's scopes, or those the controls mention.
+func (d *doc) scopes() []string {
+	if len(d.r.Scopes) > 0 {
+		return d.r.Scopes
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range d.r.Controls {
+		for s := range c.Scopes {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ---- summary ----
+
+func (d *doc) summary() {
+	f, t, r := d.f, d.t, d.r
+	d.heading(t.Summary)
+	s := r.Summary
+
+	// Overall score box.
+	y := f.GetY()
+	d.fill(colZebra)
+	f.Rect(marginL, y, 70, 36, "F")
+	d.font("", 9, colMuted)
+	f.SetXY(marginL+3, y+3)
+	f.CellFormat(64, 5, d.clean(t.OverallScore), "", 0, "LM", false, 0, "")
+	d.font("B", 30, scoreColor(s.Score))
+	f.SetXY(marginL+3, y+9)
+	f.CellFormat(64, 14, pct(s.Score), "", 0, "LM", false, 0, "")
+	d.font("", 8.5, colMuted)
+	f.SetXY(marginL+3, y+26)
+	prev := t.Previous + ": " + t.NoPrevious
+	if r.Base != nil {
+		delta := s.Score - r.Base.Summary.Score
+		prev = fmt.Sprintf("%s: %s   %s: %+.1f", t.Previous, pct(r.Base.Summary.Score), t.Delta, delta)
+	}
+	f.CellFormat(64, 5, d.clean(prev), "", 0, "LM", false, 0, "")
+
+	// Counts of control checks.
+	counts := []struct {
+		label string
+		n     int
+		c     rgb
+	}{
+		{t.Passed, s.Passed, colPass},
+		{t.Failed, s.Failed, colFail},
+		{t.Waived, s.Waived, colWaived},
+		{t.Manual, s.Manual, colManual},
+		{t.Total, s.Total, colInk},
+	}
+	x0 := marginL + 75
+	bw := (contentW - 75) / float64(len(counts))
+	d.font("", 9, colMuted)
+	f.SetXY(x0, y)
+	f.CellFormat(contentW-75, 5, d.clean(t.Controls), "", 0, "LM", false, 0, "")
+	for i, c := range counts {
+		x := x0 + float64(i)*bw
+		d.fill(colZebra)
+		f.Rect(x+0.5, y+7, bw-1, 29, "F")
+		d.fill(c.c)
+		f.Rect(x+0.5, y+7, bw-1, 1.2, "F")
+		d.font("B", 18, c.c)
+		f.SetXY(x, y+12)
+		f.CellFormat(bw, 10, strconv.Itoa(c.n), "", 0, "CM", false, 0, "")
+		d.font("", 8, colInk)
+		f.SetXY(x, y+25)
+		f.CellFormat(bw, 5, d.fit(c.label, bw), "", 0, "CM", false, 0, "")
+	}
+	f.SetY(y + 44)
+
+	d.subheading(t.CategoryScores, -1, 80)
+	d.barChart()
+
+	d.subheading(t.FailingBySeverity, -1, 26)
+	y = f.GetY()
+	bw = contentW / float64(len(severities))
+	for i, sev := range severities {
+		x := marginL + float64(i)*bw
+		d.fill(colZebra)
+		f.Rect(x+0.5, y, bw-1, 20, "F")
+		d.fill(severityColor[sev])
+		f.Rect(x+0.5, y, 1.5, 20, "F")
+		d.font("B", 16, severityColor[sev])
+		f.SetXY(x+3, y+2)
+		f.CellFormat(bw-5, 9, strconv.Itoa(s.FailingControls[sev]), "", 0, "LM", false, 0, "")
+		d.font("", 8.5, colInk)
+		f.SetXY(x+3, y+12)
+		f.CellFormat(bw-5, 5, d.fit(t.severity(sev), bw-5), "", 0, "LM", false, 0, "")
+	}
+	f.SetY(y + 26)
+
+	d.subheading(t.Changes, -1, 26)
+	y = f.GetY()
+	bw = contentW / 2
+	newN, fixedN := "—", "—"
+	if r.Changes != nil {
+		newN, fixedN = strconv.Itoa(len(r.Changes.New)), strconv.Itoa(len(r.Changes.Fixed))
+	}
+	for i, c := range []struct {
+		label, n string
+		col      rgb
+	}{{t.NewFindings, newN, colFail}, {t.FixedFindings, fixedN, colPass}} {
+		x := marginL + float64(i)*bw
+		d.fill(colZebra)
+		f.Rect(x+0.5, y, bw-1, 20, "F")
+		d.fill(c.col)
+		f.Rect(x+0.5, y, 1.5, 20, "F")
+		d.font("B", 16, c.col)
+		f.SetXY(x+3, y+2)
+		f.CellFormat(bw-5, 9, c.n, "", 0, "LM", false, 0, "")
+		d.font("", 8.5, colInk)
+		f.SetXY(x+3, y+12)
+		label := c.label
+		if r.Changes == nil {
+			label += " (" + t.NoPrevious + ")"
+		}
+		f.CellFormat(bw-5, 5, d.fit(label, bw-5), "", 0, "LM", false, 0, "")
+	}
+	f.SetY(y + 26)
+}
+
+// barChart draws each category's score as a horizontal bar with the
+// previous month's score as a thinner grey bar above it.
+func (d *doc) barChart() {
+	f, t, r := d.f, d.t, d.r
+	prev := map[string]float64{}
+	hasPrev := r.Base != nil
+	if hasPrev {
+		for _, c := range r.Base.Summary.Categories {
+			prev[c.Category] = c.Score
+		}
+	}
+	cats := slices.Clone(r.Summary.Categories)
+	slices.SortStableFunc(cats, func(a, b reports.CategoryScore) int {
+		return cmp.Compare(categoryRank(a.Category), categoryRank(b.Category))
+	})
+
+	const labelW, valueW, rowH = 46.0, 26.0, 11.0
+	x0 := marginL + labelW
+	barW := contentW - labelW - valueW
+	y0 := f.GetY() + 2
+	n := len(cats)
+	// grid
+	d.font("", 7, colMuted)
+	for _, v := range []float64{0, 25, 50, 75, 100} {
+		x := x0 + barW*v/100
+		d.stroke(colRule, 0.2)
+		f.Line(x, y0-1, x, y0+float64(n)*rowH+1)
+		f.SetXY(x-8, y0+float64(n)*rowH+1)
+		f.CellFormat(16, 4, strconv.Itoa(int(v)), "", 0, "CM", false, 0, "")
+	}
+	for i, c := range cats {
+		y := y0 + float64(i)*rowH
+		d.font("", 9, colInk)
+		f.SetXY(marginL, y+rowH/2-2.5)
+		label := d.t.category(c.Category)
+		f.CellFormat(labelW-2, 5, d.fit(label, labelW-2), "", 0, "LM", false, 0, "")
+		sub := fmt.Sprintf("%d/%d", c.Passed, c.Total)
+		d.font("", 6.5, colMuted)
+		f.SetXY(marginL, y+rowH/2+1.5)
+		f.CellFormat(labelW-2, 3.5, sub, "", 0, "LM", false, 0, "")
+
+		if hasPrev {
+			p, ok := prev[c.Category]
+			if ok {
+				d.fill(colPrevBar)
+				f.Rect(x0, y+1.8, barW*clamp(p)/100, 2.6, "F")
+			}
+			d.font("", 7, colMuted)
+			f.SetXY(x0+barW+1, y+1.2)
+			v := "—"
+			if ok {
+				v = pct(p)
+			}
+			f.CellFormat(valueW-1, 3.8, v, "", 0, "LM", false, 0, "")
+		}
+		d.fill(colAccent)
+		f.Rect(x0, y+5, barW*clamp(c.Score)/100, 4.2, "F")
+		d.font("B", 8.5, scoreColor(c.Score))
+		f.SetXY(x0+barW+1, y+5)
+		f.CellFormat(valueW-1, 4.2, pct(c.Score), "", 0, "LM", false, 0, "")
+	}
+	// legend
+	y := y0 + float64(n)*rowH + 7
+	x := x0
+	d.font("", 7.5, colInk)
+	items := []struct {
+		c     rgb
+		label string
+	}{{colAccent, t.Current + " (" + orDash(shortHash(r.Commit)) + ")"}}
+	if hasPrev {
+		items = append(items, struct {
+			c     rgb
+			label string
+		}{colPrevBar, t.Previous + " (" + orDash(shortHash(r.Base.Commit)) + ")"})
+	}
+	for _, it := range items {
+		d.fill(it.c)
+		f.Rect(x, y+0.8, 6, 2.6, "F")
+		f.SetXY(x+7, y)
+		w := f.GetStringWidth(d.clean(it.label)) + 2*cellMargin
+		f.CellFormat(w, 4.2, d.clean(it.label), "", 0, "LM", false, 0, "")
+		x += 7 + w + 6
+	}
+	f.SetY(y + 10)
+}
+
+func clamp(v float64) float64 { return min(max(v, 0), 100) }
+
+func categoryRank(c string) int {
+	if i := slices.Index(reports.Categories, c); i >= 0 {
+		return i
+	}
+	return len(reports.Categories)
+}
+
+// ---- checklist ----
+
+// maxScopeCols is the number of scope columns one checklist table holds;
+// more scopes are shown in further tables.
+const maxScopeCols = 8
+
+func (d *doc) checklist() {
+	t, r := d.t, d.r
+	d.heading(t.Checklist)
+	d.legend()
+
+	byCat := map[string][]*reports.ControlResult{}
+	var cats []string
+	for i := range r.Controls {
+		c := &r.Controls[i]
+		if _, ok := byCat[c.Category]; !ok {
+			cats = append(cats, c.Category)
+		}
+		byCat[c.Category] = append(byCat[c.Category], c)
+	}
+	slices.SortStableFunc(cats, func(a, b string) int {
+		if ra, rb := categoryRank(a), categoryRank(b); ra != rb {
+			return cmp.Compare(ra, rb)
+		}
+		return cmp.Compare(a, b)
+	})
+	scores := map[string]reports.CategoryScore{}
+	for _, c := range r.Summary.Categories {
+		scores[c.Category] = c
+	}
+	scopes := d.scopes()
+	for _, cat := range cats {
+		title := t.category(cat)
+		if s, ok := scores[cat]; ok {
+			title += fmt.Sprintf("  —  %d/%d  (%s)", s.Passed, s.Total, pct(s.Score))
+		}
+		for start := 0; start < max(len(scopes), 1); start += maxScopeCols {
+			part := scopes[start:min(start+maxScopeCols, len(scopes))]
+			d.f.Ln(3)
+			d.subheading(title, 1, 20)
+			d.checklistTable(byCat[cat], part)
+		}
+	}
+}
+
+func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string) {
+	t := d.t
+	const idW, sevW, srcW, signW = 19.0, 15.0, 36.0, 16.0
+	sw := 16.0
+	if n := len(scopes); n > 0 {
+		sw = clampRange(56/float64(n), 10, 16)
+	}
+	titleW := contentW - idW - sevW - srcW - signW - sw*float64(len(scopes))
+	cols := []column{
+		{head: t.ColID, w: idW, align: "L"},
+		{head: t.ColControl, w: titleW, align: "L"},
+		{head: t.ColSeverity, w: sevW, align: "L"},
+		{head: t.ColSource, w: srcW, align: "L"},
+	}
+	for _, s := range scopes {
+		cols = append(cols, column{head: s, w: sw, align: "C"})
+	}
+	cols = append(cols, column{head: t.ColSignOff, w: signW, align: "C"})
+	tb := d.newTable(7.5, cols...)
+	tb.header()
+	for _, c := range controls {
+		sev := severityColor[c.Severity]
+		cells := []cell{
+			{text: c.ID, bold: true},
+			{text: d.controlTitle(&c.Control)},
+			{text: t.severity(c.Severity), bold: true, color: &sev},
+			{text: source(c), color: &colMuted},
+		}
+		for _, s := range scopes {
+			st := c.Scopes[s]
+			if st == "" {
+				st = reports.StatusNA
+			}
+			cells = append(cells, cell{mark: st})
+		}
+		if c.Evaluation == reports.EvalManual || c.Status == reports.StatusManual {
+			cells = append(cells, cell{box: true})
+		} else {
+			cells = append(cells, cell{fill: &colDisabled})
+		}
+		tb.row(cells...)
+	}
+}
+
+func clampRange(v, lo, hi float64) float64 { return min(max(v, lo), hi) }
+
+// source cites the seed and section a control comes from.
+func source(c *reports.ControlResult) string {
+	switch {
+	case c.Seed != "" && c.Section != "":
+		return c.Seed + " § " + c.Section
+	case c.Seed != "":
+		return c.Seed
+	}
+	return orDash(c.Section)
+}
+
+// legend explains the status marks.
+func (d *doc) legend() {
+	f, t := d.f, d.t
+	y := f.GetY()
+	d.font("B", 8, colInk)
+	f.SetXY(marginL, y)
+	w := f.GetStringWidth(d.clean(t.Legend)) + 2*cellMargin
+	f.CellFormat(w, 5, d.clean(t.Legend), "", 0, "LM", false, 0, "")
+	x := marginL + w + 2
+	d.font("", 8, colInk)
+	for _, s := range []string{reports.StatusPass, reports.StatusFail, reports.StatusWaived, reports.StatusManual, reports.StatusNA} {
+		d.mark(x+2, y+2.5, 3.6, s)
+		d.font("", 8, colInk)
+		label := d.clean(t.status(s))
+		lw := f.GetStringWidth(label) + 2*cellMargin
+		f.SetXY(x+4.5, y)
+		f.CellFormat(lw, 5, label, "", 0, "LM", false, 0, "")
+		x += 4.5 + lw + 4
+	}
+	f.SetY(y + 7)
+}
+
+// ---- findings ----
+
+type group struct {
+	cluster, namespace string
+	findings           []*reports.Finding
+}
+
+// failing returns the failing findings grouped by cluster and namespace,
+// each group ordered by severity (most severe first), control, object, file
+// and line.
+func (d *doc) failing() []group {
+	idx := map[[2]string]int{}
+	var groups []group
+	for i := range d.r.Findings {
+		fd := &d.r.Findings[i]
+		if fd.Status != reports.StatusFail {
+			continue
+		}
+		k := [2]string{fd.Cluster, fd.Namespace}
+		j, ok := idx[k]
+		if !ok {
+			j = len(groups)
+			idx[k] = j
+			groups = append(groups, group{cluster: fd.Cluster, namespace: fd.Namespace})
+		}
+		groups[j].findings = append(groups[j].findings, fd)
+	}
+	slices.SortFunc(groups, func(a, b group) int {
+		return cmp.Or(cmp.Compare(a.cluster, b.cluster), cmp.Compare(a.namespace, b.namespace))
+	})
+	for _, g := range groups {
+		slices.SortStableFunc(g.findings, compareFindings)
+	}
+	return groups
+}
+
+func compareFindings(a, b *reports.Finding) int {
+	return cmp.Or(
+		cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)),
+		cmp.Compare(a.Control, b.Control),
+		cmp.Compare(a.Object, b.Object),
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Message, b.Message),
+	)
+}
+
+func (d *doc) groupTitle(cluster, namespace string) string {
+	ns := namespace
+	if ns == "" {
+		ns = d.t.ClusterWide
+	}
+	return fmt.Sprintf(d.t.ClusterNamespace, orDash(cluster), ns)
+}
+
+func (d *doc) findings() {
+	t := d.t
+	d.heading(t.Findings)
+	groups := d.failing()
+	if len(groups) == 0 {
+		d.para(t.NoFindings, 10, colInk)
+		return
+	}
+	tb := d.newTable(7.5,
+		column{head: t.ColObject, w: 46, align: "L"},
+		column{head: t.ColLocation, w: 56, align: "L"},
+		column{head: t.ColMessage, w: contentW - 102, align: "L"},
+	)
+	var groupLabel, controlLabel string
+	var controlColor rgb
+	tb.onBreak = func() {
+		tb.span(groupLabel+"  "+t.Continued, true, colGroup, colAccent)
+		if controlLabel != "" {
+			tb.span(controlLabel, true, colWhite, controlColor)
+		}
+	}
+	first := true
+	for _, g := range groups {
+		groupLabel, controlLabel = d.groupTitle(g.cluster, g.namespace), ""
+		if !first {
+			d.f.Ln(3)
+		}
+		first = false
+		d.ensure(30)
+		tb.header()
+		d.f.Bookmark(d.clean(groupLabel), 1, -1)
+		tb.span(groupLabel, true, colGroup, colAccent)
+		for i, fd := range g.findings {
+			if i == 0 || fd.Control != g.findings[i-1].Control {
+				controlLabel = fmt.Sprintf("%s  ·  %s  ·  %s", t.severity(fd.Severity), fd.Control, d.findingTitle(fd))
+				controlColor = severityColor[fd.Severity]
+				tb.span(controlLabel, true, colWhite, controlColor)
+				if c, ok := d.control(fd.Control); ok && c.Remediation != "" {
+					tb.span(t.Remediation+": "+c.Remediation, false, colWhite, colMuted)
+				}
+			}
+			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: fd.Message})
+		}
+	}
+}
+
+// ---- changes since last month ----
+
+func (d *doc) changes() {
+	t, r := d.t, d.r
+	d.heading(t.Changes)
+	if r.Changes == nil {
+		d.para(t.NoPrevious, 10, colInk)
+	} else {
+		for _, part := range []struct {
+			title string
+			list  []reports.Finding
+		}{{t.NewSince, r.Changes.New}, {t.Fixd, r.Changes.Fixed}} {
+			d.subheading(fmt.Sprintf("%s (%d)", part.title, len(part.list)), 1, 14)
+			if len(part.list) == 0 {
+				d.para(t.NoChanges, 9, colMuted)
+				d.f.Ln(3)
+				continue
+			}
+			list := make([]*reports.Finding, len(part.list))
+			for i := range part.list {
+				list[i] = &part.list[i]
+			}
+			slices.SortStableFunc(list, compareFindings)
+			tb := d.newTable(7.5,
+				column{head: t.ColSeverity, w: 15, align: "L"},
+				column{head: t.ColControl, w: 47, align: "L"},
+				column{head: t.ColScope, w: 32, align: "L"},
+				column{head: t.ColObject, w: 38, align: "L"},
+				column{head: t.ColLocation, w: contentW - 132, align: "L"},
+			)
+			tb.header()
+			for _, fd := range list {
+				sev := severityColor[fd.Severity]
+				scope := orDash(fd.Cluster)
+				if fd.Namespace != "" {
+					scope += " / " + fd.Namespace
+				}
+				tb.row(
+					cell{text: t.severity(fd.Severity), bold: true, color: &sev},
+					cell{text: fd.Control + " " + d.findingTitle(fd)},
+					cell{text: scope},
+					cell{text: fd.Object},
+					cell{text: location(fd.File, fd.Line)},
+				)
+			}
+			d.f.Ln(5)
+		}
+	}
+
+	d.subheading(fmt.Sprintf("%s (%d)", t.Commits, len(r.Commits)), 1, 14)
+	if len(r.Commits) == 0 {
+		d.para(t.NoCommits, 9, colMuted)
+		return
+	}
+	tb := d.newTable(7.5,
+		column{head: t.ColHash, w: 17, align: "L"},
+		column{head: t.ColDate, w: 20, align: "L"},
+		column{head: t.ColAuthor, w: 38, align: "L"},
+		column{head: t.ColSubject, w: contentW - 75, align: "L"},
+	)
+	tb.header()
+	for _, c := range r.Commits {
+		tb.row(cell{text: shortHash(c.Hash), bold: true}, cell{text: day(c.Date)}, cell{text: c.Author}, cell{text: c.Subject})
+	}
+}
+
+// ---- waivers ----
+
+func (d *doc) waivers() {
+	t, r := d.t, d.r
+	d.heading(t.Waivers)
+	var active, expired []reports.Waiver
+	for _, w := range r.Waivers {
+		if w.Expired {
+			expired = append(expired, w)
+		} else {
+			active = append(active, w)
+		}
+	}
+	for _, part := range []struct {
+		title   string
+		list    []reports.Waiver
+		expired bool
+	}{{t.ActiveWaivers, active, false}, {t.ExpiredWaivers, expired, true}} {
+		d.subheading(fmt.Sprintf("%s (%d)", part.title, len(part.list)), 1, 14)
+		if len(part.list) == 0 {
+			d.para(t.NoWaivers, 9, colMuted)
+			d.f.Ln(3)
+			continue
+		}
+		tb := d.newTable(7.5,
+			column{head: t.ColControl, w: 24, align: "L"},
+			column{head: t.ColScope, w: 42, align: "L"},
+			column{head: t.ColLocation, w: 42, align: "L"},
+			column{head: t.ColReason, w: contentW - 128, align: "L"},
+			column{head: t.ColUntil, w: 20, align: "L"},
+		)
+		tb.header()
+		for _, w := range part.list {
+			var scope []string
+			for _, s := range []string{w.Cluster, w.Namespace, w.Object} {
+				if s != "" {
+					scope = append(scope, s)
+				}
+			}
+			until := cell{text: orDash(w.Until)}
+			if part.expired {
+				until.color = &colFail
+				until.bold = true
+			}
+			tb.row(
+				cell{text: w.Control, bold: true},
+				cell{text: orDash(strings.Join(scope, " / "))},
+				cell{text: location(w.File, w.Line)},
+				cell{text: orDash(w.Reason)},
+				until,
+			)
+		}
+		d.f.Ln(5)
+	}
+}
