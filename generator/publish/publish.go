@@ -1,0 +1,499 @@
+// Package publish commits a generated tree to a GitOps repository with
+// go-git, and computes what such a commit would change (for plinth diff).
+//
+// The repository is cloned into memory (a single branch, no worktree). The new
+// commit's tree is built from the previous head's tree and the generated
+// files: only directories on changed paths are rewritten, stale files are
+// removed only when the previous ownership manifest lists them, and every
+// other file is left alone. A push rejected because the branch moved is
+// retried on the new head a bounded number of times; nothing is ever forced.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/plinth-dev/plinth/generator"
+)
+
+// Sentinel kinds of failure; errors returned by this package match one of
+// them with errors.Is when the cause is known.
+var (
+	ErrAuth        = errors.New("authentication failed")
+	ErrNotFound    = errors.New("repository not found")
+	ErrUnreachable = errors.New("repository unreachable")
+	ErrBranch      = errors.New("branch not found")
+	ErrOwnership   = errors.New("plinth does not own the files it would change")
+	ErrMoved       = errors.New("the branch kept moving")
+)
+
+// Action says what a change does to a file.
+type Action string
+
+const (
+	Added    Action = "added"
+	Modified Action = "changed"
+	Removed  Action = "removed"
+)
+
+// Change is one file the commit adds, changes or removes. Path is relative to
+// the repository root.
+type Change struct {
+	Path   string
+	Action Action
+	Old    []byte // nil when Added
+	New    []byte // nil when Removed
+}
+
+// Options configure Plan and Publish.
+type Options struct {
+	Repo   string // URL (https, ssh, git, file), scp-like address or local path
+	Branch string // default "main"
+	// Path is the output's directory inside the repository (--path); empty: root.
+	Path string
+
+	Title   string // what the summary names, e.g. the platform's name
+	Message string // replaces the generated summary line
+	Author  string // "Name <email>"; empty: $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL or "plinth <plinth@plinth.dev>"
+	Version string // plinth version, recorded in the message
+	// SourceCommit is the platform repository's commit, recorded in the message.
+	SourceCommit string
+	// Group names the group (cluster) a generated file belongs to in the
+	// commit message; path is relative to the output root. Nil or "": "other".
+	Group func(path string) string
+
+	DryRun  bool // Publish stops before committing
+	Retries int  // pushes attempted when the branch moves; default 5
+
+	Getenv func(string) string // credentials source; default os.Getenv
+	Now    func() time.Time    // commit time; default time.Now
+}
+
+// Result is what Plan or Publish did.
+type Result struct {
+	Repo     string // the repository, without credentials
+	Branch   string
+	Base     string // commit the changes apply to; "" for an empty repository
+	Commit   string // new commit; "" when nothing changed or on a dry run
+	Message  string // the commit message (also on a dry run)
+	Changes  []Change
+	Attempts int // pushes attempted
+}
+
+// Counts returns the number of added, changed and removed files.
+func (r *Result) Counts() (added, changed, removed int) {
+	for _, c := range r.Changes {
+		switch c.Action {
+		case Added:
+			added++
+		case Modified:
+			changed++
+		case Removed:
+			removed++
+		}
+	}
+	return
+}
+
+// Plan clones the branch and computes the changes publishing out would make,
+// without committing. It is what plinth diff and publish --dry-run show.
+func Plan(ctx context.Context, out *generator.Output, opts Options) (*Result, error) {
+	opts.DryRun = true
+	return Publish(ctx, out, opts)
+}
+
+// Publish commits out to the branch and pushes it. Nothing changed: no
+// commit, Result.Commit is "". On failure the remote is unchanged.
+func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result, error) {
+	if opts.Branch == "" {
+		opts.Branch = "main"
+	}
+	if opts.Retries <= 0 {
+		opts.Retries = 5
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	rem, err := resolveRemote(opts.Repo, opts.Getenv)
+	if err != nil {
+		return nil, (&redactor{}).wrap(err)
+	}
+	res, err := publish(ctx, rem, out, opts)
+	if err != nil {
+		return res, rem.red.wrap(err)
+	}
+	return res, nil
+}
+
+func publish(ctx context.Context, rem *remote, out *generator.Output, opts Options) (*Result, error) {
+	if !plumbing.NewBranchReferenceName(opts.Branch).IsBranch() || cleanPath(opts.Branch) != nil || strings.ContainsAny(opts.Branch, " ~^:?*[") {
+		return nil, fmt.Errorf("--branch %q is not a valid branch name", opts.Branch)
+	}
+	sub := strings.Trim(path.Clean("/"+strings.ReplaceAll(opts.Path, "\\", "/")), "/")
+	if opts.Path != "" && sub != "" {
+		if err := cleanPath(sub); err != nil {
+			return nil, fmt.Errorf("--path: %w", err)
+		}
+	}
+	author, err := signature(opts)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil || len(out.Files) == 0 {
+		return nil, errors.New("nothing to publish: the generated output is empty")
+	}
+	for p := range out.Files {
+		if err := cleanPath(p); err != nil {
+			return nil, fmt.Errorf("generated output: %w", err)
+		}
+	}
+
+	s, err := newSession(rem, opts.Branch)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Repo: rem.display, Branch: opts.Branch}
+	base, err := s.head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		res.Base = ""
+		if !base.IsZero() {
+			res.Base = base.String()
+		}
+		tree, changes, err := s.build(base, sub, out)
+		if err != nil {
+			return nil, err
+		}
+		res.Changes = changes
+		res.Message = message(opts, sub, changes)
+		if len(changes) == 0 {
+			slog.Debug("publish: up to date", "repo", rem.display, "branch", opts.Branch, "base", res.Base)
+			return res, nil
+		}
+		if opts.DryRun {
+			return res, nil
+		}
+		commit, err := s.commit(tree, base, res.Message, author, opts.Now())
+		if err != nil {
+			return nil, err
+		}
+		res.Attempts++
+		if testHookBeforePush != nil {
+			testHookBeforePush(res.Attempts)
+		}
+		slog.Debug("publish: pushing", "repo", rem.display, "branch", opts.Branch, "commit", commit.String(), "attempt", res.Attempts)
+		perr := s.push(ctx, commit)
+		if perr == nil {
+			res.Commit = commit.String()
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("push to %s: %w", rem.display, ctx.Err())
+		}
+		// Rejected: find out whether the branch moved meanwhile.
+		now, err := s.head(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("push to %s failed (%v), then: %w", rem.display, perr, err)
+		}
+		if now == base {
+			return nil, fmt.Errorf("push to %s branch %s: %w", rem.display, opts.Branch, perr)
+		}
+		if res.Attempts >= opts.Retries {
+			return nil, fmt.Errorf("push to %s branch %s: %w: rejected %d times as others pushed meanwhile; run publish again", rem.display, opts.Branch, ErrMoved, res.Attempts)
+		}
+		slog.Debug("publish: branch moved, rebuilding on the new head", "from", base.String(), "to", now.String())
+		base = now
+		time.Sleep(time.Duration(res.Attempts*50) * time.Millisecond)
+	}
+}
+
+// testHookBeforePush lets tests push from another client between the clone
+// and the push.
+var testHookBeforePush func(attempt int)
+
+// session is an in-memory clone of one branch.
+type session struct {
+	rem    *remote
+	branch plumbing.ReferenceName
+	repo   *gogit.Repository
+	origin *gogit.Remote
+}
+
+func newSession(rem *remote, branch string) (*session, error) {
+	repo, err := gogit.Init(memory.NewStorage(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("in-memory repository: %w", err)
+	}
+	origin, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{rem.url}})
+	if err != nil {
+		return nil, fmt.Errorf("remote %s: %w", rem.display, err)
+	}
+	return &session{rem: rem, branch: plumbing.NewBranchReferenceName(branch), repo: repo, origin: origin}, nil
+}
+
+// head lists the remote's refs and fetches the branch; zero for an empty
+// repository.
+func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
+	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.auth})
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return plumbing.ZeroHash, s.transportError("read", err)
+	}
+	var want *plumbing.Reference
+	var branches []string
+	for _, r := range refs {
+		if r.Name() == s.branch {
+			want = r
+		}
+		if r.Name().IsBranch() {
+			branches = append(branches, r.Name().Short())
+		}
+	}
+	if want == nil {
+		if len(branches) == 0 {
+			return plumbing.ZeroHash, nil // empty repository: the first publish creates the branch
+		}
+		sort.Strings(branches)
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch %q (it has %s)", ErrBranch, s.rem.display, s.branch.Short(), strings.Join(branches, ", "))
+	}
+	if _, err := s.repo.Storer.EncodedObject(plumbing.CommitObject, want.Hash()); err == nil {
+		return want.Hash(), nil
+	}
+	track := plumbing.NewRemoteReferenceName("origin", s.branch.Short())
+	err = s.origin.FetchContext(ctx, &gogit.FetchOptions{
+		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", s.branch, track))},
+		Auth:     s.rem.auth,
+		Tags:     gogit.NoTags,
+	})
+	if err != nil && !errors.Is(err, gogit.NoErrAlreadyUpToDate) {
+		return plumbing.ZeroHash, s.transportError("fetch from", err)
+	}
+	ref, err := s.repo.Reference(track, true)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: branch %s: %w", s.rem.display, s.branch.Short(), err)
+	}
+	return ref.Hash(), nil
+}
+
+func (s *session) transportError(verb string, err error) error {
+	switch k := kindOf(err); k {
+	case ErrAuth:
+		return fmt.Errorf("%w: cannot %s %s: check %s or %s/%s (or the SSH key)", ErrAuth, verb, s.rem.display, EnvToken, EnvUsername, EnvPassword)
+	case ErrNotFound:
+		return fmt.Errorf("%w: %s", ErrNotFound, s.rem.display)
+	case ErrUnreachable:
+		return fmt.Errorf("%w: cannot %s %s: %v", ErrUnreachable, verb, s.rem.display, err)
+	}
+	return fmt.Errorf("cannot %s %s: %w", verb, s.rem.display, err)
+}
+
+// build applies out (under sub) to base's tree.
+func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (plumbing.Hash, []Change, error) {
+	st := s.repo.Storer
+	var baseTree plumbing.Hash
+	if !base.IsZero() {
+		c, err := object.GetCommit(st, base)
+		if err != nil {
+			return plumbing.ZeroHash, nil, fmt.Errorf("read commit %s: %w", base, err)
+		}
+		baseTree = c.TreeHash
+	}
+	join := func(p string) string {
+		if sub == "" {
+			return p
+		}
+		return sub + "/" + p
+	}
+	manifest := join(generator.ManifestPath)
+	owned := map[string]bool{manifest: true}
+	if !baseTree.IsZero() {
+		t, err := object.GetTree(st, baseTree)
+		if err != nil {
+			return plumbing.ZeroHash, nil, fmt.Errorf("read tree of %s: %w", base, err)
+		}
+		if f, err := t.File(manifest); err == nil {
+			data, err := readBlob(st, f.Hash)
+			if err != nil {
+				return plumbing.ZeroHash, nil, fmt.Errorf("read %s: %w", manifest, err)
+			}
+			files, err := ownedFiles(data)
+			if err != nil {
+				return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix or remove it to let plinth own its files again", manifest, s.rem.display, base.String()[:12], err)
+			}
+			for _, p := range files {
+				owned[join(p)] = true
+			}
+		}
+	}
+	root := &node{}
+	for p, data := range out.Files {
+		n := root.insert(join(p))
+		n.put, n.data, n.hash = true, data, blobHash(data)
+	}
+	for p := range owned {
+		n := root.insert(p)
+		if !n.put {
+			n.del = true
+		}
+	}
+	for p := range out.Files {
+		if n := root.insert(join(p)); len(n.kids) > 0 && hasPutBelow(n) {
+			return plumbing.ZeroHash, nil, fmt.Errorf("generated output has both a file and a directory at %s", p)
+		}
+	}
+	e := &treeEditor{s: st, owned: owned}
+	tree, empty, err := e.apply(baseTree, root, "")
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	if len(e.clashes) > 0 {
+		sort.Strings(e.clashes)
+		return plumbing.ZeroHash, nil, fmt.Errorf("cannot publish to %s: %s", s.rem.display, listSome(e.clashes, 5))
+	}
+	if len(e.unowned) > 0 {
+		sort.Strings(e.unowned)
+		return plumbing.ZeroHash, nil, fmt.Errorf("%w: %s would be overwritten but %s does not list them; move them away or add them to the manifest", ErrOwnership, listSome(e.unowned, 5), manifest)
+	}
+	if empty {
+		tree, err = writeTree(st, nil)
+		if err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+	}
+	sort.Slice(e.changes, func(i, j int) bool { return e.changes[i].Path < e.changes[j].Path })
+	if tree == baseTree {
+		return tree, nil, nil
+	}
+	return tree, e.changes, nil
+}
+
+func hasPutBelow(n *node) bool {
+	for _, k := range n.kids {
+		if k.hasPut() {
+			return true
+		}
+	}
+	return false
+}
+
+func listSome(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
+}
+
+func (s *session) commit(tree, parent plumbing.Hash, msg string, who object.Signature, when time.Time) (plumbing.Hash, error) {
+	who.When = when
+	c := &object.Commit{Author: who, Committer: who, Message: msg, TreeHash: tree}
+	if !parent.IsZero() {
+		c.ParentHashes = []plumbing.Hash{parent}
+	}
+	obj := s.repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("encode commit: %w", err)
+	}
+	h, err := s.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("store commit: %w", err)
+	}
+	if err := s.repo.Storer.SetReference(plumbing.NewHashReference(s.branch, h)); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("set %s: %w", s.branch, err)
+	}
+	return h, nil
+}
+
+func (s *session) push(ctx context.Context, commit plumbing.Hash) error {
+	err := s.repo.PushContext(ctx, &gogit.PushOptions{
+		RemoteName: "origin",
+		RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", s.branch, s.branch))},
+		Auth:       s.rem.auth,
+	})
+	if errors.Is(err, gogit.NoErrAlreadyUpToDate) {
+		return nil
+	}
+	if err != nil {
+		return s.transportError("push to", err)
+	}
+	return nil
+}
+
+// signature parses opts.Author or falls back on the environment.
+func signature(opts Options) (object.Signature, error) {
+	if opts.Author != "" {
+		name, email, err := ParseAuthor(opts.Author)
+		if err != nil {
+			return object.Signature{}, err
+		}
+		return object.Signature{Name: name, Email: email}, nil
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	sig := object.Signature{Name: "plinth", Email: "plinth@plinth.dev"}
+	if n := strings.TrimSpace(getenv("GIT_AUTHOR_NAME")); n != "" && !strings.ContainsAny(n, "<>\n") {
+		sig.Name = n
+	}
+	if e := strings.TrimSpace(getenv("GIT_AUTHOR_EMAIL")); e != "" && !strings.ContainsAny(e, "<>\n ") {
+		sig.Email = e
+	}
+	return sig, nil
+}
+
+// ParseAuthor parses "Name <email>" (as git --author takes it).
+func ParseAuthor(s string) (name, email string, err error) {
+	a, perr := mail.ParseAddress(strings.TrimSpace(s))
+	if perr != nil || a.Name == "" || strings.ContainsAny(a.Name+a.Address, "<>\n\r\x00") {
+		return "", "", fmt.Errorf("--author %q: want \"Name <email>\"", s)
+	}
+	return a.Name, a.Address, nil
+}
+
+// kindOf maps a cause to one of the package's sentinel kinds, or nil.
+func kindOf(err error) error {
+	for _, k := range []error{ErrAuth, ErrNotFound, ErrUnreachable, ErrBranch, ErrOwnership, ErrMoved} {
+		if errors.Is(err, k) {
+			return k
+		}
+	}
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed),
+		errors.Is(err, transport.ErrInvalidAuthMethod):
+		return ErrAuth
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return ErrNotFound
+	}
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &ne) || errors.As(err, &oe) {
+		return ErrUnreachable
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "no such host", "i/o timeout", "network is unreachable"} {
+		if strings.Contains(msg, s) {
+			return ErrUnreachable
+		}
+	}
+	return nil
+}

@@ -1,0 +1,401 @@
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plinth-dev/plinth/generator"
+)
+
+// output builds a generated tree with its ownership manifest.
+func output(files map[string]string) *generator.Output {
+	o := &generator.Output{Files: map[string][]byte{}}
+	m := map[string]string{}
+	for p, c := range files {
+		o.Files[p] = []byte(c)
+		sum := sha256.Sum256([]byte(c))
+		m[p] = hex.EncodeToString(sum[:])
+	}
+	data, _ := json.MarshalIndent(map[string]any{"files": m}, "", "  ")
+	o.Files[generator.ManifestPath] = append(data, '\n')
+	return o
+}
+
+var baseFiles = map[string]string{
+	"clusters/aks1/flux-system/apps.yaml": "kind: Kustomization\nname: apps\n",
+	"apps/dev/team-a/svc1.yaml":           "kind: Deployment\nname: svc1\nreplicas: 1\n",
+	"apps/dev/team-a/svc2.yaml":           "kind: Deployment\nname: svc2\n",
+	"apps/prod/team-a/svc1.yaml":          "kind: Deployment\nname: svc1\nreplicas: 3\n",
+}
+
+func with(base map[string]string, set map[string]string, del ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range set {
+		out[k] = v
+	}
+	for _, k := range del {
+		delete(out, k)
+	}
+	return out
+}
+
+func testOpts(repo string, env map[string]string) Options {
+	return Options{
+		Repo:    repo,
+		Title:   "test platform",
+		Version: "v0.0.0-test",
+		Author:  "plinth test <plinth@example.com>",
+		Getenv:  func(k string) string { return env[k] },
+		Group: func(p string) string {
+			if strings.HasPrefix(p, "clusters/") {
+				return strings.Split(p, "/")[1]
+			}
+			if strings.HasPrefix(p, "apps/dev/") || strings.HasPrefix(p, "apps/prod/") {
+				return "aks1"
+			}
+			return ""
+		},
+		Now: func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) },
+	}
+}
+
+type target struct {
+	url  string            // what --repo gets
+	bare string            // the bare repository on disk, for the git CLI
+	env  map[string]string // credentials
+}
+
+// transports returns one fresh target per way of reaching a repository.
+func transports(t *testing.T) map[string]func(t *testing.T) target {
+	return map[string]func(t *testing.T) target{
+		"path": func(t *testing.T) target {
+			bare := newBare(t, t.TempDir(), "gitops.git")
+			return target{url: bare, bare: bare}
+		},
+		"file": func(t *testing.T) target {
+			bare := newBare(t, t.TempDir(), "gitops.git")
+			return target{url: "file://" + filepath.ToSlash(bare), bare: bare}
+		},
+		"git-daemon": func(t *testing.T) target {
+			base := t.TempDir()
+			bare := newBare(t, base, "gitops.git")
+			return target{url: startDaemon(t, base) + "/gitops.git", bare: bare}
+		},
+		"http-backend": func(t *testing.T) target {
+			base := t.TempDir()
+			bare := newBare(t, base, "gitops.git")
+			url := startHTTP(t, base, "ci-bot", "tok-8f3a9c1e")
+			return target{url: url + "/gitops.git", bare: bare,
+				env: map[string]string{EnvUsername: "ci-bot", EnvToken: "tok-8f3a9c1e"}}
+		},
+	}
+}
+
+func TestPublishLifecycle(t *testing.T) {
+	needGit(t)
+	for name, mk := range transports(t) {
+		t.Run(name, func(t *testing.T) {
+			tg := mk(t)
+			ctx := context.Background()
+			opts := testOpts(tg.url, tg.env)
+
+			// First publish into an empty repository creates the branch.
+			res, err := Publish(ctx, output(baseFiles), opts)
+			if err != nil {
+				t.Fatalf("first publish: %v", err)
+			}
+			if res.Commit == "" || res.Base != "" || len(res.Changes) != len(baseFiles)+1 {
+				t.Fatalf("first publish: commit %q base %q, %d changes", res.Commit, res.Base, len(res.Changes))
+			}
+			if got := git(t, tg.bare, "rev-parse", "main"); got != res.Commit {
+				t.Fatalf("main = %s, want %s", got, res.Commit)
+			}
+			wantTree := "apps/dev/team-a/svc1.yaml\napps/dev/team-a/svc2.yaml\napps/prod/team-a/svc1.yaml\n" +
+				"clusters/aks1/flux-system/apps.yaml\n.plinth/manifest.json"
+			if got := sortedLines(git(t, tg.bare, "ls-tree", "-r", "--name-only", "main")); got != sortedLines(wantTree) {
+				t.Fatalf("tree:\n%s\nwant:\n%s", got, sortedLines(wantTree))
+			}
+			msg := git(t, tg.bare, "log", "-1", "--format=%B", "main")
+			for _, want := range []string{"plinth: publish test platform (5 added, 0 changed, 0 removed)",
+				"cluster aks1: 4 added", "  added   apps/dev/team-a/svc1.yaml", "other files: 1 added", "Plinth-Version: v0.0.0-test"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("commit message lacks %q:\n%s", want, msg)
+				}
+			}
+			if got := git(t, tg.bare, "log", "-1", "--format=%an <%ae>", "main"); got != "plinth test <plinth@example.com>" {
+				t.Errorf("author %q", got)
+			}
+			fsck(t, tg.bare)
+
+			// Same output again: nothing to commit.
+			res, err = Publish(ctx, output(baseFiles), opts)
+			if err != nil {
+				t.Fatalf("no-op publish: %v", err)
+			}
+			if res.Commit != "" || len(res.Changes) != 0 || res.Attempts != 0 {
+				t.Fatalf("no-op publish committed %q with %d changes", res.Commit, len(res.Changes))
+			}
+			if n := git(t, tg.bare, "rev-list", "--count", "main"); n != "1" {
+				t.Fatalf("no-op publish: %s commits", n)
+			}
+
+			// Someone adds a hand-written file and edits a generated one by hand.
+			pushFile(t, tg.bare, "main", "README.md", "hand-written\n")
+			pushFile(t, tg.bare, "main", "apps/dev/team-a/svc1.yaml", "kind: Deployment\nname: svc1\nreplicas: 9\n")
+			plan, err := Plan(ctx, output(baseFiles), opts)
+			if err != nil {
+				t.Fatalf("plan: %v", err)
+			}
+			if len(plan.Changes) != 1 || plan.Changes[0].Path != "apps/dev/team-a/svc1.yaml" || plan.Changes[0].Action != Modified {
+				t.Fatalf("drift: want one change of svc1.yaml, got %+v", plan.Changes)
+			}
+
+			// One service changes, another one goes away.
+			next := with(baseFiles, map[string]string{"apps/dev/team-a/svc1.yaml": "kind: Deployment\nname: svc1\nreplicas: 2\n"},
+				"apps/dev/team-a/svc2.yaml")
+			res, err = Publish(ctx, output(next), opts)
+			if err != nil {
+				t.Fatalf("change publish: %v", err)
+			}
+			if res.Commit == "" {
+				t.Fatal("change publish made no commit")
+			}
+			got := git(t, tg.bare, "show", "--name-status", "--format=", "main")
+			want := "M\t.plinth/manifest.json\nM\tapps/dev/team-a/svc1.yaml\nD\tapps/dev/team-a/svc2.yaml"
+			if got != want {
+				t.Fatalf("changed files:\n%s\nwant:\n%s", got, want)
+			}
+			if got := git(t, tg.bare, "show", "main:README.md"); got != "hand-written" {
+				t.Fatalf("hand-written file: %q", got)
+			}
+			if n := git(t, tg.bare, "rev-list", "--count", "main"); n != "4" {
+				t.Fatalf("%s commits, want 4", n)
+			}
+			fsck(t, tg.bare)
+		})
+	}
+}
+
+func sortedLines(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func TestPublishConcurrentPush(t *testing.T) {
+	needGit(t)
+	bare := newBare(t, t.TempDir(), "gitops.git")
+	ctx := context.Background()
+	opts := testOpts(bare, nil)
+	if _, err := Publish(ctx, output(baseFiles), opts); err != nil {
+		t.Fatal(err)
+	}
+	// Another client pushes between our clone and our push, once.
+	t.Cleanup(func() { testHookBeforePush = nil })
+	testHookBeforePush = func(attempt int) {
+		if attempt == 1 {
+			pushFile(t, bare, "main", "docs/notes.md", "someone else's work\n")
+		}
+	}
+	next := with(baseFiles, map[string]string{"apps/dev/team-a/svc2.yaml": "kind: Deployment\nname: svc2\nreplicas: 2\n"})
+	res, err := Publish(ctx, output(next), opts)
+	if err != nil {
+		t.Fatalf("publish with a concurrent push: %v", err)
+	}
+	if res.Attempts != 2 {
+		t.Errorf("attempts = %d, want 2", res.Attempts)
+	}
+	if got := git(t, bare, "log", "--format=%s", "main"); !strings.HasPrefix(got, "plinth: publish test platform (0 added, 2 changed, 0 removed)\nhand edit of docs/notes.md\n") {
+		t.Fatalf("history:\n%s", got)
+	}
+	if got := git(t, bare, "show", "main:docs/notes.md"); got != "someone else's work" {
+		t.Fatalf("other client's file: %q", got)
+	}
+	if got := git(t, bare, "show", "main:apps/dev/team-a/svc2.yaml"); !strings.Contains(got, "replicas: 2") {
+		t.Fatalf("svc2: %q", got)
+	}
+	fsck(t, bare)
+
+	// A branch that moves on every attempt: bounded retries, clear error, no force.
+	n := 0
+	testHookBeforePush = func(int) {
+		n++
+		pushFile(t, bare, "main", "docs/notes.md", strings.Repeat("x", n)+"\n")
+	}
+	opts.Retries = 3
+	before := git(t, bare, "rev-list", "--count", "main")
+	_, err = Publish(ctx, output(baseFiles), opts)
+	if !errors.Is(err, ErrMoved) || !strings.Contains(err.Error(), "3 times") {
+		t.Fatalf("want ErrMoved after 3 attempts, got %v", err)
+	}
+	after := git(t, bare, "rev-list", "--count", "main")
+	if before != "3" || after != "6" { // only the other client's 3 commits landed
+		t.Fatalf("commits before %s after %s", before, after)
+	}
+	if got := git(t, bare, "log", "-1", "--format=%an", "main"); got != "Other Person" {
+		t.Fatalf("head author %q", got)
+	}
+}
+
+func TestPublishErrors(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	base := t.TempDir()
+	httpURL := startHTTP(t, base, "ci-bot", "tok-8f3a9c1e")
+	daemonURL := startDaemon(t, base)
+	withOther := newBare(t, base, "other.git")
+	pushFile(t, withOther, "develop", "a.txt", "a\n")
+	handwritten := newBare(t, base, "hand.git")
+	pushFile(t, handwritten, "main", "apps/dev/team-a/svc1.yaml", "mine\n")
+	unreach := "git://127.0.0.1:1/x.git"
+
+	tests := []struct {
+		name    string
+		repo    string
+		env     map[string]string
+		kind    error
+		want    string
+		secrets []string
+	}{
+		{name: "missing branch", repo: withOther, kind: ErrBranch, want: `has no branch "main" (it has develop)`},
+		{name: "unowned file", repo: handwritten, kind: ErrOwnership, want: "apps/dev/team-a/svc1.yaml would be overwritten"},
+		{name: "wrong token", repo: httpURL + "/other.git", env: map[string]string{EnvToken: "wrong-token-123"},
+			kind: ErrAuth, want: "authentication failed", secrets: []string{"wrong-token-123"}},
+		{name: "no credentials", repo: httpURL + "/other.git", kind: ErrAuth, want: "authentication failed"},
+		{name: "password in URL", repo: strings.Replace(httpURL, "http://", "http://ci-bot:pa55-w0rd-x@", 1) + "/other.git",
+			kind: ErrAuth, want: "http://127.0.0.1", secrets: []string{"pa55-w0rd-x"}},
+		{name: "token in URL", repo: strings.Replace(httpURL, "http://", "http://tk-91b2c3d4@", 1) + "/other.git",
+			kind: ErrAuth, secrets: []string{"tk-91b2c3d4"}},
+		{name: "password env", repo: httpURL + "/other.git", env: map[string]string{EnvUsername: "ci-bot", EnvPassword: "bad-pw-7788"},
+			kind: ErrAuth, secrets: []string{"bad-pw-7788"}},
+		{name: "unreachable", repo: unreach, kind: ErrUnreachable, want: "127.0.0.1:1"},
+		{name: "not found over git daemon", repo: daemonURL + "/nope.git", want: "nope.git"},
+		{name: "missing path", repo: filepath.Join(base, "nope.git"), want: "nope.git"},
+		{name: "bad scheme", repo: "ftp://u:sekret-ftp@host/x", want: "unsupported scheme", secrets: []string{"sekret-ftp"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := refs(t, base)
+			_, err := Publish(ctx, output(baseFiles), testOpts(tc.repo, tc.env))
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			msg := err.Error()
+			t.Logf("error: %s", msg)
+			if tc.kind != nil && !errors.Is(err, tc.kind) {
+				t.Errorf("error %q is not %v", msg, tc.kind)
+			}
+			if tc.want != "" && !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q lacks %q", msg, tc.want)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+			for _, s := range tc.secrets {
+				if strings.Contains(msg, s) {
+					t.Errorf("error leaks a credential: %q", msg)
+				}
+			}
+			if after := refs(t, base); after != before {
+				t.Errorf("repositories changed on failure:\n%s\n->\n%s", before, after)
+			}
+		})
+	}
+}
+
+// refs lists every ref of every bare repository under base.
+func refs(t *testing.T, base string) string {
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".git") {
+			b.WriteString(e.Name() + ":\n" + git(t, filepath.Join(base, e.Name()), "for-each-ref") + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestPublishHTTPCredentials(t *testing.T) {
+	needGit(t)
+	base := t.TempDir()
+	bare := newBare(t, base, "gitops.git")
+	url := startHTTP(t, base, "ci-bot", "tok-8f3a9c1e")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		repo string
+		env  map[string]string
+	}{
+		{"user and password env", url + "/gitops.git", map[string]string{EnvUsername: "ci-bot", EnvPassword: "tok-8f3a9c1e"}},
+		{"user info in URL", strings.Replace(url, "http://", "http://ci-bot:tok-8f3a9c1e@", 1) + "/gitops.git", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := with(baseFiles, map[string]string{"apps/dev/team-a/svc1.yaml": tc.name + "\n"})
+			res, err := Publish(ctx, output(files), testOpts(tc.repo, tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Commit == "" || strings.Contains(res.Repo, "tok-8f3a9c1e") || strings.Contains(res.Message, "tok-8f3a9c1e") {
+				t.Fatalf("commit %q repo %q", res.Commit, res.Repo)
+			}
+		})
+	}
+	fsck(t, bare)
+}
+
+func TestPublishSubdirAndDryRun(t *testing.T) {
+	needGit(t)
+	bare := newBare(t, t.TempDir(), "gitops.git")
+	pushFile(t, bare, "main", "README.md", "top\n")
+	ctx := context.Background()
+	opts := testOpts(bare, nil)
+	opts.Path = "platforms/prod"
+	opts.SourceCommit = "0123456789abcdef0123456789abcdef01234567"
+
+	opts.DryRun = true
+	res, err := Publish(ctx, output(baseFiles), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Commit != "" || len(res.Changes) != 5 || res.Changes[0].Path != "platforms/prod/.plinth/manifest.json" {
+		t.Fatalf("dry run: commit %q changes %+v", res.Commit, res.Changes)
+	}
+	if n := git(t, bare, "rev-list", "--count", "main"); n != "1" {
+		t.Fatalf("dry run committed: %s commits", n)
+	}
+
+	opts.DryRun = false
+	if _, err := Publish(ctx, output(baseFiles), opts); err != nil {
+		t.Fatal(err)
+	}
+	// Stale files are looked up in the manifest under --path.
+	if _, err := Publish(ctx, output(with(baseFiles, nil, "apps/prod/team-a/svc1.yaml")), opts); err != nil {
+		t.Fatal(err)
+	}
+	got := git(t, bare, "ls-tree", "-r", "--name-only", "main")
+	want := "README.md\nplatforms/prod/.plinth/manifest.json\nplatforms/prod/apps/dev/team-a/svc1.yaml\n" +
+		"platforms/prod/apps/dev/team-a/svc2.yaml\nplatforms/prod/clusters/aks1/flux-system/apps.yaml"
+	if got != want {
+		t.Fatalf("tree:\n%s\nwant:\n%s", got, want)
+	}
+	if msg := git(t, bare, "log", "-1", "--format=%B", "main"); !strings.Contains(msg, "Platform-Commit: "+opts.SourceCommit) ||
+		!strings.Contains(msg, "removed platforms/prod/apps/prod/team-a/svc1.yaml") {
+		t.Fatalf("message:\n%s", msg)
+	}
+	fsck(t, bare)
+}
