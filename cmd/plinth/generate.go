@@ -1,0 +1,86 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+func init() { register(newGenerateCmd) }
+
+func newGenerateCmd() *cobra.Command {
+	var (
+		out, engine, flavor string
+		envs                []string
+	)
+	cmd := &cobra.Command{
+		Use:   "generate [DIR] --out PATH",
+		Short: "Render the platform into a validated GitOps repository tree (Kustomize or Helm, for Flux or Argo CD)",
+		Long: `generate loads the CUE platform in DIR (default "."), renders every environment
+(or those given with --env) and writes the GitOps repository tree into PATH:
+clusters/<cluster>/ holds what a bootstrapped Flux or Argo CD reconciles,
+infrastructure/<env>/ the namespaces, RBAC, quotas, limit ranges, network
+policies and backups, apps/ the workloads (kustomize bases and overlays, or
+the shared chart's per-environment values with --flavor helm).
+
+The output is built and checked in memory first (kustomize build, helm
+template and lint, schema validation); it is then moved into PATH. Files
+listed in PATH/.plinth/manifest.json from an earlier run are replaced or
+removed; other files are never touched. On any error PATH is unchanged.
+
+Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError("--out PATH is required")
+			}
+			if engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, engine) {
+				return usageError("unknown --engine %q: use flux or argocd", engine)
+			}
+			if !slices.Contains([]string{generator.FlavorKustomize, generator.FlavorHelm}, flavor) {
+				return usageError("unknown --flavor %q: use kustomize or helm", flavor)
+			}
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return usageError("%s is not a platform directory", dir)
+			}
+			m, err := schemas.Load(dir)
+			if err != nil {
+				var errs schemas.Errors
+				if errors.As(err, &errs) {
+					_ = schemas.WriteErrors(cmd.ErrOrStderr(), errs, "text", filepath.ToSlash(filepath.Clean(dir)))
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: invalid platform, nothing written\n", dir)
+					return silentExit(exitFailure)
+				}
+				return err
+			}
+			res, err := generator.Generate(m, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
+			if err != nil {
+				return fmt.Errorf("%w (nothing written)", err)
+			}
+			st, err := generator.WriteWithStats(res, out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d files (%d written, %d unchanged, %d stale removed)\n",
+				out, len(res.Files), st.Written, st.Unchanged, st.Removed)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&out, "out", "", "directory of the GitOps repository tree to write (required)")
+	f.StringVar(&engine, "engine", "", "GitOps engine: flux|argocd (default: platform.gitops.engine)")
+	f.StringVar(&flavor, "flavor", generator.FlavorKustomize, "layout of the workloads: kustomize|helm")
+	f.StringSliceVar(&envs, "env", nil, "environment to render (repeatable; default: all)")
+	return cmd
+}

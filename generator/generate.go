@@ -1,0 +1,392 @@
+package generator
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+// Engines and flavors Generate accepts.
+const (
+	EngineFlux      = "flux"
+	EngineArgoCD    = "argocd"
+	FlavorKustomize = "kustomize"
+	FlavorHelm      = "helm"
+)
+
+// Paths of the output tree (relative to its root).
+const (
+	clustersDir = "clusters"
+	appsDir     = "apps"
+	baseDir     = "apps/base"
+	infraDir    = "infrastructure"
+	chartDir    = "charts/service"
+	stateDir    = ".plinth/clusters"
+)
+
+// Generate renders the platform into a GitOps repository tree and checks it
+// in memory: every kustomization builds, every chart renders and lints for
+// every environment's values, and every rendered object validates against
+// the schemas of its cluster's Kubernetes version. Nothing is written.
+func Generate(m *schemas.Model, opts Options) (*Output, error) {
+	if m == nil {
+		return nil, fmt.Errorf("generate: no platform model")
+	}
+	opts, envs, err := resolveOptions(m, opts)
+	if err != nil {
+		return nil, err
+	}
+	clusters := map[string]schemas.Cluster{}
+	for _, c := range m.Clusters {
+		clusters[c.Name] = c
+	}
+	for _, e := range envs {
+		if _, ok := clusters[e.Cluster]; !ok {
+			return nil, fmt.Errorf("%s: environment %s: unknown cluster %q", e.Pos, e.Name, e.Cluster)
+		}
+	}
+
+	b := newBuilder(m)
+	eos := make([]*envObjects, len(envs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, e := range envs {
+		g.Go(func() error {
+			eo, err := b.environment(e, clusters[e.Cluster])
+			if err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+			eos[i] = eo
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	t := &tree{m: m, opts: opts, files: map[string][]byte{}, builder: b}
+	if err := t.infrastructure(eos); err != nil {
+		return nil, err
+	}
+	switch opts.Flavor {
+	case FlavorHelm:
+		err = t.helmApps(eos)
+	default:
+		err = t.kustomizeApps(eos)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range m.Clusters {
+		var cenvs []*envObjects
+		for _, eo := range eos {
+			if eo.env.Cluster == c.Name {
+				cenvs = append(cenvs, eo)
+			}
+		}
+		if len(cenvs) == 0 {
+			continue
+		}
+		switch opts.Engine {
+		case EngineArgoCD:
+			err = t.argoCluster(c, cenvs)
+		default:
+			err = t.fluxCluster(c, cenvs)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := t.clusterState(c, cenvs); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.selfCheck(); err != nil {
+		return nil, err
+	}
+	manifest, err := newManifest(t.files)
+	if err != nil {
+		return nil, err
+	}
+	t.files[ManifestPath] = manifest
+	return &Output{Files: t.files}, nil
+}
+
+// resolveOptions fills defaults and checks the options against the model.
+func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environment, error) {
+	if opts.Engine == "" {
+		opts.Engine = m.Platform.GitOps.Engine
+	}
+	if opts.Engine == "" {
+		opts.Engine = EngineFlux
+	}
+	if opts.Engine != EngineFlux && opts.Engine != EngineArgoCD {
+		return opts, nil, fmt.Errorf("generate: engine %q: want %q or %q", opts.Engine, EngineFlux, EngineArgoCD)
+	}
+	if opts.Flavor == "" {
+		opts.Flavor = FlavorKustomize
+	}
+	if opts.Flavor != FlavorKustomize && opts.Flavor != FlavorHelm {
+		return opts, nil, fmt.Errorf("generate: flavor %q: want %q or %q", opts.Flavor, FlavorKustomize, FlavorHelm)
+	}
+	rp := strings.Trim(path.Clean("/"+strings.ReplaceAll(opts.RepoPath, "\\", "/")), "/")
+	if strings.Contains(opts.RepoPath, "..") {
+		return opts, nil, fmt.Errorf("generate: repository path %q must stay inside the repository", opts.RepoPath)
+	}
+	opts.RepoPath = rp
+	if len(m.Environments) == 0 {
+		return opts, nil, fmt.Errorf("generate: the platform declares no environments")
+	}
+	if len(opts.Envs) == 0 {
+		return opts, m.Environments, nil
+	}
+	var envs []schemas.Environment
+	known := make([]string, 0, len(m.Environments))
+	for _, e := range m.Environments {
+		known = append(known, e.Name)
+	}
+	for _, name := range opts.Envs {
+		if !slices.Contains(known, name) {
+			return opts, nil, fmt.Errorf("generate: unknown environment %q (the platform declares %s)", name, strings.Join(known, ", "))
+		}
+	}
+	for _, e := range m.Environments {
+		if slices.Contains(opts.Envs, e.Name) {
+			envs = append(envs, e)
+		}
+	}
+	return opts, envs, nil
+}
+
+// tree accumulates the output files and the checks they need.
+type tree struct {
+	m       *schemas.Model
+	opts    Options
+	builder *builder
+	files   map[string][]byte
+	// kustomizations are the kustomization directories to build, with the
+	// objects each must produce (nil: not compared).
+	kustomizations []kustomizeCheck
+	// charts are the chart renders to check.
+	charts []chartCheck
+	// kubeVersion of every top-level directory checked, for validation.
+	kubeVersions map[string]string
+}
+
+type kustomizeCheck struct {
+	dir         string   // output path of the kustomization root
+	include     []string // path prefixes its build reads
+	expected    []object // objects the build must produce exactly; nil: any
+	kubeVersion string
+}
+
+type chartCheck struct {
+	chart       string // chart directory
+	values      string // values file
+	release     string
+	namespace   string
+	expected    []object
+	kubeVersion string
+}
+
+// repoPath is a path of the output tree as the GitOps engine sees it inside
+// the repository ("./" prefixed for Flux).
+func (t *tree) repoPath(p string) string {
+	if t.opts.RepoPath == "" {
+		return p
+	}
+	return t.opts.RepoPath + "/" + p
+}
+
+// add stores a YAML file with the generated-file header naming its sources.
+func (t *tree) addDocs(p string, srcs []string, objs ...object) error {
+	data, err := marshalDocs(header(srcs), objs...)
+	if err != nil {
+		return fmt.Errorf("generate: %s: %w", p, err)
+	}
+	t.files[p] = data
+	return nil
+}
+
+func (t *tree) addYAML(p string, srcs []string, v any) error {
+	data, err := marshalYAML(header(srcs), v)
+	if err != nil {
+		return fmt.Errorf("generate: %s: %w", p, err)
+	}
+	t.files[p] = data
+	return nil
+}
+
+// header is the first comment of every generated file.
+func header(srcs []string) string {
+	return "# Generated by plinth from " + strings.Join(srcs, ", ") + ". Do not edit:\n" +
+		"# change the platform and run `plinth generate` (files listed in .plinth/manifest.json are replaced).\n"
+}
+
+// sources lists the platform files behind positions, sorted and unique; the
+// platform's files when none is known.
+func (t *tree) sources(ps ...schemas.Pos) []string {
+	var out []string
+	for _, p := range ps {
+		if p.File != "" && !slices.Contains(out, p.File) {
+			out = append(out, p.File)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, t.m.Files...)
+	}
+	if len(out) == 0 {
+		out = []string{"the platform"}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// kustomization is a kustomize.config.k8s.io Kustomization file.
+type kustomization struct {
+	APIVersion string           `json:"apiVersion"`
+	Kind       string           `json:"kind"`
+	Namespace  string           `json:"namespace,omitempty"`
+	Resources  []string         `json:"resources"`
+	Patches    []kustomizePatch `json:"patches,omitempty"`
+}
+
+type kustomizePatch struct {
+	Path   string           `json:"path"`
+	Target *kustomizeTarget `json:"target,omitempty"`
+}
+
+type kustomizeTarget struct {
+	Group   string `json:"group,omitempty"`
+	Version string `json:"version"`
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+}
+
+func newKustomization(ns string, resources []string) *kustomization {
+	if resources == nil {
+		resources = []string{}
+	}
+	return &kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Namespace: ns, Resources: resources}
+}
+
+// infrastructure writes infrastructure/<env>/: a directory per team
+// namespace and the Velero schedule.
+func (t *tree) infrastructure(eos []*envObjects) error {
+	for _, eo := range eos {
+		envDir := infraDir + "/" + eo.env.Name
+		var res []string
+		var objs []object
+		for _, team := range t.m.Teams {
+			dir := envDir + "/" + team.Name
+			srcs := t.sources(team.Pos, eo.env.Pos)
+			byKind := map[string][]object{}
+			for _, o := range eo.infra[team.Name] {
+				byKind[o.Kind] = append(byKind[o.Kind], o)
+				objs = append(objs, o)
+			}
+			var teamRes []string
+			for _, kind := range sortedKeys(byKind) {
+				f := fileName(kind)
+				teamRes = append(teamRes, f)
+				if err := t.addDocs(dir+"/"+f, srcs, byKind[kind]...); err != nil {
+					return err
+				}
+			}
+			if err := t.addYAML(dir+"/kustomization.yaml", srcs, newKustomization("", teamRes)); err != nil {
+				return err
+			}
+			res = append(res, team.Name)
+		}
+		if eo.velero != nil {
+			res = append(res, "velero-schedule.yaml")
+			objs = append(objs, *eo.velero)
+			if err := t.addDocs(envDir+"/velero-schedule.yaml", t.sources(eo.env.Pos), *eo.velero); err != nil {
+				return err
+			}
+		}
+		if err := t.addYAML(envDir+"/kustomization.yaml", t.sources(eo.env.Pos), newKustomization("", res)); err != nil {
+			return err
+		}
+		t.kustomizations = append(t.kustomizations, kustomizeCheck{
+			dir: envDir, include: []string{envDir + "/"}, expected: objs, kubeVersion: eo.cluster.KubernetesVersion,
+		})
+	}
+	return nil
+}
+
+// fileName is the file of the objects of one kind ("deployment.yaml").
+func fileName(kind string) string {
+	switch kind {
+	case "RoleBinding":
+		return "rolebindings.yaml"
+	case "NetworkPolicy":
+		return "networkpolicies.yaml"
+	}
+	return strings.ToLower(kind) + ".yaml"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// tierRank orders environments for the choice of a service's base: the
+// production rendering is the base, other environments patch it.
+func tierRank(tier string) int {
+	switch tier {
+	case "production":
+		return 0
+	case "staging":
+		return 1
+	}
+	return 2
+}
+
+// clusterState writes .plinth/clusters/<cluster>.json: the declared cluster
+// settings and the namespaces of each environment, for the report.
+func (t *tree) clusterState(c schemas.Cluster, eos []*envObjects) error {
+	type envState struct {
+		Name       string   `json:"name"`
+		Tier       string   `json:"tier"`
+		Namespaces []string `json:"namespaces"`
+	}
+	st := struct {
+		Name              string         `json:"name"`
+		Provider          string         `json:"provider"`
+		KubernetesVersion string         `json:"kubernetesVersion"`
+		Zones             []string       `json:"zones"`
+		Settings          map[string]any `json:"settings"`
+		Environments      []envState     `json:"environments"`
+	}{Name: c.Name, Provider: c.Provider, KubernetesVersion: c.KubernetesVersion, Zones: c.Zones, Settings: c.Settings}
+	if st.Zones == nil {
+		st.Zones = []string{}
+	}
+	if st.Settings == nil {
+		st.Settings = map[string]any{}
+	}
+	for _, eo := range eos {
+		es := envState{Name: eo.env.Name, Tier: eo.env.Tier, Namespaces: []string{}}
+		for _, team := range t.m.Teams {
+			es.Namespaces = append(es.Namespaces, namespaceOf(team.Name, eo.env.Name))
+		}
+		st.Environments = append(st.Environments, es)
+	}
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("generate: cluster %s state: %w", c.Name, err)
+	}
+	t.files[stateDir+"/"+c.Name+".json"] = append(data, '\n')
+	return nil
+}

@@ -1,0 +1,658 @@
+package generator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+// Labels and annotations plinth sets.
+const (
+	labelName      = "app.kubernetes.io/name"
+	labelPartOf    = "app.kubernetes.io/part-of"
+	labelManagedBy = "app.kubernetes.io/managed-by"
+	labelTeam      = "plinth.dev/team"
+	labelEnv       = "plinth.dev/environment"
+	labelTier      = "plinth.dev/tier"
+	labelWIUse     = "azure.workload.identity/use"
+	annoWIClient   = "azure.workload.identity/client-id"
+	annoIssuer     = "cert-manager.io/cluster-issuer"
+	clusterIssuer  = "letsencrypt-prod" // seed 004 "Nginx Ingress Controller" example
+	ingressClass   = "nginx"
+	secretsMount   = "/mnt/secrets-store"
+	csiDriver      = "secrets-store.csi.k8s.io"
+	defaultIngNS   = "ingress-nginx"
+	defaultVelero  = "velero"
+)
+
+// envObjects are the objects of one environment.
+type envObjects struct {
+	env     schemas.Environment
+	cluster schemas.Cluster
+	// infra holds per team namespace the namespace-level objects (Namespace,
+	// RoleBindings, ResourceQuota, LimitRange, NetworkPolicies), by team name.
+	infra map[string][]object
+	// velero is the environment's backup Schedule, if any.
+	velero *object
+	// workloads holds the objects of each workload, in workload order.
+	workloads []workloadObjects
+}
+
+type workloadObjects struct {
+	w    schemas.Workload
+	objs []object // sorted by kind
+}
+
+// builder renders the objects of environments of one model.
+type builder struct {
+	m         *schemas.Model
+	ingressNS string // namespace of the ingress controller
+	veleroNS  string // namespace of Velero
+}
+
+func newBuilder(m *schemas.Model) *builder {
+	b := &builder{m: m, ingressNS: defaultIngNS, veleroNS: defaultVelero}
+	for _, a := range m.Addons {
+		switch {
+		case a.Name == "ingress-nginx" || a.Chart == "ingress-nginx":
+			b.ingressNS = a.Namespace
+		case a.Name == "velero" || a.Chart == "velero":
+			b.veleroNS = a.Namespace
+		}
+	}
+	return b
+}
+
+func (b *builder) commonLabels(extra map[string]string) map[string]string {
+	l := map[string]string{labelManagedBy: "plinth", labelPartOf: b.m.Platform.Name}
+	for k, v := range extra {
+		l[k] = v
+	}
+	return l
+}
+
+// namespaceOf is the namespace of a team in an environment.
+func namespaceOf(team, env string) string { return team + "-" + env }
+
+// environment builds every object of one environment.
+func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) (*envObjects, error) {
+	eo := &envObjects{env: env, cluster: cluster, infra: map[string][]object{}}
+	for _, t := range b.m.Teams {
+		objs, err := b.teamNamespace(env, cluster, t)
+		if err != nil {
+			return nil, fmt.Errorf("environment %s, team %s: %w", env.Name, t.Name, err)
+		}
+		eo.infra[t.Name] = objs
+	}
+	if env.Backup != nil {
+		o, err := b.schedule(env)
+		if err != nil {
+			return nil, fmt.Errorf("environment %s: backup: %w", env.Name, err)
+		}
+		eo.velero = &o
+	}
+	byName := make(map[string]*schemas.Workload, len(env.Workloads))
+	callers := map[string][]string{}
+	for i := range env.Workloads {
+		w := &env.Workloads[i]
+		byName[w.Name] = w
+		for _, d := range w.DependsOn {
+			callers[d] = append(callers[d], w.Name)
+		}
+	}
+	for _, w := range env.Workloads {
+		objs, err := b.workload(env, w, byName, callers[w.Name])
+		if err != nil {
+			return nil, fmt.Errorf("environment %s, service %s: %w", env.Name, w.Name, err)
+		}
+		sortObjects(objs)
+		eo.workloads = append(eo.workloads, workloadObjects{w: w, objs: objs})
+	}
+	return eo, nil
+}
+
+// teamNamespace builds the namespace-level objects of a team in an environment.
+func (b *builder) teamNamespace(env schemas.Environment, cluster schemas.Cluster, t schemas.Team) ([]object, error) {
+	ns := namespaceOf(t.Name, env.Name)
+	labels := b.commonLabels(map[string]string{labelTeam: t.Name})
+	var typed []any
+
+	nsLabels := b.commonLabels(map[string]string{labelTeam: t.Name, labelEnv: env.Name, labelTier: env.Tier})
+	// Seed 004 "2. Pod Security Standards": PSA enforce/audit/warn labels.
+	psa := env.Policy.PodSecurity
+	for mode, level := range map[string]string{"enforce": psa.Enforce, "audit": psa.Audit, "warn": psa.Warn} {
+		if level != "" {
+			nsLabels["pod-security.kubernetes.io/"+mode] = level
+			nsLabels["pod-security.kubernetes.io/"+mode+"-version"] = "v" + cluster.KubernetesVersion
+		}
+	}
+	typed = append(typed, &corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: nsLabels},
+	})
+
+	// Seed 004 "1. Azure AD 통합 및 RBAC": AAD groups bound to the built-in
+	// roles in the namespace only.
+	for _, r := range []struct {
+		role   string
+		groups []string
+	}{{"admin", t.Access.Admin}, {"edit", t.Access.Edit}, {"view", t.Access.View}} {
+		if len(r.groups) == 0 {
+			continue
+		}
+		groups := append([]string(nil), r.groups...)
+		sort.Strings(groups)
+		rb := &rbacv1.RoleBinding{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+			ObjectMeta: metav1.ObjectMeta{Name: t.Name + "-" + r.role, Namespace: ns, Labels: labels},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: r.role},
+		}
+		for _, g := range groups {
+			rb.Subjects = append(rb.Subjects, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: g})
+		}
+		typed = append(typed, rb)
+	}
+
+	// Seed 004 "리소스 관리 > 1. Resource Quotas".
+	if q := t.Quota; q != nil {
+		hard := corev1.ResourceList{}
+		reqCPU, err := quantity("quota.cpu", q.CPU)
+		if err != nil {
+			return nil, err
+		}
+		reqMem, err := quantity("quota.memory", q.Memory)
+		if err != nil {
+			return nil, err
+		}
+		limCPU, err := limitQuantity("quota.limitsCPU", q.LimitsCPU, reqCPU)
+		if err != nil {
+			return nil, err
+		}
+		limMem, err := limitQuantity("quota.limitsMemory", q.LimitsMemory, reqMem)
+		if err != nil {
+			return nil, err
+		}
+		hard[corev1.ResourceRequestsCPU] = reqCPU
+		hard[corev1.ResourceRequestsMemory] = reqMem
+		hard[corev1.ResourceLimitsCPU] = limCPU
+		hard[corev1.ResourceLimitsMemory] = limMem
+		if q.Pods > 0 {
+			hard[corev1.ResourcePods] = *resource.NewQuantity(int64(q.Pods), resource.DecimalSI)
+		}
+		typed = append(typed, &corev1.ResourceQuota{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},
+			ObjectMeta: metav1.ObjectMeta{Name: t.Name, Namespace: ns, Labels: labels},
+			Spec:       corev1.ResourceQuotaSpec{Hard: hard},
+		})
+	}
+
+	// Seed 004 "리소스 관리 > 2. LimitRange".
+	lr := env.Policy.LimitRange
+	item := corev1.LimitRangeItem{Type: corev1.LimitTypeContainer}
+	var err error
+	if item.Default, err = resourceList("limitRange.default", lr.Default); err != nil {
+		return nil, err
+	}
+	if item.DefaultRequest, err = resourceList("limitRange.defaultRequest", lr.DefaultRequest); err != nil {
+		return nil, err
+	}
+	if item.Max, err = resourceList("limitRange.max", lr.Max); err != nil {
+		return nil, err
+	}
+	if item.Default != nil || item.DefaultRequest != nil || item.Max != nil {
+		typed = append(typed, &corev1.LimitRange{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
+			ObjectMeta: metav1.ObjectMeta{Name: t.Name, Namespace: ns, Labels: labels},
+			Spec:       corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{item}},
+		})
+	}
+
+	// Seed 004 "2. Network Policy": deny everything, then allow DNS.
+	typed = append(typed,
+		&networkingv1.NetworkPolicy{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+			ObjectMeta: metav1.ObjectMeta{Name: "default-deny", Namespace: ns, Labels: labels},
+			Spec: networkingv1.NetworkPolicySpec{
+				PodSelector: metav1.LabelSelector{},
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+			},
+		},
+		&networkingv1.NetworkPolicy{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+			ObjectMeta: metav1.ObjectMeta{Name: "allow-dns", Namespace: ns, Labels: labels},
+			Spec: networkingv1.NetworkPolicySpec{
+				PodSelector: metav1.LabelSelector{},
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+				Egress: []networkingv1.NetworkPolicyEgressRule{{
+					To: []networkingv1.NetworkPolicyPeer{{
+						NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "kube-system"}},
+						PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "kube-dns"}},
+					}},
+					Ports: []networkingv1.NetworkPolicyPort{
+						{Protocol: new(corev1.ProtocolUDP), Port: new(intstr.FromInt32(53))},
+						{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(53))},
+					},
+				}},
+			},
+		},
+	)
+	return toObjects(typed)
+}
+
+// schedule is the Velero Schedule of an environment (seed 004 "3. Backup 및
+// Disaster Recovery": daily schedule over the environment's namespaces).
+func (b *builder) schedule(env schemas.Environment) (object, error) {
+	var nss []string
+	for _, t := range b.m.Teams {
+		nss = append(nss, namespaceOf(t.Name, env.Name))
+	}
+	c := newCRD("velero.io/v1", "Schedule", env.Name, b.veleroNS, veleroScheduleSpec{
+		Schedule:                   env.Backup.Schedule,
+		UseOwnerReferencesInBackup: false,
+		Template:                   veleroBackupSpec{IncludedNamespaces: nss, TTL: env.Backup.TTL},
+	})
+	c.Metadata.Labels = b.commonLabels(map[string]string{labelEnv: env.Name})
+	return toObject(c)
+}
+
+// workload builds the objects of one workload.
+func (b *builder) workload(env schemas.Environment, w schemas.Workload, byName map[string]*schemas.Workload, callers []string) ([]object, error) {
+	labels := b.commonLabels(map[string]string{labelName: w.Name, labelTeam: w.Team})
+	selector := map[string]string{labelName: w.Name}
+	meta := func(name string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Name: name, Namespace: w.Namespace, Labels: labels}
+	}
+	var typed []any
+
+	// ServiceAccount: Workload Identity when set, no token otherwise.
+	sa := &corev1.ServiceAccount{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: meta(w.Name),
+	}
+	if w.Identity != nil {
+		sa.Annotations = map[string]string{annoWIClient: w.Identity.ClientID}
+		sa.Labels = b.commonLabels(map[string]string{labelName: w.Name, labelTeam: w.Team, labelWIUse: "true"})
+	} else {
+		sa.AutomountServiceAccountToken = new(false)
+	}
+	typed = append(typed, sa)
+
+	pod, err := b.podTemplate(w, labels, selector)
+	if err != nil {
+		return nil, err
+	}
+	switch w.Kind {
+	case "CronJob":
+		pod.Spec.RestartPolicy = corev1.RestartPolicyOnFailure
+		pod.Spec.TopologySpreadConstraints = nil
+		pod.Spec.Affinity = nil
+		typed = append(typed, &batchv1.CronJob{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
+			ObjectMeta: meta(w.Name),
+			Spec: batchv1.CronJobSpec{
+				Schedule:                   w.Schedule,
+				ConcurrencyPolicy:          batchv1.ForbidConcurrent,
+				StartingDeadlineSeconds:    new(int64(300)),
+				SuccessfulJobsHistoryLimit: new(int32(3)),
+				FailedJobsHistoryLimit:     new(int32(1)),
+				JobTemplate: batchv1.JobTemplateSpec{
+					ObjectMeta: metav1.ObjectMeta{Labels: labels},
+					Spec: batchv1.JobSpec{
+						BackoffLimit:            new(int32(2)),
+						TTLSecondsAfterFinished: new(int32(86400)),
+						Template:                pod,
+					},
+				},
+			},
+		})
+	default:
+		d := &appsv1.Deployment{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+			ObjectMeta: meta(w.Name),
+			Spec: appsv1.DeploymentSpec{
+				Selector:             &metav1.LabelSelector{MatchLabels: selector},
+				RevisionHistoryLimit: new(int32(5)),
+				Template:             pod,
+			},
+		}
+		if w.Autoscale == nil {
+			d.Spec.Replicas = new(int32(w.Replicas))
+		}
+		typed = append(typed, d)
+
+		replicas := w.Replicas
+		if w.Autoscale != nil {
+			replicas = w.Autoscale.Min
+			typed = append(typed, &autoscalingv2.HorizontalPodAutoscaler{
+				TypeMeta:   metav1.TypeMeta{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler"},
+				ObjectMeta: meta(w.Name),
+				Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
+					ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: w.Name},
+					MinReplicas:    new(int32(w.Autoscale.Min)),
+					MaxReplicas:    int32(w.Autoscale.Max),
+					Metrics: []autoscalingv2.MetricSpec{{
+						Type: autoscalingv2.ResourceMetricSourceType,
+						Resource: &autoscalingv2.ResourceMetricSource{
+							Name:   corev1.ResourceCPU,
+							Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: new(int32(w.Autoscale.CPUUtilization))},
+						},
+					}},
+				},
+			})
+		}
+		if w.PDB && replicas > 1 {
+			typed = append(typed, &policyv1.PodDisruptionBudget{
+				TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+				ObjectMeta: meta(w.Name),
+				Spec: policyv1.PodDisruptionBudgetSpec{
+					MaxUnavailable: new(intstr.FromInt32(1)),
+					Selector:       &metav1.LabelSelector{MatchLabels: selector},
+				},
+			})
+		}
+	}
+
+	if w.Port > 0 {
+		typed = append(typed, &corev1.Service{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+			ObjectMeta: meta(w.Name),
+			Spec: corev1.ServiceSpec{
+				Type:     corev1.ServiceTypeClusterIP,
+				Selector: selector,
+				Ports:    []corev1.ServicePort{{Name: "http", Port: int32(w.Port), TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			},
+		})
+	}
+
+	if w.Ingress != nil && w.Port > 0 {
+		path := w.Ingress.Path
+		if path == "" {
+			path = "/"
+		}
+		ing := &networkingv1.Ingress{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
+			ObjectMeta: meta(w.Name),
+			Spec: networkingv1.IngressSpec{
+				IngressClassName: new(ingressClass),
+				TLS:              []networkingv1.IngressTLS{{Hosts: []string{w.Ingress.Host}, SecretName: w.Name + "-tls"}},
+				Rules: []networkingv1.IngressRule{{
+					Host: w.Ingress.Host,
+					IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+						Paths: []networkingv1.HTTPIngressPath{{
+							Path:     path,
+							PathType: new(networkingv1.PathTypePrefix),
+							Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+								Name: w.Name, Port: networkingv1.ServiceBackendPort{Name: "http"},
+							}},
+						}},
+					}},
+				}},
+			},
+		}
+		ing.Annotations = map[string]string{annoIssuer: clusterIssuer}
+		typed = append(typed, ing)
+	}
+
+	if w.Secrets != nil {
+		typed = append(typed, b.secretProviderClass(w, labels))
+	}
+
+	if np := b.networkPolicy(env, w, labels, selector, byName, callers); np != nil {
+		typed = append(typed, np)
+	}
+	return toObjects(typed)
+}
+
+// podTemplate is the restricted pod of a workload (seed 004 "Restricted Pod
+// Security Context", "2. Multi-Zone Deployment").
+func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]string) (corev1.PodTemplateSpec, error) {
+	res, err := requirements(w.Resources)
+	if err != nil {
+		return corev1.PodTemplateSpec{}, err
+	}
+	podLabels := map[string]string{}
+	for k, v := range labels {
+		podLabels[k] = v
+	}
+	if w.Identity != nil {
+		podLabels[labelWIUse] = "true"
+	}
+	sec := w.Security
+	c := corev1.Container{
+		Name:            w.Name,
+		Image:           w.Image,
+		ImagePullPolicy: corev1.PullIfNotPresent,
+		Resources:       res,
+		SecurityContext: &corev1.SecurityContext{
+			RunAsNonRoot:             new(true),
+			RunAsUser:                new(sec.RunAsUser),
+			RunAsGroup:               new(sec.RunAsGroup),
+			AllowPrivilegeEscalation: new(false),
+			ReadOnlyRootFilesystem:   new(sec.ReadOnlyRootFilesystem),
+			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+			SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		},
+		VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
+	}
+	if w.Port > 0 {
+		c.Ports = []corev1.ContainerPort{{Name: "http", ContainerPort: int32(w.Port), Protocol: corev1.ProtocolTCP}}
+		if w.Kind != "CronJob" {
+			if w.Probes.Liveness != "" {
+				c.LivenessProbe = httpProbe(w.Probes.Liveness, 10)
+			}
+			if w.Probes.Readiness != "" {
+				c.ReadinessProbe = httpProbe(w.Probes.Readiness, 5)
+			}
+		}
+	}
+	volumes := []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+	if w.Secrets != nil {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: "secrets-store", MountPath: secretsMount, ReadOnly: true})
+		volumes = append(volumes, corev1.Volume{Name: "secrets-store", VolumeSource: corev1.VolumeSource{CSI: &corev1.CSIVolumeSource{
+			Driver:           csiDriver,
+			ReadOnly:         new(true),
+			VolumeAttributes: map[string]string{"secretProviderClass": w.Name},
+		}}})
+	}
+	spec := corev1.PodSpec{
+		ServiceAccountName:           w.Name,
+		AutomountServiceAccountToken: new(w.Identity != nil),
+		SecurityContext: &corev1.PodSecurityContext{
+			RunAsNonRoot:   new(true),
+			RunAsUser:      new(sec.RunAsUser),
+			RunAsGroup:     new(sec.RunAsGroup),
+			FSGroup:        new(sec.RunAsGroup),
+			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		},
+		Containers: []corev1.Container{c},
+		Volumes:    volumes,
+	}
+	sel := &metav1.LabelSelector{MatchLabels: selector}
+	if w.ZoneSpread {
+		spec.TopologySpreadConstraints = append(spec.TopologySpreadConstraints, corev1.TopologySpreadConstraint{
+			MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone", WhenUnsatisfiable: corev1.DoNotSchedule, LabelSelector: sel,
+		})
+	}
+	spec.TopologySpreadConstraints = append(spec.TopologySpreadConstraints, corev1.TopologySpreadConstraint{
+		MaxSkew: 1, TopologyKey: "kubernetes.io/hostname", WhenUnsatisfiable: corev1.ScheduleAnyway, LabelSelector: sel,
+	})
+	spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
+			Weight:          100,
+			PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: "kubernetes.io/hostname"},
+		}},
+	}}
+	return corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: podLabels}, Spec: spec}, nil
+}
+
+func httpProbe(path string, period int32) *corev1.Probe {
+	return &corev1.Probe{
+		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}},
+		PeriodSeconds:    period,
+		TimeoutSeconds:   2,
+		FailureThreshold: 3,
+	}
+}
+
+// secretProviderClass mounts Key Vault objects (seed 004 "4. Azure Key Vault
+// 통합", Workload Identity variant). It names objects only; no values.
+func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]string) any {
+	objs := append([]string(nil), w.Secrets.Objects...)
+	sort.Strings(objs)
+	var arr strings.Builder
+	arr.WriteString("array:\n")
+	for _, o := range objs {
+		fmt.Fprintf(&arr, "  - |\n    objectName: %s\n    objectType: secret\n", o)
+	}
+	params := map[string]string{
+		"usePodIdentity":       "false",
+		"useVMManagedIdentity": "false",
+		"keyvaultName":         w.Secrets.KeyVault,
+		"objects":              arr.String(),
+	}
+	if w.Identity != nil {
+		params["clientID"] = w.Identity.ClientID
+	}
+	if w.Secrets.TenantID != "" {
+		params["tenantId"] = w.Secrets.TenantID
+	}
+	c := newCRD("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass", w.Name, w.Namespace,
+		secretProviderClassSpec{Provider: "azure", Parameters: params})
+	c.Metadata.Labels = labels
+	return c
+}
+
+// networkPolicy allows what the default deny blocks for one workload: calls
+// from the services that depend on it and from the ingress controller, and
+// calls to the services it depends on.
+func (b *builder) networkPolicy(env schemas.Environment, w schemas.Workload, labels, selector map[string]string, byName map[string]*schemas.Workload, callers []string) *networkingv1.NetworkPolicy {
+	np := &networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: labels},
+		Spec:       networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{MatchLabels: selector}},
+	}
+	var ports []networkingv1.NetworkPolicyPort
+	if w.Port > 0 {
+		ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(w.Port)))}}
+	}
+	sort.Strings(callers)
+	var from []networkingv1.NetworkPolicyPeer
+	if w.Ingress != nil && w.Port > 0 {
+		from = append(from, networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSelector(b.ingressNS)})
+	}
+	for _, c := range callers {
+		if cw, ok := byName[c]; ok {
+			from = append(from, peer(cw))
+		}
+	}
+	if len(from) > 0 && w.Port > 0 {
+		np.Spec.PolicyTypes = append(np.Spec.PolicyTypes, networkingv1.PolicyTypeIngress)
+		np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: from, Ports: ports}}
+	}
+	for _, d := range w.DependsOn {
+		dw, ok := byName[d]
+		if !ok {
+			continue
+		}
+		rule := networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{peer(dw)}}
+		if dw.Port > 0 {
+			rule.Ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(dw.Port)))}}
+		}
+		np.Spec.Egress = append(np.Spec.Egress, rule)
+	}
+	if len(np.Spec.Egress) > 0 {
+		np.Spec.PolicyTypes = append(np.Spec.PolicyTypes, networkingv1.PolicyTypeEgress)
+	}
+	if len(np.Spec.PolicyTypes) == 0 {
+		return nil
+	}
+	return np
+}
+
+func nsSelector(ns string) *metav1.LabelSelector {
+	return &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": ns}}
+}
+
+func peer(w *schemas.Workload) networkingv1.NetworkPolicyPeer {
+	return networkingv1.NetworkPolicyPeer{
+		NamespaceSelector: nsSelector(w.Namespace),
+		PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{labelName: w.Name}},
+	}
+}
+
+func toObjects(typed []any) ([]object, error) {
+	out := make([]object, 0, len(typed))
+	for _, t := range typed {
+		o, err := toObject(t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func quantity(field, s string) (resource.Quantity, error) {
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		return q, fmt.Errorf("%s: %q is not a Kubernetes quantity", field, s)
+	}
+	return q, nil
+}
+
+// limitQuantity is the given limit, or twice the request when empty.
+func limitQuantity(field, s string, req resource.Quantity) (resource.Quantity, error) {
+	if s != "" {
+		return quantity(field, s)
+	}
+	l := req.DeepCopy()
+	l.Add(req)
+	return l, nil
+}
+
+func resourceList(field string, r schemas.Resources) (corev1.ResourceList, error) {
+	if r.CPU == "" && r.Memory == "" {
+		return nil, nil
+	}
+	l := corev1.ResourceList{}
+	if r.CPU != "" {
+		q, err := quantity(field+".cpu", r.CPU)
+		if err != nil {
+			return nil, err
+		}
+		l[corev1.ResourceCPU] = q
+	}
+	if r.Memory != "" {
+		q, err := quantity(field+".memory", r.Memory)
+		if err != nil {
+			return nil, err
+		}
+		l[corev1.ResourceMemory] = q
+	}
+	return l, nil
+}
+
+func requirements(r schemas.Requirements) (corev1.ResourceRequirements, error) {
+	req, err := resourceList("resources.requests", r.Requests)
+	if err != nil {
+		return corev1.ResourceRequirements{}, err
+	}
+	lim, err := resourceList("resources.limits", r.Limits)
+	if err != nil {
+		return corev1.ResourceRequirements{}, err
+	}
+	return corev1.ResourceRequirements{Requests: req, Limits: lim}, nil
+}

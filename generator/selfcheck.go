@@ -1,0 +1,144 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+)
+
+// rendered is an object as a build of the tree produces it, with the file
+// it came from (a kustomization directory or a chart and values file).
+type rendered struct {
+	Source string
+	Value  map[string]any
+}
+
+// selfCheck builds every kustomization and renders every chart of the tree
+// in memory, compares the result with the objects the generator meant to
+// produce, and validates everything against the cluster's Kubernetes
+// version. It runs before anything is written.
+func (t *tree) selfCheck() error {
+	paths := sortedKeys(t.files)
+	type result struct {
+		kubeVersion string
+		objs        []rendered
+	}
+	results := make([]result, len(t.kustomizations)+len(t.charts))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, kc := range t.kustomizations {
+		g.Go(func() error {
+			objs, err := t.buildKustomization(paths, kc)
+			if err != nil {
+				return err
+			}
+			results[i] = result{kc.kubeVersion, objs}
+			return nil
+		})
+	}
+	for i, cc := range t.charts {
+		g.Go(func() error {
+			objs, err := t.renderChart(cc)
+			if err != nil {
+				return err
+			}
+			results[len(t.kustomizations)+i] = result{cc.kubeVersion, objs}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	byVersion := map[string][]rendered{}
+	for _, r := range results {
+		byVersion[r.kubeVersion] = append(byVersion[r.kubeVersion], r.objs...)
+	}
+	var errs []error
+	for _, v := range sortedKeys(byVersion) {
+		if err := validateObjects(v, byVersion[v]); err != nil {
+			errs = append(errs, fmt.Errorf("generate: output does not validate for Kubernetes %s: %w", v, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// buildKustomization runs krusty on one kustomization directory of the tree.
+func (t *tree) buildKustomization(paths []string, kc kustomizeCheck) ([]rendered, error) {
+	fs := filesys.MakeFsInMemory()
+	for _, prefix := range kc.include {
+		i := sort.SearchStrings(paths, prefix)
+		for ; i < len(paths) && strings.HasPrefix(paths[i], prefix); i++ {
+			if err := fs.WriteFile("/"+paths[i], t.files[paths[i]]); err != nil {
+				return nil, fmt.Errorf("generate: self-check %s: %w", kc.dir, err)
+			}
+		}
+	}
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	rm, err := k.Run(fs, "/"+kc.dir)
+	if err != nil {
+		return nil, fmt.Errorf("generate: self-check: kustomize build %s: %w", kc.dir, err)
+	}
+	var out []rendered
+	for _, r := range rm.Resources() {
+		m, err := r.Map()
+		if err != nil {
+			return nil, fmt.Errorf("generate: self-check: kustomize build %s: %w", kc.dir, err)
+		}
+		out = append(out, rendered{Source: kc.dir, Value: m})
+	}
+	if kc.expected != nil {
+		if err := compareObjects(kc.dir, kc.expected, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// compareObjects checks that a build produced exactly the expected objects.
+func compareObjects(where string, expected []object, got []rendered) error {
+	want := map[string][]byte{}
+	for _, o := range expected {
+		b, err := json.Marshal(o.Value)
+		if err != nil {
+			return fmt.Errorf("generate: self-check %s: %w", where, err)
+		}
+		want[o.id()] = b
+	}
+	seen := map[string]bool{}
+	for _, r := range got {
+		o, err := objectFromMap(r.Value)
+		if err != nil {
+			return fmt.Errorf("generate: self-check %s: %w", where, err)
+		}
+		b, err := json.Marshal(r.Value)
+		if err != nil {
+			return fmt.Errorf("generate: self-check %s: %w", where, err)
+		}
+		w, ok := want[o.id()]
+		if !ok {
+			return fmt.Errorf("generate: self-check %s: unexpected %s %s/%s in the build", where, o.Kind, o.Namespace, o.Name)
+		}
+		if !bytes.Equal(w, b) {
+			return fmt.Errorf("generate: self-check %s: %s %s/%s differs from the intended object:\n got: %s\nwant: %s", where, o.Kind, o.Namespace, o.Name, b, w)
+		}
+		seen[o.id()] = true
+	}
+	for _, o := range expected {
+		if !seen[o.id()] {
+			return fmt.Errorf("generate: self-check %s: %s %s/%s missing from the build", where, o.Kind, o.Namespace, o.Name)
+		}
+	}
+	return nil
+}
+
+// validateObjects checks rendered objects against the OpenAPI and CRD
+// schemas of a Kubernetes version. It is the seam for generator/validate.
+var validateObjects = func(kubeVersion string, objs []rendered) error { return nil }
