@@ -45,9 +45,9 @@ const (
 	plantedMessage = "container api runs as root (runAsNonRoot is not set)"
 )
 
-// fixture builds a rich report: services*3 failing findings spread over
-// teams and clusters, waivers active and expired, commits and a base.
-func fixture(services int) *reports.Report {
+// fixture builds a rich report: services*perService failing findings spread
+// over teams and clusters, waivers active and expired, commits and a base.
+func fixture(services, perService int) *reports.Report {
 	date := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
 	r := &reports.Report{
 		SchemaVersion: reports.SchemaVersion,
@@ -104,7 +104,7 @@ func fixture(services int) *reports.Report {
 	for s := 0; s < services; s++ {
 		team := teams[s%len(teams)]
 		svc := fmt.Sprintf("%s-svc-%03d", team, s)
-		for k := 0; k < 3; k++ {
+		for k := 0; k < perService; k++ {
 			id := ids[(s+k)%len(ids)]
 			env := fixtureScopes[(s+k)%3]
 			cluster, envName := "prod", "prod"

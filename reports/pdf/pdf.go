@@ -48,8 +48,29 @@ const (
 
 // Render writes r as a PDF to w.
 func Render(w io.Writer, r *reports.Report, opts Options) error {
+	d, err := newDoc(r, opts)
+	if err != nil {
+		return err
+	}
+	d.cover()
+	d.summary()
+	d.checklist()
+	d.findings()
+	d.changes()
+	d.waivers()
+	if err := d.f.Error(); err != nil {
+		return fmt.Errorf("pdf: layout: %w", err)
+	}
+	if err := d.f.Output(w); err != nil {
+		return fmt.Errorf("pdf: writing: %w", err)
+	}
+	return nil
+}
+
+// newDoc prepares an empty document for r: fonts, metadata, header and footer.
+func newDoc(r *reports.Report, opts Options) (*doc, error) {
 	if r == nil {
-		return errors.New("pdf: no report to render")
+		return nil, errors.New("pdf: no report to render")
 	}
 	lang := opts.Lang
 	if lang == "" {
@@ -57,7 +78,7 @@ func Render(w io.Writer, r *reports.Report, opts Options) error {
 	}
 	t, ok := catalogs[lang]
 	if !ok {
-		return fmt.Errorf("pdf: unsupported language %q (supported: %s)", lang, strings.Join(Languages(), ", "))
+		return nil, fmt.Errorf("pdf: unsupported language %q (supported: %s)", lang, strings.Join(Languages(), ", "))
 	}
 	gen := opts.Generator
 	if gen == "" {
@@ -65,7 +86,7 @@ func Render(w io.Writer, r *reports.Report, opts Options) error {
 	}
 	fonts, err := loadFonts()
 	if err != nil {
-		return fmt.Errorf("pdf: %w", err)
+		return nil, fmt.Errorf("pdf: %w", err)
 	}
 
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
@@ -75,24 +96,11 @@ func Render(w io.Writer, r *reports.Report, opts Options) error {
 	f.AddUTF8FontFromBytes(fontFamily, "", fonts.regular)
 	f.AddUTF8FontFromBytes(fontFamily, "B", fonts.bold)
 	if err := f.Error(); err != nil {
-		return fmt.Errorf("pdf: loading embedded font: %w", err)
+		return nil, fmt.Errorf("pdf: loading embedded font: %w", err)
 	}
-
 	d := &doc{f: f, t: t, r: r, lang: lang, gen: gen}
 	d.setup()
-	d.cover()
-	d.summary()
-	d.checklist()
-	d.findings()
-	d.changes()
-	d.waivers()
-	if err := f.Error(); err != nil {
-		return fmt.Errorf("pdf: layout: %w", err)
-	}
-	if err := f.Output(w); err != nil {
-		return fmt.Errorf("pdf: writing: %w", err)
-	}
-	return nil
+	return d, nil
 }
 
 // doc is one report being laid out.
@@ -310,11 +318,8 @@ func (d *doc) fit(s string, w float64) string {
 	if d.f.GetStringWidth(s) <= max {
 		return s
 	}
-	rs := []rune(s)
-	for len(rs) > 0 && d.f.GetStringWidth(string(rs)+"…") > max {
-		rs = rs[:len(rs)-1]
-	}
-	return string(rs) + "…"
+	head, _ := d.cut(s, max-d.f.GetStringWidth("…"))
+	return head + "…"
 }
 
 // wrap breaks s into lines of at most w mm (cell margins included) with the

@@ -110,6 +110,7 @@ func (d *doc) cover() {
 		column{w: 52, align: "L"},
 		column{w: contentW - 52, align: "L"},
 	)
+	kv.lines = 3
 	rows := [][2]string{
 		{t.Repository, orDash(r.Repo)},
 		{t.Ref, orDash(r.Ref)},
@@ -377,7 +378,7 @@ func categoryRank(c string) int {
 
 // maxScopeCols is the number of scope columns one checklist table holds;
 // more scopes are shown in further tables.
-const maxScopeCols = 8
+const maxScopeCols = 5
 
 func (d *doc) checklist() {
 	t, r := d.t, d.r
@@ -420,10 +421,13 @@ func (d *doc) checklist() {
 
 func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string) {
 	t := d.t
-	const idW, sevW, srcW, signW = 19.0, 15.0, 36.0, 16.0
-	sw := 16.0
+	const idW, sevW, signW = 19.0, 15.0, 16.0
+	srcW, sw := 36.0, 16.0
 	if n := len(scopes); n > 0 {
-		sw = clampRange(56/float64(n), 10, 16)
+		sw = clampRange(56/float64(n), 11, 16)
+	}
+	if len(scopes) > 3 {
+		srcW = 28
 	}
 	titleW := contentW - idW - sevW - srcW - signW - sw*float64(len(scopes))
 	cols := []column{

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/plinth-dev/plinth/reports"
@@ -34,6 +35,7 @@ type table struct {
 	cols    []column
 	size    float64 // font size of body rows, pt
 	rows    int
+	lines   int // most lines a cell shows; maxCellLines when 0
 	onBreak func()
 }
 
@@ -89,7 +91,7 @@ func (t *table) span(text string, bold bool, fill rgb, color rgb) {
 	}
 	d.font(style, t.size, color)
 	lh := lineH(t.size)
-	lines := d.wrap(text, t.width())
+	lines := d.wrap(capText(text), t.width())
 	if len(lines) > maxCellLines {
 		lines = append(lines[:maxCellLines-1], "…")
 	}
@@ -130,9 +132,9 @@ func (t *table) row(cells ...cell) {
 			continue
 		}
 		d.font(style(cells[i].bold), t.size, colInk)
-		ls := d.wrap(cells[i].text, c.w)
-		if len(ls) > maxCellLines {
-			ls = append(ls[:maxCellLines-1], "…")
+		ls := d.wrap(capText(cells[i].text), c.w)
+		if limit := cmp.Or(t.lines, maxCellLines); len(ls) > limit {
+			ls = append(ls[:limit-1], "…")
 		}
 		lines[i] = ls
 		n = max(n, len(ls))
@@ -177,6 +179,23 @@ func (t *table) row(cells ...cell) {
 	d.f.Line(marginL, y+h, marginL+t.width(), y+h)
 	d.f.SetXY(marginL, y+h)
 	t.rows++
+}
+
+// maxCellRunes bounds the text a cell wraps: more never fits its lines.
+const maxCellRunes = 3000
+
+func capText(s string) string {
+	if len(s) <= maxCellRunes {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == maxCellRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func style(bold bool) string {
