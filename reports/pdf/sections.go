@@ -590,9 +590,11 @@ func (d *doc) findings() {
 		tb.span(groupLabel, true, colGroup, colAccent)
 		for i, fd := range g.findings {
 			if i == 0 || fd.Control != g.findings[i-1].Control {
-				controlLabel = fmt.Sprintf("%s  ·  %s  ·  %s", t.severity(fd.Severity), fd.Control, d.findingTitle(fd))
-				controlColor = severityColor[fd.Severity]
-				tb.span(controlLabel, true, colWhite, controlColor)
+				label := fmt.Sprintf("%s  ·  %s  ·  %s", t.severity(fd.Severity), fd.Control, d.findingTitle(fd))
+				// A page break before this title repeats only the group.
+				controlLabel = ""
+				tb.span(label, true, colWhite, severityColor[fd.Severity])
+				controlLabel, controlColor = label, severityColor[fd.Severity]
 				if c, ok := d.control(fd.Control); ok && c.Remediation != "" {
 					tb.span(t.Remediation+": "+c.Remediation, false, colWhite, colMuted)
 				}
