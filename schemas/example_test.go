@@ -53,3 +53,49 @@ func TestWriteExampleRefusesNonEmptyDir(t *testing.T) {
 		t.Fatalf("WriteExample changed the directory: %d entries", len(entries))
 	}
 }
+
+// TestInitGolden compares the files plinth init writes with testdata/init.
+func TestInitGolden(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "platform")
+	if err := schemas.WriteExample(dir); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("..", "testdata", "init")
+	got, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if *update {
+		if err := os.RemoveAll(golden); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(golden, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range got {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(golden, filepath.Base(f)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want, _ := filepath.Glob(filepath.Join(golden, "*"))
+	if len(got) != len(want) {
+		t.Fatalf("init wrote %d files, golden has %d (run go test ./schemas -run TestInitGolden -update)", len(got), len(want))
+	}
+	for _, f := range want {
+		w, _ := os.ReadFile(f)
+		g, err := os.ReadFile(filepath.Join(dir, filepath.Base(f)))
+		if err != nil {
+			t.Errorf("init did not write %s", filepath.Base(f))
+			continue
+		}
+		if string(g) != string(w) {
+			t.Errorf("%s differs from golden %s", filepath.Base(f), f)
+		}
+	}
+	// The golden copy is itself a valid platform.
+	if _, err := schemas.Load(golden); err != nil {
+		t.Errorf("testdata/init does not validate:\n%v", err)
+	}
+}

@@ -253,6 +253,15 @@ func (l *loader) addCUE(rule string, err error) {
 		l.add("load", Pos{}, "", "%v", err)
 		return
 	}
+	// An enum mismatch comes as "N errors in empty disjunction" followed by
+	// one conflict per allowed value: merge them into one message.
+	type enumConflict struct {
+		pos     Pos
+		got     string
+		allowed []string
+	}
+	enums := map[string]*enumConflict{}
+	var order []string
 	for _, e := range list {
 		cpath := unquoteAll(e.Path())
 		if len(cpath) > 0 && cpath[0] == "#Spec" {
@@ -264,7 +273,68 @@ func (l *loader) addCUE(rule string, err error) {
 			pos = l.pathPos(cpath)
 		}
 		format, args := e.Msg()
-		l.add(rule, pos, path, "%s", plainCUEMessage(fmt.Sprintf(format, args...)))
+		msg := fmt.Sprintf(format, args...)
+		if strings.HasSuffix(format, "errors in empty disjunction:") {
+			continue
+		}
+		if strings.HasPrefix(format, "conflicting values %s and %s (mismatched types") && len(args) == 4 {
+			a, b := fmt.Sprint(args[0]), fmt.Sprint(args[1])
+			if isTypeName(a) && !isTypeName(b) {
+				a, b = b, a
+			}
+			l.add(rule, pos, path, "got %s, want a value of type %s", a, b)
+			continue
+		}
+		if format == "conflicting values %s and %s" && len(args) == 2 {
+			a, b := fmt.Sprint(args[0]), fmt.Sprint(args[1])
+			ec := enums[path]
+			if ec == nil {
+				ec = &enumConflict{pos: pos, allowed: []string{a, b}}
+				enums[path] = ec
+				order = append(order, path)
+				continue
+			}
+			ec.allowed = append(ec.allowed, a, b)
+			continue
+		}
+		l.add(rule, pos, path, "%s", plainCUEMessage(msg))
+	}
+	for _, path := range order {
+		ec := enums[path]
+		// The user's value is the one every conflict shares.
+		count := map[string]int{}
+		for _, v := range ec.allowed {
+			count[v]++
+		}
+		pairs := len(ec.allowed) / 2
+		var got string
+		var allowed []string
+		for _, v := range ec.allowed {
+			if count[v] == pairs && got == "" && pairs > 1 {
+				got = v
+			}
+		}
+		if got == "" {
+			a, b := ec.allowed[0], ec.allowed[1]
+			if isTypeName(a) && !isTypeName(b) {
+				a, b = b, a
+			}
+			if isTypeName(b) {
+				l.add(rule, ec.pos, path, "got %s, want a value of type %s", a, b)
+			} else {
+				l.add(rule, ec.pos, path, "conflicting values %s and %s: a field has one value (check for a duplicate declaration)", a, b)
+			}
+			continue
+		}
+		seen := map[string]bool{}
+		for _, v := range ec.allowed {
+			if v != got && !seen[v] {
+				seen[v] = true
+				allowed = append(allowed, v)
+			}
+		}
+		sort.Strings(allowed)
+		l.add(rule, ec.pos, path, "%s is not allowed: use one of %s", got, strings.Join(allowed, ", "))
 	}
 }
 
@@ -329,13 +399,16 @@ func pathString(path []string) string {
 		if s == "" {
 			continue
 		}
-		isIndex := len(s) > 0 && strings.Trim(s, "0123456789") == ""
+		isIndex := strings.Trim(s, "0123456789") == ""
 		switch {
 		case isIndex:
 			fmt.Fprintf(&b, "[%s]", s)
 		default:
 			if b.Len() > 0 {
 				b.WriteByte('.')
+			}
+			if strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-#") != "" {
+				s = strconv.Quote(s)
 			}
 			b.WriteString(s)
 		}
@@ -423,4 +496,13 @@ func unquoteAll(path []string) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// isTypeName reports whether a CUE value in a message is a bare type.
+func isTypeName(v string) bool {
+	switch v {
+	case "int", "string", "bool", "number", "float", "bytes", "null", "{...}", "[...]":
+		return true
+	}
+	return strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[")
 }

@@ -347,10 +347,10 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		l.addAt("secrets-identity", at("secrets"), "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"} %s", where)
 	}
 	if w.Kind == "Deployment" {
-		if replicasSet && w.Autoscale == nil && w.Replicas < env.Policy.MinReplicas {
+		if replicasSet && w.Autoscale == nil && w.Replicas >= 0 && w.Replicas < env.Policy.MinReplicas {
 			l.addAt("min-replicas", at("replicas"), "%s at least %d replicas are required, got %d: raise replicas (or lower environments.%s.policy.minReplicas explicitly)", where, env.Policy.MinReplicas, w.Replicas, envName)
 		}
-		if w.Autoscale != nil && w.Autoscale.Min < env.Policy.MinReplicas {
+		if w.Autoscale != nil && w.Autoscale.Min >= 1 && w.Autoscale.Min < env.Policy.MinReplicas {
 			l.addAt("min-replicas", appendPath(at("autoscale"), "min"), "%s autoscale.min must be at least %d, got %d", where, env.Policy.MinReplicas, w.Autoscale.Min)
 		}
 	}
