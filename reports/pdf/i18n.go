@@ -51,6 +51,11 @@ type text struct {
 	ClusterWide                                            string
 	ExpiredNote                                            string
 
+	Sources, ColSeedTitle, ColSeedFile                     string
+
+	// Seeds names the baseline seed documents controls cite, by file name.
+	Seeds map[string]string
+
 	Status     map[string]string
 	Severity   map[string]string
 	Categories map[string]string
@@ -138,6 +143,17 @@ var en = &text{
 	ClusterNamespace: "Cluster %s · namespace %s",
 	ClusterWide:      "(cluster-wide)",
 	ExpiredNote:      "expired",
+
+	Sources:      "Sources cited",
+	ColSeedTitle: "Document",
+	ColSeedFile:  "Seed file",
+	Seeds: map[string]string{
+		"000_45d335ea1622845c.txt": "AKS container image management",
+		"001_e0399f7852531dbe.txt": "AKS microservices architecture",
+		"002_b51c29fae7d59eb0.txt": "AKS container image management (zh)",
+		"003_1ca403789924d079.txt": "GKE best practices for operating containers",
+		"004_5cde3760cd7b2652.txt": "AKS best practices & security baseline",
+	},
 
 	Status: map[string]string{
 		reports.StatusPass:   "pass",
@@ -243,6 +259,17 @@ var ko = &text{
 	ClusterWide:      "(클러스터 전역)",
 	ExpiredNote:      "만료",
 
+	Sources:      "인용 문서",
+	ColSeedTitle: "문서",
+	ColSeedFile:  "기준 파일",
+	Seeds: map[string]string{
+		"000_45d335ea1622845c.txt": "AKS 컨테이너 이미지 관리",
+		"001_e0399f7852531dbe.txt": "AKS 마이크로 서비스 아키텍처",
+		"002_b51c29fae7d59eb0.txt": "AKS 컨테이너 이미지 관리 (중국어판)",
+		"003_1ca403789924d079.txt": "GKE 컨테이너 작업 권장사항",
+		"004_5cde3760cd7b2652.txt": "AKS 모범 사례 및 보안 기준",
+	},
+
 	Status: map[string]string{
 		reports.StatusPass:   "통과",
 		reports.StatusFail:   "실패",
@@ -288,6 +315,14 @@ func (t *text) status(s string) string {
 		return v
 	}
 	return s
+}
+
+// seed returns the title of a seed document, or its file name.
+func (t *text) seed(file string) string {
+	if v, ok := t.Seeds[file]; ok {
+		return v
+	}
+	return file
 }
 
 func (t *text) pageOf(n int) string { return fmt.Sprintf(t.PageOf, n) }

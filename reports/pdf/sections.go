@@ -417,6 +417,7 @@ func (d *doc) checklist() {
 			d.checklistTable(byCat[cat], part)
 		}
 	}
+	d.sources()
 }
 
 func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string) {
@@ -448,7 +449,7 @@ func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string)
 			{text: c.ID, bold: true},
 			{text: d.controlTitle(&c.Control)},
 			{text: t.severity(c.Severity), bold: true, color: &sev},
-			{text: source(c), color: &colMuted},
+			{text: d.source(c), color: &colMuted},
 		}
 		for _, s := range scopes {
 			st := c.Scopes[s]
@@ -469,14 +470,40 @@ func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string)
 func clampRange(v, lo, hi float64) float64 { return min(max(v, lo), hi) }
 
 // source cites the seed and section a control comes from.
-func source(c *reports.ControlResult) string {
+func (d *doc) source(c *reports.ControlResult) string {
+	seed := d.t.seed(c.Seed)
 	switch {
-	case c.Seed != "" && c.Section != "":
-		return c.Seed + " § " + c.Section
-	case c.Seed != "":
-		return c.Seed
+	case seed != "" && c.Section != "":
+		return seed + " § " + c.Section
+	case seed != "":
+		return seed
 	}
 	return orDash(c.Section)
+}
+
+// sources lists the seed documents the checklist cites with their files.
+func (d *doc) sources() {
+	t := d.t
+	var files []string
+	for _, c := range d.r.Controls {
+		if c.Seed != "" && !slices.Contains(files, c.Seed) {
+			files = append(files, c.Seed)
+		}
+	}
+	if len(files) == 0 {
+		return
+	}
+	sort.Strings(files)
+	d.f.Ln(3)
+	d.subheading(t.Sources, 1, 14)
+	tb := d.newTable(7.5,
+		column{head: t.ColSeedTitle, w: 110, align: "L"},
+		column{head: t.ColSeedFile, w: contentW - 110, align: "L"},
+	)
+	tb.header()
+	for _, f := range files {
+		tb.row(cell{text: t.seed(f)}, cell{text: f, color: &colMuted})
+	}
 }
 
 // legend explains the status marks.
