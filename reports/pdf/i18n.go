@@ -51,7 +51,7 @@ type text struct {
 	ClusterWide                                            string
 	ExpiredNote                                            string
 
-	Sources, ColSeedTitle, ColSeedFile                     string
+	Sources, ColSeedTitle, ColSeedFile string
 
 	// Seeds names the baseline seed documents controls cite, by file name.
 	Seeds map[string]string
