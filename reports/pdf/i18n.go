@@ -190,7 +190,7 @@ var ko = &text{
 	CommitDate:   "커밋 일자",
 	ComparedWith: "비교 대상",
 	NoBase:       "이전 보고서 없음",
-	GeneratedBy:  "%s 이(가) %s 에 생성했습니다. 각 통제 항목은 근거가 되는 기준 문서와 절을 인용합니다.",
+	GeneratedBy:  "이 보고서는 %s(으)로 %s에 생성되었습니다. 각 통제 항목은 근거가 되는 기준 문서와 절을 인용합니다.",
 	ReportDate:   "보고서 일자",
 	Scopes:       "클러스터 및 환경",
 	SignOffTitle: "검토 및 승인",
