@@ -236,16 +236,7 @@ func (d *doc) summary() {
 	bw = contentW / float64(len(severities))
 	for i, sev := range severities {
 		x := marginL + float64(i)*bw
-		d.fill(colZebra)
-		f.Rect(x+0.5, y, bw-1, 20, "F")
-		d.fill(severityColor[sev])
-		f.Rect(x+0.5, y, 1.5, 20, "F")
-		d.font("B", 16, severityColor[sev])
-		f.SetXY(x+3, y+2)
-		f.CellFormat(bw-5, 9, strconv.Itoa(s.FailingControls[sev]), "", 0, "LM", false, 0, "")
-		d.font("", 8.5, colInk)
-		f.SetXY(x+3, y+12)
-		f.CellFormat(bw-5, 5, d.fit(t.severity(sev), bw-5), "", 0, "LM", false, 0, "")
+		d.statBox(x, y, bw, strconv.Itoa(s.FailingControls[sev]), t.severity(sev), severityColor[sev])
 	}
 	f.SetY(y + 26)
 
@@ -261,22 +252,29 @@ func (d *doc) summary() {
 		col      rgb
 	}{{t.NewFindings, newN, colFail}, {t.FixedFindings, fixedN, colPass}} {
 		x := marginL + float64(i)*bw
-		d.fill(colZebra)
-		f.Rect(x+0.5, y, bw-1, 20, "F")
-		d.fill(c.col)
-		f.Rect(x+0.5, y, 1.5, 20, "F")
-		d.font("B", 16, c.col)
-		f.SetXY(x+3, y+2)
-		f.CellFormat(bw-5, 9, c.n, "", 0, "LM", false, 0, "")
-		d.font("", 8.5, colInk)
-		f.SetXY(x+3, y+12)
 		label := c.label
 		if r.Changes == nil {
 			label += " (" + t.NoPrevious + ")"
 		}
-		f.CellFormat(bw-5, 5, d.fit(label, bw-5), "", 0, "LM", false, 0, "")
+		d.statBox(x, y, bw, c.n, label, c.col)
 	}
 	f.SetY(y + 26)
+}
+
+// statBox draws a count with its label in a box of width w at (x, y),
+// marked on the left in colour c.
+func (d *doc) statBox(x, y, w float64, count, label string, c rgb) {
+	f := d.f
+	d.fill(colZebra)
+	f.Rect(x+0.5, y, w-1, 20, "F")
+	d.fill(c)
+	f.Rect(x+0.5, y, 1.5, 20, "F")
+	d.font("B", 16, c)
+	f.SetXY(x+3, y+2)
+	f.CellFormat(w-5, 9, count, "", 0, "LM", false, 0, "")
+	d.font("", 8.5, colInk)
+	f.SetXY(x+3, y+12)
+	f.CellFormat(w-5, 5, d.fit(label, w-5), "", 0, "LM", false, 0, "")
 }
 
 // barChart draws each category's score as a horizontal bar with the
