@@ -31,5 +31,9 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./schemas
 
+# Regenerates the embedded validation schemas (Kubernetes OpenAPI per minor, CRDs) from the Go module proxy.
+schemas:
+	$(GO) run ./generator/validate/gen -out generator/validate/schemas
+
 clean:
 	rm -rf bin

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver (k8s.io/kubernetes v1.37.2 from the Go module proxy, via the wrapper
+# module in .ci/apiserver) into .ci/cache/kube-apiserver for generator/conformance, and makes
+# sure etcd (Debian etcd-server) is installed. Idempotent: skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export GOTOOLCHAIN=local
+
+if ! command -v etcd >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+fi
+etcd --version | head -1
+
+cache="$PWD/.ci/cache"
+bin="$cache/kube-apiserver"
+stamp="$cache/kube-apiserver.stamp"
+mkdir -p "$cache"
+# Rebuild when the wrapper module changes (its go.mod/go.sum pin the version).
+want=$(cat .ci/apiserver/go.mod .ci/apiserver/go.sum | sha256sum | cut -d' ' -f1)
+if [ -x "$bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "kube-apiserver: cached at $bin"
+  exit 0
+fi
+echo "kube-apiserver: building (takes several minutes)"
+(cd .ci/apiserver && go build -trimpath -o "$bin.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+mv "$bin.tmp" "$bin"
+echo "$want" >"$stamp"
+"$bin" --version
