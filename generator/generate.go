@@ -108,6 +108,7 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 			return nil, err
 		}
 	}
+	defer t.cleanup()
 	if err := t.selfCheck(); err != nil {
 		return nil, err
 	}
@@ -176,8 +177,7 @@ type tree struct {
 	kustomizations []kustomizeCheck
 	// charts are the chart renders to check.
 	charts []chartCheck
-	// kubeVersion of every top-level directory checked, for validation.
-	kubeVersions map[string]string
+	chartLint
 }
 
 type kustomizeCheck struct {

@@ -25,6 +25,8 @@ func TestGenerateExample(t *testing.T) {
 	for _, tc := range []struct{ engine, flavor string }{
 		{EngineFlux, FlavorKustomize},
 		{EngineArgoCD, FlavorKustomize},
+		{EngineFlux, FlavorHelm},
+		{EngineArgoCD, FlavorHelm},
 	} {
 		t.Run(tc.engine+"-"+tc.flavor, func(t *testing.T) {
 			out, err := Generate(m, Options{Engine: tc.engine, Flavor: tc.flavor})

@@ -81,6 +81,12 @@ func pruneNulls(v any) {
 				delete(t, k)
 				continue
 			}
+			// Empty structs the typed API always emits (Deployment
+			// strategy, Namespace spec) say nothing.
+			if em, ok := e.(map[string]any); ok && len(em) == 0 && (k == "strategy" || k == "spec") {
+				delete(t, k)
+				continue
+			}
 			pruneNulls(e)
 		}
 	case []any:

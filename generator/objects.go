@@ -52,8 +52,9 @@ type envObjects struct {
 }
 
 type workloadObjects struct {
-	w    schemas.Workload
-	objs []object // sorted by kind
+	w      schemas.Workload
+	objs   []object     // sorted by kind
+	values *chartValues // the same objects as values of the shared chart
 }
 
 // builder renders the objects of environments of one model.
@@ -114,12 +115,11 @@ func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) 
 		}
 	}
 	for _, w := range env.Workloads {
-		objs, err := b.workload(env, w, byName, callers[w.Name])
+		wo, err := b.workload(w, byName, callers[w.Name])
 		if err != nil {
 			return nil, fmt.Errorf("environment %s, service %s: %w", env.Name, w.Name, err)
 		}
-		sortObjects(objs)
-		eo.workloads = append(eo.workloads, workloadObjects{w: w, objs: objs})
+		eo.workloads = append(eo.workloads, wo)
 	}
 	return eo, nil
 }
@@ -269,7 +269,8 @@ func (b *builder) schedule(env schemas.Environment) (object, error) {
 }
 
 // workload builds the objects of one workload.
-func (b *builder) workload(env schemas.Environment, w schemas.Workload, byName map[string]*schemas.Workload, callers []string) ([]object, error) {
+func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Workload, callers []string) (workloadObjects, error) {
+	wo := workloadObjects{w: w}
 	labels := b.commonLabels(map[string]string{labelName: w.Name, labelTeam: w.Team})
 	selector := map[string]string{labelName: w.Name}
 	meta := func(name string) metav1.ObjectMeta {
@@ -292,8 +293,9 @@ func (b *builder) workload(env schemas.Environment, w schemas.Workload, byName m
 
 	pod, err := b.podTemplate(w, labels, selector)
 	if err != nil {
-		return nil, err
+		return wo, err
 	}
+	pdb := false
 	switch w.Kind {
 	case "CronJob":
 		pod.Spec.RestartPolicy = corev1.RestartPolicyOnFailure
@@ -353,7 +355,8 @@ func (b *builder) workload(env schemas.Environment, w schemas.Workload, byName m
 				},
 			})
 		}
-		if w.PDB && replicas > 1 {
+		pdb = w.PDB && replicas > 1
+		if pdb {
 			typed = append(typed, &policyv1.PodDisruptionBudget{
 				TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 				ObjectMeta: meta(w.Name),
@@ -410,10 +413,16 @@ func (b *builder) workload(env schemas.Environment, w schemas.Workload, byName m
 		typed = append(typed, b.secretProviderClass(w, labels))
 	}
 
-	if np := b.networkPolicy(env, w, labels, selector, byName, callers); np != nil {
+	plan := b.netpolPlan(w, byName, callers)
+	if np := b.networkPolicy(w, labels, selector, plan); np != nil {
 		typed = append(typed, np)
 	}
-	return toObjects(typed)
+	if wo.objs, err = toObjects(typed); err != nil {
+		return wo, err
+	}
+	sortObjects(wo.objs)
+	wo.values, err = b.workloadValues(w, labels, pdb, plan)
+	return wo, err
 }
 
 // podTemplate is the restricted pod of a workload (seed 004 "Restricted Pod
@@ -521,7 +530,7 @@ func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]stri
 		"usePodIdentity":       "false",
 		"useVMManagedIdentity": "false",
 		"keyvaultName":         w.Secrets.KeyVault,
-		"objects":              arr.String(),
+		"objects":              strings.TrimSuffix(arr.String(), "\n"),
 	}
 	if w.Identity != nil {
 		params["clientID"] = w.Identity.ClientID
@@ -535,41 +544,70 @@ func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]stri
 	return c
 }
 
-// networkPolicy allows what the default deny blocks for one workload: calls
-// from the services that depend on it and from the ingress controller, and
-// calls to the services it depends on.
-func (b *builder) networkPolicy(env schemas.Environment, w schemas.Workload, labels, selector map[string]string, byName map[string]*schemas.Workload, callers []string) *networkingv1.NetworkPolicy {
+// netpolPlan is what the default deny must let through for one workload:
+// calls from the ingress controller and from the services that depend on
+// it (From, when it has a port), and calls to the services it depends on.
+type netpolPlan struct {
+	From   []peerRef // Name empty: a whole namespace (the ingress controller)
+	Egress []peerRef
+}
+
+type peerRef struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name,omitempty"`
+	Port      int    `json:"port,omitempty"`
+}
+
+func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Workload, callers []string) netpolPlan {
+	var p netpolPlan
+	if w.Port > 0 {
+		if w.Ingress != nil {
+			p.From = append(p.From, peerRef{Namespace: b.ingressNS})
+		}
+		cs := append([]string(nil), callers...)
+		sort.Strings(cs)
+		for _, c := range cs {
+			if cw, ok := byName[c]; ok {
+				p.From = append(p.From, peerRef{Namespace: cw.Namespace, Name: cw.Name})
+			}
+		}
+	}
+	for _, d := range w.DependsOn {
+		if dw, ok := byName[d]; ok {
+			p.Egress = append(p.Egress, peerRef{Namespace: dw.Namespace, Name: dw.Name, Port: dw.Port})
+		}
+	}
+	return p
+}
+
+// networkPolicy is the allow policy of a workload, nil when it needs none.
+func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]string, p netpolPlan) *networkingv1.NetworkPolicy {
 	np := &networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: labels},
 		Spec:       networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{MatchLabels: selector}},
 	}
-	var ports []networkingv1.NetworkPolicyPort
-	if w.Port > 0 {
-		ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(w.Port)))}}
-	}
-	sort.Strings(callers)
-	var from []networkingv1.NetworkPolicyPeer
-	if w.Ingress != nil && w.Port > 0 {
-		from = append(from, networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSelector(b.ingressNS)})
-	}
-	for _, c := range callers {
-		if cw, ok := byName[c]; ok {
-			from = append(from, peer(cw))
+	if len(p.From) > 0 {
+		rule := networkingv1.NetworkPolicyIngressRule{
+			Ports: []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(w.Port)))}},
 		}
-	}
-	if len(from) > 0 && w.Port > 0 {
+		for _, f := range p.From {
+			peer := networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSelector(f.Namespace)}
+			if f.Name != "" {
+				peer.PodSelector = &metav1.LabelSelector{MatchLabels: map[string]string{labelName: f.Name}}
+			}
+			rule.From = append(rule.From, peer)
+		}
 		np.Spec.PolicyTypes = append(np.Spec.PolicyTypes, networkingv1.PolicyTypeIngress)
-		np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: from, Ports: ports}}
+		np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{rule}
 	}
-	for _, d := range w.DependsOn {
-		dw, ok := byName[d]
-		if !ok {
-			continue
-		}
-		rule := networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{peer(dw)}}
-		if dw.Port > 0 {
-			rule.Ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(dw.Port)))}}
+	for _, e := range p.Egress {
+		rule := networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{{
+			NamespaceSelector: nsSelector(e.Namespace),
+			PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{labelName: e.Name}},
+		}}}
+		if e.Port > 0 {
+			rule.Ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(e.Port)))}}
 		}
 		np.Spec.Egress = append(np.Spec.Egress, rule)
 	}
@@ -584,13 +622,6 @@ func (b *builder) networkPolicy(env schemas.Environment, w schemas.Workload, lab
 
 func nsSelector(ns string) *metav1.LabelSelector {
 	return &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": ns}}
-}
-
-func peer(w *schemas.Workload) networkingv1.NetworkPolicyPeer {
-	return networkingv1.NetworkPolicyPeer{
-		NamespaceSelector: nsSelector(w.Namespace),
-		PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{labelName: w.Name}},
-	}
 }
 
 func toObjects(typed []any) ([]object, error) {

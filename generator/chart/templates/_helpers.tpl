@@ -1,0 +1,123 @@
+{{/* Selector labels of the service's pods. */}}
+{{- define "service.selector" -}}
+app.kubernetes.io/name: {{ .Values.name | quote }}
+{{- end }}
+
+{{/* Metadata of every object. */}}
+{{- define "service.metadata" -}}
+metadata:
+  name: {{ .Values.name | quote }}
+  namespace: {{ .Release.Namespace | quote }}
+  labels:
+    {{- toYaml .Values.labels | nindent 4 }}
+{{- end }}
+
+{{/* The restricted pod (seed 004 "Restricted Pod Security Context"). */}}
+{{- define "service.pod" -}}
+{{- $v := .Values -}}
+metadata:
+  labels:
+    {{- toYaml $v.labels | nindent 4 }}
+    {{- if $v.identity }}
+    azure.workload.identity/use: "true"
+    {{- end }}
+spec:
+  serviceAccountName: {{ $v.name | quote }}
+  automountServiceAccountToken: {{ if $v.identity }}true{{ else }}false{{ end }}
+  {{- if eq $v.kind "CronJob" }}
+  restartPolicy: OnFailure
+  {{- else }}
+  topologySpreadConstraints:
+    {{- if $v.zoneSpread }}
+    - maxSkew: 1
+      topologyKey: topology.kubernetes.io/zone
+      whenUnsatisfiable: DoNotSchedule
+      labelSelector:
+        matchLabels:
+          {{- include "service.selector" . | nindent 10 }}
+    {{- end }}
+    - maxSkew: 1
+      topologyKey: kubernetes.io/hostname
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "service.selector" . | nindent 10 }}
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 100
+          podAffinityTerm:
+            topologyKey: kubernetes.io/hostname
+            labelSelector:
+              matchLabels:
+                {{- include "service.selector" . | nindent 16 }}
+  {{- end }}
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: {{ int64 $v.security.runAsUser }}
+    runAsGroup: {{ int64 $v.security.runAsGroup }}
+    fsGroup: {{ int64 $v.security.runAsGroup }}
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: {{ $v.name | quote }}
+      image: {{ $v.image | quote }}
+      imagePullPolicy: IfNotPresent
+      {{- if $v.port }}
+      ports:
+        - name: http
+          containerPort: {{ int64 $v.port }}
+          protocol: TCP
+      {{- if ne $v.kind "CronJob" }}
+      {{- with $v.probes.liveness }}
+      livenessProbe:
+        httpGet:
+          path: {{ . | quote }}
+          port: http
+        periodSeconds: 10
+        timeoutSeconds: 2
+        failureThreshold: 3
+      {{- end }}
+      {{- with $v.probes.readiness }}
+      readinessProbe:
+        httpGet:
+          path: {{ . | quote }}
+          port: http
+        periodSeconds: 5
+        timeoutSeconds: 2
+        failureThreshold: 3
+      {{- end }}
+      {{- end }}
+      {{- end }}
+      resources:
+        {{- toYaml $v.resources | nindent 8 }}
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: {{ int64 $v.security.runAsUser }}
+        runAsGroup: {{ int64 $v.security.runAsGroup }}
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: {{ $v.security.readOnlyRootFilesystem }}
+        capabilities:
+          drop: ["ALL"]
+        seccompProfile:
+          type: RuntimeDefault
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        {{- if $v.secrets }}
+        - name: secrets-store
+          mountPath: /mnt/secrets-store
+          readOnly: true
+        {{- end }}
+  volumes:
+    - name: tmp
+      emptyDir: {}
+    {{- if $v.secrets }}
+    - name: secrets-store
+      csi:
+        driver: secrets-store.csi.k8s.io
+        readOnly: true
+        volumeAttributes:
+          secretProviderClass: {{ $v.name | quote }}
+    {{- end }}
+{{- end }}
