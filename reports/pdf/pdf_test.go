@@ -298,24 +298,39 @@ func TestWrap(t *testing.T) {
 	}
 }
 
-// FuzzRender feeds arbitrary text into every free-text field: Render must
-// neither panic nor fail.
-func FuzzRender(f *testing.F) {
-	f.Add("payments", "clusters/prod/x.yaml", "runs as root", "가나다")
-	f.Add("\x00\xff", "😀", strings.Repeat("a/", 200), "\n\n\t")
-	f.Fuzz(func(t *testing.T, repo, file, msg, title string) {
-		r := fixture(1, 1)
-		r.Repo, r.Month = repo, title
-		r.Findings[0].File, r.Findings[0].Message, r.Findings[0].Object = file, msg, title
-		r.Controls[0].Title, r.Controls[0].TitleKO, r.Controls[0].Section = title, title, msg
-		r.Waivers[0].Reason = msg
-		r.Commits[0].Author, r.Commits[0].Subject = title, msg
-		r.Scopes = append(r.Scopes, title)
-		for _, lang := range Languages() {
-			var buf bytes.Buffer
-			if err := Render(&buf, r, Options{Lang: lang}); err != nil {
-				t.Fatalf("%s: %v", lang, err)
+// FuzzText feeds arbitrary text through everything that lays out report
+// text (clean, fit, wrap, table rows and spans, marks): no panic, lines fit
+// their cells and no text is lost. A full Render of fuzzed reports is too
+// slow to fuzz (font parsing); TestRenderEdgeCases covers it.
+func FuzzText(f *testing.F) {
+	f.Add("payments", "clusters/prod/x.yaml:17", 30.0)
+	f.Add("\x00\xff\t", "😀 가나다 "+strings.Repeat("a/", 200), 5.0)
+	f.Add("", "\n\n", 200.0)
+	d, err := newDoc(&reports.Report{}, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	d.f.AddPage()
+	tb := d.newTable(7.5, column{head: "h", w: 60, align: "L"}, column{head: "s", w: 20, align: "C"}, column{head: "m", w: 100, align: "L"})
+	f.Fuzz(func(t *testing.T, a, b string, w float64) {
+		if w != w || w < 3 || w > contentW {
+			w = 30
+		}
+		d.font("", 7.5, colInk)
+		lines := d.wrap(b, w)
+		for _, l := range lines {
+			if lw := d.f.GetStringWidth(l); lw > w-2*cellMargin+0.01 && len([]rune(l)) > 1 {
+				t.Fatalf("wrap(%q, %v): line %q is %.2f mm", b, w, l, lw)
 			}
+		}
+		if got, want := strings.Join(strings.Fields(strings.Join(lines, "")), ""), strings.Join(strings.Fields(d.clean(b)), ""); got != want {
+			t.Fatalf("wrap(%q) lost text: %q", b, lines)
+		}
+		_ = d.fit(a, w)
+		tb.row(cell{text: a}, cell{mark: a}, cell{text: b})
+		tb.span(a+b, true, colGroup, colAccent)
+		if err := d.f.Error(); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
