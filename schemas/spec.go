@@ -87,15 +87,12 @@ type rawWorkload struct {
 		Requests *rawResources `json:"requests"`
 		Limits   *rawResources `json:"limits"`
 	} `json:"resources"`
-	Probes *struct {
-		Liveness  *string `json:"liveness"`
-		Readiness *string `json:"readiness"`
-	} `json:"probes"`
-	Ingress   *Ingress  `json:"ingress"`
-	DependsOn []string  `json:"dependsOn"`
-	Identity  *Identity `json:"identity"`
-	Secrets   *Secrets  `json:"secrets"`
-	Schedule  *string   `json:"schedule"`
+	Probes    *rawProbes `json:"probes"`
+	Ingress   *Ingress   `json:"ingress"`
+	DependsOn []string   `json:"dependsOn"`
+	Identity  *Identity  `json:"identity"`
+	Secrets   *Secrets   `json:"secrets"`
+	Schedule  *string    `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
@@ -119,13 +116,10 @@ type rawAddon struct {
 
 // rawBlueprint is a user-declared blueprint.
 type rawBlueprint struct {
-	Extends  string `json:"extends"`
-	Port     *int   `json:"port"`
-	Replicas *int   `json:"replicas"`
-	Probes   *struct {
-		Liveness  *string `json:"liveness"`
-		Readiness *string `json:"readiness"`
-	} `json:"probes"`
+	Extends  string     `json:"extends"`
+	Port     *int       `json:"port"`
+	Replicas *int       `json:"replicas"`
+	Probes   *rawProbes `json:"probes"`
 	Security *struct {
 		RunAsUser  *int64 `json:"runAsUser"`
 		RunAsGroup *int64 `json:"runAsGroup"`
@@ -175,4 +169,9 @@ func (s *rawSpec) defaults() {
 		}
 		s.Services[name] = svc
 	}
+}
+
+type rawProbes struct {
+	Liveness  *string `json:"liveness"`
+	Readiness *string `json:"readiness"`
 }
