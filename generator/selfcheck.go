@@ -12,6 +12,8 @@ import (
 	"golang.org/x/sync/errgroup"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/plinth-dev/plinth/generator/validate"
 )
 
 // rendered is an object as a build of the tree produces it, with the file
@@ -140,5 +142,11 @@ func compareObjects(where string, expected []object, got []rendered) error {
 }
 
 // validateObjects checks rendered objects against the OpenAPI and CRD
-// schemas of a Kubernetes version. It is the seam for generator/validate.
-var validateObjects = func(kubeVersion string, objs []rendered) error { return nil }
+// schemas of a Kubernetes version (generator/validate, strict).
+func validateObjects(kubeVersion string, objs []rendered) error {
+	vo := make([]validate.Object, len(objs))
+	for i, o := range objs {
+		vo[i] = validate.Object{Source: o.Source, Value: o.Value}
+	}
+	return validate.Validate(kubeVersion, vo)
+}
