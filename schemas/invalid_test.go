@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite golden files (testdata/invalid/
 
 // wantRE finds the markers a case puts on the line where an error must be
 // reported: "// want <rule>" in CUE, "# want <rule>" in YAML.
-var wantRE = regexp.MustCompile(`(?://|#) want ([a-z-]+)\s*$`)
+var wantRE = regexp.MustCompile(`(?://|#) want ([a-z-]+)\b`)
 
 // TestInvalid loads every case of testdata/invalid: each must fail with
 // exactly the errors of its expected.txt (file:line:col: path: message), and

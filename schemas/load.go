@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,7 +175,6 @@ type loader struct {
 // package mismatches are returned as located Errors.
 func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error) {
 	inst := build.NewContext().NewInstance("", nil)
-	var pkg, pkgFile string
 	var parsed []*ast.File
 	for _, name := range files {
 		src := srcs[name]
@@ -193,19 +193,34 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 			f, err = cueyaml.Extract(name, src)
 		}
 		if err != nil {
+			n := len(l.errs)
 			l.addCUE("syntax", err)
+			l.locateIn(name, l.errs[n:])
 			continue
-		}
-		if p := f.PackageName(); p != "" {
-			if pkg == "" {
-				pkg, pkgFile = p, name
-			} else if p != pkg {
-				l.add("package", posOf(f.Pos()), "", "package %q differs from package %q of %s: a platform is one CUE package", p, pkg, pkgFile)
-				continue
-			}
 		}
 		parsed = append(parsed, f)
 	}
+	// A platform is one package: name the files that differ from the
+	// package most files declare.
+	count := map[string]int{}
+	pkg := ""
+	for _, f := range parsed {
+		if p := f.PackageName(); p != "" {
+			count[p]++
+			if count[p] > count[pkg] || (count[p] == count[pkg] && p < pkg) {
+				pkg = p
+			}
+		}
+	}
+	kept := parsed[:0]
+	for _, f := range parsed {
+		if p := f.PackageName(); p != "" && p != pkg {
+			l.add("package", posOf(f.Pos()), "", "package %q differs from package %q of the other files: a platform is one CUE package", p, pkg)
+			continue
+		}
+		kept = append(kept, f)
+	}
+	parsed = kept
 	if len(l.errs) > 0 {
 		return cue.Value{}, l.errs.sorted()
 	}
@@ -505,4 +520,28 @@ func isTypeName(v string) bool {
 		return true
 	}
 	return strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[")
+}
+
+// parseErrRE splits "file:line[:col]: message" out of errors that carry
+// their position only in the text (YAML parse errors).
+var parseErrRE = regexp.MustCompile(`^(?:[^:]*:)?(\d+)(?::(\d+))?:\s*(.*)$`)
+
+// locateIn gives errors of file name that have no position the file, and
+// the line found in their message.
+func (l *loader) locateIn(name string, errs Errors) {
+	for _, e := range errs {
+		if e.Pos.File != "" {
+			continue
+		}
+		e.Pos.File = name
+		msg := strings.TrimPrefix(e.Msg, name+":")
+		if m := parseErrRE.FindStringSubmatch(msg); m != nil {
+			e.Pos.Line, _ = strconv.Atoi(m[1])
+			e.Pos.Column, _ = strconv.Atoi(m[2])
+			e.Msg = m[3]
+		}
+		e.Pos.Line = max(e.Pos.Line, 1)
+		e.Pos.Column = max(e.Pos.Column, 1)
+		e.Rule = "syntax"
+	}
 }
