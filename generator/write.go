@@ -99,7 +99,7 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 
 	if fresh {
 		// A new tree moves into place in one rename.
-		if err := os.Rename(newDir, abs); err != nil {
+		if err := rename(newDir, abs); err != nil {
 			return st, fmt.Errorf("write: %w", err)
 		}
 		st.Written = len(changed)
@@ -139,6 +139,9 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	return st, nil
 }
 
+// rename is os.Rename; tests replace it to inject failures.
+var rename = os.Rename
+
 func writeFile(p string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
@@ -156,7 +159,7 @@ func (m *moves) move(from, to string) error {
 	if err := m.mkdirs(filepath.Dir(to)); err != nil {
 		return err
 	}
-	if err := os.Rename(from, to); err != nil {
+	if err := rename(from, to); err != nil {
 		return err
 	}
 	m.done = append(m.done, [2]string{from, to})
