@@ -117,10 +117,11 @@ func TestOwnedFiles(t *testing.T) {
 		ok       bool
 	}{
 		{"plinth manifest", `{"generator":"plinth","files":[{"path":"b.yaml","sha256":"x"},{"path":"a/c.yaml","sha256":"y"}]}`, "a/c.yaml,b.yaml", true},
-		{"map", `{"files":{"a.yaml":"h"}}`, "a.yaml", true},
-		{"strings", `{"files":["a.yaml","x/y.yaml"]}`, "a.yaml,x/y.yaml", true},
-		{"unsafe paths dropped", `{"files":["../etc/passwd","/abs","a/./b","ok.yaml",".git/config","a/../b"]}`, "ok.yaml", true},
-		{"no files", `{}`, "", false},
+		{"no files", `{}`, "", true},
+		{"git dir dropped", `{"files":[{"path":".git/config"},{"path":"ok.yaml"}]}`, "ok.yaml", true},
+		{"parent", `{"files":[{"path":"../etc/passwd"}]}`, "", false},
+		{"absolute", `{"files":[{"path":"/abs"}]}`, "", false},
+		{"unclean", `{"files":[{"path":"a/./b"}]}`, "", false},
 		{"not json", `files:`, "", false},
 		{"files scalar", `{"files":3}`, "", false},
 	}
@@ -139,7 +140,7 @@ func TestOwnedFiles(t *testing.T) {
 
 func FuzzOwnedFiles(f *testing.F) {
 	f.Add([]byte(`{"files":[{"path":"a.yaml","sha256":"x"}]}`))
-	f.Add([]byte(`{"files":{"../a":"h"}}`))
+	f.Add([]byte(`{"files":[{"path":"../a"},{"path":".git/x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		files, err := ownedFiles(data)
 		if err != nil {

@@ -338,7 +338,7 @@ func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (
 			}
 			files, err := ownedFiles(data)
 			if err != nil {
-				return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix or remove it to let plinth own its files again", manifest, s.rem.display, base.String()[:12], err)
+				return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix it (restore it from history) before publishing", manifest, s.rem.display, base.String()[:12], err)
 			}
 			for _, p := range files {
 				owned[join(p)] = true

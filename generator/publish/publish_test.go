@@ -19,13 +19,14 @@ import (
 // output builds a generated tree with its ownership manifest.
 func output(files map[string]string) *generator.Output {
 	o := &generator.Output{Files: map[string][]byte{}}
-	m := map[string]string{}
+	m := generator.Manifest{Generator: "plinth"}
 	for p, c := range files {
 		o.Files[p] = []byte(c)
 		sum := sha256.Sum256([]byte(c))
-		m[p] = hex.EncodeToString(sum[:])
+		m.Files = append(m.Files, generator.ManifestFile{Path: p, SHA256: hex.EncodeToString(sum[:])})
 	}
-	data, _ := json.MarshalIndent(map[string]any{"files": m}, "", "  ")
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
+	data, _ := json.MarshalIndent(m, "", "  ")
 	o.Files[generator.ManifestPath] = append(data, '\n')
 	return o
 }

@@ -1,7 +1,7 @@
 package publish
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/plinth-dev/plinth/generator"
 )
 
 // node is one path element of the edits applied to a tree: a file to write,
@@ -244,56 +246,22 @@ func cleanPath(p string) error {
 	return nil
 }
 
-// ownedFiles reads the file list of an ownership manifest. It accepts
-// {"files": {path: hash}}, {"files": [path, ...]} and
-// {"files": [{"path": path, ...}, ...]}; entries that are not clean relative
-// paths are ignored so that a damaged manifest can never delete files
-// outside the output.
+// ownedFiles reads the file list of an ownership manifest (see
+// generator.ParseManifest); paths under .git are dropped as well, so a
+// damaged manifest can never remove anything outside the output.
 func ownedFiles(data []byte) ([]string, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := generator.ParseManifest(data)
+	if err != nil {
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
 		return nil, err
 	}
-	raw, ok := m["files"]
-	if !ok {
-		return nil, fmt.Errorf(`no "files" field`)
-	}
-	var out []string
-	var asMap map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &asMap); err == nil {
-		for p := range asMap {
-			out = append(out, p)
-		}
-	} else {
-		var list []json.RawMessage
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, fmt.Errorf(`"files" is neither an object nor a list`)
-		}
-		for _, item := range list {
-			var s string
-			if json.Unmarshal(item, &s) == nil {
-				out = append(out, s)
-				continue
-			}
-			var obj struct {
-				Path string `json:"path"`
-				Name string `json:"name"`
-			}
-			if json.Unmarshal(item, &obj) == nil {
-				if obj.Path != "" {
-					out = append(out, obj.Path)
-				} else if obj.Name != "" {
-					out = append(out, obj.Name)
-				}
-			}
+	out := make([]string, 0, len(m.Files))
+	for _, f := range m.Files {
+		if cleanPath(f.Path) == nil {
+			out = append(out, f.Path)
 		}
 	}
-	kept := out[:0]
-	for _, p := range out {
-		if cleanPath(p) == nil {
-			kept = append(kept, p)
-		}
-	}
-	sort.Strings(kept)
-	return kept, nil
+	return out, nil
 }

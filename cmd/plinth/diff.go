@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/generator/publish"
+)
+
+func init() { register(newDiffCmd) }
+
+func newDiffCmd() *cobra.Command {
+	var g gitTarget
+	var exitCode bool
+	cmd := &cobra.Command{
+		Use:   "diff [DIR]",
+		Short: "Show what publish would change in the GitOps repository, as a unified diff",
+		Long: `diff generates the platform in DIR (default ".") and prints a unified diff of
+what publish would change on --branch of --repo (under --path): generated files
+added, changed or removed. Hand edits of generated files (drift) show up as
+changes that publish would revert. Colour on a terminal, plain otherwise
+(NO_COLOR turns it off). Credentials as for publish.
+
+Exit status: 0 (with --exit-code: up to date), 1 differences with --exit-code
+or failure, 2 usage.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out, opts, err := g.prepare(cmd, args)
+			if err != nil {
+				return err
+			}
+			res, err := publish.Plan(context.Background(), out, opts)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if err := publish.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
+				return err
+			}
+			a, c, r := res.Counts()
+			if len(res.Changes) == 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s %s: up to date\n", res.Repo, res.Branch)
+				return nil
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s %s: %d added, %d changed, %d removed\n", res.Repo, res.Branch, a, c, r)
+			if exitCode {
+				return silentExit(exitFailure)
+			}
+			return nil
+		},
+	}
+	g.addFlags(cmd)
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when there are differences, 0 when up to date")
+	return cmd
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+func init() { register(newPublishCmd) }
+
+// gitTarget holds the flags publish and diff share.
+type gitTarget struct {
+	repo, branch, path string
+	engine, flavor     string
+}
+
+func (g *gitTarget) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.repo, "repo", "", "GitOps repository: https/ssh/git/file URL, user@host:path, or a local path (required)")
+	cmd.Flags().StringVar(&g.branch, "branch", "main", "branch to publish to")
+	cmd.Flags().StringVar(&g.path, "path", "", "directory inside the repository that holds the generated tree")
+	cmd.Flags().StringVar(&g.engine, "engine", "", "flux|argocd (default: the platform's gitops.engine)")
+	cmd.Flags().StringVar(&g.flavor, "flavor", "", "kustomize|helm (default: kustomize)")
+}
+
+// prepare checks the flags, loads and generates the platform in dir and
+// returns the publish options. Invalid platforms print their located errors.
+func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Output, publish.Options, error) {
+	var opts publish.Options
+	if g.repo == "" {
+		return nil, opts, usageError("--repo is required (a URL or the path of a git repository)")
+	}
+	if strings.TrimSpace(g.branch) == "" {
+		return nil, opts, usageError("--branch must not be empty")
+	}
+	sub := strings.Trim(filepath.ToSlash(g.path), "/")
+	if sub != "" && (path.Clean(sub) != sub || sub == ".." || strings.HasPrefix(sub, "../")) {
+		return nil, opts, usageError("--path %q must be a clean directory inside the repository", g.path)
+	}
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, opts, usageError("%s is not a platform directory", dir)
+	}
+	m, err := schemas.Load(dir)
+	if err != nil {
+		var errs schemas.Errors
+		if errors.As(err, &errs) {
+			if werr := schemas.WriteErrors(cmd.ErrOrStderr(), errs, "text", filepath.ToSlash(filepath.Clean(dir))); werr != nil {
+				return nil, opts, werr
+			}
+			return nil, opts, fmt.Errorf("%s: invalid platform (%d errors); the repository was not touched", dir, len(errs))
+		}
+		return nil, opts, err
+	}
+	out, err := generator.Generate(m, generator.Options{Engine: g.engine, Flavor: g.flavor, RepoPath: sub})
+	if err != nil {
+		return nil, opts, fmt.Errorf("generate %s: %w; the repository was not touched", dir, err)
+	}
+	opts = publish.Options{
+		Repo:         g.repo,
+		Branch:       g.branch,
+		Path:         sub,
+		Title:        m.Platform.Name,
+		Version:      version,
+		SourceCommit: publish.SourceCommit(dir),
+		Group:        clusterOf(m),
+	}
+	return out, opts, nil
+}
+
+// clusterOf groups generated paths by the cluster they deploy to: a path
+// element naming a cluster or an environment (whose cluster it is).
+func clusterOf(m *schemas.Model) func(string) string {
+	names := map[string]string{}
+	for _, e := range m.Environments {
+		names[e.Name] = e.Cluster
+	}
+	for _, c := range m.Clusters {
+		names[c.Name] = c.Name
+	}
+	return func(p string) string {
+		for _, el := range strings.Split(p, "/") {
+			if c, ok := names[strings.TrimSuffix(el, path.Ext(el))]; ok {
+				return c
+			}
+		}
+		return ""
+	}
+}
+
+func newPublishCmd() *cobra.Command {
+	var g gitTarget
+	var message, author string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "publish [DIR]",
+		Short: "Generate the platform in DIR and commit the output to the GitOps repository",
+		Long: `publish generates the platform in DIR (default ".") and commits the output to
+--branch of --repo, under --path. It clones the branch into memory, builds the
+new tree from the generated files, removes only the stale files its previous
+ownership manifest (.plinth/manifest.json) lists, leaves every other file alone,
+commits only when something changed and pushes. When someone else pushed
+meanwhile it rebuilds on the new head and retries; it never force-pushes.
+
+Credentials come from the environment: PLINTH_GIT_TOKEN (HTTPS token),
+PLINTH_GIT_USERNAME/PLINTH_GIT_PASSWORD (HTTPS), PLINTH_GIT_SSH_KEY and
+PLINTH_GIT_SSH_PASSPHRASE (SSH key file; else the SSH agent). They never appear
+in output. --dry-run prints the diff instead of committing.
+
+Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 usage.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if author != "" {
+				if _, _, err := publish.ParseAuthor(author); err != nil {
+					return usageError("%v", err)
+				}
+			}
+			out, opts, err := g.prepare(cmd, args)
+			if err != nil {
+				return err
+			}
+			opts.Message, opts.Author, opts.DryRun = message, author, dryRun
+			res, err := publish.Publish(context.Background(), out, opts)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			a, c, r := res.Counts()
+			switch {
+			case len(res.Changes) == 0:
+				fmt.Fprintf(w, "%s %s: up to date, nothing to commit\n", res.Repo, res.Branch)
+			case dryRun:
+				if err := publish.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "dry run: would commit %d added, %d changed, %d removed files to %s %s\n", a, c, r, res.Repo, res.Branch)
+			default:
+				fmt.Fprintf(w, "%s %s: committed %s (%d added, %d changed, %d removed)\n", res.Repo, res.Branch, res.Commit[:12], a, c, r)
+			}
+			return nil
+		},
+	}
+	g.addFlags(cmd)
+	cmd.Flags().StringVarP(&message, "message", "m", "", "commit summary line (default: generated)")
+	cmd.Flags().StringVar(&author, "author", "", `commit author "Name <email>" (default: $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL or plinth)`)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "do everything up to the commit, print the diff and stop")
+	return cmd
+}
+
+// colorOutput reports whether w is a terminal that wants colour.
+func colorOutput(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
+}
