@@ -1,0 +1,232 @@
+// Package checks evaluates rendered objects and declared cluster settings
+// against the manifest and declared controls of the baseline catalog. It
+// produces raw findings (pass, fail, manual, n/a); waivers and scores are
+// applied by the caller.
+package checks
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+)
+
+// ClusterState is what the generator records in .plinth/clusters/<name>.json.
+type ClusterState struct {
+	Name              string         `json:"name"`
+	Provider          string         `json:"provider"`
+	KubernetesVersion string         `json:"kubernetesVersion"`
+	Zones             []string       `json:"zones"`
+	Settings          map[string]any `json:"settings"`
+	Environments      []EnvState     `json:"environments"`
+	Registries        []string       `json:"registries,omitempty"`
+	// File is the repository path the state was read from.
+	File string `json:"-"`
+	// Data is the file content (for line lookups).
+	Data []byte `json:"-"`
+}
+
+// EnvState is one environment of a cluster state.
+type EnvState struct {
+	Name       string   `json:"name"`
+	Tier       string   `json:"tier"`
+	Namespaces []string `json:"namespaces"`
+}
+
+// Input is what the checks evaluate.
+type Input struct {
+	Discovery *discover.Result
+	// States maps a cluster name to its recorded state (may be empty).
+	States map[string]*ClusterState
+	// TrustedRegistries are registry hosts (or host/path prefixes) images must come from.
+	TrustedRegistries []string
+	// RegistriesFile is where TrustedRegistries were configured (for messages).
+	RegistriesFile string
+}
+
+// Evaluate returns one finding per control and evaluated object, namespace or
+// cluster, in catalog order.
+func Evaluate(in *Input) []reports.Finding {
+	ev := newEvaluator(in)
+	for _, c := range reports.Catalog() {
+		ev.control = c
+		switch c.Evaluation {
+		case reports.EvalManual:
+			for _, cl := range ev.clusters {
+				ev.add(reports.StatusManual, cl, "", "", nil, "needs attestation: "+c.Remediation)
+			}
+		case reports.EvalDeclared:
+			ev.declared()
+		default:
+			fn, ok := manifestChecks[c.ID]
+			if !ok {
+				continue
+			}
+			fn(ev)
+		}
+	}
+	return ev.findings
+}
+
+// Implemented reports whether a manifest or declared control has an evaluation.
+func Implemented(id string) bool {
+	_, m := manifestChecks[id]
+	_, d := declaredChecks[id]
+	return m || d
+}
+
+type evaluator struct {
+	in       *Input
+	control  reports.Control
+	clusters []string // clusters evaluated ("" without a clusters/ layout)
+	findings []reports.Finding
+
+	byCluster map[string][]*discover.Object
+	envOf     map[string]map[string]EnvState // cluster -> namespace -> env
+	nsObjects map[string]map[string]*discover.Object
+	hpas      map[string][]*discover.Object // cluster/namespace -> HPAs and VPAs
+}
+
+func newEvaluator(in *Input) *evaluator {
+	ev := &evaluator{in: in, byCluster: map[string][]*discover.Object{}, envOf: map[string]map[string]EnvState{},
+		nsObjects: map[string]map[string]*discover.Object{}, hpas: map[string][]*discover.Object{}}
+	set := map[string]bool{}
+	for _, c := range in.Discovery.Clusters {
+		set[c] = true
+	}
+	for c := range in.States {
+		set[c] = true
+	}
+	for c := range set {
+		ev.clusters = append(ev.clusters, c)
+	}
+	sort.Strings(ev.clusters)
+	if len(ev.clusters) == 0 {
+		ev.clusters = []string{""}
+	}
+	for i := range in.Discovery.Objects {
+		o := &in.Discovery.Objects[i]
+		ev.byCluster[o.Cluster] = append(ev.byCluster[o.Cluster], o)
+		if o.Kind == "Namespace" && o.APIVersion == "v1" {
+			if ev.nsObjects[o.Cluster] == nil {
+				ev.nsObjects[o.Cluster] = map[string]*discover.Object{}
+			}
+			ev.nsObjects[o.Cluster][o.Name] = o
+		}
+		if o.Kind == "HorizontalPodAutoscaler" || o.Kind == "VerticalPodAutoscaler" {
+			k := o.Cluster + "/" + namespaceOf(o)
+			ev.hpas[k] = append(ev.hpas[k], o)
+		}
+	}
+	for c, st := range in.States {
+		m := map[string]EnvState{}
+		for _, e := range st.Environments {
+			for _, ns := range e.Namespaces {
+				m[ns] = e
+			}
+		}
+		ev.envOf[c] = m
+	}
+	return ev
+}
+
+// env returns the environment a namespace of a cluster belongs to.
+func (ev *evaluator) env(cluster, ns string) EnvState {
+	return ev.envOf[cluster][ns]
+}
+
+func (ev *evaluator) add(status, cluster, namespace, object string, at *discover.Object, msg string) {
+	f := reports.Finding{
+		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
+		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Message: msg,
+		Environment: ev.env(cluster, namespace).Name,
+	}
+	if at != nil {
+		f.File, f.Line = at.File, at.Line
+	}
+	ev.findings = append(ev.findings, f)
+}
+
+// addObj adds a finding about object o.
+func (ev *evaluator) addObj(o *discover.Object, status, msg string) {
+	ns := ""
+	if !discover.ClusterScoped(o.Kind) {
+		ns = namespaceOf(o)
+	}
+	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
+}
+
+func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg string) {
+	ev.add(status, cluster, namespace, object, nil, msg)
+	f := &ev.findings[len(ev.findings)-1]
+	f.File, f.Line = file, line
+}
+
+func namespaceOf(o *discover.Object) string {
+	if o.Namespace == "" && !discover.ClusterScoped(o.Kind) {
+		return "default"
+	}
+	return o.Namespace
+}
+
+func isSystemNamespace(ns string) bool {
+	return ns == "kube-system" || ns == "kube-public" || ns == "kube-node-lease"
+}
+
+// ---- helpers over unstructured values
+
+func get(v any, path ...string) any {
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}
+
+func str(v any, path ...string) string {
+	s, _ := get(v, path...).(string)
+	return s
+}
+
+func mapAt(v any, path ...string) map[string]any {
+	m, _ := get(v, path...).(map[string]any)
+	return m
+}
+
+func listAt(v any, path ...string) []any {
+	l, _ := get(v, path...).([]any)
+	return l
+}
+
+func boolAt(v any, path ...string) (value, set bool) {
+	b, ok := get(v, path...).(bool)
+	return b, ok
+}
+
+func intAt(v any, path ...string) (int, bool) {
+	switch n := get(v, path...).(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case float64:
+		return int(n), true
+	case uint64:
+		return int(n), true
+	}
+	return 0, false
+}
+
+func joinNames(names []string) string {
+	names = slices.Compact(names)
+	if len(names) > 5 {
+		return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
+	}
+	return strings.Join(names, ", ")
+}

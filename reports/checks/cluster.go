@@ -1,0 +1,495 @@
+package checks
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+)
+
+var manifestChecks = map[string]func(*evaluator){
+	"PLN-SEC-002": checkRBAC,
+	"PLN-SEC-003": checkNamespaces(defaultDenyIngress, "has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules)"),
+	"PLN-SEC-005": checkPSA,
+	"PLN-SEC-006": checkPrivileged,
+	"PLN-SEC-007": checkNonRoot,
+	"PLN-SEC-008": checkPrivilegeEscalation,
+	"PLN-SEC-009": checkCapabilities,
+	"PLN-SEC-010": checkReadOnlyRoot,
+	"PLN-SEC-011": checkSeccomp,
+	"PLN-SEC-012": checkHostAccess,
+	"PLN-SEC-015": checkSecrets,
+	"PLN-SEC-018": checkTrustedRegistry,
+	"PLN-SEC-019": checkPinnedImage,
+	"PLN-SEC-021": checkIngressTLS,
+	"PLN-SEC-022": checkDefaultNamespace,
+	"PLN-HA-003":  checkPDB,
+	"PLN-HA-004":  checkAntiAffinity,
+	"PLN-HA-005":  checkZoneSpread,
+	"PLN-HA-006":  checkProbe("livenessProbe"),
+	"PLN-HA-007":  checkProbe("readinessProbe"),
+	"PLN-HA-008":  checkBackup,
+	"PLN-HA-009":  checkReplicas,
+	"PLN-RES-001": checkResources("requests"),
+	"PLN-RES-002": checkResources("limits"),
+	"PLN-RES-003": checkNamespaces(hasKind("ResourceQuota"), "has no ResourceQuota"),
+	"PLN-RES-004": checkNamespaces(hasKind("LimitRange"), "has no LimitRange"),
+	"PLN-RES-005": checkAutoscaled,
+	"PLN-NET-003": checkIngressClass,
+	"PLN-NET-005": checkNamespaces(egressControlled, "has no NetworkPolicy restricting egress of all pods (podSelector {}, policyTypes [Egress])"),
+	"PLN-NET-006": checkLoadBalancers,
+	"PLN-OPS-003": checkRendering,
+}
+
+// workloadNamespaces returns the namespaces of a cluster to hold namespace
+// controls to: those running workloads and those of its recorded environments.
+func (ev *evaluator) workloadNamespaces(cluster string) []string {
+	set := map[string]bool{}
+	for _, o := range ev.byCluster[cluster] {
+		if podSpec(o) != nil {
+			set[namespaceOf(o)] = true
+		}
+	}
+	if st := ev.in.States[cluster]; st != nil {
+		for _, e := range st.Environments {
+			for _, ns := range e.Namespaces {
+				set[ns] = true
+			}
+		}
+	}
+	var out []string
+	for ns := range set {
+		if !isSystemNamespace(ns) {
+			out = append(out, ns)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkNamespaces makes one finding per workload namespace: pass when ok
+// finds an object satisfying the control (it becomes the finding's location).
+func checkNamespaces(ok func(o *discover.Object) bool, missing string) func(*evaluator) {
+	return func(ev *evaluator) {
+		for _, c := range ev.clusters {
+			byNS := map[string]*discover.Object{}
+			for _, o := range ev.byCluster[c] {
+				if o.Namespace != "" || !discover.ClusterScoped(o.Kind) {
+					ns := namespaceOf(o)
+					if byNS[ns] == nil && ok(o) {
+						byNS[ns] = o
+					}
+				}
+			}
+			for _, ns := range ev.workloadNamespaces(c) {
+				if o := byNS[ns]; o != nil {
+					ev.add(reports.StatusPass, c, ns, o.ID(), o, "satisfied by "+o.ID())
+					continue
+				}
+				nsObj := ev.nsObjects[c][ns]
+				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, nsObj, fmt.Sprintf("namespace %s %s; %s", ns, missing, ev.control.Remediation))
+			}
+		}
+	}
+}
+
+func hasKind(kind string) func(o *discover.Object) bool {
+	return func(o *discover.Object) bool { return o.Kind == kind }
+}
+
+func isNetpol(o *discover.Object) bool {
+	return o.Kind == "NetworkPolicy" && strings.HasPrefix(o.APIVersion, "networking.k8s.io/")
+}
+
+func selectsAll(o *discover.Object) bool {
+	m, ok := get(o.Value, "spec", "podSelector").(map[string]any)
+	return ok && len(mapAt(m, "matchLabels")) == 0 && len(listAt(m, "matchExpressions")) == 0
+}
+
+func policyTypes(o *discover.Object) []string {
+	var out []string
+	for _, t := range listAt(o.Value, "spec", "policyTypes") {
+		if s, ok := t.(string); ok {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"Ingress"}
+		if get(o.Value, "spec", "egress") != nil {
+			out = append(out, "Egress")
+		}
+	}
+	return out
+}
+
+func defaultDenyIngress(o *discover.Object) bool {
+	return isNetpol(o) && selectsAll(o) && slices.Contains(policyTypes(o), "Ingress") && len(listAt(o.Value, "spec", "ingress")) == 0
+}
+
+func egressControlled(o *discover.Object) bool {
+	if !isNetpol(o) || !selectsAll(o) || !slices.Contains(policyTypes(o), "Egress") {
+		return false
+	}
+	// An egress rule with no "to" and no ports allows everything.
+	for _, r := range listAt(o.Value, "spec", "egress") {
+		if len(listAt(r, "to")) == 0 && len(listAt(r, "ports")) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func checkPSA(ev *evaluator) {
+	for _, c := range ev.clusters {
+		for _, ns := range ev.workloadNamespaces(c) {
+			if ev.nsObjects[c][ns] == nil {
+				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, nil,
+					fmt.Sprintf("namespace %s runs workloads but is not defined in the repository, so it has no Pod Security Admission labels; %s", ns, ev.control.Remediation))
+			}
+		}
+		names := make([]string, 0, len(ev.nsObjects[c]))
+		for n := range ev.nsObjects[c] {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			o := ev.nsObjects[c][n]
+			if isSystemNamespace(n) {
+				continue
+			}
+			lbl := mapAt(o.Value, "metadata", "labels")
+			enforce, _ := lbl["pod-security.kubernetes.io/enforce"].(string)
+			tier := ev.env(c, n).Tier
+			switch {
+			case enforce == "":
+				ev.addObj(o, reports.StatusFail, "no pod-security.kubernetes.io/enforce label; "+ev.control.Remediation)
+			case tier == "production" && enforce != "restricted":
+				ev.addObj(o, reports.StatusFail, fmt.Sprintf("production namespace enforces %q, not restricted; %s", enforce, ev.control.Remediation))
+			case enforce == "privileged":
+				ev.addObj(o, reports.StatusFail, "enforces privileged (no restriction); "+ev.control.Remediation)
+			default:
+				ev.addObj(o, reports.StatusPass, "enforces "+enforce)
+			}
+		}
+	}
+}
+
+func checkRBAC(ev *evaluator) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if !strings.HasPrefix(o.APIVersion, "rbac.authorization.k8s.io/") {
+				continue
+			}
+			switch o.Kind {
+			case "RoleBinding":
+				ev.addObj(o, reports.StatusPass, "scoped to namespace "+namespaceOf(o))
+			case "ClusterRoleBinding":
+				var people []string
+				for _, s := range listAt(o.Value, "subjects") {
+					if k := str(s, "kind"); k == "User" || k == "Group" {
+						people = append(people, k+" "+str(s, "name"))
+					}
+				}
+				role := str(o.Value, "roleRef", "name")
+				switch {
+				case len(people) > 0:
+					ev.addObj(o, reports.StatusFail, fmt.Sprintf("binds ClusterRole %s cluster-wide to %s; %s", role, joinNames(people), ev.control.Remediation))
+				case role == "cluster-admin":
+					ev.addObj(o, reports.StatusFail, "binds cluster-admin cluster-wide; "+ev.control.Remediation)
+				default:
+					ev.addObj(o, reports.StatusPass, "binds ClusterRole "+role+" to service accounts only")
+				}
+			}
+		}
+	}
+}
+
+func checkSecrets(ev *evaluator) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if o.Kind != "Secret" || o.APIVersion != "v1" {
+				continue
+			}
+			if len(mapAt(o.Value, "data")) > 0 || len(mapAt(o.Value, "stringData")) > 0 {
+				keys := []string{}
+				for k := range mapAt(o.Value, "data") {
+					keys = append(keys, k)
+				}
+				for k := range mapAt(o.Value, "stringData") {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				ev.addObj(o, reports.StatusFail, fmt.Sprintf("Secret with data (keys %s) is stored in Git; %s", joinNames(keys), ev.control.Remediation))
+			} else {
+				ev.addObj(o, reports.StatusPass, "Secret carries no data")
+			}
+		}
+	}
+}
+
+func checkIngressTLS(ev *evaluator) {
+	forKind(ev, "Ingress", func(o *discover.Object) (bool, string) {
+		if len(listAt(o.Value, "spec", "tls")) == 0 {
+			return true, "no spec.tls; " + ev.control.Remediation
+		}
+		return false, "terminates TLS"
+	})
+}
+
+func checkIngressClass(ev *evaluator) {
+	forKind(ev, "Ingress", func(o *discover.Object) (bool, string) {
+		if c := str(o.Value, "spec", "ingressClassName"); c != "" {
+			return false, "ingress class " + c
+		}
+		if c := str(o.Value, "metadata", "annotations", "kubernetes.io/ingress.class"); c != "" {
+			return false, "ingress class " + c + " (annotation)"
+		}
+		return true, "no ingress class; " + ev.control.Remediation
+	})
+}
+
+func checkLoadBalancers(ev *evaluator) {
+	forKind(ev, "Service", func(o *discover.Object) (bool, string) {
+		if str(o.Value, "spec", "type") != "LoadBalancer" {
+			return false, ""
+		}
+		ann := mapAt(o.Value, "metadata", "annotations")
+		if fmt.Sprint(ann["service.beta.kubernetes.io/azure-load-balancer-internal"]) == "true" ||
+			fmt.Sprint(ann["networking.gke.io/load-balancer-type"]) == "Internal" ||
+			fmt.Sprint(ann["cloud.google.com/load-balancer-type"]) == "Internal" {
+			return false, "internal load balancer"
+		}
+		return true, "public LoadBalancer Service; " + ev.control.Remediation
+	})
+}
+
+// forKind makes a finding for every object of kind (msg "" skips it).
+func forKind(ev *evaluator, kind string, fn func(o *discover.Object) (bool, string)) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if o.Kind != kind {
+				continue
+			}
+			failed, msg := fn(o)
+			switch {
+			case failed:
+				ev.addObj(o, reports.StatusFail, msg)
+			case msg != "":
+				ev.addObj(o, reports.StatusPass, msg)
+			}
+		}
+	}
+}
+
+// replicas returns the least number of replicas a Deployment or StatefulSet
+// runs (HPA minReplicas when one targets it); ok is false for other kinds.
+func (ev *evaluator) replicas(o *discover.Object) (n int, ok bool) {
+	if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
+		return 0, false
+	}
+	n, set := intAt(o.Value, "spec", "replicas")
+	if !set {
+		n = 1
+	}
+	if h := ev.autoscaler(o, "HorizontalPodAutoscaler"); h != nil {
+		if m, set := intAt(h.Value, "spec", "minReplicas"); set {
+			n = m
+		} else {
+			n = 1
+		}
+	}
+	return n, true
+}
+
+func (ev *evaluator) autoscaler(o *discover.Object, kind string) *discover.Object {
+	for _, h := range ev.hpas[o.Cluster+"/"+namespaceOf(o)] {
+		if h.Kind != kind {
+			continue
+		}
+		field := "scaleTargetRef"
+		if kind == "VerticalPodAutoscaler" {
+			field = "targetRef"
+		}
+		if str(h.Value, "spec", field, "kind") == o.Kind && str(h.Value, "spec", field, "name") == o.Name {
+			return h
+		}
+	}
+	return nil
+}
+
+// multiReplica calls fn for workloads running two or more replicas.
+func (ev *evaluator) multiReplica(fn func(o *discover.Object, spec map[string]any, n int) (bool, string)) {
+	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+		n, ok := ev.replicas(o)
+		if !ok || n < 2 {
+			return false, ""
+		}
+		return fn(o, spec, n)
+	})
+}
+
+func checkReplicas(ev *evaluator) {
+	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+		n, ok := ev.replicas(o)
+		if !ok {
+			return false, ""
+		}
+		if tier := ev.env(o.Cluster, namespaceOf(o)).Tier; tier != "" && tier != "production" {
+			return false, ""
+		}
+		if n < 2 {
+			return true, fmt.Sprintf("runs %d replica(s); %s", n, ev.control.Remediation)
+		}
+		return false, fmt.Sprintf("runs at least %d replicas", n)
+	})
+}
+
+func checkPDB(ev *evaluator) {
+	ev.multiReplica(func(o *discover.Object, _ map[string]any, n int) (bool, string) {
+		podLbls := labels.Set{}
+		for k, v := range podLabels(o) {
+			podLbls[k] = fmt.Sprint(v)
+		}
+		for _, p := range ev.byCluster[o.Cluster] {
+			if p.Kind != "PodDisruptionBudget" || namespaceOf(p) != namespaceOf(o) {
+				continue
+			}
+			if sel := selector(mapAt(p.Value, "spec", "selector")); sel != nil && !sel.Empty() && sel.Matches(podLbls) {
+				return false, "covered by PodDisruptionBudget/" + p.Name
+			}
+		}
+		return true, fmt.Sprintf("%d replicas and no PodDisruptionBudget selects its pods; %s", n, ev.control.Remediation)
+	})
+}
+
+func selector(m map[string]any) labels.Selector {
+	if m == nil {
+		return nil
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	var ls metav1.LabelSelector
+	if err := json.Unmarshal(data, &ls); err != nil {
+		return nil
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&ls)
+	if err != nil {
+		return nil
+	}
+	return sel
+}
+
+func spreads(spec map[string]any, keys ...string) bool {
+	for _, t := range listAt(spec, "topologySpreadConstraints") {
+		if slices.Contains(keys, str(t, "topologyKey")) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkAntiAffinity(ev *evaluator) {
+	ev.multiReplica(func(o *discover.Object, spec map[string]any, n int) (bool, string) {
+		if mapAt(spec, "affinity", "podAntiAffinity") != nil {
+			return false, "has pod anti-affinity"
+		}
+		if spreads(spec, "kubernetes.io/hostname") {
+			return false, "spreads over hosts"
+		}
+		return true, fmt.Sprintf("%d replicas without pod anti-affinity; %s", n, ev.control.Remediation)
+	})
+}
+
+func checkZoneSpread(ev *evaluator) {
+	ev.multiReplica(func(o *discover.Object, spec map[string]any, n int) (bool, string) {
+		if st := ev.in.States[o.Cluster]; st != nil && len(st.Zones) < 2 {
+			return false, ""
+		}
+		if spreads(spec, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone") {
+			return false, "spreads over zones"
+		}
+		return true, fmt.Sprintf("%d replicas without a zone topologySpreadConstraint; %s", n, ev.control.Remediation)
+	})
+}
+
+func checkAutoscaled(ev *evaluator) {
+	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+		if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
+			return false, ""
+		}
+		if h := ev.autoscaler(o, "HorizontalPodAutoscaler"); h != nil {
+			return false, "scaled by HorizontalPodAutoscaler/" + h.Name
+		}
+		if h := ev.autoscaler(o, "VerticalPodAutoscaler"); h != nil {
+			return false, "scaled by VerticalPodAutoscaler/" + h.Name
+		}
+		// Fixed capacity may be intended: needs attestation, never a pass.
+		ev.addObj(o, reports.StatusManual, "no HorizontalPodAutoscaler or VerticalPodAutoscaler; attest that fixed replicas are intended or add one")
+		return false, ""
+	})
+}
+
+// checkBackup wants a Velero Schedule including every production namespace
+// (every workload namespace when the tiers are not recorded).
+func checkBackup(ev *evaluator) {
+	for _, c := range ev.clusters {
+		var schedules []*discover.Object
+		for _, o := range ev.byCluster[c] {
+			if o.Kind == "Schedule" && strings.HasPrefix(o.APIVersion, "velero.io/") {
+				schedules = append(schedules, o)
+			}
+		}
+		for _, ns := range ev.workloadNamespaces(c) {
+			if tier := ev.env(c, ns).Tier; tier != "" && tier != "production" {
+				continue
+			}
+			var by *discover.Object
+			for _, s := range schedules {
+				inc, exc := strList(listAt(s.Value, "spec", "template", "includedNamespaces")), strList(listAt(s.Value, "spec", "template", "excludedNamespaces"))
+				if (len(inc) == 0 || slices.Contains(inc, "*") || slices.Contains(inc, ns)) && !slices.Contains(exc, ns) {
+					by = s
+					break
+				}
+			}
+			if by != nil {
+				ev.add(reports.StatusPass, c, ns, by.ID(), by, "backed up by "+by.ID())
+				continue
+			}
+			ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsObjects[c][ns], fmt.Sprintf("no Velero Schedule includes namespace %s; %s", ns, ev.control.Remediation))
+		}
+	}
+}
+
+func strList(l []any) []string {
+	var out []string
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// checkRendering reports what rendered and what did not.
+func checkRendering(ev *evaluator) {
+	d := ev.in.Discovery
+	for _, s := range d.Sources {
+		ev.addAt(reports.StatusPass, s.Cluster, "", "", s.Path, 0, fmt.Sprintf("%s %s renders", s.Kind, s.Path))
+	}
+	for _, p := range d.Problems {
+		status := reports.StatusFail
+		if p.NotEvaluated {
+			status = reports.StatusManual
+		}
+		ev.addAt(status, p.Cluster, "", "", p.File, p.Line, p.Message)
+	}
+}

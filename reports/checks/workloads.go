@@ -1,0 +1,316 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+)
+
+// podSpec returns the pod spec of a workload object, or nil.
+func podSpec(o *discover.Object) map[string]any {
+	switch o.Kind {
+	case "Pod":
+		return mapAt(o.Value, "spec")
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
+		return mapAt(o.Value, "spec", "template", "spec")
+	case "CronJob":
+		return mapAt(o.Value, "spec", "jobTemplate", "spec", "template", "spec")
+	}
+	return nil
+}
+
+func podLabels(o *discover.Object) map[string]any {
+	switch o.Kind {
+	case "Pod":
+		return mapAt(o.Value, "metadata", "labels")
+	case "CronJob":
+		return mapAt(o.Value, "spec", "jobTemplate", "spec", "template", "metadata", "labels")
+	}
+	return mapAt(o.Value, "spec", "template", "metadata", "labels")
+}
+
+func longRunning(o *discover.Object) bool {
+	switch o.Kind {
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "ReplicationController":
+		return true
+	}
+	return false
+}
+
+type container struct {
+	name string
+	init bool
+	v    map[string]any
+}
+
+func containers(spec map[string]any) []container {
+	var out []container
+	for _, field := range []string{"initContainers", "containers"} {
+		for _, c := range listAt(spec, field) {
+			m, ok := c.(map[string]any)
+			if !ok {
+				continue
+			}
+			out = append(out, container{name: str(m, "name"), init: field == "initContainers", v: m})
+		}
+	}
+	return out
+}
+
+// eachWorkload calls fn for every workload of every cluster; fn returns the
+// offending containers (or a reason) and the finding is made from it.
+func (ev *evaluator) eachWorkload(fn func(o *discover.Object, spec map[string]any) (failed bool, msg string)) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			spec := podSpec(o)
+			if spec == nil {
+				continue
+			}
+			failed, msg := fn(o, spec)
+			switch {
+			case msg == "" && !failed:
+				continue // not applicable
+			case failed:
+				ev.addObj(o, reports.StatusFail, msg)
+			default:
+				ev.addObj(o, reports.StatusPass, msg)
+			}
+		}
+	}
+}
+
+// perContainer fails a workload when bad reports a problem for one of its containers.
+func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any, c container) string, fix string) {
+	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+		var probs []string
+		n := 0
+		for _, c := range containers(spec) {
+			if c.init && !includeInit {
+				continue
+			}
+			n++
+			if p := bad(spec, c); p != "" {
+				probs = append(probs, fmt.Sprintf("container %q %s", c.name, p))
+			}
+		}
+		if n == 0 {
+			return false, ""
+		}
+		if len(probs) > 0 {
+			return true, joinNames(probs) + "; " + fix
+		}
+		return false, "all containers comply"
+	})
+}
+
+func secCtx(c container) map[string]any { return mapAt(c.v, "securityContext") }
+
+func checkPrivileged(ev *evaluator) {
+	ev.perContainer(true, func(_ map[string]any, c container) string {
+		if b, _ := boolAt(secCtx(c), "privileged"); b {
+			return "is privileged"
+		}
+		return ""
+	}, ev.control.Remediation)
+}
+
+func checkNonRoot(ev *evaluator) {
+	ev.perContainer(true, func(pod map[string]any, c container) string {
+		psc, csc := mapAt(pod, "securityContext"), secCtx(c)
+		uid, uidSet := intAt(csc, "runAsUser")
+		if !uidSet {
+			uid, uidSet = intAt(psc, "runAsUser")
+		}
+		if uidSet && uid == 0 {
+			return "runs as user 0"
+		}
+		nonRoot, set := boolAt(csc, "runAsNonRoot")
+		if !set {
+			nonRoot, set = boolAt(psc, "runAsNonRoot")
+		}
+		if (set && nonRoot) || (uidSet && uid > 0) {
+			return ""
+		}
+		return "may run as root (no runAsNonRoot: true or runAsUser > 0)"
+	}, ev.control.Remediation)
+}
+
+func checkPrivilegeEscalation(ev *evaluator) {
+	ev.perContainer(true, func(_ map[string]any, c container) string {
+		if b, set := boolAt(secCtx(c), "allowPrivilegeEscalation"); !set || b {
+			return "allows privilege escalation"
+		}
+		return ""
+	}, ev.control.Remediation)
+}
+
+func checkCapabilities(ev *evaluator) {
+	ev.perContainer(true, func(_ map[string]any, c container) string {
+		dropsAll := false
+		for _, d := range listAt(secCtx(c), "capabilities", "drop") {
+			if s, _ := d.(string); strings.EqualFold(s, "ALL") {
+				dropsAll = true
+			}
+		}
+		var added []string
+		for _, a := range listAt(secCtx(c), "capabilities", "add") {
+			if s, _ := a.(string); s != "" && !strings.EqualFold(s, "NET_BIND_SERVICE") {
+				added = append(added, s)
+			}
+		}
+		switch {
+		case !dropsAll:
+			return "does not drop ALL capabilities"
+		case len(added) > 0:
+			return "adds capabilities " + strings.Join(added, ",")
+		}
+		return ""
+	}, ev.control.Remediation)
+}
+
+func checkReadOnlyRoot(ev *evaluator) {
+	ev.perContainer(true, func(_ map[string]any, c container) string {
+		if b, _ := boolAt(secCtx(c), "readOnlyRootFilesystem"); !b {
+			return "has a writable root filesystem"
+		}
+		return ""
+	}, ev.control.Remediation)
+}
+
+func checkSeccomp(ev *evaluator) {
+	ev.perContainer(true, func(pod map[string]any, c container) string {
+		t := str(secCtx(c), "seccompProfile", "type")
+		if t == "" {
+			t = str(pod, "securityContext", "seccompProfile", "type")
+		}
+		if t == "RuntimeDefault" || t == "Localhost" {
+			return ""
+		}
+		if t == "" {
+			return "has no seccomp profile"
+		}
+		return "uses seccomp profile " + t
+	}, ev.control.Remediation)
+}
+
+func checkHostAccess(ev *evaluator) {
+	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+		var probs []string
+		for _, f := range []string{"hostNetwork", "hostPID", "hostIPC"} {
+			if b, _ := boolAt(spec, f); b {
+				probs = append(probs, f+": true")
+			}
+		}
+		for _, v := range listAt(spec, "volumes") {
+			if get(v, "hostPath") != nil {
+				probs = append(probs, fmt.Sprintf("hostPath volume %q", str(v, "name")))
+			}
+		}
+		if len(probs) > 0 {
+			return true, joinNames(probs) + "; " + ev.control.Remediation
+		}
+		return false, "no host namespaces or host paths"
+	})
+}
+
+// imageRegistry returns the registry host of an image reference.
+func imageRegistry(image string) string {
+	i := strings.IndexByte(image, '/')
+	if i < 0 {
+		return "docker.io"
+	}
+	first := image[:i]
+	if strings.ContainsAny(first, ".:") || first == "localhost" {
+		return first
+	}
+	return "docker.io"
+}
+
+func checkTrustedRegistry(ev *evaluator) {
+	trusted := ev.in.TrustedRegistries
+	ev.perContainer(true, func(_ map[string]any, c container) string {
+		image := str(c.v, "image")
+		if image == "" {
+			return "has no image"
+		}
+		if len(trusted) == 0 {
+			if !strings.HasPrefix(image, imageRegistry(image)+"/") {
+				return fmt.Sprintf("uses %q without naming its registry (Docker Hub implied)", image)
+			}
+			return ""
+		}
+		for _, t := range trusted {
+			t = strings.TrimSuffix(t, "/")
+			if strings.HasPrefix(image, t+"/") {
+				return ""
+			}
+		}
+		return fmt.Sprintf("uses %q, not from a trusted registry (%s)", image, strings.Join(trusted, ", "))
+	}, ev.control.Remediation)
+}
+
+func checkPinnedImage(ev *evaluator) {
+	ev.perContainer(true, func(_ map[string]any, c container) string {
+		image := str(c.v, "image")
+		if strings.Contains(image, "@sha256:") {
+			return ""
+		}
+		name := image[strings.LastIndexByte(image, '/')+1:]
+		i := strings.LastIndexByte(name, ':')
+		if i < 0 {
+			return fmt.Sprintf("uses %q without a tag (latest)", image)
+		}
+		if tag := name[i+1:]; tag == "latest" || tag == "" {
+			return fmt.Sprintf("uses %q", image)
+		}
+		return ""
+	}, ev.control.Remediation)
+}
+
+func checkProbe(field string) func(ev *evaluator) {
+	return func(ev *evaluator) {
+		ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+			if !longRunning(o) {
+				return false, ""
+			}
+			var missing []string
+			for _, c := range containers(spec) {
+				if !c.init && get(c.v, field) == nil {
+					missing = append(missing, fmt.Sprintf("%q", c.name))
+				}
+			}
+			if len(missing) > 0 {
+				return true, fmt.Sprintf("container %s has no %s; %s", joinNames(missing), field, ev.control.Remediation)
+			}
+			return false, "every container has a " + field
+		})
+	}
+}
+
+func checkResources(field string) func(ev *evaluator) {
+	return func(ev *evaluator) {
+		ev.perContainer(true, func(_ map[string]any, c container) string {
+			var missing []string
+			for _, r := range []string{"cpu", "memory"} {
+				if get(c.v, "resources", field, r) == nil {
+					missing = append(missing, r)
+				}
+			}
+			if len(missing) > 0 {
+				return "has no " + field + "." + strings.Join(missing, " and ")
+			}
+			return ""
+		}, ev.control.Remediation)
+	}
+}
+
+func checkDefaultNamespace(ev *evaluator) {
+	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+		if namespaceOf(o) == "default" {
+			return true, "runs in the default namespace; " + ev.control.Remediation
+		}
+		return false, "runs in namespace " + namespaceOf(o)
+	})
+}

@@ -1,0 +1,149 @@
+package discover
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+)
+
+// renderChart renders the chart in e.path with e.values merged over its
+// defaults, like helm template (no cluster access, no hooks run).
+func (d *discoverer) renderChart(e entry, r *rendered) {
+	chartFile := path.Join(e.path, "Chart.yaml")
+	var files []*loader.BufferedFile
+	for _, p := range d.snap.Walk(e.path) {
+		f, _ := d.snap.File(p)
+		if f.Err != nil {
+			r.problem(e, p, 0, "%v", f.Err)
+			return
+		}
+		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(p, e.path+"/"), Data: f.Data})
+	}
+	ch, err := safe(func() (*chart.Chart, error) { return loader.LoadFiles(files) })
+	if err != nil {
+		r.problem(e, chartFile, 0, "load chart %s: %v", e.path, err)
+		return
+	}
+	for _, dep := range ch.Metadata.Dependencies {
+		found := false
+		for _, sub := range ch.Dependencies() {
+			if sub.Name() == dep.Name {
+				found = true
+			}
+		}
+		if !found {
+			r.problems = append(r.problems, Problem{Cluster: e.cluster, File: chartFile, Line: d.lineOf(chartFile, dep.Name),
+				Message: fmt.Sprintf("chart dependency %q (%s) is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository), NotEvaluated: true})
+		}
+	}
+	release := e.release
+	if release == "" {
+		release = ch.Name()
+	}
+	ns := e.namespace
+	if ns == "" {
+		ns = "default"
+	}
+	out, err := safe(func() (map[string]string, error) {
+		vals := e.values
+		if vals == nil {
+			vals = map[string]any{}
+		}
+		if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+			return nil, err
+		}
+		rv, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+		if err != nil {
+			return nil, err
+		}
+		return engine.Render(ch, rv)
+	})
+	if err != nil {
+		r.problem(e, chartFile, 0, "render chart %s: %v", e.path, err)
+		return
+	}
+	names := make([]string, 0, len(out))
+	for n := range out {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		content := out[n]
+		if strings.TrimSpace(content) == "" || !isYAML(n) || strings.HasSuffix(n, "NOTES.txt") {
+			continue
+		}
+		// "<chart>/templates/x.yaml" or "<chart>/charts/<sub>/templates/x.yaml"
+		rel := n
+		if i := strings.IndexByte(n, '/'); i >= 0 {
+			rel = n[i+1:]
+		}
+		file := path.Join(e.path, rel)
+		if strings.HasPrefix(path.Base(file), "_") {
+			continue
+		}
+		docs, err := ParseDocs([]byte(content))
+		if err != nil {
+			r.problem(e, file, 0, "chart %s renders invalid YAML: %v", e.path, err)
+			continue
+		}
+		kinds := map[string]int{}
+		for _, doc := range docs {
+			o, ok := newObject(doc.Value, file, 0, e.cluster)
+			if !ok {
+				continue
+			}
+			o.Line = d.templateLine(file, o.Kind, kinds[o.Kind])
+			kinds[o.Kind]++
+			if o.Namespace == "" && !ClusterScoped(o.Kind) {
+				o.Namespace = ns
+			}
+			r.objects = append(r.objects, d.finish(e, o))
+		}
+	}
+}
+
+var kindLine = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)`)
+
+// templateLine returns the line of the nth "kind: <kind>" in a template
+// (the rendered line numbers do not exist in the repository), else 1.
+func (d *discoverer) templateLine(file, kind string, nth int) int {
+	f, ok := d.snap.File(file)
+	if !ok || f.Err != nil {
+		return 1
+	}
+	first := 0
+	for i, l := range strings.Split(string(f.Data), "\n") {
+		m := kindLine.FindStringSubmatch(l)
+		if m == nil || m[1] != kind || strings.HasPrefix(l, " ") && first > 0 {
+			continue
+		}
+		if first == 0 {
+			first = i + 1
+		}
+		if nth == 0 {
+			return i + 1
+		}
+		nth--
+	}
+	if first > 0 {
+		return first
+	}
+	return 1
+}
+
+// safe runs f and turns a panic of a library into an error.
+func safe[T any](f func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return f()
+}

@@ -1,0 +1,407 @@
+// Package scan is the report engine: it reads a GitOps repository at a
+// revision, renders what it deploys, evaluates the baseline, applies
+// waivers, scores the result and compares it with an earlier state.
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"gopkg.in/yaml.v3"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/checks"
+	"github.com/plinth-dev/plinth/reports/discover"
+	"github.com/plinth-dev/plinth/reports/source"
+)
+
+// Files of the repository the engine reads besides the manifests.
+const (
+	StateDir     = ".plinth/clusters"
+	WaiverFile   = ".plinth/waivers.yaml"
+	BaselineFile = ".plinth/baseline.yaml"
+)
+
+// Options select what to evaluate.
+type Options struct {
+	Repo  string // path or URL
+	Ref   string // revision; empty: HEAD
+	Since string // revision or YYYY-MM-DD to compare with
+	Month string // YYYY-MM: last commit of the month vs last commit of the month before
+	// Date is the report date (waiver expiry is judged against it); zero: now.
+	Date time.Time
+}
+
+var (
+	monthRE = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+	dateRE  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// Run evaluates the repository.
+func Run(ctx context.Context, opts Options) (*reports.Report, error) {
+	if opts.Month != "" && opts.Since != "" {
+		return nil, fmt.Errorf("--month and --since cannot be combined")
+	}
+	if opts.Month != "" && !monthRE.MatchString(opts.Month) {
+		return nil, fmt.Errorf("--month %q: want YYYY-MM", opts.Month)
+	}
+	date := opts.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	date = date.UTC()
+	repo, err := source.Open(ctx, opts.Repo)
+	if err != nil {
+		return nil, err
+	}
+	ref := opts.Ref
+	if ref == "" {
+		ref = "HEAD"
+	}
+	if !repo.IsGit() {
+		if opts.Ref != "" || opts.Since != "" || opts.Month != "" {
+			return nil, fmt.Errorf("repository %s is not a git repository: --ref, --since and --month need history", opts.Repo)
+		}
+		snap, err := repo.Snapshot(nil, "")
+		if err != nil {
+			return nil, err
+		}
+		r := Evaluate(snap, date)
+		r.Date = date
+		return r, nil
+	}
+	tip, err := repo.Resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	head, base := tip, (*object.Commit)(nil)
+	switch {
+	case opts.Month != "":
+		start, _ := time.Parse("2006-01", opts.Month)
+		end := start.AddDate(0, 1, 0)
+		if head, err = repo.LastBefore(tip, end); err != nil {
+			return nil, err
+		}
+		if head == nil {
+			return nil, fmt.Errorf("repository %s: no commit of %s before %s", opts.Repo, ref, end.Format("2006-01-02"))
+		}
+		if base, err = repo.LastBefore(tip, start); err != nil {
+			return nil, err
+		}
+	case opts.Since != "" && dateRE.MatchString(opts.Since):
+		t, err := time.Parse("2006-01-02", opts.Since)
+		if err != nil {
+			return nil, fmt.Errorf("--since %q: %w", opts.Since, err)
+		}
+		if base, err = repo.LastBefore(tip, t); err != nil {
+			return nil, err
+		}
+		if base == nil {
+			return nil, fmt.Errorf("repository %s: no commit before %s", opts.Repo, opts.Since)
+		}
+	case opts.Since != "":
+		if base, err = repo.Resolve(opts.Since); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := repo.Snapshot(head, ref)
+	if err != nil {
+		return nil, err
+	}
+	r := Evaluate(snap, date)
+	r.Date, r.Month = date, opts.Month
+	if opts.Month == "" && opts.Since == "" {
+		return r, nil
+	}
+	commits, err := repo.Between(base, head)
+	if err != nil {
+		return nil, err
+	}
+	r.Commits = []reports.Commit{}
+	for _, c := range commits {
+		subject, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
+		r.Commits = append(r.Commits, reports.Commit{Hash: c.Hash.String(), Date: c.Committer.When.UTC(), Author: c.Author.Name, Subject: subject})
+	}
+	var baseFindings []reports.Finding
+	if base != nil {
+		bsnap, err := repo.Snapshot(base, base.Hash.String())
+		if err != nil {
+			return nil, err
+		}
+		br := Evaluate(bsnap, date)
+		baseRef := opts.Since
+		if baseRef == "" {
+			baseRef = base.Hash.String()
+		}
+		r.Base = &reports.Baseline{Ref: baseRef, Commit: base.Hash.String(), CommitDate: base.Committer.When.UTC(), Summary: br.Summary}
+		baseFindings = br.Findings
+	}
+	r.Changes = Diff(baseFindings, r.Findings)
+	return r, nil
+}
+
+// Diff returns the failing findings of head that were not failing in base
+// (new) and those of base no longer failing in head (fixed).
+func Diff(base, head []reports.Finding) *reports.Changes {
+	key := func(f reports.Finding) string {
+		k := strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object}, "|")
+		if f.Object == "" {
+			k += "|" + f.File + "|" + f.Message
+		}
+		return k
+	}
+	failing := func(fs []reports.Finding) map[string]bool {
+		m := map[string]bool{}
+		for _, f := range fs {
+			if f.Status == reports.StatusFail {
+				m[key(f)] = true
+			}
+		}
+		return m
+	}
+	bf, hf := failing(base), failing(head)
+	ch := &reports.Changes{New: []reports.Finding{}, Fixed: []reports.Finding{}}
+	for _, f := range head {
+		if f.Status == reports.StatusFail && !bf[key(f)] {
+			ch.New = append(ch.New, f)
+		}
+	}
+	for _, f := range base {
+		if f.Status == reports.StatusFail && !hf[key(f)] {
+			ch.Fixed = append(ch.Fixed, f)
+		}
+	}
+	return ch
+}
+
+// Evaluate evaluates one snapshot; date decides waiver expiry.
+func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
+	states, stateProblems := readStates(snap)
+	disc := discover.Discover(snap)
+	disc.Problems = append(disc.Problems, stateProblems...)
+	trusted, regFile, regProblems := readBaseline(snap, states)
+	disc.Problems = append(disc.Problems, regProblems...)
+	findings := checks.Evaluate(&checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile})
+	waivers, waiverProblems := collectWaivers(snap, disc, date)
+	if len(waiverProblems) > 0 {
+		// Malformed waiver files are a rendering problem of the repository.
+		c, _ := reports.LookupControl("PLN-OPS-003")
+		for _, p := range waiverProblems {
+			findings = append(findings, reports.Finding{Control: c.ID, Title: c.Title, Category: c.Category, Severity: c.Severity,
+				Status: reports.StatusFail, File: p.File, Line: p.Line, Message: p.Message})
+		}
+	}
+	applyWaivers(findings, waivers, disc)
+	r := &reports.Report{
+		SchemaVersion: reports.SchemaVersion,
+		Repo:          snap.Repo, Ref: snap.Ref, Commit: snap.Commit, CommitDate: snap.CommitDate,
+		Findings: findings,
+		Waivers:  waivers,
+	}
+	sortFindings(r.Findings)
+	Score(r)
+	return r
+}
+
+func sortFindings(fs []reports.Finding) {
+	order := map[string]int{}
+	for i, c := range reports.Catalog() {
+		order[c.ID] = i
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Control != b.Control {
+			return order[a.Control] < order[b.Control]
+		}
+		for _, p := range [][2]string{{a.Cluster, b.Cluster}, {a.Environment, b.Environment}, {a.Namespace, b.Namespace}, {a.File, b.File}} {
+			if p[0] != p[1] {
+				return p[0] < p[1]
+			}
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Object != b.Object {
+			return a.Object < b.Object
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Scope names a cluster and environment in Report.Scopes.
+func Scope(cluster, env string) string {
+	switch {
+	case cluster == "" && env == "":
+		return "repository"
+	case env == "" || env == cluster:
+		return cluster
+	case cluster == "":
+		return env
+	}
+	return cluster + "/" + env
+}
+
+var statusRank = map[string]int{reports.StatusNA: 0, reports.StatusPass: 1, reports.StatusWaived: 2, reports.StatusManual: 3, reports.StatusFail: 4}
+
+func worse(a, b string) string {
+	if a == "" || statusRank[b] > statusRank[a] {
+		return b
+	}
+	return a
+}
+
+// Score fills Scopes, Controls and Summary from Findings: a control's score
+// is passed/total over its pass, waived and fail findings (waived counts as
+// passed; manual and n/a are not counted); category and overall scores use
+// the same ratio over all their findings.
+func Score(r *reports.Report) {
+	byControl := map[string]*reports.ControlResult{}
+	var results []*reports.ControlResult
+	for _, c := range reports.Catalog() {
+		cr := &reports.ControlResult{Control: c, Scopes: map[string]string{}}
+		byControl[c.ID] = cr
+		results = append(results, cr)
+	}
+	scopes := map[string]bool{}
+	sum := reports.Summary{FailingControls: map[string]int{}}
+	cats := map[string]*reports.CategoryScore{}
+	for _, f := range r.Findings {
+		sc := Scope(f.Cluster, f.Environment)
+		scopes[sc] = true
+		cr := byControl[f.Control]
+		if cr == nil {
+			continue
+		}
+		cr.Status = worse(cr.Status, f.Status)
+		cr.Scopes[sc] = worse(cr.Scopes[sc], f.Status)
+		cat := cats[cr.Category]
+		if cat == nil {
+			cat = &reports.CategoryScore{Category: cr.Category}
+			cats[cr.Category] = cat
+		}
+		switch f.Status {
+		case reports.StatusPass:
+			cr.Passed++
+			sum.Passed++
+			cat.Passed++
+		case reports.StatusWaived:
+			cr.Passed++
+			sum.Waived++
+			cat.Passed++
+		case reports.StatusFail:
+			sum.Failed++
+		case reports.StatusManual:
+			sum.Manual++
+			continue
+		default:
+			continue
+		}
+		cr.Total++
+		cat.Total++
+	}
+	for _, cr := range results {
+		if cr.Status == "" {
+			cr.Status = reports.StatusNA
+		}
+		if cr.Status == reports.StatusFail {
+			sum.FailingControls[cr.Severity]++
+		}
+		r.Controls = append(r.Controls, *cr)
+	}
+	sum.Total = sum.Passed + sum.Waived + sum.Failed
+	sum.Score = percent(sum.Passed+sum.Waived, sum.Total)
+	for _, c := range reports.Categories {
+		cat := cats[c]
+		if cat == nil {
+			cat = &reports.CategoryScore{Category: c}
+		}
+		cat.Score = percent(cat.Passed, cat.Total)
+		sum.Categories = append(sum.Categories, *cat)
+	}
+	r.Summary = sum
+	r.Scopes = r.Scopes[:0]
+	for s := range scopes {
+		r.Scopes = append(r.Scopes, s)
+	}
+	sort.Strings(r.Scopes)
+	if r.Findings == nil {
+		r.Findings = []reports.Finding{}
+	}
+	if r.Waivers == nil {
+		r.Waivers = []reports.Waiver{}
+	}
+}
+
+// percent is 100*n/total rounded to one decimal; 100 when nothing is counted.
+func percent(n, total int) float64 {
+	if total == 0 {
+		return 100
+	}
+	return float64(int(float64(n)*1000/float64(total)+0.5)) / 10
+}
+
+// readStates reads .plinth/clusters/<name>.json.
+func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []discover.Problem) {
+	states := map[string]*checks.ClusterState{}
+	var probs []discover.Problem
+	for _, p := range snap.List(StateDir) {
+		if !strings.HasSuffix(p, ".json") {
+			continue
+		}
+		f, _ := snap.File(p)
+		if f.Err != nil {
+			continue // reported by discovery
+		}
+		var st checks.ClusterState
+		if err := json.Unmarshal(f.Data, &st); err != nil {
+			probs = append(probs, discover.Problem{File: p, Line: 1, Message: fmt.Sprintf("invalid cluster state: %v", err)})
+			continue
+		}
+		name := strings.TrimSuffix(path.Base(p), ".json")
+		if st.Name == "" {
+			st.Name = name
+		}
+		st.File, st.Data = p, f.Data
+		states[name] = &st
+	}
+	return states, probs
+}
+
+// readBaseline reads trusted registries from .plinth/baseline.yaml and the
+// cluster states.
+func readBaseline(snap *source.Snapshot, states map[string]*checks.ClusterState) ([]string, string, []discover.Problem) {
+	var regs []string
+	file := ""
+	var probs []discover.Problem
+	if f, ok := snap.File(BaselineFile); ok && f.Err == nil {
+		var b struct {
+			TrustedRegistries []string `yaml:"trustedRegistries"`
+		}
+		if err := yaml.Unmarshal(f.Data, &b); err != nil {
+			probs = append(probs, discover.Problem{File: BaselineFile, Line: 1, Message: fmt.Sprintf("invalid baseline configuration: %v", err)})
+		}
+		regs = append(regs, b.TrustedRegistries...)
+		file = BaselineFile
+	}
+	names := make([]string, 0, len(states))
+	for n := range states {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		regs = append(regs, states[n].Registries...)
+		if len(states[n].Registries) > 0 && file == "" {
+			file = states[n].File
+		}
+	}
+	sort.Strings(regs)
+	return slices.Compact(regs), file, probs
+}

@@ -1,0 +1,163 @@
+package scan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+	"github.com/plinth-dev/plinth/reports/source"
+)
+
+// Annotations of a waiver on an object.
+const (
+	AnnotationWaive       = "plinth.dev/waive"
+	AnnotationWaiveReason = "plinth.dev/waive-reason"
+	AnnotationWaiveUntil  = "plinth.dev/waive-until"
+)
+
+// collectWaivers reads waiver annotations of every object and the waiver
+// file. A waiver without reason, with a bad date or past its date is
+// marked expired: it does not waive.
+func collectWaivers(snap *source.Snapshot, disc *discover.Result, date time.Time) ([]reports.Waiver, []discover.Problem) {
+	var out []reports.Waiver
+	for _, o := range disc.Objects {
+		ann, _ := o.Value["metadata"].(map[string]any)
+		ann, _ = ann["annotations"].(map[string]any)
+		ids, _ := ann[AnnotationWaive].(string)
+		if strings.TrimSpace(ids) == "" {
+			continue
+		}
+		reason, _ := ann[AnnotationWaiveReason].(string)
+		until, _ := ann[AnnotationWaiveUntil].(string)
+		ns := o.Namespace
+		if ns == "" && !discover.ClusterScoped(o.Kind) {
+			ns = "default"
+		}
+		for _, id := range strings.Split(ids, ",") {
+			w := reports.Waiver{Control: strings.TrimSpace(id), Cluster: o.Cluster, Namespace: ns, Object: o.ID(),
+				File: o.File, Line: o.Line, Reason: strings.TrimSpace(reason), Until: strings.TrimSpace(until)}
+			w.Expired = expired(w, date)
+			out = append(out, w)
+		}
+	}
+	fileWaivers, probs := readWaiverFile(snap, date)
+	return append(out, fileWaivers...), probs
+}
+
+func expired(w reports.Waiver, date time.Time) bool {
+	if w.Reason == "" {
+		return true
+	}
+	if w.Until == "" {
+		return false
+	}
+	t, err := time.Parse("2006-01-02", w.Until)
+	if err != nil {
+		return true
+	}
+	// A waiver holds through its last day.
+	return !date.Before(t.AddDate(0, 0, 1))
+}
+
+// readWaiverFile reads .plinth/waivers.yaml:
+//
+//	waivers:
+//	- control: PLN-RES-003
+//	  cluster: prod          # optional: any field left out matches everything
+//	  namespace: legacy
+//	  object: Namespace/legacy
+//	  reason: migrating in Q4
+//	  until: 2026-12-31
+func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []discover.Problem) {
+	f, ok := snap.File(WaiverFile)
+	if !ok || f.Err != nil {
+		return nil, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+		return nil, []discover.Problem{{File: WaiverFile, Line: 1, Message: fmt.Sprintf("invalid waiver file: %v", err)}}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	var list *yaml.Node
+	root := doc.Content[0]
+	for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "waivers" {
+			list = root.Content[i+1]
+		}
+	}
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, []discover.Problem{{File: WaiverFile, Line: root.Line, Message: "invalid waiver file: want a top-level \"waivers:\" list"}}
+	}
+	var out []reports.Waiver
+	var probs []discover.Problem
+	for _, item := range list.Content {
+		var e struct {
+			Control   string `yaml:"control"`
+			Cluster   string `yaml:"cluster"`
+			Namespace string `yaml:"namespace"`
+			Object    string `yaml:"object"`
+			Reason    string `yaml:"reason"`
+			Until     string `yaml:"until"`
+		}
+		if err := item.Decode(&e); err != nil || e.Control == "" {
+			probs = append(probs, discover.Problem{File: WaiverFile, Line: item.Line, Message: "invalid waiver: want a mapping with at least control and reason"})
+			continue
+		}
+		w := reports.Waiver{Control: e.Control, Cluster: e.Cluster, Namespace: e.Namespace, Object: e.Object,
+			File: WaiverFile, Line: item.Line, Reason: strings.TrimSpace(e.Reason), Until: e.Until}
+		w.Expired = expired(w, date)
+		out = append(out, w)
+	}
+	return out, probs
+}
+
+// applyWaivers turns failing findings matched by a valid waiver into waived
+// ones; a finding matched only by expired waivers stays failing and says so.
+func applyWaivers(findings []reports.Finding, waivers []reports.Waiver, _ *discover.Result) {
+	for i := range findings {
+		f := &findings[i]
+		if f.Status != reports.StatusFail {
+			continue
+		}
+		var expiredBy *reports.Waiver
+		for j := range waivers {
+			w := &waivers[j]
+			if !matches(w, f) {
+				continue
+			}
+			if w.Expired {
+				expiredBy = w
+				continue
+			}
+			f.Status = reports.StatusWaived
+			f.Message = fmt.Sprintf("waived (%s:%d): %s — %s", w.File, w.Line, w.Reason, f.Message)
+			expiredBy = nil
+			break
+		}
+		if expiredBy != nil {
+			why := "it has no reason"
+			if expiredBy.Reason != "" {
+				why = "it expired on " + expiredBy.Until
+			}
+			f.Message = fmt.Sprintf("%s (waiver at %s:%d does not apply: %s)", f.Message, expiredBy.File, expiredBy.Line, why)
+		}
+	}
+}
+
+func matches(w *reports.Waiver, f *reports.Finding) bool {
+	if w.Control != f.Control {
+		return false
+	}
+	if w.File != WaiverFile {
+		// An annotation waives findings about its own object, and absence
+		// findings about the namespace it defines.
+		return w.Cluster == f.Cluster && w.Object == f.Object && (w.Namespace == f.Namespace || strings.HasPrefix(w.Object, "Namespace/"))
+	}
+	return (w.Cluster == "" || w.Cluster == f.Cluster) && (w.Namespace == "" || w.Namespace == f.Namespace) && (w.Object == "" || w.Object == f.Object)
+}

@@ -1,0 +1,413 @@
+// Package source reads a GitOps repository at one revision without checking
+// it out: a local git repository through go-git's object storage, a remote
+// one cloned into memory, or a plain directory. Reads never leave the
+// repository (symlinks pointing outside are refused) and are bounded in size.
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// Limits of what a snapshot reads.
+const (
+	// MaxFileSize is the largest file read; larger files are listed with an error.
+	MaxFileSize = 8 << 20
+	// MaxTotalSize bounds the bytes a snapshot holds.
+	MaxTotalSize = 512 << 20
+	// MaxFiles bounds the number of files of a snapshot.
+	MaxFiles = 200000
+)
+
+// File is one regular file of a snapshot.
+type File struct {
+	Path string // slash-separated, repository-relative
+	Data []byte
+	// Err is set when the file could not be read (too large, symlink
+	// outside the repository, ...); Data is then nil.
+	Err error
+}
+
+// Snapshot is the content of a repository at one revision.
+type Snapshot struct {
+	Repo       string
+	Ref        string
+	Commit     string // empty for a plain directory
+	CommitDate time.Time
+	files      map[string]*File
+	dirs       map[string]bool
+	paths      []string
+}
+
+// Paths returns every file path, sorted.
+func (s *Snapshot) Paths() []string { return s.paths }
+
+// File returns the file at p (slash-separated, cleaned), if any.
+func (s *Snapshot) File(p string) (*File, bool) {
+	f, ok := s.files[p]
+	return f, ok
+}
+
+// IsDir says whether p is a directory holding at least one file ("" and "." are the root).
+func (s *Snapshot) IsDir(p string) bool {
+	if p == "" || p == "." {
+		return true
+	}
+	return s.dirs[p]
+}
+
+// List returns the files directly inside dir, sorted.
+func (s *Snapshot) List(dir string) []string {
+	var out []string
+	for _, p := range s.paths {
+		if path.Dir(p) == dirOrDot(dir) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Walk returns every file below dir (recursively), sorted.
+func (s *Snapshot) Walk(dir string) []string {
+	if dir == "" || dir == "." {
+		return s.paths
+	}
+	prefix := dir + "/"
+	i := sort.SearchStrings(s.paths, prefix)
+	var out []string
+	for ; i < len(s.paths) && strings.HasPrefix(s.paths[i], prefix); i++ {
+		out = append(out, s.paths[i])
+	}
+	return out
+}
+
+func dirOrDot(d string) string {
+	if d == "" {
+		return "."
+	}
+	return d
+}
+
+func newSnapshot() *Snapshot {
+	return &Snapshot{files: map[string]*File{}, dirs: map[string]bool{}}
+}
+
+func (s *Snapshot) add(f *File) {
+	s.files[f.Path] = f
+	for d := path.Dir(f.Path); d != "." && !s.dirs[d]; d = path.Dir(d) {
+		s.dirs[d] = true
+	}
+}
+
+func (s *Snapshot) finish() {
+	s.paths = make([]string, 0, len(s.files))
+	for p := range s.files {
+		s.paths = append(s.paths, p)
+	}
+	sort.Strings(s.paths)
+}
+
+// Repository is an opened repository.
+type Repository struct {
+	Location string
+	repo     *git.Repository // nil for a plain directory
+	dir      string
+}
+
+var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:`)
+
+// IsURL says whether location names a remote repository rather than a path.
+func IsURL(location string) bool {
+	return strings.Contains(location, "://") || scpLike.MatchString(location)
+}
+
+// Open opens a local repository (a git work tree, a bare repository or a
+// plain directory) or clones a remote one into memory.
+func Open(ctx context.Context, location string) (*Repository, error) {
+	if IsURL(location) {
+		repo, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{URL: location, Tags: git.AllTags})
+		if err != nil {
+			return nil, fmt.Errorf("clone %s: %w", location, err)
+		}
+		return &Repository{Location: location, repo: repo}, nil
+	}
+	st, err := os.Stat(location)
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: %w", location, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("repository %s: not a directory", location)
+	}
+	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{DetectDotGit: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return &Repository{Location: location, dir: location}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: %w", location, err)
+	}
+	return &Repository{Location: location, repo: repo}, nil
+}
+
+// IsGit says whether the repository has history (false for a plain directory).
+func (r *Repository) IsGit() bool { return r.repo != nil }
+
+// Resolve returns the commit a revision (branch, tag, hash, HEAD) names.
+func (r *Repository) Resolve(rev string) (*object.Commit, error) {
+	if r.repo == nil {
+		return nil, fmt.Errorf("repository %s: not a git repository, --ref/--since/--month need history", r.Location)
+	}
+	if rev == "" {
+		rev = "HEAD"
+	}
+	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		// A clone in memory only has remote-tracking branches.
+		if h2, err2 := r.repo.ResolveRevision(plumbing.Revision("refs/remotes/origin/" + rev)); err2 == nil {
+			h, err = h2, nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: revision %q: %w", r.Location, rev, err)
+	}
+	c, err := r.repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: revision %q: %w", r.Location, rev, err)
+	}
+	return c, nil
+}
+
+// LastBefore returns the newest commit reachable from head whose committer
+// date is before t, or nil when there is none.
+func (r *Repository) LastBefore(head *object.Commit, t time.Time) (*object.Commit, error) {
+	iter, err := r.repo.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+	}
+	defer iter.Close()
+	for {
+		c, err := iter.Next()
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+		}
+		if c.Committer.When.Before(t) {
+			return c, nil
+		}
+	}
+}
+
+// Between returns the commits reachable from head but not from base
+// (base may be nil), newest first.
+func (r *Repository) Between(base, head *object.Commit) ([]*object.Commit, error) {
+	exclude := map[plumbing.Hash]bool{}
+	if base != nil {
+		iter, err := r.repo.Log(&git.LogOptions{From: base.Hash})
+		if err != nil {
+			return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+		}
+		if err := iter.ForEach(func(c *object.Commit) error { exclude[c.Hash] = true; return nil }); err != nil {
+			return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+		}
+	}
+	iter, err := r.repo.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+	}
+	var out []*object.Commit
+	err = iter.ForEach(func(c *object.Commit) error {
+		if !exclude[c.Hash] {
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+	}
+	return out, nil
+}
+
+// Snapshot reads the repository at commit c (nil: the plain directory).
+func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
+	if r.repo == nil {
+		return readDir(r.dir, r.Location)
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: commit %s: %w", r.Location, c.Hash, err)
+	}
+	s := newSnapshot()
+	s.Repo, s.Ref, s.Commit, s.CommitDate = r.Location, ref, c.Hash.String(), c.Committer.When.UTC()
+	links := map[string]string{}
+	var total int64
+	walker := object.NewTreeWalker(tree, true, nil)
+	defer walker.Close()
+	for {
+		name, entry, err := walker.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("repository %s: commit %s: %w", r.Location, c.Hash, err)
+		}
+		if len(s.files) >= MaxFiles {
+			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, MaxFiles)
+		}
+		switch entry.Mode {
+		case filemode.Regular, filemode.Executable, filemode.Deprecated:
+		case filemode.Symlink:
+			target, err := r.blob(entry.Hash, 4096)
+			if err != nil {
+				s.add(&File{Path: name, Err: err})
+				continue
+			}
+			links[name] = string(target)
+			continue
+		default:
+			continue // directories, submodules
+		}
+		f := &File{Path: name}
+		blob, err := r.repo.BlobObject(entry.Hash)
+		switch {
+		case err != nil:
+			f.Err = fmt.Errorf("read %s: %w", name, err)
+		case blob.Size > MaxFileSize:
+			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", name, blob.Size, MaxFileSize)
+		case total+blob.Size > MaxTotalSize:
+			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, MaxTotalSize)
+		default:
+			f.Data, f.Err = r.blob(entry.Hash, MaxFileSize)
+			total += int64(len(f.Data))
+		}
+		s.add(f)
+	}
+	resolveLinks(s, links)
+	s.finish()
+	return s, nil
+}
+
+func (r *Repository) blob(h plumbing.Hash, limit int64) ([]byte, error) {
+	b, err := r.repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(io.LimitReader(rd, limit))
+}
+
+// resolveLinks turns symlinks to files inside the repository into copies of
+// their target and every other symlink into an error entry.
+func resolveLinks(s *Snapshot, links map[string]string) {
+	for name, target := range links {
+		f := &File{Path: name}
+		resolved := path.Clean(path.Join(path.Dir(name), target))
+		switch {
+		case path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../"):
+			f.Err = fmt.Errorf("%s: symlink to %q points outside the repository, not followed", name, target)
+		default:
+			// Follow chains of links inside the repository a few steps.
+			for i := 0; i < 8; i++ {
+				if t, ok := links[resolved]; ok {
+					resolved = path.Clean(path.Join(path.Dir(resolved), t))
+					continue
+				}
+				break
+			}
+			if strings.HasPrefix(resolved, "../") || path.IsAbs(resolved) {
+				f.Err = fmt.Errorf("%s: symlink to %q points outside the repository, not followed", name, target)
+			} else if tf, ok := s.files[resolved]; ok {
+				f.Data, f.Err = tf.Data, tf.Err
+			} else {
+				f.Err = fmt.Errorf("%s: symlink to %q does not point to a file of the repository, not followed", name, target)
+			}
+		}
+		s.add(f)
+	}
+}
+
+// readDir reads a plain directory through an os.Root, so symlinks cannot
+// lead outside it.
+func readDir(dir, location string) (*Snapshot, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: %w", location, err)
+	}
+	defer root.Close()
+	s := newSnapshot()
+	s.Repo, s.Ref = location, ""
+	var total int64
+	err = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			s.add(&File{Path: p, Err: fmt.Errorf("%s: %w", p, err)})
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if len(s.files) >= MaxFiles {
+			return fmt.Errorf("more than %d files", MaxFiles)
+		}
+		f := &File{Path: p}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, lerr := root.Readlink(filepath.FromSlash(p))
+			if lerr == nil && (filepath.IsAbs(target) || !filepath.IsLocal(filepath.Join(filepath.Dir(filepath.FromSlash(p)), target))) {
+				f.Err = fmt.Errorf("%s: symlink to %q points outside the repository, not followed", p, target)
+				s.add(f)
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		st, err := root.Stat(filepath.FromSlash(p))
+		switch {
+		case err != nil:
+			f.Err = fmt.Errorf("%s: %w", p, err)
+		case st.IsDir():
+			return nil
+		case st.Size() > MaxFileSize:
+			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, st.Size(), MaxFileSize)
+		case total+st.Size() > MaxTotalSize:
+			return fmt.Errorf("more than %d bytes of files", MaxTotalSize)
+		default:
+			fh, err := root.Open(filepath.FromSlash(p))
+			if err != nil {
+				f.Err = fmt.Errorf("%s: %w", p, err)
+				break
+			}
+			f.Data, f.Err = io.ReadAll(io.LimitReader(fh, MaxFileSize))
+			fh.Close()
+			total += int64(len(f.Data))
+		}
+		s.add(f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: %w", location, err)
+	}
+	s.finish()
+	return s, nil
+}
