@@ -84,8 +84,8 @@ func TestWriteStaleAndForeign(t *testing.T) {
 		t.Fatal(err)
 	}
 	foreign := map[string]string{
-		"README.md":                         "# our fleet\n",
-		"apps/dev/ingestion/notes.txt":      "hand-written\n",
+		"README.md":                          "# our fleet\n",
+		"apps/dev/ingestion/notes.txt":       "hand-written\n",
 		"clusters/nonprod/flux-system/x.yml": "kind: Foo\n",
 	}
 	for p, c := range foreign {
