@@ -146,11 +146,11 @@ func Start(ctx context.Context, dir string, timeout time.Duration) (*Server, err
 		return nil, err
 	}
 	s.Config = &rest.Config{
-		Host:            "https://127.0.0.1:" + strconv.Itoa(port),
-		BearerToken:     token,
-		TLSClientConfig: rest.TLSClientConfig{Insecure: true}, // self-signed serving cert in --cert-dir
-		QPS:             -1,
-		Timeout:         30 * time.Second,
+		Host:                      "https://127.0.0.1:" + strconv.Itoa(port),
+		BearerToken:               token,
+		TLSClientConfig:           rest.TLSClientConfig{Insecure: true}, // self-signed serving cert in --cert-dir
+		QPS:                       -1,
+		Timeout:                   30 * time.Second,
 		WarningHandlerWithContext: s.Warnings,
 	}
 	if err := s.waitReady(ctx, deadline); err != nil {
