@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,6 +44,12 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	}
 	if strings.TrimSpace(g.branch) == "" {
 		return nil, opts, usageError("--branch must not be empty")
+	}
+	if g.engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, g.engine) {
+		return nil, opts, usageError("unknown --engine %q: use flux or argocd", g.engine)
+	}
+	if g.flavor != "" && !slices.Contains([]string{generator.FlavorKustomize, generator.FlavorHelm}, g.flavor) {
+		return nil, opts, usageError("unknown --flavor %q: use kustomize or helm", g.flavor)
 	}
 	sub := strings.Trim(filepath.ToSlash(g.path), "/")
 	if sub != "" && (path.Clean(sub) != sub || sub == ".." || strings.HasPrefix(sub, "../")) {

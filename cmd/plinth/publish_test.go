@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+// pubGit runs the git CLI in dir, isolated from the user's configuration.
+func pubGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("git is required in CI: %v", err)
+		}
+		t.Skipf("git CLI not installed: %v", err)
+	}
+	home := t.TempDir()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=Hand Editor", "GIT_AUTHOR_EMAIL=hand@example.com",
+		"GIT_COMMITTER_NAME=Hand Editor", "GIT_COMMITTER_EMAIL=hand@example.com")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(stdout.String())
+}
+
+func runPlinth(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestPublishAndDiffCommands(t *testing.T) {
+	base := t.TempDir()
+	platform := filepath.Join(base, "platform")
+	if err := schemas.WriteExample(platform); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(base, "gitops.git")
+	pubGit(t, base, "init", "-q", "--bare", "-b", "main", bare)
+	t.Setenv("GIT_AUTHOR_NAME", "")
+	t.Setenv("GIT_AUTHOR_EMAIL", "")
+
+	// Diff against an empty repository: everything is new.
+	code, stdout, stderr := runPlinth(t, "diff", platform, "--repo", bare, "--exit-code")
+	if code != exitFailure || !strings.Contains(stdout, "+++ b/clusters/") || !strings.Contains(stderr, "added, 0 changed, 0 removed") {
+		t.Fatalf("diff on empty repo: exit %d\nstderr: %s", code, stderr)
+	}
+	if strings.Contains(stdout, "\x1b[") {
+		t.Error("diff to a non-terminal is coloured")
+	}
+
+	code, stdout, stderr = runPlinth(t, "publish", platform, "--repo", bare, "--author", "CI Bot <ci@example.com>")
+	if code != exitOK || !strings.Contains(stdout, "committed") {
+		t.Fatalf("publish: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if got := pubGit(t, bare, "log", "-1", "--format=%an|%s", "main"); !strings.HasPrefix(got, "CI Bot|plinth: publish dronedelivery (") {
+		t.Errorf("commit: %q", got)
+	}
+	pubGit(t, bare, "fsck", "--strict", "--no-progress")
+
+	code, stdout, _ = runPlinth(t, "publish", platform, "--repo", bare)
+	if code != exitOK || !strings.Contains(stdout, "up to date") {
+		t.Fatalf("second publish: exit %d: %s", code, stdout)
+	}
+	code, stdout, stderr = runPlinth(t, "diff", platform, "--repo", bare, "--exit-code")
+	if code != exitOK || stdout != "" || !strings.Contains(stderr, "up to date") {
+		t.Fatalf("diff when up to date: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+
+	// A hand edit of a generated file (drift) shows in the diff and a dry run
+	// changes nothing.
+	work := filepath.Join(base, "work")
+	pubGit(t, base, "clone", "-q", bare, work)
+	files := strings.Split(pubGit(t, work, "ls-files", "clusters"), "\n")
+	edited := files[0]
+	if err := os.WriteFile(filepath.Join(work, edited), []byte("# edited by hand\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pubGit(t, work, "commit", "-q", "-am", "hand edit")
+	pubGit(t, work, "push", "-q", "origin", "main")
+	code, stdout, _ = runPlinth(t, "diff", platform, "--repo", bare, "--exit-code")
+	if code != exitFailure || !strings.Contains(stdout, "--- a/"+edited) || !strings.Contains(stdout, "-# edited by hand") {
+		t.Fatalf("drift diff: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runPlinth(t, "diff", platform, "--repo", bare)
+	if code != exitOK {
+		t.Fatalf("diff without --exit-code: exit %d", code)
+	}
+	head := pubGit(t, bare, "rev-parse", "main")
+	code, stdout, _ = runPlinth(t, "publish", platform, "--repo", bare, "--dry-run")
+	if code != exitOK || !strings.Contains(stdout, "-# edited by hand") || pubGit(t, bare, "rev-parse", "main") != head {
+		t.Fatalf("dry run: exit %d\n%s", code, stdout)
+	}
+	code, _, _ = runPlinth(t, "publish", platform, "--repo", bare, "-m", "restore generated files")
+	if code != exitOK || pubGit(t, bare, "log", "-1", "--format=%s", "main") != "restore generated files" {
+		t.Fatalf("publish after drift: exit %d", code)
+	}
+}
+
+func TestPublishCommandErrors(t *testing.T) {
+	base := t.TempDir()
+	platform := filepath.Join(base, "platform")
+	if err := schemas.WriteExample(platform); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(base, "gitops.git")
+	pubGit(t, base, "init", "-q", "--bare", "-b", "main", bare)
+	other := filepath.Join(base, "other.git")
+	pubGit(t, base, "init", "-q", "--bare", "-b", "main", other)
+	w := filepath.Join(base, "w")
+	pubGit(t, base, "init", "-q", "-b", "develop", w)
+	if err := os.WriteFile(filepath.Join(w, "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pubGit(t, w, "add", "a.txt")
+	pubGit(t, w, "commit", "-q", "-m", "a")
+	pubGit(t, w, "push", "-q", other, "develop")
+	invalid := filepath.Join(base, "invalid")
+	if err := os.MkdirAll(invalid, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(invalid, "p.cue"), []byte("package platform\nplatform: name: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no repo", []string{"publish", platform}, exitUsage, "--repo is required"},
+		{"bad author", []string{"publish", platform, "--repo", bare, "--author", "nobody"}, exitUsage, "--author"},
+		{"bad engine", []string{"diff", platform, "--repo", bare, "--engine", "spinnaker"}, exitUsage, "--engine"},
+		{"bad path", []string{"publish", platform, "--repo", bare, "--path", "../up"}, exitUsage, "--path"},
+		{"no platform", []string{"publish", filepath.Join(base, "none"), "--repo", bare}, exitUsage, "not a platform directory"},
+		{"invalid platform", []string{"publish", invalid, "--repo", bare}, exitFailure, "invalid platform"},
+		{"missing repo", []string{"publish", platform, "--repo", filepath.Join(base, "nope.git")}, exitFailure, "nope.git"},
+		{"missing branch", []string{"publish", platform, "--repo", other}, exitFailure, `has no branch "main" (it has develop)`},
+		{"unreachable", []string{"publish", platform, "--repo", "git://127.0.0.1:1/x.git"}, exitFailure, "unreachable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runPlinth(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, stderr)
+			}
+			if !strings.Contains(stderr, "Error: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q lacks %q", stderr, tc.want)
+			}
+			if refs := pubGit(t, bare, "for-each-ref"); refs != "" {
+				t.Errorf("repository changed: %s", refs)
+			}
+			if refs := pubGit(t, other, "for-each-ref", "--format=%(refname)"); refs != "refs/heads/develop" {
+				t.Errorf("other repository changed: %s", refs)
+			}
+		})
+	}
+}
