@@ -356,6 +356,9 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			l.addAt("min-replicas", appendPath(at("autoscale"), "min"), "%s autoscale.min must be at least %d, got %d", where, env.Policy.MinReplicas, w.Autoscale.Min)
 		}
 	}
+	if app := envName + "-" + name; len(app) > 63 {
+		l.addAt("name-length", base, "the per-environment application name %q (<environment>-<service>, also an Argo CD instance label) is %d characters: names must fit 63; shorten the service or environment name", app, len(app))
+	}
 	if ns := w.Namespace; len(ns) > 63 {
 		l.addAt("name-length", []string{"services", name, "team"}, "namespace %q (<team>-<environment>) is %d characters: names must fit 63; shorten the team or environment name", ns, len(ns))
 	}

@@ -74,6 +74,9 @@ func (l *loader) checkCluster(name string, c rawCluster) {
 func (l *loader) checkEnvironment(s *rawSpec, name string, e rawEnvironment) {
 	at := []string{"environments", name}
 	l.checkLabel(name, "environments."+name, at, "environment name")
+	if n := len(name + "-infrastructure"); n > 63 && len(name) <= 63 {
+		l.addAt("name-length", at, "environment name %q is too long: the GitOps object %q is %d characters; names must fit 63 (at most 48 for an environment)", name, name+"-infrastructure", n)
+	}
 	if _, ok := s.Clusters[e.Cluster]; !ok {
 		l.addAt("reference", appendPath(at, "cluster"), "cluster %q is not declared: use one of %s", e.Cluster, quote(sortedKeys(s.Clusters)))
 	}
