@@ -93,8 +93,7 @@ func checkNamespaces(ok func(o *discover.Object) bool, missing string) func(*eva
 					ev.add(reports.StatusPass, c, ns, o.ID(), o, "satisfied by "+o.ID())
 					continue
 				}
-				nsObj := ev.nsObjects[c][ns]
-				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, nsObj, fmt.Sprintf("namespace %s %s; %s", ns, missing, ev.control.Remediation))
+				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns), fmt.Sprintf("namespace %s %s; %s", ns, missing, ev.control.Remediation))
 			}
 		}
 	}
@@ -150,7 +149,7 @@ func checkPSA(ev *evaluator) {
 	for _, c := range ev.clusters {
 		for _, ns := range ev.workloadNamespaces(c) {
 			if ev.nsObjects[c][ns] == nil {
-				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, nil,
+				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns),
 					fmt.Sprintf("namespace %s runs workloads but is not defined in the repository, so it has no Pod Security Admission labels; %s", ns, ev.control.Remediation))
 			}
 		}
@@ -464,7 +463,7 @@ func checkBackup(ev *evaluator) {
 				ev.add(reports.StatusPass, c, ns, by.ID(), by, "backed up by "+by.ID())
 				continue
 			}
-			ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsObjects[c][ns], fmt.Sprintf("no Velero Schedule includes namespace %s; %s", ns, ev.control.Remediation))
+			ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns), fmt.Sprintf("no Velero Schedule includes namespace %s; %s", ns, ev.control.Remediation))
 		}
 	}
 }
@@ -492,4 +491,18 @@ func checkRendering(ev *evaluator) {
 		}
 		ev.addAt(status, p.Cluster, "", "", p.File, p.Line, p.Message)
 	}
+}
+
+// nsLocation is where an absence finding about a namespace points: the
+// Namespace object, else the first workload of the namespace.
+func (ev *evaluator) nsLocation(cluster, ns string) *discover.Object {
+	if o := ev.nsObjects[cluster][ns]; o != nil {
+		return o
+	}
+	for _, o := range ev.byCluster[cluster] {
+		if podSpec(o) != nil && namespaceOf(o) == ns {
+			return o
+		}
+	}
+	return nil
 }

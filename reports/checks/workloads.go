@@ -272,7 +272,8 @@ func checkPinnedImage(ev *evaluator) {
 func checkProbe(field string) func(ev *evaluator) {
 	return func(ev *evaluator) {
 		ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
-			if !longRunning(o) {
+			// Like kube-score: probes matter for pods a Service sends traffic to.
+			if !longRunning(o) || !ev.served(o) {
 				return false, ""
 			}
 			var missing []string
@@ -313,4 +314,29 @@ func checkDefaultNamespace(ev *evaluator) {
 		}
 		return false, "runs in namespace " + namespaceOf(o)
 	})
+}
+
+// served says whether a Service of the workload's namespace selects its pods.
+func (ev *evaluator) served(o *discover.Object) bool {
+	lbls := podLabels(o)
+	for _, svc := range ev.byCluster[o.Cluster] {
+		if svc.Kind != "Service" || namespaceOf(svc) != namespaceOf(o) {
+			continue
+		}
+		sel := mapAt(svc.Value, "spec", "selector")
+		if len(sel) == 0 {
+			continue
+		}
+		match := true
+		for k, v := range sel {
+			if fmt.Sprint(lbls[k]) != fmt.Sprint(v) || lbls[k] == nil {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }

@@ -10,7 +10,9 @@ package discover
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"runtime"
+	"strconv"
 	"sort"
 	"strings"
 	"sync"
@@ -347,7 +349,7 @@ func (d *discoverer) renderPlainDir(e entry, r *rendered) {
 func (d *discoverer) renderFile(e entry, p string, r *rendered) {
 	docs, err := d.docs(p)
 	if err != nil {
-		r.problem(e, p, 0, "%v", err)
+		r.problem(e, p, yamlErrLine(err.Error()), "%v", err)
 	}
 	for _, doc := range docs {
 		o, ok := newObject(doc.Value, p, doc.Line, e.cluster)
@@ -399,3 +401,14 @@ var clusterScoped = map[string]bool{
 func ClusterScoped(kind string) bool { return clusterScoped[kind] }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// yamlErrLine returns the line a YAML error message names, or 0.
+func yamlErrLine(msg string) int {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}

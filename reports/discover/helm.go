@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -66,7 +67,11 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 		return engine.Render(ch, rv)
 	})
 	if err != nil {
-		r.problem(e, chartFile, 0, "render chart %s: %v", e.path, err)
+		file, line := templateError(e.path, err.Error())
+		if _, ok := d.snap.File(file); !ok {
+			file, line = chartFile, 0
+		}
+		r.problem(e, file, line, "render chart %s: %v", e.path, err)
 		return
 	}
 	names := make([]string, 0, len(out))
@@ -119,16 +124,17 @@ func (d *discoverer) templateLine(file, kind string, nth int) int {
 		return 1
 	}
 	first := 0
-	for i, l := range strings.Split(string(f.Data), "\n") {
+	lines := strings.Split(string(f.Data), "\n")
+	for i, l := range lines {
 		m := kindLine.FindStringSubmatch(l)
 		if m == nil || m[1] != kind || strings.HasPrefix(l, " ") && first > 0 {
 			continue
 		}
 		if first == 0 {
-			first = i + 1
+			first = docStart(lines, i) + 1
 		}
 		if nth == 0 {
-			return i + 1
+			return docStart(lines, i) + 1
 		}
 		nth--
 	}
@@ -137,6 +143,33 @@ func (d *discoverer) templateLine(file, kind string, nth int) int {
 	}
 	return 1
 }
+
+// docStart walks back from line i over the top-level keys before it (apiVersion).
+func docStart(lines []string, i int) int {
+	for i > 0 && topLevelKey.MatchString(lines[i-1]) {
+		i--
+	}
+	return i
+}
+
+var topLevelKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*:`)
+
+// templateError finds "(<chart>/templates/x.yaml:4:26)" in a Helm error and
+// returns the repository file and line it names.
+func templateError(chartDir, msg string) (string, int) {
+	m := helmErrPos.FindStringSubmatch(msg)
+	if m == nil {
+		return "", 0
+	}
+	rel := m[1]
+	if i := strings.IndexByte(rel, '/'); i >= 0 {
+		rel = rel[i+1:]
+	}
+	line, _ := strconv.Atoi(m[2])
+	return path.Join(chartDir, rel), line
+}
+
+var helmErrPos = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
 
 // safe runs f and turns a panic of a library into an error.
 func safe[T any](f func() (T, error)) (v T, err error) {

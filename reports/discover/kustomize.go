@@ -3,6 +3,7 @@ package discover
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -17,6 +18,8 @@ import (
 
 // repoRoot is where the snapshot sits in the in-memory file system.
 const repoRoot = "/repo"
+
+var kustErrRef = regexp.MustCompile(`from '([^']+)'`)
 
 const originAnnotation = "config.kubernetes.io/origin"
 
@@ -121,7 +124,11 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 	}()
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), repoRoot+"/", "")
-		r.problem(e, kfile, 0, "kustomize build %s: %s", e.path, msg)
+		line := 0
+		if m := kustErrRef.FindStringSubmatch(msg); m != nil {
+			line = d.lineOf(kfile, m[1])
+		}
+		r.problem(e, kfile, line, "kustomize build %s: %s", e.path, msg)
 		return
 	}
 	data, err := resMap.AsYaml()

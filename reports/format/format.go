@@ -69,7 +69,7 @@ var labels = map[string]map[string]string{
 		"category": "분류", "status": "상태", "manual": "증빙 필요", "none": "없음"},
 }
 
-func L(lang, key string) string {
+func label(lang, key string) string {
 	if m, ok := labels[lang]; ok {
 		return m[key]
 	}
@@ -99,24 +99,24 @@ func scopeOf(f reports.Finding) string {
 // Text writes a terminal summary: score, controls and failing findings.
 func Text(w io.Writer, r *reports.Report, lang string) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s: %s", L(lang, "report"), r.Repo)
+	ew.printf("%s: %s", label(lang, "report"), r.Repo)
 	if r.Commit != "" {
 		ew.printf(" @ %s (%s)", short(r.Commit), r.Ref)
 	}
-	ew.printf("\n%s: %.1f%% (%d passed, %d waived, %d failed, %d manual)\n", L(lang, "score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	ew.printf("\n%s: %.1f%% (%d passed, %d waived, %d failed, %d manual)\n", label(lang, "score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
 	for _, c := range r.Summary.Categories {
 		ew.printf("  %-20s %5.1f%% (%d/%d)\n", c.Category, c.Score, c.Passed, c.Total)
 	}
 	if r.Base != nil {
-		ew.printf("%s %s: %.1f%%\n", L(lang, "changes"), short(r.Base.Commit), r.Base.Summary.Score)
+		ew.printf("%s %s: %.1f%%\n", label(lang, "changes"), short(r.Base.Commit), r.Base.Summary.Score)
 	}
-	ew.printf("\n%s:\n", L(lang, "controls"))
+	ew.printf("\n%s:\n", label(lang, "controls"))
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	for _, c := range r.Controls {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d/%d\t%s\n", c.ID, strings.ToUpper(c.Status), c.Severity, c.Passed, c.Total, title(c.Control, lang))
 	}
 	tw.Flush()
-	ew.printf("\n%s:\n", L(lang, "findings"))
+	ew.printf("\n%s:\n", label(lang, "findings"))
 	n := 0
 	for _, f := range r.Findings {
 		if f.Status != reports.StatusFail {
@@ -126,7 +126,7 @@ func Text(w io.Writer, r *reports.Report, lang string) error {
 		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, f.Severity, scopeOf(f), location(f), objOrNS(f), f.Message)
 	}
 	if n == 0 {
-		ew.printf("  %s\n", L(lang, "none"))
+		ew.printf("  %s\n", label(lang, "none"))
 	}
 	writeWaiversText(ew, r, lang)
 	writeChangesText(ew, r, lang)
@@ -135,6 +135,8 @@ func Text(w io.Writer, r *reports.Report, lang string) error {
 
 func objOrNS(f reports.Finding) string {
 	switch {
+	case strings.HasPrefix(f.Object, "Namespace/"):
+		return f.Object
 	case f.Object != "" && f.Namespace != "":
 		return f.Namespace + "/" + f.Object
 	case f.Object != "":
@@ -149,11 +151,11 @@ func writeWaiversText(ew *errWriter, r *reports.Report, lang string) {
 	if len(r.Waivers) == 0 {
 		return
 	}
-	ew.printf("\n%s:\n", L(lang, "waivers"))
+	ew.printf("\n%s:\n", label(lang, "waivers"))
 	for _, w := range r.Waivers {
 		mark := ""
 		if w.Expired {
-			mark = " " + L(lang, "expired")
+			mark = " " + label(lang, "expired")
 		}
 		until := w.Until
 		if until == "" {
@@ -167,7 +169,7 @@ func writeChangesText(ew *errWriter, r *reports.Report, lang string) {
 	if r.Changes == nil {
 		return
 	}
-	ew.printf("\n%s: +%d -%d\n", L(lang, "changes"), len(r.Changes.New), len(r.Changes.Fixed))
+	ew.printf("\n%s: +%d -%d\n", label(lang, "changes"), len(r.Changes.New), len(r.Changes.Fixed))
 	for _, f := range r.Changes.New {
 		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f), f.Message)
 	}
@@ -175,7 +177,7 @@ func writeChangesText(ew *errWriter, r *reports.Report, lang string) {
 		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f))
 	}
 	if len(r.Commits) > 0 {
-		ew.printf("%s:\n", L(lang, "commits"))
+		ew.printf("%s:\n", label(lang, "commits"))
 		for _, c := range r.Commits {
 			ew.printf("  %s %s %s %s\n", short(c.Hash), c.Date.Format("2006-01-02"), c.Author, c.Subject)
 		}
@@ -214,20 +216,20 @@ var statusIcon = map[string]string{reports.StatusPass: "✅", reports.StatusFail
 // Markdown writes a PR comment: score, failing controls, findings, changes.
 func Markdown(w io.Writer, r *reports.Report, lang string) error {
 	ew := &errWriter{w: w}
-	ew.printf("## %s\n\n", L(lang, "report"))
-	ew.printf("**%s: %.1f%%** — %d passed, %d waived, %d failed, %d manual", L(lang, "score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	ew.printf("## %s\n\n", label(lang, "report"))
+	ew.printf("**%s: %.1f%%** — %d passed, %d waived, %d failed, %d manual", label(lang, "score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
 	if r.Base != nil {
 		ew.printf(" (was %.1f%% at `%s`)", r.Base.Summary.Score, short(r.Base.Commit))
 	}
-	ew.printf("\n\n| %s | %s |\n|---|---|\n", L(lang, "category"), L(lang, "score"))
+	ew.printf("\n\n| %s | %s |\n|---|---|\n", label(lang, "category"), label(lang, "score"))
 	for _, c := range r.Summary.Categories {
 		ew.printf("| %s | %.1f%% (%d/%d) |\n", c.Category, c.Score, c.Passed, c.Total)
 	}
-	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", L(lang, "controls"), L(lang, "controls"))
+	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", label(lang, "controls"), label(lang, "controls"))
 	for _, c := range r.Controls {
 		ew.printf("| %s | %s | %s | %s | %d/%d |\n", statusIcon[c.Status], c.ID, c.Severity, mdEscape(title(c.Control, lang)), c.Passed, c.Total)
 	}
-	ew.printf("\n### %s\n\n", L(lang, "findings"))
+	ew.printf("\n### %s\n\n", label(lang, "findings"))
 	fails := 0
 	for _, f := range r.Findings {
 		if f.Status == reports.StatusFail {
@@ -239,28 +241,28 @@ func Markdown(w io.Writer, r *reports.Report, lang string) error {
 		}
 	}
 	if fails == 0 {
-		ew.printf("%s\n", L(lang, "none"))
+		ew.printf("%s\n", label(lang, "none"))
 	}
 	if len(r.Waivers) > 0 {
-		ew.printf("\n### %s\n\n| Control | Location | Object | Until | Reason | |\n|---|---|---|---|---|---|\n", L(lang, "waivers"))
+		ew.printf("\n### %s\n\n| Control | Location | Object | Until | Reason | |\n|---|---|---|---|---|---|\n", label(lang, "waivers"))
 		for _, wv := range r.Waivers {
 			mark := ""
 			if wv.Expired {
-				mark = L(lang, "expired")
+				mark = label(lang, "expired")
 			}
 			ew.printf("| %s | `%s:%d` | %s | %s | %s | %s |\n", wv.Control, wv.File, wv.Line, mdEscape(wv.Object), wv.Until, mdEscape(wv.Reason), mark)
 		}
 	}
 	if r.Changes != nil {
-		ew.printf("\n### %s `%s`)\n\n", L(lang, "changes"), baseName(r))
+		ew.printf("\n### %s `%s`)\n\n", label(lang, "changes"), baseName(r))
 		for _, f := range r.Changes.New {
-			ew.printf("- ❌ %s: %s `%s` %s\n", L(lang, "new"), f.Control, location(f), mdEscape(f.Message))
+			ew.printf("- ❌ %s: %s `%s` %s\n", label(lang, "new"), f.Control, location(f), mdEscape(f.Message))
 		}
 		for _, f := range r.Changes.Fixed {
-			ew.printf("- ✅ %s: %s `%s` %s\n", L(lang, "fixed"), f.Control, location(f), mdEscape(objOrNS(f)))
+			ew.printf("- ✅ %s: %s `%s` %s\n", label(lang, "fixed"), f.Control, location(f), mdEscape(objOrNS(f)))
 		}
 		if len(r.Changes.New)+len(r.Changes.Fixed) == 0 {
-			ew.printf("%s\n", L(lang, "none"))
+			ew.printf("%s\n", label(lang, "none"))
 		}
 	}
 	return ew.err

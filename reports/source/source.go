@@ -411,3 +411,25 @@ func readDir(dir, location string) (*Snapshot, error) {
 	s.finish()
 	return s, nil
 }
+
+// FromFiles builds a snapshot from in-memory files (slash-separated paths),
+// for callers that already hold a rendered tree.
+func FromFiles(repo string, files map[string][]byte) *Snapshot {
+	s := newSnapshot()
+	s.Repo = repo
+	for p, data := range files {
+		p = path.Clean(strings.TrimPrefix(p, "/"))
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") {
+			continue
+		}
+		f := &File{Path: p}
+		if len(data) > MaxFileSize {
+			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, len(data), MaxFileSize)
+		} else {
+			f.Data = data
+		}
+		s.add(f)
+	}
+	s.finish()
+	return s
+}

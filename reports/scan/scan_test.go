@@ -1,0 +1,171 @@
+package scan_test
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
+	"github.com/plinth-dev/plinth/reports/scan"
+)
+
+var reportDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func repoDir(name string) string { return filepath.Join("..", "..", "testdata", "repos", name) }
+
+func runRepo(t *testing.T, name string) *reports.Report {
+	t.Helper()
+	repo := gitfixture.FromDir(t, repoDir(name), gitfixture.Date(2026, 10, 15))
+	r, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Date: reportDate})
+	if err != nil {
+		t.Fatalf("scan %s: %v", name, err)
+	}
+	return r
+}
+
+type want struct {
+	control, status, file string
+	line                  int
+	object                string // substring of Finding.Object ("" matches any)
+	message               string // substring of Finding.Message
+}
+
+func find(r *reports.Report, w want) *reports.Finding {
+	for i, f := range r.Findings {
+		if f.Control == w.control && f.Status == w.status && f.File == w.file && f.Line == w.line &&
+			strings.Contains(f.Object, w.object) && strings.Contains(f.Message, w.message) {
+			return &r.Findings[i]
+		}
+	}
+	return nil
+}
+
+func dump(r *reports.Report, control string) string {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		if f.Control == control {
+			b.WriteString("\n  " + f.Status + " " + f.File + ":" + strconv.Itoa(f.Line) + " " + f.Namespace + " " + f.Object + " " + f.Message)
+		}
+	}
+	return b.String()
+}
+
+func TestPlantedViolations(t *testing.T) {
+	cases := map[string][]want{
+		"flux": {
+			// kustomize output is mapped back through origin annotations.
+			{"PLN-SEC-006", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "privileged"},
+			{"PLN-SEC-019", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "nginx:latest"},
+			{"PLN-SEC-018", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "Docker Hub"},
+			{"PLN-SEC-015", reports.StatusFail, "apps/prod/secret.yaml", 1, "Secret/prod-db", "password"},
+			{"PLN-SEC-005", reports.StatusFail, "apps/prod/namespace.yaml", 1, "Namespace/shop", "enforce"},
+			{"PLN-RES-003", reports.StatusPass, "apps/prod/quota.yaml", 1, "ResourceQuota/prod-shop", ""},
+			{"PLN-RES-004", reports.StatusFail, "apps/prod/namespace.yaml", 1, "Namespace/shop", "LimitRange"},
+			{"PLN-NET-006", reports.StatusFail, "apps/base/service.yaml", 1, "Service/prod-cart", "public"},
+			// HelmRelease of a chart in the repository, values from the HelmRelease.
+			{"PLN-HA-003", reports.StatusFail, "charts/web/templates/deployment.yaml", 1, "Deployment/web", "3 replicas"},
+			{"PLN-SEC-006", reports.StatusPass, "charts/web/templates/deployment.yaml", 1, "Deployment/web", ""},
+			// Remote charts are not fetched: attestation, not failure.
+			{"PLN-OPS-003", reports.StatusManual, "clusters/prod/apps.yaml", 31, "", "ingress-nginx"},
+		},
+		"argocd": {
+			{"PLN-SEC-012", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "hostNetwork"},
+			{"PLN-SEC-019", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "without a tag"},
+			{"PLN-SEC-002", reports.StatusFail, "apps/guestbook/rbac.yaml", 1, "ClusterRoleBinding/guestbook-admins", "Group"},
+			// ApplicationSet git directory generator: kustomize and plain directories.
+			{"PLN-SEC-008", reports.StatusFail, "services/api/deployment.yaml", 1, "Deployment/api", "privilege escalation"},
+			{"PLN-SEC-009", reports.StatusFail, "services/worker/worker.yaml", 1, "CronJob/worker", ""},
+			// Waiver annotations: valid, and expired.
+			{"PLN-HA-004", reports.StatusWaived, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "single-zone"},
+			{"PLN-HA-003", reports.StatusFail, "apps/guestbook/deployment.yaml", 24, "Deployment/backend", "expired on 2020-01-31"},
+			{"PLN-OPS-003", reports.StatusManual, "clusters/staging/apps.yaml", 41, "", "redis"},
+		},
+		"plain": {
+			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 8, "Deployment/legacy-app", "user 0"},
+			{"PLN-SEC-015", reports.StatusFail, "manifests/app.yaml", 28, "Secret/legacy-db", "password"},
+			{"PLN-SEC-021", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "tls"},
+			{"PLN-NET-003", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "class"},
+			// Only the kustomize overlay is rendered, not its base on its own.
+			{"PLN-SEC-012", reports.StatusFail, "kustomize/base/pod.yaml", 1, "Pod/debug", "hostPath"},
+			{"PLN-OPS-003", reports.StatusFail, "broken/invalid.yaml", 5, "", "invalid YAML"},
+			{"PLN-OPS-003", reports.StatusFail, "bad-kustomization/kustomization.yaml", 2, "", "missing.yaml"},
+			// Waiver file: with a reason (waived) and without one (expired).
+			{"PLN-RES-003", reports.StatusWaived, "manifests/app.yaml", 1, "Namespace/legacy", "outside Git"},
+			{"PLN-RES-004", reports.StatusFail, "manifests/app.yaml", 1, "Namespace/legacy", "no reason"},
+		},
+		"helm": {
+			{"PLN-SEC-006", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "privileged"},
+			{"PLN-SEC-022", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "default namespace"},
+			{"PLN-HA-007", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "readinessProbe"},
+			{"PLN-OPS-003", reports.StatusFail, "badchart/templates/broken.yaml", 4, "", "name is required"},
+		},
+	}
+	for name, wants := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := runRepo(t, name)
+			for _, w := range wants {
+				if find(r, w) == nil {
+					t.Errorf("no finding %+v; findings of %s:%s", w, w.control, dump(r, w.control))
+				}
+			}
+		})
+	}
+}
+
+func TestBaseNotRenderedTwice(t *testing.T) {
+	r := runRepo(t, "plain")
+	n := 0
+	for _, f := range r.Findings {
+		if f.Control == "PLN-SEC-012" && f.Object == "Pod/debug" {
+			n++
+			if f.Namespace != "tools" {
+				t.Errorf("Pod/debug in namespace %q, want tools (from the overlay)", f.Namespace)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("Pod/debug evaluated %d times, want once", n)
+	}
+}
+
+func TestWaiversListed(t *testing.T) {
+	r := runRepo(t, "plain")
+	var expired, valid int
+	for _, w := range r.Waivers {
+		if w.Expired {
+			expired++
+		} else {
+			valid++
+		}
+	}
+	if expired != 1 || valid != 1 {
+		t.Errorf("waivers: %d valid, %d expired; want 1 and 1: %+v", valid, expired, r.Waivers)
+	}
+}
+
+func TestScores(t *testing.T) {
+	r := runRepo(t, "flux")
+	s := r.Summary
+	if s.Total != s.Passed+s.Waived+s.Failed || s.Total == 0 {
+		t.Fatalf("summary totals: %+v", s)
+	}
+	want := float64(int(float64(s.Passed+s.Waived)*1000/float64(s.Total)+0.5)) / 10
+	if s.Score != want {
+		t.Errorf("score %v, want %v", s.Score, want)
+	}
+	if len(s.Categories) != len(reports.Categories) {
+		t.Errorf("categories: %d", len(s.Categories))
+	}
+	for _, c := range r.Controls {
+		if c.Evaluation == reports.EvalManual && c.Status == reports.StatusPass {
+			t.Errorf("%s: manual control reported as passed", c.ID)
+		}
+	}
+	if s.FailingControls[reports.SeverityCritical] == 0 {
+		t.Errorf("no failing critical control counted: %+v", s.FailingControls)
+	}
+}
