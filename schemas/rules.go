@@ -288,7 +288,8 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 }
 
 // checkImage requires an image from a trusted registry with an explicit tag
-// or a digest, never "latest" (seed 000/002 "Secure the images and run time").
+// or a digest, never "latest" (seeds 000/002 "Secure the images and run time",
+// 003 "이미지 버전은 신중하게 선택").
 func (l *loader) checkImage(image string, registries []string, at []string) {
 	ref, err := reference.Parse(image)
 	if err != nil {
