@@ -29,7 +29,7 @@ type gitTarget struct {
 
 func (g *gitTarget) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.repo, "repo", "", "GitOps repository: https/ssh/git/file URL, user@host:path, or a local path (required)")
-	cmd.Flags().StringVar(&g.branch, "branch", "main", "branch to publish to")
+	cmd.Flags().StringVar(&g.branch, "branch", "main", "branch to publish to (default: the platform's gitops.branch, else main)")
 	cmd.Flags().StringVar(&g.path, "path", "", "directory inside the repository that holds the generated tree")
 	cmd.Flags().StringVar(&g.engine, "engine", "", "flux|argocd (default: the platform's gitops.engine)")
 	cmd.Flags().StringVar(&g.flavor, "flavor", "", "kustomize|helm (default: kustomize)")
@@ -77,9 +77,13 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	if err != nil {
 		return nil, opts, fmt.Errorf("generate %s: %w; the repository was not touched", dir, err)
 	}
+	branch := g.branch
+	if !cmd.Flags().Changed("branch") && m.Platform.GitOps.Branch != "" {
+		branch = m.Platform.GitOps.Branch // the branch the generated Flux/Argo CD objects follow
+	}
 	opts = publish.Options{
 		Repo:         g.repo,
-		Branch:       g.branch,
+		Branch:       branch,
 		Path:         sub,
 		Title:        m.Platform.Name,
 		Version:      version,

@@ -214,7 +214,11 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 			return nil, fmt.Errorf("push to %s failed (%v), then: %w", rem.display, perr, err)
 		}
 		if now == base {
-			return nil, fmt.Errorf("push to %s branch %s: %w", rem.display, opts.Branch, perr)
+			hint := ""
+			if strings.Contains(perr.Error(), "checked out") {
+				hint = "; publish to a bare repository (git clone --bare) or to a branch that is not checked out"
+			}
+			return nil, fmt.Errorf("push to %s branch %s: %w%s", rem.display, opts.Branch, perr, hint)
 		}
 		if res.Attempts >= opts.Retries {
 			return nil, fmt.Errorf("push to %s branch %s: %w: rejected %d times as others pushed meanwhile; run publish again", rem.display, opts.Branch, ErrMoved, res.Attempts)
