@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -32,6 +33,10 @@ const (
 	stateDir    = ".plinth/clusters"
 )
 
+// softMemoryLimit bounds the heap while Generate runs (GOMEMLIMIT, when
+// lower, wins).
+const softMemoryLimit = 768 << 20
+
 // Generate renders the platform into a GitOps repository tree and checks it
 // in memory: every kustomization builds, every chart renders and lints for
 // every environment's values, and every rendered object validates against
@@ -39,6 +44,12 @@ const (
 func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if m == nil {
 		return nil, fmt.Errorf("generate: no platform model")
+	}
+	// Rendering and checking allocate much short-lived garbage: collect
+	// less often, but never let the heap pass the soft limit.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	if limit := debug.SetMemoryLimit(-1); limit > softMemoryLimit {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(softMemoryLimit))
 	}
 	opts, envs, err := resolveOptions(m, opts)
 	if err != nil {

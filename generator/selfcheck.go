@@ -29,47 +29,40 @@ type rendered struct {
 // version. It runs before anything is written.
 func (t *tree) selfCheck() error {
 	paths := sortedKeys(t.files)
-	type result struct {
-		kubeVersion string
-		objs        []rendered
-	}
-	results := make([]result, len(t.kustomizations)+len(t.charts))
+	// Each check builds, compares and validates its own objects, so the
+	// rendered objects of one build are garbage once it is done.
+	errs := make([]error, len(t.kustomizations)+len(t.charts))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, kc := range t.kustomizations {
 		g.Go(func() error {
 			objs, err := t.buildKustomization(paths, kc)
-			if err != nil {
-				return err
+			if err == nil {
+				err = validateRendered(kc.kubeVersion, objs)
 			}
-			results[i] = result{kc.kubeVersion, objs}
+			errs[i] = err
 			return nil
 		})
 	}
 	for i, cc := range t.charts {
 		g.Go(func() error {
 			objs, err := t.renderChart(cc)
-			if err != nil {
-				return err
+			if err == nil {
+				err = validateRendered(cc.kubeVersion, objs)
 			}
-			results[len(t.kustomizations)+i] = result{cc.kubeVersion, objs}
+			errs[len(t.kustomizations)+i] = err
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	byVersion := map[string][]rendered{}
-	for _, r := range results {
-		byVersion[r.kubeVersion] = append(byVersion[r.kubeVersion], r.objs...)
-	}
-	var errs []error
-	for _, v := range sortedKeys(byVersion) {
-		if err := validateObjects(v, byVersion[v]); err != nil {
-			errs = append(errs, fmt.Errorf("generate: output does not validate for Kubernetes %s: %w", v, err))
-		}
-	}
+	_ = g.Wait()
 	return errors.Join(errs...)
+}
+
+func validateRendered(kubeVersion string, objs []rendered) error {
+	if err := validateObjects(kubeVersion, objs); err != nil {
+		return fmt.Errorf("generate: output does not validate for Kubernetes %s: %w", kubeVersion, err)
+	}
+	return nil
 }
 
 // buildKustomization runs krusty on one kustomization directory of the tree.

@@ -1,0 +1,81 @@
+package generator
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/plinth-dev/plinth/schemas"
+	"github.com/plinth-dev/plinth/schemas/synth"
+)
+
+// BenchmarkGenerate renders and checks synthetic platforms (3 environments)
+// of 100, 500 and 2000 services: object building, layout, kustomize builds
+// (krusty), offline schema validation. peak-heap-MiB is the largest live
+// heap seen while it ran.
+func BenchmarkGenerate(b *testing.B) {
+	for _, n := range []int{100, 500, 2000} {
+		for _, flavor := range []string{FlavorKustomize, FlavorHelm} {
+			if flavor == FlavorHelm && n > 500 && testing.Short() {
+				continue
+			}
+			b.Run(fmt.Sprintf("services=%d/%s", n, flavor), func(b *testing.B) {
+				dir := b.TempDir()
+				if err := synth.Write(dir, n); err != nil {
+					b.Fatal(err)
+				}
+				m, err := schemas.Load(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				stop := samplePeakHeap()
+				b.ResetTimer()
+				var files int
+				for b.Loop() {
+					out, err := Generate(m, Options{Flavor: flavor})
+					if err != nil {
+						b.Fatal(err)
+					}
+					files = len(out.Files)
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MiB")
+				b.ReportMetric(float64(files), "files")
+			})
+		}
+	}
+}
+
+// samplePeakHeap samples the live heap until the returned function is
+// called, which returns the largest value seen.
+func samplePeakHeap() func() uint64 {
+	runtime.GC()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		return peak.Load()
+	}
+}
