@@ -41,14 +41,22 @@ func runPlinth(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-func TestPublishAndDiffCommands(t *testing.T) {
-	base := t.TempDir()
-	platform := filepath.Join(base, "platform")
+// pubSetup writes the example platform and an empty bare repository into a
+// temporary directory.
+func pubSetup(t *testing.T) (base, platform, bare string) {
+	t.Helper()
+	base = t.TempDir()
+	platform = filepath.Join(base, "platform")
 	if err := schemas.WriteExample(platform); err != nil {
 		t.Fatal(err)
 	}
-	bare := filepath.Join(base, "gitops.git")
+	bare = filepath.Join(base, "gitops.git")
 	pubGit(t, base, "init", "-q", "--bare", "-b", "main", bare)
+	return base, platform, bare
+}
+
+func TestPublishAndDiffCommands(t *testing.T) {
+	base, platform, bare := pubSetup(t)
 	t.Setenv("GIT_AUTHOR_NAME", "")
 	t.Setenv("GIT_AUTHOR_EMAIL", "")
 
@@ -110,13 +118,7 @@ func TestPublishAndDiffCommands(t *testing.T) {
 }
 
 func TestPublishCommandErrors(t *testing.T) {
-	base := t.TempDir()
-	platform := filepath.Join(base, "platform")
-	if err := schemas.WriteExample(platform); err != nil {
-		t.Fatal(err)
-	}
-	bare := filepath.Join(base, "gitops.git")
-	pubGit(t, base, "init", "-q", "--bare", "-b", "main", bare)
+	base, platform, bare := pubSetup(t)
 	other := filepath.Join(base, "other.git")
 	pubGit(t, base, "init", "-q", "--bare", "-b", "main", other)
 	w := filepath.Join(base, "w")
