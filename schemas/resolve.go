@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // resolve checks the decoded spec and builds the model: blueprint defaults,
@@ -344,6 +346,19 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	}
 	if !bp.ScheduleRequired && w.Schedule != "" {
 		l.addAt("schedule-required", at("schedule"), "only cron workloads take a schedule (blueprint %q is a %s)", svc.Blueprint, w.Kind)
+	}
+	if o, ok := svc.Overrides[envName]; ok && o.Resources != nil {
+		// The override may combine with the service's own values.
+		for _, r := range []struct{ name, req, lim string }{
+			{"cpu", w.Resources.Requests.CPU, w.Resources.Limits.CPU},
+			{"memory", w.Resources.Requests.Memory, w.Resources.Limits.Memory},
+		} {
+			req, err1 := resource.ParseQuantity(r.req)
+			lim, err2 := resource.ParseQuantity(r.lim)
+			if err1 == nil && err2 == nil && req.Cmp(lim) > 0 {
+				l.addAt("requests-limits", at("resources"), "%s the %s request %s exceeds its limit %s: requests must be <= limits", where, r.name, r.req, r.lim)
+			}
+		}
 	}
 	if w.Secrets != nil && w.Identity == nil {
 		l.addAt("secrets-identity", at("secrets"), "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"} %s", where)
