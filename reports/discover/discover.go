@@ -12,8 +12,8 @@ import (
 	"path"
 	"regexp"
 	"runtime"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 

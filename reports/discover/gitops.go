@@ -1,12 +1,13 @@
 package discover
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
 	"strings"
+	"text/template"
 
+	"github.com/Masterminds/sprig/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -226,14 +227,17 @@ func (d *discoverer) argoApplication(o Object, app map[string]any) ([]entry, []P
 
 var placeholder = regexp.MustCompile(`\{\{-?\s*\.?([A-Za-z0-9_.\[\]]+)\s*-?\}\}`)
 
+// appSetParams are the parameters one generator element gives a template:
+// flat keys for fasttemplate ("path.basename") and a tree for goTemplate.
+type appSetParams struct {
+	flat map[string]string
+	tree map[string]any
+}
+
 // applicationSet expands git directory and list generators into Applications.
 func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
 	spec := mapAt(o.Value, "spec")
-	tmpl, err := json.Marshal(mapAt(spec, "template"))
-	if err != nil {
-		return nil, []Problem{d.badRef(o, "spec.template: %v", err)}
-	}
-	var params []map[string]string
+	var params []appSetParams
 	var probs []Problem
 	for _, g := range listAt(spec, "generators") {
 		gm, _ := g.(map[string]any)
@@ -254,19 +258,22 @@ func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
 					continue
 				}
 				parts := strings.Split(dir, "/")
-				p := map[string]string{"path": dir, "path.path": dir, "path.basename": path.Base(dir), "path.basenameNormalized": path.Base(dir)}
+				flat := map[string]string{"path": dir, "path.path": dir, "path.basename": path.Base(dir), "path.basenameNormalized": normalize(path.Base(dir))}
+				segs := make([]any, len(parts))
 				for i, part := range parts {
-					p[fmt.Sprintf("path[%d]", i)] = part
-					p[fmt.Sprintf("path.segments[%d]", i)] = part
+					flat[fmt.Sprintf("path[%d]", i)] = part
+					segs[i] = part
 				}
-				params = append(params, p)
+				tree := map[string]any{"path": map[string]any{"path": dir, "basename": path.Base(dir), "basenameNormalized": normalize(path.Base(dir)), "segments": segs}}
+				params = append(params, appSetParams{flat: flat, tree: tree})
 			}
 		case listAt(gm, "list", "elements") != nil:
 			for _, el := range listAt(gm, "list", "elements") {
-				p := map[string]string{}
+				p := appSetParams{flat: map[string]string{}, tree: map[string]any{}}
 				if m, ok := el.(map[string]any); ok {
 					for k, v := range m {
-						p[k] = fmt.Sprint(v)
+						p.flat[k] = fmt.Sprint(v)
+						p.tree[k] = v
 					}
 				}
 				params = append(params, p)
@@ -275,26 +282,80 @@ func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
 			probs = append(probs, d.notEvaluated(o, "generator %v is not supported offline; its applications are not evaluated", keys(gm)))
 		}
 	}
+	goTemplate := get(spec, "goTemplate") == true
 	var out []entry
 	for _, p := range params {
-		s := placeholder.ReplaceAllStringFunc(string(tmpl), func(m string) string {
-			key := placeholder.FindStringSubmatch(m)[1]
-			if v, ok := p[key]; ok {
-				b, _ := json.Marshal(v)
-				return string(b[1 : len(b)-1])
-			}
-			return m
-		})
-		var app map[string]any
-		if err := json.Unmarshal([]byte(s), &app); err != nil {
+		app, err := expandTemplate(mapAt(spec, "template"), p, goTemplate)
+		if err != nil {
 			probs = append(probs, d.badRef(o, "template: %v", err))
 			continue
 		}
-		es, ps := d.argoApplication(o, app)
+		m, _ := app.(map[string]any)
+		es, ps := d.argoApplication(o, m)
 		out = append(out, es...)
 		probs = append(probs, ps...)
 	}
 	return out, probs
+}
+
+var nonDNS = regexp.MustCompile(`[^a-z0-9.-]+`)
+
+func normalize(s string) string { return nonDNS.ReplaceAllString(strings.ToLower(s), "-") }
+
+// templateFuncs are the sprig functions minus those reading the environment.
+var templateFuncs = func() template.FuncMap {
+	f := sprig.TxtFuncMap()
+	delete(f, "env")
+	delete(f, "expandenv")
+	return f
+}()
+
+// expandTemplate substitutes the parameters into every string of v.
+func expandTemplate(v any, p appSetParams, goTemplate bool) (any, error) {
+	switch t := v.(type) {
+	case string:
+		if !strings.Contains(t, "{{") {
+			return t, nil
+		}
+		if !goTemplate {
+			return placeholder.ReplaceAllStringFunc(t, func(m string) string {
+				if val, ok := p.flat[placeholder.FindStringSubmatch(m)[1]]; ok {
+					return val
+				}
+				return m
+			}), nil
+		}
+		tpl, err := template.New("applicationset").Funcs(templateFuncs).Option("missingkey=error").Parse(t)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		if err := tpl.Execute(&b, p.tree); err != nil {
+			return nil, err
+		}
+		return b.String(), nil
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			x, err := expandTemplate(e, p, goTemplate)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = x
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			x, err := expandTemplate(e, p, goTemplate)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+	return v, nil
 }
 
 func keys(m map[string]any) []string {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"golang.org/x/image/font/sfnt"
 )
 
 // The Hangul-capable TrueType faces used for every language, so that the PDF
@@ -20,6 +22,8 @@ const fontFamily = "NanumGothic"
 
 type fontSet struct {
 	regular, bold []byte
+	// faces answer which runes have a glyph in both faces.
+	faces [2]*sfnt.Font
 }
 
 // loadFonts decompresses the embedded fonts once per process.
@@ -32,8 +36,39 @@ var loadFonts = sync.OnceValues(func() (fontSet, error) {
 	if err != nil {
 		return fontSet{}, err
 	}
-	return fontSet{regular: reg, bold: bold}, nil
+	fs := fontSet{regular: reg, bold: bold}
+	for i, b := range [][]byte{reg, bold} {
+		if fs.faces[i], err = sfnt.Parse(b); err != nil {
+			return fontSet{}, fmt.Errorf("embedded font: %w", err)
+		}
+	}
+	return fs, nil
 })
+
+// glyphs answers whether the embedded faces can draw a rune, remembering
+// the answers. One per document: it is not safe for concurrent use.
+type glyphs struct {
+	faces [2]*sfnt.Font
+	buf   sfnt.Buffer
+	known map[rune]bool
+}
+
+func (g *glyphs) has(r rune) bool {
+	if ok, seen := g.known[r]; seen {
+		return ok
+	}
+	ok := true
+	for _, f := range g.faces {
+		if i, err := f.GlyphIndex(&g.buf, r); err != nil || i == 0 {
+			ok = false
+		}
+	}
+	if g.known == nil {
+		g.known = map[rune]bool{}
+	}
+	g.known[r] = ok
+	return ok
+}
 
 func gunzipFont(name string) ([]byte, error) {
 	raw, err := fontFS.ReadFile(name)

@@ -98,7 +98,7 @@ func newDoc(r *reports.Report, opts Options) (*doc, error) {
 	if err := f.Error(); err != nil {
 		return nil, fmt.Errorf("pdf: loading embedded font: %w", err)
 	}
-	d := &doc{f: f, t: t, r: r, lang: lang, gen: gen}
+	d := &doc{f: f, t: t, r: r, lang: lang, gen: gen, glyphs: &glyphs{faces: fonts.faces}}
 	d.setup()
 	return d, nil
 }
@@ -112,6 +112,8 @@ type doc struct {
 	gen  string
 
 	controls map[string]*reports.ControlResult // by ID, built on first use
+	seedRef  map[string]int                    // seed file -> its number in the sources table
+	glyphs   *glyphs
 }
 
 type rgb struct{ r, g, b int }
@@ -279,8 +281,10 @@ func (d *doc) ensure(h float64) bool {
 }
 
 // clean makes user text safe for the font: control characters become
-// spaces (newlines stay), runes outside the Basic Multilingual Plane (which
-// fpdf's UTF-8 fonts cannot index) and invalid UTF-8 become '?'.
+// spaces (newlines stay); invalid UTF-8, runes outside the Basic
+// Multilingual Plane (which fpdf's UTF-8 fonts cannot index) and runes the
+// embedded faces have no glyph for (e.g. simplified Chinese) become '?'
+// rather than an empty box.
 func (d *doc) clean(s string) string {
 	ok := true
 	for i := 0; i < len(s); i++ {
@@ -300,12 +304,14 @@ func (d *doc) clean(s string) string {
 		switch {
 		case r == '\n':
 			b.WriteRune(r)
-		case r == utf8.RuneError && size == 1, r > 0xFFFF:
-			b.WriteByte('?')
 		case r == '\t' || r == '\r' || unicode.IsControl(r):
 			b.WriteByte(' ')
-		default:
+		case r == utf8.RuneError && size == 1, r > 0xFFFF:
+			b.WriteByte('?')
+		case r < 0x7f || unicode.IsSpace(r) || d.glyphs.has(r):
 			b.WriteRune(r)
+		default:
+			b.WriteByte('?')
 		}
 	}
 	return b.String()

@@ -426,7 +426,7 @@ func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string)
 		sw = clampRange(56/float64(n), 11, 16)
 	}
 	if len(scopes) > 3 {
-		srcW = 28
+		srcW = 30
 	}
 	titleW := contentW - idW - sevW - srcW - signW - sw*float64(len(scopes))
 	cols := []column{
@@ -467,40 +467,58 @@ func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string)
 
 func clampRange(v, lo, hi float64) float64 { return min(max(v, lo), hi) }
 
-// source cites the seed and section a control comes from.
-func (d *doc) source(c *reports.ControlResult) string {
-	seed := d.t.seed(c.Seed)
-	switch {
-	case seed != "" && c.Section != "":
-		return seed + " § " + c.Section
-	case seed != "":
-		return seed
-	}
-	return orDash(c.Section)
-}
-
-// sources lists the seed documents the checklist cites with their files.
-func (d *doc) sources() {
-	t := d.t
+// seedFiles are the seed documents the controls cite, sorted; a control
+// cites the n-th as [n].
+func (d *doc) seedFiles() []string {
 	var files []string
 	for _, c := range d.r.Controls {
 		if c.Seed != "" && !slices.Contains(files, c.Seed) {
 			files = append(files, c.Seed)
 		}
 	}
+	sort.Strings(files)
+	return files
+}
+
+// source cites the seed (by its number in the sources table) and section a
+// control comes from.
+func (d *doc) source(c *reports.ControlResult) string {
+	if d.seedRef == nil {
+		d.seedRef = map[string]int{}
+		for i, f := range d.seedFiles() {
+			d.seedRef[f] = i + 1
+		}
+	}
+	ref := ""
+	if n, ok := d.seedRef[c.Seed]; ok {
+		ref = fmt.Sprintf("[%d]", n)
+	}
+	switch {
+	case ref != "" && c.Section != "":
+		return ref + " " + c.Section
+	case ref != "":
+		return ref
+	}
+	return orDash(c.Section)
+}
+
+// sources lists the seed documents the checklist cites, with their files.
+func (d *doc) sources() {
+	t := d.t
+	files := d.seedFiles()
 	if len(files) == 0 {
 		return
 	}
-	sort.Strings(files)
 	d.f.Ln(3)
 	d.subheading(t.Sources, 1, 14)
 	tb := d.newTable(7.5,
-		column{head: t.ColSeedTitle, w: 110, align: "L"},
+		column{head: "", w: 10, align: "L"},
+		column{head: t.ColSeedTitle, w: 100, align: "L"},
 		column{head: t.ColSeedFile, w: contentW - 110, align: "L"},
 	)
 	tb.header()
-	for _, f := range files {
-		tb.row(cell{text: t.seed(f)}, cell{text: f, color: &colMuted})
+	for i, f := range files {
+		tb.row(cell{text: fmt.Sprintf("[%d]", i+1), bold: true}, cell{text: t.seed(f)}, cell{text: f, color: &colMuted})
 	}
 }
 
