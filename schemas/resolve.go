@@ -85,6 +85,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		}
 		m.Environments = append(m.Environments, env)
 	}
+	l.checkDependencies(m)
 	l.checkQuotas(s, m)
 	l.checkIngresses(m)
 
@@ -426,4 +427,47 @@ func quote(names []string) string {
 		q[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(q, ", ")
+}
+
+// checkDependencies requires every service a workload calls to listen on a
+// port in that environment: dependsOn drives NetworkPolicy allow rules.
+func (l *loader) checkDependencies(m *Model) {
+	for _, env := range m.Environments {
+		ports := make(map[string]int, len(env.Workloads))
+		for _, w := range env.Workloads {
+			ports[w.Name] = w.Port
+		}
+		for _, w := range env.Workloads {
+			for _, d := range w.DependsOn {
+				if p, ok := ports[d]; ok && p == 0 {
+					l.addAt("reference", l.listElem(l.declaredAt(w.Name, env.Name, "dependsOn"), d), "service %q has no port in environment %q: dependsOn lists services this one calls over the network", d, env.Name)
+				}
+			}
+		}
+	}
+}
+
+// declaredAt is the path where field of a service is set for env: in
+// overrides.<env> when the override sets it, else on the service.
+func (l *loader) declaredAt(svc, env, field string) []string {
+	o := []string{"services", svc, "overrides", env, field}
+	if v := l.user.LookupPath(makePath(o)); v.Exists() {
+		return o
+	}
+	return []string{"services", svc, field}
+}
+
+// listElem is the path of the element equal to want in the user's list at
+// path, or path itself.
+func (l *loader) listElem(path []string, want string) []string {
+	iter, err := l.user.LookupPath(makePath(path)).List()
+	if err != nil {
+		return path
+	}
+	for i := 0; iter.Next(); i++ {
+		if s, err := iter.Value().String(); err == nil && s == want {
+			return appendPath(path, fmt.Sprint(i))
+		}
+	}
+	return path
 }

@@ -422,7 +422,7 @@ func (l *loader) checkIngresses(m *Model) {
 			}
 			key := w.Ingress.Host + w.Ingress.Path
 			if prev, dup := seen[key]; dup {
-				l.addAt("ingress-unique", l.ingressPath(w.Name, env.Name), "ingress %s%s of service %q in environment %q is already used by service %q in environment %q on cluster %q: host+path pairs must be unique (override ingress.host per environment)", w.Ingress.Host, w.Ingress.Path, w.Name, env.Name, prev.svc, prev.env, env.Cluster)
+				l.addAt("ingress-unique", l.declaredAt(w.Name, env.Name, "ingress"), "ingress %s%s of service %q in environment %q is already used by service %q in environment %q on cluster %q: host+path pairs must be unique (override ingress.host per environment)", w.Ingress.Host, w.Ingress.Path, w.Name, env.Name, prev.svc, prev.env, env.Cluster)
 				continue
 			}
 			seen[key] = owner{env.Name, w.Name}
@@ -430,14 +430,6 @@ func (l *loader) checkIngresses(m *Model) {
 	}
 }
 
-// ingressPath is where a service's ingress in env is declared.
-func (l *loader) ingressPath(svc, env string) []string {
-	o := []string{"services", svc, "overrides", env, "ingress"}
-	if v := l.user.LookupPath(makePath(o)); v.Exists() {
-		return o
-	}
-	return []string{"services", svc, "ingress"}
-}
 
 func (l *loader) checkAddon(name string, a rawAddon) {
 	at := []string{"addons", name}

@@ -109,9 +109,9 @@ func service(b *bytes.Buffer, i, t int) {
 	name := fmt.Sprintf("svc%04d", i)
 	fmt.Fprintf(b, "\t%s: {\n\t\tteam: %q\n", name, teamName(t))
 	switch {
-	case i%10 == 9:
+	case isCron(i):
 		fmt.Fprintf(b, "\t\tblueprint: \"cron\"\n\t\tschedule: \"%d * * * *\"\n", i%60)
-	case i%5 == 3:
+	case isWorker(i):
 		b.WriteString("\t\tblueprint: \"worker\"\n")
 	default:
 		b.WriteString("\t\tblueprint: \"web\"\n\t\tport: 8080\n")
@@ -131,11 +131,20 @@ func service(b *bytes.Buffer, i, t int) {
 		fmt.Fprintf(b, "\t\tidentity: clientID: %q\n", guid(3, i))
 		b.WriteString("\t\tsecrets: {keyVault: \"synthetic-kv\", objects: [\"db-password\"]}\n")
 	}
-	if i > 0 && i%3 == 0 {
-		fmt.Fprintf(b, "\t\tdependsOn: [\"svc%04d\"]\n", i-1)
+	if dep := i - 1; i%3 == 0 && dep >= 0 {
+		for dep >= 0 && !isWeb(dep) {
+			dep--
+		}
+		if dep >= 0 {
+			fmt.Fprintf(b, "\t\tdependsOn: [\"svc%04d\"]\n", dep)
+		}
 	}
 	if i%8 == 5 {
 		b.WriteString("\t\toverrides: prod: replicas: 3\n")
 	}
 	b.WriteString("\t}\n")
 }
+
+func isCron(i int) bool   { return i%10 == 9 }
+func isWorker(i int) bool { return !isCron(i) && i%5 == 3 }
+func isWeb(i int) bool    { return !isCron(i) && !isWorker(i) }
