@@ -430,7 +430,6 @@ func (l *loader) checkIngresses(m *Model) {
 	}
 }
 
-
 func (l *loader) checkAddon(name string, a rawAddon) {
 	at := []string{"addons", name}
 	l.checkLabel(name, "addons."+name, at, "addon name")
