@@ -168,7 +168,7 @@ func sshAuth(user string, getenv func(string) string) (transport.AuthMethod, err
 		auth, err := gitssh.NewPublicKeysFromFile(user, key, getenv(EnvSSHPassphrase))
 		if err != nil {
 			// The error of the key parser names no secret; keep the path only.
-			return nil, fmt.Errorf("%s=%s: cannot load SSH key: %v", EnvSSHKey, key, errors.Unwrap(err))
+			return nil, fmt.Errorf("%s=%s: cannot load SSH key: %v", EnvSSHKey, key, err)
 		}
 		return auth, nil
 	}

@@ -300,9 +300,16 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 }
 
 func (s *session) transportError(verb string, err error) error {
+	if msg := err.Error(); strings.Contains(msg, "knownhosts") || strings.Contains(msg, "known_hosts") {
+		return fmt.Errorf("%w: cannot %s %s: the SSH host key is not trusted (%v); add the host to ~/.ssh/known_hosts or to the file $SSH_KNOWN_HOSTS names", ErrAuth, verb, s.rem.display, err)
+	}
 	switch k := kindOf(err); k {
 	case ErrAuth:
-		return fmt.Errorf("%w: cannot %s %s: check %s or %s/%s (or the SSH key)", ErrAuth, verb, s.rem.display, EnvToken, EnvUsername, EnvPassword)
+		hint := fmt.Sprintf("check %s, or %s and %s", EnvToken, EnvUsername, EnvPassword)
+		if isSCPLike(s.rem.url) || strings.HasPrefix(s.rem.url, "ssh://") {
+			hint = fmt.Sprintf("check the key in %s or the SSH agent, and that the key may access the repository", EnvSSHKey)
+		}
+		return fmt.Errorf("%w: cannot %s %s: %s", ErrAuth, verb, s.rem.display, hint)
 	case ErrNotFound:
 		return fmt.Errorf("%w: %s", ErrNotFound, s.rem.display)
 	case ErrUnreachable:
@@ -494,6 +501,9 @@ func kindOf(err error) error {
 		return ErrUnreachable
 	}
 	msg := err.Error()
+	if strings.Contains(msg, "unable to authenticate") {
+		return ErrAuth // SSH: no key accepted
+	}
 	for _, s := range []string{"connection refused", "no such host", "i/o timeout", "network is unreachable"} {
 		if strings.Contains(msg, s) {
 			return ErrUnreachable
