@@ -223,7 +223,7 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		if res.Attempts >= opts.Retries {
 			return nil, fmt.Errorf("push to %s branch %s: %w: rejected %d times as others pushed meanwhile; run publish again", rem.display, opts.Branch, ErrMoved, res.Attempts)
 		}
-		slog.Debug("publish: branch moved, rebuilding on the new head", "from", base.String(), "to", now.String())
+		slog.Debug("publish: branch moved, rebuilding on the new head", "from", base.String(), "to", now.String(), "push", rem.red.redact(perr.Error()))
 		base = now
 		time.Sleep(time.Duration(res.Attempts*50) * time.Millisecond)
 	}

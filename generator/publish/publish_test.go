@@ -400,3 +400,43 @@ func TestPublishSubdirAndDryRun(t *testing.T) {
 	}
 	fsck(t, bare)
 }
+
+// TestPublishServerSideRace has the branch move inside the server, after
+// the refs were advertised to plinth and before receive-pack updates it (a
+// pre-receive hook advances it once): the server rejects the push, plinth
+// fetches the new head, rebuilds on it and pushes again.
+func TestPublishServerSideRace(t *testing.T) {
+	needGit(t)
+	base := t.TempDir()
+	bare := newBare(t, base, "gitops.git")
+	url := startDaemon(t, base) + "/gitops.git"
+	ctx := context.Background()
+	opts := testOpts(url, nil)
+	if _, err := Publish(ctx, output(baseFiles), opts); err != nil {
+		t.Fatal(err)
+	}
+	// Another client's commit on top of main, parked on a side branch.
+	pushFile(t, bare, "main", "docs/notes.md", "raced in\n")
+	raced := git(t, bare, "rev-parse", "main")
+	git(t, bare, "update-ref", "refs/heads/side", raced)
+	git(t, bare, "update-ref", "refs/heads/main", "main~1")
+	hook := "#!/bin/sh\nif [ ! -e raced ]; then touch raced; env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main refs/heads/side; fi\nexit 0\n"
+	if err := os.WriteFile(filepath.Join(bare, "hooks", "pre-receive"), []byte(hook), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	next := with(baseFiles, map[string]string{"apps/prod/team-a/svc1.yaml": "kind: Deployment\nname: svc1\nreplicas: 5\n"})
+	res, err := Publish(ctx, output(next), opts)
+	if err != nil {
+		t.Fatalf("publish during a server-side race: %v", err)
+	}
+	if res.Attempts != 2 || res.Base != raced {
+		t.Fatalf("attempts %d, base %s (want 2, %s)", res.Attempts, res.Base, raced)
+	}
+	if got := git(t, bare, "rev-parse", "main~1"); got != raced {
+		t.Fatalf("main~1 = %s, want the raced commit %s", got, raced)
+	}
+	if got := git(t, bare, "show", "main:docs/notes.md"); got != "raced in" {
+		t.Fatalf("raced file: %q", got)
+	}
+	fsck(t, bare)
+}
