@@ -420,7 +420,7 @@ func (d *doc) checklist() {
 
 func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string) {
 	t := d.t
-	const idW, sevW, signW = 19.0, 15.0, 16.0
+	const idW, sevW, signW = 21.0, 14.0, 15.0
 	srcW, sw := 36.0, 16.0
 	if n := len(scopes); n > 0 {
 		sw = clampRange(56/float64(n), 11, 16)
@@ -456,13 +456,27 @@ func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string)
 			}
 			cells = append(cells, cell{mark: st})
 		}
-		if c.Evaluation == reports.EvalManual || c.Status == reports.StatusManual {
+		if needsSignOff(c) {
 			cells = append(cells, cell{box: true})
 		} else {
 			cells = append(cells, cell{fill: &colDisabled})
 		}
 		tb.row(cells...)
 	}
+}
+
+// needsSignOff tells whether a control needs a person's attestation in at
+// least one scope.
+func needsSignOff(c *reports.ControlResult) bool {
+	if c.Evaluation == reports.EvalManual || c.Status == reports.StatusManual {
+		return true
+	}
+	for _, st := range c.Scopes {
+		if st == reports.StatusManual {
+			return true
+		}
+	}
+	return false
 }
 
 func clampRange(v, lo, hi float64) float64 { return min(max(v, lo), hi) }
