@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// pdfTestRepo commits a copy of a hand-written GitOps repository at a fixed date.
+func pdfTestRepo(t *testing.T, src string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Plinth Test", Email: "test@plinth.dev", When: time.Date(2026, 10, 15, 12, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("initial", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestReportPDFCommand runs plinth report --format pdf on a real repository:
+// both languages, --out, reproducible bytes under SOURCE_DATE_EPOCH, and the
+// usage errors of the format.
+func TestReportPDFCommand(t *testing.T) {
+	repo := pdfTestRepo(t, filepath.Join("..", "..", "testdata", "repos", "flux"))
+	t.Setenv("SOURCE_DATE_EPOCH", "1793491200") // 2026-11-01
+	dir := t.TempDir()
+	for _, lang := range []string{"en", "ko"} {
+		var outs [][]byte
+		for i := range 2 {
+			out := filepath.Join(dir, lang+string(rune('a'+i))+".pdf")
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"report", "--repo", repo, "--month", "2026-10", "--format", "pdf", "--lang", lang, "--out", out}, &stdout, &stderr)
+			if code != exitOK {
+				t.Fatalf("%s: exit %d\n%s", lang, code, stderr.String())
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("%s: --out also wrote %d bytes to standard output", lang, stdout.Len())
+			}
+			if !strings.Contains(stderr.String(), out+": score") {
+				t.Errorf("%s: no summary line on standard error: %q", lang, stderr.String())
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(b, []byte("%PDF-1.")) || !bytes.Contains(b[len(b)-32:], []byte("%%EOF")) {
+				t.Fatalf("%s: %s is not a complete PDF", lang, out)
+			}
+			if !bytes.Contains(b, []byte("D:20261101000000")) {
+				t.Errorf("%s: creation date is not SOURCE_DATE_EPOCH", lang)
+			}
+			outs = append(outs, b)
+		}
+		if !bytes.Equal(outs[0], outs[1]) {
+			t.Errorf("%s: two runs with the same SOURCE_DATE_EPOCH differ", lang)
+		}
+	}
+
+	// Standard output when it is not a terminal.
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"report", "--repo", repo, "--format", "pdf"}, &stdout, &stderr); code != exitOK || !bytes.HasPrefix(stdout.Bytes(), []byte("%PDF-")) {
+		t.Errorf("pdf to standard output: exit %d, %d bytes\n%s", code, stdout.Len(), stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run([]string{"report", "--repo", repo, "--format", "pdf", "--lang", "fr"}, &stdout, &stderr); code != exitUsage {
+		t.Errorf("--lang fr: exit %d, want %d\n%s", code, exitUsage, stderr.String())
+	}
+}
