@@ -322,70 +322,84 @@ func (l *loader) checkImage(image string, registries []string, at []string) {
 
 // checkQuotas requires every team's quota to cover the requests (and limits)
 // of its workloads in every environment: replicas, or autoscale max, times
-// the per-pod amount.
+// the per-pod amount. One error per quota field names every environment
+// that does not fit.
 func (l *loader) checkQuotas(s *rawSpec, m *Model) {
+	type usage struct {
+		reqCPU, reqMem, limCPU, limMem int64 // milli-units
+		pods                           int64
+	}
+	// use[team][env]
+	use := map[string]map[string]*usage{}
 	for _, env := range m.Environments {
-		type sum struct {
-			reqCPU, reqMem, limCPU, limMem int64 // milli-units
-			pods                           int
-		}
-		sums := map[string]*sum{}
 		for _, w := range env.Workloads {
-			n := w.Replicas
+			n := int64(w.Replicas)
 			if w.Autoscale != nil {
-				n = w.Autoscale.Max
+				n = int64(w.Autoscale.Max)
 			}
-			su := sums[w.Team]
-			if su == nil {
-				su = &sum{}
-				sums[w.Team] = su
+			if use[w.Team] == nil {
+				use[w.Team] = map[string]*usage{}
 			}
-			su.pods += n
-			su.reqCPU += milli(w.Resources.Requests.CPU) * int64(n)
-			su.reqMem += milli(w.Resources.Requests.Memory) * int64(n)
-			su.limCPU += milli(w.Resources.Limits.CPU) * int64(n)
-			su.limMem += milli(w.Resources.Limits.Memory) * int64(n)
+			u := use[w.Team][env.Name]
+			if u == nil {
+				u = &usage{}
+				use[w.Team][env.Name] = u
+			}
+			u.pods += n
+			u.reqCPU += milli(w.Resources.Requests.CPU) * n
+			u.reqMem += milli(w.Resources.Requests.Memory) * n
+			u.limCPU += milli(w.Resources.Limits.CPU) * n
+			u.limMem += milli(w.Resources.Limits.Memory) * n
 		}
-		for _, team := range sortedKeys(sums) {
-			t, ok := s.Teams[team]
-			if !ok || t.Quota == nil {
-				continue
-			}
-			q := t.Quota
-			su := sums[team]
-			at := []string{"teams", team, "quota"}
-			check := func(field string, quota string, need int64, what string) {
-				if _, err := resource.ParseQuantity(quota); err != nil {
-					return // reported by checkTeam
+	}
+	for _, team := range sortedKeys(use) {
+		t, ok := s.Teams[team]
+		if !ok || t.Quota == nil {
+			continue
+		}
+		q := t.Quota
+		envs := use[team]
+		at := []string{"teams", team, "quota"}
+		// check reports the environments whose need exceeds have (milli-units).
+		check := func(field string, have int64, need func(*usage) int64, what, hint string) bool {
+			var over []string
+			for _, env := range sortedKeys(envs) {
+				if n := need(envs[env]); n > have {
+					over = append(over, fmt.Sprintf("%s needs %s", env, fromMilli(n, field)))
 				}
-				if have := milli(quota); need > have {
-					l.addAt("quota", appendPath(at, field), "quota %s %s does not cover the %s of team %q in environment %q: they need %s (replicas or autoscale max times each pod's amount)", field, quota, what, team, env.Name, fromMilli(need, field))
-				}
 			}
-			check("cpu", string(q.CPU), su.reqCPU, "CPU requests")
-			check("memory", string(q.Memory), su.reqMem, "memory requests")
-			limCPU, limMem := "", ""
-			if q.LimitsCPU != nil {
-				limCPU = string(*q.LimitsCPU)
+			if len(over) > 0 {
+				l.addAt("quota", appendPath(at, field), "%s of team %q do not fit the quota (%s): %s; raise %s or lower replicas, autoscale max or requests", what, team, fromMilli(have, field), strings.Join(over, ", "), hint)
 			}
-			if q.LimitsMemory != nil {
-				limMem = string(*q.LimitsMemory)
+			return len(over) > 0
+		}
+		cpu, cpuErr := resource.ParseQuantity(string(q.CPU))
+		mem, memErr := resource.ParseQuantity(string(q.Memory))
+		cpuOver, memOver := false, false
+		if cpuErr == nil {
+			cpuOver = check("cpu", cpu.MilliValue(), func(u *usage) int64 { return u.reqCPU }, "the CPU requests", "cpu")
+		}
+		if memErr == nil {
+			memOver = check("memory", mem.MilliValue(), func(u *usage) int64 { return u.reqMem }, "the memory requests", "memory")
+		}
+		switch {
+		case q.LimitsCPU != nil:
+			if v, err := resource.ParseQuantity(string(*q.LimitsCPU)); err == nil {
+				check("limitsCPU", v.MilliValue(), func(u *usage) int64 { return u.limCPU }, "the CPU limits", "limitsCPU")
 			}
-			_, cpuErr := resource.ParseQuantity(string(q.CPU))
-			_, memErr := resource.ParseQuantity(string(q.Memory))
-			if limCPU != "" {
-				check("limitsCPU", limCPU, su.limCPU, "CPU limits")
-			} else if have := 2 * milli(string(q.CPU)); cpuErr == nil && su.limCPU > have {
-				l.addAt("quota", appendPath(at, "cpu"), "the CPU limits of team %q in environment %q need %s, more than twice quota cpu %s (the default limits.cpu): raise cpu or set limitsCPU", team, env.Name, fromMilli(su.limCPU, "cpu"), q.CPU)
+		case cpuErr == nil && !cpuOver:
+			check("cpu", 2*cpu.MilliValue(), func(u *usage) int64 { return u.limCPU }, "the CPU limits (limits.cpu defaults to twice cpu)", "cpu, or set limitsCPU,")
+		}
+		switch {
+		case q.LimitsMemory != nil:
+			if v, err := resource.ParseQuantity(string(*q.LimitsMemory)); err == nil {
+				check("limitsMemory", v.MilliValue(), func(u *usage) int64 { return u.limMem }, "the memory limits", "limitsMemory")
 			}
-			if limMem != "" {
-				check("limitsMemory", limMem, su.limMem, "memory limits")
-			} else if have := 2 * milli(string(q.Memory)); memErr == nil && su.limMem > have {
-				l.addAt("quota", appendPath(at, "memory"), "the memory limits of team %q in environment %q need %s, more than twice quota memory %s (the default limits.memory): raise memory or set limitsMemory", team, env.Name, fromMilli(su.limMem, "memory"), q.Memory)
-			}
-			if q.Pods != nil && su.pods > *q.Pods {
-				l.addAt("quota", appendPath(at, "pods"), "quota pods %d does not cover the %d pods of team %q in environment %q", *q.Pods, su.pods, team, env.Name)
-			}
+		case memErr == nil && !memOver:
+			check("memory", 2*mem.MilliValue(), func(u *usage) int64 { return u.limMem }, "the memory limits (limits.memory defaults to twice memory)", "memory, or set limitsMemory,")
+		}
+		if q.Pods != nil && *q.Pods >= 0 {
+			check("pods", int64(*q.Pods)*1000, func(u *usage) int64 { return u.pods * 1000 }, "the pods", "pods")
 		}
 	}
 }
@@ -399,6 +413,9 @@ func milli(q string) int64 {
 }
 
 func fromMilli(m int64, field string) string {
+	if field == "pods" {
+		return fmt.Sprint(m / 1000)
+	}
 	if strings.Contains(strings.ToLower(field), "memory") {
 		return resource.NewQuantity(m/1000, resource.BinarySI).String()
 	}
