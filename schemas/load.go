@@ -169,6 +169,9 @@ type loader struct {
 	user      cue.Value
 	userFiles map[string]bool
 	errs      Errors
+	// envErrs collects per-environment errors until flushEnvErrors.
+	envErrs  map[string]*envError
+	envOrder []string
 }
 
 // build parses every file and builds the user's package. Syntax errors and

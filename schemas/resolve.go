@@ -86,6 +86,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		m.Environments = append(m.Environments, env)
 	}
 	l.checkDependencies(m)
+	l.flushEnvErrors()
 	l.checkQuotas(s, m)
 	l.checkIngresses(m)
 
@@ -334,7 +335,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		l.addAt("port-required", at("port"), "blueprint %q needs a port: add port: <1-65535> (the container port its Service and probes use)", svc.Blueprint)
 	}
 	if w.Ingress != nil && w.Port == 0 {
-		l.addAt("port-required", at("ingress"), "a service with ingress needs a port: add port: <1-65535> %s", where)
+		l.addEnv("port-required", at("ingress"), envName, "a service with ingress needs a port: add port: <1-65535>")
 	}
 	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && w.Port == 0 && src["probes"] != nil {
 		l.addAt("port-required", at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
@@ -362,7 +363,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		}
 	}
 	if w.Secrets != nil && w.Identity == nil {
-		l.addAt("secrets-identity", at("secrets"), "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"} %s", where)
+		l.addEnv("secrets-identity", at("secrets"), envName, "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"}")
 	}
 	if w.Kind == "Deployment" {
 		if replicasSet && w.Autoscale == nil && w.Replicas >= 0 && w.Replicas < env.Policy.MinReplicas {
@@ -440,7 +441,7 @@ func (l *loader) checkDependencies(m *Model) {
 		for _, w := range env.Workloads {
 			for _, d := range w.DependsOn {
 				if p, ok := ports[d]; ok && p == 0 {
-					l.addAt("reference", l.listElem(l.declaredAt(w.Name, env.Name, "dependsOn"), d), "service %q has no port in environment %q: dependsOn lists services this one calls over the network", d, env.Name)
+					l.addEnv("reference", l.listElem(l.declaredAt(w.Name, env.Name, "dependsOn"), d), env.Name, "service %q has no port: dependsOn lists services this one calls over the network", d)
 				}
 			}
 		}
@@ -470,4 +471,41 @@ func (l *loader) listElem(path []string, want string) []string {
 		}
 	}
 	return path
+}
+
+// envError is an error that holds in one or more environments.
+type envError struct {
+	rule string
+	path []string
+	msg  string
+	envs []string
+}
+
+// addEnv records an error that depends on the environment; the same error
+// in several environments is reported once, naming them all.
+func (l *loader) addEnv(rule string, path []string, env, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	key := rule + "\x00" + strings.Join(path, "\x00") + "\x00" + msg
+	if l.envErrs == nil {
+		l.envErrs = map[string]*envError{}
+	}
+	e := l.envErrs[key]
+	if e == nil {
+		e = &envError{rule: rule, path: path, msg: msg}
+		l.envErrs[key] = e
+		l.envOrder = append(l.envOrder, key)
+	}
+	e.envs = append(e.envs, env)
+}
+
+func (l *loader) flushEnvErrors() {
+	for _, key := range l.envOrder {
+		e := l.envErrs[key]
+		noun := "environment"
+		if len(e.envs) > 1 {
+			noun = "environments"
+		}
+		l.addAt(e.rule, e.path, "%s (in %s %s)", e.msg, noun, strings.Join(e.envs, ", "))
+	}
+	l.envErrs, l.envOrder = nil, nil
 }
