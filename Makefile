@@ -22,8 +22,21 @@ lint:
 
 demo: build
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== plinth init: the drone-delivery example platform"
 	$(BIN) init $(DEMO)/platform
 	$(BIN) validate $(DEMO)/platform
+	@echo "== plinth generate: Flux + Kustomize tree, validated offline"
+	$(BIN) generate $(DEMO)/platform --out $(DEMO)/fleet
+	@echo "== plinth publish: commit it to a local bare GitOps repository"
+	git init -q --bare -b main $(DEMO)/gitops.git
+	$(BIN) publish $(DEMO)/platform --repo $(DEMO)/gitops.git --author "plinth demo <demo@plinth.dev>"
+	$(BIN) publish $(DEMO)/platform --repo $(DEMO)/gitops.git --author "plinth demo <demo@plinth.dev>"
+	git --git-dir=$(DEMO)/gitops.git log --stat=120 | head -40
+	@echo "== plinth report: the baseline checklist of the repository"
+	$(BIN) report --repo $(DEMO)/gitops.git --format text
+	$(BIN) report --repo $(DEMO)/gitops.git --month $$(date -u +%Y-%m) --format pdf --out $(DEMO)/report.pdf
+	$(BIN) report --repo $(DEMO)/gitops.git --month $$(date -u +%Y-%m) --format pdf --lang ko --out $(DEMO)/report-ko.pdf
+	@echo "demo done: $(DEMO)/report.pdf and $(DEMO)/report-ko.pdf"
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m ./...
