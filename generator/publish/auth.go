@@ -75,7 +75,10 @@ func resolveRemote(repo string, getenv func(string) string) (*remote, error) {
 		if _, err := os.Stat(abs); err != nil {
 			return nil, fmt.Errorf("repository %s: %w", repo, errors.Unwrap(err))
 		}
-		r.url, r.display, r.local = abs, repo, true
+		// As a file:// URL: go-git then computes what to push from the
+		// (shallow) in-memory clone instead of walking the whole history of
+		// the repository on disk.
+		r.url, r.display, r.local = "file://"+filepath.ToSlash(abs), repo, true
 		return r, nil
 	}
 	u, err := url.Parse(repo)

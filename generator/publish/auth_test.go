@@ -19,7 +19,7 @@ func TestResolveRemote(t *testing.T) {
 		user, pass       string // basic auth, if any
 		local, wantError bool
 	}{
-		{name: "path", repo: dir, url: dir, display: dir, local: true},
+		{name: "path", repo: dir, url: "file://" + filepath.ToSlash(dir), display: dir, local: true},
 		{name: "file URL", repo: "file://" + dir, url: "file://" + dir, display: "file://" + dir, local: true},
 		{name: "git daemon", repo: "git://example.com/r.git", url: "git://example.com/r.git", display: "git://example.com/r.git"},
 		{name: "https anonymous", repo: "https://example.com/r.git", url: "https://example.com/r.git", display: "https://example.com/r.git"},

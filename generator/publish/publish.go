@@ -288,6 +288,7 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", s.branch, track))},
 		Auth:     s.rem.auth,
 		Tags:     gogit.NoTags,
+		Depth:    1, // the tree of the head is all publish reads; the parent link is all a push needs
 	})
 	if err != nil && !errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return plumbing.ZeroHash, s.transportError("fetch from", err)
