@@ -30,12 +30,16 @@ const (
 	labelWIUse     = "azure.workload.identity/use"
 	annoWIClient   = "azure.workload.identity/client-id"
 	annoIssuer     = "cert-manager.io/cluster-issuer"
-	clusterIssuer  = "letsencrypt-prod" // seed 004 "Nginx Ingress Controller" example
-	ingressClass   = "nginx"
-	secretsMount   = "/mnt/secrets-store"
-	csiDriver      = "secrets-store.csi.k8s.io"
-	defaultIngNS   = "ingress-nginx"
-	defaultVelero  = "velero"
+	// Images are pinned (tag or digest, never :latest) and the platform
+	// wants IfNotPresent; kube-score's Always rule is waived explicitly.
+	annoKubeScoreIgnore = "kube-score/ignore"
+	kubeScoreIgnored    = "container-image-pull-policy"
+	clusterIssuer       = "letsencrypt-prod" // seed 004 "Nginx Ingress Controller" example
+	ingressClass        = "nginx"
+	secretsMount        = "/mnt/secrets-store"
+	csiDriver           = "secrets-store.csi.k8s.io"
+	defaultIngNS        = "ingress-nginx"
+	defaultVelero       = "velero"
 )
 
 // envObjects are the objects of one environment.
@@ -303,7 +307,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 		pod.Spec.Affinity = nil
 		typed = append(typed, &batchv1.CronJob{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
-			ObjectMeta: meta(w.Name),
+			ObjectMeta: controllerMeta(meta(w.Name)),
 			Spec: batchv1.CronJobSpec{
 				Schedule:                   w.Schedule,
 				ConcurrencyPolicy:          batchv1.ForbidConcurrent,
@@ -323,7 +327,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	default:
 		d := &appsv1.Deployment{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-			ObjectMeta: meta(w.Name),
+			ObjectMeta: controllerMeta(meta(w.Name)),
 			Spec: appsv1.DeploymentSpec{
 				Selector:             &metav1.LabelSelector{MatchLabels: selector},
 				RevisionHistoryLimit: new(int32(5)),
@@ -507,6 +511,12 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 	return corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: podLabels}, Spec: spec}, nil
 }
 
+// controllerMeta adds the annotations of a pod controller.
+func controllerMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
+	m.Annotations = map[string]string{annoKubeScoreIgnore: kubeScoreIgnored}
+	return m
+}
+
 func httpProbe(path string, period int32) *corev1.Probe {
 	return &corev1.Probe{
 		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}},
@@ -676,6 +686,14 @@ func resourceList(field string, r schemas.Resources) (corev1.ResourceList, error
 	return l, nil
 }
 
+// Ephemeral storage of every container: the read-only root filesystem
+// leaves only /tmp and logs, so a small request and a bounded limit keep a
+// runaway writer from filling the node (kube-score CRITICAL otherwise).
+var (
+	ephemeralRequest = resource.MustParse("64Mi")
+	ephemeralLimit   = resource.MustParse("1Gi")
+)
+
 func requirements(r schemas.Requirements) (corev1.ResourceRequirements, error) {
 	req, err := resourceList("resources.requests", r.Requests)
 	if err != nil {
@@ -685,5 +703,13 @@ func requirements(r schemas.Requirements) (corev1.ResourceRequirements, error) {
 	if err != nil {
 		return corev1.ResourceRequirements{}, err
 	}
+	if req == nil {
+		req = corev1.ResourceList{}
+	}
+	if lim == nil {
+		lim = corev1.ResourceList{}
+	}
+	req[corev1.ResourceEphemeralStorage] = ephemeralRequest
+	lim[corev1.ResourceEphemeralStorage] = ephemeralLimit
 	return corev1.ResourceRequirements{Requests: req, Limits: lim}, nil
 }

@@ -12,6 +12,14 @@ metadata:
     {{- toYaml .Values.labels | nindent 4 }}
 {{- end }}
 
+{{/* Metadata of the Deployment or CronJob: images are pinned, so
+     IfNotPresent is kept and kube-score's pull-policy rule waived. */}}
+{{- define "service.controllerMetadata" -}}
+{{ include "service.metadata" . }}
+  annotations:
+    kube-score/ignore: container-image-pull-policy
+{{- end }}
+
 {{/* The restricted pod (seed 004 "Restricted Pod Security Context"). */}}
 {{- define "service.pod" -}}
 {{- $v := .Values -}}
