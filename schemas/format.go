@@ -132,6 +132,7 @@ var ruleHelp = map[string]string{
 	"key-vault":          "Key Vault names and object names are valid.",
 	"secrets-identity":   "Key Vault secrets need a Workload Identity.",
 	"schedule-required":  "Cron workloads, and only they, declare a schedule.",
+	"kind-fields":        "Cron workloads take no port, replicas, autoscale or ingress.",
 	"image-reference":    "Images are valid references.",
 	"image-registry":     "Images come from a trusted registry.",
 	"image-tag":          "Images pin a tag or digest, never latest.",

@@ -346,6 +346,16 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if bp.ScheduleRequired && w.Schedule == "" {
 		l.addAt("schedule-required", at("schedule"), "blueprint %q needs a schedule: add schedule: \"*/15 * * * *\" (cron syntax)", svc.Blueprint)
 	}
+	if w.Kind == "CronJob" {
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"port", w.Port != 0}, {"autoscale", w.Autoscale != nil}, {"ingress", w.Ingress != nil}, {"replicas", replicasSet}} {
+			if f.set {
+				l.addEnv("kind-fields", at(f.name), envName, "a cron workload takes no %s: it runs to completion on its schedule; remove %s or use the web or worker blueprint", f.name, f.name)
+			}
+		}
+	}
 	if !bp.ScheduleRequired && w.Schedule != "" {
 		l.addAt("schedule-required", at("schedule"), "only cron workloads take a schedule (blueprint %q is a %s)", svc.Blueprint, w.Kind)
 	}

@@ -139,7 +139,7 @@ func service(b *bytes.Buffer, i, t int) {
 			fmt.Fprintf(b, "\t\tdependsOn: [\"svc%04d\"]\n", dep)
 		}
 	}
-	if i%8 == 5 {
+	if i%8 == 5 && !isCron(i) {
 		b.WriteString("\t\toverrides: prod: replicas: 3\n")
 	}
 	b.WriteString("\t}\n")
