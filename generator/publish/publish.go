@@ -17,7 +17,6 @@ import (
 	"net"
 	"net/mail"
 	"os"
-	"path"
 	"sort"
 	"strings"
 	"time"
@@ -145,8 +144,8 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 	if !plumbing.NewBranchReferenceName(opts.Branch).IsBranch() || cleanPath(opts.Branch) != nil || strings.ContainsAny(opts.Branch, " ~^:?*[") {
 		return nil, fmt.Errorf("--branch %q is not a valid branch name", opts.Branch)
 	}
-	sub := strings.Trim(path.Clean("/"+strings.ReplaceAll(opts.Path, "\\", "/")), "/")
-	if opts.Path != "" && sub != "" {
+	sub := strings.Trim(opts.Path, "/")
+	if sub != "" {
 		if err := cleanPath(sub); err != nil {
 			return nil, fmt.Errorf("--path: %w", err)
 		}

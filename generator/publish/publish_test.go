@@ -440,3 +440,35 @@ func TestPublishServerSideRace(t *testing.T) {
 	}
 	fsck(t, bare)
 }
+
+func TestPublishRejectsBadOptions(t *testing.T) {
+	needGit(t)
+	bare := newBare(t, t.TempDir(), "gitops.git")
+	for _, tc := range []struct {
+		name string
+		edit func(*Options)
+		want string
+	}{
+		{"parent path", func(o *Options) { o.Path = "../outside" }, "--path"},
+		{"git path", func(o *Options) { o.Path = "a/.git" }, "--path"},
+		{"unclean path", func(o *Options) { o.Path = "a//b" }, "--path"},
+		{"branch with space", func(o *Options) { o.Branch = "my branch" }, "--branch"},
+		{"branch with dots", func(o *Options) { o.Branch = "a/../b" }, "--branch"},
+		{"author", func(o *Options) { o.Author = "nobody" }, "--author"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := testOpts(bare, nil)
+			tc.edit(&opts)
+			_, err := Publish(context.Background(), output(baseFiles), opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one about %s", err, tc.want)
+			}
+			if refs := git(t, bare, "for-each-ref"); refs != "" {
+				t.Fatalf("repository changed: %s", refs)
+			}
+		})
+	}
+	if _, err := Publish(context.Background(), &generator.Output{}, testOpts(bare, nil)); err == nil {
+		t.Fatal("empty output published")
+	}
+}
