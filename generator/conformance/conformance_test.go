@@ -206,7 +206,7 @@ func TestHarnessCatchesProblems(t *testing.T) {
 	}
 	all := strings.Join(problems, "\n")
 	for _, want := range []string{
-		`Deployment harness-restricted/unknown-field: .spec.template.spec.containers[0].imagePullPolicyy: field not declared in schema`,
+		`Deployment harness-restricted/unknown-field: failed to create typed patch object (harness-restricted/unknown-field; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="app"].imagePullPolicyy: field not declared in schema`,
 		`warning: t: Deployment harness-restricted/not-restricted: would violate PodSecurity "restricted:latest"`,
 	} {
 		if !strings.Contains(all, want) {

@@ -3,6 +3,7 @@ package conformance
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -392,8 +393,12 @@ func (r *renderer) build(dir string) ([]*unstructured.Unstructured, error) {
 	}
 	var objs []*unstructured.Unstructured
 	for _, res := range rm.Resources() {
-		m, err := res.Map()
+		b, err := res.MarshalJSON()
 		if err != nil {
+			return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
 		}
 		objs = append(objs, &unstructured.Unstructured{Object: m})

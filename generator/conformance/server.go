@@ -128,6 +128,7 @@ func Start(ctx context.Context, dir string, timeout time.Duration) (*Server, err
 	args := []string{
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
+		"--endpoint-reconciler-type=none", // loopback advertise address: no kubernetes Endpoints
 		"--secure-port=" + strconv.Itoa(port),
 		"--cert-dir=" + certDir,
 		"--etcd-servers=" + etcdURL,
