@@ -441,6 +441,8 @@ func plainCUEMessage(msg string) string {
 		return "unknown field (structs are closed: check the spelling against the schema in README)"
 	case strings.HasPrefix(msg, "field is required but not present"):
 		return "required field is missing"
+	case strings.Contains(msg, "imported but not defined"):
+		return strings.SplitN(msg, " imported", 2)[0] + " cannot be imported: a platform is one package and may import only the CUE standard library"
 	case strings.HasPrefix(msg, "incomplete value "):
 		return "needs a concrete value, got only the type " + strings.TrimPrefix(msg, "incomplete value ")
 	}
