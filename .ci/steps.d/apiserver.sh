@@ -3,6 +3,7 @@
 # module in .ci/apiserver) into .ci/cache/kube-apiserver for generator/conformance, and makes
 # sure etcd (Debian etcd-server) is installed. Idempotent: skips what is already there.
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
 export GOTOOLCHAIN=local
 
@@ -19,14 +20,18 @@ cache="$PWD/.ci/cache"
 bin="$cache/kube-apiserver"
 stamp="$cache/kube-apiserver.stamp"
 mkdir -p "$cache"
-# Rebuild when the wrapper module changes (its go.mod/go.sum pin the version).
-want=$(cat .ci/apiserver/go.mod .ci/apiserver/go.sum | sha256sum | cut -d' ' -f1)
+# Rebuild when the wrapper module or this script changes (go.mod/go.sum pin the version).
+want=$(cat .ci/apiserver/go.mod .ci/apiserver/go.sum "$self" | sha256sum | cut -d' ' -f1)
+version=$(cd .ci/apiserver && go list -m -f '{{.Version}}' k8s.io/kubernetes)
+minor=$(echo "$version" | cut -d. -f2)
+pkg=k8s.io/component-base/version
+ldflags="-X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
 if [ -x "$bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "kube-apiserver: cached at $bin"
   exit 0
 fi
 echo "kube-apiserver: building (takes several minutes)"
-(cd .ci/apiserver && go build -trimpath -o "$bin.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+(cd .ci/apiserver && go build -trimpath -ldflags "$ldflags" -o "$bin.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
 mv "$bin.tmp" "$bin"
 echo "$want" >"$stamp"
 "$bin" --version
