@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -171,12 +172,36 @@ func templateError(chartDir, msg string) (string, int) {
 
 var helmErrPos = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
 
-// safe runs f and turns a panic of a library into an error.
-func safe[T any](f func() (T, error)) (v T, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v", p)
-		}
+// RenderTimeout bounds one kustomize build or chart rendering. Go templates
+// cannot be interrupted: a rendering past the limit is abandoned and
+// reported (a process exits after its report, which ends it).
+var RenderTimeout = 30 * time.Second
+
+// safe runs f, turns a panic of a library into an error and gives up after
+// RenderTimeout.
+func safe[T any](f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = fmt.Errorf("panic: %v", p)
+			}
+			ch <- r
+		}()
+		r.v, r.err = f()
 	}()
-	return f()
+	timer := time.NewTimer(RenderTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-timer.C:
+		var zero T
+		return zero, fmt.Errorf("did not finish within %s (runaway template or build), abandoned", RenderTimeout)
+	}
 }

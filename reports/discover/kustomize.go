@@ -114,14 +114,7 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 	}
 	opts := krusty.MakeDefaultOptions()
 	k := krusty.MakeKustomizer(opts)
-	resMap, err := func() (rm resmap.ResMap, err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("kustomize panicked: %v", p)
-			}
-		}()
-		return k.Run(kfs.fs, path.Join(repoRoot, e.path))
-	}()
+	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, e.path)) })
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), repoRoot+"/", "")
 		line := 0

@@ -154,7 +154,7 @@ func Open(ctx context.Context, location string) (*Repository, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("repository %s: not a directory", location)
 	}
-	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{DetectDotGit: false})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return &Repository{Location: location, dir: location}, nil
 	}

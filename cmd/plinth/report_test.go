@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plinth-dev/plinth/reports"
+)
+
+// copyRepo copies a hand-written GitOps repository of testdata/repos into a
+// temporary plain directory (no history).
+func copyRepo(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join("..", "..", "testdata", "repos", name)
+	dst := filepath.Join(t.TempDir(), name)
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func reportRun(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestReportCommand(t *testing.T) {
+	repo := copyRepo(t, "flux")
+	outFile := filepath.Join(t.TempDir(), "report.sarif")
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		code  int
+		check func(t *testing.T, stdout, stderr string)
+	}{
+		{"text", []string{"report", "--repo", repo, "--date", "2026-11-01"}, nil, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, "PLN-SEC-006 critical") || !strings.Contains(out, "apps/base/deployment.yaml:2") {
+				t.Errorf("text report: %s", out)
+			}
+		}},
+		{"json with SOURCE_DATE_EPOCH", []string{"report", "--repo", repo, "--format", "json"}, map[string]string{"SOURCE_DATE_EPOCH": "1793491200"}, exitOK, func(t *testing.T, out, _ string) {
+			var r struct {
+				SchemaVersion string `json:"schemaVersion"`
+				Date          string `json:"date"`
+				Findings      []any  `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.SchemaVersion != "plinth.dev/report/v1" || r.Date != "2026-11-01T00:00:00Z" || len(r.Findings) == 0 {
+				t.Errorf("json: schema %s date %s, %d findings", r.SchemaVersion, r.Date, len(r.Findings))
+			}
+		}},
+		{"fail-on critical", []string{"report", "--repo", repo, "--fail-on", "critical", "-o", "markdown"}, nil, exitFailure, func(t *testing.T, out, errOut string) {
+			if !strings.Contains(out, "## plinth baseline report") || !strings.Contains(errOut, "severity critical or higher") {
+				t.Errorf("stdout %q stderr %q", out, errOut)
+			}
+		}},
+		{"out file", []string{"report", "--repo", repo, "--format", "sarif", "--out", outFile}, nil, exitOK, func(t *testing.T, out, errOut string) {
+			data, err := os.ReadFile(outFile)
+			if err != nil || !bytes.Contains(data, []byte(`"version": "2.1.0"`)) || out != "" || !strings.Contains(errOut, "score") {
+				t.Errorf("out file: %v %q %q", err, out, errOut)
+			}
+		}},
+		{"korean junit", []string{"report", "--repo", repo, "--format", "junit", "--lang", "ko"}, nil, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, "특권 컨테이너 금지") {
+				t.Errorf("junit ko: %.300s", out)
+			}
+		}},
+		{"history on a plain directory", []string{"report", "--repo", repo, "--month", "2026-10"}, nil, exitFailure, func(t *testing.T, _, errOut string) {
+			if !strings.Contains(errOut, "not a git repository") {
+				t.Errorf("stderr %q", errOut)
+			}
+		}},
+		{"missing repo", []string{"report"}, nil, exitUsage, nil},
+		{"unknown format", []string{"report", "--repo", repo, "--format", "yaml"}, nil, exitUsage, nil},
+		{"unknown fail-on", []string{"report", "--repo", repo, "--fail-on", "severe"}, nil, exitUsage, nil},
+		{"unknown lang", []string{"report", "--repo", repo, "--lang", "fr"}, nil, exitUsage, nil},
+		{"bad date", []string{"report", "--repo", repo, "--date", "tomorrow"}, nil, exitUsage, nil},
+		{"month and since", []string{"report", "--repo", repo, "--month", "2026-10", "--since", "HEAD"}, nil, exitUsage, nil},
+		{"no such repo", []string{"report", "--repo", filepath.Join(repo, "nope")}, nil, exitFailure, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("SOURCE_DATE_EPOCH", "")
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, out, errOut := reportRun(tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, errOut)
+			}
+			if tc.check != nil {
+				tc.check(t, out, errOut)
+			}
+		})
+	}
+}
+
+func TestReportDeterministic(t *testing.T) {
+	repo := copyRepo(t, "argocd")
+	var outs []string
+	for i := 0; i < 2; i++ {
+		code, out, errOut := reportRun("report", "--repo", repo, "--format", "json", "--date", "2026-11-01")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] != outs[1] {
+		t.Error("two runs on the same input differ")
+	}
+}
+
+func TestReportBinaryFormatRegistry(t *testing.T) {
+	reportFormats["test-binary"] = func(w io.Writer, r *reports.Report, lang string) error {
+		_, err := w.Write([]byte{0, 1, 2})
+		return err
+	}
+	defer delete(reportFormats, "test-binary")
+	repo := copyRepo(t, "helm")
+	out := filepath.Join(t.TempDir(), "r.bin")
+	if code, _, errOut := reportRun("report", "--repo", repo, "--format", "test-binary", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(out); !bytes.Equal(data, []byte{0, 1, 2}) {
+		t.Errorf("binary output %v", data)
+	}
+	if names := strings.Join(reportFormatNames(), ","); !strings.HasPrefix(names, "text,json,markdown,sarif,junit,") || !strings.Contains(names, "test-binary") {
+		t.Errorf("format names %v", reportFormatNames())
+	}
+}
+
+func TestControlsCommand(t *testing.T) {
+	code, out, _ := reportRun("controls")
+	if code != exitOK || !strings.Contains(out, "PLN-SEC-006") || !strings.Contains(out, "EVALUATION") {
+		t.Errorf("controls: %d %s", code, out)
+	}
+	code, out, _ = reportRun("controls", "--format", "json")
+	var doc struct {
+		Controls []struct {
+			ID      string `json:"id"`
+			TitleKo string `json:"titleKo"`
+			Seed    string `json:"seed"`
+		} `json:"controls"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitOK || len(doc.Controls) < 40 || doc.Controls[0].TitleKo == "" {
+		t.Errorf("controls json: %v %d", err, len(doc.Controls))
+	}
+	if code, out, _ := reportRun("controls", "-o", "markdown", "--lang", "ko"); code != exitOK || !strings.Contains(out, "| PLN-SEC-006 |") {
+		t.Errorf("controls markdown: %d", code)
+	}
+	if code, _, _ := reportRun("controls", "--format", "pdf"); code != exitUsage {
+		t.Errorf("controls --format pdf: exit %d", code)
+	}
+}

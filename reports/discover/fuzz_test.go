@@ -1,0 +1,72 @@
+package discover
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plinth-dev/plinth/reports/source"
+)
+
+func FuzzParseDocs(f *testing.F) {
+	f.Add([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n---\nkind: X\n"))
+	f.Add([]byte("a: &a [1,2]\nb: [*a,*a]\n"))
+	f.Add([]byte("- a\n- b\n"))
+	f.Add([]byte("{{ .Values }}"))
+	f.Add([]byte("? [a]\n: b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		docs, err := ParseDocs(data)
+		if err == nil {
+			for _, d := range docs {
+				if d.Line < 1 {
+					t.Fatalf("document at line %d", d.Line)
+				}
+			}
+		}
+	})
+}
+
+// FuzzDiscover feeds arbitrary kustomizations, manifests, Flux/Argo objects
+// and charts to discovery: it must never panic, hang or escape the snapshot.
+func FuzzDiscover(f *testing.F) {
+	f.Add([]byte("resources: [cm.yaml]\nnamePrefix: x-\n"), []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"),
+		[]byte("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k}\nspec: {path: ./app}\n"),
+		[]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"))
+	f.Add([]byte("resources: [../../../../etc]\n"), []byte("kind: [\n"),
+		[]byte("apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s}\nspec:\n  goTemplate: true\n  generators: [{git: {directories: [{path: '*'}]}}]\n  template: {metadata: {name: '{{ .path.basename }}'}, spec: {source: {path: '{{ .path.path }}'}}}\n"),
+		[]byte("{{ template \"x\" . }}{{ define \"x\" }}{{ template \"x\" . }}{{ end }}"))
+	f.Add([]byte("helmCharts: [{name: x, repo: https://example.com}]\n"), []byte("apiVersion: v1\nkind: List\nitems: []\n"),
+		[]byte("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h}\nspec: {chart: {spec: {chart: ./chart, sourceRef: {kind: GitRepository}, valuesFiles: [../x]}}, values: {a: 1}}\n"),
+		[]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"))
+	f.Fuzz(func(t *testing.T, kust, manifest, entry, tmpl []byte) {
+		snap := source.FromFiles("fuzz", map[string][]byte{
+			"app/kustomization.yaml":      kust,
+			"app/cm.yaml":                 manifest,
+			"clusters/c/entry.yaml":       entry,
+			"chart/Chart.yaml":            []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
+			"chart/templates/object.yaml": tmpl,
+		})
+		res := Discover(snap)
+		for _, o := range res.Objects {
+			if o.File == "" || o.File[0] == '/' {
+				t.Fatalf("object %s has file %q", o.ID(), o.File)
+			}
+		}
+	})
+}
+
+func TestRunawayTemplateIsAbandoned(t *testing.T) {
+	old := RenderTimeout
+	RenderTimeout = 2 * time.Second
+	defer func() { RenderTimeout = old }()
+	snap := source.FromFiles("runaway", map[string][]byte{
+		"chart/Chart.yaml": []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
+		"chart/templates/x.yaml": []byte(`{{ define "a" }}{{ template "b" . }}{{ template "b" . }}{{ end }}` +
+			`{{ define "b" }}{{ template "c" . }}{{ template "c" . }}{{ end }}` +
+			`{{ define "c" }}{{ template "a" . }}{{ template "a" . }}{{ end }}{{ template "a" . }}`),
+	})
+	res := Discover(snap)
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "did not finish") && !strings.Contains(res.Problems[0].Message, "exceeded") {
+		t.Fatalf("problems: %+v", res.Problems)
+	}
+}
