@@ -22,6 +22,7 @@ const (
 	EnvPassword      = "PLINTH_GIT_PASSWORD"       // HTTPS password
 	EnvSSHKey        = "PLINTH_GIT_SSH_KEY"        // path of an SSH private key file
 	EnvSSHPassphrase = "PLINTH_GIT_SSH_PASSPHRASE" // passphrase of that key
+	EnvCAFile        = "PLINTH_GIT_CA_FILE"        // PEM CA certificates trusted for https, besides the system's
 )
 
 // tokenUser is the basic-auth user name sent with PLINTH_GIT_TOKEN when
@@ -34,7 +35,8 @@ type remote struct {
 	url     string // what go-git connects to
 	display string // what users see: url without credentials
 	auth    transport.AuthMethod
-	local   bool // a path or file:// URL
+	ca      []byte // extra CA certificates (PEM) for https
+	local   bool   // a path or file:// URL
 	red     redactor
 }
 
@@ -134,6 +136,13 @@ func resolveRemote(repo string, getenv func(string) string) (*remote, error) {
 		clean := *u
 		clean.User = nil
 		r.url, r.display = clean.String(), clean.String()
+		if f := getenv(EnvCAFile); f != "" && u.Scheme == "https" {
+			ca, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", EnvCAFile, err)
+			}
+			r.ca = ca
+		}
 		if pass != "" {
 			if user == "" {
 				user = tokenUser

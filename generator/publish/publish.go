@@ -11,6 +11,8 @@ package publish
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +42,7 @@ var (
 	ErrBranch      = errors.New("branch not found")
 	ErrOwnership   = errors.New("plinth does not own the files it would change")
 	ErrMoved       = errors.New("the branch kept moving")
+	ErrTrust       = errors.New("server not trusted")
 )
 
 // Action says what a change does to a file.
@@ -255,7 +258,7 @@ func newSession(rem *remote, branch string) (*session, error) {
 // head lists the remote's refs and fetches the branch; zero for an empty
 // repository.
 func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
-	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.auth})
+	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.auth, CABundle: s.rem.ca})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return plumbing.ZeroHash, nil
 	}
@@ -286,6 +289,7 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	err = s.origin.FetchContext(ctx, &gogit.FetchOptions{
 		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", s.branch, track))},
 		Auth:     s.rem.auth,
+		CABundle: s.rem.ca,
 		Tags:     gogit.NoTags,
 		Depth:    1, // the tree of the head is all publish reads; the parent link is all a push needs
 	})
@@ -300,8 +304,13 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 }
 
 func (s *session) transportError(verb string, err error) error {
+	var unknownCA x509.UnknownAuthorityError
+	var badCert *tls.CertificateVerificationError
+	if errors.As(err, &unknownCA) || errors.As(err, &badCert) || strings.Contains(err.Error(), "x509: ") {
+		return fmt.Errorf("%w: cannot %s %s: its TLS certificate is not trusted (%v); set %s to a PEM file of the CA that signed it", ErrTrust, verb, s.rem.display, err, EnvCAFile)
+	}
 	if msg := err.Error(); strings.Contains(msg, "knownhosts") || strings.Contains(msg, "known_hosts") {
-		return fmt.Errorf("%w: cannot %s %s: the SSH host key is not trusted (%v); add the host to ~/.ssh/known_hosts or to the file $SSH_KNOWN_HOSTS names", ErrAuth, verb, s.rem.display, err)
+		return fmt.Errorf("%w: cannot %s %s: the SSH host key is not trusted (%v); add the host to ~/.ssh/known_hosts or to the file $SSH_KNOWN_HOSTS names", ErrTrust, verb, s.rem.display, err)
 	}
 	switch k := kindOf(err); k {
 	case ErrAuth:
@@ -439,6 +448,7 @@ func (s *session) push(ctx context.Context, commit plumbing.Hash) error {
 		RemoteName: "origin",
 		RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", s.branch, s.branch))},
 		Auth:       s.rem.auth,
+		CABundle:   s.rem.ca,
 	})
 	if errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return nil
@@ -483,7 +493,7 @@ func ParseAuthor(s string) (name, email string, err error) {
 
 // kindOf maps a cause to one of the package's sentinel kinds, or nil.
 func kindOf(err error) error {
-	for _, k := range []error{ErrAuth, ErrNotFound, ErrUnreachable, ErrBranch, ErrOwnership, ErrMoved} {
+	for _, k := range []error{ErrAuth, ErrNotFound, ErrUnreachable, ErrBranch, ErrOwnership, ErrMoved, ErrTrust} {
 		if errors.Is(err, k) {
 			return k
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -470,5 +471,57 @@ func TestPublishRejectsBadOptions(t *testing.T) {
 	}
 	if _, err := Publish(context.Background(), &generator.Output{}, testOpts(bare, nil)); err == nil {
 		t.Fatal("empty output published")
+	}
+}
+
+// TestPublishHTTPS publishes over https with a self-signed certificate
+// trusted through PLINTH_GIT_CA_FILE, and fails clearly without it.
+func TestPublishHTTPS(t *testing.T) {
+	needGit(t)
+	base := t.TempDir()
+	bare := newBare(t, base, "gitops.git")
+	srv := startHTTPServer(t, base, "ci-bot", "tok-8f3a9c1e", httpOpts{tls: true})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url := srv.URL + "/gitops.git"
+	env := map[string]string{EnvToken: "tok-8f3a9c1e", EnvUsername: "ci-bot"}
+	_, err := Publish(context.Background(), output(baseFiles), testOpts(url, env))
+	if !errors.Is(err, ErrTrust) || !strings.Contains(err.Error(), EnvCAFile) || strings.Contains(err.Error(), "tok-8f3a9c1e") {
+		t.Fatalf("untrusted certificate: %v", err)
+	}
+	env[EnvCAFile] = ca
+	res, err := Publish(context.Background(), output(baseFiles), testOpts(url, env))
+	if err != nil {
+		t.Fatalf("publish over https: %v", err)
+	}
+	if got := git(t, bare, "rev-parse", "main"); got != res.Commit {
+		t.Fatalf("main = %s, want %s", got, res.Commit)
+	}
+	fsck(t, bare)
+}
+
+// TestPublishPushDenied reads anonymously but may not push: a clear
+// authentication error and an unchanged repository.
+func TestPublishPushDenied(t *testing.T) {
+	needGit(t)
+	base := t.TempDir()
+	bare := newBare(t, base, "gitops.git")
+	pushFile(t, bare, "main", "README.md", "hand-written\n")
+	before := git(t, bare, "rev-parse", "main")
+	srv := startHTTPServer(t, base, "ci-bot", "tok-8f3a9c1e", httpOpts{anonymousRead: true})
+	url := srv.URL + "/gitops.git"
+
+	plan, err := Plan(context.Background(), output(baseFiles), testOpts(url, nil))
+	if err != nil || len(plan.Changes) != 5 {
+		t.Fatalf("anonymous diff: %v", err)
+	}
+	_, err = Publish(context.Background(), output(baseFiles), testOpts(url, nil))
+	if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "cannot push to") {
+		t.Fatalf("push without credentials: %v", err)
+	}
+	if got := git(t, bare, "rev-parse", "main"); got != before {
+		t.Fatal("repository changed")
 	}
 }

@@ -3,6 +3,8 @@ package publish
 import (
 	"bytes"
 	"crypto/subtle"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -99,6 +101,17 @@ func startDaemon(t testing.TB, base string) string {
 // startHTTP serves the repositories under base over smart HTTP, requiring
 // basic auth user:pass, and returns the http:// URL prefix.
 func startHTTP(t testing.TB, base, user, pass string) string {
+	return startHTTPServer(t, base, user, pass, httpOpts{}).URL
+}
+
+type httpOpts struct {
+	anonymousRead bool // clone and fetch without credentials; push needs them
+	tls           bool // https with a self-signed certificate
+}
+
+// startHTTPServer serves the repositories under base through git
+// http-backend behind net/http/cgi with basic auth.
+func startHTTPServer(t testing.TB, base, user, pass string, o httpOpts) *httptest.Server {
 	t.Helper()
 	needGit(t)
 	backend := filepath.Join(git(t, base, "--exec-path"), "git-http-backend")
@@ -106,17 +119,26 @@ func startHTTP(t testing.TB, base, user, pass string) string {
 		Path: backend,
 		Env:  []string{"GIT_PROJECT_ROOT=" + base, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + user, "HOME=" + t.TempDir()},
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		push := strings.HasSuffix(r.URL.Path, "/git-receive-pack") || r.URL.Query().Get("service") == "git-receive-pack"
 		u, p, ok := r.BasicAuth()
-		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(user)) != 1 || subtle.ConstantTimeCompare([]byte(p), []byte(pass)) != 1 {
+		authed := ok && subtle.ConstantTimeCompare([]byte(u), []byte(user)) == 1 && subtle.ConstantTimeCompare([]byte(p), []byte(pass)) == 1
+		if !authed && (push || !o.anonymousRead) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
 		cgiHandler.ServeHTTP(w, r)
-	}))
+	})
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes the tests fail on purpose
+	if o.tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv
 }
 
 // pushFile commits a file to the branch of repo with the git CLI, as another

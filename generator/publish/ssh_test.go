@@ -188,7 +188,7 @@ func TestPublishSSH(t *testing.T) {
 		{name: "key not allowed", url: url, env: map[string]string{EnvSSHKey: other}, kind: ErrAuth, known: known},
 		{name: "wrong passphrase", url: encURL, env: map[string]string{EnvSSHKey: encKey, EnvSSHPassphrase: "wrong-horse-1"},
 			want: "cannot load SSH key", known: filepath.Join(keys, "known_hosts_enc")},
-		{name: "unknown host key", url: url, env: map[string]string{EnvSSHKey: key}, want: "host key", known: filepath.Join(keys, "known_hosts_enc")},
+		{name: "unknown host key", url: url, env: map[string]string{EnvSSHKey: key}, kind: ErrTrust, want: "host key", known: filepath.Join(keys, "known_hosts_enc")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("SSH_KNOWN_HOSTS", tc.known)
