@@ -128,9 +128,9 @@ commits only when something changed and pushes. When someone else pushed
 meanwhile it rebuilds on the new head and retries; it never force-pushes.
 
 Credentials come from the environment: PLINTH_GIT_TOKEN (HTTPS token),
-PLINTH_GIT_USERNAME/PLINTH_GIT_PASSWORD (HTTPS), PLINTH_GIT_SSH_KEY and
-PLINTH_GIT_SSH_PASSPHRASE (SSH key file; else the SSH agent). They never appear
-in output. --dry-run prints the diff instead of committing.
+PLINTH_GIT_USERNAME/PLINTH_GIT_PASSWORD (HTTPS), PLINTH_GIT_CA_FILE (extra CA
+certificates for HTTPS), PLINTH_GIT_SSH_KEY and PLINTH_GIT_SSH_PASSPHRASE (SSH
+key file; else the SSH agent). They never appear in output. --dry-run prints the diff instead of committing.
 
 Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 usage.`,
 		Args: cobra.MaximumNArgs(1),

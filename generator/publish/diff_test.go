@@ -1,0 +1,46 @@
+package publish
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func TestWriteDiff(t *testing.T) {
+	changes := []Change{
+		{Path: "apps/dev/a.yaml", Action: Modified,
+			Old: []byte("kind: Deployment\nname: a\nreplicas: 1\nimage: r/a:1\nport: 80\nzone: 1\nend: true\n"),
+			New: []byte("kind: Deployment\nname: a\nreplicas: 2\nimage: r/a:1\nport: 80\nzone: 1\nend: true\n")},
+		{Path: "apps/dev/b.yaml", Action: Added, New: []byte("kind: Service\nname: b\n")},
+		{Path: "apps/dev/c.yaml", Action: Removed, Old: []byte("kind: Service\nname: c")},
+		{Path: "bin/blob", Action: Modified, Old: []byte("a\x00b"), New: []byte("a\x00c")},
+	}
+	for _, tc := range []struct {
+		golden string
+		color  bool
+	}{{"diff.golden", false}, {"diff-color.golden", true}} {
+		t.Run(tc.golden, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteDiff(&b, changes, tc.color); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tc.golden)
+			if *update {
+				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(b.Bytes(), want) {
+				t.Errorf("diff differs from %s (go test -update to accept):\n%s", path, b.String())
+			}
+		})
+	}
+}
