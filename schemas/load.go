@@ -112,7 +112,8 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	unified := schema.LookupPath(cue.ParsePath("#Spec")).Unify(user)
+	l.spec = schema.LookupPath(cue.ParsePath("#Spec"))
+	unified := l.spec.Unify(user)
 	if err := unified.Validate(cue.Concrete(true)); err != nil {
 		l.addCUE("schema", err)
 		// Report the rules the schema cannot express too, on the user's
@@ -166,6 +167,7 @@ func overlaps(path string, errs Errors) bool {
 
 type loader struct {
 	ctx       *cue.Context
+	spec      cue.Value // #Spec of the schema
 	user      cue.Value
 	userFiles map[string]bool
 	errs      Errors
@@ -315,7 +317,13 @@ func (l *loader) addCUE(rule string, err error) {
 			ec.allowed = append(ec.allowed, a, b)
 			continue
 		}
-		l.add(rule, pos, path, "%s", plainCUEMessage(msg))
+		msg = plainCUEMessage(msg)
+		if format == "field not allowed" && len(cpath) > 0 {
+			if alt := l.suggest(cpath[:len(cpath)-1], cpath[len(cpath)-1]); alt != "" {
+				msg = fmt.Sprintf("unknown field: did you mean %q? (structs are closed)", alt)
+			}
+		}
+		l.add(rule, pos, path, "%s", msg)
 	}
 	for _, path := range order {
 		ec := enums[path]
@@ -551,4 +559,68 @@ func (l *loader) locateIn(name string, errs Errors) {
 		e.Pos.Column = max(e.Pos.Column, 1)
 		e.Rule = "syntax"
 	}
+}
+
+// suggest returns the schema field under parent closest to a misspelled
+// field name, or "" when none is close.
+func (l *loader) suggest(parent []string, field string) string {
+	v := l.spec
+	if !v.Exists() {
+		return ""
+	}
+	for _, p := range parent {
+		next := v.LookupPath(cue.MakePath(cue.Str(p)))
+		if !next.Exists() {
+			next = v.LookupPath(cue.MakePath(cue.Str(p).Optional()))
+		}
+		if !next.Exists() {
+			next = v.LookupPath(cue.MakePath(cue.AnyString))
+		}
+		if !next.Exists() {
+			return ""
+		}
+		v = next
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return ""
+	}
+	limit := 2 // the most edits a suggestion may be away
+	if len(field) <= 4 {
+		limit = 1
+	}
+	best, bestD := "", limit+1
+	for it.Next() {
+		name := it.Selector().Unquoted()
+		if d := editDistance(strings.ToLower(field), strings.ToLower(name)); d < bestD {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance of a and b: the
+// Levenshtein distance with adjacent transpositions counting as one edit.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
