@@ -431,13 +431,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
-// quote joins names for messages.
-func quote(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
+// choices tells the user which names they may use instead of got: the
+// closest one when it is near, else all of them when there are few.
+func choices(got string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := editDistance(got, n); d < bestD {
+			best, bestD = n, d
+		}
 	}
-	return strings.Join(q, ", ")
+	switch {
+	case best != "":
+		return fmt.Sprintf("did you mean %q?", best)
+	case len(names) == 0:
+		return "none is declared"
+	case len(names) <= 12:
+		q := make([]string, len(names))
+		for i, n := range names {
+			q[i] = fmt.Sprintf("%q", n)
+		}
+		return "use one of " + strings.Join(q, ", ")
+	}
+	return fmt.Sprintf("%d are declared, none close to %q", len(names), got)
 }
 
 // checkDependencies requires every service a workload calls to listen on a

@@ -78,7 +78,7 @@ func (l *loader) checkEnvironment(s *rawSpec, name string, e rawEnvironment) {
 		l.addAt("name-length", at, "environment name %q is too long: the GitOps object %q is %d characters; names must fit 63 (at most 48 for an environment)", name, name+"-infrastructure", n)
 	}
 	if _, ok := s.Clusters[e.Cluster]; !ok {
-		l.addAt("reference", appendPath(at, "cluster"), "cluster %q is not declared: use one of %s", e.Cluster, quote(sortedKeys(s.Clusters)))
+		l.addAt("reference", appendPath(at, "cluster"), "cluster %q is not declared: %s", e.Cluster, choices(e.Cluster, sortedKeys(s.Clusters)))
 	}
 	if b := e.Backup; b != nil {
 		if _, err := cronParser.Parse(b.Schedule); err != nil {
@@ -166,11 +166,11 @@ func (l *loader) checkService(s *rawSpec, name string, svc rawService, kinds map
 		l.add("dns-name", l.pathPos(at), "services."+name, "service name %q must be a DNS label starting with a letter (at most 63 lowercase letters, digits and '-'): it names the Kubernetes Service", name)
 	}
 	if _, ok := s.Teams[svc.Team]; !ok {
-		l.addAt("reference", appendPath(at, "team"), "team %q is not declared: use one of %s", svc.Team, quote(sortedKeys(s.Teams)))
+		l.addAt("reference", appendPath(at, "team"), "team %q is not declared: %s", svc.Team, choices(svc.Team, sortedKeys(s.Teams)))
 	}
 	bp, ok := kinds[svc.Blueprint]
 	if !ok {
-		l.addAt("reference", appendPath(at, "blueprint"), "blueprint %q does not exist: use one of %s or declare it under blueprints", svc.Blueprint, quote(sortedKeys(kinds)))
+		l.addAt("reference", appendPath(at, "blueprint"), "blueprint %q is neither built in nor declared under blueprints: %s", svc.Blueprint, choices(svc.Blueprint, sortedKeys(kinds)))
 	} else if bp.Kind == "CronJob" && len(name) > 52 {
 		l.addAt("name-length", at, "cron service name %q is %d characters: CronJob names must fit 52 characters", name, len(name))
 	}
@@ -178,7 +178,7 @@ func (l *loader) checkService(s *rawSpec, name string, svc rawService, kinds map
 	for _, env := range sortedKeys(svc.Overrides) {
 		oat := appendPath(at, "overrides", env)
 		if _, ok := s.Environments[env]; !ok {
-			l.addAt("reference", oat, "override for environment %q, which is not declared: use one of %s", env, quote(sortedKeys(s.Environments)))
+			l.addAt("reference", oat, "override for environment %q, which is not declared: %s", env, choices(env, sortedKeys(s.Environments)))
 		}
 		o := svc.Overrides[env]
 		l.checkFields(s, name, &o, oat)
@@ -255,7 +255,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	}
 	for i, d := range f.DependsOn {
 		if _, ok := s.Services[d]; !ok {
-			l.addAt("reference", appendPath(at, "dependsOn", fmt.Sprint(i)), "service %q is not declared: dependsOn lists services this one calls", d)
+			l.addAt("reference", appendPath(at, "dependsOn", fmt.Sprint(i)), "service %q is not declared: dependsOn lists services this one calls; %s", d, choices(d, sortedKeys(s.Services)))
 		} else if d == name {
 			l.addAt("reference", appendPath(at, "dependsOn", fmt.Sprint(i)), "a service cannot depend on itself")
 		}
