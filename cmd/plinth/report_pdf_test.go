@@ -10,15 +10,24 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // pdfTestRepo commits a copy of a hand-written GitOps repository at a fixed date.
-func pdfTestRepo(t *testing.T, src string) string {
+func pdfTestRepo(t testing.TB, src string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
+	commitAll(t, dir)
+	return dir
+}
+
+// commitAll makes dir a git repository with one commit of all its files.
+func commitAll(t testing.TB, dir string) {
+	t.Helper()
 	repo, err := git.PlainInit(dir, false)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +43,6 @@ func pdfTestRepo(t *testing.T, src string) string {
 	if _, err := wt.Commit("initial", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 // TestReportPDFCommand runs plinth report --format pdf on a real repository:
@@ -85,5 +93,36 @@ func TestReportPDFCommand(t *testing.T) {
 	stderr.Reset()
 	if code := run([]string{"report", "--repo", repo, "--format", "pdf", "--lang", "fr"}, &stdout, &stderr); code != exitUsage {
 		t.Errorf("--lang fr: exit %d, want %d\n%s", code, exitUsage, stderr.String())
+	}
+}
+
+// BenchmarkReportPDF500 is the monthly job on a 500-service platform: the
+// synthetic platform is generated into a GitOps repository once, then each
+// iteration evaluates it (plinth report) and writes the checklist PDF.
+func BenchmarkReportPDF500(b *testing.B) {
+	base := b.TempDir()
+	platform, gitops := filepath.Join(base, "platform"), filepath.Join(base, "gitops")
+	if err := synth.Write(platform, 500); err != nil {
+		b.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"generate", platform, "--out", gitops}, &stdout, &stderr); code != exitOK {
+		b.Fatalf("generate: exit %d\n%s", code, stderr.String())
+	}
+	commitAll(b, gitops)
+	b.Setenv("SOURCE_DATE_EPOCH", "1793491200")
+	out := filepath.Join(base, "report.pdf")
+	for _, lang := range []string{"en", "ko"} {
+		b.Run(lang, func(b *testing.B) {
+			for b.Loop() {
+				stderr.Reset()
+				if code := run([]string{"report", "--repo", gitops, "--format", "pdf", "--lang", lang, "--out", out}, &stdout, &stderr); code != exitOK {
+					b.Fatalf("report: exit %d\n%s", code, stderr.String())
+				}
+			}
+			if fi, err := os.Stat(out); err == nil {
+				b.ReportMetric(float64(fi.Size())/1e6, "MB/pdf")
+			}
+		})
 	}
 }
