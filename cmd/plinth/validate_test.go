@@ -15,7 +15,7 @@ func TestValidateCommand(t *testing.T) {
 		t.Fatalf("init: exit %d", code)
 	}
 	invalid := filepath.Join("..", "..", "testdata", "invalid", "image-latest")
-	ghLine := regexp.MustCompile(`^::error file=testdata/invalid/image-latest/platform\.cue,line=\d+,col=\d+,title=[^:]+::services\.cart\.image: .+latest`)
+	ghLine := regexp.MustCompile(`^::error file=(?:\.\./\.\./)?testdata/invalid/image-latest/platform\.cue,line=\d+,col=\d+,title=[^:]+::services\.cart\.image: .+latest`)
 
 	tests := []struct {
 		name  string
@@ -86,7 +86,7 @@ func TestValidateCommand(t *testing.T) {
 			}
 			res := r.Runs[0].Results[0]
 			loc := res.Locations[0].PhysicalLocation
-			if res.RuleID != "plinth/image-tag" || loc.ArtifactLocation.URI != "testdata/invalid/image-latest/platform.cue" || loc.Region.StartLine != 38 || loc.Region.StartColumn != 2 {
+			if res.RuleID != "plinth/image-tag" || strings.TrimPrefix(loc.ArtifactLocation.URI, "../../") != "testdata/invalid/image-latest/platform.cue" || loc.Region.StartLine != 38 || loc.Region.StartColumn != 2 {
 				t.Errorf("result %+v", res)
 			}
 		}},
