@@ -78,8 +78,12 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		return nil, opts, fmt.Errorf("generate %s: %w; the repository was not touched", dir, err)
 	}
 	branch := g.branch
-	if !cmd.Flags().Changed("branch") && m.Platform.GitOps.Branch != "" {
-		branch = m.Platform.GitOps.Branch // the branch the generated Flux/Argo CD objects follow
+	if gb := m.Platform.GitOps.Branch; gb != "" {
+		if !cmd.Flags().Changed("branch") {
+			branch = gb // the branch the generated Flux/Argo CD objects follow
+		} else if gb != branch {
+			fmt.Fprintf(cmd.ErrOrStderr(), "warning: --branch %s, but the generated Flux/Argo CD objects follow gitops.branch %q\n", branch, gb)
+		}
 	}
 	opts = publish.Options{
 		Repo:         g.repo,

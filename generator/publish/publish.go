@@ -227,7 +227,11 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		}
 		slog.Debug("publish: branch moved, rebuilding on the new head", "from", base.String(), "to", now.String(), "push", rem.red.redact(perr.Error()))
 		base = now
-		time.Sleep(time.Duration(res.Attempts*50) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("push to %s: %w", rem.display, ctx.Err())
+		case <-time.After(time.Duration(res.Attempts*50) * time.Millisecond):
+		}
 	}
 }
 
