@@ -102,8 +102,9 @@ func (d *doc) cover() {
 		if !r.Base.CommitDate.IsZero() {
 			base += "  (" + day(r.Base.CommitDate) + ")"
 		}
-		if r.Base.Ref != "" {
-			base += "  " + r.Base.Ref
+		// The ref names the base unless it is just its hash (--since <hash>).
+		if ref := r.Base.Ref; ref != "" && !strings.HasPrefix(r.Base.Commit, ref) {
+			base += "  " + ref
 		}
 	}
 	kv := d.newTable(10,
