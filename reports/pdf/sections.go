@@ -413,13 +413,13 @@ func (d *doc) checklist() {
 			part := scopes[start:min(start+maxScopeCols, len(scopes))]
 			d.f.Ln(3)
 			d.subheading(title, 1, 20)
-			d.checklistTable(byCat[cat], part)
+			d.checklistTable(title, byCat[cat], part)
 		}
 	}
 	d.sources()
 }
 
-func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string) {
+func (d *doc) checklistTable(title string, controls []*reports.ControlResult, scopes []string) {
 	t := d.t
 	const idW, sevW, signW = 21.0, 14.0, 15.0
 	srcW, sw := 36.0, 16.0
@@ -441,6 +441,7 @@ func (d *doc) checklistTable(controls []*reports.ControlResult, scopes []string)
 	}
 	cols = append(cols, column{head: t.ColSignOff, w: signW, align: "C"})
 	tb := d.newTable(7.5, cols...)
+	tb.onBreak = func() { tb.span(title+"  "+t.Continued, true, colGroup, colAccent) }
 	tb.header()
 	for _, c := range controls {
 		sev := severityColor[c.Severity]

@@ -139,7 +139,13 @@ func (t *table) row(cells ...cell) {
 		lines[i] = ls
 		n = max(n, len(ls))
 	}
-	h := math.Max(float64(n)*lh+1.6, 6)
+	minH := 6.0
+	for _, c := range cells {
+		if c.box {
+			minH = 9 // room for initials
+		}
+	}
+	h := math.Max(float64(n)*lh+1.6, minH)
 	t.breakIfNeeded(h)
 	y := d.f.GetY()
 	x := marginL
