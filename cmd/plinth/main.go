@@ -107,6 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "Error: %v\n", err)
 	// cobra reports unknown commands and bad argument counts as plain errors.
 	if isCobraUsageError(err) {
+		fmt.Fprintln(stderr, "Run 'plinth --help' for usage.")
 		return exitUsage
 	}
 	return exitFailure
