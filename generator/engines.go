@@ -86,7 +86,7 @@ func (t *tree) fluxCluster(c schemas.Cluster, eos []*envObjects) error {
 			return err
 		}
 		t.kustomizations = append(t.kustomizations, kustomizeCheck{
-			dir: addonsDir, include: []string{addonsDir + "/"}, expected: addonObjs, kubeVersion: c.KubernetesVersion,
+			dir: addonsDir, include: []string{addonsDir + "/"}, expected: digests(addonObjs), kubeVersion: c.KubernetesVersion,
 		})
 		ks := newCRD("kustomize.toolkit.fluxcd.io/v1", "Kustomization", addonsName, fluxNS, fluxKustomizationSpec{
 			Interval: fluxInterval, RetryInterval: "1m", Timeout: "10m",
@@ -131,7 +131,7 @@ func (t *tree) fluxCluster(c schemas.Cluster, eos []*envObjects) error {
 		return err
 	}
 	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: []string{dir + "/"}, expected: expected, kubeVersion: c.KubernetesVersion,
+		dir: dir, include: []string{dir + "/"}, expected: digests(expected), kubeVersion: c.KubernetesVersion,
 	})
 	return nil
 }
@@ -296,7 +296,7 @@ func (t *tree) argoCluster(c schemas.Cluster, eos []*envObjects) error {
 		return err
 	}
 	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: []string{dir + "/"}, expected: expected, kubeVersion: c.KubernetesVersion,
+		dir: dir, include: []string{dir + "/"}, expected: digests(expected), kubeVersion: c.KubernetesVersion,
 	})
 	return nil
 }

@@ -119,6 +119,8 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 			return nil, err
 		}
 	}
+	// The checks hold digests, not objects: let the object trees go.
+	eos = nil
 	defer t.cleanup()
 	if err := t.selfCheck(); err != nil {
 		return nil, err
@@ -192,9 +194,9 @@ type tree struct {
 }
 
 type kustomizeCheck struct {
-	dir         string   // output path of the kustomization root
-	include     []string // path prefixes its build reads
-	expected    []object // objects the build must produce exactly; nil: any
+	dir         string        // output path of the kustomization root
+	include     []string      // path prefixes its build reads
+	expected    objectDigests // objects the build must produce exactly; nil: any
 	kubeVersion string
 }
 
@@ -203,7 +205,7 @@ type chartCheck struct {
 	values      string // values file
 	release     string
 	namespace   string
-	expected    []object
+	expected    objectDigests
 	kubeVersion string
 }
 
@@ -327,7 +329,7 @@ func (t *tree) infrastructure(eos []*envObjects) error {
 			return err
 		}
 		t.kustomizations = append(t.kustomizations, kustomizeCheck{
-			dir: envDir, include: []string{envDir + "/"}, expected: objs, kubeVersion: eo.cluster.KubernetesVersion,
+			dir: envDir, include: []string{envDir + "/"}, expected: digests(objs), kubeVersion: eo.cluster.KubernetesVersion,
 		})
 	}
 	return nil

@@ -102,7 +102,7 @@ func (t *tree) helmApps(eos []*envObjects) error {
 				}
 				t.charts = append(t.charts, chartCheck{
 					chart: chartDir, values: vp, release: w.Name, namespace: w.Namespace,
-					expected: wo.objs, kubeVersion: eo.cluster.KubernetesVersion,
+					expected: digests(wo.objs), kubeVersion: eo.cluster.KubernetesVersion,
 				})
 				if t.opts.Engine != EngineFlux {
 					continue
@@ -138,7 +138,7 @@ func (t *tree) helmApps(eos []*envObjects) error {
 				return err
 			}
 			t.kustomizations = append(t.kustomizations, kustomizeCheck{
-				dir: dir, include: []string{dir + "/"}, expected: releases, kubeVersion: eo.cluster.KubernetesVersion,
+				dir: dir, include: []string{dir + "/"}, expected: digests(releases), kubeVersion: eo.cluster.KubernetesVersion,
 			})
 			envRes = append(envRes, team)
 		}

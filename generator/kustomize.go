@@ -149,7 +149,7 @@ func (t *tree) overlay(eo *envObjects, dir, ns string, wos []workloadObjects, ba
 		return err
 	}
 	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: include, expected: expected, kubeVersion: eo.cluster.KubernetesVersion,
+		dir: dir, include: include, expected: digests(expected), kubeVersion: eo.cluster.KubernetesVersion,
 	})
 	return nil
 }

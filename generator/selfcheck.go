@@ -1,7 +1,7 @@
 package generator
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,38 +97,48 @@ func (t *tree) buildKustomization(paths []string, kc kustomizeCheck) ([]rendered
 	return out, nil
 }
 
-// compareObjects checks that a build produced exactly the expected objects.
-func compareObjects(where string, expected []object, got []rendered) error {
-	want := map[string][]byte{}
-	for _, o := range expected {
-		b, err := json.Marshal(o.Value)
-		if err != nil {
-			return fmt.Errorf("generate: self-check %s: %w", where, err)
-		}
-		want[o.id()] = b
+// objectDigests identify the objects a build must produce: object id ->
+// SHA-256 of its JSON (compact, so the checks hold no object trees).
+type objectDigests map[string][32]byte
+
+func digests(objs []object) objectDigests {
+	d := make(objectDigests, len(objs))
+	for _, o := range objs {
+		d[o.id()] = digest(o.Value)
 	}
-	seen := map[string]bool{}
+	return d
+}
+
+func digest(v map[string]any) [32]byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Values decoded from JSON or YAML always encode.
+		return [32]byte{}
+	}
+	return sha256.Sum256(b)
+}
+
+// compareObjects checks that a build produced exactly the expected objects.
+func compareObjects(where string, expected objectDigests, got []rendered) error {
+	seen := make(map[string]bool, len(got))
 	for _, r := range got {
 		o, err := objectFromMap(r.Value)
 		if err != nil {
 			return fmt.Errorf("generate: self-check %s: %w", where, err)
 		}
-		b, err := json.Marshal(r.Value)
-		if err != nil {
-			return fmt.Errorf("generate: self-check %s: %w", where, err)
-		}
-		w, ok := want[o.id()]
+		w, ok := expected[o.id()]
 		if !ok {
 			return fmt.Errorf("generate: self-check %s: unexpected %s %s/%s in the build", where, o.Kind, o.Namespace, o.Name)
 		}
-		if !bytes.Equal(w, b) {
-			return fmt.Errorf("generate: self-check %s: %s %s/%s differs from the intended object:\n got: %s\nwant: %s", where, o.Kind, o.Namespace, o.Name, b, w)
+		if digest(r.Value) != w {
+			b, _ := json.Marshal(r.Value)
+			return fmt.Errorf("generate: self-check %s: %s %s/%s differs from the intended object; the build gives:\n%s", where, o.Kind, o.Namespace, o.Name, b)
 		}
 		seen[o.id()] = true
 	}
-	for _, o := range expected {
-		if !seen[o.id()] {
-			return fmt.Errorf("generate: self-check %s: %s %s/%s missing from the build", where, o.Kind, o.Namespace, o.Name)
+	for _, id := range sortedKeys(expected) {
+		if !seen[id] {
+			return fmt.Errorf("generate: self-check %s: %s missing from the build", where, id)
 		}
 	}
 	return nil
