@@ -291,29 +291,36 @@ func TestPublishErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := refs(t, base)
 			_, err := Publish(ctx, output(baseFiles), testOpts(tc.repo, tc.env))
-			if err == nil {
-				t.Fatal("want an error")
-			}
-			msg := err.Error()
-			t.Logf("error: %s", msg)
-			if tc.kind != nil && !errors.Is(err, tc.kind) {
-				t.Errorf("error %q is not %v", msg, tc.kind)
-			}
-			if tc.want != "" && !strings.Contains(msg, tc.want) {
-				t.Errorf("error %q lacks %q", msg, tc.want)
-			}
-			if strings.Contains(msg, "\n") {
-				t.Errorf("error is not one line: %q", msg)
-			}
-			for _, s := range tc.secrets {
-				if strings.Contains(msg, s) {
-					t.Errorf("error leaks a credential: %q", msg)
-				}
-			}
+			checkFailure(t, err, tc.kind, tc.want, tc.secrets...)
 			if after := refs(t, base); after != before {
 				t.Errorf("repositories changed on failure:\n%s\n->\n%s", before, after)
 			}
 		})
+	}
+}
+
+// checkFailure checks err is a one-line error of kind (if not nil) that
+// says want and none of secrets.
+func checkFailure(t *testing.T, err error, kind error, want string, secrets ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	t.Logf("error: %s", msg)
+	if kind != nil && !errors.Is(err, kind) {
+		t.Errorf("error %q is not %v", msg, kind)
+	}
+	if !strings.Contains(msg, want) {
+		t.Errorf("error %q lacks %q", msg, want)
+	}
+	if strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	for _, s := range secrets {
+		if strings.Contains(msg, s) {
+			t.Errorf("error leaks a credential: %q", msg)
+		}
 	}
 }
 

@@ -70,13 +70,27 @@ func newBare(t testing.TB, base, name string) string {
 func startDaemon(t testing.TB, base string) string {
 	t.Helper()
 	needGit(t)
+	home := t.TempDir()
+	addr := serveLoopback(t, func(conn net.Conn) {
+		cmd := exec.Command("git", "daemon", "--inetd", "--export-all", "--enable=receive-pack",
+			"--informative-errors", "--base-path="+base, base)
+		cmd.Env = gitEnv(home)
+		cmd.Stdin, cmd.Stdout = conn, conn
+		_ = cmd.Run()
+	})
+	return "git://" + addr
+}
+
+// serveLoopback accepts connections on a free 127.0.0.1 port and hands each
+// to serve (which need not close it) until the test ends.
+func serveLoopback(t testing.TB, serve func(net.Conn)) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	home := t.TempDir()
 	go func() {
 		for {
 			conn, err := ln.Accept()
@@ -87,15 +101,11 @@ func startDaemon(t testing.TB, base string) string {
 			go func() {
 				defer wg.Done()
 				defer conn.Close()
-				cmd := exec.Command("git", "daemon", "--inetd", "--export-all", "--enable=receive-pack",
-					"--informative-errors", "--base-path="+base, base)
-				cmd.Env = gitEnv(home)
-				cmd.Stdin, cmd.Stdout = conn, conn
-				_ = cmd.Run()
+				serve(conn)
 			}()
 		}
 	}()
-	return "git://" + ln.Addr().String()
+	return ln.Addr().String()
 }
 
 // startHTTP serves the repositories under base over smart HTTP, requiring

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -45,35 +44,16 @@ func startSSH(t *testing.T, base string, allowed ssh.PublicKey, knownHosts strin
 		},
 	}
 	cfg.AddHostKey(hostSigner)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	line := knownhosts.Line([]string{knownhosts.Normalize(ln.Addr().String())}, hostSigner.PublicKey())
+	home := t.TempDir()
+	addr := serveLoopback(t, func(conn net.Conn) { serveSSH(conn, cfg, base, home) })
+	line := knownhosts.Line([]string{knownhosts.Normalize(addr)}, hostSigner.PublicKey())
 	if err := os.WriteFile(knownHosts, []byte(line+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	home := t.TempDir()
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				serveSSH(conn, cfg, base, home)
-			}()
-		}
-	}()
-	return "ssh://git@" + ln.Addr().String()
+	return "ssh://git@" + addr
 }
 
 func serveSSH(conn net.Conn, cfg *ssh.ServerConfig, base, home string) {
-	defer conn.Close()
 	sc, chans, reqs, err := ssh.NewServerConn(conn, cfg)
 	if err != nil {
 		return
@@ -194,17 +174,7 @@ func TestPublishSSH(t *testing.T) {
 			t.Setenv("SSH_KNOWN_HOSTS", tc.known)
 			before := git(t, bare, "rev-parse", "main")
 			_, err := Publish(ctx, output(baseFiles), testOpts(tc.url, tc.env))
-			if err == nil {
-				t.Fatal("want an error")
-			}
-			msg := err.Error()
-			t.Logf("error: %s", msg)
-			if tc.kind != nil && !errors.Is(err, tc.kind) {
-				t.Errorf("error %q is not %v", msg, tc.kind)
-			}
-			if !strings.Contains(msg, tc.want) || strings.Contains(msg, "horse") || strings.Contains(msg, "\n") {
-				t.Errorf("error %q: want one line with %q and no passphrase", msg, tc.want)
-			}
+			checkFailure(t, err, tc.kind, tc.want, "correct-horse-9", "wrong-horse-1")
 			if git(t, bare, "rev-parse", "main") != before {
 				t.Error("repository changed on failure")
 			}
