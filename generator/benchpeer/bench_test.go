@@ -129,10 +129,12 @@ func generateInChild(platform string) (time.Duration, int64, error) {
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	wall := time.Since(start)
-	if err != nil || !strings.Contains(string(out), "generated") {
+	_, after, ok := strings.Cut(string(out), "generated, peak-rss=")
+	if err != nil || !ok {
 		return 0, 0, fmt.Errorf("child generate: %v: %s", err, out)
 	}
-	return wall, maxRSS(cmd.ProcessState), nil
+	rss, err := strconv.ParseInt(strings.Fields(after)[0], 10, 64)
+	return wall, rss, err
 }
 
 // TestGenerateChild is the child process of generateInChild; it does
@@ -150,7 +152,7 @@ func TestGenerateChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Println("generated " + strconv.Itoa(len(out.Files)) + " files")
+	fmt.Printf("%d files generated, peak-rss=%d\n", len(out.Files), PeakRSSSelf())
 }
 
 // TestPeersAcceptOutput runs the CLI pipeline once on a small platform: the

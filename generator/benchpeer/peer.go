@@ -15,9 +15,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -154,9 +154,9 @@ func RunPeers(kustomize, kubeconform, root, work, schemaLocation string) (Result
 		"-n", fmt.Sprint(runtime.GOMAXPROCS(0)), "-schema-location", schemaLocation, outDir)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	rss, err := runMeasured(cmd)
 	res.Validate = time.Since(start)
-	res.PeakRSS = max(res.PeakRSS, maxRSS(cmd.ProcessState))
+	res.PeakRSS = max(res.PeakRSS, rss)
 	var summary struct {
 		Summary struct {
 			Valid, Invalid, Errors, Skipped int
@@ -178,22 +178,56 @@ func run(bin string, args []string) (int64, error) {
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	err := cmd.Run()
-	rss := maxRSS(cmd.ProcessState)
+	rss, err := runMeasured(cmd)
 	if err != nil {
 		return rss, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	return rss, nil
 }
 
-// maxRSS is the peak resident set of a finished process in bytes (Linux
-// reports kilobytes), 0 where the platform does not say.
-func maxRSS(ps *os.ProcessState) int64 {
-	if ps == nil {
+// runMeasured runs cmd and samples its peak resident set (VmHWM in
+// /proc/<pid>/status) every 5 ms until it exits; 0 where /proc is missing.
+// The rusage of a child is no use here: Go starts children with
+// CLONE_VM|CLONE_VFORK, so the kernel carries the parent's high-water mark
+// over into the child's ru_maxrss.
+func runMeasured(cmd *exec.Cmd) (int64, error) {
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+	var peak int64
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if hwm := vmHWM(status); hwm > peak {
+			peak = hwm
+		}
+		select {
+		case err := <-done:
+			return peak, err
+		case <-tick.C:
+		}
+	}
+}
+
+// vmHWM reads the peak resident set, in bytes, from a /proc status file.
+func vmHWM(file string) int64 {
+	b, err := os.ReadFile(file)
+	if err != nil {
 		return 0
 	}
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok && ru != nil {
-		return int64(ru.Maxrss) * 1024
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err == nil {
+				return kb * 1024
+			}
+		}
 	}
 	return 0
 }
+
+// PeakRSSSelf is this process's peak resident set in bytes (0 if unknown).
+func PeakRSSSelf() int64 { return vmHWM("/proc/self/status") }

@@ -272,3 +272,24 @@ func TestGoTypedValues(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestConcurrentUse(t *testing.T) {
+	// First use of several versions and kinds from many goroutines at once
+	// (run with -race).
+	srcs := []string{deployment, schedule, gitRepository, application, spc, httpRoute}
+	var objs []Object
+	for i := range 200 {
+		objs = append(objs, Object{Source: "c", Value: obj(t, srcs[i%len(srcs)])})
+	}
+	done := make(chan error)
+	for i := range 8 {
+		go func() {
+			done <- Validate([]string{"1.33", "1.35"}[i%2], objs)
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
