@@ -52,7 +52,9 @@ type Object struct {
 }
 
 // Versions returns the supported Kubernetes minors ("1.32", ...), sorted.
-func Versions() []string {
+func Versions() []string { return slices.Clone(versions()) }
+
+var versions = sync.OnceValue(func() []string {
 	ents, _ := fs.Glob(embedded, "schemas/kubernetes-*.json.gz")
 	var vs []string
 	for _, e := range ents {
@@ -60,7 +62,7 @@ func Versions() []string {
 	}
 	sort.Slice(vs, func(i, j int) bool { return minorLess(vs[i], vs[j]) })
 	return vs
-}
+})
 
 func minorLess(a, b string) bool {
 	_, am, _ := strings.Cut(a, ".")
@@ -79,7 +81,7 @@ func Minor(kubeVersion string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	return m[1], slices.Contains(Versions(), m[1])
+	return m[1], slices.Contains(versions(), m[1])
 }
 
 // CRDs returns the embedded CustomResourceDefinitions as published (one

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -290,6 +291,18 @@ func TestConcurrentUse(t *testing.T) {
 	for range 8 {
 		if err := <-done; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+func TestValidAcrossVersions(t *testing.T) {
+	var objs []Object
+	for i, src := range []string{deployment, schedule, gitRepository, application, spc, httpRoute} {
+		objs = append(objs, Object{Source: fmt.Sprint("obj", i), Value: obj(t, src)})
+	}
+	for _, v := range Versions() {
+		if err := Validate(v, objs); err != nil {
+			t.Errorf("Kubernetes %s: %v", v, err)
 		}
 	}
 }
