@@ -44,6 +44,10 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./schemas
 
+# Installs the peer CLIs make bench compares with (kustomize, kubeconform) and kube-score.
+peer-tools:
+	bash .ci/steps.d/tools.sh
+
 # Regenerates the embedded validation schemas (Kubernetes OpenAPI per minor, CRDs) from the Go module proxy.
 schemas:
 	$(GO) run ./generator/validate/gen -out generator/validate/schemas
