@@ -3,35 +3,19 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/generator/publish/gittest"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
-// pubGit runs the git CLI in dir, isolated from the user's configuration.
+// pubGit runs the git CLI in dir (skipped without git, except in CI).
 func pubGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("git is required in CI: %v", err)
-		}
-		t.Skipf("git CLI not installed: %v", err)
-	}
-	home := t.TempDir()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Hand Editor", "GIT_AUTHOR_EMAIL=hand@example.com",
-		"GIT_COMMITTER_NAME=Hand Editor", "GIT_COMMITTER_EMAIL=hand@example.com")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return strings.TrimSpace(stdout.String())
+	gittest.Need(t)
+	return gittest.Git(t, dir, args...)
 }
 
 func runPlinth(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -168,5 +152,42 @@ func TestPublishCommandErrors(t *testing.T) {
 				t.Errorf("other repository changed: %s", refs)
 			}
 		})
+	}
+}
+
+// TestPublishCommandKeepsCredentialsOut publishes over smart HTTP with the
+// token in PLINTH_GIT_TOKEN and debug logging on, then fails with a wrong
+// token and with credentials in the URL: the secrets never show.
+func TestPublishCommandKeepsCredentialsOut(t *testing.T) {
+	base, platform, _ := pubSetup(t)
+	srv := gittest.HTTP(t, base, "ci-bot", "tok-5ecret-77", gittest.HTTPOptions{})
+	url := srv.URL + "/gitops.git"
+	t.Setenv("PLINTH_GIT_USERNAME", "ci-bot")
+	t.Setenv("PLINTH_GIT_TOKEN", "tok-5ecret-77")
+	code, stdout, stderr := runPlinth(t, "-v", "publish", platform, "--repo", url)
+	if code != exitOK || !strings.Contains(stdout, "committed") {
+		t.Fatalf("publish over http: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "level=DEBUG") {
+		t.Errorf("-v logged nothing: %q", stderr)
+	}
+	out := stdout + stderr
+	t.Setenv("PLINTH_GIT_TOKEN", "tok-wr0ng-99")
+	code, stdout, stderr = runPlinth(t, "-v", "diff", platform, "--repo", url)
+	if code != exitFailure || !strings.Contains(stderr, "authentication failed") {
+		t.Fatalf("wrong token: exit %d\n%s", code, stderr)
+	}
+	out += stdout + stderr
+	t.Setenv("PLINTH_GIT_TOKEN", "")
+	t.Setenv("PLINTH_GIT_USERNAME", "")
+	code, stdout, stderr = runPlinth(t, "-v", "publish", platform, "--repo", strings.Replace(url, "http://", "http://ci-bot:pw-in-url-31@", 1), "--path", "x")
+	if code != exitFailure {
+		t.Fatalf("wrong password in URL: exit %d\n%s", code, stderr)
+	}
+	out += stdout + stderr
+	for _, secret := range []string{"tok-5ecret-77", "tok-wr0ng-99", "pw-in-url-31"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("output shows %s:\n%s", secret, out)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/generator/publish/gittest"
 )
 
 // output builds a generated tree with its ownership manifest.
@@ -487,7 +488,7 @@ func TestPublishHTTPS(t *testing.T) {
 	needGit(t)
 	base := t.TempDir()
 	bare := newBare(t, base, "gitops.git")
-	srv := startHTTPServer(t, base, "ci-bot", "tok-8f3a9c1e", httpOpts{tls: true})
+	srv := gittest.HTTP(t, base, "ci-bot", "tok-8f3a9c1e", httpOpts{TLS: true})
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
 		t.Fatal(err)
@@ -517,7 +518,7 @@ func TestPublishPushDenied(t *testing.T) {
 	bare := newBare(t, base, "gitops.git")
 	pushFile(t, bare, "main", "README.md", "hand-written\n")
 	before := git(t, bare, "rev-parse", "main")
-	srv := startHTTPServer(t, base, "ci-bot", "tok-8f3a9c1e", httpOpts{anonymousRead: true})
+	srv := gittest.HTTP(t, base, "ci-bot", "tok-8f3a9c1e", httpOpts{AnonymousRead: true})
 	url := srv.URL + "/gitops.git"
 
 	plan, err := Plan(context.Background(), output(baseFiles), testOpts(url, nil))
