@@ -263,6 +263,9 @@ func TestPublishErrors(t *testing.T) {
 	handwritten := newBare(t, base, "hand.git")
 	pushFile(t, handwritten, "main", "apps/dev/team-a/svc1.yaml", "mine\n")
 	unreach := "git://127.0.0.1:1/x.git"
+	clash := newBare(t, base, "clash.git")
+	pushFile(t, clash, "main", "apps/dev/team-a/svc2.yaml/README", "a directory where plinth writes a file\n")
+	pushFile(t, clash, "main", "clusters/aks1", "a file where plinth writes a directory\n")
 
 	tests := []struct {
 		name    string
@@ -273,6 +276,7 @@ func TestPublishErrors(t *testing.T) {
 		secrets []string
 	}{
 		{name: "missing branch", repo: withOther, kind: ErrBranch, want: `has no branch "main" (it has develop)`},
+		{name: "directory and file clashes", repo: clash, want: "apps/dev/team-a/svc2.yaml is a directory in the repository; plinth writes a file there, clusters/aks1 is a file in the repository; plinth writes a directory there"},
 		{name: "unowned file", repo: handwritten, kind: ErrOwnership, want: "apps/dev/team-a/svc1.yaml would be overwritten"},
 		{name: "wrong token", repo: httpURL + "/other.git", env: map[string]string{EnvToken: "wrong-token-123"},
 			kind: ErrAuth, want: "authentication failed", secrets: []string{"wrong-token-123"}},
