@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -31,7 +30,9 @@ or failure, 2 usage.`,
 			if err != nil {
 				return err
 			}
-			res, err := publish.Plan(context.Background(), out, opts)
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
+			res, err := publish.Plan(ctx, out, opts)
 			if err != nil {
 				return err
 			}

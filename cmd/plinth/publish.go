@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -149,7 +151,9 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 				return err
 			}
 			opts.Message, opts.Author, opts.DryRun = message, author, dryRun
-			res, err := publish.Publish(context.Background(), out, opts)
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
+			res, err := publish.Publish(ctx, out, opts)
 			if err != nil {
 				return err
 			}
@@ -174,6 +178,15 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 	cmd.Flags().StringVar(&author, "author", "", `commit author "Name <email>" (default: $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL or plinth)`)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "do everything up to the commit, print the diff and stop")
 	return cmd
+}
+
+// interruptible cancels the git operations on Ctrl-C or SIGTERM (a push
+// either lands whole or not at all).
+func interruptible(parent context.Context) (context.Context, context.CancelFunc) {
+	if parent == nil {
+		parent = context.Background()
+	}
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 }
 
 // colorOutput reports whether w is a terminal that wants colour.
