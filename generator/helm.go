@@ -219,15 +219,15 @@ func (b *builder) workloadValues(w schemas.Workload, labels map[string]string, p
 // ones the generator meant to produce.
 func (t *tree) renderChart(cc chartCheck) ([]rendered, error) {
 	where := cc.chart + " with " + cc.values
-	var files []*loader.BufferedFile
-	prefix := cc.chart + "/"
-	for p, data := range t.files {
-		if strings.HasPrefix(p, prefix) {
-			files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(p, prefix), Data: data})
+	t.chartFilesOnce.Do(func() {
+		prefix := cc.chart + "/"
+		for _, p := range sortedKeys(t.files) {
+			if strings.HasPrefix(p, prefix) {
+				t.chartFiles = append(t.chartFiles, &loader.BufferedFile{Name: strings.TrimPrefix(p, prefix), Data: t.files[p]})
+			}
 		}
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	ch, err := loader.LoadFiles(files)
+	})
+	ch, err := loader.LoadFiles(t.chartFiles)
 	if err != nil {
 		return nil, fmt.Errorf("generate: self-check: load chart %s: %w", cc.chart, err)
 	}
@@ -322,6 +322,9 @@ type chartLint struct {
 	chartOnce sync.Once
 	chartTmp  string
 	chartErr  error
+	// chartFiles is the chart as loader input, collected once.
+	chartFilesOnce sync.Once
+	chartFiles     []*loader.BufferedFile
 }
 
 // quantities are a resource list as canonical quantity strings.
