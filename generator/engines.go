@@ -82,12 +82,9 @@ func (t *tree) fluxCluster(c schemas.Cluster, eos []*envObjects) error {
 				return err
 			}
 		}
-		if err := t.addYAML(addonsDir+"/kustomization.yaml", t.sources(), newKustomization("", addonRes)); err != nil {
+		if err := t.addRoot(addonsDir, t.sources(), newKustomization("", addonRes), nil, addonObjs, c.KubernetesVersion); err != nil {
 			return err
 		}
-		t.kustomizations = append(t.kustomizations, kustomizeCheck{
-			dir: addonsDir, include: []string{addonsDir + "/"}, expected: digests(addonObjs), kubeVersion: c.KubernetesVersion,
-		})
 		ks := newCRD("kustomize.toolkit.fluxcd.io/v1", "Kustomization", addonsName, fluxNS, fluxKustomizationSpec{
 			Interval: fluxInterval, RetryInterval: "1m", Timeout: "10m",
 			Path: "./" + t.repoPath(addonsDir), Prune: true, Wait: true, SourceRef: sourceRef,
@@ -127,13 +124,7 @@ func (t *tree) fluxCluster(c schemas.Cluster, eos []*envObjects) error {
 			return err
 		}
 	}
-	if err := t.addYAML(dir+"/kustomization.yaml", t.sources(c.Pos), newKustomization("", res)); err != nil {
-		return err
-	}
-	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: []string{dir + "/"}, expected: digests(expected), kubeVersion: c.KubernetesVersion,
-	})
-	return nil
+	return t.addRoot(dir, t.sources(c.Pos), newKustomization("", res), nil, expected, c.KubernetesVersion)
 }
 
 // argoCluster writes clusters/<cluster>/ for Argo CD (an app-of-apps
@@ -292,13 +283,7 @@ func (t *tree) argoCluster(c schemas.Cluster, eos []*envObjects) error {
 	if err := addFile("apps.yaml", t.sources(envPos...), apps); err != nil {
 		return err
 	}
-	if err := t.addYAML(dir+"/kustomization.yaml", t.sources(c.Pos), newKustomization("", res)); err != nil {
-		return err
-	}
-	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: []string{dir + "/"}, expected: digests(expected), kubeVersion: c.KubernetesVersion,
-	})
-	return nil
+	return t.addRoot(dir, t.sources(c.Pos), newKustomization("", res), nil, expected, c.KubernetesVersion)
 }
 
 func branchOr(b string) string {

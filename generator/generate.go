@@ -290,6 +290,23 @@ func newKustomization(ns string, resources []string) *kustomization {
 	return &kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Namespace: ns, Resources: resources}
 }
 
+// addRoot writes the kustomization.yaml of a directory that Flux or Argo CD
+// (or a user) builds, and registers its build check: it must produce
+// exactly the expected objects. include lists the path prefixes the build
+// reads (default: the directory).
+func (t *tree) addRoot(dir string, srcs []string, k *kustomization, include []string, expected []object, kubeVersion string) error {
+	if err := t.addYAML(dir+"/kustomization.yaml", srcs, k); err != nil {
+		return err
+	}
+	if include == nil {
+		include = []string{dir + "/"}
+	}
+	t.kustomizations = append(t.kustomizations, kustomizeCheck{
+		dir: dir, include: include, expected: digests(expected), kubeVersion: kubeVersion,
+	})
+	return nil
+}
+
 // infrastructure writes infrastructure/<env>/: a directory per team
 // namespace and the Velero schedule.
 func (t *tree) infrastructure(eos []*envObjects) error {
@@ -325,12 +342,9 @@ func (t *tree) infrastructure(eos []*envObjects) error {
 				return err
 			}
 		}
-		if err := t.addYAML(envDir+"/kustomization.yaml", t.sources(eo.env.Pos), newKustomization("", res)); err != nil {
+		if err := t.addRoot(envDir, t.sources(eo.env.Pos), newKustomization("", res), nil, objs, eo.cluster.KubernetesVersion); err != nil {
 			return err
 		}
-		t.kustomizations = append(t.kustomizations, kustomizeCheck{
-			dir: envDir, include: []string{envDir + "/"}, expected: digests(objs), kubeVersion: eo.cluster.KubernetesVersion,
-		})
 	}
 	return nil
 }

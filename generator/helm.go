@@ -134,12 +134,9 @@ func (t *tree) helmApps(eos []*envObjects) error {
 			if t.opts.Engine != EngineFlux {
 				continue
 			}
-			if err := t.addYAML(dir+"/kustomization.yaml", t.sources(eo.env.Pos), newKustomization("", res)); err != nil {
+			if err := t.addRoot(dir, t.sources(eo.env.Pos), newKustomization("", res), nil, releases, eo.cluster.KubernetesVersion); err != nil {
 				return err
 			}
-			t.kustomizations = append(t.kustomizations, kustomizeCheck{
-				dir: dir, include: []string{dir + "/"}, expected: digests(releases), kubeVersion: eo.cluster.KubernetesVersion,
-			})
 			envRes = append(envRes, team)
 		}
 		if t.opts.Engine == EngineFlux {

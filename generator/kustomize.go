@@ -145,13 +145,7 @@ func (t *tree) overlay(eo *envObjects, dir, ns string, wos []workloadObjects, ba
 		teamPos = append(teamPos, wo.w.Source)
 	}
 	teamPos = append(teamPos, eo.env.Pos)
-	if err := t.addYAML(dir+"/kustomization.yaml", t.sources(teamPos...), k); err != nil {
-		return err
-	}
-	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: include, expected: digests(expected), kubeVersion: eo.cluster.KubernetesVersion,
-	})
-	return nil
+	return t.addRoot(dir, t.sources(teamPos...), k, include, expected, eo.cluster.KubernetesVersion)
 }
 
 // relTo returns the relative path from directory from to target (both
