@@ -53,7 +53,7 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 	if ns == "" {
 		ns = "default"
 	}
-	out, err := safe(func() (map[string]string, error) {
+	out, err := bounded(func() (map[string]string, error) {
 		vals := e.values
 		if vals == nil {
 			vals = map[string]any{}
@@ -172,14 +172,24 @@ func templateError(chartDir, msg string) (string, int) {
 
 var helmErrPos = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
 
-// RenderTimeout bounds one kustomize build or chart rendering. Go templates
-// cannot be interrupted: a rendering past the limit is abandoned and
-// reported (a process exits after its report, which ends it).
-var RenderTimeout = 30 * time.Second
+// RenderTimeout bounds one chart rendering. Go templates cannot be
+// interrupted: a rendering past the limit is abandoned and reported (a
+// process exits after its report, which ends it). Kustomize builds always
+// terminate and are not bounded by time.
+var RenderTimeout = 2 * time.Minute
 
-// safe runs f, turns a panic of a library into an error and gives up after
-// RenderTimeout.
-func safe[T any](f func() (T, error)) (T, error) {
+// safe runs f and turns a panic of a library into an error.
+func safe[T any](f func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return f()
+}
+
+// bounded is safe, giving up after RenderTimeout.
+func bounded[T any](f func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
@@ -193,7 +203,7 @@ func safe[T any](f func() (T, error)) (T, error) {
 			}
 			ch <- r
 		}()
-		r.v, r.err = f()
+		r.v, r.err = safe(f)
 	}()
 	timer := time.NewTimer(RenderTimeout)
 	defer timer.Stop()

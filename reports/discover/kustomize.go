@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"regexp"
@@ -9,7 +10,6 @@ import (
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
-	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
@@ -20,8 +20,6 @@ import (
 const repoRoot = "/repo"
 
 var kustErrRef = regexp.MustCompile(`from '([^']+)'`)
-
-const originAnnotation = "config.kubernetes.io/origin"
 
 var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
@@ -37,8 +35,10 @@ func kustomizationFile(snap *source.Snapshot, dir string) string {
 }
 
 // kustFS is the snapshot as an in-memory file system for krusty, with
-// origin annotations switched on and remote resources removed in every
-// kustomization (nothing is fetched; no plugin runs).
+// remote resources removed from every kustomization (nothing is fetched; no
+// plugin runs). Origin annotations are not switched on: with many patches
+// they make kustomize quadratic; objects are mapped back to their source
+// files by kind and name instead (see sourceIndex).
 type kustFS struct {
 	fs filesys.FileSystem
 	// remote lists, per kustomization file, the remote resources removed.
@@ -67,8 +67,12 @@ func (d *discoverer) kustomizeFS() *kustFS {
 	return k
 }
 
-// rewrite adds buildMetadata: [originAnnotations] and drops remote resources.
+// rewrite drops remote resources of a kustomization.
 func (k *kustFS) rewrite(p string, data []byte) []byte {
+	if !bytes.Contains(data, []byte("://")) && !bytes.Contains(data, []byte("github.com/")) && !bytes.Contains(data, []byte("git@")) &&
+		!bytes.Contains(data, []byte("gitlab.com/")) && !bytes.Contains(data, []byte("bitbucket.org/")) {
+		return data
+	}
 	var m map[string]any
 	if err := yaml.Unmarshal(data, &m); err != nil || m == nil {
 		return data // krusty reports the error
@@ -89,10 +93,6 @@ func (k *kustFS) rewrite(p string, data []byte) []byte {
 		}
 		m[field] = kept
 	}
-	bm, _ := m["buildMetadata"].([]any)
-	if !slices.Contains(bm, any(types.OriginAnnotations)) {
-		m["buildMetadata"] = append(bm, types.OriginAnnotations)
-	}
 	out, err := yaml.Marshal(m)
 	if err != nil {
 		return data
@@ -112,6 +112,21 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 		r.problems = append(r.problems, Problem{Cluster: e.cluster, File: kfile, Line: d.lineOf(kfile, rem),
 			Message: fmt.Sprintf("remote resource %q is not fetched; its objects are not evaluated", rem), NotEvaluated: true})
 	}
+	if children, ok := d.aggregate(kfile, e.path); ok {
+		// A kustomization that only lists other kustomizations and files is
+		// rendered part by part: the same objects, without kustomize's
+		// quadratic accumulation of one huge resource map.
+		for _, c := range children {
+			ce := e
+			ce.path = c
+			if _, isFile := d.snap.File(c); isFile {
+				d.renderFile(ce, c, r)
+			} else {
+				d.renderKustomization(ce, r)
+			}
+		}
+		return
+	}
 	opts := krusty.MakeDefaultOptions()
 	k := krusty.MakeKustomizer(opts)
 	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, e.path)) })
@@ -124,26 +139,21 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 		r.problem(e, kfile, line, "kustomize build %s: %s", e.path, msg)
 		return
 	}
-	data, err := resMap.AsYaml()
-	if err != nil {
-		r.problem(e, kfile, 0, "kustomize build %s: %v", e.path, err)
-		return
+	var docs []Doc
+	for _, res := range resMap.Resources() {
+		v, err := res.Map()
+		if err != nil {
+			r.problem(e, kfile, 0, "kustomize build %s: output: %v", e.path, err)
+			return
+		}
+		docs = append(docs, Doc{Value: v})
 	}
-	docs, err := ParseDocs(data)
-	if err != nil {
-		r.problem(e, kfile, 0, "kustomize build %s: output: %v", e.path, err)
-		return
-	}
+	idx := d.sourceIndex(e.path)
 	for _, doc := range docs {
-		file, line := kfile, 0
-		if ann := mapAt(doc.Value, "metadata", "annotations"); ann != nil {
-			if origin, ok := ann[originAnnotation].(string); ok {
-				file, line = d.origin(e.path, origin, doc.Value)
-				delete(ann, originAnnotation)
-				if len(ann) == 0 {
-					delete(mapAt(doc.Value, "metadata"), "annotations")
-				}
-			}
+		file, line := idx.locate(str(doc.Value, "kind"), str(doc.Value, "metadata", "name"))
+		if file == "" {
+			// Generated (configMapGenerator, secretGenerator): the kustomization.
+			file, line = kfile, d.lineOf(kfile, generatedName(str(doc.Value, "metadata", "name")))
 		}
 		o, ok := newObject(doc.Value, file, line, e.cluster)
 		if !ok {
@@ -153,48 +163,121 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 	}
 }
 
-// origin maps a config.kubernetes.io/origin annotation back to the source
-// file (repository-relative) and the line of the object in it.
-func (d *discoverer) origin(dir, ann string, v map[string]any) (string, int) {
-	var o struct {
-		Path string `json:"path"`
-		Repo string `json:"repo"`
+// aggregate returns the resources of a kustomization that has nothing but
+// resources (files, or directories holding a kustomization); ok is false
+// for any other kustomization.
+func (d *discoverer) aggregate(kfile, dir string) ([]string, bool) {
+	docs, err := d.docs(kfile)
+	if err != nil || len(docs) != 1 {
+		return nil, false
 	}
-	if err := yaml.Unmarshal([]byte(ann), &o); err != nil || o.Path == "" || o.Repo != "" {
-		return kustomizationFile(d.snap, dir), 0
+	for k := range docs[0].Value {
+		if k != "apiVersion" && k != "kind" && k != "resources" {
+			return nil, false
+		}
 	}
-	file := path.Clean(path.Join(dir, o.Path))
-	return file, d.objectLine(file, str(v, "kind"), str(v, "metadata", "name"))
+	var out []string
+	for _, r := range listAt(docs[0].Value, "resources") {
+		ref, _ := r.(string)
+		p := path.Clean(path.Join(dir, ref))
+		switch {
+		case ref == "" || isRemote(ref) || p == ".." || strings.HasPrefix(p, "../"):
+			return nil, false
+		case kustomizationFile(d.snap, p) != "":
+		default:
+			if f, ok := d.snap.File(p); !ok || f.Err != nil {
+				return nil, false // let kustomize report it
+			}
+		}
+		out = append(out, p)
+	}
+	return out, len(out) > 0
 }
 
-// objectLine finds the line of the kind/name object in file: the document of
-// that kind whose name is contained in the rendered name (kustomize adds
-// prefixes and suffixes), else the only document of that kind, else 1.
-func (d *discoverer) objectLine(file, kind, name string) int {
-	docs, err := d.docs(file)
-	if err != nil || len(docs) == 0 {
-		return 1
+// sourceDoc is one object of a resource file of a kustomization.
+type sourceDoc struct {
+	kind, name, file string
+	line             int
+}
+
+// sourceIndex lists the objects of the resource files a kustomization
+// reaches (resources, bases and components, recursively), in order.
+type sourceIndex []sourceDoc
+
+func (d *discoverer) sourceIndex(dir string) sourceIndex {
+	var idx sourceIndex
+	seen := map[string]bool{}
+	var visit func(dir string)
+	visit = func(dir string) {
+		kfile := kustomizationFile(d.snap, dir)
+		if kfile == "" || seen[dir] {
+			return
+		}
+		seen[dir] = true
+		docs, err := d.docs(kfile)
+		if err != nil || len(docs) == 0 {
+			return
+		}
+		for _, field := range []string{"resources", "bases", "components"} {
+			for _, r := range listAt(docs[0].Value, field) {
+				ref, _ := r.(string)
+				if ref == "" || isRemote(ref) {
+					continue
+				}
+				p := path.Clean(path.Join(dir, ref))
+				if _, ok := d.snap.File(p); ok {
+					if seen[p] {
+						continue
+					}
+					seen[p] = true
+					fdocs, _ := d.docs(p)
+					for _, fd := range fdocs {
+						idx = append(idx, sourceDoc{kind: str(fd.Value, "kind"), name: str(fd.Value, "metadata", "name"), file: p, line: fd.Line})
+					}
+				} else if d.snap.IsDir(p) {
+					visit(p)
+				}
+			}
+		}
 	}
-	best, bestLen, ofKind, kindLine := 0, -1, 0, 0
-	for _, doc := range docs {
-		if k := str(doc.Value, "kind"); k != kind && k != "" {
+	visit(dir)
+	return idx
+}
+
+// locate finds the source of a rendered kind/name: the object of that kind
+// with the same name, else the longest source name contained in it
+// (namePrefix/nameSuffix), else the only object of that kind.
+func (idx sourceIndex) locate(kind, name string) (string, int) {
+	var best *sourceDoc
+	var only *sourceDoc
+	n := 0
+	for i := range idx {
+		sd := &idx[i]
+		if sd.kind != kind {
 			continue
 		}
-		ofKind++
-		kindLine = doc.Line
-		n := str(doc.Value, "metadata", "name")
-		if n != "" && strings.Contains(name, n) && len(n) > bestLen {
-			best, bestLen = doc.Line, len(n)
+		n++
+		only = sd
+		if sd.name == name {
+			return sd.file, sd.line
+		}
+		if sd.name != "" && strings.Contains(name, sd.name) && (best == nil || len(sd.name) > len(best.name)) {
+			best = sd
 		}
 	}
 	switch {
-	case best > 0:
-		return best
-	case ofKind == 1:
-		return kindLine
+	case best != nil:
+		return best.file, best.line
+	case n == 1:
+		return only.file, only.line
 	}
-	return docs[0].Line
+	return "", 0
 }
+
+var hashSuffix = regexp.MustCompile(`-[a-z0-9]{10}$`)
+
+// generatedName strips the content hash kustomize appends to generated names.
+func generatedName(name string) string { return hashSuffix.ReplaceAllString(name, "") }
 
 // lineOf returns the first line of file containing s, or 0.
 func (d *discoverer) lineOf(file, s string) int {

@@ -1,0 +1,144 @@
+package scan_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/reports/discover"
+	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
+	"github.com/plinth-dev/plinth/reports/scan"
+	"github.com/plinth-dev/plinth/reports/source"
+	"github.com/plinth-dev/plinth/schemas"
+	"github.com/plinth-dev/plinth/schemas/synth"
+)
+
+// generatedRepo commits plinth's output for a synthetic platform of n
+// services into a git repository and writes the objects the report engine
+// renders from it into one multi-document YAML file (the input kube-score
+// gets, so both tools see the same manifests).
+func generatedRepo(b *testing.B, n int) (repo, manifests string) {
+	b.Helper()
+	dir := b.TempDir()
+	if err := synth.Write(filepath.Join(dir, "platform"), n); err != nil {
+		b.Fatal(err)
+	}
+	m, err := schemas.Load(filepath.Join(dir, "platform"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := generator.Generate(m, generator.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := gitfixture.New(b)
+	for p, data := range out.Files {
+		r.Write(p, data)
+	}
+	r.Commit("generated", gitfixture.Date(2026, 10, 1))
+	res := discover.Discover(source.FromFiles("bench", out.Files))
+	var buf bytes.Buffer
+	for _, o := range res.Objects {
+		data, err := yaml.Marshal(o.Value)
+		if err != nil {
+			b.Fatal(err)
+		}
+		buf.WriteString("---\n")
+		buf.Write(data)
+	}
+	manifests = filepath.Join(dir, "rendered.yaml")
+	if err := os.WriteFile(manifests, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d services: %d files in the repository, %d rendered objects (%d bytes)", n, len(out.Files), len(res.Objects), buf.Len())
+	return r.Dir, manifests
+}
+
+func kubeScore(b *testing.B) string {
+	b.Helper()
+	if p, err := exec.LookPath("kube-score"); err == nil {
+		return p
+	}
+	if gopath, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		p := filepath.Join(string(bytes.TrimSpace(gopath)), "bin", "kube-score")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		b.Fatal("kube-score is not installed (.ci/steps.d/tools.sh installs it)")
+	}
+	b.Skip("kube-score is not installed: go install github.com/zegl/kube-score/cmd/kube-score@v1.20.0")
+	return ""
+}
+
+func runKubeScore(b *testing.B, bin, manifests string) {
+	cmd := exec.Command(bin, "score", "--output-format", "ci", manifests)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		b.Fatal(err)
+	}
+	if out.Len() == 0 || bytes.Contains(out.Bytes(), []byte("Failed to score")) {
+		b.Fatalf("kube-score: %s", out.Bytes())
+	}
+}
+
+func runReport(b *testing.B, repo string) {
+	r, err := scan.Run(context.Background(), scan.Options{Repo: repo, Date: reportDate})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(r.Findings) == 0 {
+		b.Fatal("no findings")
+	}
+}
+
+// BenchmarkReport: plinth report on generated repositories; linear growth
+// shows in ns/service.
+func BenchmarkReport(b *testing.B) {
+	for _, n := range []int{100, 500, 2000} {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			repo, _ := generatedRepo(b, n)
+			b.ResetTimer()
+			for b.Loop() {
+				runReport(b, repo)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/service")
+		})
+	}
+}
+
+// BenchmarkReportVsKubeScore measures, in one run, plinth report (reading
+// the git repository, discovering and rendering every kustomization and
+// chart, evaluating the baseline) and kube-score on the objects that
+// rendering produces. ratio = report time / kube-score time (target < 0.5).
+func BenchmarkReportVsKubeScore(b *testing.B) {
+	for _, n := range []int{100, 500} {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			bin := kubeScore(b)
+			repo, manifests := generatedRepo(b, n)
+			var report, ks time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				t0 := time.Now()
+				runReport(b, repo)
+				t1 := time.Now()
+				runKubeScore(b, bin, manifests)
+				report, ks = report+t1.Sub(t0), ks+time.Since(t1)
+			}
+			b.ReportMetric(report.Seconds()/float64(b.N), "report-s/op")
+			b.ReportMetric(ks.Seconds()/float64(b.N), "kube-score-s/op")
+			b.ReportMetric(report.Seconds()/ks.Seconds(), "ratio")
+		})
+	}
+}
