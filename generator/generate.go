@@ -35,7 +35,7 @@ const (
 
 // softMemoryLimit bounds the heap while Generate runs (GOMEMLIMIT, when
 // lower, wins).
-const softMemoryLimit = 768 << 20
+const softMemoryLimit = 512 << 20
 
 // Generate renders the platform into a GitOps repository tree and checks it
 // in memory: every kustomization builds, every chart renders and lints for
