@@ -238,6 +238,9 @@ func cleanPath(p string) error {
 	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || p == "." {
 		return fmt.Errorf("path %q is not a clean relative path", p)
 	}
+	if strings.IndexFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return fmt.Errorf("path %q contains a control character", p)
+	}
 	for _, el := range strings.Split(p, "/") {
 		if el == ".." || strings.EqualFold(el, ".git") || strings.ContainsAny(el, "\x00\\") {
 			return fmt.Errorf("path %q leaves the output directory or touches .git", p)
