@@ -12,6 +12,7 @@ import (
 
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/discover"
+	"github.com/plinth-dev/plinth/reports/internal/obj"
 )
 
 // ClusterState is what the generator records in .plinth/clusters/<name>.json.
@@ -178,31 +179,12 @@ func isSystemNamespace(ns string) bool {
 
 // ---- helpers over unstructured values
 
-func get(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
-}
-
-func str(v any, path ...string) string {
-	s, _ := get(v, path...).(string)
-	return s
-}
-
-func mapAt(v any, path ...string) map[string]any {
-	m, _ := get(v, path...).(map[string]any)
-	return m
-}
-
-func listAt(v any, path ...string) []any {
-	l, _ := get(v, path...).([]any)
-	return l
-}
+var (
+	get    = obj.Get
+	str    = obj.Str
+	mapAt  = obj.Map
+	listAt = obj.List
+)
 
 func boolAt(v any, path ...string) (value, set bool) {
 	b, ok := get(v, path...).(bool)

@@ -93,11 +93,25 @@ func (d *discoverer) helmRelease(o Object) ([]entry, []Problem) {
 	if !ok {
 		return nil, []Problem{d.badRef(o, "chart path %q points outside the repository", str(cs, "chart"))}
 	}
+	vals, probs := d.valuesFiles(o, "", listAt(cs, "valuesFiles"))
+	if len(listAt(spec, "valuesFrom")) > 0 {
+		probs = append(probs, d.notEvaluated(o, "spec.valuesFrom (ConfigMaps/Secrets in the cluster) is not read; rendered with spec.values only"))
+	}
+	vals = mergeMaps(vals, mapAt(spec, "values"))
+	return []entry{{cluster: o.Cluster, kind: "chart", path: p, values: vals, release: release, namespace: ns, from: o.File, fromLine: o.Line}}, probs
+}
+
+// valuesFiles merges values files (relative to dir) in order.
+func (d *discoverer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
 	vals := map[string]any{}
 	var probs []Problem
-	for _, vf := range listAt(cs, "valuesFiles") {
+	for _, vf := range files {
 		s, _ := vf.(string)
-		vp, ok := repoPath(s)
+		if strings.HasPrefix(s, "$") {
+			probs = append(probs, d.notEvaluated(o, "values file %q of another source is not read", s))
+			continue
+		}
+		vp, ok := repoPath(path.Join(dir, s))
 		if !ok {
 			probs = append(probs, d.badRef(o, "values file %q points outside the repository", s))
 			continue
@@ -109,11 +123,7 @@ func (d *discoverer) helmRelease(o Object) ([]entry, []Problem) {
 		}
 		vals = mergeMaps(vals, v)
 	}
-	if len(listAt(spec, "valuesFrom")) > 0 {
-		probs = append(probs, d.notEvaluated(o, "spec.valuesFrom (ConfigMaps/Secrets in the cluster) is not read; rendered with spec.values only"))
-	}
-	vals = mergeMaps(vals, mapAt(spec, "values"))
-	return []entry{{cluster: o.Cluster, kind: "chart", path: p, values: vals, release: release, namespace: ns, from: o.File, fromLine: o.Line}}, probs
+	return vals, probs
 }
 
 func (d *discoverer) valuesFile(p string) (map[string]any, error) {
@@ -191,25 +201,8 @@ func (d *discoverer) argoApplication(o Object, app map[string]any) ([]entry, []P
 			if e.release == "" {
 				e.release = name
 			}
-			vals := map[string]any{}
-			for _, vf := range listAt(src, "helm", "valueFiles") {
-				s, _ := vf.(string)
-				if strings.HasPrefix(s, "$") {
-					probs = append(probs, d.notEvaluated(o, "values file %q of another source is not read", s))
-					continue
-				}
-				vp, ok := repoPath(path.Join(p, s))
-				if !ok {
-					probs = append(probs, d.badRef(o, "values file %q points outside the repository", s))
-					continue
-				}
-				v, err := d.valuesFile(vp)
-				if err != nil {
-					probs = append(probs, d.badRef(o, "values file: %v", err))
-					continue
-				}
-				vals = mergeMaps(vals, v)
-			}
+			vals, vprobs := d.valuesFiles(o, p, listAt(src, "helm", "valueFiles"))
+			probs = append(probs, vprobs...)
 			if s := str(src, "helm", "values"); s != "" {
 				var v map[string]any
 				if err := yaml.Unmarshal([]byte(s), &v); err != nil {

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/plinth-dev/plinth/reports/internal/obj"
 )
 
 // Doc is one YAML document of a file: its value and the line it starts on.
@@ -57,30 +59,9 @@ func ParseDocs(data []byte) ([]Doc, error) {
 	}
 }
 
-// str returns the string at path in v, or "".
-func str(v any, path ...string) string {
-	s, _ := get(v, path...).(string)
-	return s
-}
-
-// get walks maps along path.
-func get(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
-}
-
-func mapAt(v any, path ...string) map[string]any {
-	m, _ := get(v, path...).(map[string]any)
-	return m
-}
-
-func listAt(v any, path ...string) []any {
-	l, _ := get(v, path...).([]any)
-	return l
-}
+var (
+	get    = obj.Get
+	str    = obj.Str
+	mapAt  = obj.Map
+	listAt = obj.List
+)
