@@ -150,11 +150,11 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 	if opts.Flavor != FlavorKustomize && opts.Flavor != FlavorHelm {
 		return opts, nil, fmt.Errorf("generate: flavor %q: want %q or %q", opts.Flavor, FlavorKustomize, FlavorHelm)
 	}
-	rp := strings.Trim(path.Clean("/"+strings.ReplaceAll(opts.RepoPath, "\\", "/")), "/")
-	if strings.Contains(opts.RepoPath, "..") {
+	raw := strings.ReplaceAll(opts.RepoPath, "\\", "/")
+	if slices.Contains(strings.Split(raw, "/"), "..") {
 		return opts, nil, fmt.Errorf("generate: repository path %q must stay inside the repository", opts.RepoPath)
 	}
-	opts.RepoPath = rp
+	opts.RepoPath = strings.Trim(path.Clean("/"+raw), "/")
 	if len(m.Environments) == 0 {
 		return opts, nil, fmt.Errorf("generate: the platform declares no environments")
 	}
