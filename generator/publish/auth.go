@@ -121,14 +121,14 @@ func resolveRemote(repo string, getenv func(string) string) (*remote, error) {
 		if u.User != nil {
 			user = u.User.Username()
 			pass, _ = u.User.Password()
-			if pass == "" { // https://TOKEN@host/...
-				user, pass = tokenUser, user
-			}
 		}
-		if tok := getenv(EnvToken); tok != "" {
-			user, pass = tokenUser, tok
-		} else if pw := getenv(EnvPassword); pw != "" {
+		switch tok, pw := getenv(EnvToken), getenv(EnvPassword); {
+		case tok != "":
+			pass = tok
+		case pw != "":
 			pass = pw
+		case pass == "" && user != "": // https://TOKEN@host/...
+			user, pass = tokenUser, user
 		}
 		if name := getenv(EnvUsername); name != "" {
 			user = name
