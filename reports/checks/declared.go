@@ -2,6 +2,7 @@ package checks
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -46,11 +47,11 @@ var declaredChecks = map[string]func(st *ClusterState) (bool, string, string){
 		return truthy(setting(st, "monitoring")), "monitoring", "Container Insights"
 	},
 	"PLN-NET-001": func(st *ClusterState) (bool, string, string) {
-		return strings.EqualFold(fmt.Sprint(setting(st, "networkPlugin")), "azure"), "networkPlugin", fmt.Sprintf("network plugin %v", setting(st, "networkPlugin"))
+		return strings.EqualFold(fmt.Sprint(setting(st, "networkPlugin")), "azure"), "networkPlugin", "network plugin " + shown(setting(st, "networkPlugin"))
 	},
 	"PLN-OPS-001": func(st *ClusterState) (bool, string, string) {
 		v := strings.ToLower(fmt.Sprint(setting(st, "upgradeChannel")))
-		return truthy(setting(st, "upgradeChannel")) && v != "none", "upgradeChannel", fmt.Sprintf("upgrade channel %v", setting(st, "upgradeChannel"))
+		return truthy(setting(st, "upgradeChannel")) && v != "none", "upgradeChannel", "upgrade channel " + shown(setting(st, "upgradeChannel"))
 	},
 	"PLN-OPS-002": func(st *ClusterState) (bool, string, string) {
 		return truthy(setting(st, "maintenanceWindow")), "maintenanceWindow", "maintenance window"
@@ -132,7 +133,7 @@ func (ev *evaluator) declared() {
 		if ok {
 			ev.addAt(reports.StatusPass, c, "", "Cluster/"+c, st.File, line, "declared: "+what)
 		} else {
-			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, st.File, line, fmt.Sprintf("not declared: %s (settings.%s = %v); %s", what, key, setting(st, key), ev.control.Remediation))
+			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, st.File, line, fmt.Sprintf("not declared: %s (settings.%s %s); %s", what, key, shown(setting(st, key)), ev.control.Remediation))
 		}
 	}
 }
@@ -144,4 +145,16 @@ func jsonKeyLine(data []byte, key string) int {
 		return 1
 	}
 	return bytes.Count(data[:i], []byte("\n")) + 1
+}
+
+// shown renders a setting for a message.
+func shown(v any) string {
+	if v == nil {
+		return "not set"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return "= " + string(b)
 }

@@ -1,0 +1,122 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+)
+
+func deployment(name string, replicas int, pod map[string]any) discover.Object {
+	return discover.Object{APIVersion: "apps/v1", Kind: "Deployment", Name: name, Namespace: "team-prod", Cluster: "prod", File: "apps/" + name + ".yaml", Line: 1,
+		Value: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": name, "namespace": "team-prod"},
+			"spec": map[string]any{"replicas": replicas, "template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": name}}, "spec": pod}}}}
+}
+
+func podWith(sc map[string]any, image string) map[string]any {
+	return map[string]any{"containers": []any{map[string]any{"name": "c", "image": image, "securityContext": sc}}}
+}
+
+func status(fs []reports.Finding, control, object string) string {
+	for _, f := range fs {
+		if f.Control == control && f.Object == object {
+			return f.Status
+		}
+	}
+	return ""
+}
+
+func TestWorkloadChecks(t *testing.T) {
+	objs := []discover.Object{
+		deployment("root-by-uid", 1, podWith(map[string]any{"runAsUser": 0, "runAsNonRoot": true}, "r.io/a:1")),
+		deployment("nonroot-by-uid", 1, podWith(map[string]any{"runAsUser": 1000}, "r.io/a@sha256:abc")),
+		deployment("pod-level", 1, map[string]any{"securityContext": map[string]any{"runAsNonRoot": true, "seccompProfile": map[string]any{"type": "RuntimeDefault"}},
+			"containers": []any{map[string]any{"name": "c", "image": "r.io/a:latest"}}}),
+		deployment("caps", 1, podWith(map[string]any{"capabilities": map[string]any{"drop": []any{"all"}, "add": []any{"NET_BIND_SERVICE"}}, "allowPrivilegeEscalation": false}, "nginx")),
+		deployment("caps-added", 1, podWith(map[string]any{"capabilities": map[string]any{"drop": []any{"ALL"}, "add": []any{"SYS_ADMIN"}}}, "localhost:5000/x:1")),
+		deployment("weird-types", 1, map[string]any{"securityContext": "nonsense", "containers": "nope"}),
+	}
+	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}})
+	for _, tc := range []struct{ control, object, want string }{
+		{"PLN-SEC-007", "Deployment/root-by-uid", reports.StatusFail},
+		{"PLN-SEC-007", "Deployment/nonroot-by-uid", reports.StatusPass},
+		{"PLN-SEC-007", "Deployment/pod-level", reports.StatusPass},
+		{"PLN-SEC-011", "Deployment/pod-level", reports.StatusPass},
+		{"PLN-SEC-011", "Deployment/caps", reports.StatusFail},
+		{"PLN-SEC-019", "Deployment/pod-level", reports.StatusFail},
+		{"PLN-SEC-019", "Deployment/nonroot-by-uid", reports.StatusPass},
+		{"PLN-SEC-019", "Deployment/caps", reports.StatusFail},
+		{"PLN-SEC-018", "Deployment/caps", reports.StatusFail},
+		{"PLN-SEC-018", "Deployment/caps-added", reports.StatusPass},
+		{"PLN-SEC-009", "Deployment/caps", reports.StatusPass},
+		{"PLN-SEC-009", "Deployment/caps-added", reports.StatusFail},
+		{"PLN-SEC-008", "Deployment/caps", reports.StatusPass},
+		{"PLN-SEC-008", "Deployment/caps-added", reports.StatusFail},
+		{"PLN-SEC-007", "Deployment/weird-types", ""}, // no containers: nothing to evaluate
+		{"PLN-HA-009", "Deployment/caps", reports.StatusFail},
+	} {
+		if got := status(fs, tc.control, tc.object); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.control, tc.object, got, tc.want)
+		}
+	}
+}
+
+func TestNamespaceAndAvailabilityChecks(t *testing.T) {
+	spread := map[string]any{
+		"topologySpreadConstraints": []any{map[string]any{"topologyKey": "topology.kubernetes.io/zone"}, map[string]any{"topologyKey": "kubernetes.io/hostname"}},
+		"containers":                []any{map[string]any{"name": "c", "image": "r.io/a:1"}},
+	}
+	objs := []discover.Object{
+		deployment("spread", 3, spread),
+		deployment("lonely", 3, podWith(nil, "r.io/a:1")),
+		{APIVersion: "policy/v1", Kind: "PodDisruptionBudget", Name: "spread", Namespace: "team-prod", Cluster: "prod",
+			Value: map[string]any{"spec": map[string]any{"selector": map[string]any{"matchExpressions": []any{map[string]any{"key": "app", "operator": "In", "values": []any{"spread"}}}}}}},
+		{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy", Name: "deny", Namespace: "team-prod", Cluster: "prod",
+			Value: map[string]any{"spec": map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress", "Egress"}}}},
+		{APIVersion: "velero.io/v1", Kind: "Schedule", Name: "daily", Namespace: "velero", Cluster: "prod",
+			Value: map[string]any{"spec": map[string]any{"template": map[string]any{"includedNamespaces": []any{"team-prod"}}}}},
+		{APIVersion: "v1", Kind: "Namespace", Name: "team-prod", Cluster: "prod", File: "ns.yaml", Line: 3,
+			Value: map[string]any{"metadata": map[string]any{"labels": map[string]any{"pod-security.kubernetes.io/enforce": "baseline"}}}},
+	}
+	st := &ClusterState{Name: "prod", Zones: []string{"1", "2", "3"}, Environments: []EnvState{{Name: "prod", Tier: "production", Namespaces: []string{"team-prod"}}},
+		Settings: map[string]any{"aad": map[string]any{"managed": true}, "autoscaler": map[string]any{"enabled": false, "minCount": 3}, "networkPolicy": "none"}}
+	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}, States: map[string]*ClusterState{"prod": st}})
+	for _, tc := range []struct{ control, object, want string }{
+		{"PLN-HA-003", "Deployment/spread", reports.StatusPass},
+		{"PLN-HA-003", "Deployment/lonely", reports.StatusFail},
+		{"PLN-HA-004", "Deployment/spread", reports.StatusPass},
+		{"PLN-HA-005", "Deployment/lonely", reports.StatusFail},
+		{"PLN-SEC-003", "NetworkPolicy/deny", reports.StatusPass},
+		{"PLN-NET-005", "NetworkPolicy/deny", reports.StatusPass},
+		{"PLN-RES-003", "Namespace/team-prod", reports.StatusFail},
+		{"PLN-HA-008", "Schedule/daily", reports.StatusPass},
+		{"PLN-SEC-005", "Namespace/team-prod", reports.StatusFail}, // production must be restricted
+		{"PLN-SEC-001", "Cluster/prod", reports.StatusPass},
+		{"PLN-RES-006", "Cluster/prod", reports.StatusFail}, // enabled: false wins over other keys
+		{"PLN-HA-002", "Cluster/prod", reports.StatusPass},
+		{"PLN-SEC-004", "Cluster/prod", reports.StatusFail},
+		{"PLN-HA-001", "Cluster/prod", reports.StatusPass},
+	} {
+		if got := status(fs, tc.control, tc.object); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.control, tc.object, got, tc.want)
+		}
+	}
+	for _, f := range fs {
+		if f.Control == "PLN-RES-003" && (f.File != "ns.yaml" || f.Line != 3 || f.Environment != "prod") {
+			t.Errorf("absence finding location: %+v", f)
+		}
+	}
+}
+
+func TestImageHelpers(t *testing.T) {
+	for in, want := range map[string]string{"nginx": "docker.io", "library/nginx:1": "docker.io", "r.io/x:1": "r.io", "localhost/x": "localhost", "host:5000/x": "host:5000"} {
+		if got := imageRegistry(in); got != want {
+			t.Errorf("imageRegistry(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for v, want := range map[any]bool{true: true, "calico": true, "false": false, "": false, nil: false, 0: false, 3: true} {
+		if truthy(v) != want {
+			t.Errorf("truthy(%v) != %v", v, want)
+		}
+	}
+}
