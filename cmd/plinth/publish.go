@@ -31,7 +31,7 @@ type gitTarget struct {
 
 func (g *gitTarget) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.repo, "repo", "", "GitOps repository: https/ssh/git/file URL, user@host:path, or a local path (required)")
-	cmd.Flags().StringVar(&g.branch, "branch", "main", "branch to publish to (default: the platform's gitops.branch, else main)")
+	cmd.Flags().StringVar(&g.branch, "branch", "", "branch to publish to (default: the platform's gitops.branch, else main)")
 	cmd.Flags().StringVar(&g.path, "path", "", "directory inside the repository that holds the generated tree")
 	cmd.Flags().StringVar(&g.engine, "engine", "", "flux|argocd (default: the platform's gitops.engine)")
 	cmd.Flags().StringVar(&g.flavor, "flavor", "", "kustomize|helm (default: kustomize)")
@@ -44,7 +44,7 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	if g.repo == "" {
 		return nil, opts, usageError("--repo is required (a URL or the path of a git repository)")
 	}
-	if strings.TrimSpace(g.branch) == "" {
+	if cmd.Flags().Changed("branch") && strings.TrimSpace(g.branch) == "" {
 		return nil, opts, usageError("--branch must not be empty")
 	}
 	if g.engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, g.engine) {
@@ -79,13 +79,14 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	if err != nil {
 		return nil, opts, fmt.Errorf("generate %s: %w; the repository was not touched", dir, err)
 	}
-	branch := g.branch
-	if gb := m.Platform.GitOps.Branch; gb != "" {
-		if !cmd.Flags().Changed("branch") {
-			branch = gb // the branch the generated Flux/Argo CD objects follow
-		} else if gb != branch {
-			fmt.Fprintf(cmd.ErrOrStderr(), "warning: --branch %s, but the generated Flux/Argo CD objects follow gitops.branch %q\n", branch, gb)
-		}
+	branch, gb := g.branch, m.Platform.GitOps.Branch
+	switch {
+	case branch == "" && gb != "":
+		branch = gb // the branch the generated Flux/Argo CD objects follow
+	case branch == "":
+		branch = "main"
+	case gb != "" && gb != branch:
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: --branch %s, but the generated Flux/Argo CD objects follow gitops.branch %q\n", branch, gb)
 	}
 	opts = publish.Options{
 		Repo:         g.repo,
