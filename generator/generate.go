@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/plinth-dev/plinth/generator/validate"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -60,8 +62,13 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 		clusters[c.Name] = c
 	}
 	for _, e := range envs {
-		if _, ok := clusters[e.Cluster]; !ok {
-			return nil, fmt.Errorf("%s: environment %s: unknown cluster %q", e.Pos, e.Name, e.Cluster)
+		c, ok := clusters[e.Cluster]
+		if !ok {
+			return nil, fmt.Errorf("%s: environment %s: unknown cluster %q", located(m, e.Pos), e.Name, e.Cluster)
+		}
+		if _, ok := validate.Minor(c.KubernetesVersion); !ok {
+			return nil, fmt.Errorf("%s: cluster %s: kubernetesVersion %q: the output cannot be validated, plinth has schemas for %s",
+				located(m, c.Pos), c.Name, c.KubernetesVersion, strings.Join(validate.Versions(), ", "))
 		}
 	}
 
@@ -427,4 +434,13 @@ func envPositions(eos []*envObjects) []schemas.Pos {
 		ps[i] = eo.env.Pos
 	}
 	return ps
+}
+
+// located is a position for messages: file:line:col under the platform
+// directory the model was loaded from.
+func located(m *schemas.Model, p schemas.Pos) string {
+	if p.File != "" && m.Dir != "" {
+		p.File = filepath.ToSlash(filepath.Join(m.Dir, filepath.FromSlash(p.File)))
+	}
+	return p.String()
 }

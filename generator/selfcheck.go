@@ -55,7 +55,29 @@ func (t *tree) selfCheck() error {
 		})
 	}
 	_ = g.Wait()
-	return errors.Join(errs...)
+	return joinErrors(errs, 20)
+}
+
+// joinErrors joins the distinct errors, at most max of them.
+func joinErrors(errs []error, max int) error {
+	var out []error
+	seen := map[string]bool{}
+	more := 0
+	for _, err := range errs {
+		if err == nil || seen[err.Error()] {
+			continue
+		}
+		seen[err.Error()] = true
+		if len(out) == max {
+			more++
+			continue
+		}
+		out = append(out, err)
+	}
+	if more > 0 {
+		out = append(out, fmt.Errorf("... and %d more problems", more))
+	}
+	return errors.Join(out...)
 }
 
 func validateRendered(kubeVersion string, objs []rendered) error {

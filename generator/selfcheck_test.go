@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -45,7 +46,19 @@ func TestGenerateFailsValidation(t *testing.T) {
 		m.Clusters[i].KubernetesVersion = "1.19"
 	}
 	out, err := Generate(&m, Options{})
-	if err == nil || out != nil || !strings.Contains(err.Error(), "1.19") {
+	if err == nil || out != nil || !strings.Contains(err.Error(), `kubernetesVersion "1.19": the output cannot be validated`) {
 		t.Fatalf("Generate = %v, %v", out, err)
+	}
+}
+
+func TestJoinErrors(t *testing.T) {
+	var errs []error
+	for i := range 30 {
+		errs = append(errs, fmt.Errorf("problem %d", i%25), nil)
+	}
+	err := joinErrors(errs, 20)
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 21 || lines[20] != "... and 5 more problems" {
+		t.Errorf("%d lines: %q", len(lines), lines)
 	}
 }
