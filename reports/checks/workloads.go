@@ -247,7 +247,7 @@ func checkTrustedRegistry(ev *evaluator) {
 				return ""
 			}
 		}
-		return fmt.Sprintf("uses %q, not from a trusted registry (%s)", image, strings.Join(trusted, ", "))
+		return fmt.Sprintf("uses %q, not from a trusted registry (%s, from %s)", image, strings.Join(trusted, ", "), ev.in.RegistriesFile)
 	}, ev.control.Remediation)
 }
 

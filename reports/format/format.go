@@ -63,10 +63,10 @@ func JSON(w io.Writer, r *reports.Report) error {
 var labels = map[string]map[string]string{
 	"en": {"report": "plinth baseline report", "score": "Score", "controls": "Controls", "findings": "Failing findings",
 		"waivers": "Waivers", "changes": "Changes since", "new": "New", "fixed": "Fixed", "commits": "Commits", "expired": "EXPIRED",
-		"category": "Category", "status": "Status", "manual": "Needs attestation", "none": "none"},
+		"category": "Category", "status": "Status", "control": "Control", "manual": "Needs attestation", "none": "none"},
 	"ko": {"report": "plinth 베이스라인 보고서", "score": "점수", "controls": "통제 항목", "findings": "실패 항목",
-		"waivers": "예외", "changes": "변경 사항 (기준:", "new": "신규", "fixed": "해결", "commits": "커밋", "expired": "만료",
-		"category": "분류", "status": "상태", "manual": "증빙 필요", "none": "없음"},
+		"waivers": "예외", "changes": "변경 사항, 기준", "new": "신규", "fixed": "해결", "commits": "커밋", "expired": "만료",
+		"category": "분류", "status": "상태", "control": "통제 항목", "manual": "증빙 필요", "none": "없음"},
 }
 
 func label(lang, key string) string {
@@ -225,7 +225,7 @@ func Markdown(w io.Writer, r *reports.Report, lang string) error {
 	for _, c := range r.Summary.Categories {
 		ew.printf("| %s | %.1f%% (%d/%d) |\n", c.Category, c.Score, c.Passed, c.Total)
 	}
-	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", label(lang, "controls"), label(lang, "controls"))
+	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", label(lang, "controls"), label(lang, "control"))
 	for _, c := range r.Controls {
 		ew.printf("| %s | %s | %s | %s | %d/%d |\n", statusIcon[c.Status], c.ID, c.Severity, mdEscape(title(c.Control, lang)), c.Passed, c.Total)
 	}
@@ -254,7 +254,7 @@ func Markdown(w io.Writer, r *reports.Report, lang string) error {
 		}
 	}
 	if r.Changes != nil {
-		ew.printf("\n### %s `%s`)\n\n", label(lang, "changes"), baseName(r))
+		ew.printf("\n### %s `%s`\n\n", label(lang, "changes"), baseName(r))
 		for _, f := range r.Changes.New {
 			ew.printf("- ❌ %s: %s `%s` %s\n", label(lang, "new"), f.Control, location(f), mdEscape(f.Message))
 		}

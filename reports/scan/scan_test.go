@@ -83,6 +83,9 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-HA-004", reports.StatusWaived, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "single-zone"},
 			{"PLN-HA-003", reports.StatusFail, "apps/guestbook/deployment.yaml", 24, "Deployment/backend", "expired on 2020-01-31"},
 			{"PLN-OPS-003", reports.StatusManual, "clusters/staging/apps.yaml", 41, "", "redis"},
+			// Trusted registries from .plinth/baseline.yaml.
+			{"PLN-SEC-018", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "not from a trusted registry (registry.example.com, from .plinth/baseline.yaml)"},
+			{"PLN-SEC-018", reports.StatusPass, "services/api/deployment.yaml", 1, "Deployment/api", ""},
 		},
 		"plain": {
 			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 8, "Deployment/legacy-app", "user 0"},
