@@ -34,16 +34,23 @@ func startServer(t *testing.T) *Server {
 		t.Skipf("skipping the real-server conformance test: %v", err)
 	}
 	serverOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "plinth-apiserver-")
-		if err != nil {
-			serverErr = err
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		server, serverErr = Start(ctx, dir, 2*time.Minute)
-		if serverErr != nil {
+		// Ports are picked free then bound by the servers: retry once if
+		// another process took one in between.
+		for attempt := 0; attempt < 2; attempt++ {
+			dir, err := os.MkdirTemp("", "plinth-apiserver-")
+			if err != nil {
+				serverErr = err
+				return
+			}
+			server, serverErr = Start(ctx, dir, 2*time.Minute)
+			if serverErr == nil {
+				break
+			}
 			os.RemoveAll(dir)
+		}
+		if serverErr != nil {
 			return
 		}
 		crds, err := validate.CRDs()
