@@ -102,6 +102,13 @@ spec:
   rules: [{backendRefs: [{name: web, port: 80}]}]
 `
 
+const serviceCIDR = `
+apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata: {name: extra}
+spec: {cidrs: [10.100.0.0/16]}
+`
+
 // edit returns src with old replaced by new (once, must match).
 func edit(t *testing.T, src, old, new string) string {
 	t.Helper()
@@ -143,6 +150,9 @@ func TestValidate(t *testing.T) {
 			want: []string{"unknown kind extensions/v1beta1 Deployment"}},
 		{name: "missing kind", version: "1.34", src: edit(t, deployment, "kind: Deployment", ""),
 			want: []string{"-/web: apiVersion and kind are required"}},
+		{name: "kind GA in 1.33", version: "1.34", src: serviceCIDR},
+		{name: "kind not served by 1.32", version: "1.32", src: serviceCIDR,
+			want: []string{"src: ServiceCIDR/extra: unknown kind networking.k8s.io/v1 ServiceCIDR for Kubernetes 1.32"}},
 		{name: "CRD unknown field", version: "1.34", src: edit(t, schedule, "ttl:", "tll:"),
 			want: []string{"Schedule/prod-daily: spec.template.tll: unknown field"}},
 		{name: "CRD missing required", version: "1.34", src: edit(t, gitRepository, "  url: https://git.example.com/fleet.git\n", ""),
