@@ -57,7 +57,7 @@ func TestKubeScoreProduction(t *testing.T) {
 				if !prod[c.Name] {
 					continue
 				}
-				r, err := conformance.Render(repo, c.Name, c.KubernetesVersion)
+				r, err := conformance.Render(repo, "clusters/"+c.Name, c.KubernetesVersion)
 				if err != nil {
 					t.Fatal(err)
 				}

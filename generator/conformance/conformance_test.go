@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -99,13 +100,16 @@ func TestConformance(t *testing.T) {
 	synthetic := platformDir(t, 100)
 	tests := []struct {
 		name, dir, engine, flavor string
+		repoPath                  string // publish --path: the output's directory in the repository
 	}{
-		{"example/flux/kustomize", example, "flux", "kustomize"},
-		{"example/flux/helm", example, "flux", "helm"},
-		{"example/argocd/kustomize", example, "argocd", "kustomize"},
-		{"example/argocd/helm", example, "argocd", "helm"},
-		{"synthetic-100/flux/kustomize", synthetic, "flux", "kustomize"},
-		{"synthetic-100/argocd/helm", synthetic, "argocd", "helm"},
+		{"example/flux/kustomize", example, "flux", "kustomize", ""},
+		{"example/flux/helm", example, "flux", "helm", ""},
+		{"example/argocd/kustomize", example, "argocd", "kustomize", ""},
+		{"example/argocd/helm", example, "argocd", "helm", ""},
+		{"example/flux/kustomize/under-path", example, "flux", "kustomize", "platforms/drones"},
+		{"example/argocd/helm/under-path", example, "argocd", "helm", "platforms/drones"},
+		{"synthetic-100/flux/kustomize", synthetic, "flux", "kustomize", ""},
+		{"synthetic-100/argocd/helm", synthetic, "argocd", "helm", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,16 +117,16 @@ func TestConformance(t *testing.T) {
 			if err != nil {
 				t.Fatalf("load: %v", err)
 			}
-			out, err := generator.Generate(m, generator.Options{Engine: tc.engine, Flavor: tc.flavor})
+			out, err := generator.Generate(m, generator.Options{Engine: tc.engine, Flavor: tc.flavor, RepoPath: tc.repoPath})
 			if err != nil {
 				t.Fatalf("generate: %v", err)
 			}
 			repo := filepath.Join(t.TempDir(), "fleet")
-			if err := generator.Write(out, repo); err != nil {
+			if err := generator.Write(out, filepath.Join(repo, filepath.FromSlash(tc.repoPath))); err != nil {
 				t.Fatalf("write: %v", err)
 			}
 			for _, c := range m.Clusters {
-				r, err := Render(repo, c.Name, c.KubernetesVersion)
+				r, err := Render(repo, path.Join(tc.repoPath, "clusters", c.Name), c.KubernetesVersion)
 				if err != nil {
 					t.Fatalf("cluster %s: render: %v", c.Name, err)
 				}

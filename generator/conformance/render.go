@@ -49,14 +49,16 @@ type Object struct {
 	Value            *unstructured.Unstructured
 }
 
-// Render follows clusters/<cluster>/ of the repository tree at root: it builds
-// the entry directory with krusty, then every Flux Kustomization and
+// Render follows a cluster's entry directory (entry, relative to the
+// repository root: "clusters/<cluster>", or "<path>/clusters/<cluster>" for
+// output published under a sub-directory) of the repository tree at root: it
+// builds the entry directory with krusty, then every Flux Kustomization and
 // HelmRelease, Argo CD Application and ApplicationSet (git directory
 // generator) it finds, recursively, with krusty and the Helm SDK.
 // kubeVersion is given to charts as .Capabilities.KubeVersion.
-func Render(root, cluster, kubeVersion string) (*Rendered, error) {
+func Render(root, entry, kubeVersion string) (*Rendered, error) {
 	r := &renderer{root: root, kubeVersion: kubeVersion, out: &Rendered{namespaceObjs: map[string]*unstructured.Unstructured{}}, namespaces: map[string]bool{}}
-	entry := path.Join("clusters", cluster)
+	entry = path.Clean(entry)
 	objs, err := r.build(entry)
 	if err != nil {
 		return nil, err
