@@ -329,6 +329,15 @@ func leaves(ve *jsonschema.ValidationError, out *[]string) {
 		want := slices.DeleteFunc(slices.Clone(k.Want), func(s string) bool { return s == "null" })
 		*out = append(*out, fieldPath(ve.InstanceLocation)+": expected "+strings.Join(want, " or ")+", got "+k.Got)
 		return
+	case *kind.Enum:
+		var want []string
+		for _, w := range k.Want {
+			if w != nil {
+				want = append(want, fmt.Sprintf("%q", fmt.Sprint(w)))
+			}
+		}
+		*out = append(*out, fmt.Sprintf("%s: %q is not one of %s", fieldPath(ve.InstanceLocation), fmt.Sprint(k.Got), strings.Join(want, ", ")))
+		return
 	case *kind.AnyOf, *kind.OneOf:
 		if len(ve.Causes) > 0 {
 			var alts []string

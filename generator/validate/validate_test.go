@@ -161,6 +161,8 @@ func TestValidate(t *testing.T) {
 			want: []string{"Application/team-a-prod: spec.syncPolicy.automated.prune: expected boolean, got string"}},
 		{name: "CRD metadata is ObjectMeta", version: "1.34", src: edit(t, gitRepository, "namespace: flux-system", "namespace: flux-system, labelz: {}"),
 			want: []string{"GitRepository/fleet: metadata.labelz: unknown field"}},
+		{name: "CRD enum", version: "1.34", src: edit(t, httpRoute, "rules: [{backendRefs", "rules: [{matches: [{path: {type: Bogus}}], backendRefs"),
+			want: []string{`HTTPRoute/web: spec.rules[0].matches[0].path.type: "Bogus" is not one of "Exact", "PathPrefix", "RegularExpression"`}},
 		{name: "CRD pattern", version: "1.34", src: edit(t, gitRepository, "interval: 1m", "interval: soon"),
 			want: []string{"GitRepository/fleet: spec.interval: "}},
 	}
