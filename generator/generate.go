@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -188,6 +189,7 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 
 // tree accumulates the output files and the checks they need.
 type tree struct {
+	mu      sync.Mutex // guards files and kustomizations while layouts run in parallel
 	m       *schemas.Model
 	opts    Options
 	builder *builder
@@ -231,7 +233,9 @@ func (t *tree) addDocs(p string, srcs []string, objs ...object) error {
 	if err != nil {
 		return fmt.Errorf("generate: %s: %w", p, err)
 	}
+	t.mu.Lock()
 	t.files[p] = data
+	t.mu.Unlock()
 	return nil
 }
 
@@ -240,7 +244,9 @@ func (t *tree) addYAML(p string, srcs []string, v any) error {
 	if err != nil {
 		return fmt.Errorf("generate: %s: %w", p, err)
 	}
+	t.mu.Lock()
 	t.files[p] = data
+	t.mu.Unlock()
 	return nil
 }
 
@@ -308,9 +314,10 @@ func (t *tree) addRoot(dir string, srcs []string, k *kustomization, include []st
 	if include == nil {
 		include = []string{dir + "/"}
 	}
-	t.kustomizations = append(t.kustomizations, kustomizeCheck{
-		dir: dir, include: include, expected: digests(expected), kubeVersion: kubeVersion,
-	})
+	kc := kustomizeCheck{dir: dir, include: include, expected: digests(expected), kubeVersion: kubeVersion}
+	t.mu.Lock()
+	t.kustomizations = append(t.kustomizations, kc)
+	t.mu.Unlock()
 	return nil
 }
 

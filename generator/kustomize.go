@@ -1,8 +1,11 @@
 package generator
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -16,38 +19,39 @@ import (
 //	                                 patches and extra objects for the env
 func (t *tree) kustomizeApps(eos []*envObjects) error {
 	bases := t.bases(eos)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, svc := range sortedKeys(bases) {
-		bo := bases[svc]
-		dir := baseDir + "/" + svc
-		srcs := t.sources(bo.w.Source)
-		var res []string
-		for _, o := range bo.objs {
-			f := fileName(o.Kind)
-			res = append(res, f)
-			if err := t.addDocs(dir+"/"+f, srcs, o.withoutNamespace()); err != nil {
-				return err
-			}
-		}
-		sort.Strings(res)
-		if err := t.addYAML(dir+"/kustomization.yaml", srcs, newKustomization("", res)); err != nil {
-			return err
-		}
+		g.Go(func() error { return t.base(bases[svc]) })
 	}
 	for _, eo := range eos {
-		envDir := appsDir + "/" + eo.env.Name
 		teams := workloadsByTeam(eo)
-		var envRes []string
 		for _, team := range sortedKeys(teams) {
-			if err := t.overlay(eo, envDir+"/"+team, namespaceOf(team, eo.env.Name), teams[team], bases); err != nil {
-				return err
-			}
-			envRes = append(envRes, team)
+			g.Go(func() error {
+				return t.overlay(eo, appsDir+"/"+eo.env.Name+"/"+team, namespaceOf(team, eo.env.Name), teams[team], bases)
+			})
 		}
-		if err := t.addYAML(envDir+"/kustomization.yaml", t.sources(eo.env.Pos), newKustomization("", envRes)); err != nil {
+		g.Go(func() error {
+			return t.addYAML(appsDir+"/"+eo.env.Name+"/kustomization.yaml", t.sources(eo.env.Pos), newKustomization("", sortedKeys(teams)))
+		})
+	}
+	return g.Wait()
+}
+
+// base writes apps/base/<service>/.
+func (t *tree) base(bo workloadObjects) error {
+	dir := baseDir + "/" + bo.w.Name
+	srcs := t.sources(bo.w.Source)
+	var res []string
+	for _, o := range bo.objs {
+		f := fileName(o.Kind)
+		res = append(res, f)
+		if err := t.addDocs(dir+"/"+f, srcs, o.withoutNamespace()); err != nil {
 			return err
 		}
 	}
-	return nil
+	sort.Strings(res)
+	return t.addYAML(dir+"/kustomization.yaml", srcs, newKustomization("", res))
 }
 
 // bases picks, per service, the rendering its base holds: the one of the

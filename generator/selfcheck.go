@@ -29,6 +29,8 @@ type rendered struct {
 // version. It runs before anything is written.
 func (t *tree) selfCheck() error {
 	paths := sortedKeys(t.files)
+	// Layouts register checks from parallel goroutines: report in path order.
+	sort.Slice(t.kustomizations, func(i, j int) bool { return t.kustomizations[i].dir < t.kustomizations[j].dir })
 	// Each check builds, compares and validates its own objects, so the
 	// rendered objects of one build are garbage once it is done.
 	errs := make([]error, len(t.kustomizations)+len(t.charts))
