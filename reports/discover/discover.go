@@ -140,6 +140,7 @@ func Discover(snap *source.Snapshot) *Result {
 		level = nil
 		for i, out := range outs {
 			res.Problems = append(res.Problems, out.problems...)
+			level = append(level, out.more...)
 			if out.ok {
 				res.Sources = append(res.Sources, Source{Cluster: todo[i].cluster, Kind: out.kind, Path: todo[i].path})
 			}
@@ -261,6 +262,9 @@ type rendered struct {
 	kind     string
 	objects  []Object
 	problems []Problem
+	// more are parts of an aggregate kustomization, rendered as entries of
+	// their own (in parallel with the others).
+	more []entry
 }
 
 func (r *rendered) problem(e entry, file string, line int, format string, args ...any) {
@@ -276,6 +280,9 @@ func (d *discoverer) render(e entry) rendered {
 	case "chart":
 		r.kind = "chart"
 		d.renderChart(e, &r)
+	case "kustomization":
+		r.kind = "kustomization"
+		d.renderKustomization(e, &r)
 	default:
 		switch {
 		case !d.snap.IsDir(e.path):

@@ -122,7 +122,8 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 			if _, isFile := d.snap.File(c); isFile {
 				d.renderFile(ce, c, r)
 			} else {
-				d.renderKustomization(ce, r)
+				ce.kind, ce.from, ce.fromLine = "kustomization", kfile, d.lineOf(kfile, path.Base(c))
+				r.more = append(r.more, ce)
 			}
 		}
 		return
