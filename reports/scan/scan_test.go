@@ -71,6 +71,10 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-006", reports.StatusPass, "charts/web/templates/deployment.yaml", 1, "Deployment/web", ""},
 			// Remote charts are not fetched: attestation, not failure.
 			{"PLN-OPS-003", reports.StatusManual, "clusters/prod/apps.yaml", 31, "", "ingress-nginx"},
+			// postBuild substitution (with a default) and targetNamespace.
+			{"PLN-SEC-019", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", ""},
+			{"PLN-RES-002", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", ""},
+			{"PLN-SEC-022", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", "namespace platform"},
 		},
 		"argocd": {
 			{"PLN-SEC-012", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "hostNetwork"},
@@ -83,6 +87,10 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-HA-004", reports.StatusWaived, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "single-zone"},
 			{"PLN-HA-003", reports.StatusFail, "apps/guestbook/deployment.yaml", 24, "Deployment/backend", "expired on 2020-01-31"},
 			{"PLN-OPS-003", reports.StatusManual, "clusters/staging/apps.yaml", 41, "", "redis"},
+			// Application of a chart in the repository: valueFiles, then values.
+			{"PLN-HA-009", reports.StatusPass, "charts/catalog/templates/deployment.yaml", 1, "Deployment/catalog", "at least 2"},
+			{"PLN-SEC-019", reports.StatusPass, "charts/catalog/templates/deployment.yaml", 1, "Deployment/catalog", ""},
+			{"PLN-SEC-022", reports.StatusPass, "charts/catalog/templates/deployment.yaml", 1, "Deployment/catalog", "namespace catalog"},
 			// Trusted registries from .plinth/baseline.yaml.
 			{"PLN-SEC-018", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "not from a trusted registry (registry.example.com, from .plinth/baseline.yaml)"},
 			{"PLN-SEC-018", reports.StatusPass, "services/api/deployment.yaml", 1, "Deployment/api", ""},

@@ -1,0 +1,95 @@
+package discover
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plinth-dev/plinth/reports/source"
+)
+
+// snapshotOf reads a testdata repository into a snapshot.
+func snapshotOf(t *testing.T, name string) *source.Snapshot {
+	t.Helper()
+	root := filepath.Join("..", "..", "testdata", "repos", name)
+	files := map[string][]byte{}
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return source.FromFiles(name, files)
+}
+
+func object(res *Result, kind, name string) *Object {
+	for i, o := range res.Objects {
+		if o.Kind == kind && o.Name == name {
+			return &res.Objects[i]
+		}
+	}
+	return nil
+}
+
+func TestFluxDiscovery(t *testing.T) {
+	res := Discover(snapshotOf(t, "flux"))
+	if strings.Join(res.Clusters, ",") != "prod" {
+		t.Errorf("clusters %v", res.Clusters)
+	}
+	w := object(res, "Deployment", "worker")
+	if w == nil {
+		t.Fatal("Deployment/worker not discovered")
+	}
+	c := listAt(w.Value, "spec", "template", "spec", "containers")[0]
+	if img := str(c, "image"); img != "registry.example.com/worker:1.4.0" {
+		t.Errorf("postBuild default not substituted: %s", img)
+	}
+	if cpu := str(c, "resources", "limits", "cpu"); cpu != "500m" {
+		t.Errorf("postBuild variable not substituted: %s", cpu)
+	}
+	if w.Namespace != "platform" || w.Cluster != "prod" || w.File != "infra/worker.yaml" || w.Line != 1 {
+		t.Errorf("worker: %s %s %s:%d", w.Namespace, w.Cluster, w.File, w.Line)
+	}
+	web := object(res, "Deployment", "web")
+	if web == nil || get(web.Value, "spec", "replicas") != 3 || web.Namespace != "shop" {
+		t.Errorf("HelmRelease values not applied: %+v", web)
+	}
+	if cart := object(res, "Deployment", "prod-cart"); cart == nil || cart.File != "apps/base/deployment.yaml" || cart.Line != 2 {
+		t.Errorf("kustomize source location: %+v", cart)
+	}
+}
+
+func TestArgoDiscovery(t *testing.T) {
+	res := Discover(snapshotOf(t, "argocd"))
+	cat := object(res, "Deployment", "catalog")
+	if cat == nil {
+		t.Fatal("Deployment/catalog not discovered")
+	}
+	c := listAt(cat.Value, "spec", "template", "spec", "containers")[0]
+	if str(c, "image") != "registry.example.com/catalog:3.2.1" || get(cat.Value, "spec", "replicas") != 2 || cat.Namespace != "catalog" {
+		t.Errorf("valueFiles then values: image %s replicas %v namespace %s", str(c, "image"), get(cat.Value, "spec", "replicas"), cat.Namespace)
+	}
+	for _, name := range []string{"api", "worker"} {
+		if o := object(res, map[string]string{"api": "Deployment", "worker": "CronJob"}[name], name); o == nil || o.Namespace != name {
+			t.Errorf("ApplicationSet directory %s: %+v", name, o)
+		}
+	}
+	notEvaluated := 0
+	for _, p := range res.Problems {
+		if p.NotEvaluated {
+			notEvaluated++
+		} else {
+			t.Errorf("problem: %+v", p)
+		}
+	}
+	if notEvaluated != 1 {
+		t.Errorf("%d not-evaluated sources, want the remote redis chart", notEvaluated)
+	}
+}
