@@ -93,6 +93,8 @@ type discoverer struct {
 
 	mu       sync.Mutex
 	docCache map[string]docsResult
+	cache    *Cache
+	hashes   map[string]string // file content hashes, for cache keys
 }
 
 type docsResult struct {
@@ -101,8 +103,12 @@ type docsResult struct {
 }
 
 // Discover renders what the repository deploys.
-func Discover(snap *source.Snapshot) *Result {
-	d := &discoverer{snap: snap, docCache: map[string]docsResult{}}
+func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, nil) }
+
+// DiscoverWith is Discover sharing kustomize builds through cache (nil: none)
+// with other calls, e.g. the two states a history report compares.
+func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
+	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}}
 	res := &Result{}
 	for _, p := range snap.Paths() {
 		if f, _ := snap.File(p); f != nil && f.Err != nil && !hiddenPath(p) {

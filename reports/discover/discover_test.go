@@ -93,3 +93,31 @@ func TestArgoDiscovery(t *testing.T) {
 		t.Errorf("%d not-evaluated sources, want the remote redis chart", notEvaluated)
 	}
 }
+
+func TestCacheFollowsContent(t *testing.T) {
+	files := map[string][]byte{
+		"clusters/c/k.yaml":          []byte("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k}\nspec: {path: ./overlay}\n"),
+		"overlay/kustomization.yaml": []byte("namespace: team\nresources: [../base]\n"),
+		"base/kustomization.yaml":    []byte("resources: [cm.yaml]\n"),
+		"base/cm.yaml":               []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: one}\n"),
+	}
+	cache := NewCache()
+	value := func() string {
+		res := DiscoverWith(source.FromFiles("c", files), cache)
+		o := object(res, "ConfigMap", "cm")
+		if o == nil || o.Namespace != "team" || o.File != "base/cm.yaml" {
+			t.Fatalf("cm: %+v", o)
+		}
+		return str(o.Value, "data", "k")
+	}
+	if v := value(); v != "one" {
+		t.Fatalf("first build: %s", v)
+	}
+	if v := value(); v != "one" || len(cache.m) != 1 {
+		t.Fatalf("cached build: %s, %d entries", v, len(cache.m))
+	}
+	files["base/cm.yaml"] = []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: two}\n")
+	if v := value(); v != "two" {
+		t.Fatalf("a change in a base must miss the cache: %s", v)
+	}
+}

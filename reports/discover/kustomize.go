@@ -2,11 +2,15 @@ package discover
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
@@ -41,8 +45,6 @@ func kustomizationFile(snap *source.Snapshot, dir string) string {
 // files by kind and name instead (see sourceIndex).
 type kustFS struct {
 	fs filesys.FileSystem
-	// remote lists, per kustomization file, the remote resources removed.
-	remote map[string][]string
 }
 
 func (d *discoverer) kustomizeFS() *kustFS {
@@ -51,7 +53,7 @@ func (d *discoverer) kustomizeFS() *kustFS {
 	if d.kfs != nil {
 		return d.kfs
 	}
-	k := &kustFS{fs: filesys.MakeFsInMemory(), remote: map[string][]string{}}
+	k := &kustFS{fs: filesys.MakeFsInMemory()}
 	for _, p := range d.snap.Paths() {
 		f, _ := d.snap.File(p)
 		if f.Err != nil {
@@ -86,7 +88,6 @@ func (k *kustFS) rewrite(p string, data []byte) []byte {
 		for _, r := range list {
 			s, _ := r.(string)
 			if isRemote(s) {
-				k.remote[p] = append(k.remote[p], s)
 				continue
 			}
 			kept = append(kept, r)
@@ -106,9 +107,9 @@ func isRemote(s string) bool {
 }
 
 func (d *discoverer) renderKustomization(e entry, r *rendered) {
-	kfs := d.kustomizeFS()
 	kfile := kustomizationFile(d.snap, e.path)
-	for _, rem := range kfs.remote[kfile] {
+	remote := d.remoteResources(kfile)
+	for _, rem := range remote {
 		r.problems = append(r.problems, Problem{Cluster: e.cluster, File: kfile, Line: d.lineOf(kfile, rem),
 			Message: fmt.Sprintf("remote resource %q is not fetched; its objects are not evaluated", rem), NotEvaluated: true})
 	}
@@ -128,6 +129,19 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 		}
 		return
 	}
+	key := ""
+	if len(remote) == 0 {
+		key = d.buildKey(e.path)
+	}
+	if built, ok := d.cache.get(key); ok {
+		for _, b := range built {
+			if o, ok := newObject(b.Value, b.File, b.Line, e.cluster); ok {
+				r.objects = append(r.objects, d.finish(e, o))
+			}
+		}
+		return
+	}
+	kfs := d.kustomizeFS()
 	opts := krusty.MakeDefaultOptions()
 	k := krusty.MakeKustomizer(opts)
 	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, e.path)) })
@@ -150,18 +164,140 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 		docs = append(docs, Doc{Value: v})
 	}
 	idx := d.sourceIndex(e.path)
+	var built []builtObject
 	for _, doc := range docs {
 		file, line := idx.locate(str(doc.Value, "kind"), str(doc.Value, "metadata", "name"))
 		if file == "" {
 			// Generated (configMapGenerator, secretGenerator): the kustomization.
 			file, line = kfile, d.lineOf(kfile, generatedName(str(doc.Value, "metadata", "name")))
 		}
+		built = append(built, builtObject{Value: doc.Value, File: file, Line: line})
 		o, ok := newObject(doc.Value, file, line, e.cluster)
 		if !ok {
 			continue
 		}
 		r.objects = append(r.objects, d.finish(e, o))
 	}
+	d.cache.put(key, built)
+}
+
+// remoteResources lists the remote resources a kustomization names.
+func (d *discoverer) remoteResources(kfile string) []string {
+	docs, err := d.docs(kfile)
+	if err != nil || len(docs) == 0 {
+		return nil
+	}
+	var out []string
+	for _, field := range []string{"resources", "bases", "components"} {
+		for _, r := range listAt(docs[0].Value, field) {
+			if ref, _ := r.(string); isRemote(ref) {
+				out = append(out, ref)
+			}
+		}
+	}
+	return out
+}
+
+// Cache keeps kustomize builds across Discover calls. A build is keyed by
+// the content of every file it can read: with load restrictions a
+// kustomization reads only below its own directory and the directories of
+// the kustomizations it references, so equal keys mean equal builds.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string][]builtObject
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{m: map[string][]builtObject{}} }
+
+// builtObject is one object of a kustomize build with its source location.
+// Values are shared between the calls using a cache: never modified.
+type builtObject struct {
+	Value map[string]any
+	File  string
+	Line  int
+}
+
+func (c *Cache) get(key string) ([]builtObject, bool) {
+	if c == nil || key == "" {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[key]
+	return b, ok
+}
+
+func (c *Cache) put(key string, b []builtObject) {
+	if c == nil || key == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[key] = b
+}
+
+// buildKey hashes the path and the files below every directory a build of
+// the kustomization in dir can read; "" when there is no cache.
+func (d *discoverer) buildKey(dir string) string {
+	if d.cache == nil {
+		return ""
+	}
+	dirs := map[string]bool{}
+	var visit func(dir string)
+	visit = func(dir string) {
+		if dirs[dir] {
+			return
+		}
+		dirs[dir] = true
+		docs, err := d.docs(kustomizationFile(d.snap, dir))
+		if err != nil || len(docs) == 0 {
+			return
+		}
+		for _, field := range []string{"resources", "bases", "components"} {
+			for _, r := range listAt(docs[0].Value, field) {
+				ref, _ := r.(string)
+				p := path.Clean(path.Join(dir, ref))
+				if ref != "" && !isRemote(ref) && kustomizationFile(d.snap, p) != "" {
+					visit(p)
+				}
+			}
+		}
+	}
+	visit(dir)
+	sorted := make([]string, 0, len(dirs))
+	for dir := range dirs {
+		sorted = append(sorted, dir)
+	}
+	sort.Strings(sorted)
+	h := sha256.New()
+	fmt.Fprintf(h, "build %s\n", dir)
+	for _, dir := range sorted {
+		for _, p := range d.snap.Walk(dir) {
+			fmt.Fprintf(h, "%s %s\n", p, d.fileHash(p))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (d *discoverer) fileHash(p string) string {
+	d.mu.Lock()
+	sum, ok := d.hashes[p]
+	d.mu.Unlock()
+	if ok {
+		return sum
+	}
+	f, _ := d.snap.File(p)
+	if f == nil || f.Err != nil {
+		sum = "error"
+	} else {
+		b := sha256.Sum256(f.Data)
+		sum = hex.EncodeToString(b[:])
+	}
+	d.mu.Lock()
+	d.hashes[p] = sum
+	d.mu.Unlock()
+	return sum
 }
 
 // aggregate returns the resources of a kustomization that has nothing but

@@ -116,7 +116,11 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := Evaluate(snap, date)
+	var cache *discover.Cache
+	if opts.Month != "" || opts.Since != "" {
+		cache = discover.NewCache() // the two states share most builds
+	}
+	r := evaluate(snap, date, cache)
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -136,7 +140,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := Evaluate(bsnap, date)
+		br := evaluate(bsnap, date, cache)
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
@@ -184,8 +188,12 @@ func Diff(base, head []reports.Finding) *reports.Changes {
 
 // Evaluate evaluates one snapshot; date decides waiver expiry.
 func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
+	return evaluate(snap, date, nil)
+}
+
+func evaluate(snap *source.Snapshot, date time.Time, cache *discover.Cache) *reports.Report {
 	states, stateProblems := readStates(snap)
-	disc := discover.Discover(snap)
+	disc := discover.DiscoverWith(snap, cache)
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
