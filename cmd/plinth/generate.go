@@ -34,6 +34,8 @@ The output is built and checked in memory first (kustomize build, helm
 template and lint, schema validation); it is then moved into PATH. Files
 listed in PATH/.plinth/manifest.json from an earlier run are replaced or
 removed; other files are never touched. On any error PATH is unchanged.
+With --env the tree holds those environments only: the files of the others
+become stale (use a separate --out to preview one environment).
 
 Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
