@@ -56,6 +56,9 @@ Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
 			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 				return usageError("%s is not a platform directory", dir)
 			}
+			if same, _ := sameDir(dir, out); same {
+				return usageError("--out %s is the platform directory: the generated YAML would become platform input", out)
+			}
 			m, err := schemas.Load(dir)
 			if err != nil {
 				var errs schemas.Errors
@@ -85,4 +88,17 @@ Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
 	f.StringVar(&flavor, "flavor", generator.FlavorKustomize, "layout of the workloads: kustomize|helm")
 	f.StringSliceVar(&envs, "env", nil, "environment to render (repeatable; default: all)")
 	return cmd
+}
+
+// sameDir reports whether two paths name the same directory.
+func sameDir(a, b string) (bool, error) {
+	aa, err := filepath.Abs(a)
+	if err != nil {
+		return false, err
+	}
+	bb, err := filepath.Abs(b)
+	if err != nil {
+		return false, err
+	}
+	return aa == bb, nil
 }
