@@ -80,16 +80,27 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	}
 	_, statErr := os.Stat(abs)
 	fresh := errors.Is(statErr, fs.ErrNotExist)
+	parents := &moves{} // parent directories created for a fresh tree
 	if fresh {
-		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		if err := parents.mkdirs(filepath.Dir(abs)); err != nil {
+			parents.undo()
 			return st, fmt.Errorf("write: %w", err)
 		}
 	}
 	stage, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".plinth-*")
 	if err != nil {
+		parents.undo()
 		return st, fmt.Errorf("write: staging directory next to %s: %w", dir, err)
 	}
-	defer os.RemoveAll(stage)
+	// On failure the staging directory goes first, then the parents made
+	// for it; on success only the (empty) staging directory.
+	ok := false
+	defer func() {
+		os.RemoveAll(stage)
+		if !ok {
+			parents.undo()
+		}
+	}()
 	newDir, oldDir := filepath.Join(stage, "new"), filepath.Join(stage, "old")
 	for _, p := range changed {
 		if err := writeFile(filepath.Join(newDir, filepath.FromSlash(p)), out.Files[p]); err != nil {
@@ -102,6 +113,7 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 		if err := rename(newDir, abs); err != nil {
 			return st, fmt.Errorf("write: %w", err)
 		}
+		ok = true
 		st.Written = len(changed)
 		return st, nil
 	}
@@ -135,6 +147,7 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	for _, p := range stale {
 		removeEmptyParents(abs, path.Dir(p))
 	}
+	ok = true
 	st.Written, st.Removed = len(changed), len(stale)
 	return st, nil
 }

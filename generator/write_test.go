@@ -152,11 +152,16 @@ func TestWriteAtomic(t *testing.T) {
 		next  *Output
 	}{
 		{"fresh", nil, all},
+		{"fresh in new parents", nil, all},
 		{"update", all, prod},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for fail := 1; ; fail++ {
-				dir := filepath.Join(t.TempDir(), "tree")
+				root := t.TempDir()
+				dir := filepath.Join(root, "tree")
+				if strings.Contains(tc.name, "parents") {
+					dir = filepath.Join(root, "a", "b", "tree")
+				}
 				if tc.first != nil {
 					if err := Write(tc.first, dir); err != nil {
 						t.Fatal(err)
@@ -182,8 +187,8 @@ func TestWriteAtomic(t *testing.T) {
 				if !equalSnapshots(before, snapshot(t, dir)) {
 					t.Fatalf("failure at rename %d changed the tree", fail)
 				}
-				ents, _ := os.ReadDir(filepath.Dir(dir))
-				if len(ents) > 1 {
+				ents, _ := os.ReadDir(root)
+				if len(ents) > 1 || tc.first == nil && len(ents) > 0 {
 					t.Fatalf("failure at rename %d left %v", fail, ents)
 				}
 				if fail > 50 && tc.name == "update" {
