@@ -8,10 +8,12 @@
 package discover
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,31 +172,13 @@ func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
 }
 
 func sortResult(res *Result) {
-	sort.SliceStable(res.Objects, func(i, j int) bool {
-		a, b := res.Objects[i], res.Objects[j]
-		if a.Cluster != b.Cluster {
-			return a.Cluster < b.Cluster
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Kind+"/"+a.Namespace+"/"+a.Name < b.Kind+"/"+b.Namespace+"/"+b.Name
+	slices.SortStableFunc(res.Objects, func(a, b Object) int {
+		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Kind+"/"+a.Namespace+"/"+a.Name, b.Kind+"/"+b.Namespace+"/"+b.Name))
 	})
-	sort.SliceStable(res.Problems, func(i, j int) bool {
-		a, b := res.Problems[i], res.Problems[j]
-		if a.Cluster != b.Cluster {
-			return a.Cluster < b.Cluster
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Message < b.Message
+	slices.SortStableFunc(res.Problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Message, b.Message))
 	})
 	sort.SliceStable(res.Sources, func(i, j int) bool {
 		a, b := res.Sources[i], res.Sources[j]
