@@ -57,7 +57,7 @@ func dump(r *reports.Report, control string) string {
 func TestPlantedViolations(t *testing.T) {
 	cases := map[string][]want{
 		"flux": {
-			// kustomize output is mapped back through origin annotations.
+			// kustomize output is mapped back to the source file that defines the object (kind and name).
 			{"PLN-SEC-006", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "privileged"},
 			{"PLN-SEC-019", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "nginx:latest"},
 			{"PLN-SEC-018", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "Docker Hub"},
