@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -133,52 +134,54 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 	if len(remote) == 0 {
 		key = d.buildKey(e.path)
 	}
-	if built, ok := d.cache.get(key); ok {
-		for _, b := range built {
-			if o, ok := newObject(b.Value, b.File, b.Line, e.cluster); ok {
-				r.objects = append(r.objects, d.finish(e, o))
+	built, ok := d.cache.get(key)
+	if !ok {
+		if built, ok = d.nativeBuild(e.path); !ok {
+			var line int
+			var err error
+			if built, line, err = d.krustyBuild(e.path, kfile); err != nil {
+				r.problem(e, kfile, line, "kustomize build %s: %s", e.path, err)
+				return
 			}
 		}
-		return
+		d.cache.put(key, built)
 	}
+	for _, b := range built {
+		if o, ok := newObject(b.Value, b.File, b.Line, e.cluster); ok {
+			r.objects = append(r.objects, d.finish(e, o))
+		}
+	}
+}
+
+// krustyBuild builds the kustomization in dir with kustomize; errors come
+// with the line of kfile they refer to, when known.
+func (d *discoverer) krustyBuild(dir, kfile string) ([]builtObject, int, error) {
 	kfs := d.kustomizeFS()
-	opts := krusty.MakeDefaultOptions()
-	k := krusty.MakeKustomizer(opts)
-	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, e.path)) })
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, dir)) })
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), repoRoot+"/", "")
 		line := 0
 		if m := kustErrRef.FindStringSubmatch(msg); m != nil {
 			line = d.lineOf(kfile, m[1])
 		}
-		r.problem(e, kfile, line, "kustomize build %s: %s", e.path, msg)
-		return
+		return nil, line, errors.New(msg)
 	}
-	var docs []Doc
+	idx := d.sourceIndex(dir)
+	var built []builtObject
 	for _, res := range resMap.Resources() {
 		v, err := res.Map()
 		if err != nil {
-			r.problem(e, kfile, 0, "kustomize build %s: output: %v", e.path, err)
-			return
+			return nil, 0, fmt.Errorf("output: %w", err)
 		}
-		docs = append(docs, Doc{Value: v})
-	}
-	idx := d.sourceIndex(e.path)
-	var built []builtObject
-	for _, doc := range docs {
-		file, line := idx.locate(str(doc.Value, "kind"), str(doc.Value, "metadata", "name"))
+		file, line := idx.locate(str(v, "kind"), str(v, "metadata", "name"))
 		if file == "" {
 			// Generated (configMapGenerator, secretGenerator): the kustomization.
-			file, line = kfile, d.lineOf(kfile, generatedName(str(doc.Value, "metadata", "name")))
+			file, line = kfile, d.lineOf(kfile, generatedName(str(v, "metadata", "name")))
 		}
-		built = append(built, builtObject{Value: doc.Value, File: file, Line: line})
-		o, ok := newObject(doc.Value, file, line, e.cluster)
-		if !ok {
-			continue
-		}
-		r.objects = append(r.objects, d.finish(e, o))
+		built = append(built, builtObject{Value: v, File: file, Line: line})
 	}
-	d.cache.put(key, built)
+	return built, 0, nil
 }
 
 // remoteResources lists the remote resources a kustomization names.

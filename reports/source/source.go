@@ -418,7 +418,7 @@ func FromFiles(repo string, files map[string][]byte) *Snapshot {
 	s := newSnapshot()
 	s.Repo = repo
 	for p, data := range files {
-		p = path.Clean(strings.TrimPrefix(p, "/"))
+		p = path.Clean(strings.TrimLeft(p, "/"))
 		if p == "." || p == ".." || strings.HasPrefix(p, "../") {
 			continue
 		}

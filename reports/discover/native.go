@@ -1,0 +1,483 @@
+package discover
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"path"
+	"strconv"
+	"strings"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+	"sigs.k8s.io/kustomize/kyaml/resid"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	k8syaml "sigs.k8s.io/yaml"
+)
+
+// The native build renders the kustomizations plinth generates (and
+// hand-written ones of the same shape) without kustomize: resource files and
+// resource-only bases, a namespace, JSON 6902 patches with a target and
+// strategic-merge patches that delete one object. A kustomize build of a
+// few hundred services spends most of its time converting every object
+// between YAML node trees and JSON once per patch; here the objects are the
+// ones already parsed for the source index and each patch is one JSON round
+// trip of its target. Anything else, and anything unusual within that shape
+// (a patch that fails, a target that matches nothing, a duplicate object,
+// a kind whose namespace handling is more than setting metadata.namespace), makes
+// nativeBuild decline and krusty builds the kustomization as before, with
+// kustomize's own error messages. native_test.go checks that both give the
+// same objects on every kustomization it can find.
+
+// maxNativeDepth bounds kustomizations nested through resources.
+const maxNativeDepth = 20
+
+// nres is one object being built.
+type nres struct {
+	value      map[string]any
+	file       string
+	line       int
+	gvk        resid.Gvk
+	name       string
+	orgNS      string // namespace as read from the resource file
+	curNS      string // namespace after the transformations so far
+	copied     bool   // value is private to this build (else shared with docs)
+	jsonNumber bool   // value went through JSON: numbers are float64
+}
+
+// nativeKustomizationKeys are the kustomization fields the native build knows.
+var nativeKustomizationKeys = map[string]bool{"apiVersion": true, "kind": true, "namespace": true, "resources": true, "patches": true}
+
+// namespaceSpecial are the kinds kustomize's namespace transformer changes
+// more than metadata.namespace of (subjects, names, service references).
+var namespaceSpecial = map[string]bool{
+	"Namespace": true, "RoleBinding": true, "ClusterRoleBinding": true, "APIService": true, "CustomResourceDefinition": true,
+}
+
+// nativeBuild renders the kustomization in dir; ok is false when krusty
+// has to.
+func (d *discoverer) nativeBuild(dir string) (_ []builtObject, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	res, ok := d.nativeAccumulate(dir, map[string]bool{}, 0)
+	if !ok {
+		return nil, false
+	}
+	out := make([]builtObject, 0, len(res))
+	for _, r := range res {
+		if !r.wellTyped() {
+			return nil, false
+		}
+		v := r.value
+		if r.jsonNumber {
+			v = yamlNumbers(v).(map[string]any)
+		}
+		out = append(out, builtObject{Value: v, File: r.file, Line: r.line})
+	}
+	return out, true
+}
+
+func (d *discoverer) nativeAccumulate(dir string, visiting map[string]bool, depth int) ([]*nres, bool) {
+	if depth > maxNativeDepth || visiting[dir] {
+		return nil, false
+	}
+	visiting[dir] = true
+	defer delete(visiting, dir)
+	kfile := kustomizationFile(d.snap, dir)
+	if kfile == "" {
+		return nil, false
+	}
+	docs, err := d.docs(kfile)
+	if err != nil || len(docs) != 1 {
+		return nil, false
+	}
+	// kustomize reads its kustomization file as YAML 1.1 (namespace: off is
+	// false there, and refused): read it the same way.
+	f, _ := d.snap.File(kfile)
+	var k map[string]any
+	if err := k8syaml.Unmarshal(f.Data, &k); err != nil {
+		return nil, false
+	}
+	for key := range k {
+		if !nativeKustomizationKeys[key] {
+			return nil, false
+		}
+	}
+	if v, ok := k["apiVersion"]; ok && v != "kustomize.config.k8s.io/v1beta1" {
+		return nil, false
+	}
+	if v, ok := k["kind"]; ok && v != "Kustomization" {
+		return nil, false
+	}
+	refs, ok := stringList(k["resources"])
+	if !ok {
+		return nil, false
+	}
+	var res []*nres
+	for _, ref := range refs {
+		p := path.Clean(path.Join(dir, ref))
+		if ref == "" || isRemote(ref) {
+			return nil, false
+		}
+		if f, isFile := d.snap.File(p); isFile {
+			if f.Err != nil || !below(dir, p) {
+				return nil, false
+			}
+			more, ok := d.nativeFile(p)
+			if !ok {
+				return nil, false
+			}
+			res = append(res, more...)
+			continue
+		}
+		if !d.snap.IsDir(p) {
+			return nil, false
+		}
+		more, ok := d.nativeAccumulate(p, visiting, depth+1)
+		if !ok {
+			return nil, false
+		}
+		res = append(res, more...)
+	}
+	seen := map[string]bool{}
+	for _, r := range res {
+		id := r.gvk.String() + "|" + r.curNS + "|" + r.name
+		if seen[id] {
+			return nil, false
+		}
+		seen[id] = true
+	}
+	if res, ok = d.nativePatches(dir, k["patches"], res); !ok {
+		return nil, false
+	}
+	if ns, set := k["namespace"]; set {
+		s, isString := ns.(string)
+		if !isString || s == "" {
+			return nil, false
+		}
+		for _, r := range res {
+			if namespaceSpecial[r.gvk.Kind] || openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: r.gvk.ApiVersion(), Kind: r.gvk.Kind}) {
+				return nil, false
+			}
+			r.own()
+			r.value["metadata"].(map[string]any)["namespace"] = s
+			r.curNS = s
+		}
+	}
+	return res, true
+}
+
+// nativeFile reads the objects of one resource file.
+func (d *discoverer) nativeFile(p string) ([]*nres, bool) {
+	if f, _ := d.snap.File(p); bytes.Contains(f.Data, []byte("<<")) {
+		return nil, false // merge keys: left to kustomize's reading
+	}
+	docs, err := d.docs(p)
+	if err != nil {
+		return nil, false
+	}
+	var out []*nres
+	for _, doc := range docs {
+		apiVersion, kind, name := str(doc.Value, "apiVersion"), str(doc.Value, "kind"), str(doc.Value, "metadata", "name")
+		if apiVersion == "" || kind == "" || name == "" || strings.HasSuffix(kind, "List") ||
+			strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") {
+			return nil, false
+		}
+		meta, isMap := doc.Value["metadata"].(map[string]any)
+		if !isMap {
+			return nil, false
+		}
+		ns, isString := meta["namespace"].(string)
+		if _, set := meta["namespace"]; set && !isString {
+			return nil, false
+		}
+		out = append(out, &nres{value: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
+			name: name, orgNS: ns, curNS: ns})
+	}
+	return out, true
+}
+
+// gvkOf is the kustomize Gvk of an object (without its cluster-scope flag,
+// which selectors and ids do not use).
+func gvkOf(apiVersion, kind string) resid.Gvk {
+	group, version := resid.ParseGroupVersion(apiVersion)
+	return resid.Gvk{Group: group, Version: version, Kind: kind}
+}
+
+// nativePatches applies the patches field of a kustomization.
+func (d *discoverer) nativePatches(dir string, field any, res []*nres) ([]*nres, bool) {
+	if field == nil {
+		return res, true
+	}
+	list, ok := field.([]any)
+	if !ok {
+		return nil, false
+	}
+	for _, item := range list {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		for key := range m {
+			if key != "path" && key != "target" {
+				return nil, false
+			}
+		}
+		rel, _ := m["path"].(string)
+		p := path.Clean(path.Join(dir, rel))
+		f, isFile := d.snap.File(p)
+		if rel == "" || !isFile || f.Err != nil || !below(dir, p) {
+			return nil, false
+		}
+		if target, set := m["target"]; set {
+			if res, ok = nativeJSONPatch(f.Data, target, res); !ok {
+				return nil, false
+			}
+			continue
+		}
+		if res, ok = d.nativeDeletePatch(p, res); !ok {
+			return nil, false
+		}
+	}
+	return res, true
+}
+
+// nativeJSONPatch applies a JSON 6902 patch to the objects its target selects.
+func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
+	tm, ok := target.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	var sel types.Selector
+	for key, v := range tm {
+		s, ok := v.(string)
+		if !ok {
+			return nil, false
+		}
+		switch key {
+		case "group":
+			sel.Group = s
+		case "version":
+			sel.Version = s
+		case "kind":
+			sel.Kind = s
+		case "name":
+			sel.Name = s
+		default:
+			return nil, false // namespace, label and annotation selectors
+		}
+	}
+	sr, err := types.NewSelectorRegex(&sel)
+	if err != nil {
+		return nil, false
+	}
+	text := data
+	if len(text) == 0 || text[0] != '[' {
+		if text, err = k8syaml.YAMLToJSON(data); err != nil {
+			return nil, false
+		}
+	}
+	patch, err := jsonpatch.DecodePatch(text)
+	if err != nil || len(patch) == 0 {
+		return nil, false
+	}
+	for _, op := range patch {
+		for _, p := range []func() (string, error){op.Path, op.From} {
+			if s, err := p(); err == nil && !patchablePath(s) {
+				return nil, false
+			}
+		}
+	}
+	matched := 0
+	for _, r := range res {
+		if !sr.MatchName(r.name) || !sr.MatchGvk(r.gvk) {
+			continue
+		}
+		matched++
+		doc, err := json.Marshal(r.value)
+		if err != nil {
+			return nil, false
+		}
+		if doc, err = patch.Apply(doc); err != nil {
+			return nil, false
+		}
+		var v map[string]any
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return nil, false
+		}
+		if !plainAnnotations(v) {
+			return nil, false
+		}
+		r.value, r.copied, r.jsonNumber = v, true, true
+	}
+	return res, matched > 0
+}
+
+// plainAnnotations drops empty or null annotations, as kustomize does when it
+// sets the annotations of a patched object again, and says whether the rest
+// come out of that unchanged: string values under keys that read back as
+// strings.
+func plainAnnotations(v map[string]any) bool {
+	meta, _ := v["metadata"].(map[string]any)
+	annotations, isMap := meta["annotations"].(map[string]any)
+	if !isMap && meta["annotations"] != nil {
+		return false
+	}
+	if len(annotations) == 0 {
+		delete(meta, "annotations")
+	}
+	for key, value := range annotations {
+		if _, isString := value.(string); !isString {
+			return false
+		}
+		var back any
+		if err := yaml.Unmarshal([]byte(key), &back); err != nil || back != key {
+			return false
+		}
+	}
+	return true
+}
+
+// patchablePath: a JSON patch path that does not change what an object is
+// (its kind, name or namespace: kustomize then tracks the previous id).
+func patchablePath(p string) bool {
+	if p == "" || p == "/" || p == "/metadata" {
+		return false
+	}
+	for _, fixed := range []string{"/apiVersion", "/kind", "/metadata/name", "/metadata/namespace"} {
+		if p == fixed || strings.HasPrefix(p, fixed+"/") {
+			return false
+		}
+	}
+	return true
+}
+
+// nativeDeletePatch applies a strategic-merge patch that deletes one object.
+func (d *discoverer) nativeDeletePatch(p string, res []*nres) ([]*nres, bool) {
+	docs, err := d.docs(p)
+	if err != nil || len(docs) != 1 {
+		return nil, false
+	}
+	v := docs[0].Value
+	meta, _ := v["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	apiVersion, _ := v["apiVersion"].(string)
+	kind, _ := v["kind"].(string)
+	if len(v) != 4 || v["$patch"] != "delete" || len(meta) != 1 || name == "" || apiVersion == "" || kind == "" {
+		return nil, false
+	}
+	gvk := gvkOf(apiVersion, kind)
+	at := -1
+	for i, r := range res {
+		if r.gvk.Equals(gvk) && r.name == name && (effectiveNS(r.orgNS) == "default" || effectiveNS(r.curNS) == "default") {
+			if at >= 0 {
+				return nil, false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, false
+	}
+	return append(res[:at:at], res[at+1:]...), true
+}
+
+func effectiveNS(ns string) string { return cmp.Or(ns, "default") }
+
+// wellTyped says whether the object decodes into its Kubernetes type (its
+// metadata into ObjectMeta for kinds without one here): kustomize's
+// transformers walk the fields of known kinds and refuse objects whose
+// fields have the wrong shape (spec: 0), so such objects are left to it.
+func (r *nres) wellTyped() bool {
+	data, err := json.Marshal(r.value)
+	if err != nil {
+		return false
+	}
+	var into any = &metav1.PartialObjectMetadata{}
+	if o, err := scheme.Scheme.New(schema.GroupVersionKind{Group: r.gvk.Group, Version: r.gvk.Version, Kind: r.gvk.Kind}); err == nil {
+		into = o
+	}
+	return json.Unmarshal(data, into) == nil
+}
+
+// own makes the value private to this build before it is changed.
+func (r *nres) own() {
+	if !r.copied {
+		r.value = deepCopy(r.value).(map[string]any)
+		r.copied = true
+	}
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(t))
+		for i, e := range t {
+			l[i] = deepCopy(e)
+		}
+		return l
+	}
+	return v
+}
+
+// yamlNumbers turns the float64 numbers of a JSON-decoded value into what
+// kustomize's conversion back to YAML makes of them: an int when the
+// shortest formatting is an integer, else a float64.
+func yamlNumbers(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = yamlNumbers(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = yamlNumbers(e)
+		}
+	case float64:
+		if n, err := strconv.Atoi(strconv.FormatFloat(t, 'g', -1, 64)); err == nil {
+			return n
+		}
+	}
+	return v
+}
+
+// below says whether p is inside dir (kustomize's load restriction).
+func below(dir, p string) bool {
+	if dir == "." || dir == "" {
+		return p != ".." && !strings.HasPrefix(p, "../")
+	}
+	return strings.HasPrefix(p, dir+"/")
+}
+
+// stringList is a list of strings (nil for none); ok is false for anything else.
+func stringList(v any) ([]string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
