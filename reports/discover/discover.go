@@ -133,6 +133,7 @@ type discoverer struct {
 	docCache map[string]docsResult
 	cache    *Cache
 	hashes   map[string]string // file content hashes, for cache keys
+	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 }
 
 type docsResult struct {
@@ -147,7 +148,7 @@ func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, nil) }
 // with other calls, e.g. the two states a history report compares.
 func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
 	defer relaxGC()()
-	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}}
+	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{}}
 	res := &Result{}
 	for _, p := range snap.Paths() {
 		if f, _ := snap.File(p); f != nil && f.Err != nil && !hiddenPath(p) {

@@ -47,6 +47,7 @@ type nres struct {
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
 	jsonNumber bool   // value went through JSON: numbers are float64
+	json       []byte // the value as JSON after its last patch (namespace aside)
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -72,7 +73,7 @@ func (d *discoverer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 	}
 	out := make([]builtObject, 0, len(res))
 	for _, r := range res {
-		if !r.wellTyped() {
+		if !d.wellTyped(r) {
 			return nil, false
 		}
 		v := r.value
@@ -315,7 +316,7 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 		if !plainAnnotations(v) {
 			return nil, false
 		}
-		r.value, r.copied, r.jsonNumber = v, true, true
+		r.value, r.copied, r.jsonNumber, r.json = v, true, true, doc
 	}
 	return res, matched > 0
 }
@@ -395,16 +396,36 @@ func effectiveNS(ns string) string { return cmp.Or(ns, "default") }
 // metadata into ObjectMeta for kinds without one here): kustomize's
 // transformers walk the fields of known kinds and refuse objects whose
 // fields have the wrong shape (spec: 0), so such objects are left to it.
-func (r *nres) wellTyped() bool {
-	data, err := json.Marshal(r.value)
-	if err != nil {
-		return false
+func (d *discoverer) wellTyped(r *nres) bool {
+	key := ""
+	if r.json == nil {
+		// As read from its file: checked once per report.
+		key = r.file + ":" + strconv.Itoa(r.line)
+		d.mu.Lock()
+		ok, done := d.typed[key]
+		d.mu.Unlock()
+		if done {
+			return ok
+		}
+	}
+	data := r.json
+	if data == nil {
+		var err error
+		if data, err = json.Marshal(r.value); err != nil {
+			return false
+		}
 	}
 	var into any = &metav1.PartialObjectMetadata{}
 	if o, err := scheme.Scheme.New(schema.GroupVersionKind{Group: r.gvk.Group, Version: r.gvk.Version, Kind: r.gvk.Kind}); err == nil {
 		into = o
 	}
-	return json.Unmarshal(data, into) == nil
+	ok := json.Unmarshal(data, into) == nil
+	if key != "" {
+		d.mu.Lock()
+		d.typed[key] = ok
+		d.mu.Unlock()
+	}
+	return ok
 }
 
 // own makes the value private to this build before it is changed.

@@ -69,7 +69,7 @@ func ambiguous(d *discoverer, dir string, b builtObject) bool {
 }
 
 func newDiscoverer(snap *source.Snapshot) *discoverer {
-	return &discoverer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}}
+	return &discoverer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{}}
 }
 
 // kustomizationDirs lists the directories of a snapshot holding a kustomization.

@@ -293,7 +293,7 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 		case total+blob.Size > MaxTotalSize:
 			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, MaxTotalSize)
 		default:
-			f.Data, f.Err = r.blob(entry.Hash, MaxFileSize)
+			f.Data, f.Err = readBlob(blob, MaxFileSize)
 			total += int64(len(f.Data))
 		}
 		s.add(f)
@@ -308,6 +308,11 @@ func (r *Repository) blob(h plumbing.Hash, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readBlob(b, limit)
+}
+
+// readBlob reads at most limit bytes of b.
+func readBlob(b *object.Blob, limit int64) ([]byte, error) {
 	rd, err := b.Reader()
 	if err != nil {
 		return nil, err
