@@ -20,7 +20,8 @@ func newDiffCmd() *cobra.Command {
 what publish would change on --branch of --repo (under --path): generated files
 added, changed or removed. Hand edits of generated files (drift) show up as
 changes that publish would revert. Colour on a terminal, plain otherwise
-(NO_COLOR turns it off). Credentials as for publish.
+(NO_COLOR turns it off). Credentials as for publish. With --base, a --branch
+that does not exist yet is compared with --base.
 
 Exit status: 0 (with --exit-code: up to date), 1 differences with --exit-code
 or failure, 2 usage.`,

@@ -25,13 +25,14 @@ func init() { register(newPublishCmd) }
 
 // gitTarget holds the flags publish and diff share.
 type gitTarget struct {
-	repo, branch, path string
-	engine, flavor     string
+	repo, branch, base, path string
+	engine, flavor           string
 }
 
 func (g *gitTarget) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.repo, "repo", "", "GitOps repository: https/ssh/git/file URL, user@host:path, or a local path (required)")
 	cmd.Flags().StringVar(&g.branch, "branch", "", "branch to publish to (default: the platform's gitops.branch, else main)")
+	cmd.Flags().StringVar(&g.base, "base", "", "when --branch does not exist yet, start it from this branch (e.g. main, for a pull request)")
 	cmd.Flags().StringVar(&g.path, "path", "", "directory inside the repository that holds the generated tree")
 	cmd.Flags().StringVar(&g.engine, "engine", "", "flux|argocd (default: the platform's gitops.engine)")
 	cmd.Flags().StringVar(&g.flavor, "flavor", "", "kustomize|helm (default: kustomize)")
@@ -46,6 +47,9 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	}
 	if cmd.Flags().Changed("branch") && strings.TrimSpace(g.branch) == "" {
 		return nil, opts, usageError("--branch must not be empty")
+	}
+	if cmd.Flags().Changed("base") && strings.TrimSpace(g.base) == "" {
+		return nil, opts, usageError("--base must not be empty")
 	}
 	if g.engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, g.engine) {
 		return nil, opts, usageError("unknown --engine %q: use flux or argocd", g.engine)
@@ -91,6 +95,7 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	opts = publish.Options{
 		Repo:         g.repo,
 		Branch:       branch,
+		Base:         g.base,
 		Path:         sub,
 		Title:        m.Platform.Name,
 		Version:      version,
@@ -133,6 +138,9 @@ new tree from the generated files, removes only the stale files its previous
 ownership manifest (.plinth/manifest.json) lists, leaves every other file alone,
 commits only when something changed and pushes. When someone else pushed
 meanwhile it rebuilds on the new head and retries; it never force-pushes.
+With --base, a --branch that does not exist yet is created from the head of
+--base (publish to plinth/update --base main, then open a pull request); an
+existing --branch is published to as usual.
 
 Credentials come from the environment: PLINTH_GIT_TOKEN (HTTPS token),
 PLINTH_GIT_USERNAME/PLINTH_GIT_PASSWORD (HTTPS), PLINTH_GIT_CA_FILE (extra CA
@@ -161,6 +169,8 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 			w := cmd.OutOrStdout()
 			a, c, r := res.Counts()
 			switch {
+			case len(res.Changes) == 0 && res.Created:
+				fmt.Fprintf(w, "%s %s: nothing differs from %s, branch not created\n", res.Repo, res.Branch, opts.Base)
 			case len(res.Changes) == 0:
 				fmt.Fprintf(w, "%s %s: up to date, nothing to commit\n", res.Repo, res.Branch)
 			case dryRun:
@@ -168,6 +178,8 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "dry run: would commit %d added, %d changed, %d removed files to %s %s\n", a, c, r, res.Repo, res.Branch)
+			case res.Created:
+				fmt.Fprintf(w, "%s %s: created from %s with commit %s (%d added, %d changed, %d removed)\n", res.Repo, res.Branch, opts.Base, res.Commit[:12], a, c, r)
 			default:
 				fmt.Fprintf(w, "%s %s: committed %s (%d added, %d changed, %d removed)\n", res.Repo, res.Branch, res.Commit[:12], a, c, r)
 			}

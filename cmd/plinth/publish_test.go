@@ -95,9 +95,30 @@ func TestPublishAndDiffCommands(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "-# edited by hand") || pubGit(t, bare, "rev-parse", "main") != head {
 		t.Fatalf("dry run: exit %d\n%s", code, stdout)
 	}
+	// A pull-request flow: the fix goes to a new branch started from main.
+	code, stdout, _ = runPlinth(t, "diff", platform, "--repo", bare, "--branch", "plinth/restore", "--base", "main", "--exit-code")
+	if code != exitFailure || !strings.Contains(stdout, "-# edited by hand") {
+		t.Fatalf("diff of a new branch against its base: exit %d\n%s", code, stdout)
+	}
+	code, stdout, stderr = runPlinth(t, "publish", platform, "--repo", bare, "--branch", "plinth/restore", "--base", "main")
+	if code != exitOK || !strings.Contains(stdout, "plinth/restore: created from main with commit") {
+		t.Fatalf("publish to a new branch: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if pubGit(t, bare, "rev-parse", "plinth/restore^") != head || pubGit(t, bare, "rev-parse", "main") != head {
+		t.Fatal("the new branch does not start at main's head, or main moved")
+	}
+	code, stdout, _ = runPlinth(t, "publish", platform, "--repo", bare, "--branch", "plinth/restore", "--base", "main")
+	if code != exitOK || !strings.Contains(stdout, "up to date") {
+		t.Fatalf("publish to the existing branch: exit %d: %s", code, stdout)
+	}
+
 	code, _, _ = runPlinth(t, "publish", platform, "--repo", bare, "-m", "restore generated files")
 	if code != exitOK || pubGit(t, bare, "log", "-1", "--format=%s", "main") != "restore generated files" {
 		t.Fatalf("publish after drift: exit %d", code)
+	}
+	code, stdout, _ = runPlinth(t, "publish", platform, "--repo", bare, "--branch", "plinth/other", "--base", "main")
+	if code != exitOK || !strings.Contains(stdout, "nothing differs from main, branch not created") {
+		t.Fatalf("publish of nothing new to a new branch: exit %d: %s", code, stdout)
 	}
 }
 
@@ -133,7 +154,9 @@ func TestPublishCommandErrors(t *testing.T) {
 		{"no platform", []string{"publish", filepath.Join(base, "none"), "--repo", bare}, exitUsage, "not a platform directory"},
 		{"invalid platform", []string{"publish", invalid, "--repo", bare}, exitFailure, "invalid platform"},
 		{"missing repo", []string{"publish", platform, "--repo", filepath.Join(base, "nope.git")}, exitFailure, "nope.git"},
-		{"missing branch", []string{"publish", platform, "--repo", other}, exitFailure, `has no branch "main" (it has develop)`},
+		{"missing branch", []string{"publish", platform, "--repo", other}, exitFailure, `has no branch "main" (it has develop; --base BRANCH`},
+		{"missing base", []string{"publish", platform, "--repo", other, "--branch", "x", "--base", "main"}, exitFailure, `nor its base "main"`},
+		{"empty base", []string{"publish", platform, "--repo", other, "--base", ""}, exitUsage, "--base must not be empty"},
 		{"unreachable", []string{"publish", platform, "--repo", "git://127.0.0.1:1/x.git"}, exitFailure, "unreachable"},
 	}
 	for _, tc := range tests {

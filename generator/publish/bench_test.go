@@ -98,7 +98,7 @@ func BenchmarkPublish500(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			s, err := newSession(rem, "main")
+			s, err := newSession(rem, "main", "")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func BenchmarkPublish500(b *testing.B) {
 	})
 	b.Run("build-noop", func(b *testing.B) {
 		rem, _ := resolveRemote(bare, opts.Getenv)
-		s, _ := newSession(rem, "main")
+		s, _ := newSession(rem, "main", "")
 		head, err := s.head(ctx)
 		if err != nil {
 			b.Fatal(err)

@@ -67,6 +67,9 @@ type Change struct {
 type Options struct {
 	Repo   string // URL (https, ssh, git, file), scp-like address or local path
 	Branch string // default "main"
+	// Base is the branch a missing Branch starts from (pull-request flows);
+	// empty: a missing Branch is an error unless the repository is empty.
+	Base string
 	// Path is the output's directory inside the repository (--path); empty: root.
 	Path string
 
@@ -91,6 +94,7 @@ type Options struct {
 type Result struct {
 	Repo     string // the repository, without credentials
 	Branch   string
+	Created  bool   // Branch did not exist: it starts from Options.Base
 	Base     string // commit the changes apply to; "" for an empty repository
 	Commit   string // new commit; "" when nothing changed or on a dry run
 	Message  string // the commit message (also on a dry run)
@@ -144,8 +148,10 @@ func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result,
 }
 
 func publish(ctx context.Context, rem *remote, out *generator.Output, opts Options) (*Result, error) {
-	if !plumbing.NewBranchReferenceName(opts.Branch).IsBranch() || cleanPath(opts.Branch) != nil || strings.ContainsAny(opts.Branch, " ~^:?*[") {
-		return nil, fmt.Errorf("--branch %q is not a valid branch name", opts.Branch)
+	for flag, b := range map[string]string{"--branch": opts.Branch, "--base": opts.Base} {
+		if (b != "" || flag == "--branch") && !validBranch(b) {
+			return nil, fmt.Errorf("%s %q is not a valid branch name", flag, b)
+		}
 	}
 	sub := strings.Trim(opts.Path, "/")
 	if sub != "" {
@@ -166,7 +172,7 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		}
 	}
 
-	s, err := newSession(rem, opts.Branch)
+	s, err := newSession(rem, opts.Branch, opts.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +182,7 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		return nil, err
 	}
 	for {
+		res.Created = s.created
 		res.Base = ""
 		if !base.IsZero() {
 			res.Base = base.String()
@@ -239,15 +246,37 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 // and the push.
 var testHookBeforePush func(attempt int)
 
+// validBranch follows git check-ref-format for branch names.
+func validBranch(b string) bool {
+	if b == "" || b == "@" || cleanPath(b) != nil || strings.ContainsAny(b, " ~^:?*[\\\x7f") ||
+		strings.Contains(b, "..") || strings.Contains(b, "@{") || strings.HasPrefix(b, "-") || strings.HasSuffix(b, ".") {
+		return false
+	}
+	for _, part := range strings.Split(b, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
+			return false
+		}
+	}
+	for _, r := range b {
+		if r < 0x20 {
+			return false
+		}
+	}
+	return true
+}
+
 // session is an in-memory clone of one branch.
 type session struct {
 	rem    *remote
 	branch plumbing.ReferenceName
+	base   plumbing.ReferenceName // where a missing branch starts; "" for none
 	repo   *gogit.Repository
 	origin *gogit.Remote
+	// created: the branch does not exist (yet); head is the base's head.
+	created bool
 }
 
-func newSession(rem *remote, branch string) (*session, error) {
+func newSession(rem *remote, branch, base string) (*session, error) {
 	repo, err := gogit.Init(memory.NewStorage(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("in-memory repository: %w", err)
@@ -256,12 +285,17 @@ func newSession(rem *remote, branch string) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("remote %s: %w", rem.display, err)
 	}
-	return &session{rem: rem, branch: plumbing.NewBranchReferenceName(branch), repo: repo, origin: origin}, nil
+	s := &session{rem: rem, branch: plumbing.NewBranchReferenceName(branch), repo: repo, origin: origin}
+	if base != "" {
+		s.base = plumbing.NewBranchReferenceName(base)
+	}
+	return s, nil
 }
 
-// head lists the remote's refs and fetches the branch; zero for an empty
-// repository.
+// head lists the remote's refs and fetches the branch (or, when it does not
+// exist, the base it starts from); zero for an empty repository.
 func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
+	s.created = false
 	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.auth, CABundle: s.rem.ca})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return plumbing.ZeroHash, nil
@@ -269,29 +303,40 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, s.transportError("read", err)
 	}
-	var want *plumbing.Reference
+	var want, base *plumbing.Reference
 	var branches []string
 	for _, r := range refs {
-		if r.Name() == s.branch {
+		switch r.Name() {
+		case s.branch:
 			want = r
+		case s.base:
+			base = r
 		}
 		if r.Name().IsBranch() {
 			branches = append(branches, r.Name().Short())
 		}
 	}
-	if want == nil {
-		if len(branches) == 0 {
-			return plumbing.ZeroHash, nil // empty repository: the first publish creates the branch
-		}
+	switch {
+	case want != nil:
+	case len(branches) == 0:
+		return plumbing.ZeroHash, nil // empty repository: the first publish creates the branch
+	case base != nil:
+		want, s.created = base, true
+	case s.base != "":
 		sort.Strings(branches)
-		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch %q (it has %s)", ErrBranch, s.rem.display, s.branch.Short(), strings.Join(branches, ", "))
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has neither branch %q nor its base %q (it has %s)", ErrBranch, s.rem.display,
+			s.branch.Short(), s.base.Short(), strings.Join(branches, ", "))
+	default:
+		sort.Strings(branches)
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch %q (it has %s; --base BRANCH starts it from one)", ErrBranch, s.rem.display,
+			s.branch.Short(), strings.Join(branches, ", "))
 	}
 	if _, err := s.repo.Storer.EncodedObject(plumbing.CommitObject, want.Hash()); err == nil {
 		return want.Hash(), nil
 	}
-	track := plumbing.NewRemoteReferenceName("origin", s.branch.Short())
+	track := plumbing.NewRemoteReferenceName("origin", want.Name().Short())
 	err = s.origin.FetchContext(ctx, &gogit.FetchOptions{
-		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", s.branch, track))},
+		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", want.Name(), track))},
 		Auth:     s.rem.auth,
 		CABundle: s.rem.ca,
 		Tags:     gogit.NoTags,
@@ -302,7 +347,7 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	}
 	ref, err := s.repo.Reference(track, true)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: branch %s: %w", s.rem.display, s.branch.Short(), err)
+		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: branch %s: %w", s.rem.display, want.Name().Short(), err)
 	}
 	return ref.Hash(), nil
 }

@@ -275,7 +275,7 @@ func TestPublishErrors(t *testing.T) {
 		want    string
 		secrets []string
 	}{
-		{name: "missing branch", repo: withOther, kind: ErrBranch, want: `has no branch "main" (it has develop)`},
+		{name: "missing branch", repo: withOther, kind: ErrBranch, want: `has no branch "main" (it has develop; --base BRANCH starts it from one)`},
 		{name: "directory and file clashes", repo: clash, want: "apps/dev/team-a/svc2.yaml is a directory in the repository; plinth writes a file there, clusters/aks1 is a file in the repository; plinth writes a directory there"},
 		{name: "unowned file", repo: handwritten, kind: ErrOwnership, want: "apps/dev/team-a/svc1.yaml would be overwritten"},
 		{name: "wrong token", repo: httpURL + "/other.git", env: map[string]string{EnvToken: "wrong-token-123"},
@@ -467,6 +467,10 @@ func TestPublishRejectsBadOptions(t *testing.T) {
 		{"unclean path", func(o *Options) { o.Path = "a//b" }, "--path"},
 		{"branch with space", func(o *Options) { o.Branch = "my branch" }, "--branch"},
 		{"branch with dots", func(o *Options) { o.Branch = "a/../b" }, "--branch"},
+		{"branch with double dot", func(o *Options) { o.Branch = "a..b" }, "--branch"},
+		{"branch ending in .lock", func(o *Options) { o.Branch = "plinth/x.lock" }, "--branch"},
+		{"branch starting with a dash", func(o *Options) { o.Branch = "-x" }, "--branch"},
+		{"base with reflog syntax", func(o *Options) { o.Base = "main@{1}" }, "--base"},
 		{"author", func(o *Options) { o.Author = "nobody" }, "--author"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -535,5 +539,96 @@ func TestPublishPushDenied(t *testing.T) {
 	}
 	if got := git(t, bare, "rev-parse", "main"); got != before {
 		t.Fatal("repository changed")
+	}
+}
+
+// TestPublishNewBranchFromBase: with Base, a missing branch starts from the
+// base's head (pull-request flows); the base is never touched; once the
+// branch exists it is published to as usual.
+func TestPublishNewBranchFromBase(t *testing.T) {
+	needGit(t)
+	for name, mk := range transports(t) {
+		t.Run(name, func(t *testing.T) {
+			tg := mk(t)
+			ctx := context.Background()
+			opts := testOpts(tg.url, tg.env)
+			if _, err := Publish(ctx, output(baseFiles), opts); err != nil {
+				t.Fatal(err)
+			}
+			pushFile(t, tg.bare, "main", "README.md", "hand-written\n")
+			mainHead := git(t, tg.bare, "rev-parse", "main")
+
+			pr := opts
+			pr.Branch, pr.Base = "plinth/update", "main"
+			// Nothing differs from main: no branch.
+			res, err := Publish(ctx, output(baseFiles), pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Created || res.Commit != "" || len(res.Changes) != 0 {
+				t.Fatalf("unchanged output: created %v commit %q changes %d", res.Created, res.Commit, len(res.Changes))
+			}
+			if got := git(t, tg.bare, "branch", "--list", "plinth/update"); got != "" {
+				t.Fatalf("branch created without changes: %q", got)
+			}
+
+			next := with(baseFiles, map[string]string{"apps/prod/team-a/svc1.yaml": "kind: Deployment\nname: svc1\nreplicas: 4\n"})
+			res, err = Publish(ctx, output(next), pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Created || res.Commit == "" || res.Base != mainHead {
+				t.Fatalf("created %v, commit %q on %q, want a new commit on main's head %s", res.Created, res.Commit, res.Base, mainHead)
+			}
+			if got := git(t, tg.bare, "rev-parse", "plinth/update^"); got != mainHead {
+				t.Errorf("branch parent %s, want main %s", got, mainHead)
+			}
+			if got := git(t, tg.bare, "rev-parse", "main"); got != mainHead {
+				t.Errorf("main moved to %s", got)
+			}
+			if got := git(t, tg.bare, "diff", "--name-only", "main", "plinth/update"); got != ".plinth/manifest.json\napps/prod/team-a/svc1.yaml" {
+				t.Errorf("branch differs from main in:\n%s", got)
+			}
+			if got := git(t, tg.bare, "show", "plinth/update:README.md"); got != "hand-written" {
+				t.Errorf("hand-written file on the branch: %q", got)
+			}
+
+			// The branch exists now: published to as usual, Base unused.
+			again := with(next, map[string]string{"apps/dev/team-a/svc2.yaml": "kind: Deployment\nname: svc2\nreplicas: 2\n"})
+			res2, err := Publish(ctx, output(again), pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res2.Created || res2.Base != res.Commit || len(res2.Changes) != 2 {
+				t.Fatalf("second publish: created %v base %q (want %q), %d changes", res2.Created, res2.Base, res.Commit, len(res2.Changes))
+			}
+			if n := git(t, tg.bare, "rev-list", "--count", "main..plinth/update"); n != "2" {
+				t.Errorf("%s commits on the branch, want 2", n)
+			}
+			fsck(t, tg.bare)
+		})
+	}
+}
+
+func TestPublishBaseErrors(t *testing.T) {
+	needGit(t)
+	base := t.TempDir()
+	repo := newBare(t, base, "gitops.git")
+	pushFile(t, repo, "develop", "a.txt", "a\n")
+	for _, tc := range []struct{ name, branch, base, want string }{
+		{"missing base", "plinth/update", "main", `has neither branch "plinth/update" nor its base "main" (it has develop)`},
+		{"invalid base", "plinth/update", "bad..name", `--base "bad..name" is not a valid branch name`},
+		{"no base", "plinth/update", "", `has no branch "plinth/update" (it has develop; --base BRANCH starts it from one)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := refs(t, base)
+			opts := testOpts(repo, nil)
+			opts.Branch, opts.Base = tc.branch, tc.base
+			_, err := Publish(context.Background(), output(baseFiles), opts)
+			checkFailure(t, err, nil, tc.want)
+			if after := refs(t, base); after != before {
+				t.Errorf("repository changed on failure:\n%s\n->\n%s", before, after)
+			}
+		})
 	}
 }
