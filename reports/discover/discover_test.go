@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,38 @@ func TestCacheFollowsContent(t *testing.T) {
 	files["base/cm.yaml"] = []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: two}\n")
 	if v := value(); v != "two" {
 		t.Fatalf("a change in a base must miss the cache: %s", v)
+	}
+}
+
+func TestChartCacheFollowsContentAndValues(t *testing.T) {
+	files := map[string][]byte{
+		"clusters/c/app.yaml": []byte("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app}\n" +
+			"spec:\n  destination: {namespace: team}\n  source: {path: chart, helm: {values: 'replicas: 2'}}\n"),
+		"chart/Chart.yaml":               []byte("apiVersion: v2\nname: web\nversion: 0.1.0\n"),
+		"chart/values.yaml":              []byte("replicas: 1\nimage: web:1.0.0\n"),
+		"chart/templates/configmap.yaml": []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {replicas: \"{{ .Values.replicas }}\", image: {{ .Values.image }}}\n"),
+	}
+	cache := NewCache()
+	value := func() (string, string) {
+		res := DiscoverWith(source.FromFiles("c", files), cache)
+		o := object(res, "ConfigMap", "web")
+		if o == nil || o.Namespace != "team" || o.File != "chart/templates/configmap.yaml" || o.Line != 1 {
+			t.Fatalf("web: %+v (problems %+v)", o, res.Problems)
+		}
+		return str(o.Value, "data", "replicas"), str(o.Value, "data", "image")
+	}
+	if r, i := value(); r != "2" || i != "web:1.0.0" || len(cache.charts) != 1 {
+		t.Fatalf("first render: %s %s, %d cached", r, i, len(cache.charts))
+	}
+	if r, _ := value(); r != "2" || len(cache.charts) != 1 {
+		t.Fatalf("cached render: %s, %d cached", r, len(cache.charts))
+	}
+	files["chart/values.yaml"] = []byte("replicas: 1\nimage: web:1.1.0\n")
+	if _, i := value(); i != "web:1.1.0" {
+		t.Fatalf("a change in the chart must miss the cache: %s", i)
+	}
+	files["clusters/c/app.yaml"] = bytes.Replace(files["clusters/c/app.yaml"], []byte("replicas: 2"), []byte("replicas: 3"), 1)
+	if r, _ := value(); r != "3" || len(cache.charts) != 3 {
+		t.Fatalf("a change in the values must miss the cache: %s, %d cached", r, len(cache.charts))
 	}
 }

@@ -1,6 +1,9 @@
 package discover
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
@@ -53,33 +56,72 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 	if ns == "" {
 		ns = "default"
 	}
-	out, err := bounded(func() (map[string]string, error) {
-		vals := e.values
-		if vals == nil {
-			vals = map[string]any{}
-		}
-		if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
-			return nil, err
-		}
-		rv, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+	key := d.chartKey(e.path, e.values, release, ns)
+	renders, cached := d.cache.getChart(key)
+	if !cached {
+		out, err := bounded(func() (map[string]string, error) {
+			vals := e.values
+			if vals == nil {
+				vals = map[string]any{}
+			}
+			if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+				return nil, err
+			}
+			rv, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+			if err != nil {
+				return nil, err
+			}
+			return engine.Render(ch, rv)
+		})
 		if err != nil {
-			return nil, err
+			file, line := templateError(e.path, err.Error())
+			if _, ok := d.snap.File(file); !ok {
+				file, line = chartFile, 0
+			}
+			r.problem(e, file, line, "render chart %s: %v", e.path, err)
+			return
 		}
-		return engine.Render(ch, rv)
-	})
-	if err != nil {
-		file, line := templateError(e.path, err.Error())
-		if _, ok := d.snap.File(file); !ok {
-			file, line = chartFile, 0
-		}
-		r.problem(e, file, line, "render chart %s: %v", e.path, err)
-		return
+		renders = parseRendered(e.path, out)
+		d.cache.putChart(key, renders)
 	}
+	for _, f := range renders {
+		if f.err != nil {
+			r.problem(e, f.file, 0, "chart %s renders invalid YAML: %v", e.path, f.err)
+			continue
+		}
+		kinds := map[string]int{}
+		for _, doc := range f.docs {
+			o, ok := newObject(doc.Value, f.file, 0, e.cluster)
+			if !ok {
+				continue
+			}
+			o.Line = d.templateLine(f.file, o.Kind, kinds[o.Kind])
+			kinds[o.Kind]++
+			if o.Namespace == "" && !ClusterScoped(o.Kind) {
+				o.Namespace = ns
+			}
+			r.objects = append(r.objects, d.finish(e, o))
+		}
+	}
+}
+
+// renderedFile is one template's output, parsed. Values are shared between
+// the calls using a cache: never modified.
+type renderedFile struct {
+	file string // repository path of the template
+	docs []Doc
+	err  error
+}
+
+// parseRendered parses the YAML templates' output of a chart in dir, in
+// template order, leaving out NOTES.txt, partials and empty output.
+func parseRendered(dir string, out map[string]string) []renderedFile {
 	names := make([]string, 0, len(out))
 	for n := range out {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	var files []renderedFile
 	for _, n := range names {
 		content := out[n]
 		if strings.TrimSpace(content) == "" || !isYAML(n) || strings.HasSuffix(n, "NOTES.txt") {
@@ -90,29 +132,33 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 		if i := strings.IndexByte(n, '/'); i >= 0 {
 			rel = n[i+1:]
 		}
-		file := path.Join(e.path, rel)
+		file := path.Join(dir, rel)
 		if strings.HasPrefix(path.Base(file), "_") {
 			continue
 		}
 		docs, err := ParseDocs([]byte(content))
-		if err != nil {
-			r.problem(e, file, 0, "chart %s renders invalid YAML: %v", e.path, err)
-			continue
-		}
-		kinds := map[string]int{}
-		for _, doc := range docs {
-			o, ok := newObject(doc.Value, file, 0, e.cluster)
-			if !ok {
-				continue
-			}
-			o.Line = d.templateLine(file, o.Kind, kinds[o.Kind])
-			kinds[o.Kind]++
-			if o.Namespace == "" && !ClusterScoped(o.Kind) {
-				o.Namespace = ns
-			}
-			r.objects = append(r.objects, d.finish(e, o))
-		}
+		files = append(files, renderedFile{file: file, docs: docs, err: err})
 	}
+	return files
+}
+
+// chartKey identifies a rendering for the cache: the chart's files, the
+// values, the release and the namespace; "" without a cache or for values
+// that have no JSON form.
+func (d *discoverer) chartKey(dir string, values map[string]any, release, ns string) string {
+	if d.cache == nil {
+		return ""
+	}
+	vals, err := json.Marshal(values)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "chart %s\nrelease %s\nnamespace %s\nvalues %s\n", dir, release, ns, vals)
+	for _, p := range d.snap.Walk(dir) {
+		fmt.Fprintf(h, "%s %s\n", p, d.fileHash(p))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 var kindLine = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)`)

@@ -201,17 +201,20 @@ func (d *discoverer) remoteResources(kfile string) []string {
 	return out
 }
 
-// Cache keeps kustomize builds across Discover calls. A build is keyed by
+// Cache keeps kustomize builds and chart renderings across Discover calls. A build is keyed by
 // the content of every file it can read: with load restrictions a
 // kustomization reads only below its own directory and the directories of
 // the kustomizations it references, so equal keys mean equal builds.
 type Cache struct {
-	mu sync.Mutex
-	m  map[string][]builtObject
+	mu     sync.Mutex
+	m      map[string][]builtObject
+	charts map[string][]renderedFile // chart renderings, by chartKey
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{m: map[string][]builtObject{}} }
+func NewCache() *Cache {
+	return &Cache{m: map[string][]builtObject{}, charts: map[string][]renderedFile{}}
+}
 
 // builtObject is one object of a kustomize build with its source location.
 // Values are shared between the calls using a cache: never modified.
@@ -238,6 +241,25 @@ func (c *Cache) put(key string, b []builtObject) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m[key] = b
+}
+
+func (c *Cache) getChart(key string) ([]renderedFile, bool) {
+	if c == nil || key == "" {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.charts[key]
+	return f, ok
+}
+
+func (c *Cache) putChart(key string, f []renderedFile) {
+	if c == nil || key == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.charts[key] = f
 }
 
 // buildKey hashes the path and the files below every directory a build of
