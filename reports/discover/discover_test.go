@@ -114,8 +114,8 @@ func TestCacheFollowsContent(t *testing.T) {
 	if v := value(); v != "one" {
 		t.Fatalf("first build: %s", v)
 	}
-	if v := value(); v != "one" || len(cache.m) != 1 {
-		t.Fatalf("cached build: %s, %d entries", v, len(cache.m))
+	if v := value(); v != "one" || len(cache.builds.m) != 1 {
+		t.Fatalf("cached build: %s, %d entries", v, len(cache.builds.m))
 	}
 	files["base/cm.yaml"] = []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: two}\n")
 	if v := value(); v != "two" {
@@ -140,18 +140,18 @@ func TestChartCacheFollowsContentAndValues(t *testing.T) {
 		}
 		return str(o.Value, "data", "replicas"), str(o.Value, "data", "image")
 	}
-	if r, i := value(); r != "2" || i != "web:1.0.0" || len(cache.charts) != 1 {
-		t.Fatalf("first render: %s %s, %d cached", r, i, len(cache.charts))
+	if r, i := value(); r != "2" || i != "web:1.0.0" || len(cache.charts.m) != 1 {
+		t.Fatalf("first render: %s %s, %d cached", r, i, len(cache.charts.m))
 	}
-	if r, _ := value(); r != "2" || len(cache.charts) != 1 {
-		t.Fatalf("cached render: %s, %d cached", r, len(cache.charts))
+	if r, _ := value(); r != "2" || len(cache.charts.m) != 1 {
+		t.Fatalf("cached render: %s, %d cached", r, len(cache.charts.m))
 	}
 	files["chart/values.yaml"] = []byte("replicas: 1\nimage: web:1.1.0\n")
 	if _, i := value(); i != "web:1.1.0" {
 		t.Fatalf("a change in the chart must miss the cache: %s", i)
 	}
 	files["clusters/c/app.yaml"] = bytes.Replace(files["clusters/c/app.yaml"], []byte("replicas: 2"), []byte("replicas: 3"), 1)
-	if r, _ := value(); r != "3" || len(cache.charts) != 3 {
-		t.Fatalf("a change in the values must miss the cache: %s, %d cached", r, len(cache.charts))
+	if r, _ := value(); r != "3" || len(cache.charts.m) != 3 {
+		t.Fatalf("a change in the values must miss the cache: %s, %d cached", r, len(cache.charts.m))
 	}
 }

@@ -57,7 +57,7 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 		ns = "default"
 	}
 	key := d.chartKey(e.path, e.values, release, ns)
-	renders, cached := d.cache.getChart(key)
+	renders, cached := cacheGet(d.cache, charts, key)
 	if !cached {
 		out, err := bounded(func() (map[string]string, error) {
 			vals := e.values
@@ -82,7 +82,7 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 			return
 		}
 		renders = parseRendered(e.path, out)
-		d.cache.putChart(key, renders)
+		cachePut(d.cache, charts, key, renders)
 	}
 	for _, f := range renders {
 		if f.err != nil {

@@ -134,7 +134,7 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 	if len(remote) == 0 {
 		key = d.buildKey(e.path)
 	}
-	built, ok := d.cache.get(key)
+	built, ok := cacheGet(d.cache, builds, key)
 	if !ok {
 		if built, ok = d.nativeBuild(e.path); !ok {
 			var line int
@@ -144,7 +144,7 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 				return
 			}
 		}
-		d.cache.put(key, built)
+		cachePut(d.cache, builds, key, built)
 	}
 	for _, b := range built {
 		if o, ok := newObject(b.Value, b.File, b.Line, e.cluster); ok {
@@ -206,15 +206,12 @@ func (d *discoverer) remoteResources(kfile string) []string {
 // kustomization reads only below its own directory and the directories of
 // the kustomizations it references, so equal keys mean equal builds.
 type Cache struct {
-	mu     sync.Mutex
-	m      map[string][]builtObject
-	charts map[string][]renderedFile // chart renderings, by chartKey
+	builds memo[[]builtObject]  // kustomize builds, by buildKey
+	charts memo[[]renderedFile] // chart renderings, by chartKey
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache {
-	return &Cache{m: map[string][]builtObject{}, charts: map[string][]renderedFile{}}
-}
+func NewCache() *Cache { return &Cache{} }
 
 // builtObject is one object of a kustomize build with its source location.
 // Values are shared between the calls using a cache: never modified.
@@ -224,43 +221,40 @@ type builtObject struct {
 	Line  int
 }
 
-func (c *Cache) get(key string) ([]builtObject, bool) {
-	if c == nil || key == "" {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.m[key]
-	return b, ok
+// memo is a map safe for concurrent use.
+type memo[V any] struct {
+	mu sync.Mutex
+	m  map[string]V
 }
 
-func (c *Cache) put(key string, b []builtObject) {
+// cacheGet and cachePut do nothing without a cache (c nil) or a key.
+func cacheGet[V any](c *Cache, of func(*Cache) *memo[V], key string) (V, bool) {
+	var zero V
+	if c == nil || key == "" {
+		return zero, false
+	}
+	m := of(c)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[key]
+	return v, ok
+}
+
+func cachePut[V any](c *Cache, of func(*Cache) *memo[V], key string, v V) {
 	if c == nil || key == "" {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[key] = b
+	m := of(c)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]V{}
+	}
+	m.m[key] = v
 }
 
-func (c *Cache) getChart(key string) ([]renderedFile, bool) {
-	if c == nil || key == "" {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	f, ok := c.charts[key]
-	return f, ok
-}
-
-func (c *Cache) putChart(key string, f []renderedFile) {
-	if c == nil || key == "" {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.charts[key] = f
-}
+func builds(c *Cache) *memo[[]builtObject]  { return &c.builds }
+func charts(c *Cache) *memo[[]renderedFile] { return &c.charts }
 
 // buildKey hashes the path and the files below every directory a build of
 // the kustomization in dir can read; "" when there is no cache.
