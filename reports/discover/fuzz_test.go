@@ -38,6 +38,10 @@ func FuzzDiscover(f *testing.F) {
 	f.Add([]byte("helmCharts: [{name: x, repo: https://example.com}]\n"), []byte("apiVersion: v1\nkind: List\nitems: []\n"),
 		[]byte("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: h}\nspec: {chart: {spec: {chart: ./chart, sourceRef: {kind: GitRepository}, valuesFiles: [../x]}}, values: {a: 1}}\n"),
 		[]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"))
+	// built natively (namespace over resource files)
+	f.Add([]byte("namespace: team\nresources: [cm.yaml]\n"), []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 2}\n"),
+		[]byte("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k}\nspec: {path: ./app, targetNamespace: other}\n"),
+		[]byte(""))
 	f.Fuzz(func(t *testing.T, kust, manifest, entry, tmpl []byte) {
 		snap := source.FromFiles("fuzz", map[string][]byte{
 			"app/kustomization.yaml":      kust,
