@@ -63,8 +63,9 @@ type chartIngress struct {
 }
 
 type chartNetpol struct {
-	From   []peerRef `json:"from"`
-	Egress []peerRef `json:"egress"`
+	From       []peerRef        `json:"from"`
+	Egress     []peerRef        `json:"egress"`
+	EgressCIDR []schemas.Egress `json:"egressCIDR"`
 }
 
 // valuesPath is the values file of a workload in an environment.
@@ -186,7 +187,7 @@ func (b *builder) workloadValues(w schemas.Workload, labels map[string]string, p
 		Name: w.Name, Labels: labels, Kind: w.Kind, Image: w.Image, Port: w.Port,
 		Replicas: w.Replicas, Autoscale: w.Autoscale, PDB: pdb, Resources: resources,
 		Probes: w.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread, Identity: w.Identity,
-		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress},
+		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR},
 	}
 	if v.Kind != "CronJob" {
 		v.Kind = "Deployment"
@@ -196,6 +197,9 @@ func (b *builder) workloadValues(w schemas.Workload, labels map[string]string, p
 	}
 	if v.NetworkPolicy.Egress == nil {
 		v.NetworkPolicy.Egress = []peerRef{}
+	}
+	if v.NetworkPolicy.EgressCIDR == nil {
+		v.NetworkPolicy.EgressCIDR = []schemas.Egress{}
 	}
 	if w.Secrets != nil {
 		objs := append([]string(nil), w.Secrets.Objects...)

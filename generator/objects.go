@@ -556,10 +556,13 @@ func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]stri
 
 // netpolPlan is what the default deny must let through for one workload:
 // calls from the ingress controller and from the services that depend on
-// it (From, when it has a port), and calls to the services it depends on.
+// it (From, when it has a port), calls to the services it depends on
+// (Egress) and calls to networks outside the cluster (EgressCIDR, seed 004
+// "네트워킹 > 2. Network Policy": allow only what is needed).
 type netpolPlan struct {
-	From   []peerRef // Name empty: a whole namespace (the ingress controller)
-	Egress []peerRef
+	From       []peerRef // Name empty: a whole namespace (the ingress controller)
+	Egress     []peerRef
+	EgressCIDR []schemas.Egress
 }
 
 type peerRef struct {
@@ -587,6 +590,7 @@ func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Work
 			p.Egress = append(p.Egress, peerRef{Namespace: dw.Namespace, Name: dw.Name, Port: dw.Port})
 		}
 	}
+	p.EgressCIDR = w.Egress
 	return p
 }
 
@@ -618,6 +622,15 @@ func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]
 		}}}
 		if e.Port > 0 {
 			rule.Ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(e.Port)))}}
+		}
+		np.Spec.Egress = append(np.Spec.Egress, rule)
+	}
+	for _, e := range p.EgressCIDR {
+		rule := networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{{
+			IPBlock: &networkingv1.IPBlock{CIDR: e.CIDR, Except: e.Except},
+		}}}
+		for _, port := range e.Ports {
+			rule.Ports = append(rule.Ports, networkingv1.NetworkPolicyPort{Protocol: new(corev1.Protocol(e.Protocol)), Port: new(intstr.FromInt32(int32(port)))})
 		}
 		np.Spec.Egress = append(np.Spec.Egress, rule)
 	}

@@ -127,6 +127,41 @@ services: rpc: {
 				t.Errorf("policy %+v", p)
 			}
 		}},
+		{"egress: declared order, protocol default, override replaces the list", map[string]string{"p.cue": basePlatform + `
+services: api: {
+	team: "shop", blueprint: "worker", image: "demo.azurecr.io/api:1.0"
+	resources: {requests: {cpu: "100m", memory: "64Mi"}, limits: {cpu: "200m", memory: "128Mi"}}
+	egress: [
+		{cidr: "10.240.4.0/24", ports: [5671, 443]},
+		{cidr: "0.0.0.0/0", except: ["192.168.0.0/16", "10.0.0.0/8"], protocol: "UDP", ports: [123]},
+	]
+	overrides: dev: egress: [{cidr: "fd00:241::/32", ports: [443]}]
+}
+services: job: {
+	team: "shop", blueprint: "cron", schedule: "@hourly", image: "demo.azurecr.io/job:1.0"
+	resources: {requests: {cpu: "100m", memory: "64Mi"}, limits: {cpu: "200m", memory: "128Mi"}}
+	egress: [{cidr: "::/0", ports: [443]}]
+	overrides: dev: egress: []
+}`}, func(t *testing.T, m *schemas.Model) {
+			prodWant := []schemas.Egress{
+				{CIDR: "10.240.4.0/24", Ports: []int{5671, 443}, Protocol: "TCP"},
+				{CIDR: "0.0.0.0/0", Ports: []int{123}, Protocol: "UDP", Except: []string{"192.168.0.0/16", "10.0.0.0/8"}},
+			}
+			devWant := []schemas.Egress{{CIDR: "fd00:241::/32", Ports: []int{443}, Protocol: "TCP"}}
+			for _, tc := range []struct {
+				env, svc string
+				want     []schemas.Egress
+			}{
+				{"prod", "api", prodWant},
+				{"dev", "api", devWant},
+				{"prod", "job", []schemas.Egress{{CIDR: "::/0", Ports: []int{443}, Protocol: "TCP"}}},
+				{"dev", "job", nil},
+			} {
+				if got := workload(t, m, tc.env, tc.svc).Egress; !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("%s/%s egress = %+v, want %+v", tc.env, tc.svc, got, tc.want)
+				}
+			}
+		}},
 		{"yaml and json data files", map[string]string{"p.cue": basePlatform, "services.yaml": `
 services:
   worker:

@@ -157,6 +157,15 @@ type Ingress struct {
 	Path string `json:"path"`
 }
 
+// Egress allows calls to a network outside the cluster: one NetworkPolicy
+// egress rule to an ipBlock.
+type Egress struct {
+	CIDR     string   `json:"cidr"`             // network address, e.g. "10.240.4.0/24"
+	Ports    []int    `json:"ports"`            // as declared
+	Protocol string   `json:"protocol"`         // "TCP" | "UDP"
+	Except   []string `json:"except,omitempty"` // CIDRs inside CIDR that stay blocked
+}
+
 // Identity is an Azure Workload Identity.
 type Identity struct {
 	ClientID string `json:"clientID"`
@@ -197,6 +206,7 @@ type Workload struct {
 	Probes    Probes       `json:"probes"`
 	Ingress   *Ingress     `json:"ingress,omitempty"`
 	DependsOn []string     `json:"dependsOn,omitempty"` // sorted service names
+	Egress    []Egress     `json:"egress,omitempty"`    // calls outside the cluster, as declared
 	Identity  *Identity    `json:"identity,omitempty"`
 	Secrets   *Secrets     `json:"secrets,omitempty"`
 	// Schedule is the cron schedule of a CronJob workload.

@@ -282,6 +282,10 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			w.DependsOn = append([]string(nil), f.DependsOn...)
 			set("dependsOn")
 		}
+		if f.Egress != nil {
+			w.Egress = copyEgress(f.Egress)
+			set("egress")
+		}
 		if f.Identity != nil {
 			id := *f.Identity
 			w.Identity = &id
@@ -393,6 +397,20 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		w.DependsOn = nil
 	}
 	return w
+}
+
+// copyEgress copies declared egress entries in their order, with the
+// protocol defaulted to TCP; an empty list is nil (no egress rules).
+func copyEgress(src []Egress) []Egress {
+	var out []Egress
+	for _, e := range src {
+		c := Egress{CIDR: e.CIDR, Ports: slices.Clone(e.Ports), Protocol: e.Protocol, Except: slices.Clone(e.Except)}
+		if c.Protocol == "" {
+			c.Protocol = "TCP"
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func mergeRes(dst *Resources, src *rawResources) {

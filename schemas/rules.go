@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -260,6 +261,9 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 			l.addAt("reference", appendPath(at, "dependsOn", fmt.Sprint(i)), "a service cannot depend on itself")
 		}
 	}
+	for i, e := range f.Egress {
+		l.checkEgress(e, appendPath(at, "egress", fmt.Sprint(i)))
+	}
 	if id := f.Identity; id != nil && !guidRE.MatchString(id.ClientID) {
 		l.addAt("guid", appendPath(at, "identity", "clientID"), "clientID %q is not a GUID: use the managed identity's client ID (00000000-0000-0000-0000-000000000000 form)", id.ClientID)
 	}
@@ -285,6 +289,61 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 			l.addAt("cron", appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)
 		}
 	}
+}
+
+// checkEgress checks one egress entry: a canonical network CIDR, except
+// ranges strictly inside it, and at least one port, each in range and listed
+// once.
+func (l *loader) checkEgress(e Egress, at []string) {
+	cidr, ok := l.checkCIDR("cidr", e.CIDR, appendPath(at, "cidr"))
+	for i, x := range e.Except {
+		xat := appendPath(at, "except", fmt.Sprint(i))
+		p, xok := l.checkCIDR("except", x, xat)
+		if ok && xok && (p.Bits() <= cidr.Bits() || !cidr.Contains(p.Addr())) {
+			l.addAt("cidr-except", xat, "except %q is not strictly inside cidr %q: except lists smaller ranges of cidr that stay blocked", x, e.CIDR)
+		}
+	}
+	if len(e.Ports) == 0 {
+		l.addAt("egress-ports", appendPath(at, "ports"), "an egress rule needs at least one port (e.g. ports: [443]): without ports it would allow every port of %s", e.CIDR)
+	}
+	seen := make(map[int]bool, len(e.Ports))
+	for i, p := range e.Ports {
+		pat := appendPath(at, "ports", fmt.Sprint(i))
+		l.checkPort(p, pat)
+		if seen[p] {
+			l.addAt("egress-ports", pat, "port %d is listed twice: list each port once", p)
+		}
+		seen[p] = true
+	}
+}
+
+// checkCIDR requires a CIDR in the form the API server stores without a
+// warning: the network address (no host bits set), IPv6 in canonical
+// (RFC 5952) form, IPv4 not written as IPv4-mapped IPv6.
+func (l *loader) checkCIDR(field, s string, at []string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		l.addAt("cidr", at, "%s %q is not a CIDR: write an address and a prefix length, like \"10.240.4.0/24\" or \"fd00::/8\"", field, s)
+		return p, false
+	}
+	if a := p.Addr(); a.Is4In6() {
+		if p.Bits() >= 96 {
+			l.addAt("cidr", at, "%s %q is an IPv4-mapped IPv6 prefix: write the IPv4 CIDR %q", field, s, netip.PrefixFrom(a.Unmap(), p.Bits()-96).Masked().String())
+		} else {
+			l.addAt("cidr", at, "%s %q is an IPv4-mapped IPv6 prefix: write an IPv4 or IPv6 CIDR", field, s)
+		}
+		return p, false
+	}
+	m := p.Masked()
+	switch {
+	case m != p:
+		l.addAt("cidr", at, "%s %q has host bits set: use the network address %q (or %q for the single address)", field, s, m.String(), netip.PrefixFrom(p.Addr(), p.Addr().BitLen()).String())
+		return p, false
+	case m.String() != s:
+		l.addAt("cidr", at, "%s %q is not in canonical form: write %q", field, s, m.String())
+		return p, false
+	}
+	return p, true
 }
 
 // checkImage requires an image from a trusted registry with an explicit tag

@@ -90,6 +90,7 @@ type rawWorkload struct {
 	Probes    *rawProbes `json:"probes"`
 	Ingress   *Ingress   `json:"ingress"`
 	DependsOn []string   `json:"dependsOn"`
+	Egress    []Egress   `json:"egress"`
 	Identity  *Identity  `json:"identity"`
 	Secrets   *Secrets   `json:"secrets"`
 	Schedule  *string    `json:"schedule"`

@@ -16,8 +16,8 @@ const ServicesPerTeam = 20
 // (created if needed): three environments — dev and staging sharing the
 // "nonprod" cluster, prod on the "prod" cluster —, one team per
 // ServicesPerTeam services, and a mix of web (some autoscaled, some with
-// ingress, some with Workload Identity and Key Vault secrets), worker and
-// cron services. Output is deterministic.
+// ingress, some with Workload Identity and Key Vault secrets, some calling
+// networks outside the cluster), worker and cron services. Output is deterministic.
 func Write(dir string, services int) error {
 	if services < 0 {
 		return fmt.Errorf("synth: services must be >= 0, got %d", services)
@@ -138,6 +138,12 @@ func service(b *bytes.Buffer, i, t int) {
 		if dep >= 0 {
 			fmt.Fprintf(b, "\t\tdependsOn: [\"svc%04d\"]\n", dep)
 		}
+	}
+	if i%11 == 4 {
+		// Calls outside the cluster: a private endpoint range with a hole,
+		// an IPv6 UDP service, and another range in dev.
+		b.WriteString("\t\tegress: [{cidr: \"10.240.0.0/16\", except: [\"10.240.8.0/24\"], ports: [443, 5671]}, {cidr: \"fd00:240::/32\", protocol: \"UDP\", ports: [53]}]\n")
+		b.WriteString("\t\toverrides: dev: egress: [{cidr: \"10.241.0.0/16\", ports: [443]}]\n")
 	}
 	if i%8 == 5 && !isCron(i) {
 		b.WriteString("\t\toverrides: prod: replicas: 3\n")
