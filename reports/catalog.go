@@ -29,6 +29,7 @@ func Catalog() []Control {
 	for i, c := range catalog {
 		c.CIS = slices.Clone(c.CIS)
 		c.Kubescape = slices.Clone(c.Kubescape)
+		c.Providers = slices.Clone(c.Providers)
 		out[i] = c
 	}
 	return out
@@ -65,6 +66,13 @@ func parseCatalog(data []byte) ([]Control, error) {
 			return nil, fmt.Errorf("%s: unknown severity %q", where, c.Severity)
 		case c.Evaluation != EvalManifest && c.Evaluation != EvalDeclared && c.Evaluation != EvalManual:
 			return nil, fmt.Errorf("%s: unknown evaluation %q", where, c.Evaluation)
+		case len(c.Providers) > 0 && c.Evaluation != EvalDeclared:
+			return nil, fmt.Errorf("%s: providers apply to declared controls only", where)
+		}
+		for _, p := range c.Providers {
+			if !slices.Contains(Providers, p) {
+				return nil, fmt.Errorf("%s: provider %q is not one of %v", where, p, Providers)
+			}
 		}
 		seen[c.ID] = true
 	}

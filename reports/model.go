@@ -99,6 +99,9 @@ type Control struct {
 	CIS         []string `json:"cis,omitempty"`
 	Kubescape   []string `json:"kubescape,omitempty"`
 	Evaluation  string   `json:"evaluation"` // EvalManifest | EvalDeclared | EvalManual
+	// Providers are the cluster providers a declared control applies to
+	// (aks, gke, generic); empty: all. Elsewhere it is n/a.
+	Providers []string `json:"providers,omitempty"`
 }
 
 // ControlResult is a control with its outcome per scope.
@@ -155,6 +158,9 @@ type Commit struct {
 	Author  string    `json:"author"`
 	Subject string    `json:"subject"`
 }
+
+// Providers are the cluster providers of the platform spec.
+var Providers = []string{"aks", "gke", "generic"}
 
 // Categories are the checklist sections of the AKS baseline seed, in order.
 var Categories = []string{

@@ -120,3 +120,35 @@ func TestImageHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderSpecificControls: Azure-only declared controls are n/a on a
+// GKE cluster (pointing at its provider line); the others are evaluated.
+func TestProviderSpecificControls(t *testing.T) {
+	data := []byte("{\n  \"name\": \"eu\",\n  \"provider\": \"gke\",\n  \"settings\": {\"workloadIdentity\": true}\n}\n")
+	for _, tc := range []struct {
+		provider string
+		want     map[string]string
+	}{
+		{"gke", map[string]string{"PLN-SEC-001": reports.StatusNA, "PLN-SEC-014": reports.StatusNA, "PLN-SEC-016": reports.StatusNA,
+			"PLN-MON-001": reports.StatusNA, "PLN-NET-001": reports.StatusNA, "PLN-SEC-020": reports.StatusPass, "PLN-OPS-002": reports.StatusFail}},
+		{"aks", map[string]string{"PLN-SEC-001": reports.StatusFail, "PLN-SEC-014": reports.StatusFail, "PLN-SEC-016": reports.StatusFail,
+			"PLN-MON-001": reports.StatusFail, "PLN-NET-001": reports.StatusFail, "PLN-SEC-020": reports.StatusPass}},
+		{"", map[string]string{"PLN-SEC-001": reports.StatusFail, "PLN-NET-001": reports.StatusFail}}, // unknown: evaluated
+	} {
+		t.Run(tc.provider, func(t *testing.T) {
+			st := &ClusterState{Name: "eu", Provider: tc.provider, File: ".plinth/clusters/eu.json", Data: data,
+				Settings: map[string]any{"workloadIdentity": true}}
+			fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"eu"}}, States: map[string]*ClusterState{"eu": st}})
+			for control, want := range tc.want {
+				if got := status(fs, control, "Cluster/eu"); got != want {
+					t.Errorf("%s: %q, want %q", control, got, want)
+				}
+			}
+			for _, f := range fs {
+				if f.Status == reports.StatusNA && f.Object == "Cluster/eu" && (f.Line != 3 || f.Message != "applies to aks clusters; this one is gke") {
+					t.Errorf("n/a finding: %s:%d %q", f.File, f.Line, f.Message)
+				}
+			}
+		})
+	}
+}

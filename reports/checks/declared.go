@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/plinth-dev/plinth/reports"
@@ -124,8 +125,9 @@ func (ev *evaluator) declared() {
 			ev.add(reports.StatusManual, c, "", "", nil, fmt.Sprintf("no declared cluster settings in %s; attest: %s", where, ev.control.Remediation))
 			continue
 		}
-		if ev.control.ID == "PLN-NET-001" && st.Provider != "" && st.Provider != "aks" {
-			ev.addAt(reports.StatusNA, c, "", "Cluster/"+c, st.File, 1, "not an AKS cluster ("+st.Provider+")")
+		if ps := ev.control.Providers; len(ps) > 0 && st.Provider != "" && !slices.Contains(ps, st.Provider) {
+			ev.addAt(reports.StatusNA, c, "", "Cluster/"+c, st.File, jsonKeyLine(st.Data, "provider"),
+				fmt.Sprintf("applies to %s clusters; this one is %s", strings.Join(ps, ", "), st.Provider))
 			continue
 		}
 		ok, key, what := fn(st)

@@ -496,7 +496,7 @@ func Controls(w io.Writer, controls []reports.Control, format, lang string) erro
 		ew := &errWriter{w: w}
 		ew.printf("| ID | Category | Severity | Evaluation | Control | CIS | Kubescape | Source |\n|---|---|---|---|---|---|---|---|\n")
 		for _, c := range controls {
-			ew.printf("| %s | %s | %s | %s | %s | %s | %s | %s — %s |\n", c.ID, c.Category, c.Severity, c.Evaluation, mdEscape(title(c, lang)),
+			ew.printf("| %s | %s | %s | %s | %s | %s | %s | %s — %s |\n", c.ID, c.Category, c.Severity, evaluation(c), mdEscape(title(c, lang)),
 				strings.Join(c.CIS, ", "), strings.Join(c.Kubescape, ", "), c.Seed, mdEscape(c.Section))
 		}
 		return ew.err
@@ -504,9 +504,18 @@ func Controls(w io.Writer, controls []reports.Control, format, lang string) erro
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "ID\tCATEGORY\tSEVERITY\tEVALUATION\tTITLE\n")
 		for _, c := range controls {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Category, c.Severity, c.Evaluation, title(c, lang))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Category, c.Severity, evaluation(c), title(c, lang))
 		}
 		return tw.Flush()
 	}
 	return fmt.Errorf("unknown format %q (want text, json or markdown)", format)
+}
+
+// evaluation is how a control is evaluated, with the providers it is
+// limited to: "declared (aks)".
+func evaluation(c reports.Control) string {
+	if len(c.Providers) == 0 {
+		return c.Evaluation
+	}
+	return c.Evaluation + " (" + strings.Join(c.Providers, ", ") + ")"
 }
