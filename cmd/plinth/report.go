@@ -43,6 +43,7 @@ func init() { register(newReportCmd) }
 func newReportCmd() *cobra.Command {
 	var (
 		repo, ref, since, month, formatName, out, failOn, lang, date string
+		clusters                                                     []string
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -56,7 +57,8 @@ baseline (see 'plinth controls'). Each finding names its file and line.
 --since REF|YYYY-MM-DD compares with that state; --month YYYY-MM evaluates the
 last commit of that month and compares it with the last commit of the month
 before, listing the commits between. The report date (waiver expiry) is
---date, else SOURCE_DATE_EPOCH, else today.
+--date, else SOURCE_DATE_EPOCH, else today. --cluster limits the findings and
+scores to those clusters (findings of the repository as a whole stay).
 
 Exit status: 1 when --fail-on is given and a failing finding of that severity
 or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
@@ -95,7 +97,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
 			defer cancel()
-			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when})
+			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters})
 			if err != nil {
 				return err
 			}
@@ -129,6 +131,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.StringVar(&out, "out", "", "write the report to FILE instead of standard output")
 	f.StringVar(&failOn, "fail-on", "", "exit 1 when a failing finding has this severity or higher: low|medium|high|critical")
 	f.StringVar(&lang, "lang", "en", "language of titles: en|ko")
+	f.StringSliceVar(&clusters, "cluster", nil, "report on these clusters only (clusters/<name>/; repeatable or comma-separated)")
 	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else today)")
 	return cmd
 }

@@ -94,6 +94,16 @@ func TestReportCommand(t *testing.T) {
 				t.Errorf("stderr %q", errOut)
 			}
 		}},
+		{"one cluster", []string{"report", "--repo", repo, "--cluster", "prod", "-o", "json"}, nil, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, `"scopes": [`+"\n"+`    "prod"`) {
+				t.Errorf("scopes: %.400s", out)
+			}
+		}},
+		{"unknown cluster", []string{"report", "--repo", repo, "--cluster", "staging"}, nil, exitFailure, func(t *testing.T, _, errOut string) {
+			if !strings.Contains(errOut, "--cluster staging") || !strings.Contains(errOut, "(it has prod)") {
+				t.Errorf("stderr %q", errOut)
+			}
+		}},
 		{"missing repo", []string{"report"}, nil, exitUsage, nil},
 		{"unknown format", []string{"report", "--repo", repo, "--format", "yaml"}, nil, exitUsage, nil},
 		{"unknown fail-on", []string{"report", "--repo", repo, "--fail-on", "severe"}, nil, exitUsage, nil},

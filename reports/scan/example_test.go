@@ -1,11 +1,14 @@
 package scan_test
 
 import (
+	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
@@ -53,5 +56,57 @@ func TestExampleProductionHasNoFailingControl(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRunClusters: --cluster keeps the findings and scores of the named
+// clusters (and of the repository as a whole), also for the compared state.
+func TestRunClusters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "platform")
+	if err := schemas.WriteExample(dir); err != nil {
+		t.Fatal(err)
+	}
+	m, err := schemas.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := generator.Generate(m, generator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := gitfixture.New(t)
+	for p, data := range out.Files {
+		repo.Write(p, data)
+	}
+	repo.Commit("generated", gitfixture.Date(2026, 10, 1))
+	repo.Write("clusters/nonprod/kustomization.yaml", append(out.Files["clusters/nonprod/kustomization.yaml"], "- extra.yaml\n"...))
+	repo.Write("clusters/nonprod/extra.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: default}\nspec:\n  containers: [{name: c, image: nginx}]\n"))
+	repo.Commit("a pod in nonprod", gitfixture.Date(2026, 10, 2))
+
+	all, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Since: "HEAD~1", Date: reportDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Since: "HEAD~1", Date: reportDate, Clusters: []string{"prod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Summary.Failed == 0 || len(all.Changes.New) == 0 {
+		t.Fatalf("the whole repository should fail in nonprod: %+v, %d new", all.Summary, len(all.Changes.New))
+	}
+	if prod.Summary.Failed != 0 || len(prod.Changes.New) != 0 || prod.Base.Summary.Failed != 0 {
+		t.Errorf("prod only: %d failed, %d new, base %d failed", prod.Summary.Failed, len(prod.Changes.New), prod.Base.Summary.Failed)
+	}
+	for _, f := range prod.Findings {
+		if f.Cluster != "" && f.Cluster != "prod" {
+			t.Fatalf("finding of cluster %s in a prod-only report", f.Cluster)
+		}
+	}
+	if strings.Join(prod.Scopes, ",") != "prod" || len(prod.Controls) != len(reports.Catalog()) {
+		t.Errorf("scopes %v, %d controls", prod.Scopes, len(prod.Controls))
+	}
+	_, err = scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Date: reportDate, Clusters: []string{"prod", "nope"}})
+	if err == nil || !strings.Contains(err.Error(), "has no clusters/nope/ (it has nonprod, prod)") {
+		t.Errorf("unknown cluster: %v", err)
 	}
 }

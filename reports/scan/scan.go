@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -38,6 +39,9 @@ type Options struct {
 	Month string // YYYY-MM: last commit of the month vs last commit of the month before
 	// Date is the report date (waiver expiry is judged against it); zero: now.
 	Date time.Time
+	// Clusters limits the report to these clusters (clusters/<name>/);
+	// findings of the repository as a whole are kept. Empty: all.
+	Clusters []string
 }
 
 var (
@@ -62,6 +66,10 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	scoped := func(r *reports.Report) *reports.Report { return r }
+	if len(opts.Clusters) > 0 {
+		scoped = func(r *reports.Report) *reports.Report { return onlyClusters(r, opts.Clusters) }
+	}
 	ref := opts.Ref
 	if ref == "" {
 		ref = "HEAD"
@@ -74,7 +82,10 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := Evaluate(snap, date)
+		if err := checkClusters(snap, opts.Clusters); err != nil {
+			return nil, err
+		}
+		r := scoped(Evaluate(snap, date))
 		r.Date = date
 		return r, nil
 	}
@@ -116,11 +127,14 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkClusters(snap, opts.Clusters); err != nil {
+		return nil, err
+	}
 	var cache *discover.Cache
 	if opts.Month != "" || opts.Since != "" {
 		cache = discover.NewCache() // the two states share most builds
 	}
-	r := evaluate(snap, date, cache)
+	r := scoped(evaluate(snap, date, cache))
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -140,7 +154,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := evaluate(bsnap, date, cache)
+		br := scoped(evaluate(bsnap, date, cache))
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
@@ -150,6 +164,40 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	}
 	r.Changes = Diff(baseFindings, r.Findings)
 	return r, nil
+}
+
+// checkClusters fails when a cluster asked for has no clusters/<name>/
+// directory in the snapshot.
+func checkClusters(snap *source.Snapshot, want []string) error {
+	if len(want) == 0 {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, p := range snap.Walk("clusters") {
+		if name, rest, ok := strings.Cut(strings.TrimPrefix(p, "clusters/"), "/"); ok && rest != "" {
+			have[name] = true
+		}
+	}
+	names := slices.Sorted(maps.Keys(have))
+	for _, c := range want {
+		if !have[c] {
+			if len(names) == 0 {
+				return fmt.Errorf("--cluster %s: repository %s has no clusters/<cluster>/ directories", c, snap.Repo)
+			}
+			return fmt.Errorf("--cluster %s: repository %s has no clusters/%s/ (it has %s)", c, snap.Repo, c, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// onlyClusters keeps the findings of the given clusters and those of the
+// repository as a whole (no cluster), and scores again.
+func onlyClusters(r *reports.Report, clusters []string) *reports.Report {
+	r.Findings = slices.DeleteFunc(r.Findings, func(f reports.Finding) bool {
+		return f.Cluster != "" && !slices.Contains(clusters, f.Cluster)
+	})
+	Score(r)
+	return r
 }
 
 // Diff returns the failing findings of head that were not failing in base
@@ -315,6 +363,7 @@ func Score(r *reports.Report) {
 		cr.Total++
 		cat.Total++
 	}
+	r.Controls = r.Controls[:0]
 	for _, cr := range results {
 		if cr.Status == "" {
 			cr.Status = reports.StatusNA
