@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -62,6 +63,38 @@ func generate(t testing.TB, m *schemas.Model, opts Options) *Output {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// generateChecked generates m in every engine and flavor, so that Generate's
+// own checks build every overlay and render the chart for every values file
+// (both flavors deploy exactly the same objects), and returns the Flux
+// kustomize tree.
+func generateChecked(t *testing.T, m *schemas.Model) *Output {
+	t.Helper()
+	for _, c := range combos {
+		generate(t, m, Options{Engine: c.engine, Flavor: c.flavor})
+	}
+	return generate(t, m, Options{Engine: EngineFlux, Flavor: FlavorKustomize})
+}
+
+// sameYAML compares a value with the YAML text want, both through YAML so
+// that numbers have the same Go type; it returns the two as YAML for a
+// message.
+func sameYAML(t *testing.T, got any, want string) (g, w []byte, equal bool) {
+	t.Helper()
+	var gv, wv any
+	g, err := yaml.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(g, &gv); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal([]byte(want), &wv); err != nil {
+		t.Fatal(err)
+	}
+	w, _ = yaml.Marshal(wv)
+	return g, w, reflect.DeepEqual(gv, wv)
 }
 
 // dump serialises a tree as one text: each file under a "=== path" line.

@@ -50,9 +50,10 @@ type chartValues struct {
 }
 
 type chartSecrets struct {
-	KeyVault string   `json:"keyVault"`
-	Objects  []string `json:"objects"`
-	TenantID string   `json:"tenantID,omitempty"`
+	KeyVault   string   `json:"keyVault,omitempty"`
+	GCPProject string   `json:"gcpProject,omitempty"`
+	Objects    []string `json:"objects"`
+	TenantID   string   `json:"tenantID,omitempty"`
 }
 
 type chartIngress struct {
@@ -186,7 +187,7 @@ func (b *builder) workloadValues(w schemas.Workload, labels map[string]string, p
 	v := &chartValues{
 		Name: w.Name, Labels: labels, Kind: w.Kind, Image: w.Image, Port: w.Port,
 		Replicas: w.Replicas, Autoscale: w.Autoscale, PDB: pdb, Resources: resources,
-		Probes: w.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread, Identity: w.Identity,
+		Probes: w.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread,
 		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR},
 	}
 	if v.Kind != "CronJob" {
@@ -201,10 +202,23 @@ func (b *builder) workloadValues(w schemas.Workload, labels map[string]string, p
 	if v.NetworkPolicy.EgressCIDR == nil {
 		v.NetworkPolicy.EgressCIDR = []schemas.Egress{}
 	}
+	// The chart picks the provider by the field set, so only the fields
+	// of the provider the objects were built for are passed.
+	switch w.Identity.Provider() {
+	case "aks":
+		v.Identity = &schemas.Identity{ClientID: w.Identity.ClientID}
+	case "gke":
+		v.Identity = &schemas.Identity{GCPServiceAccount: w.Identity.GCPServiceAccount}
+	}
 	if w.Secrets != nil {
 		objs := append([]string(nil), w.Secrets.Objects...)
 		sort.Strings(objs)
-		v.Secrets = &chartSecrets{KeyVault: w.Secrets.KeyVault, Objects: objs, TenantID: w.Secrets.TenantID}
+		v.Secrets = &chartSecrets{Objects: objs}
+		if w.Secrets.Provider() == "gke" {
+			v.Secrets.GCPProject = w.Secrets.GCPProject
+		} else {
+			v.Secrets.KeyVault, v.Secrets.TenantID = w.Secrets.KeyVault, w.Secrets.TenantID
+		}
 	}
 	if w.Ingress != nil {
 		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: ingressClass, ClusterIssuer: clusterIssuer}

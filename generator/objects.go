@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +30,7 @@ const (
 	labelTier      = "plinth.dev/tier"
 	labelWIUse     = "azure.workload.identity/use"
 	annoWIClient   = "azure.workload.identity/client-id"
+	annoGKEGSA     = "iam.gke.io/gcp-service-account"
 	annoIssuer     = "cert-manager.io/cluster-issuer"
 	// Images are pinned (tag or digest, never :latest) and the platform
 	// wants IfNotPresent; kube-score's Always rule is waived explicitly.
@@ -40,6 +42,9 @@ const (
 	csiDriver           = "secrets-store.csi.k8s.io"
 	defaultIngNS        = "ingress-nginx"
 	defaultVelero       = "velero"
+	// GKE's managed Secret Manager add-on registers its own CSI driver
+	// (the open-source Google provider, "gcp", runs under csiDriver).
+	csiDriverGKE = "secrets-store-gke.csi.k8s.io"
 )
 
 // envObjects are the objects of one environment.
@@ -287,10 +292,19 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
 		ObjectMeta: meta(w.Name),
 	}
-	if w.Identity != nil {
+	switch w.Identity.Provider() {
+	case "aks":
 		sa.Annotations = map[string]string{annoWIClient: w.Identity.ClientID}
 		sa.Labels = b.commonLabels(map[string]string{labelName: w.Name, labelTeam: w.Team, labelWIUse: "true"})
-	} else {
+	case "gke":
+		// GKE Workload Identity: the IAM service account the pods act as.
+		// Pods get its tokens from the GKE metadata server, which knows
+		// the pod's service account on its own; the Secret Manager add-on
+		// asks the kubelet for a token of it. Neither reads a mounted
+		// service account token, so it stays off.
+		sa.Annotations = map[string]string{annoGKEGSA: w.Identity.GCPServiceAccount}
+		sa.AutomountServiceAccountToken = new(false)
+	default:
 		sa.AutomountServiceAccountToken = new(false)
 	}
 	typed = append(typed, sa)
@@ -440,7 +454,10 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 	for k, v := range labels {
 		podLabels[k] = v
 	}
-	if w.Identity != nil {
+	// Azure Workload Identity's webhook injects the token into pods with
+	// this label; the Azure SDKs read it from the mounted token.
+	azureIdentity := w.Identity.Provider() == "aks"
+	if azureIdentity {
 		podLabels[labelWIUse] = "true"
 	}
 	sec := w.Security
@@ -475,14 +492,14 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 	if w.Secrets != nil {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: "secrets-store", MountPath: secretsMount, ReadOnly: true})
 		volumes = append(volumes, corev1.Volume{Name: "secrets-store", VolumeSource: corev1.VolumeSource{CSI: &corev1.CSIVolumeSource{
-			Driver:           csiDriver,
+			Driver:           secretsDriver(w.Secrets),
 			ReadOnly:         new(true),
 			VolumeAttributes: map[string]string{"secretProviderClass": w.Name},
 		}}})
 	}
 	spec := corev1.PodSpec{
 		ServiceAccountName:           w.Name,
-		AutomountServiceAccountToken: new(w.Identity != nil),
+		AutomountServiceAccountToken: new(azureIdentity),
 		SecurityContext: &corev1.PodSecurityContext{
 			RunAsNonRoot:   new(true),
 			RunAsUser:      new(sec.RunAsUser),
@@ -526,30 +543,53 @@ func httpProbe(path string, period int32) *corev1.Probe {
 	}
 }
 
-// secretProviderClass mounts Key Vault objects (seed 004 "4. Azure Key Vault
-// 통합", Workload Identity variant). It names objects only; no values.
+// secretsDriver is the CSI driver that mounts the secrets' store.
+func secretsDriver(s *schemas.Secrets) string {
+	if s.Provider() == "gke" {
+		return csiDriverGKE
+	}
+	return csiDriver
+}
+
+// secretProviderClass names the secrets to mount, never their values: Key
+// Vault objects (seed 004 "4. Azure Key Vault 통합", Workload Identity
+// variant) or Google Secret Manager secrets through GKE's Secret Manager
+// add-on (provider "gke"), each at the latest version, in a file named
+// after it.
 func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]string) any {
 	objs := append([]string(nil), w.Secrets.Objects...)
 	sort.Strings(objs)
-	var arr strings.Builder
-	arr.WriteString("array:\n")
-	for _, o := range objs {
-		fmt.Fprintf(&arr, "  - |\n    objectName: %s\n    objectType: secret\n", o)
-	}
-	params := map[string]string{
-		"usePodIdentity":       "false",
-		"useVMManagedIdentity": "false",
-		"keyvaultName":         w.Secrets.KeyVault,
-		"objects":              strings.TrimSuffix(arr.String(), "\n"),
-	}
-	if w.Identity != nil {
-		params["clientID"] = w.Identity.ClientID
-	}
-	if w.Secrets.TenantID != "" {
-		params["tenantId"] = w.Secrets.TenantID
+	var provider string
+	var params map[string]string
+	if w.Secrets.Provider() == "gke" {
+		var list strings.Builder
+		for _, o := range objs {
+			fmt.Fprintf(&list, "- resourceName: %q\n  path: %q\n", "projects/"+w.Secrets.GCPProject+"/secrets/"+o+"/versions/latest", o)
+		}
+		provider = "gke"
+		params = map[string]string{"secrets": strings.TrimSuffix(list.String(), "\n")}
+	} else {
+		var arr strings.Builder
+		arr.WriteString("array:\n")
+		for _, o := range objs {
+			fmt.Fprintf(&arr, "  - |\n    objectName: %s\n    objectType: secret\n", o)
+		}
+		provider = "azure"
+		params = map[string]string{
+			"usePodIdentity":       "false",
+			"useVMManagedIdentity": "false",
+			"keyvaultName":         w.Secrets.KeyVault,
+			"objects":              strings.TrimSuffix(arr.String(), "\n"),
+		}
+		if w.Identity.Provider() == "aks" {
+			params["clientID"] = w.Identity.ClientID
+		}
+		if w.Secrets.TenantID != "" {
+			params["tenantId"] = w.Secrets.TenantID
+		}
 	}
 	c := newCRD("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass", w.Name, w.Namespace,
-		secretProviderClassSpec{Provider: "azure", Parameters: params})
+		secretProviderClassSpec{Provider: provider, Parameters: params})
 	c.Metadata.Labels = labels
 	return c
 }
@@ -591,7 +631,20 @@ func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Work
 		}
 	}
 	p.EgressCIDR = w.Egress
+	if w.Identity.Provider() == "gke" {
+		p.EgressCIDR = slices.Concat(w.Egress, gkeMetadataEgress)
+	}
 	return p
+}
+
+// gkeMetadataEgress lets pods with GKE Workload Identity through the
+// namespace's default deny to the GKE metadata server on their node, where
+// they get their Google credentials: at 169.254.169.254 (TCP 80, 8080) with
+// GKE Dataplane V2, at 169.254.169.252 (TCP 987, 988) with Calico network
+// policy. Nothing else answers on these link-local addresses.
+var gkeMetadataEgress = []schemas.Egress{
+	{CIDR: "169.254.169.254/32", Ports: []int{80, 8080}, Protocol: "TCP"},
+	{CIDR: "169.254.169.252/32", Ports: []int{987, 988}, Protocol: "TCP"},
 }
 
 // networkPolicy is the allow policy of a workload, nil when it needs none.

@@ -166,16 +166,52 @@ type Egress struct {
 	Except   []string `json:"except,omitempty"` // CIDRs inside CIDR that stay blocked
 }
 
-// Identity is an Azure Workload Identity.
+// Identity is a cloud workload identity: exactly one of ClientID (Azure
+// Workload Identity, aks clusters) and GCPServiceAccount (GKE Workload
+// Identity, gke clusters) is set.
 type Identity struct {
-	ClientID string `json:"clientID"`
+	ClientID          string `json:"clientID,omitempty"`          // managed identity client ID (GUID)
+	GCPServiceAccount string `json:"gcpServiceAccount,omitempty"` // NAME@PROJECT.iam.gserviceaccount.com
 }
 
-// Secrets names Key Vault objects mounted through the Secrets Store CSI driver.
+// Provider is the cluster provider the identity works on: "aks" or "gke"
+// ("" when neither or both fields are set).
+func (i *Identity) Provider() string {
+	if i == nil {
+		return ""
+	}
+	return providerOf(i.ClientID, i.GCPServiceAccount)
+}
+
+// Secrets names secrets mounted through the Secrets Store CSI driver: from
+// an Azure Key Vault (KeyVault, aks clusters) or from Google Secret Manager
+// in a project (GCPProject, gke clusters); exactly one of the two is set.
 type Secrets struct {
-	KeyVault string   `json:"keyVault"`
-	Objects  []string `json:"objects"`
-	TenantID string   `json:"tenantID,omitempty"`
+	KeyVault   string   `json:"keyVault,omitempty"`
+	GCPProject string   `json:"gcpProject,omitempty"`
+	Objects    []string `json:"objects"`
+	TenantID   string   `json:"tenantID,omitempty"` // Key Vault only
+}
+
+// Provider is the cluster provider the secrets are read on: "aks" or "gke"
+// ("" when neither or both stores are set).
+func (s *Secrets) Provider() string {
+	if s == nil {
+		return ""
+	}
+	return providerOf(s.KeyVault, s.GCPProject)
+}
+
+// providerOf is "aks" when only the Azure field is set, "gke" when only the
+// Google one is, else "".
+func providerOf(azure, google string) string {
+	switch {
+	case azure != "" && google == "":
+		return "aks"
+	case google != "" && azure == "":
+		return "gke"
+	}
+	return ""
 }
 
 // Service is a service as declared, before blueprint defaults and overrides.

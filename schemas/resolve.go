@@ -87,6 +87,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 	}
 	l.checkDependencies(m)
 	l.flushEnvErrors()
+	l.checkProviders(m)
 	l.checkQuotas(s, m)
 	l.checkIngresses(m)
 
@@ -286,15 +287,13 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			w.Egress = copyEgress(f.Egress)
 			set("egress")
 		}
-		if f.Identity != nil {
-			id := *f.Identity
-			w.Identity = &id
+		if id := f.Identity; id != nil {
+			w.Identity = &Identity{ClientID: deref(id.ClientID), GCPServiceAccount: deref(id.GCPServiceAccount)}
 			set("identity")
 		}
-		if f.Secrets != nil {
-			sec := *f.Secrets
-			sec.Objects = append([]string(nil), sec.Objects...)
-			w.Secrets = &sec
+		if sec := f.Secrets; sec != nil {
+			w.Secrets = &Secrets{KeyVault: deref(sec.KeyVault), GCPProject: deref(sec.GCPProject),
+				Objects: slices.Clone(sec.Objects), TenantID: deref(sec.TenantID)}
 			set("secrets")
 		}
 		if f.Schedule != nil {
@@ -376,7 +375,11 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			}
 		}
 	}
-	if w.Secrets != nil && w.Identity == nil {
+	// Key Vault is read with the Azure identity the SecretProviderClass
+	// names; Secret Manager (gke) is read with the pod's own Kubernetes
+	// service account when no IAM service account is set, so needs none.
+	// On a cluster of another provider, checkProviders reports the store.
+	if w.Secrets.Provider() == "aks" && w.Identity == nil && s.Clusters[env.Cluster].Provider == "aks" {
 		l.addEnv("secrets-identity", at("secrets"), envName, "Key Vault secrets are read with Workload Identity: add identity: {clientID: \"<GUID>\"}")
 	}
 	if w.Kind == "Deployment" {
@@ -420,6 +423,14 @@ func mergeRes(dst *Resources, src *rawResources) {
 	if src.Memory != nil {
 		dst.Memory = string(*src.Memory)
 	}
+}
+
+// deref is the string src points to, or "".
+func deref(src *string) string {
+	if src == nil {
+		return ""
+	}
+	return *src
 }
 
 func setStr(dst *string, src *string) {

@@ -21,6 +21,14 @@ var (
 	keyVaultRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$`)
 	kvObjectRE    = regexp.MustCompile(`^[0-9a-zA-Z-]{1,127}$`)
 	chartRE       = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
+	// A Google Cloud project ID: 6-30 lowercase letters, digits and '-',
+	// starting with a letter, not ending with '-'.
+	gcpProjectRE = regexp.MustCompile(`^[a-z][-a-z0-9]{4,28}[a-z0-9]$`)
+	// A user-managed IAM service account: NAME@PROJECT.iam.gserviceaccount.com,
+	// NAME 6-30 characters like a project ID.
+	gcpServiceAccountRE = regexp.MustCompile(`^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$`)
+	// A Secret Manager secret ID: 1-255 letters, digits, '-' and '_'.
+	gcpSecretRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 )
 
 // cronParser accepts the five-field cron syntax and @daily-style descriptors,
@@ -264,30 +272,168 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	for i, e := range f.Egress {
 		l.checkEgress(e, appendPath(at, "egress", fmt.Sprint(i)))
 	}
-	if id := f.Identity; id != nil && !guidRE.MatchString(id.ClientID) {
-		l.addAt("guid", appendPath(at, "identity", "clientID"), "clientID %q is not a GUID: use the managed identity's client ID (00000000-0000-0000-0000-000000000000 form)", id.ClientID)
+	if f.Identity != nil {
+		l.checkIdentity(f.Identity, appendPath(at, "identity"))
 	}
-	if sec := f.Secrets; sec != nil {
-		sat := appendPath(at, "secrets")
-		if !keyVaultRE.MatchString(sec.KeyVault) || strings.Contains(sec.KeyVault, "--") {
-			l.addAt("key-vault", appendPath(sat, "keyVault"), "keyVault %q is not a Key Vault name (3-24 letters, digits and single '-', starting with a letter)", sec.KeyVault)
-		}
-		if len(sec.Objects) == 0 {
-			l.addAt("key-vault", appendPath(sat, "objects"), "list the Key Vault objects to mount (names only; values never enter the repo)")
-		}
-		for i, o := range sec.Objects {
-			if o == "" || !kvObjectRE.MatchString(o) {
-				l.addAt("key-vault", appendPath(sat, "objects", fmt.Sprint(i)), "%q is not a Key Vault object name (1-127 letters, digits and '-')", o)
-			}
-		}
-		if sec.TenantID != "" && !guidRE.MatchString(sec.TenantID) {
-			l.addAt("guid", appendPath(sat, "tenantID"), "tenantID %q is not a GUID", sec.TenantID)
-		}
+	if f.Secrets != nil {
+		l.checkSecrets(f.Secrets, appendPath(at, "secrets"))
 	}
 	if f.Schedule != nil {
 		if _, err := cronParser.Parse(*f.Schedule); err != nil {
 			l.addAt("cron", appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)
 		}
+	}
+}
+
+// checkIdentity checks an identity declared at path at: exactly one form,
+// each in its format.
+func (l *loader) checkIdentity(id *rawIdentity, at []string) {
+	l.checkOneOf("identity-form", at, id.ClientID != nil, id.GCPServiceAccount != nil,
+		"identity sets both clientID (Azure Workload Identity) and gcpServiceAccount (GKE Workload Identity): keep the one of the cluster's provider, and set the other in overrides.<env>.identity for environments on another provider",
+		"identity needs clientID (Azure Workload Identity, aks clusters) or gcpServiceAccount (GKE Workload Identity, gke clusters)")
+	if c := id.ClientID; c != nil && !guidRE.MatchString(*c) {
+		l.addAt("guid", appendPath(at, "clientID"), "clientID %q is not a GUID: use the managed identity's client ID (00000000-0000-0000-0000-000000000000 form)", *c)
+	}
+	if g := id.GCPServiceAccount; g != nil && !gcpServiceAccountRE.MatchString(*g) {
+		l.addAt("gcp-service-account", appendPath(at, "gcpServiceAccount"), "gcpServiceAccount %q is not an IAM service account: use NAME@PROJECT.iam.gserviceaccount.com (NAME and PROJECT 6-30 lowercase letters, digits and '-', starting with a letter)", *g)
+	}
+}
+
+// checkOneOf requires exactly one of two alternative fields (a, b: whether
+// each is set) of the struct at path at, and reports whether it holds.
+func (l *loader) checkOneOf(rule string, at []string, a, b bool, both, neither string) bool {
+	switch {
+	case a && b:
+		l.addAt(rule, at, "%s", both)
+	case !a && !b:
+		l.addAt(rule, at, "%s", neither)
+	default:
+		return true
+	}
+	return false
+}
+
+// checkSecrets checks secrets declared at path at: exactly one store, its
+// name and the names of its objects.
+func (l *loader) checkSecrets(sec *rawSecrets, at []string) {
+	ok := l.checkOneOf("secrets-form", at, sec.KeyVault != nil, sec.GCPProject != nil,
+		"secrets name both keyVault (Azure Key Vault) and gcpProject (Google Secret Manager): keep the store of the cluster's provider, and set the other in overrides.<env>.secrets for environments on another provider",
+		"secrets need a store: keyVault (Azure Key Vault, aks clusters) or gcpProject (Google Secret Manager, gke clusters)")
+	if ok && sec.GCPProject != nil && sec.TenantID != nil {
+		l.addAt("secrets-form", appendPath(at, "tenantID"), "tenantID is the Azure AD tenant of a Key Vault: Google Secret Manager secrets (gcpProject) take none; remove it")
+	}
+	if kv := sec.KeyVault; kv != nil && (!keyVaultRE.MatchString(*kv) || strings.Contains(*kv, "--")) {
+		l.addAt("key-vault", appendPath(at, "keyVault"), "keyVault %q is not a Key Vault name (3-24 letters, digits and single '-', starting with a letter)", *kv)
+	}
+	if p := sec.GCPProject; p != nil && !gcpProjectRE.MatchString(*p) {
+		l.addAt("secret-manager", appendPath(at, "gcpProject"), "gcpProject %q is not a Google Cloud project ID (6-30 lowercase letters, digits and '-', starting with a letter, not ending with '-')", *p)
+	}
+	// Object names follow the store's rules; Key Vault's when it is unclear.
+	rule, store, nameRE, format := "key-vault", "Key Vault objects", kvObjectRE, "a Key Vault object name (1-127 letters, digits and '-')"
+	if sec.GCPProject != nil && sec.KeyVault == nil {
+		rule, store, nameRE, format = "secret-manager", "Secret Manager secrets", gcpSecretRE, "a Secret Manager secret name (1-255 letters, digits, '-' and '_')"
+	}
+	if len(sec.Objects) == 0 {
+		l.addAt(rule, appendPath(at, "objects"), "list the %s to mount (names only; values never enter the repo)", store)
+	}
+	for i, o := range sec.Objects {
+		if !nameRE.MatchString(o) {
+			l.addAt(rule, appendPath(at, "objects", fmt.Sprint(i)), "%q is not %s", o, format)
+		}
+	}
+	if t := sec.TenantID; t != nil && *t != "" && !guidRE.MatchString(*t) {
+		l.addAt("guid", appendPath(at, "tenantID"), "tenantID %q is not a GUID", *t)
+	}
+}
+
+// providerForm is a form of identity or secrets that needs one provider.
+type providerForm struct {
+	field     string // the field that selects the form
+	what      string // what it is, with its verb
+	need      string // the cluster it needs, with its article
+	alt       string // the form to use on the other cloud
+	onGeneric string // what to do on a generic cluster
+}
+
+// providerForms are the identity and secrets forms, by the provider they need.
+var providerForms = []struct {
+	rule, field string
+	provider    func(Workload) string
+	forms       map[string]providerForm
+}{
+	{"identity-provider", "identity", func(w Workload) string { return w.Identity.Provider() }, map[string]providerForm{
+		"aks": {"clientID", "Azure Workload Identity needs", "an aks", "identity.gcpServiceAccount", noIdentity},
+		"gke": {"gcpServiceAccount", "GKE Workload Identity needs", "a gke", "identity.clientID", noIdentity},
+	}},
+	{"secrets-provider", "secrets", func(w Workload) string { return w.Secrets.Provider() }, map[string]providerForm{
+		"aks": {"keyVault", "Azure Key Vault secrets need", "an aks", "secrets.gcpProject (Google Secret Manager)", noSecrets},
+		"gke": {"gcpProject", "Google Secret Manager secrets need", "a gke", "secrets.keyVault (Azure Key Vault)", noSecrets},
+	}},
+}
+
+const (
+	noIdentity = "a generic cluster has no cloud workload identity: leave identity out of services that run there"
+	noSecrets  = "a generic cluster has no cloud secret store add-on: leave secrets out and use a Kubernetes Secret manager of your own (such as Sealed Secrets or External Secrets) there"
+)
+
+// checkProviders requires the identity and secrets of every workload to
+// match the provider of the cluster its environment runs on: Azure forms on
+// aks, Google forms on gke, neither on generic clusters. One error per
+// declaration and cluster names the environments concerned.
+func (l *loader) checkProviders(m *Model) {
+	providers := make(map[string]string, len(m.Clusters))
+	for _, c := range m.Clusters {
+		providers[c.Name] = c.Provider
+	}
+	type group struct {
+		rule    string
+		path    []string
+		cluster string
+		form    providerForm
+		envs    []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, env := range m.Environments {
+		have := providers[env.Cluster]
+		if have != "aks" && have != "gke" && have != "generic" {
+			continue // an unknown cluster or provider is already an error
+		}
+		for _, w := range env.Workloads {
+			for _, pf := range providerForms {
+				need := pf.provider(w)
+				if need == "" || need == have {
+					continue
+				}
+				form := pf.forms[need]
+				path := appendPath(l.declaredAt(w.Name, env.Name, pf.field), form.field)
+				key := pf.rule + "\x00" + strings.Join(path, "\x00") + "\x00" + env.Cluster
+				g := groups[key]
+				if g == nil {
+					g = &group{rule: pf.rule, path: path, cluster: env.Cluster, form: form}
+					groups[key] = g
+					order = append(order, key)
+				}
+				g.envs = append(g.envs, env.Name)
+			}
+		}
+	}
+	for _, key := range order {
+		g := groups[key]
+		have, f := providers[g.cluster], g.form
+		runs := fmt.Sprintf("environment %q runs", g.envs[0])
+		if len(g.envs) > 1 {
+			q := make([]string, len(g.envs))
+			for i, e := range g.envs {
+				q[i] = fmt.Sprintf("%q", e)
+			}
+			runs = "environments " + strings.Join(q, ", ") + " run"
+		}
+		fix := f.onGeneric
+		if have != "generic" {
+			fix = "use " + f.alt + " there"
+		}
+		l.addAt(g.rule, g.path, "%s %s cluster: %s on cluster %q (%s); %s", f.what, f.need, runs, g.cluster, have, fix)
 	}
 }
 

@@ -87,17 +87,31 @@ type rawWorkload struct {
 		Requests *rawResources `json:"requests"`
 		Limits   *rawResources `json:"limits"`
 	} `json:"resources"`
-	Probes    *rawProbes `json:"probes"`
-	Ingress   *Ingress   `json:"ingress"`
-	DependsOn []string   `json:"dependsOn"`
-	Egress    []Egress   `json:"egress"`
-	Identity  *Identity  `json:"identity"`
-	Secrets   *Secrets   `json:"secrets"`
-	Schedule  *string    `json:"schedule"`
+	Probes    *rawProbes   `json:"probes"`
+	Ingress   *Ingress     `json:"ingress"`
+	DependsOn []string     `json:"dependsOn"`
+	Egress    []Egress     `json:"egress"`
+	Identity  *rawIdentity `json:"identity"`
+	Secrets   *rawSecrets  `json:"secrets"`
+	Schedule  *string      `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
+}
+
+// rawIdentity and rawSecrets keep "set to an empty string" apart from
+// "not set": exactly one store and one identity form may be declared.
+type rawIdentity struct {
+	ClientID          *string `json:"clientID"`
+	GCPServiceAccount *string `json:"gcpServiceAccount"`
+}
+
+type rawSecrets struct {
+	KeyVault   *string  `json:"keyVault"`
+	TenantID   *string  `json:"tenantID"`
+	GCPProject *string  `json:"gcpProject"`
+	Objects    []string `json:"objects"`
 }
 
 type rawService struct {

@@ -98,6 +98,9 @@ func TestConformance(t *testing.T) {
 	srv := startServer(t)
 	example := platformDir(t, 0)
 	synthetic := platformDir(t, 100)
+	// Development on GKE (GKE Workload Identity, Secret Manager add-on),
+	// production on AKS.
+	multicloud := filepath.Join("..", "..", "testdata", "multicloud")
 	tests := []struct {
 		name, dir, engine, flavor string
 		repoPath                  string // publish --path: the output's directory in the repository
@@ -110,6 +113,10 @@ func TestConformance(t *testing.T) {
 		{"example/argocd/helm/under-path", example, "argocd", "helm", "platforms/drones"},
 		{"synthetic-100/flux/kustomize", synthetic, "flux", "kustomize", ""},
 		{"synthetic-100/argocd/helm", synthetic, "argocd", "helm", ""},
+		{"multicloud/flux/kustomize", multicloud, "flux", "kustomize", ""},
+		{"multicloud/flux/helm", multicloud, "flux", "helm", ""},
+		{"multicloud/argocd/kustomize", multicloud, "argocd", "kustomize", ""},
+		{"multicloud/argocd/helm", multicloud, "argocd", "helm", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,15 +23,18 @@ metadata:
 {{/* The restricted pod (seed 004 "Restricted Pod Security Context"). */}}
 {{- define "service.pod" -}}
 {{- $v := .Values -}}
+{{- /* Only Azure Workload Identity reads the mounted token; GKE Workload
+       Identity gets tokens from the GKE metadata server. */ -}}
+{{- $azure := ($v.identity | default dict).clientID -}}
 metadata:
   labels:
     {{- toYaml $v.labels | nindent 4 }}
-    {{- if $v.identity }}
+    {{- if $azure }}
     azure.workload.identity/use: "true"
     {{- end }}
 spec:
   serviceAccountName: {{ $v.name | quote }}
-  automountServiceAccountToken: {{ if $v.identity }}true{{ else }}false{{ end }}
+  automountServiceAccountToken: {{ if $azure }}true{{ else }}false{{ end }}
   {{- if eq $v.kind "CronJob" }}
   restartPolicy: OnFailure
   {{- else }}
@@ -123,7 +126,7 @@ spec:
     {{- if $v.secrets }}
     - name: secrets-store
       csi:
-        driver: secrets-store.csi.k8s.io
+        driver: {{ if $v.secrets.gcpProject }}secrets-store-gke.csi.k8s.io{{ else }}secrets-store.csi.k8s.io{{ end }}
         readOnly: true
         volumeAttributes:
           secretProviderClass: {{ $v.name | quote }}
