@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/reports"
@@ -150,5 +151,50 @@ func TestProviderSpecificControls(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestOpenEgress(t *testing.T) {
+	np := func(name string, egress ...any) discover.Object {
+		spec := map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Egress"}}
+		if egress != nil {
+			spec["egress"] = egress
+		}
+		return discover.Object{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy", Name: name, Namespace: "team-prod", Cluster: "prod",
+			File: "np.yaml", Line: 1, Value: map[string]any{"spec": spec}}
+	}
+	ipBlock := func(cidr string, except ...any) map[string]any {
+		b := map[string]any{"cidr": cidr}
+		if except != nil {
+			b["except"] = except
+		}
+		return map[string]any{"ipBlock": b}
+	}
+	port := func(p any) []any { return []any{map[string]any{"protocol": "TCP", "port": p}} }
+	objs := []discover.Object{
+		np("deny-all"),
+		np("dns-anywhere", map[string]any{"ports": []any{map[string]any{"protocol": "UDP", "port": 53}, map[string]any{"protocol": "TCP", "port": 53}}}),
+		np("internet", map[string]any{"to": []any{ipBlock("0.0.0.0/0")}, "ports": port(443)}),
+		np("internet-v6", map[string]any{"to": []any{ipBlock("::/0")}}),
+		np("internet-but-private", map[string]any{"to": []any{ipBlock("0.0.0.0/0", "10.0.0.0/8")}, "ports": port(443)}),
+		np("no-to", map[string]any{"ports": port("https")}),
+		np("empty-peer", map[string]any{"to": []any{map[string]any{}}, "ports": port(443)}),
+		np("subnet", map[string]any{"to": []any{ipBlock("10.240.4.0/24")}, "ports": port(5671)}),
+		np("service", map[string]any{"to": []any{map[string]any{"namespaceSelector": map[string]any{}, "podSelector": map[string]any{}}}}),
+	}
+	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}})
+	for name, want := range map[string]string{
+		"deny-all": "", "dns-anywhere": reports.StatusPass, "internet": reports.StatusFail, "internet-v6": reports.StatusFail,
+		"internet-but-private": reports.StatusPass, "no-to": reports.StatusFail, "empty-peer": reports.StatusFail,
+		"subnet": reports.StatusPass, "service": reports.StatusPass,
+	} {
+		if got := status(fs, "PLN-NET-007", "NetworkPolicy/"+name); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+	for _, f := range fs {
+		if f.Control == "PLN-NET-007" && f.Object == "NetworkPolicy/no-to" && !strings.Contains(f.Message, "egress rule 1 allows every address on port(s) https") {
+			t.Errorf("message: %s", f.Message)
+		}
 	}
 }

@@ -45,6 +45,7 @@ var manifestChecks = map[string]func(*evaluator){
 	"PLN-NET-003": checkIngressClass,
 	"PLN-NET-005": checkNamespaces(egressControlled, "has no NetworkPolicy restricting egress of all pods (podSelector {}, policyTypes [Egress])"),
 	"PLN-NET-006": checkLoadBalancers,
+	"PLN-NET-007": checkOpenEgress,
 	"PLN-OPS-003": checkRendering,
 }
 
@@ -267,6 +268,70 @@ func checkLoadBalancers(ev *evaluator) {
 		}
 		return true, "public LoadBalancer Service; " + ev.control.Remediation
 	})
+}
+
+// checkOpenEgress fails a NetworkPolicy with an egress rule to any address
+// on a port other than DNS: no to (or an empty peer), or an ipBlock of
+// 0.0.0.0/0 or ::/0 without except. Policies without egress rules are
+// skipped.
+func checkOpenEgress(ev *evaluator) {
+	forKind(ev, "NetworkPolicy", func(o *discover.Object) (bool, string) {
+		rules := listAt(o.Value, "spec", "egress")
+		if len(rules) == 0 {
+			return false, ""
+		}
+		for i, r := range rules {
+			rule, _ := r.(map[string]any)
+			if anyDestination(rule) && !dnsOnly(rule) {
+				return true, fmt.Sprintf("egress rule %d allows every address%s; %s", i+1, portsOf(rule), ev.control.Remediation)
+			}
+		}
+		return false, fmt.Sprintf("%d egress rule(s), each to named peers or networks", len(rules))
+	})
+}
+
+// anyDestination: an egress rule whose peers include every address.
+func anyDestination(rule map[string]any) bool {
+	to := listAt(rule, "to")
+	if len(to) == 0 {
+		return true
+	}
+	for _, p := range to {
+		peer, _ := p.(map[string]any)
+		if len(peer) == 0 {
+			return true
+		}
+		if cidr := str(peer, "ipBlock", "cidr"); (cidr == "0.0.0.0/0" || cidr == "::/0") && len(listAt(peer, "ipBlock", "except")) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// dnsOnly: an egress rule limited to port 53.
+func dnsOnly(rule map[string]any) bool {
+	ports := listAt(rule, "ports")
+	if len(ports) == 0 {
+		return false
+	}
+	for _, p := range ports {
+		if fmt.Sprint(get(p, "port")) != "53" {
+			return false
+		}
+	}
+	return true
+}
+
+func portsOf(rule map[string]any) string {
+	ports := listAt(rule, "ports")
+	if len(ports) == 0 {
+		return " on every port"
+	}
+	var out []string
+	for _, p := range ports {
+		out = append(out, fmt.Sprint(get(p, "port")))
+	}
+	return " on port(s) " + strings.Join(out, ", ")
 }
 
 // forKind makes a finding for every object of kind (msg "" skips it).
