@@ -6,7 +6,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -36,10 +35,6 @@ const (
 	stateDir    = ".plinth/clusters"
 )
 
-// softMemoryLimit bounds the heap while Generate runs (GOMEMLIMIT, when
-// lower, wins).
-const softMemoryLimit = 512 << 20
-
 // Generate renders the platform into a GitOps repository tree and checks it
 // in memory: every kustomization builds, every chart renders and lints for
 // every environment's values, and every rendered object validates against
@@ -47,12 +42,6 @@ const softMemoryLimit = 512 << 20
 func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if m == nil {
 		return nil, fmt.Errorf("generate: no platform model")
-	}
-	// Rendering and checking allocate much short-lived garbage: collect
-	// less often, but never let the heap pass the soft limit.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if limit := debug.SetMemoryLimit(-1); limit > softMemoryLimit {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(softMemoryLimit))
 	}
 	opts, envs, err := resolveOptions(m, opts)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -89,11 +88,6 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 				if f, ok := cmd.OutOrStdout().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 					return usageError("--format %s is binary: use --out FILE or redirect standard output", formatName)
 				}
-			}
-			if os.Getenv("GOGC") == "" {
-				// Rendering allocates heavily; trading some memory (about
-				// 1.5x the heap) for a quarter less CPU time.
-				defer debug.SetGCPercent(debug.SetGCPercent(200))
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
 			defer cancel()

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,6 +50,7 @@ var fluxKustomize = generator.Options{Engine: generator.EngineFlux, Flavor: gene
 // (plinth-peak-MiB, with its wall time plinth-cold-ms) and of the largest
 // peer process (peer-peak-MiB) are measured once per size.
 func BenchmarkGenerateVsPeers(b *testing.B) {
+	cliGCPolicy(b)
 	kustomize, kubeconform := peers(b)
 	for _, n := range []int{100, 500, 2000} {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
@@ -188,4 +190,15 @@ func TestPeersAcceptOutput(t *testing.T) {
 	if res.Objects < 100 {
 		t.Errorf("kubeconform validated %d objects, want every generated one", res.Objects)
 	}
+}
+
+// cliGCPolicy gives a benchmark the garbage-collection policy the plinth
+// command runs with (cmd/plinth/main.go: GOGC 400, 512 MiB soft limit), so
+// it measures what users get.
+func cliGCPolicy(b *testing.B) {
+	percent, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(512<<20)
+	b.Cleanup(func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	})
 }

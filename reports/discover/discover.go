@@ -10,11 +10,9 @@ package discover
 import (
 	"cmp"
 	"fmt"
-	"os"
 	"path"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -91,40 +89,6 @@ func (e entry) key() string {
 	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v", e.cluster, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
 }
 
-// renderGCPercent is the garbage collection target while rendering.
-const renderGCPercent = 400
-
-var gcState struct {
-	mu      sync.Mutex
-	running int // Discover calls under way
-	saved   int // the percentage to restore when the last one ends
-}
-
-// relaxGC raises the garbage collection target while Discover runs and
-// returns the function restoring it. Rendering allocates short-lived kyaml
-// node trees by the million (gigabytes for a few hundred services):
-// collecting less often saves about a fifth of the report's CPU time for
-// about twice the peak memory. A GOGC set in the environment wins.
-// Concurrent calls share one raise; the last to end restores the target.
-func relaxGC() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	gcState.mu.Lock()
-	defer gcState.mu.Unlock()
-	if gcState.running == 0 {
-		gcState.saved = debug.SetGCPercent(renderGCPercent)
-	}
-	gcState.running++
-	return func() {
-		gcState.mu.Lock()
-		defer gcState.mu.Unlock()
-		if gcState.running--; gcState.running == 0 {
-			debug.SetGCPercent(gcState.saved)
-		}
-	}
-}
-
 type discoverer struct {
 	snap *source.Snapshot
 	kfs  *kustFS
@@ -147,7 +111,6 @@ func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, nil) }
 // DiscoverWith is Discover sharing kustomize builds through cache (nil: none)
 // with other calls, e.g. the two states a history report compares.
 func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
-	defer relaxGC()()
 	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{}}
 	res := &Result{}
 	for _, p := range snap.Paths() {
