@@ -98,6 +98,7 @@ type discoverer struct {
 	cache    *Cache
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
+	charts   map[string]*loadedChart
 }
 
 type docsResult struct {
@@ -111,7 +112,8 @@ func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, nil) }
 // DiscoverWith is Discover sharing kustomize builds through cache (nil: none)
 // with other calls, e.g. the two states a history report compares.
 func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
-	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{}}
+	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
+		charts: map[string]*loadedChart{}}
 	res := &Result{}
 	for _, p := range snap.Paths() {
 		if f, _ := snap.File(p); f != nil && f.Err != nil && !hiddenPath(p) {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -22,18 +23,13 @@ import (
 // defaults, like helm template (no cluster access, no hooks run).
 func (d *discoverer) renderChart(e entry, r *rendered) {
 	chartFile := path.Join(e.path, "Chart.yaml")
-	var files []*loader.BufferedFile
-	for _, p := range d.snap.Walk(e.path) {
-		f, _ := d.snap.File(p)
-		if f.Err != nil {
-			r.problem(e, p, 0, "%v", f.Err)
-			return
-		}
-		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(p, e.path+"/"), Data: f.Data})
-	}
-	ch, err := safe(func() (*chart.Chart, error) { return loader.LoadFiles(files) })
+	ch, file, err := d.loadChart(e.path)
 	if err != nil {
-		r.problem(e, chartFile, 0, "load chart %s: %v", e.path, err)
+		if file != "" {
+			r.problem(e, file, 0, "%v", err)
+		} else {
+			r.problem(e, chartFile, 0, "load chart %s: %v", e.path, err)
+		}
 		return
 	}
 	for _, dep := range ch.Metadata.Dependencies {
@@ -103,6 +99,47 @@ func (d *discoverer) renderChart(e entry, r *rendered) {
 			r.objects = append(r.objects, d.finish(e, o))
 		}
 	}
+}
+
+// loadedChart is a chart as loaded from the snapshot, once per directory.
+type loadedChart struct {
+	once sync.Once
+	ch   *chart.Chart
+	file string // the file that could not be read, if any
+	err  error
+}
+
+// loadChart loads the chart in dir. A chart without dependencies is loaded
+// once and shared by its renderings: Helm copies the chart's values before
+// merging into them and only reads the rest. A chart declaring
+// dependencies (even an empty list) is loaded afresh each time: Helm drops
+// disabled subcharts from it and sets its values from imports.
+func (d *discoverer) loadChart(dir string) (*chart.Chart, string, error) {
+	d.mu.Lock()
+	lc := d.charts[dir]
+	if lc == nil {
+		lc = &loadedChart{}
+		d.charts[dir] = lc
+	}
+	d.mu.Unlock()
+	lc.once.Do(func() { lc.ch, lc.file, lc.err = d.readChart(dir) })
+	if lc.err != nil || lc.ch.Metadata.Dependencies == nil && len(lc.ch.Dependencies()) == 0 {
+		return lc.ch, lc.file, lc.err
+	}
+	return d.readChart(dir)
+}
+
+func (d *discoverer) readChart(dir string) (*chart.Chart, string, error) {
+	var files []*loader.BufferedFile
+	for _, p := range d.snap.Walk(dir) {
+		f, _ := d.snap.File(p)
+		if f.Err != nil {
+			return nil, p, f.Err
+		}
+		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(p, dir+"/"), Data: f.Data})
+	}
+	ch, err := safe(func() (*chart.Chart, error) { return loader.LoadFiles(files) })
+	return ch, "", err
 }
 
 // renderedFile is one template's output, parsed. Values are shared between

@@ -69,7 +69,8 @@ func ambiguous(d *discoverer, dir string, b builtObject) bool {
 }
 
 func newDiscoverer(snap *source.Snapshot) *discoverer {
-	return &discoverer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{}}
+	return &discoverer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{},
+		charts: map[string]*loadedChart{}}
 }
 
 // kustomizationDirs lists the directories of a snapshot holding a kustomization.
