@@ -105,6 +105,16 @@ func TestNativeMatchesKustomize(t *testing.T) {
 		}
 		snaps["generated-"+engine] = source.FromFiles(engine, out.Files)
 	}
+	// Providers mixed through overrides: patches that remove and replace fields.
+	mc, err := schemas.Load(filepath.Join("..", "..", "testdata", "multicloud"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := generator.Generate(mc, generator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps["generated-multicloud"] = source.FromFiles("multicloud", out.Files)
 	for _, name := range []string{"flux", "argocd", "plain", "helm"} {
 		snaps[name] = snapshotOf(t, name)
 	}
