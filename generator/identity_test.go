@@ -187,9 +187,10 @@ parameters:
 }
 
 // TestGenerateMulticloud renders testdata/multicloud (development on GKE,
-// production on AKS, identities and secrets overridden per environment) in
-// every engine and flavor, and checks each environment got its provider's
-// ServiceAccount annotation.
+// production on AKS, identities and secrets overridden per environment, the
+// api's ingress and autoscaler removed in dev) in every engine and flavor,
+// and checks each environment got its provider's ServiceAccount annotation
+// and the api's Ingress and HorizontalPodAutoscaler outside dev only.
 func TestGenerateMulticloud(t *testing.T) {
 	m, err := schemas.Load(filepath.Join("..", "testdata", "multicloud"))
 	if err != nil {
@@ -217,6 +218,17 @@ func TestGenerateMulticloud(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no ServiceAccount %s", tc.env, tc.svc)
+		}
+	}
+	for _, env := range []string{"dev", "staging", "prod"} {
+		for _, kind := range []string{"Ingress", "HorizontalPodAutoscaler"} {
+			found := false
+			for _, o := range build(t, out, "apps/"+env) {
+				found = found || (o["kind"] == kind && dig(o, "metadata", "name") == "api")
+			}
+			if want := env != "dev"; found != want {
+				t.Errorf("%s: %s api present = %v, want %v", env, kind, found, want)
+			}
 		}
 	}
 }

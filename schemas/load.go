@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -282,11 +283,9 @@ func (l *loader) addCUE(rule string, err error) {
 	}
 	enums := map[string]*enumConflict{}
 	var order []string
+	explained := explainedPaths(list)
 	for _, e := range list {
-		cpath := unquoteAll(e.Path())
-		if len(cpath) > 0 && cpath[0] == "#Spec" {
-			cpath = cpath[1:]
-		}
+		cpath := specPath(e)
 		path := pathString(cpath)
 		pos, ok := l.userPos(e)
 		if !ok {
@@ -298,9 +297,20 @@ func (l *loader) addCUE(rule string, err error) {
 			continue
 		}
 		if strings.HasPrefix(format, "conflicting values %s and %s (mismatched types") && len(args) == 4 {
+			if nullBranch(format, args) && explained[path] {
+				// The null of a field an override may remove: the
+				// other alternative's errors say what is wrong.
+				continue
+			}
 			a, b := fmt.Sprint(args[0]), fmt.Sprint(args[1])
 			if isTypeName(a) && !isTypeName(b) {
 				a, b = b, a
+			}
+			if a == "null" {
+				if msg := nullMisuse(cpath, b); msg != "" {
+					l.add(rule, pos, path, "%s", msg)
+					continue
+				}
 			}
 			l.add(rule, pos, path, "got %s, want a value of type %s", a, b)
 			continue
@@ -362,6 +372,70 @@ func (l *loader) addCUE(rule string, err error) {
 		sort.Strings(allowed)
 		l.add(rule, ec.pos, path, "%s is not allowed: use one of %s", got, strings.Join(allowed, ", "))
 	}
+}
+
+// specPath is the path of a CUE error in the user's value: unquoted,
+// without the leading #Spec.
+func specPath(e cueerrors.Error) []string {
+	cpath := unquoteAll(e.Path())
+	if len(cpath) > 0 && cpath[0] == "#Spec" {
+		cpath = cpath[1:]
+	}
+	return cpath
+}
+
+// nullBranch reports whether a type conflict is with null: the user's
+// value against null, or null against a type.
+func nullBranch(format string, args []any) bool {
+	return strings.HasPrefix(format, "conflicting values %s and %s (mismatched types") && len(args) == 4 &&
+		(fmt.Sprint(args[2]) == "null" || fmt.Sprint(args[3]) == "null")
+}
+
+// explainedPaths are the paths (as pathString) at or under which an error
+// other than a conflict with null lies. A value of a field that is an object
+// or null (overrides.<env>.ingress and the like) conflicts with both: the
+// conflict with null adds nothing to the other error there or inside it.
+func explainedPaths(list []cueerrors.Error) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range list {
+		format, args := e.Msg()
+		if strings.HasSuffix(format, "errors in empty disjunction:") || nullBranch(format, args) {
+			continue
+		}
+		cpath := specPath(e)
+		for n := len(cpath); n > 0; n-- {
+			out[pathString(cpath[:n])] = true
+		}
+	}
+	return out
+}
+
+// removableFields are the fields #Override (platform.cue) lets an override
+// set to null, removing the service's value in that environment.
+var removableFields = []string{"autoscale", "identity", "ingress", "secrets"}
+
+// nullMisuse explains a null the schema rejects at path, where want is the
+// type the schema takes: "" when null is no special case there.
+func nullMisuse(path []string, want string) string {
+	if len(path) < 3 || path[0] != "services" {
+		return ""
+	}
+	field := path[len(path)-1]
+	switch {
+	case len(path) == 3 && slices.Contains(removableFields, field):
+		return fmt.Sprintf("null is allowed only under overrides.<env>, where it removes %s in that environment: on the service itself leave %s out", field, field)
+	case len(path) == 5 && path[2] == "overrides":
+		return fmt.Sprintf("got null, want a value of type %s: null in an override removes only %s", want, orList(removableFields))
+	}
+	return ""
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // userPos picks the first position of a CUE error that lies in a user file.
@@ -579,7 +653,7 @@ func (l *loader) suggest(parent []string, field string) string {
 		if !next.Exists() {
 			return ""
 		}
-		v = next
+		v = structAlternative(next)
 	}
 	it, err := v.Fields(cue.Optional(true))
 	if err != nil {
@@ -597,6 +671,19 @@ func (l *loader) suggest(parent []string, field string) string {
 		}
 	}
 	return best
+}
+
+// structAlternative is the struct of a disjunction such as `#Ingress | null`
+// (a field an override may remove), or v itself.
+func structAlternative(v cue.Value) cue.Value {
+	if op, alts := v.Expr(); op == cue.OrOp {
+		for _, a := range alts {
+			if a.IncompleteKind() == cue.StructKind {
+				return a
+			}
+		}
+	}
+	return v
 }
 
 // editDistance is the optimal string alignment distance of a and b: the

@@ -10,7 +10,8 @@ import (
 
 // TestLoadMulticloud checks that overrides.<env>.identity and .secrets
 // replace the whole field, so each environment of testdata/multicloud gets
-// the forms of its cluster's provider.
+// the forms of its cluster's provider, and that null removes the api's
+// ingress and autoscale in dev only.
 func TestLoadMulticloud(t *testing.T) {
 	m, err := schemas.Load(filepath.Join("..", "testdata", "multicloud"))
 	if err != nil {
@@ -45,6 +46,9 @@ func TestLoadMulticloud(t *testing.T) {
 			}
 			if !reflect.DeepEqual(w.Secrets, tc.wantSecrets) {
 				t.Errorf("secrets = %+v, want %+v", w.Secrets, tc.wantSecrets)
+			}
+			if removed := tc.env == "dev"; tc.svc == "api" && ((w.Ingress == nil) != removed || (w.Autoscale == nil) != removed) {
+				t.Errorf("ingress %+v, autoscale %+v: want both removed in dev only (overrides.dev: null)", w.Ingress, w.Autoscale)
 			}
 			for what, p := range map[string]string{"identity": w.Identity.Provider(), "secrets": w.Secrets.Provider()} {
 				if p != "" && p != tc.wantProvider {

@@ -218,7 +218,9 @@ func (l *loader) mergeResources(dst *Resources, src *rawResources, path []string
 }
 
 // workload resolves one service in one environment: blueprint defaults, then
-// the service's fields, then overrides[env]; tier policy applied last.
+// the service's fields, then overrides[env] (where null removes an optional
+// object); tier policy applied last. Every rule below, and every check of the
+// model after it, sees the fields as they hold in this environment.
 func (l *loader) workload(s *rawSpec, envName string, env Environment, name string, svc rawService, bp blueprint) Workload {
 	team := svc.Team
 	w := Workload{
@@ -255,9 +257,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			replicasSet = true
 			set("replicas")
 		}
-		if f.Autoscale != nil {
-			a := *f.Autoscale
-			w.Autoscale = &a
+		if pick(&w.Autoscale, f.Autoscale, func(a Autoscale) *Autoscale { return &a }) {
 			set("autoscale")
 		}
 		if r := f.Resources; r != nil {
@@ -274,9 +274,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			setStr(&w.Probes.Readiness, p.Readiness)
 			set("probes")
 		}
-		if f.Ingress != nil {
-			in := *f.Ingress
-			w.Ingress = &in
+		if pick(&w.Ingress, f.Ingress, func(in Ingress) *Ingress { return &in }) {
 			set("ingress")
 		}
 		if f.DependsOn != nil {
@@ -287,13 +285,15 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			w.Egress = copyEgress(f.Egress)
 			set("egress")
 		}
-		if id := f.Identity; id != nil {
-			w.Identity = &Identity{ClientID: deref(id.ClientID), GCPServiceAccount: deref(id.GCPServiceAccount)}
+		if pick(&w.Identity, f.Identity, func(id rawIdentity) *Identity {
+			return &Identity{ClientID: deref(id.ClientID), GCPServiceAccount: deref(id.GCPServiceAccount)}
+		}) {
 			set("identity")
 		}
-		if sec := f.Secrets; sec != nil {
-			w.Secrets = &Secrets{KeyVault: deref(sec.KeyVault), GCPProject: deref(sec.GCPProject),
+		if pick(&w.Secrets, f.Secrets, func(sec rawSecrets) *Secrets {
+			return &Secrets{KeyVault: deref(sec.KeyVault), GCPProject: deref(sec.GCPProject),
 				Objects: slices.Clone(sec.Objects), TenantID: deref(sec.TenantID)}
+		}) {
 			set("secrets")
 		}
 		if f.Schedule != nil {
@@ -423,6 +423,20 @@ func mergeRes(dst *Resources, src *rawResources) {
 	if src.Memory != nil {
 		dst.Memory = string(*src.Memory)
 	}
+}
+
+// pick applies a removable field to *dst: the conversion of its value when
+// set, nil when null. It reports whether the field is declared at all.
+func pick[T, M any](dst **M, r removable[T], conv func(T) *M) bool {
+	switch {
+	case r.Null:
+		*dst = nil
+	case r.V != nil:
+		*dst = conv(*r.V)
+	default:
+		return false
+	}
+	return true
 }
 
 // deref is the string src points to, or "".

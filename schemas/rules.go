@@ -205,7 +205,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	if f.Replicas != nil {
 		l.checkReplicas(*f.Replicas, appendPath(at, "replicas"))
 	}
-	if a := f.Autoscale; a != nil {
+	if a := f.Autoscale.V; a != nil {
 		aat := appendPath(at, "autoscale")
 		if a.Min < 1 {
 			l.addAt("autoscale", appendPath(aat, "min"), "autoscale.min must be at least 1, got %d", a.Min)
@@ -254,7 +254,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 			l.checkProbe(*p.Readiness, appendPath(at, "probes", "readiness"))
 		}
 	}
-	if in := f.Ingress; in != nil {
+	if in := f.Ingress.V; in != nil {
 		if errs := validation.IsDNS1123Subdomain(in.Host); len(errs) > 0 || !strings.Contains(in.Host, ".") {
 			l.addAt("ingress-host", appendPath(at, "ingress", "host"), "ingress host %q must be a fully qualified DNS name like \"api.example.com\" (lowercase, no scheme or port)", in.Host)
 		}
@@ -272,11 +272,11 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	for i, e := range f.Egress {
 		l.checkEgress(e, appendPath(at, "egress", fmt.Sprint(i)))
 	}
-	if f.Identity != nil {
-		l.checkIdentity(f.Identity, appendPath(at, "identity"))
+	if f.Identity.V != nil {
+		l.checkIdentity(f.Identity.V, appendPath(at, "identity"))
 	}
-	if f.Secrets != nil {
-		l.checkSecrets(f.Secrets, appendPath(at, "secrets"))
+	if f.Secrets.V != nil {
+		l.checkSecrets(f.Secrets.V, appendPath(at, "secrets"))
 	}
 	if f.Schedule != nil {
 		if _, err := cronParser.Parse(*f.Schedule); err != nil {

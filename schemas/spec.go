@@ -1,5 +1,12 @@
 package schemas
 
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
 // The raw platform spec as decoded from CUE after unification with #Spec.
 // Optional fields are pointers so "unset" differs from zero.
 
@@ -78,26 +85,56 @@ type rawTeam struct {
 	} `json:"quota"`
 }
 
+// rawWorkload holds the fields of a service or of one of its overrides. The
+// optional objects an override may remove are removable; the schema allows
+// null only under overrides.
 type rawWorkload struct {
-	Image     *string    `json:"image"`
-	Port      *int       `json:"port"`
-	Replicas  *int       `json:"replicas"`
-	Autoscale *Autoscale `json:"autoscale"`
+	Image     *string              `json:"image"`
+	Port      *int                 `json:"port"`
+	Replicas  *int                 `json:"replicas"`
+	Autoscale removable[Autoscale] `json:"autoscale"`
 	Resources *struct {
 		Requests *rawResources `json:"requests"`
 		Limits   *rawResources `json:"limits"`
 	} `json:"resources"`
-	Probes    *rawProbes   `json:"probes"`
-	Ingress   *Ingress     `json:"ingress"`
-	DependsOn []string     `json:"dependsOn"`
-	Egress    []Egress     `json:"egress"`
-	Identity  *rawIdentity `json:"identity"`
-	Secrets   *rawSecrets  `json:"secrets"`
-	Schedule  *string      `json:"schedule"`
+	Probes    *rawProbes             `json:"probes"`
+	Ingress   removable[Ingress]     `json:"ingress"`
+	DependsOn []string               `json:"dependsOn"`
+	Egress    []Egress               `json:"egress"`
+	Identity  removable[rawIdentity] `json:"identity"`
+	Secrets   removable[rawSecrets]  `json:"secrets"`
+	Schedule  *string                `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
+}
+
+// removable is an optional object field of a workload in one of three
+// states: absent (V nil, Null false), set (V) or null (Null), which in
+// overrides.<env> removes the service's value in that environment.
+type removable[T any] struct {
+	V    *T
+	Null bool
+}
+
+// UnmarshalJSON decodes null as a removal and anything else as a value. A
+// value of the wrong type is kept as far as it decodes, as encoding/json
+// does for plain fields, so that the rest of the spec still decodes: the
+// schema reports the type (the loader decodes a spec with schema errors
+// only to find further errors).
+func (r *removable[T]) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		*r = removable[T]{Null: true}
+		return nil
+	}
+	v := new(T)
+	err := json.Unmarshal(b, v)
+	*r = removable[T]{V: v}
+	if te := (*json.UnmarshalTypeError)(nil); err != nil && !errors.As(err, &te) {
+		return fmt.Errorf("decode %T: %w", *v, err)
+	}
+	return nil
 }
 
 // rawIdentity and rawSecrets keep "set to an empty string" apart from
@@ -118,7 +155,7 @@ type rawService struct {
 	rawWorkload
 	Team      string                 `json:"team"`
 	Blueprint string                 `json:"blueprint"`
-	Overrides map[string]rawWorkload `json:"overrides"`
+	Overrides map[string]rawWorkload `json:"overrides"` // #Override
 }
 
 type rawAddon struct {
@@ -169,11 +206,11 @@ func (s *rawSpec) defaults() {
 		s.Platform.GitOps.Branch = "main"
 	}
 	fill := func(w *rawWorkload) {
-		if w.Ingress != nil && w.Ingress.Path == "" {
-			w.Ingress.Path = "/"
+		if in := w.Ingress.V; in != nil && in.Path == "" {
+			in.Path = "/"
 		}
-		if w.Autoscale != nil && w.Autoscale.CPUUtilization == 0 {
-			w.Autoscale.CPUUtilization = 70
+		if a := w.Autoscale.V; a != nil && a.CPUUtilization == 0 {
+			a.CPUUtilization = 70
 		}
 	}
 	for name, svc := range s.Services {
