@@ -97,10 +97,10 @@ func cpuTime() time.Duration {
 }
 
 // cliGCPolicy gives a benchmark the garbage-collection policy the plinth
-// command runs with (cmd/plinth/main.go: GOGC 400, 512 MiB soft limit), so
+// command runs with (cmd/plinth/main.go: GOGC 400, 768 MiB soft limit), so
 // it measures what users get.
 func cliGCPolicy(b *testing.B) {
-	percent, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(512<<20)
+	percent, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(768<<20)
 	b.Cleanup(func() {
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(limit)

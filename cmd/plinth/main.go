@@ -122,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // that measure what the commands cost set the same values.
 const (
 	gcPercent       = 400
-	softMemoryLimit = 512 << 20
+	softMemoryLimit = 768 << 20
 )
 
 func applyGCPolicy() {
