@@ -89,7 +89,8 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		branch = gb // the branch the generated Flux/Argo CD objects follow
 	case branch == "":
 		branch = "main"
-	case gb != "" && gb != branch:
+	case gb != "" && gb != branch && g.base != gb:
+		// (With --base gitops.branch the branch is a pull request into it.)
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: --branch %s, but the generated Flux/Argo CD objects follow gitops.branch %q\n", branch, gb)
 	}
 	opts = publish.Options{

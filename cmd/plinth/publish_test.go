@@ -104,6 +104,9 @@ func TestPublishAndDiffCommands(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "plinth/restore: created from main with commit") {
 		t.Fatalf("publish to a new branch: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
+	if strings.Contains(stderr, "warning") {
+		t.Errorf("a pull-request branch into gitops.branch is not worth a warning: %s", stderr)
+	}
 	if pubGit(t, bare, "rev-parse", "plinth/restore^") != head || pubGit(t, bare, "rev-parse", "main") != head {
 		t.Fatal("the new branch does not start at main's head, or main moved")
 	}
