@@ -186,13 +186,13 @@ parameters:
 	}
 }
 
-// TestGenerateMulticloud renders testdata/multicloud (development on GKE,
+// TestGenerateMulticloud renders schemas/examples/multicloud (development on GKE,
 // production on AKS, identities and secrets overridden per environment, the
 // api's ingress and autoscaler removed in dev) in every engine and flavor,
 // and checks each environment got its provider's ServiceAccount annotation
 // and the api's Ingress and HorizontalPodAutoscaler outside dev only.
 func TestGenerateMulticloud(t *testing.T) {
-	m, err := schemas.Load(filepath.Join("..", "testdata", "multicloud"))
+	m, err := schemas.Load(filepath.Join("..", "schemas", "examples", "multicloud"))
 	if err != nil {
 		t.Fatal(err)
 	}

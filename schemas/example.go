@@ -7,28 +7,61 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
-//go:embed example/*.cue
+//go:embed example/*.cue examples/*/*.cue
 var exampleFS embed.FS
 
-// Example returns the embedded example platform (the drone delivery
-// reference architecture): file names mapped to contents.
-func Example() map[string][]byte {
-	out := map[string][]byte{}
-	entries, _ := fs.ReadDir(exampleFS, "example")
-	for _, e := range entries {
-		b, err := exampleFS.ReadFile("example/" + e.Name())
-		if err == nil {
-			out[e.Name()] = b
-		}
-	}
-	return out
+// DefaultExample is the example plinth init writes without --example.
+const DefaultExample = "drone-delivery"
+
+// exampleDirs maps example names to their embedded directories.
+var exampleDirs = map[string]string{
+	DefaultExample: "example",             // the AKS microservices reference architecture
+	"multicloud":   "examples/multicloud", // development on GKE, production on AKS
 }
 
-// WriteExample writes the example platform into dir, creating it. It refuses
-// a directory that exists and is not empty, and writes nothing then.
-func WriteExample(dir string) error {
+// ExampleNames lists the embedded example platforms, sorted.
+func ExampleNames() []string { return sortedKeys(exampleDirs) }
+
+// Example returns the embedded default example platform (the drone
+// delivery reference architecture): file names mapped to contents.
+func Example() map[string][]byte {
+	files, _ := NamedExample(DefaultExample)
+	return files
+}
+
+// NamedExample returns an embedded example platform by name; ok is false
+// for an unknown name.
+func NamedExample(name string) (files map[string][]byte, ok bool) {
+	dir, ok := exampleDirs[name]
+	if !ok {
+		return nil, false
+	}
+	files = map[string][]byte{}
+	entries, _ := fs.ReadDir(exampleFS, dir)
+	for _, e := range entries {
+		b, err := exampleFS.ReadFile(dir + "/" + e.Name())
+		if err == nil {
+			files[e.Name()] = b
+		}
+	}
+	return files, true
+}
+
+// WriteExample writes the default example platform into dir, creating it.
+// It refuses a directory that exists and is not empty, and writes nothing
+// then.
+func WriteExample(dir string) error { return WriteNamedExample(dir, DefaultExample) }
+
+// WriteNamedExample writes the example platform called name into dir, as
+// WriteExample does.
+func WriteNamedExample(dir, name string) error {
+	files, ok := NamedExample(name)
+	if !ok {
+		return fmt.Errorf("unknown example %q (the examples are %s)", name, strings.Join(ExampleNames(), ", "))
+	}
 	entries, err := os.ReadDir(dir)
 	switch {
 	case err == nil && len(entries) > 0:
@@ -39,7 +72,6 @@ func WriteExample(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("init %s: %w", dir, err)
 	}
-	files := Example()
 	for _, name := range sortedKeys(files) {
 		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
 			return fmt.Errorf("init %s: %w", dir, err)

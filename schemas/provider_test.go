@@ -9,11 +9,11 @@ import (
 )
 
 // TestLoadMulticloud checks that overrides.<env>.identity and .secrets
-// replace the whole field, so each environment of testdata/multicloud gets
+// replace the whole field, so each environment of schemas/examples/multicloud gets
 // the forms of its cluster's provider, and that null removes the api's
 // ingress and autoscale in dev only.
 func TestLoadMulticloud(t *testing.T) {
-	m, err := schemas.Load(filepath.Join("..", "testdata", "multicloud"))
+	m, err := schemas.Load(filepath.Join("examples", "multicloud"))
 	if err != nil {
 		t.Fatal(err)
 	}

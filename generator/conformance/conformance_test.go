@@ -100,7 +100,7 @@ func TestConformance(t *testing.T) {
 	synthetic := platformDir(t, 100)
 	// Development on GKE (GKE Workload Identity, Secret Manager add-on),
 	// production on AKS.
-	multicloud := filepath.Join("..", "..", "testdata", "multicloud")
+	multicloud := filepath.Join("..", "..", "schemas", "examples", "multicloud")
 	tests := []struct {
 		name, dir, engine, flavor string
 		repoPath                  string // publish --path: the output's directory in the repository

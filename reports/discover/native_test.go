@@ -106,7 +106,7 @@ func TestNativeMatchesKustomize(t *testing.T) {
 		snaps["generated-"+engine] = source.FromFiles(engine, out.Files)
 	}
 	// Providers mixed through overrides: patches that remove and replace fields.
-	mc, err := schemas.Load(filepath.Join("..", "..", "testdata", "multicloud"))
+	mc, err := schemas.Load(filepath.Join("..", "..", "schemas", "examples", "multicloud"))
 	if err != nil {
 		t.Fatal(err)
 	}
