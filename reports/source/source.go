@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -183,13 +184,41 @@ func (r *Repository) Resolve(rev string) (*object.Commit, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("repository %s: revision %q: %w", r.Location, rev, err)
+		return nil, fmt.Errorf("repository %s: revision %q: %w%s", r.Location, rev, err, r.branchHint(rev))
 	}
 	c, err := r.repo.CommitObject(*h)
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: revision %q: %w", r.Location, rev, err)
 	}
 	return c, nil
+}
+
+// branchHint explains an unresolvable revision: a HEAD pointing at a
+// branch that does not exist (a bare repository made with another default
+// branch), and the branches there are.
+func (r *Repository) branchHint(rev string) string {
+	var branches []string
+	if iter, err := r.repo.References(); err == nil {
+		_ = iter.ForEach(func(ref *plumbing.Reference) error {
+			if ref.Name().IsBranch() || ref.Name().IsRemote() && ref.Name().Short() != "origin/HEAD" {
+				branches = append(branches, strings.TrimPrefix(ref.Name().Short(), "origin/"))
+			}
+			return nil
+		})
+	}
+	slices.Sort(branches)
+	branches = slices.Compact(branches)
+	hint := ""
+	if head, err := r.repo.Storer.Reference(plumbing.HEAD); rev == "HEAD" && err == nil && head.Type() == plumbing.SymbolicReference {
+		hint = fmt.Sprintf(": HEAD points to %s, which does not exist", head.Target())
+	}
+	switch {
+	case len(branches) == 0:
+		return hint + " (the repository has no branches)"
+	case len(branches) > 20:
+		branches = append(branches[:20], "...")
+	}
+	return fmt.Sprintf("%s; pass --ref (branches: %s)", hint, strings.Join(branches, ", "))
 }
 
 // LastBefore returns the newest commit reachable from head whose committer

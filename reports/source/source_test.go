@@ -93,3 +93,30 @@ func FuzzFromFiles(f *testing.F) {
 		}
 	})
 }
+
+// TestResolveExplainsMissingBranch: a HEAD pointing at a branch that does
+// not exist (a bare repository made with another default branch) gets an
+// error that says so and lists the branches to pass to --ref.
+func TestResolveExplainsMissingBranch(t *testing.T) {
+	repo := gitfixture.New(t)
+	repo.Write("a.yaml", []byte("x: 1\n"))
+	repo.Commit("one", gitfixture.Date(2026, 1, 2)) // on master
+	if err := os.WriteFile(filepath.Join(repo.Dir, ".git", "HEAD"), []byte("ref: refs/heads/main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := source.Open(context.Background(), repo.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rev, want := range map[string]string{
+		"":     `revision "HEAD": reference not found: HEAD points to refs/heads/main, which does not exist; pass --ref (branches: master)`,
+		"nope": `revision "nope": reference not found; pass --ref (branches: master)`,
+	} {
+		if _, err := r.Resolve(rev); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Resolve(%q): %v, want %q", rev, err, want)
+		}
+	}
+	if c, err := r.Resolve("master"); err != nil || c == nil {
+		t.Errorf("Resolve(master): %v", err)
+	}
+}
