@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // WriteStats says what Write changed.
@@ -33,41 +34,17 @@ func Write(out *Output, dir string) error {
 // WriteWithStats is Write, also reporting what changed.
 func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	var st WriteStats
-	if out == nil || out.Files == nil {
-		return st, fmt.Errorf("write: nothing to write")
-	}
-	for p := range out.Files {
-		if err := checkRelPath(p); err != nil {
-			return st, fmt.Errorf("write: %w", err)
-		}
-	}
-	old, err := ReadManifest(dir)
+	pl, err := plan(out, dir)
 	if err != nil {
-		return st, fmt.Errorf("write %s: %w", dir, err)
+		return st, err
 	}
-
-	// Decide what changes, refusing to overwrite files plinth does not own.
+	st.Unchanged = pl.unchanged
 	var changed, stale []string
-	for _, p := range sortedKeys(out.Files) {
-		cur, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			changed = append(changed, p)
-		case err != nil:
-			return st, fmt.Errorf("write %s: %w", dir, err)
-		case bytes.Equal(cur, out.Files[p]):
-			st.Unchanged++
-		case p == ManifestPath || old.Owns(p):
-			changed = append(changed, p)
-		default:
-			return st, fmt.Errorf("write %s: %s exists and is not owned by plinth (not in %s); move it away or delete it", dir, p, ManifestPath)
-		}
-	}
-	for _, f := range old.Files {
-		if _, ok := out.Files[f.Path]; !ok {
-			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil {
-				stale = append(stale, f.Path)
-			}
+	for _, c := range pl.changes {
+		if c.Action == Removed {
+			stale = append(stale, c.Path)
+		} else {
+			changed = append(changed, c.Path)
 		}
 	}
 	if len(changed) == 0 && len(stale) == 0 {
@@ -150,6 +127,78 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	ok = true
 	st.Written, st.Removed = len(changed), len(stale)
 	return st, nil
+}
+
+// What Check finds a file would go through.
+const (
+	Added    = "added"
+	Modified = "modified"
+	Removed  = "removed"
+)
+
+// FileChange is a file Write would add, modify or remove.
+type FileChange struct {
+	Path   string
+	Action string // Added, Modified or Removed
+}
+
+// Check compares dir with out without writing anything: the files Write
+// would add, modify or remove (stale files the previous manifest lists),
+// in path order; none when dir is up to date. A file plinth does not own
+// where the tree needs one is an error, as for Write.
+func Check(out *Output, dir string) ([]FileChange, error) {
+	pl, err := plan(out, dir)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(pl.changes, func(a, b FileChange) int { return strings.Compare(a.Path, b.Path) })
+	return pl.changes, nil
+}
+
+type writePlan struct {
+	changes   []FileChange // stale files last
+	unchanged int
+}
+
+// plan decides what writing out into dir changes, refusing to overwrite
+// files plinth does not own.
+func plan(out *Output, dir string) (writePlan, error) {
+	var pl writePlan
+	if out == nil || out.Files == nil {
+		return pl, fmt.Errorf("write: nothing to write")
+	}
+	for p := range out.Files {
+		if err := checkRelPath(p); err != nil {
+			return pl, fmt.Errorf("write: %w", err)
+		}
+	}
+	old, err := ReadManifest(dir)
+	if err != nil {
+		return pl, fmt.Errorf("write %s: %w", dir, err)
+	}
+	for _, p := range sortedKeys(out.Files) {
+		cur, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			pl.changes = append(pl.changes, FileChange{Path: p, Action: Added})
+		case err != nil:
+			return pl, fmt.Errorf("write %s: %w", dir, err)
+		case bytes.Equal(cur, out.Files[p]):
+			pl.unchanged++
+		case p == ManifestPath || old.Owns(p):
+			pl.changes = append(pl.changes, FileChange{Path: p, Action: Modified})
+		default:
+			return pl, fmt.Errorf("write %s: %s exists and is not owned by plinth (not in %s); move it away or delete it", dir, p, ManifestPath)
+		}
+	}
+	for _, f := range old.Files {
+		if _, ok := out.Files[f.Path]; !ok {
+			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil {
+				pl.changes = append(pl.changes, FileChange{Path: f.Path, Action: Removed})
+			}
+		}
+	}
+	return pl, nil
 }
 
 // rename is os.Rename; tests replace it to inject failures.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/generator/publish"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -19,6 +20,7 @@ func newGenerateCmd() *cobra.Command {
 	var (
 		out, engine, flavor string
 		envs                []string
+		check, diff         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "generate [DIR] --out PATH",
@@ -37,7 +39,13 @@ removed; other files are never touched. On any error PATH is unchanged.
 With --env the tree holds those environments only: the files of the others
 become stale (use a separate --out to preview one environment).
 
-Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
+--check writes nothing: it lists the files of PATH that are not what generate
+would write (A added, M modified, D stale) and exits 1 when there are any —
+for a CI job that keeps committed output current. --diff prints them as a
+unified diff instead.
+
+Exit status: 0 written (or up to date with --check), 1 invalid platform,
+failed checks or (--check, --diff) out of date, 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -73,6 +81,9 @@ Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
 			if err != nil {
 				return fmt.Errorf("%w (nothing written)", err)
 			}
+			if check || diff {
+				return checkOutput(cmd, res, out, diff)
+			}
 			st, err := generator.WriteWithStats(res, out)
 			if err != nil {
 				return err
@@ -87,7 +98,57 @@ Exit status: 0 written, 1 invalid platform or failed checks, 2 usage.`,
 	f.StringVar(&engine, "engine", "", "GitOps engine: flux|argocd (default: platform.gitops.engine)")
 	f.StringVar(&flavor, "flavor", generator.FlavorKustomize, "layout of the workloads: kustomize|helm")
 	f.StringSliceVar(&envs, "env", nil, "environment to render (repeatable; default: all)")
+	f.BoolVar(&check, "check", false, "write nothing; list the files of --out that are out of date and exit 1 if any")
+	f.BoolVar(&diff, "diff", false, "write nothing; print what is out of date in --out as a unified diff and exit 1 if any")
 	return cmd
+}
+
+// checkOutput reports how the tree in dir differs from res, as a file list
+// or a unified diff; out of date is exit status 1.
+func checkOutput(cmd *cobra.Command, res *generator.Output, dir string, asDiff bool) error {
+	changes, err := generator.Check(res, dir)
+	if err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s: up to date (%d files)\n", dir, len(res.Files))
+		return nil
+	}
+	w := cmd.OutOrStdout()
+	if asDiff {
+		diffs := make([]publish.Change, 0, len(changes))
+		for _, c := range changes {
+			d := publish.Change{Path: c.Path, Action: publish.Modified, New: res.Files[c.Path]}
+			switch c.Action {
+			case generator.Added:
+				d.Action = publish.Added
+			case generator.Removed:
+				d.Action, d.New = publish.Removed, nil
+			}
+			if c.Action != generator.Added {
+				old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(c.Path)))
+				if err != nil {
+					return fmt.Errorf("check %s: %w", dir, err)
+				}
+				d.Old = old
+			}
+			diffs = append(diffs, d)
+		}
+		if err := publish.WriteDiff(w, diffs, colorOutput(w)); err != nil {
+			return err
+		}
+	} else {
+		for _, c := range changes {
+			fmt.Fprintf(w, "%s %s\n", map[string]string{generator.Added: "A", generator.Modified: "M", generator.Removed: "D"}[c.Action], c.Path)
+		}
+	}
+	counts := map[string]int{}
+	for _, c := range changes {
+		counts[c.Action]++
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "%s: out of date: %d to add, %d to change, %d stale; run plinth generate --out %s\n",
+		dir, counts[generator.Added], counts[generator.Modified], counts[generator.Removed], dir)
+	return silentExit(exitFailure)
 }
 
 // sameDir reports whether two paths name the same directory.
