@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/reports"
@@ -12,14 +15,15 @@ func init() { register(newControlsCmd) }
 func newControlsCmd() *cobra.Command {
 	var formatName, lang string
 	cmd := &cobra.Command{
-		Use:   "controls",
-		Short: "List the baseline controls plinth report evaluates",
+		Use:   "controls [ID...]",
+		Short: "List the baseline controls plinth report evaluates, or show some in full",
 		Long: `controls lists the baseline catalog: stable ID, category (the checklist
 section of the AKS baseline), severity, how it is evaluated (manifest, declared
 cluster settings, or manual attestation), CIS Kubernetes Benchmark and
-Kubescape references, and the seed document and section it comes from.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+Kubescape references, and the seed document and section it comes from.
+Given IDs (plinth controls PLN-NET-007), it shows those controls in full:
+rationale, remediation and references (text), or only those (json, markdown).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			switch formatName {
 			case "text", "json", "markdown":
 			default:
@@ -28,7 +32,29 @@ Kubescape references, and the seed document and section it comes from.`,
 			if lang != "en" && lang != "ko" {
 				return usageError("unknown --lang %q: use en or ko", lang)
 			}
-			return format.Controls(cmd.OutOrStdout(), reports.Catalog(), formatName, lang)
+			if len(args) == 0 {
+				return format.Controls(cmd.OutOrStdout(), reports.Catalog(), formatName, lang)
+			}
+			var picked []reports.Control
+			for _, id := range args {
+				c, ok := reports.LookupControl(strings.ToUpper(strings.TrimSpace(id)))
+				if !ok {
+					return fmt.Errorf("unknown control %q: 'plinth controls' lists them", id)
+				}
+				picked = append(picked, c)
+			}
+			if formatName != "text" {
+				return format.Controls(cmd.OutOrStdout(), picked, formatName, lang)
+			}
+			for i, c := range picked {
+				if i > 0 {
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
+				if err := format.ControlDetail(cmd.OutOrStdout(), c, lang); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&formatName, "format", "o", "text", "output format: text|json|markdown")

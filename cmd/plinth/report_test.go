@@ -185,4 +185,19 @@ func TestControlsCommand(t *testing.T) {
 	if code, _, _ := reportRun("controls", "--format", "pdf"); code != exitUsage {
 		t.Errorf("controls --format pdf: exit %d", code)
 	}
+	// Some controls in full, IDs in any case; json keeps only those.
+	code, out, _ = reportRun("controls", "pln-net-007", "PLN-SEC-006")
+	for _, want := range []string{"PLN-NET-007  NetworkPolicies do not open egress to every address", "remediation: Allow only the networks",
+		"PLN-SEC-006  Containers are not privileged", "Kubescape:   C-0057", `source:      003_1ca403789924d079.txt, section "높은 권한을 가진 컨테이너 방지"`} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("controls in full: exit %d, no %q in\n%s", code, want, out)
+		}
+	}
+	doc.Controls = nil
+	if code, out, _ := reportRun("controls", "PLN-SEC-001", "-o", "json"); code != exitOK || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Controls) != 1 {
+		t.Errorf("one control as json: exit %d, %d controls", code, len(doc.Controls))
+	}
+	if code, _, errOut := reportRun("controls", "PLN-XXX-001"); code != exitFailure || !strings.Contains(errOut, `unknown control "PLN-XXX-001"`) {
+		t.Errorf("unknown control: exit %d %q", code, errOut)
+	}
 }

@@ -511,6 +511,29 @@ func Controls(w io.Writer, controls []reports.Control, format, lang string) erro
 	return fmt.Errorf("unknown format %q (want text, json or markdown)", format)
 }
 
+// ControlDetail writes everything the catalog says about one control, as
+// text: titles, category, severity, evaluation, rationale, remediation,
+// references and the seed section it comes from.
+func ControlDetail(w io.Writer, c reports.Control, lang string) error {
+	ew := &errWriter{w: w}
+	ew.printf("%s  %s\n", c.ID, title(c, lang))
+	if lang == "ko" {
+		ew.printf("  (%s)\n", c.Title)
+	} else {
+		ew.printf("  (%s)\n", c.TitleKO)
+	}
+	ew.printf("  category:    %s\n  severity:    %s\n  evaluation:  %s\n", c.Category, c.Severity, evaluation(c))
+	ew.printf("  rationale:   %s\n  remediation: %s\n", c.Rationale, c.Remediation)
+	if len(c.CIS) > 0 {
+		ew.printf("  CIS:         %s\n", strings.Join(c.CIS, ", "))
+	}
+	if len(c.Kubescape) > 0 {
+		ew.printf("  Kubescape:   %s\n", strings.Join(c.Kubescape, ", "))
+	}
+	ew.printf("  source:      %s, section %q\n", c.Seed, c.Section)
+	return ew.err
+}
+
 // evaluation is how a control is evaluated, with the providers it is
 // limited to: "declared (aks)".
 func evaluation(c reports.Control) string {
