@@ -64,7 +64,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 (Kustomize or Helm, deployed by Flux or Argo CD), commits them to a Git
 repository, and reports how a GitOps repository stands against the AKS/GKE
 security and operations baseline.`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {

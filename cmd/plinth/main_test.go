@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,20 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("stderr %q does not contain %q", errOut.String(), tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"version"}, &out, &errOut); code != exitOK || !strings.HasPrefix(out.String(), "plinth dev (go1.") {
+		t.Errorf("version: exit %d %q", code, out.String())
+	}
+	out.Reset()
+	var v struct{ Version, GoVersion, Platform string }
+	if code := run([]string{"version", "-o", "json"}, &out, &errOut); code != exitOK || json.Unmarshal(out.Bytes(), &v) != nil || v.Version != "dev" || v.Platform == "" {
+		t.Errorf("version json: exit %d %q", code, out.String())
+	}
+	if code := run([]string{"version", "-o", "yaml"}, &out, &errOut); code != exitUsage {
+		t.Errorf("version -o yaml: exit %d", code)
 	}
 }

@@ -99,7 +99,7 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		Base:         g.base,
 		Path:         sub,
 		Title:        m.Platform.Name,
-		Version:      version,
+		Version:      buildVersion(),
 		SourceCommit: publish.SourceCommit(dir),
 		Group:        clusterOf(m),
 	}

@@ -10,6 +10,6 @@ import (
 // The monthly compliance checklist: plinth report --format pdf [--lang en|ko] --out FILE.
 func init() {
 	reportFormats["pdf"] = func(w io.Writer, r *reports.Report, lang string) error {
-		return pdf.Render(w, r, pdf.Options{Lang: lang, Generator: "plinth " + version})
+		return pdf.Render(w, r, pdf.Options{Lang: lang, Generator: "plinth " + buildVersion()})
 	}
 }
