@@ -31,6 +31,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/reports/source/gitauth"
 )
 
 // Sentinel kinds of failure; errors returned by this package match one of
@@ -138,11 +139,11 @@ func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result,
 	}
 	rem, err := resolveRemote(opts.Repo, opts.Getenv)
 	if err != nil {
-		return nil, (&redactor{}).wrap(err)
+		return nil, wrap(gitauth.Redactor{}, err)
 	}
 	res, err := publish(ctx, rem, out, opts)
 	if err != nil {
-		return res, rem.red.wrap(err)
+		return res, wrap(rem.Redactor, err)
 	}
 	return res, nil
 }
@@ -176,7 +177,7 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Repo: rem.display, Branch: opts.Branch}
+	res := &Result{Repo: rem.Display, Branch: opts.Branch}
 	base, err := s.head(ctx)
 	if err != nil {
 		return nil, err
@@ -194,7 +195,7 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		res.Changes = changes
 		res.Message = message(opts, sub, changes)
 		if len(changes) == 0 {
-			slog.Debug("publish: up to date", "repo", rem.display, "branch", opts.Branch, "base", res.Base)
+			slog.Debug("publish: up to date", "repo", rem.Display, "branch", opts.Branch, "base", res.Base)
 			return res, nil
 		}
 		if opts.DryRun {
@@ -208,35 +209,35 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		if testHookBeforePush != nil {
 			testHookBeforePush(res.Attempts)
 		}
-		slog.Debug("publish: pushing", "repo", rem.display, "branch", opts.Branch, "commit", commit.String(), "attempt", res.Attempts)
+		slog.Debug("publish: pushing", "repo", rem.Display, "branch", opts.Branch, "commit", commit.String(), "attempt", res.Attempts)
 		perr := s.push(ctx, commit)
 		if perr == nil {
 			res.Commit = commit.String()
 			return res, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("push to %s: %w", rem.display, ctx.Err())
+			return nil, fmt.Errorf("push to %s: %w", rem.Display, ctx.Err())
 		}
 		// Rejected: find out whether the branch moved meanwhile.
 		now, err := s.head(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("push to %s failed (%v), then: %w", rem.display, perr, err)
+			return nil, fmt.Errorf("push to %s failed (%v), then: %w", rem.Display, perr, err)
 		}
 		if now == base {
 			hint := ""
 			if strings.Contains(perr.Error(), "checked out") {
 				hint = "; publish to a bare repository (git clone --bare) or to a branch that is not checked out"
 			}
-			return nil, fmt.Errorf("push to %s branch %s: %w%s", rem.display, opts.Branch, perr, hint)
+			return nil, fmt.Errorf("push to %s branch %s: %w%s", rem.Display, opts.Branch, perr, hint)
 		}
 		if res.Attempts >= opts.Retries {
-			return nil, fmt.Errorf("push to %s branch %s: %w: rejected %d times as others pushed meanwhile; run publish again", rem.display, opts.Branch, ErrMoved, res.Attempts)
+			return nil, fmt.Errorf("push to %s branch %s: %w: rejected %d times as others pushed meanwhile; run publish again", rem.Display, opts.Branch, ErrMoved, res.Attempts)
 		}
-		slog.Debug("publish: branch moved, rebuilding on the new head", "from", base.String(), "to", now.String(), "push", rem.red.redact(perr.Error()))
+		slog.Debug("publish: branch moved, rebuilding on the new head", "from", base.String(), "to", now.String(), "push", rem.Redactor.Redact(perr.Error()))
 		base = now
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("push to %s: %w", rem.display, ctx.Err())
+			return nil, fmt.Errorf("push to %s: %w", rem.Display, ctx.Err())
 		case <-time.After(time.Duration(res.Attempts*50) * time.Millisecond):
 		}
 	}
@@ -281,9 +282,9 @@ func newSession(rem *remote, branch, base string) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("in-memory repository: %w", err)
 	}
-	origin, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{rem.url}})
+	origin, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{rem.URL}})
 	if err != nil {
-		return nil, fmt.Errorf("remote %s: %w", rem.display, err)
+		return nil, fmt.Errorf("remote %s: %w", rem.Display, err)
 	}
 	s := &session{rem: rem, branch: plumbing.NewBranchReferenceName(branch), repo: repo, origin: origin}
 	if base != "" {
@@ -296,7 +297,7 @@ func newSession(rem *remote, branch, base string) (*session, error) {
 // exist, the base it starts from); zero for an empty repository.
 func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	s.created = false
-	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.auth, CABundle: s.rem.ca})
+	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.Auth, CABundle: s.rem.CA})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return plumbing.ZeroHash, nil
 	}
@@ -324,11 +325,11 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 		want, s.created = base, true
 	case s.base != "":
 		sort.Strings(branches)
-		return plumbing.ZeroHash, fmt.Errorf("%w: %s has neither branch %q nor its base %q (it has %s)", ErrBranch, s.rem.display,
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has neither branch %q nor its base %q (it has %s)", ErrBranch, s.rem.Display,
 			s.branch.Short(), s.base.Short(), strings.Join(branches, ", "))
 	default:
 		sort.Strings(branches)
-		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch %q (it has %s; --base BRANCH starts it from one)", ErrBranch, s.rem.display,
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch %q (it has %s; --base BRANCH starts it from one)", ErrBranch, s.rem.Display,
 			s.branch.Short(), strings.Join(branches, ", "))
 	}
 	if _, err := s.repo.Storer.EncodedObject(plumbing.CommitObject, want.Hash()); err == nil {
@@ -337,8 +338,8 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	track := plumbing.NewRemoteReferenceName("origin", want.Name().Short())
 	err = s.origin.FetchContext(ctx, &gogit.FetchOptions{
 		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", want.Name(), track))},
-		Auth:     s.rem.auth,
-		CABundle: s.rem.ca,
+		Auth:     s.rem.Auth,
+		CABundle: s.rem.CA,
 		Tags:     gogit.NoTags,
 		Depth:    1, // the tree of the head is all publish reads; the parent link is all a push needs
 	})
@@ -347,7 +348,7 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	}
 	ref, err := s.repo.Reference(track, true)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: branch %s: %w", s.rem.display, want.Name().Short(), err)
+		return plumbing.ZeroHash, fmt.Errorf("fetch from %s: branch %s: %w", s.rem.Display, want.Name().Short(), err)
 	}
 	return ref.Hash(), nil
 }
@@ -356,24 +357,24 @@ func (s *session) transportError(verb string, err error) error {
 	var unknownCA x509.UnknownAuthorityError
 	var badCert *tls.CertificateVerificationError
 	if errors.As(err, &unknownCA) || errors.As(err, &badCert) || strings.Contains(err.Error(), "x509: ") {
-		return fmt.Errorf("%w: cannot %s %s: its TLS certificate is not trusted (%v); set %s to a PEM file of the CA that signed it", ErrTrust, verb, s.rem.display, err, EnvCAFile)
+		return fmt.Errorf("%w: cannot %s %s: its TLS certificate is not trusted (%v); set %s to a PEM file of the CA that signed it", ErrTrust, verb, s.rem.Display, err, EnvCAFile)
 	}
 	if msg := err.Error(); strings.Contains(msg, "knownhosts") || strings.Contains(msg, "known_hosts") {
-		return fmt.Errorf("%w: cannot %s %s: the SSH host key is not trusted (%v); add the host to ~/.ssh/known_hosts or to the file $SSH_KNOWN_HOSTS names", ErrTrust, verb, s.rem.display, err)
+		return fmt.Errorf("%w: cannot %s %s: the SSH host key is not trusted (%v); add the host to ~/.ssh/known_hosts or to the file $SSH_KNOWN_HOSTS names", ErrTrust, verb, s.rem.Display, err)
 	}
 	switch k := kindOf(err); k {
 	case ErrAuth:
 		hint := fmt.Sprintf("check %s, or %s and %s", EnvToken, EnvUsername, EnvPassword)
-		if isSCPLike(s.rem.url) || strings.HasPrefix(s.rem.url, "ssh://") {
+		if gitauth.IsSCPLike(s.rem.URL) || strings.HasPrefix(s.rem.URL, "ssh://") {
 			hint = fmt.Sprintf("check the key in %s or the SSH agent, and that the key may access the repository", EnvSSHKey)
 		}
-		return fmt.Errorf("%w: cannot %s %s: %s", ErrAuth, verb, s.rem.display, hint)
+		return fmt.Errorf("%w: cannot %s %s: %s", ErrAuth, verb, s.rem.Display, hint)
 	case ErrNotFound:
-		return fmt.Errorf("%w: %s", ErrNotFound, s.rem.display)
+		return fmt.Errorf("%w: %s", ErrNotFound, s.rem.Display)
 	case ErrUnreachable:
-		return fmt.Errorf("%w: cannot %s %s: %v", ErrUnreachable, verb, s.rem.display, err)
+		return fmt.Errorf("%w: cannot %s %s: %v", ErrUnreachable, verb, s.rem.Display, err)
 	}
-	return fmt.Errorf("cannot %s %s: %w", verb, s.rem.display, err)
+	return fmt.Errorf("cannot %s %s: %w", verb, s.rem.Display, err)
 }
 
 // build applies out (under sub) to base's tree.
@@ -407,7 +408,7 @@ func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (
 			}
 			files, err := ownedFiles(data)
 			if err != nil {
-				return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix it (restore it from history) before publishing", manifest, s.rem.display, base.String()[:12], err)
+				return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix it (restore it from history) before publishing", manifest, s.rem.Display, base.String()[:12], err)
 			}
 			for _, p := range files {
 				owned[join(p)] = true
@@ -437,7 +438,7 @@ func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (
 	}
 	if len(e.clashes) > 0 {
 		sort.Strings(e.clashes)
-		return plumbing.ZeroHash, nil, fmt.Errorf("cannot publish to %s: %s", s.rem.display, listSome(e.clashes, 5))
+		return plumbing.ZeroHash, nil, fmt.Errorf("cannot publish to %s: %s", s.rem.Display, listSome(e.clashes, 5))
 	}
 	if len(e.unowned) > 0 {
 		sort.Strings(e.unowned)
@@ -496,8 +497,8 @@ func (s *session) push(ctx context.Context, commit plumbing.Hash) error {
 	err := s.repo.PushContext(ctx, &gogit.PushOptions{
 		RemoteName: "origin",
 		RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", s.branch, s.branch))},
-		Auth:       s.rem.auth,
-		CABundle:   s.rem.ca,
+		Auth:       s.rem.Auth,
+		CABundle:   s.rem.CA,
 	})
 	if errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return nil

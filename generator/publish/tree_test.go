@@ -18,7 +18,7 @@ import (
 // never talks to a remote.
 func memSession(t testing.TB) *session {
 	t.Helper()
-	s, err := newSession(&remote{url: "file:///nonexistent", display: "mem"}, "main", "")
+	s, err := newSession(&remote{URL: "file:///nonexistent", Display: "mem"}, "main", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/plinth-dev/plinth/reports/source/gitauth"
 )
 
 // Limits of what a snapshot reads.
@@ -139,14 +142,28 @@ func IsURL(location string) bool {
 }
 
 // Open opens a local repository (a git work tree, a bare repository or a
-// plain directory) or clones a remote one into memory.
+// plain directory) or clones a remote one into memory, with the credentials
+// of the environment (gitauth: PLINTH_GIT_TOKEN, PLINTH_GIT_USERNAME and
+// PLINTH_GIT_PASSWORD, PLINTH_GIT_SSH_KEY or the SSH agent,
+// PLINTH_GIT_CA_FILE) or of the URL. Credentials never appear in the
+// repository's Location nor in errors.
 func Open(ctx context.Context, location string) (*Repository, error) {
 	if IsURL(location) {
-		repo, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{URL: location, Tags: git.AllTags})
+		rem, err := gitauth.Resolve(location, nil)
 		if err != nil {
-			return nil, fmt.Errorf("clone %s: %w", location, err)
+			return nil, err
 		}
-		return &Repository{Location: location, repo: repo}, nil
+		repo, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{
+			URL: rem.URL, Auth: rem.Auth, CABundle: rem.CA, Tags: git.AllTags})
+		if err != nil {
+			hint := ""
+			if errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) {
+				hint = fmt.Sprintf("; set %s (and %s), or %s for SSH", gitauth.EnvToken, gitauth.EnvUsername, gitauth.EnvSSHKey)
+			}
+			// The cause is shown redacted and not wrapped: its text may hold secrets.
+			return nil, fmt.Errorf("clone %s: %s%s", rem.Display, rem.Redactor.Redact(err.Error()), hint)
+		}
+		return &Repository{Location: rem.Display, repo: repo}, nil
 	}
 	st, err := os.Stat(location)
 	if err != nil {

@@ -1,0 +1,244 @@
+// Package gitauth resolves a repository address given on the command line
+// (a URL, an scp-like SSH address or a local path) into what go-git needs to
+// reach it, with credentials taken from the environment only, and hides
+// those credentials in anything shown to users. plinth publish, diff and
+// report share it.
+package gitauth
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
+)
+
+// Environment variables that carry credentials. Their values never appear in
+// output, logs or errors.
+const (
+	EnvToken         = "PLINTH_GIT_TOKEN"          // HTTPS token (sent as basic-auth password)
+	EnvUsername      = "PLINTH_GIT_USERNAME"       // HTTPS user name (with the token or the password)
+	EnvPassword      = "PLINTH_GIT_PASSWORD"       // HTTPS password
+	EnvSSHKey        = "PLINTH_GIT_SSH_KEY"        // path of an SSH private key file
+	EnvSSHPassphrase = "PLINTH_GIT_SSH_PASSPHRASE" // passphrase of that key
+	EnvCAFile        = "PLINTH_GIT_CA_FILE"        // PEM CA certificates trusted for https, besides the system's
+)
+
+// tokenUser is the basic-auth user name sent with PLINTH_GIT_TOKEN when
+// PLINTH_GIT_USERNAME is not set; GitHub, GitLab and Azure DevOps accept it.
+const tokenUser = "x-access-token"
+
+// Remote is a resolved repository address: the URL handed to go-git (with
+// any user info removed), its auth method and the secrets to redact.
+type Remote struct {
+	URL      string // what go-git connects to
+	Display  string // what users see: URL without credentials
+	Auth     transport.AuthMethod
+	CA       []byte // extra CA certificates (PEM) for https
+	Local    bool   // a path or file:// URL
+	Redactor Redactor
+}
+
+// Resolve turns --repo (a URL, an scp-like SSH address or a local path)
+// into a remote with credentials taken from getenv (nil: os.Getenv).
+func Resolve(repo string, getenv func(string) string) (*Remote, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	r := &Remote{}
+	for _, name := range []string{EnvToken, EnvPassword, EnvSSHPassphrase} {
+		r.Redactor.Add(getenv(name))
+	}
+	if strings.TrimSpace(repo) == "" {
+		return nil, errors.New("--repo is required: a URL or the path of a git repository")
+	}
+	if strings.ContainsAny(repo, "\n\r\x00") {
+		return nil, errors.New("--repo contains control characters")
+	}
+	switch {
+	case IsSCPLike(repo):
+		user := "git"
+		if i := strings.Index(repo, "@"); i > 0 {
+			user = repo[:i]
+		}
+		r.URL, r.Display = repo, repo
+		auth, err := sshAuth(user, getenv)
+		if err != nil {
+			return nil, err
+		}
+		r.Auth = auth
+		return r, nil
+	case !strings.Contains(repo, "://"):
+		abs, err := filepath.Abs(repo)
+		if err != nil {
+			return nil, fmt.Errorf("repository path %s: %w", repo, err)
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("repository %s: %w", repo, errors.Unwrap(err))
+		}
+		// As a file:// URL: go-git then computes what to push from the
+		// (shallow) in-memory clone instead of walking the whole history of
+		// the repository on disk.
+		r.URL, r.Display, r.Local = "file://"+filepath.ToSlash(abs), repo, true
+		return r, nil
+	}
+	u, err := url.Parse(repo)
+	if err != nil {
+		// url.Parse quotes the input; report without it in case it holds secrets.
+		return nil, fmt.Errorf("--repo %s is not a valid URL", RedactURLs(repo))
+	}
+	if u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			r.Redactor.Add(p)
+		} else if u.Scheme == "http" || u.Scheme == "https" {
+			r.Redactor.Add(u.User.Username()) // a token given as the user name
+		}
+	}
+	switch u.Scheme {
+	case "file":
+		r.URL, r.Display, r.Local = repo, repo, true
+		return r, nil
+	case "git":
+		r.URL, r.Display = repo, repo
+		return r, nil
+	case "ssh":
+		user := "git"
+		if u.User != nil && u.User.Username() != "" {
+			user = u.User.Username()
+		}
+		clean := *u
+		clean.User = url.User(user)
+		r.URL, r.Display = clean.String(), clean.String()
+		auth, err := sshAuth(user, getenv)
+		if err != nil {
+			return nil, err
+		}
+		r.Auth = auth
+		return r, nil
+	case "http", "https":
+		user, pass := "", ""
+		if u.User != nil {
+			user = u.User.Username()
+			pass, _ = u.User.Password()
+		}
+		switch tok, pw := getenv(EnvToken), getenv(EnvPassword); {
+		case tok != "":
+			pass = tok
+		case pw != "":
+			pass = pw
+		case pass == "" && user != "": // https://TOKEN@host/...
+			user, pass = tokenUser, user
+		}
+		if name := getenv(EnvUsername); name != "" {
+			user = name
+		}
+		clean := *u
+		clean.User = nil
+		r.URL, r.Display = clean.String(), clean.String()
+		if f := getenv(EnvCAFile); f != "" && u.Scheme == "https" {
+			ca, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", EnvCAFile, err)
+			}
+			r.CA = ca
+		}
+		if pass != "" {
+			if user == "" {
+				user = tokenUser
+			}
+			r.Auth = &githttp.BasicAuth{Username: user, Password: pass}
+		}
+		return r, nil
+	default:
+		return nil, fmt.Errorf("--repo %s: unsupported scheme %q (use https, ssh, git, file or a path)", RedactURLs(repo), u.Scheme)
+	}
+}
+
+// IsSCPLike reports whether s is an scp-like SSH address (user@host:path).
+func IsSCPLike(s string) bool {
+	if strings.Contains(s, "://") {
+		return false
+	}
+	colon := strings.Index(s, ":")
+	if colon <= 0 {
+		return false
+	}
+	slash := strings.Index(s, "/")
+	if slash >= 0 && slash < colon {
+		return false // a path like ./a:b
+	}
+	if colon == 1 && filepath.VolumeName(s) != "" {
+		return false // C:\ on Windows
+	}
+	return true
+}
+
+// sshAuth picks the key file from PLINTH_GIT_SSH_KEY, else the SSH agent.
+func sshAuth(user string, getenv func(string) string) (transport.AuthMethod, error) {
+	if key := getenv(EnvSSHKey); key != "" {
+		auth, err := gitssh.NewPublicKeysFromFile(user, key, getenv(EnvSSHPassphrase))
+		if err != nil {
+			// The error of the key parser names no secret; keep the path only.
+			return nil, fmt.Errorf("%s=%s: cannot load SSH key: %v", EnvSSHKey, key, err)
+		}
+		return auth, nil
+	}
+	if getenv("SSH_AUTH_SOCK") != "" {
+		auth, err := gitssh.NewSSHAgentAuth(user)
+		if err != nil {
+			return nil, fmt.Errorf("SSH agent: %w", err)
+		}
+		return auth, nil
+	}
+	return nil, nil // go-git's defaults
+}
+
+// Redactor hides secret values in text.
+type Redactor struct{ secrets []string }
+
+// Add registers a secret (and its URL-escaped forms); shorter than three
+// characters it is ignored.
+func (r *Redactor) Add(s string) {
+	if len(s) >= 3 {
+		r.secrets = append(r.secrets, s)
+		if esc := url.QueryEscape(s); esc != s {
+			r.secrets = append(r.secrets, esc)
+		}
+		if esc := url.PathEscape(s); esc != s {
+			r.secrets = append(r.secrets, esc)
+		}
+	}
+}
+
+// Redact replaces every registered secret and URL credentials in s with ***.
+func (r Redactor) Redact(s string) string {
+	s = RedactURLs(s)
+	for _, sec := range r.secrets {
+		s = strings.ReplaceAll(s, sec, "***")
+	}
+	return s
+}
+
+var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@\s"'<>]+)@`)
+
+// RedactURLs replaces credentials in URLs (https://user:secret@host,
+// https://token@host, ssh://user:secret@host) with ***.
+func RedactURLs(s string) string {
+	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := userinfoRE.FindStringSubmatch(m)
+		scheme, info := sub[1], sub[2]
+		if l := strings.ToLower(scheme); l == "http://" || l == "https://" {
+			return scheme + "***@"
+		}
+		if i := strings.Index(info, ":"); i >= 0 {
+			return scheme + info[:i] + ":***@"
+		}
+		return m
+	})
+}
