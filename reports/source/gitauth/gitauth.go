@@ -90,8 +90,8 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 	}
 	u, err := url.Parse(repo)
 	if err != nil {
-		// url.Parse quotes the input; report without it in case it holds secrets.
-		return nil, fmt.Errorf("--repo %s is not a valid URL", RedactURLs(repo))
+		// url.Parse quotes the input: report it masked instead.
+		return nil, fmt.Errorf("--repo %s is not a valid URL", masked(repo))
 	}
 	if u.User != nil {
 		if p, ok := u.User.Password(); ok {
@@ -99,6 +99,9 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 		} else if u.Scheme == "http" || u.Scheme == "https" {
 			r.Redactor.Add(u.User.Username()) // a token given as the user name
 		}
+	}
+	if u.Scheme != "file" && (u.Host == "" || strings.Contains(repo, "#")) {
+		return nil, fmt.Errorf("--repo %s is not a repository URL: it needs a host and no #fragment", masked(repo))
 	}
 	switch u.Scheme {
 	case "file":
@@ -156,8 +159,17 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 		}
 		return r, nil
 	default:
-		return nil, fmt.Errorf("--repo %s: unsupported scheme %q (use https, ssh, git, file or a path)", RedactURLs(repo), u.Scheme)
+		return nil, fmt.Errorf("--repo %s: unsupported scheme %q (use https, ssh, git, file or a path)", masked(repo), u.Scheme)
 	}
+}
+
+// masked shows a --repo value that could not be used: anything before its
+// last @ may be credentials in a shape RedactURLs does not recognize.
+func masked(repo string) string {
+	if i := strings.LastIndex(repo, "@"); i >= 0 {
+		return "***" + repo[i:]
+	}
+	return repo
 }
 
 // IsSCPLike reports whether s is an scp-like SSH address (user@host:path).

@@ -45,6 +45,8 @@ func TestResolve(t *testing.T) {
 		{name: "missing path", repo: filepath.Join(dir, "nope"), wantError: true},
 		{name: "bad scheme", repo: "ftp://example.com/r", wantError: true},
 		{name: "newline", repo: "https://example.com/r\n", wantError: true},
+		{name: "no host", repo: "https:///r.git", wantError: true},
+		{name: "fragment", repo: "ssh://git@example.com/r.git#main", wantError: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
