@@ -107,11 +107,21 @@ type docsResult struct {
 }
 
 // Discover renders what the repository deploys.
-func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, nil) }
+func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, Options{}) }
 
-// DiscoverWith is Discover sharing kustomize builds through cache (nil: none)
-// with other calls, e.g. the two states a history report compares.
-func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
+// Options tune DiscoverWith.
+type Options struct {
+	// Cache shares kustomize builds and chart renderings with other calls
+	// (e.g. the two states a history report compares); nil: none.
+	Cache *Cache
+	// Clusters limits discovery to these clusters/<name>/ entries; empty:
+	// all. Without a clusters/ layout it has no effect.
+	Clusters []string
+}
+
+// DiscoverWith is Discover with options.
+func DiscoverWith(snap *source.Snapshot, opts Options) *Result {
+	cache := opts.Cache
 	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}}
 	res := &Result{}
@@ -122,6 +132,9 @@ func DiscoverWith(snap *source.Snapshot, cache *Cache) *Result {
 	}
 	var level []entry
 	for _, c := range clusterDirs(snap) {
+		if len(opts.Clusters) > 0 && !slices.Contains(opts.Clusters, c) {
+			continue
+		}
 		res.Clusters = append(res.Clusters, c)
 		level = append(level, entry{cluster: c, kind: "dir", path: "clusters/" + c, recurse: true, from: "clusters/" + c})
 	}

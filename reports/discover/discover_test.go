@@ -104,7 +104,7 @@ func TestCacheFollowsContent(t *testing.T) {
 	}
 	cache := NewCache()
 	value := func() string {
-		res := DiscoverWith(source.FromFiles("c", files), cache)
+		res := DiscoverWith(source.FromFiles("c", files), Options{Cache: cache})
 		o := object(res, "ConfigMap", "cm")
 		if o == nil || o.Namespace != "team" || o.File != "base/cm.yaml" {
 			t.Fatalf("cm: %+v", o)
@@ -133,7 +133,7 @@ func TestChartCacheFollowsContentAndValues(t *testing.T) {
 	}
 	cache := NewCache()
 	value := func() (string, string) {
-		res := DiscoverWith(source.FromFiles("c", files), cache)
+		res := DiscoverWith(source.FromFiles("c", files), Options{Cache: cache})
 		o := object(res, "ConfigMap", "web")
 		if o == nil || o.Namespace != "team" || o.File != "chart/templates/configmap.yaml" || o.Line != 1 {
 			t.Fatalf("web: %+v (problems %+v)", o, res.Problems)
@@ -153,5 +153,20 @@ func TestChartCacheFollowsContentAndValues(t *testing.T) {
 	files["clusters/c/app.yaml"] = bytes.Replace(files["clusters/c/app.yaml"], []byte("replicas: 2"), []byte("replicas: 3"), 1)
 	if r, _ := value(); r != "3" || len(cache.charts.m) != 3 {
 		t.Fatalf("a change in the values must miss the cache: %s, %d cached", r, len(cache.charts.m))
+	}
+}
+
+func TestDiscoverSomeClusters(t *testing.T) {
+	files := map[string][]byte{
+		"clusters/prod/cm.yaml":     []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p, namespace: a}\n"),
+		"clusters/nonprod/cm.yaml":  []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, namespace: a}\n"),
+		"clusters/nonprod/bad.yaml": []byte("kind: [\n"),
+	}
+	res := DiscoverWith(source.FromFiles("c", files), Options{Clusters: []string{"prod"}})
+	if strings.Join(res.Clusters, ",") != "prod" || len(res.Objects) != 1 || res.Objects[0].Name != "p" || len(res.Problems) != 0 {
+		t.Errorf("clusters %v, objects %+v, problems %+v", res.Clusters, res.Objects, res.Problems)
+	}
+	if all := Discover(source.FromFiles("c", files)); len(all.Clusters) != 2 || len(all.Problems) != 1 {
+		t.Errorf("all clusters: %v, problems %+v", all.Clusters, all.Problems)
 	}
 }

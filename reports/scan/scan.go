@@ -85,7 +85,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err := checkClusters(snap, opts.Clusters); err != nil {
 			return nil, err
 		}
-		r := scoped(Evaluate(snap, date))
+		r := scoped(evaluate(snap, date, nil, opts.Clusters))
 		r.Date = date
 		return r, nil
 	}
@@ -134,7 +134,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if opts.Month != "" || opts.Since != "" {
 		cache = discover.NewCache() // the two states share most builds
 	}
-	r := scoped(evaluate(snap, date, cache))
+	r := scoped(evaluate(snap, date, cache, opts.Clusters))
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -154,7 +154,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := scoped(evaluate(bsnap, date, cache))
+		br := scoped(evaluate(bsnap, date, cache, opts.Clusters))
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
@@ -236,12 +236,12 @@ func Diff(base, head []reports.Finding) *reports.Changes {
 
 // Evaluate evaluates one snapshot; date decides waiver expiry.
 func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
-	return evaluate(snap, date, nil)
+	return evaluate(snap, date, nil, nil)
 }
 
-func evaluate(snap *source.Snapshot, date time.Time, cache *discover.Cache) *reports.Report {
+func evaluate(snap *source.Snapshot, date time.Time, cache *discover.Cache, clusters []string) *reports.Report {
 	states, stateProblems := readStates(snap)
-	disc := discover.DiscoverWith(snap, cache)
+	disc := discover.DiscoverWith(snap, discover.Options{Cache: cache, Clusters: clusters})
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
