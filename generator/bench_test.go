@@ -3,13 +3,13 @@ package generator
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"runtime/metrics"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/plinth-dev/plinth/generator/gcpolicy"
 	"github.com/plinth-dev/plinth/schemas"
 	"github.com/plinth-dev/plinth/schemas/synth"
 )
@@ -19,7 +19,7 @@ import (
 // (krusty), offline schema validation. peak-heap-MiB is the largest live
 // heap seen while it ran.
 func BenchmarkGenerate(b *testing.B) {
-	cliGCPolicy(b)
+	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
 	for _, n := range []int{100, 500, 2000} {
 		for _, flavor := range []string{FlavorKustomize, FlavorHelm} {
 			if flavor == FlavorHelm && n > 500 {
@@ -94,15 +94,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// cliGCPolicy gives a benchmark the garbage-collection policy the plinth
-// command runs with (cmd/plinth/main.go: GOGC 400, 768 MiB soft limit), so
-// it measures what users get.
-func cliGCPolicy(b *testing.B) {
-	percent, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(768<<20)
-	b.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
 }

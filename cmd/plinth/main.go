@@ -10,9 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/plinth-dev/plinth/generator/gcpolicy"
 )
 
 // Exit codes, as kubectl and helm users expect them.
@@ -114,27 +115,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitFailure
 }
 
-// GC policy of the plinth process: rendering, checking and evaluating
-// allocate short-lived garbage by the gigabyte for a few hundred services;
-// collecting less often saves a fifth to a quarter of the CPU time, and the
-// soft memory limit makes the collector work harder instead of letting the
-// heap grow past it. GOGC and GOMEMLIMIT in the environment win. Benchmarks
-// that measure what the commands cost set the same values.
-const (
-	gcPercent       = 400
-	softMemoryLimit = 768 << 20
-)
-
-func applyGCPolicy() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(softMemoryLimit)
-	}
-}
-
 func main() {
-	applyGCPolicy()
+	gcpolicy.Apply()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

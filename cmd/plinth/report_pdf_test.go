@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/plinth-dev/plinth/generator/gcpolicy"
 	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
@@ -101,13 +101,7 @@ func TestReportPDFCommand(t *testing.T) {
 // synthetic platform is generated into a GitOps repository once, then each
 // iteration evaluates it (plinth report) and writes the checklist PDF.
 func BenchmarkReportPDF500(b *testing.B) {
-	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1) // (a negative limit only reads it)
-	debug.SetGCPercent(percent)
-	applyGCPolicy() // as main does
-	b.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
+	b.Cleanup(gcpolicy.Set()) // as main does
 	base := b.TempDir()
 	platform, gitops := filepath.Join(base, "platform"), filepath.Join(base, "gitops")
 	if err := synth.Write(platform, 500); err != nil {

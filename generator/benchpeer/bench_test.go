@@ -5,13 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/generator/gcpolicy"
 	"github.com/plinth-dev/plinth/generator/validate"
 	"github.com/plinth-dev/plinth/schemas"
 	"github.com/plinth-dev/plinth/schemas/synth"
@@ -50,7 +50,7 @@ var fluxKustomize = generator.Options{Engine: generator.EngineFlux, Flavor: gene
 // (plinth-peak-MiB, with its wall time plinth-cold-ms) and of the largest
 // peer process (peer-peak-MiB) are measured once per size.
 func BenchmarkGenerateVsPeers(b *testing.B) {
-	cliGCPolicy(b)
+	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
 	kustomize, kubeconform := peers(b)
 	for _, n := range []int{100, 500, 2000} {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
@@ -190,15 +190,4 @@ func TestPeersAcceptOutput(t *testing.T) {
 	if res.Objects < 100 {
 		t.Errorf("kubeconform validated %d objects, want every generated one", res.Objects)
 	}
-}
-
-// cliGCPolicy gives a benchmark the garbage-collection policy the plinth
-// command runs with (cmd/plinth/main.go: GOGC 400, 768 MiB soft limit), so
-// it measures what users get.
-func cliGCPolicy(b *testing.B) {
-	percent, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(768<<20)
-	b.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/generator/gcpolicy"
 	"github.com/plinth-dev/plinth/reports/discover"
 	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
@@ -113,7 +113,7 @@ func runReport(b *testing.B, repo string) {
 // BenchmarkReport: plinth report on generated repositories; linear growth
 // shows in ns/service.
 func BenchmarkReport(b *testing.B) {
-	cliGCPolicy(b)
+	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
 	for _, n := range []int{100, 500, 2000} {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			repo, _ := generatedRepo(b, n)
@@ -137,7 +137,7 @@ func BenchmarkReport(b *testing.B) {
 // that same file. ratio = full report / kube-score; ratio-rendered =
 // report on the rendered manifests / kube-score.
 func BenchmarkReportVsKubeScore(b *testing.B) {
-	cliGCPolicy(b)
+	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
 	for _, n := range []int{100, 500} {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			bin := kubeScore(b)
@@ -173,15 +173,4 @@ func cpuTime(who int) time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// cliGCPolicy gives a benchmark the garbage-collection policy the plinth
-// command runs with (cmd/plinth/main.go: GOGC 400, 768 MiB soft limit), so
-// it measures what users get.
-func cliGCPolicy(b *testing.B) {
-	percent, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(768<<20)
-	b.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
 }
