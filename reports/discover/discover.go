@@ -131,7 +131,7 @@ func DiscoverWith(snap *source.Snapshot, opts Options) *Result {
 		}
 	}
 	var level []entry
-	for _, c := range clusterDirs(snap) {
+	for _, c := range ClusterNames(snap) {
 		if len(opts.Clusters) > 0 && !slices.Contains(opts.Clusters, c) {
 			continue
 		}
@@ -205,8 +205,9 @@ func sortResult(res *Result) {
 	})
 }
 
-// clusterDirs lists the directories directly under clusters/.
-func clusterDirs(snap *source.Snapshot) []string {
+// ClusterNames lists the directories directly under clusters/ (the
+// clusters Discover follows), sorted.
+func ClusterNames(snap *source.Snapshot) []string {
 	set := map[string]bool{}
 	for _, p := range snap.Walk("clusters") {
 		rest := strings.TrimPrefix(p, "clusters/")

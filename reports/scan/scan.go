@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -172,15 +171,9 @@ func checkClusters(snap *source.Snapshot, want []string) error {
 	if len(want) == 0 {
 		return nil
 	}
-	have := map[string]bool{}
-	for _, p := range snap.Walk("clusters") {
-		if name, rest, ok := strings.Cut(strings.TrimPrefix(p, "clusters/"), "/"); ok && rest != "" {
-			have[name] = true
-		}
-	}
-	names := slices.Sorted(maps.Keys(have))
+	names := discover.ClusterNames(snap)
 	for _, c := range want {
-		if !have[c] {
+		if !slices.Contains(names, c) {
 			if len(names) == 0 {
 				return fmt.Errorf("--cluster %s: repository %s has no clusters/<cluster>/ directories", c, snap.Repo)
 			}
