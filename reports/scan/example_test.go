@@ -18,14 +18,7 @@ import (
 // production cluster, for both engines and both layouts. (Test-only import
 // of the generator: the reports packages never import it.)
 func TestExampleProductionHasNoFailingControl(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "platform")
-	if err := schemas.WriteExample(dir); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := exampleModel(t)
 	for _, engine := range []string{generator.EngineFlux, generator.EngineArgoCD} {
 		for _, flavor := range []string{generator.FlavorKustomize, generator.FlavorHelm} {
 			t.Run(engine+"-"+flavor, func(t *testing.T) {
@@ -62,14 +55,7 @@ func TestExampleProductionHasNoFailingControl(t *testing.T) {
 // TestRunClusters: --cluster keeps the findings and scores of the named
 // clusters (and of the repository as a whole), also for the compared state.
 func TestRunClusters(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "platform")
-	if err := schemas.WriteExample(dir); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := exampleModel(t)
 	out, err := generator.Generate(m, generator.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -109,4 +95,18 @@ func TestRunClusters(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "has no clusters/nope/ (it has nonprod, prod)") {
 		t.Errorf("unknown cluster: %v", err)
 	}
+}
+
+// exampleModel loads the init example platform.
+func exampleModel(t *testing.T) *schemas.Model {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "platform")
+	if err := schemas.WriteExample(dir); err != nil {
+		t.Fatal(err)
+	}
+	m, err := schemas.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
