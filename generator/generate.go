@@ -219,17 +219,16 @@ func (t *tree) repoPath(p string) string {
 // add stores a YAML file with the generated-file header naming its sources.
 func (t *tree) addDocs(p string, srcs []string, objs ...object) error {
 	data, err := marshalDocs(header(srcs), objs...)
-	if err != nil {
-		return fmt.Errorf("generate: %s: %w", p, err)
-	}
-	t.mu.Lock()
-	t.files[p] = data
-	t.mu.Unlock()
-	return nil
+	return t.put(p, data, err)
 }
 
 func (t *tree) addYAML(p string, srcs []string, v any) error {
 	data, err := marshalYAML(header(srcs), v)
+	return t.put(p, data, err)
+}
+
+// put stores a marshalled file, or returns the error of marshalling it.
+func (t *tree) put(p string, data []byte, err error) error {
 	if err != nil {
 		return fmt.Errorf("generate: %s: %w", p, err)
 	}
