@@ -56,7 +56,7 @@ peer-tools:
 
 # Regenerates the embedded validation schemas (Kubernetes OpenAPI per minor, CRDs) from the Go module proxy.
 schemas:
-	$(GO) run ./generator/validate/gen -out generator/validate/schemas
+	$(GO) run ./hack/schemagen -out generator/validate/schemas
 
 clean:
 	rm -rf bin

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/plinth-dev/plinth/generator/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // BenchmarkGenerate renders and checks synthetic platforms (3 environments)

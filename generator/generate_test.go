@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -13,14 +12,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
+
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/generate")
 
 var (
 	exampleOnce  sync.Once
@@ -112,22 +111,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range combos {
 		t.Run(c.engine+"-"+c.flavor, func(t *testing.T) {
 			got := dump(generate(t, m, Options{Engine: c.engine, Flavor: c.flavor}))
-			golden := filepath.Join("..", "testdata", "generate", c.engine+"-"+c.flavor+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./generator -run TestGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (run with -update and review the diff)", golden)
-			}
+			golden.Check(t, filepath.Join("..", "testdata", "generate", c.engine+"-"+c.flavor+".golden"), got)
 		})
 	}
 }

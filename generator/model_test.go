@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // TestGenerateSynthetic renders a synthetic platform (every blueprint,

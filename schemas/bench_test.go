@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // BenchmarkLoad validates synthetic platforms of growing size; time per

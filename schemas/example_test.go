@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
+
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -60,13 +62,13 @@ func TestInitGolden(t *testing.T) {
 	if err := schemas.WriteExample(dir); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("..", "testdata", "init")
+	goldenDir := filepath.Join("..", "testdata", "init")
 	got, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if *update {
-		if err := os.RemoveAll(golden); err != nil {
+	if golden.Update() {
+		if err := os.RemoveAll(goldenDir); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.MkdirAll(golden, 0o755); err != nil {
+		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range got {
@@ -74,14 +76,14 @@ func TestInitGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(golden, filepath.Base(f)), b, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(goldenDir, filepath.Base(f)), b, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	want, _ := filepath.Glob(filepath.Join(golden, "*"))
+	want, _ := filepath.Glob(filepath.Join(goldenDir, "*"))
 	if len(got) != len(want) {
-		t.Fatalf("init wrote %d files, golden has %d (run go test ./schemas -run TestInitGolden -update)", len(got), len(want))
+		t.Fatalf("init wrote %d files, goldenDir has %d (run go test ./schemas -run TestInitGolden -update)", len(got), len(want))
 	}
 	for _, f := range want {
 		w, _ := os.ReadFile(f)
@@ -91,11 +93,11 @@ func TestInitGolden(t *testing.T) {
 			continue
 		}
 		if string(g) != string(w) {
-			t.Errorf("%s differs from golden %s", filepath.Base(f), f)
+			t.Errorf("%s differs from goldenDir %s", filepath.Base(f), f)
 		}
 	}
-	// The golden copy is itself a valid platform.
-	if _, err := schemas.Load(golden); err != nil {
+	// The goldenDir copy is itself a valid platform.
+	if _, err := schemas.Load(goldenDir); err != nil {
 		t.Errorf("testdata/init does not validate:\n%v", err)
 	}
 }

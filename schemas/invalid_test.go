@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
+
 	"github.com/plinth-dev/plinth/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files (testdata/invalid/*/expected.txt, testdata/init)")
 
 // wantRE finds the markers a case puts on the line where an error must be
 // reported: "// want <rule>" in CUE, "# want <rule>" in YAML.
@@ -48,19 +47,7 @@ func TestInvalid(t *testing.T) {
 			if err := schemas.WriteErrors(&got, errs, "text", ""); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join(dir, "expected.txt")
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./schemas -run TestInvalid -update)", err)
-			}
-			if got.String() != string(want) {
-				t.Errorf("errors differ from %s\ngot:\n%s\nwant:\n%s", golden, got.String(), want)
-			}
+			golden.Check(t, filepath.Join(dir, "expected.txt"), got.Bytes())
 			markers := findMarkers(t, dir)
 			if len(markers) == 0 {
 				t.Fatalf("case has no \"want <rule>\" marker")

@@ -1,5 +1,5 @@
 // Wrapper module that builds kube-apiserver from the Go module proxy for the
-// conformance test (generator/conformance). Built by .ci/steps.d/apiserver.sh.
+// conformance test (test/conformance). Built by .ci/steps.d/apiserver.sh.
 module github.com/plinth-dev/plinth/ci/apiserver
 
 go 1.26.0

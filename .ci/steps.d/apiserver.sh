@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver (k8s.io/kubernetes v1.37.2 from the Go module proxy, via the wrapper
-# module in .ci/apiserver) into .ci/cache/kube-apiserver for generator/conformance, and makes
+# module in .ci/apiserver) into .ci/cache/kube-apiserver for test/conformance, and makes
 # sure etcd (Debian etcd-server) is installed. Idempotent: skips what is already there.
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"

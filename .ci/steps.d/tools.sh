@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peer CLI tools into $(go env GOPATH)/bin: the kustomize CLI and
 # kubeconform (make bench compares plinth's generate with them, see
-# generator/benchpeer) and kube-score (linter the tests run on production
+# test/bench) and kube-score (linter the tests run on production
 # output). Versions are pinned to the newest releases that build with Go 1.26
 # (kustomize v5.8.3 needs Go 1.27).
 # Idempotent: a tool already installed at the pinned version is kept.

@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/plinth-dev/plinth/generator/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
 )
 
 // Exit codes, as kubectl and helm users expect them.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/generator/publish/gittest"
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/schemas"
 )
 

@@ -11,8 +11,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/plinth-dev/plinth/generator/gcpolicy"
-	"github.com/plinth-dev/plinth/schemas/synth"
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 )
 
 // pdfTestRepo commits a copy of a hand-written GitOps repository at a fixed date.

@@ -3,7 +3,7 @@ package publish
 import (
 	"errors"
 
-	"github.com/plinth-dev/plinth/reports/source/gitauth"
+	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 // Environment variables that carry credentials (see gitauth). Their values

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // synthOutputs generates a synthetic platform of n services, and the same

@@ -2,13 +2,11 @@ package publish
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
+)
 
 func TestWriteDiff(t *testing.T) {
 	changes := []Change{
@@ -28,19 +26,7 @@ func TestWriteDiff(t *testing.T) {
 			if err := WriteDiff(&b, changes, tc.color); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(b.Bytes(), want) {
-				t.Errorf("diff differs from %s (go test -update to accept):\n%s", path, b.String())
-			}
+			golden.Check(t, filepath.Join("testdata", tc.golden), b.Bytes())
 		})
 	}
 }

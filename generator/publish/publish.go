@@ -31,7 +31,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/reports/source/gitauth"
+	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 // Sentinel kinds of failure; errors returned by this package match one of

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/publish/gittest"
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 )
 
 // output builds a generated tree with its ownership manifest.

@@ -3,7 +3,7 @@ package publish
 import (
 	"testing"
 
-	"github.com/plinth-dev/plinth/generator/publish/gittest"
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 )
 
 // Short names for the loopback git servers and git CLI helpers of gittest.

@@ -5,26 +5,25 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
+
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/format"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fluxReport evaluates testdata/repos/flux committed at a fixed date, with
 // a two-commit history so that changes and commits are filled.
 func fluxReport(t *testing.T) *reports.Report {
 	t.Helper()
-	repo := gitfixture.New(t)
+	repo := gittest.New(t)
 	repo.CopyDir(filepath.Join("..", "..", "testdata", "repos", "flux"))
 	repo.Remove("apps/prod/secret.yaml")
 	data, err := os.ReadFile(filepath.Join(repo.Dir, "apps", "prod", "kustomization.yaml"))
@@ -32,9 +31,9 @@ func fluxReport(t *testing.T) *reports.Report {
 		t.Fatal(err)
 	}
 	repo.Write("apps/prod/kustomization.yaml", bytes.Replace(data, []byte("  - secret.yaml\n"), nil, 1))
-	base := repo.Commit("initial", gitfixture.Date(2026, 9, 20))
+	base := repo.Commit("initial", gittest.Date(2026, 9, 20))
 	repo.CopyDir(filepath.Join("..", "..", "testdata", "repos", "flux"))
-	repo.Commit("shop: database credentials", gitfixture.Date(2026, 10, 3))
+	repo.Commit("shop: database credentials", gittest.Date(2026, 10, 3))
 	r, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Since: base, Date: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -43,35 +42,10 @@ func fluxReport(t *testing.T) *reports.Report {
 	return r
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./reports/format -update to accept):\n%s", name, firstDiff(string(want), string(got)))
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got)
 }
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) && i < len(bl); i++ {
-		if al[i] != bl[i] {
-			return "line " + itoa(i+1) + ":\n- " + al[i] + "\n+ " + bl[i]
-		}
-	}
-	return "lengths differ"
-}
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestGolden(t *testing.T) {
 	r := fluxReport(t)
@@ -88,7 +62,7 @@ func TestGolden(t *testing.T) {
 			if err := format.Write(&buf, r, tc.format, tc.lang); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.file, buf.Bytes())
+			checkGolden(t, tc.file, buf.Bytes())
 		})
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
@@ -19,9 +19,9 @@ import (
 // host IPC namespace and waives two controls (one waiver already expired).
 func e2eReport(t *testing.T) *reports.Report {
 	t.Helper()
-	repo := gitfixture.New(t)
+	repo := gittest.New(t)
 	repo.CopyDir(filepath.Join("..", "..", "testdata", "repos", "flux"))
-	repo.Commit("initial platform", gitfixture.Date(2026, 9, 20))
+	repo.Commit("initial platform", gittest.Date(2026, 9, 20))
 	p := filepath.Join(repo.Dir, "apps", "base", "deployment.yaml")
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -42,11 +42,11 @@ func e2eReport(t *testing.T) *reports.Report {
 		s = strings.Replace(s, r[0], r[1], 1)
 	}
 	repo.Write("apps/base/deployment.yaml", []byte(s))
-	repo.Commit("cart: drop privileged mode\n\nbut share the host IPC namespace", gitfixture.Date(2026, 10, 10))
+	repo.Commit("cart: drop privileged mode\n\nbut share the host IPC namespace", gittest.Date(2026, 10, 10))
 	repo.Write("README.md", []byte("# gitops\n"))
-	repo.Commit("Add a README", gitfixture.Date(2026, 10, 21))
+	repo.Commit("Add a README", gittest.Date(2026, 10, 21))
 
-	r, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Month: "2026-10", Date: gitfixture.Date(2026, 11, 1)})
+	r, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Month: "2026-10", Date: gittest.Date(2026, 11, 1)})
 	if err != nil {
 		t.Fatalf("scan: %v", err)
 	}

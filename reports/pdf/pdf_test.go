@@ -13,12 +13,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
+
 	"github.com/plinth-dev/plinth/reports"
 )
 
 var (
-	update = flag.Bool("update", false, "rewrite testdata/pages.golden")
-	keep   = flag.String("keep", "", "also write the rendered test PDFs into this directory")
+	keep = flag.String("keep", "", "also write the rendered test PDFs into this directory")
 )
 
 // tool returns the path of an external checker. Outside CI a missing tool
@@ -167,7 +168,7 @@ func TestRender(t *testing.T) {
 		})
 	}
 
-	if *update {
+	if golden.Update() {
 		b, _ := json.MarshalIndent(pages, "", "  ")
 		if err := os.WriteFile(goldenPages, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)

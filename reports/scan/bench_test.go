@@ -16,13 +16,13 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/reports/discover"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // generatedRepo commits plinth's output for a synthetic platform of n
@@ -43,11 +43,11 @@ func generatedRepo(b *testing.B, n int) (repo, manifests string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := gitfixture.New(b)
+	r := gittest.New(b)
 	for p, data := range out.Files {
 		r.Write(p, data)
 	}
-	r.Commit("generated", gitfixture.Date(2026, 10, 1))
+	r.Commit("generated", gittest.Date(2026, 10, 1))
 	res := discover.Discover(source.FromFiles("bench", out.Files))
 	var buf bytes.Buffer
 	for _, o := range res.Objects {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
@@ -60,14 +60,14 @@ func TestRunClusters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo := gitfixture.New(t)
+	repo := gittest.New(t)
 	for p, data := range out.Files {
 		repo.Write(p, data)
 	}
-	repo.Commit("generated", gitfixture.Date(2026, 10, 1))
+	repo.Commit("generated", gittest.Date(2026, 10, 1))
 	repo.Write("clusters/nonprod/kustomization.yaml", append(out.Files["clusters/nonprod/kustomization.yaml"], "- extra.yaml\n"...))
 	repo.Write("clusters/nonprod/extra.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: bare, namespace: default}\nspec:\n  containers: [{name: c, image: nginx}]\n"))
-	repo.Commit("a pod in nonprod", gitfixture.Date(2026, 10, 2))
+	repo.Commit("a pod in nonprod", gittest.Date(2026, 10, 2))
 
 	all, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Since: "HEAD~1", Date: reportDate})
 	if err != nil {

@@ -7,17 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
 // history builds three commits: September (the flux repo), October (fixes
 // the privileged container, adds hostIPC), November (README only).
-func history(t *testing.T) (repo *gitfixture.Repo, sep, oct, nov string) {
-	repo = gitfixture.New(t)
+func history(t *testing.T) (repo *gittest.Repo, sep, oct, nov string) {
+	repo = gittest.New(t)
 	repo.CopyDir(repoDir("flux"))
-	sep = repo.Commit("initial platform", gitfixture.Date(2026, 9, 20))
+	sep = repo.Commit("initial platform", gittest.Date(2026, 9, 20))
 	p := filepath.Join(repo.Dir, "apps", "base", "deployment.yaml")
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -26,9 +26,9 @@ func history(t *testing.T) (repo *gitfixture.Repo, sep, oct, nov string) {
 	s := strings.Replace(string(data), "privileged: true", "privileged: false", 1)
 	s = strings.Replace(s, "    spec:\n      containers:", "    spec:\n      hostIPC: true\n      containers:", 1)
 	repo.Write("apps/base/deployment.yaml", []byte(s))
-	oct = repo.Commit("cart: drop privileged mode\n\nbut share the host IPC namespace", gitfixture.Date(2026, 10, 10))
+	oct = repo.Commit("cart: drop privileged mode\n\nbut share the host IPC namespace", gittest.Date(2026, 10, 10))
 	repo.Write("README.md", []byte("# gitops\n"))
-	nov = repo.Commit("readme", gitfixture.Date(2026, 11, 5))
+	nov = repo.Commit("readme", gittest.Date(2026, 11, 5))
 	return repo, sep, oct, nov
 }
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
@@ -39,8 +39,8 @@ data:
 `
 
 // hostile builds a repository with every input the engine must survive.
-func hostile(t *testing.T) *gitfixture.Repo {
-	repo := gitfixture.New(t)
+func hostile(t *testing.T) *gittest.Repo {
+	repo := gittest.New(t)
 	repo.Write("ok/config.yaml", []byte(okDeployment))
 	repo.Write("bomb/bomb.yaml", []byte(aliasBomb))
 	big := bytes.Repeat([]byte("# padding line of a very large file......................................\n"), 20<<20/72)
@@ -54,7 +54,7 @@ func hostile(t *testing.T) *gitfixture.Repo {
 	repo.Write("kust-remote/cm.yaml", []byte(okDeployment))
 	repo.Write("chart/Chart.yaml", []byte("apiVersion: v2\nname: loop\nversion: 0.1.0\n"))
 	repo.Write("chart/templates/cm.yaml", []byte("{{ template \"x\" . }}\n{{ define \"x\" }}{{ template \"x\" . }}{{ end }}\n"))
-	repo.Commit("hostile inputs", gitfixture.Date(2026, 10, 1))
+	repo.Commit("hostile inputs", gittest.Date(2026, 10, 1))
 	return repo
 }
 

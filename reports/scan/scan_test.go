@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
@@ -19,7 +19,7 @@ func repoDir(name string) string { return filepath.Join("..", "..", "testdata", 
 
 func runRepo(t *testing.T, name string) *reports.Report {
 	t.Helper()
-	repo := gitfixture.FromDir(t, repoDir(name), gitfixture.Date(2026, 10, 15))
+	repo := gittest.FromDir(t, repoDir(name), gittest.Date(2026, 10, 15))
 	r, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Date: reportDate})
 	if err != nil {
 		t.Fatalf("scan %s: %v", name, err)

@@ -26,7 +26,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/memory"
 
-	"github.com/plinth-dev/plinth/reports/source/gitauth"
+	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 // Limits of what a snapshot reads.

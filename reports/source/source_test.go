@@ -7,19 +7,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/reports/internal/gitfixture"
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports/source"
 )
 
 func TestGitSnapshot(t *testing.T) {
-	repo := gitfixture.New(t)
+	repo := gittest.New(t)
 	repo.Write("a/b.yaml", []byte("x: 1\n"))
 	repo.Symlink("a/link.yaml", "b.yaml")
 	repo.Symlink("a/out.yaml", "../../outside")
 	repo.Symlink("abs.yaml", "/etc/passwd")
-	c1 := repo.Commit("one", gitfixture.Date(2026, 1, 2))
+	c1 := repo.Commit("one", gittest.Date(2026, 1, 2))
 	repo.Write("a/c.yaml", []byte("y: 2\n"))
-	repo.Commit("two", gitfixture.Date(2026, 2, 2))
+	repo.Commit("two", gittest.Date(2026, 2, 2))
 
 	r, err := source.Open(context.Background(), repo.Dir)
 	if err != nil {
@@ -45,7 +45,7 @@ func TestGitSnapshot(t *testing.T) {
 		}
 	}
 	head, _ := r.Resolve("HEAD")
-	last, err := r.LastBefore(head, gitfixture.Date(2026, 2, 1))
+	last, err := r.LastBefore(head, gittest.Date(2026, 2, 1))
 	if err != nil || last == nil || last.Hash.String() != c1 {
 		t.Errorf("LastBefore: %v %v", last, err)
 	}
@@ -98,9 +98,9 @@ func FuzzFromFiles(f *testing.F) {
 // not exist (a bare repository made with another default branch) gets an
 // error that says so and lists the branches to pass to --ref.
 func TestResolveExplainsMissingBranch(t *testing.T) {
-	repo := gitfixture.New(t)
+	repo := gittest.New(t)
 	repo.Write("a.yaml", []byte("x: 1\n"))
-	repo.Commit("one", gitfixture.Date(2026, 1, 2)) // on master
+	repo.Commit("one", gittest.Date(2026, 1, 2)) // on master
 	if err := os.WriteFile(filepath.Join(repo.Dir, ".git", "HEAD"), []byte("ref: refs/heads/main\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package benchpeer
+package bench
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/conformance"
 	"github.com/plinth-dev/plinth/schemas"
+	"github.com/plinth-dev/plinth/test/conformance"
 )
 
 // TestKubeScoreProduction renders what the clusters of the init example's

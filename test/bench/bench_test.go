@@ -1,4 +1,4 @@
-package benchpeer
+package bench
 
 import (
 	"fmt"
@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/gcpolicy"
 	"github.com/plinth-dev/plinth/generator/validate"
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 // peers returns the kustomize and kubeconform binaries, skipping the

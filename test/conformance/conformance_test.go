@@ -14,8 +14,8 @@ import (
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/validate"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
-	"github.com/plinth-dev/plinth/schemas/synth"
 )
 
 var (

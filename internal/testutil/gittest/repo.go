@@ -1,7 +1,7 @@
-// Package gitfixture builds real git repositories for tests: files are
+// (repo.go) gittest also builds real git repositories for tests: files are
 // copied from a directory (or given in memory) and committed with go-git at
 // fixed dates, so commit hashes are reproducible.
-package gitfixture
+package gittest
 
 import (
 	"fmt"

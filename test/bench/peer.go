@@ -1,9 +1,9 @@
-// Package benchpeer compares plinth's generate (render + offline validation)
+// Package bench compares plinth's generate (render + offline validation)
 // with the equivalent CLI pipeline — `kustomize build` of every overlay plus
 // `kubeconform -strict` of the result — on the same synthetic platforms and
 // the same schemas (exported from generator/validate). Run with `make bench`;
 // the peers are installed by .ci/steps.d/tools.sh.
-package benchpeer
+package bench
 
 import (
 	"bytes"
