@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -18,6 +19,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -463,17 +465,13 @@ func checkPod(t *testing.T, name string, pod map[string]any) {
 
 func TestClusterState(t *testing.T) {
 	out := generate(t, loadExample(t), Options{})
-	var st struct {
-		Name, Provider, KubernetesVersion string
-		Zones                             []string
-		Settings                          map[string]any
-		Environments                      []struct {
-			Name, Tier string
-			Namespaces []string
-		}
-	}
-	if err := yaml.Unmarshal(out.Files[".plinth/clusters/nonprod.json"], &st); err != nil {
+	m := loadExample(t)
+	var st repo.ClusterState
+	if err := json.Unmarshal(out.Files[repo.ClusterStatePath("nonprod")], &st); err != nil {
 		t.Fatal(err)
+	}
+	if len(m.Platform.Registries) == 0 || !slices.Equal(st.Registries, m.Platform.Registries) {
+		t.Errorf("registries %q, want platform.registries %q", st.Registries, m.Platform.Registries)
 	}
 	if st.Name != "nonprod" || st.Provider != "aks" || st.KubernetesVersion != "1.34" || len(st.Zones) != 3 || st.Settings["networkPolicy"] != "azure" {
 		t.Errorf("state %+v", st)
@@ -485,28 +483,11 @@ func TestClusterState(t *testing.T) {
 
 func TestManifest(t *testing.T) {
 	out := generate(t, loadExample(t), Options{})
-	m, err := ParseManifest(out.Files[ManifestPath])
+	m, err := repo.ParseManifest(out.Files[repo.ManifestPath])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Files) != len(out.Files)-1 || m.Owns(ManifestPath) || !m.Owns("clusters/prod/kustomization.yaml") {
+	if len(m.Files) != len(out.Files)-1 || m.Owns(repo.ManifestPath) || !m.Owns("clusters/prod/kustomization.yaml") {
 		t.Errorf("manifest lists %d of %d files", len(m.Files), len(out.Files))
 	}
-}
-
-func FuzzParseManifest(f *testing.F) {
-	f.Add([]byte(`{"generator":"plinth","files":[{"path":"a/b.yaml","sha256":"00"}]}`))
-	f.Add([]byte(`{"files":[{"path":"../x"}]}`))
-	f.Add([]byte(`{`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseManifest(data)
-		if err != nil {
-			return
-		}
-		for _, fl := range m.Files {
-			if checkRelPath(fl.Path) != nil {
-				t.Fatalf("accepted path %q", fl.Path)
-			}
-		}
-	})
 }

@@ -3,11 +3,6 @@
 // objects that deploy them, validated before anything is written.
 package generator
 
-// ManifestPath is where the ownership manifest sits in the output tree. It
-// lists every file plinth wrote with its hash, so a later run removes its own
-// stale files and never touches files it does not own.
-const ManifestPath = ".plinth/manifest.json"
-
 // Options select what Generate renders.
 type Options struct {
 	Engine string   // "flux" | "argocd"; empty: the platform's gitops.engine

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -116,38 +116,17 @@ func checkOutput(cmd *cobra.Command, res *generator.Output, dir string, asDiff b
 	}
 	w := cmd.OutOrStdout()
 	if asDiff {
-		diffs := make([]publish.Change, 0, len(changes))
-		for _, c := range changes {
-			d := publish.Change{Path: c.Path, Action: publish.Modified, New: res.Files[c.Path]}
-			switch c.Action {
-			case generator.Added:
-				d.Action = publish.Added
-			case generator.Removed:
-				d.Action, d.New = publish.Removed, nil
-			}
-			if c.Action != generator.Added {
-				old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(c.Path)))
-				if err != nil {
-					return fmt.Errorf("check %s: %w", dir, err)
-				}
-				d.Old = old
-			}
-			diffs = append(diffs, d)
-		}
-		if err := publish.WriteDiff(w, diffs, colorOutput(w)); err != nil {
+		if err := repo.WriteDiff(w, changes, colorOutput(w)); err != nil {
 			return err
 		}
 	} else {
 		for _, c := range changes {
-			fmt.Fprintf(w, "%s %s\n", map[string]string{generator.Added: "A", generator.Modified: "M", generator.Removed: "D"}[c.Action], c.Path)
+			fmt.Fprintf(w, "%s %s\n", c.Action.Letter(), c.Path)
 		}
 	}
-	counts := map[string]int{}
-	for _, c := range changes {
-		counts[c.Action]++
-	}
+	a, c, r := repo.Count(changes)
 	fmt.Fprintf(cmd.ErrOrStderr(), "%s: out of date: %d to add, %d to change, %d stale; run plinth generate --out %s\n",
-		dir, counts[generator.Added], counts[generator.Modified], counts[generator.Removed], dir)
+		dir, a, c, r, dir)
 	return silentExit(exitFailure)
 }
 

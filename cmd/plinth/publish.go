@@ -18,6 +18,7 @@ import (
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -153,7 +154,7 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if author != "" {
 				if _, _, err := publish.ParseAuthor(author); err != nil {
-					return usageError("%v", err)
+					return usageError("--author: %v", err)
 				}
 			}
 			out, opts, err := g.prepare(cmd, args)
@@ -175,7 +176,7 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 			case len(res.Changes) == 0:
 				fmt.Fprintf(w, "%s %s: up to date, nothing to commit\n", res.Repo, res.Branch)
 			case dryRun:
-				if err := publish.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
+				if err := repo.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "dry run: would commit %d added, %d changed, %d removed files to %s %s\n", a, c, r, res.Repo, res.Branch)
