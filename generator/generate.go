@@ -3,7 +3,6 @@ package generator
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -25,6 +24,10 @@ const (
 	FlavorKustomize = "kustomize"
 	FlavorHelm      = "helm"
 )
+
+// Engines lists the GitOps engines, Flavors the layouts of the workloads.
+func Engines() []string { return []string{EngineFlux, EngineArgoCD} }
+func Flavors() []string { return []string{FlavorKustomize, FlavorHelm} }
 
 // Paths of the output tree (relative to its root).
 const (
@@ -127,7 +130,14 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 		return nil, fmt.Errorf("generate: %w", err)
 	}
 	t.files[repo.ManifestPath] = manifest
-	return &Output{Files: t.files}, nil
+	out := &Output{Files: t.files, clusters: map[string]string{}}
+	for _, e := range m.Environments {
+		out.clusters[e.Name] = e.Cluster
+	}
+	for _, c := range m.Clusters {
+		out.clusters[c.Name] = c.Name
+	}
+	return out, nil
 }
 
 // resolveOptions fills defaults and checks the options against the model.
@@ -138,20 +148,13 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 	if opts.Engine == "" {
 		opts.Engine = EngineFlux
 	}
-	if opts.Engine != EngineFlux && opts.Engine != EngineArgoCD {
-		return opts, nil, fmt.Errorf("generate: engine %q: want %q or %q", opts.Engine, EngineFlux, EngineArgoCD)
-	}
 	if opts.Flavor == "" {
 		opts.Flavor = FlavorKustomize
 	}
-	if opts.Flavor != FlavorKustomize && opts.Flavor != FlavorHelm {
-		return opts, nil, fmt.Errorf("generate: flavor %q: want %q or %q", opts.Flavor, FlavorKustomize, FlavorHelm)
+	if err := opts.Check(); err != nil {
+		return opts, nil, fmt.Errorf("generate: %w", err)
 	}
-	raw := strings.ReplaceAll(opts.RepoPath, "\\", "/")
-	if slices.Contains(strings.Split(raw, "/"), "..") {
-		return opts, nil, fmt.Errorf("generate: repository path %q must stay inside the repository", opts.RepoPath)
-	}
-	opts.RepoPath = strings.Trim(path.Clean("/"+raw), "/")
+	opts.RepoPath, _ = cleanRepoPath(opts.RepoPath)
 	if len(m.Environments) == 0 {
 		return opts, nil, fmt.Errorf("generate: the platform declares no environments")
 	}
@@ -165,7 +168,8 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 	}
 	for _, name := range opts.Envs {
 		if !slices.Contains(known, name) {
-			return opts, nil, fmt.Errorf("generate: unknown environment %q (the platform declares %s)", name, strings.Join(known, ", "))
+			return opts, nil, fmt.Errorf("generate: %w", &OptionError{Option: OptionEnv, Value: name, Unknown: true,
+				Reason: "the platform declares " + strings.Join(known, ", ")})
 		}
 	}
 	for _, e := range m.Environments {

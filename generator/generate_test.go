@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -149,7 +150,60 @@ func TestOptions(t *testing.T) {
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tc.wantErr)
 			}
+			var oe *OptionError
+			if tc.wantErr != "" && !errors.As(err, &oe) {
+				t.Errorf("err = %v is not an *OptionError", err)
+			}
 		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "file.cue")
+	if err := os.WriteFile(file, []byte("x: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		dir  string
+		opts Options
+		want string // formatted with "--flag" for the option
+	}{
+		{"bad engine before reading", filepath.Join(tmp, "none"), Options{Engine: "jenkins"}, `unknown --flag "jenkins": use flux or argocd`},
+		{"bad flavor", tmp, Options{Flavor: "jsonnet"}, `unknown --flag "jsonnet": use kustomize or helm`},
+		{"repo path", tmp, Options{RepoPath: "a/../../b"}, `--flag "a/../../b": must stay inside the repository`},
+		{"missing dir", filepath.Join(tmp, "none"), Options{}, "none is not a platform directory"},
+		{"a file", file, Options{}, "file.cue is not a platform directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, out, err := Load(tc.dir, tc.opts)
+			if err == nil || m != nil || out != nil {
+				t.Fatalf("Load = %v, %v, %v", m, out, err)
+			}
+			msg := err.Error()
+			if oe := (*OptionError)(nil); errors.As(err, &oe) {
+				msg = oe.Format("--flag")
+			}
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q, want %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+func TestOutputCluster(t *testing.T) {
+	out := generate(t, loadExample(t), Options{})
+	for p, want := range map[string]string{
+		"clusters/prod/kustomization.yaml":         "prod",
+		"infrastructure/dev/kustomization.yaml":    "nonprod",
+		".plinth/clusters/nonprod.json":            "nonprod",
+		"apps/base/delivery-archiver/cronjob.yaml": "",
+		".plinth/manifest.json":                    "",
+	} {
+		if got := out.Cluster(p); got != want {
+			t.Errorf("Cluster(%s) = %q, want %q", p, got, want)
+		}
 	}
 }
 

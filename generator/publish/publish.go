@@ -65,7 +65,8 @@ type Options struct {
 	// SourceCommit is the platform repository's commit, recorded in the message.
 	SourceCommit string
 	// Group names the group (cluster) a generated file belongs to in the
-	// commit message; path is relative to the output root. Nil or "": "other".
+	// commit message; path is relative to the output root. Nil: the
+	// output's Cluster; "": "other".
 	Group func(path string) string
 
 	DryRun  bool // Publish stops before committing
@@ -110,6 +111,9 @@ func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result,
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Group == nil && out != nil {
+		opts.Group = out.Cluster
 	}
 	rem, err := resolveRemote(opts.Repo, opts.Getenv)
 	if err != nil {
