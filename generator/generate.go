@@ -25,10 +25,6 @@ const (
 	FlavorHelm      = "helm"
 )
 
-// Engines lists the GitOps engines, Flavors the layouts of the workloads.
-func Engines() []string { return []string{EngineFlux, EngineArgoCD} }
-func Flavors() []string { return []string{FlavorKustomize, FlavorHelm} }
-
 // Paths of the output tree (relative to its root).
 const (
 	clustersDir = "clusters"
@@ -87,13 +83,9 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if err := t.infrastructure(eos); err != nil {
 		return nil, err
 	}
-	switch opts.Flavor {
-	case FlavorHelm:
-		err = t.helmApps(eos)
-	default:
-		err = t.kustomizeApps(eos)
-	}
-	if err != nil {
+	eng, _ := engineNamed(opts.Engine)
+	fl, _ := flavorNamed(opts.Flavor)
+	if err := fl.apps(t, eos); err != nil {
 		return nil, err
 	}
 	for _, c := range m.Clusters {
@@ -106,13 +98,7 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 		if len(cenvs) == 0 {
 			continue
 		}
-		switch opts.Engine {
-		case EngineArgoCD:
-			err = t.argoCluster(c, cenvs)
-		default:
-			err = t.fluxCluster(c, cenvs)
-		}
-		if err != nil {
+		if err := eng.cluster(t, c, cenvs); err != nil {
 			return nil, err
 		}
 		if err := t.clusterState(c, cenvs); err != nil {
@@ -146,10 +132,10 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 		opts.Engine = m.Platform.GitOps.Engine
 	}
 	if opts.Engine == "" {
-		opts.Engine = EngineFlux
+		opts.Engine = engines[0].name
 	}
 	if opts.Flavor == "" {
-		opts.Flavor = FlavorKustomize
+		opts.Flavor = flavors[0].name
 	}
 	if err := opts.Check(); err != nil {
 		return opts, nil, fmt.Errorf("generate: %w", err)

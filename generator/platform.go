@@ -41,10 +41,10 @@ func (e *OptionError) Format(name string) string {
 // flavor names (empty: the default) and the repository path. It is the one
 // place they are validated.
 func (o Options) Check() error {
-	if o.Engine != "" && !slices.Contains(Engines(), o.Engine) {
+	if _, ok := engineNamed(o.Engine); o.Engine != "" && !ok {
 		return &OptionError{Option: OptionEngine, Value: o.Engine, Reason: "use " + orList(Engines()), Unknown: true}
 	}
-	if o.Flavor != "" && !slices.Contains(Flavors(), o.Flavor) {
+	if _, ok := flavorNamed(o.Flavor); o.Flavor != "" && !ok {
 		return &OptionError{Option: OptionFlavor, Value: o.Flavor, Reason: "use " + orList(Flavors()), Unknown: true}
 	}
 	if _, err := cleanRepoPath(o.RepoPath); err != nil {
