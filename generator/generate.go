@@ -3,7 +3,6 @@ package generator
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/plinth-dev/plinth/generator/validate"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -32,7 +32,6 @@ const (
 	baseDir     = "apps/base"
 	infraDir    = "infrastructure"
 	chartDir    = "charts/service"
-	stateDir    = ".plinth/clusters"
 )
 
 // Generate renders the platform into a GitOps repository tree and checks it
@@ -84,13 +83,9 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if err := t.infrastructure(eos); err != nil {
 		return nil, err
 	}
-	switch opts.Flavor {
-	case FlavorHelm:
-		err = t.helmApps(eos)
-	default:
-		err = t.kustomizeApps(eos)
-	}
-	if err != nil {
+	eng, _ := engineNamed(opts.Engine)
+	fl, _ := flavorNamed(opts.Flavor)
+	if err := fl.apps(t, eos); err != nil {
 		return nil, err
 	}
 	for _, c := range m.Clusters {
@@ -103,13 +98,7 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 		if len(cenvs) == 0 {
 			continue
 		}
-		switch opts.Engine {
-		case EngineArgoCD:
-			err = t.argoCluster(c, cenvs)
-		default:
-			err = t.fluxCluster(c, cenvs)
-		}
-		if err != nil {
+		if err := eng.cluster(t, c, cenvs); err != nil {
 			return nil, err
 		}
 		if err := t.clusterState(c, cenvs); err != nil {
@@ -122,12 +111,19 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if err := t.selfCheck(); err != nil {
 		return nil, err
 	}
-	manifest, err := newManifest(t.files)
+	manifest, err := repo.NewManifest(t.files)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("generate: %w", err)
 	}
-	t.files[ManifestPath] = manifest
-	return &Output{Files: t.files}, nil
+	t.files[repo.ManifestPath] = manifest
+	out := &Output{Files: t.files, clusters: map[string]string{}}
+	for _, e := range m.Environments {
+		out.clusters[e.Name] = e.Cluster
+	}
+	for _, c := range m.Clusters {
+		out.clusters[c.Name] = c.Name
+	}
+	return out, nil
 }
 
 // resolveOptions fills defaults and checks the options against the model.
@@ -136,22 +132,15 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 		opts.Engine = m.Platform.GitOps.Engine
 	}
 	if opts.Engine == "" {
-		opts.Engine = EngineFlux
-	}
-	if opts.Engine != EngineFlux && opts.Engine != EngineArgoCD {
-		return opts, nil, fmt.Errorf("generate: engine %q: want %q or %q", opts.Engine, EngineFlux, EngineArgoCD)
+		opts.Engine = engines[0].name
 	}
 	if opts.Flavor == "" {
-		opts.Flavor = FlavorKustomize
+		opts.Flavor = flavors[0].name
 	}
-	if opts.Flavor != FlavorKustomize && opts.Flavor != FlavorHelm {
-		return opts, nil, fmt.Errorf("generate: flavor %q: want %q or %q", opts.Flavor, FlavorKustomize, FlavorHelm)
+	if err := opts.Check(); err != nil {
+		return opts, nil, fmt.Errorf("generate: %w", err)
 	}
-	raw := strings.ReplaceAll(opts.RepoPath, "\\", "/")
-	if slices.Contains(strings.Split(raw, "/"), "..") {
-		return opts, nil, fmt.Errorf("generate: repository path %q must stay inside the repository", opts.RepoPath)
-	}
-	opts.RepoPath = strings.Trim(path.Clean("/"+raw), "/")
+	opts.RepoPath, _ = cleanRepoPath(opts.RepoPath)
 	if len(m.Environments) == 0 {
 		return opts, nil, fmt.Errorf("generate: the platform declares no environments")
 	}
@@ -165,7 +154,8 @@ func resolveOptions(m *schemas.Model, opts Options) (Options, []schemas.Environm
 	}
 	for _, name := range opts.Envs {
 		if !slices.Contains(known, name) {
-			return opts, nil, fmt.Errorf("generate: unknown environment %q (the platform declares %s)", name, strings.Join(known, ", "))
+			return opts, nil, fmt.Errorf("generate: %w", &OptionError{Option: OptionEnv, Value: name, Unknown: true,
+				Reason: "the platform declares " + strings.Join(known, ", ")})
 		}
 	}
 	for _, e := range m.Environments {
@@ -383,25 +373,13 @@ func tierRank(tier string) int {
 	return 2
 }
 
-// clusterState writes .plinth/clusters/<cluster>.json: the declared cluster
-// settings and the namespaces of each environment, for the report.
+// clusterState writes the cluster's repo.ClusterState: the declared
+// settings, the namespaces of each environment and the trusted registries,
+// for the report.
 func (t *tree) clusterState(c schemas.Cluster, eos []*envObjects) error {
-	type envState struct {
-		Name       string   `json:"name"`
-		Tier       string   `json:"tier"`
-		Namespaces []string `json:"namespaces"`
-	}
-	st := struct {
-		// JSON has no comments: this field says what the header says.
-		Generated         string         `json:"generated"`
-		Name              string         `json:"name"`
-		Provider          string         `json:"provider"`
-		KubernetesVersion string         `json:"kubernetesVersion"`
-		Zones             []string       `json:"zones"`
-		Settings          map[string]any `json:"settings"`
-		Environments      []envState     `json:"environments"`
-	}{Generated: "Generated by plinth from " + strings.Join(t.sources(append(envPositions(eos), c.Pos)...), ", ") + "; do not edit.",
-		Name: c.Name, Provider: c.Provider, KubernetesVersion: c.KubernetesVersion, Zones: c.Zones, Settings: c.Settings}
+	st := repo.ClusterState{Generated: "Generated by plinth from " + strings.Join(t.sources(append(envPositions(eos), c.Pos)...), ", ") + "; do not edit.",
+		Name: c.Name, Provider: c.Provider, KubernetesVersion: c.KubernetesVersion, Zones: c.Zones, Settings: c.Settings,
+		Registries: t.m.Platform.Registries}
 	if st.Zones == nil {
 		st.Zones = []string{}
 	}
@@ -409,7 +387,7 @@ func (t *tree) clusterState(c schemas.Cluster, eos []*envObjects) error {
 		st.Settings = map[string]any{}
 	}
 	for _, eo := range eos {
-		es := envState{Name: eo.env.Name, Tier: eo.env.Tier, Namespaces: []string{}}
+		es := repo.EnvState{Name: eo.env.Name, Tier: eo.env.Tier, Namespaces: []string{}}
 		for _, team := range t.m.Teams {
 			es.Namespaces = append(es.Namespaces, namespaceOf(team.Name, eo.env.Name))
 		}
@@ -419,7 +397,7 @@ func (t *tree) clusterState(c schemas.Cluster, eos []*envObjects) error {
 	if err != nil {
 		return fmt.Errorf("generate: cluster %s state: %w", c.Name, err)
 	}
-	t.files[stateDir+"/"+c.Name+".json"] = append(data, '\n')
+	t.files[repo.ClusterStatePath(c.Name)] = append(data, '\n')
 	return nil
 }
 

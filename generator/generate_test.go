@@ -2,6 +2,8 @@ package generator
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -18,6 +20,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -147,7 +150,60 @@ func TestOptions(t *testing.T) {
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tc.wantErr)
 			}
+			var oe *OptionError
+			if tc.wantErr != "" && !errors.As(err, &oe) {
+				t.Errorf("err = %v is not an *OptionError", err)
+			}
 		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "file.cue")
+	if err := os.WriteFile(file, []byte("x: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		dir  string
+		opts Options
+		want string // formatted with "--flag" for the option
+	}{
+		{"bad engine before reading", filepath.Join(tmp, "none"), Options{Engine: "jenkins"}, `unknown --flag "jenkins": use flux or argocd`},
+		{"bad flavor", tmp, Options{Flavor: "jsonnet"}, `unknown --flag "jsonnet": use kustomize or helm`},
+		{"repo path", tmp, Options{RepoPath: "a/../../b"}, `--flag "a/../../b": must stay inside the repository`},
+		{"missing dir", filepath.Join(tmp, "none"), Options{}, "none is not a platform directory"},
+		{"a file", file, Options{}, "file.cue is not a platform directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, out, err := Load(tc.dir, tc.opts)
+			if err == nil || m != nil || out != nil {
+				t.Fatalf("Load = %v, %v, %v", m, out, err)
+			}
+			msg := err.Error()
+			if oe := (*OptionError)(nil); errors.As(err, &oe) {
+				msg = oe.Format("--flag")
+			}
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q, want %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+func TestOutputCluster(t *testing.T) {
+	out := generate(t, loadExample(t), Options{})
+	for p, want := range map[string]string{
+		"clusters/prod/kustomization.yaml":         "prod",
+		"infrastructure/dev/kustomization.yaml":    "nonprod",
+		".plinth/clusters/nonprod.json":            "nonprod",
+		"apps/base/delivery-archiver/cronjob.yaml": "",
+		".plinth/manifest.json":                    "",
+	} {
+		if got := out.Cluster(p); got != want {
+			t.Errorf("Cluster(%s) = %q, want %q", p, got, want)
+		}
 	}
 }
 
@@ -463,17 +519,13 @@ func checkPod(t *testing.T, name string, pod map[string]any) {
 
 func TestClusterState(t *testing.T) {
 	out := generate(t, loadExample(t), Options{})
-	var st struct {
-		Name, Provider, KubernetesVersion string
-		Zones                             []string
-		Settings                          map[string]any
-		Environments                      []struct {
-			Name, Tier string
-			Namespaces []string
-		}
-	}
-	if err := yaml.Unmarshal(out.Files[".plinth/clusters/nonprod.json"], &st); err != nil {
+	m := loadExample(t)
+	var st repo.ClusterState
+	if err := json.Unmarshal(out.Files[repo.ClusterStatePath("nonprod")], &st); err != nil {
 		t.Fatal(err)
+	}
+	if len(m.Platform.Registries) == 0 || !slices.Equal(st.Registries, m.Platform.Registries) {
+		t.Errorf("registries %q, want platform.registries %q", st.Registries, m.Platform.Registries)
 	}
 	if st.Name != "nonprod" || st.Provider != "aks" || st.KubernetesVersion != "1.34" || len(st.Zones) != 3 || st.Settings["networkPolicy"] != "azure" {
 		t.Errorf("state %+v", st)
@@ -485,28 +537,11 @@ func TestClusterState(t *testing.T) {
 
 func TestManifest(t *testing.T) {
 	out := generate(t, loadExample(t), Options{})
-	m, err := ParseManifest(out.Files[ManifestPath])
+	m, err := repo.ParseManifest(out.Files[repo.ManifestPath])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Files) != len(out.Files)-1 || m.Owns(ManifestPath) || !m.Owns("clusters/prod/kustomization.yaml") {
+	if len(m.Files) != len(out.Files)-1 || m.Owns(repo.ManifestPath) || !m.Owns("clusters/prod/kustomization.yaml") {
 		t.Errorf("manifest lists %d of %d files", len(m.Files), len(out.Files))
 	}
-}
-
-func FuzzParseManifest(f *testing.F) {
-	f.Add([]byte(`{"generator":"plinth","files":[{"path":"a/b.yaml","sha256":"00"}]}`))
-	f.Add([]byte(`{"files":[{"path":"../x"}]}`))
-	f.Add([]byte(`{`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseManifest(data)
-		if err != nil {
-			return
-		}
-		for _, fl := range m.Files {
-			if checkRelPath(fl.Path) != nil {
-				t.Fatalf("accepted path %q", fl.Path)
-			}
-		}
-	})
 }

@@ -3,10 +3,10 @@
 // objects that deploy them, validated before anything is written.
 package generator
 
-// ManifestPath is where the ownership manifest sits in the output tree. It
-// lists every file plinth wrote with its hash, so a later run removes its own
-// stale files and never touches files it does not own.
-const ManifestPath = ".plinth/manifest.json"
+import (
+	"path"
+	"strings"
+)
 
 // Options select what Generate renders.
 type Options struct {
@@ -22,4 +22,19 @@ type Options struct {
 // root mapped to file contents. It includes the ownership manifest.
 type Output struct {
 	Files map[string][]byte
+	// clusters maps the cluster and environment names of the platform to
+	// their cluster (Cluster).
+	clusters map[string]string
+}
+
+// Cluster is the cluster a generated path deploys to: the first path element
+// naming a cluster or an environment (whose cluster it is), without its
+// extension; "" for files of no one cluster.
+func (o *Output) Cluster(p string) string {
+	for _, el := range strings.Split(p, "/") {
+		if c, ok := o.clusters[strings.TrimSuffix(el, path.Ext(el))]; ok {
+			return c
+		}
+	}
+	return ""
 }

@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
 // WriteStats says what Write changed.
@@ -38,10 +39,10 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	if err != nil {
 		return st, err
 	}
-	st.Unchanged = pl.unchanged
+	st.Unchanged = pl.Unchanged
 	var changed, stale []string
-	for _, c := range pl.changes {
-		if c.Action == Removed {
+	for _, c := range pl.List {
+		if c.Action == repo.Removed {
 			stale = append(stale, c.Path)
 		} else {
 			changed = append(changed, c.Path)
@@ -99,9 +100,9 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	// goes last, so an interrupted run still leaves the old manifest.
 	tx := &moves{}
 	manifestLast := func(ps []string) []string {
-		ps = slices.DeleteFunc(slices.Clone(ps), func(p string) bool { return p == ManifestPath })
-		if slices.Contains(changed, ManifestPath) {
-			ps = append(ps, ManifestPath)
+		ps = slices.DeleteFunc(slices.Clone(ps), func(p string) bool { return p == repo.ManifestPath })
+		if slices.Contains(changed, repo.ManifestPath) {
+			ps = append(ps, repo.ManifestPath)
 		}
 		return ps
 	}
@@ -129,74 +130,32 @@ func WriteWithStats(out *Output, dir string) (WriteStats, error) {
 	return st, nil
 }
 
-// What Check finds a file would go through.
-const (
-	Added    = "added"
-	Modified = "modified"
-	Removed  = "removed"
-)
-
-// FileChange is a file Write would add, modify or remove.
-type FileChange struct {
-	Path   string
-	Action string // Added, Modified or Removed
-}
-
 // Check compares dir with out without writing anything: the files Write
-// would add, modify or remove (stale files the previous manifest lists),
+// would add, change or remove (stale files the previous manifest lists),
 // in path order; none when dir is up to date. A file plinth does not own
 // where the tree needs one is an error, as for Write.
-func Check(out *Output, dir string) ([]FileChange, error) {
+func Check(out *Output, dir string) ([]repo.Change, error) {
 	pl, err := plan(out, dir)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(pl.changes, func(a, b FileChange) int { return strings.Compare(a.Path, b.Path) })
-	return pl.changes, nil
-}
-
-type writePlan struct {
-	changes   []FileChange // stale files last
-	unchanged int
+	return pl.List, nil
 }
 
 // plan decides what writing out into dir changes, refusing to overwrite
 // files plinth does not own.
-func plan(out *Output, dir string) (writePlan, error) {
-	var pl writePlan
+func plan(out *Output, dir string) (*repo.Changes, error) {
 	if out == nil || out.Files == nil {
-		return pl, fmt.Errorf("write: nothing to write")
+		return nil, fmt.Errorf("write: nothing to write")
 	}
-	for p := range out.Files {
-		if err := checkRelPath(p); err != nil {
-			return pl, fmt.Errorf("write: %w", err)
-		}
-	}
-	old, err := ReadManifest(dir)
-	if err != nil {
-		return pl, fmt.Errorf("write %s: %w", dir, err)
-	}
-	for _, p := range sortedKeys(out.Files) {
-		cur, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			pl.changes = append(pl.changes, FileChange{Path: p, Action: Added})
-		case err != nil:
-			return pl, fmt.Errorf("write %s: %w", dir, err)
-		case bytes.Equal(cur, out.Files[p]):
-			pl.unchanged++
-		case p == ManifestPath || old.Owns(p):
-			pl.changes = append(pl.changes, FileChange{Path: p, Action: Modified})
-		default:
-			return pl, fmt.Errorf("write %s: %s exists and is not owned by plinth (not in %s); move it away or delete it", dir, p, ManifestPath)
-		}
-	}
-	for _, f := range old.Files {
-		if _, ok := out.Files[f.Path]; !ok {
-			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil {
-				pl.changes = append(pl.changes, FileChange{Path: f.Path, Action: Removed})
-			}
-		}
+	pl, err := repo.Plan(repo.Dir(dir), out.Files)
+	var notOwned *repo.NotOwnedError
+	switch {
+	case errors.As(err, &notOwned):
+		return nil, fmt.Errorf("write %s: %s exists and is not owned by plinth (not in %s); move it away or delete it",
+			dir, strings.Join(notOwned.Paths, ", "), repo.ManifestPath)
+	case err != nil:
+		return nil, fmt.Errorf("write %s: %w", dir, err)
 	}
 	return pl, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
 func init() { register(newDiffCmd) }
@@ -38,7 +39,7 @@ or failure, 2 usage.`,
 				return err
 			}
 			w := cmd.OutOrStdout()
-			if err := publish.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
+			if err := repo.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
 				return err
 			}
 			a, c, r := res.Counts()

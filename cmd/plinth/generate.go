@@ -3,14 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -51,35 +49,16 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 			if out == "" {
 				return usageError("--out PATH is required")
 			}
-			if engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, engine) {
-				return usageError("unknown --engine %q: use flux or argocd", engine)
-			}
-			if !slices.Contains([]string{generator.FlavorKustomize, generator.FlavorHelm}, flavor) {
-				return usageError("unknown --flavor %q: use kustomize or helm", flavor)
-			}
 			dir := "."
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return usageError("%s is not a platform directory", dir)
-			}
 			if same, _ := sameDir(dir, out); same {
 				return usageError("--out %s is the platform directory: the generated YAML would become platform input", out)
 			}
-			m, err := schemas.Load(dir)
+			_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
 			if err != nil {
-				var errs schemas.Errors
-				if errors.As(err, &errs) {
-					_ = schemas.WriteErrors(cmd.ErrOrStderr(), errs, "text", filepath.ToSlash(filepath.Clean(dir)))
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s: invalid platform, nothing written\n", dir)
-					return silentExit(exitFailure)
-				}
 				return err
-			}
-			res, err := generator.Generate(m, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
-			if err != nil {
-				return fmt.Errorf("%w (nothing written)", err)
 			}
 			if check || diff {
 				return checkOutput(cmd, res, out, diff)
@@ -116,39 +95,53 @@ func checkOutput(cmd *cobra.Command, res *generator.Output, dir string, asDiff b
 	}
 	w := cmd.OutOrStdout()
 	if asDiff {
-		diffs := make([]publish.Change, 0, len(changes))
-		for _, c := range changes {
-			d := publish.Change{Path: c.Path, Action: publish.Modified, New: res.Files[c.Path]}
-			switch c.Action {
-			case generator.Added:
-				d.Action = publish.Added
-			case generator.Removed:
-				d.Action, d.New = publish.Removed, nil
-			}
-			if c.Action != generator.Added {
-				old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(c.Path)))
-				if err != nil {
-					return fmt.Errorf("check %s: %w", dir, err)
-				}
-				d.Old = old
-			}
-			diffs = append(diffs, d)
-		}
-		if err := publish.WriteDiff(w, diffs, colorOutput(w)); err != nil {
+		if err := repo.WriteDiff(w, changes, colorOutput(w)); err != nil {
 			return err
 		}
 	} else {
 		for _, c := range changes {
-			fmt.Fprintf(w, "%s %s\n", map[string]string{generator.Added: "A", generator.Modified: "M", generator.Removed: "D"}[c.Action], c.Path)
+			fmt.Fprintf(w, "%s %s\n", c.Action.Letter(), c.Path)
 		}
 	}
-	counts := map[string]int{}
-	for _, c := range changes {
-		counts[c.Action]++
-	}
+	a, c, r := repo.Count(changes)
 	fmt.Fprintf(cmd.ErrOrStderr(), "%s: out of date: %d to add, %d to change, %d stale; run plinth generate --out %s\n",
-		dir, counts[generator.Added], counts[generator.Modified], counts[generator.Removed], dir)
+		dir, a, c, r, dir)
 	return silentExit(exitFailure)
+}
+
+// optionFlags name the flag of each generator option.
+var optionFlags = map[string]string{
+	generator.OptionEngine:   "--engine",
+	generator.OptionFlavor:   "--flavor",
+	generator.OptionEnv:      "--env",
+	generator.OptionRepoPath: "--path",
+}
+
+// loadPlatform loads and generates the platform in dir. A missing directory
+// and bad options are usage errors naming the flag; an invalid platform
+// prints its located errors on standard error and exits 1. Nothing is
+// written either way.
+func loadPlatform(cmd *cobra.Command, dir string, opts generator.Options) (*schemas.Model, *generator.Output, error) {
+	m, out, err := generator.Load(dir, opts)
+	var optErr *generator.OptionError
+	var noDir *generator.NoPlatformError
+	var errs schemas.Errors
+	switch {
+	case err == nil:
+		return m, out, nil
+	case errors.As(err, &optErr):
+		return nil, nil, usageError("%s", optErr.Format(optionFlags[optErr.Option]))
+	case errors.As(err, &noDir):
+		return nil, nil, usageError("%v", noDir)
+	case errors.As(err, &errs):
+		if werr := schemas.WriteErrors(cmd.ErrOrStderr(), errs, "text", filepath.ToSlash(filepath.Clean(dir))); werr != nil {
+			return nil, nil, werr
+		}
+		return nil, nil, fmt.Errorf("%s: invalid platform (%d errors), nothing written", dir, len(errs))
+	case m == nil:
+		return nil, nil, err
+	}
+	return nil, nil, fmt.Errorf("%w (nothing written)", err)
 }
 
 // sameDir reports whether two paths name the same directory.

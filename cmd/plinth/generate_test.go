@@ -34,7 +34,7 @@ func TestGenerateCommand(t *testing.T) {
 		{"bad flavor", []string{"generate", platform, "--out", "fleet", "--flavor", "jsonnet"}, exitUsage, "", `unknown --flavor "jsonnet"`, false},
 		{"not a dir", []string{"generate", filepath.Join(tmp, "nope"), "--out", "fleet"}, exitUsage, "", "is not a platform directory", false},
 		{"out is the platform", []string{"generate", platform, "--out", platform}, exitUsage, "", "is the platform directory", false},
-		{"unknown env", []string{"generate", platform, "--out", "fleet", "--env", "qa"}, exitFailure, "", `unknown environment "qa"`, false},
+		{"unknown env", []string{"generate", platform, "--out", "fleet", "--env", "qa"}, exitUsage, "", `unknown --env "qa"`, false},
 		{"invalid platform", []string{"generate", invalid, "--out", "fleet"}, exitFailure, "", "services.cart.image", false},
 	}
 	for _, tc := range tests {

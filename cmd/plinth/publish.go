@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 
@@ -18,7 +15,7 @@ import (
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/publish"
-	"github.com/plinth-dev/plinth/schemas"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
 func init() { register(newPublishCmd) }
@@ -45,53 +42,34 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	if g.repo == "" {
 		return nil, opts, usageError("--repo is required (a URL or the path of a git repository)")
 	}
-	if cmd.Flags().Changed("branch") && strings.TrimSpace(g.branch) == "" {
-		return nil, opts, usageError("--branch must not be empty")
-	}
-	if cmd.Flags().Changed("base") && strings.TrimSpace(g.base) == "" {
-		return nil, opts, usageError("--base must not be empty")
-	}
-	if g.engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, g.engine) {
-		return nil, opts, usageError("unknown --engine %q: use flux or argocd", g.engine)
-	}
-	if g.flavor != "" && !slices.Contains([]string{generator.FlavorKustomize, generator.FlavorHelm}, g.flavor) {
-		return nil, opts, usageError("unknown --flavor %q: use kustomize or helm", g.flavor)
+	for _, b := range []struct{ flag, value string }{{"branch", g.branch}, {"base", g.base}} {
+		if !cmd.Flags().Changed(b.flag) {
+			continue
+		}
+		if strings.TrimSpace(b.value) == "" {
+			return nil, opts, usageError("--%s must not be empty", b.flag)
+		}
+		if err := publish.CheckBranch(b.value); err != nil {
+			return nil, opts, usageError("--%s %v", b.flag, err)
+		}
 	}
 	sub := strings.Trim(filepath.ToSlash(g.path), "/")
-	if sub != "" && (path.Clean(sub) != sub || sub == ".." || strings.HasPrefix(sub, "../")) {
-		return nil, opts, usageError("--path %q must be a clean directory inside the repository", g.path)
+	if sub != "" {
+		if err := repo.CheckPath(sub); err != nil {
+			return nil, opts, usageError("--path %q must be a clean directory inside the repository: %v", g.path, err)
+		}
 	}
 	dir := "."
 	if len(args) == 1 {
 		dir = args[0]
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, opts, usageError("%s is not a platform directory", dir)
-	}
-	m, err := schemas.Load(dir)
+	m, out, err := loadPlatform(cmd, dir, generator.Options{Engine: g.engine, Flavor: g.flavor, RepoPath: sub})
 	if err != nil {
-		var errs schemas.Errors
-		if errors.As(err, &errs) {
-			if werr := schemas.WriteErrors(cmd.ErrOrStderr(), errs, "text", filepath.ToSlash(filepath.Clean(dir))); werr != nil {
-				return nil, opts, werr
-			}
-			return nil, opts, fmt.Errorf("%s: invalid platform (%d errors); the repository was not touched", dir, len(errs))
-		}
 		return nil, opts, err
 	}
-	out, err := generator.Generate(m, generator.Options{Engine: g.engine, Flavor: g.flavor, RepoPath: sub})
-	if err != nil {
-		return nil, opts, fmt.Errorf("generate %s: %w; the repository was not touched", dir, err)
-	}
-	branch, gb := g.branch, m.Platform.GitOps.Branch
-	switch {
-	case branch == "" && gb != "":
-		branch = gb // the branch the generated Flux/Argo CD objects follow
-	case branch == "":
-		branch = "main"
-	case gb != "" && gb != branch && g.base != gb:
-		// (With --base gitops.branch the branch is a pull request into it.)
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: --branch %s, but the generated Flux/Argo CD objects follow gitops.branch %q\n", branch, gb)
+	branch, warning := publish.Branch(g.branch, m.Platform.GitOps.Branch, g.base)
+	if warning != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", warning)
 	}
 	opts = publish.Options{
 		Repo:         g.repo,
@@ -101,29 +79,8 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		Title:        m.Platform.Name,
 		Version:      buildVersion(),
 		SourceCommit: publish.SourceCommit(dir),
-		Group:        clusterOf(m),
 	}
 	return out, opts, nil
-}
-
-// clusterOf groups generated paths by the cluster they deploy to: a path
-// element naming a cluster or an environment (whose cluster it is).
-func clusterOf(m *schemas.Model) func(string) string {
-	names := map[string]string{}
-	for _, e := range m.Environments {
-		names[e.Name] = e.Cluster
-	}
-	for _, c := range m.Clusters {
-		names[c.Name] = c.Name
-	}
-	return func(p string) string {
-		for _, el := range strings.Split(p, "/") {
-			if c, ok := names[strings.TrimSuffix(el, path.Ext(el))]; ok {
-				return c
-			}
-		}
-		return ""
-	}
 }
 
 func newPublishCmd() *cobra.Command {
@@ -153,7 +110,7 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if author != "" {
 				if _, _, err := publish.ParseAuthor(author); err != nil {
-					return usageError("%v", err)
+					return usageError("--author: %v", err)
 				}
 			}
 			out, opts, err := g.prepare(cmd, args)
@@ -175,7 +132,7 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 			case len(res.Changes) == 0:
 				fmt.Fprintf(w, "%s %s: up to date, nothing to commit\n", res.Repo, res.Branch)
 			case dryRun:
-				if err := publish.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
+				if err := repo.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "dry run: would commit %d added, %d changed, %d removed files to %s %s\n", a, c, r, res.Repo, res.Branch)

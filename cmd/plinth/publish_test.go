@@ -160,6 +160,10 @@ func TestPublishCommandErrors(t *testing.T) {
 		{"missing branch", []string{"publish", platform, "--repo", other}, exitFailure, `has no branch "main" (it has develop; --base BRANCH`},
 		{"missing base", []string{"publish", platform, "--repo", other, "--branch", "x", "--base", "main"}, exitFailure, `nor its base "main"`},
 		{"empty base", []string{"publish", platform, "--repo", other, "--base", ""}, exitUsage, "--base must not be empty"},
+		{"bad branch", []string{"publish", platform, "--repo", bare, "--branch", "a..b"}, exitUsage, `--branch "a..b" is not a valid branch name`},
+		{"bad base", []string{"diff", platform, "--repo", bare, "--branch", "x", "--base", "main@{1}"}, exitUsage, "--base"},
+		{"bad flavor", []string{"diff", platform, "--repo", bare, "--flavor", "jsonnet"}, exitUsage, `unknown --flavor "jsonnet": use kustomize or helm`},
+		{"git path", []string{"publish", platform, "--repo", bare, "--path", "a/.git"}, exitUsage, "--path"},
 		{"unreachable", []string{"publish", platform, "--repo", "git://127.0.0.1:1/x.git"}, exitFailure, "unreachable"},
 	}
 	for _, tc := range tests {

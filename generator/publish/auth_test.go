@@ -27,50 +27,6 @@ func TestParseAuthor(t *testing.T) {
 	}
 }
 
-func TestOwnedFiles(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     string
-		ok       bool
-	}{
-		{"plinth manifest", `{"generator":"plinth","files":[{"path":"b.yaml","sha256":"x"},{"path":"a/c.yaml","sha256":"y"}]}`, "a/c.yaml,b.yaml", true},
-		{"no files", `{}`, "", true},
-		{"git dir dropped", `{"files":[{"path":".git/config"},{"path":"ok.yaml"}]}`, "ok.yaml", true},
-		{"parent", `{"files":[{"path":"../etc/passwd"}]}`, "", false},
-		{"absolute", `{"files":[{"path":"/abs"}]}`, "", false},
-		{"unclean", `{"files":[{"path":"a/./b"}]}`, "", false},
-		{"not json", `files:`, "", false},
-		{"files scalar", `{"files":3}`, "", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ownedFiles([]byte(tc.in))
-			if (err == nil) != tc.ok {
-				t.Fatalf("err = %v", err)
-			}
-			if strings.Join(got, ",") != tc.want {
-				t.Errorf("got %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
-func FuzzOwnedFiles(f *testing.F) {
-	f.Add([]byte(`{"files":[{"path":"a.yaml","sha256":"x"}]}`))
-	f.Add([]byte(`{"files":[{"path":"../a"},{"path":".git/x"}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		files, err := ownedFiles(data)
-		if err != nil {
-			return
-		}
-		for _, p := range files {
-			if cleanPath(p) != nil {
-				t.Fatalf("unsafe path %q kept", p)
-			}
-		}
-	})
-}
-
 func FuzzParseAuthor(f *testing.F) {
 	f.Add("Jane <jane@example.com>")
 	f.Add("=?utf-8?q?x?= <a@b>")

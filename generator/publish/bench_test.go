@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -68,7 +69,7 @@ func TestOneServiceChangeCommitsOnlyItsFiles(t *testing.T) {
 		t.Fatalf("changed files %q, result %d changes", changed, len(res.Changes))
 	}
 	for _, p := range changed {
-		if p != generator.ManifestPath && !strings.Contains(p, service) {
+		if p != repo.ManifestPath && !strings.Contains(p, service) {
 			t.Errorf("%s changed, but only %s changed in the platform", p, service)
 		}
 	}

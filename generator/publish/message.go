@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
 // maxListed bounds the files listed per group in a commit message; the rest
@@ -13,8 +15,8 @@ const maxListed = 200
 // message builds the commit message: a summary line, then the added, changed
 // and removed files per group (cluster), then trailers with the plinth
 // version and the platform repository's commit.
-func message(opts Options, sub string, changes []Change) string {
-	a, m, r := (&Result{Changes: changes}).Counts()
+func message(opts Options, sub string, changes []repo.Change) string {
+	a, m, r := repo.Count(changes)
 	var b strings.Builder
 	summary := strings.TrimSpace(strings.SplitN(opts.Message, "\n", 2)[0])
 	if summary == "" {
@@ -30,7 +32,7 @@ func message(opts Options, sub string, changes []Change) string {
 		b.WriteString("\n" + strings.TrimSpace(rest[1]) + "\n")
 	}
 
-	groups := map[string][]Change{}
+	groups := map[string][]repo.Change{}
 	for _, c := range changes {
 		rel := c.Path
 		if sub != "" {
@@ -58,7 +60,7 @@ func message(opts Options, sub string, changes []Change) string {
 	})
 	for _, g := range names {
 		cs := groups[g]
-		ga, gm, gr := (&Result{Changes: cs}).Counts()
+		ga, gm, gr := repo.Count(cs)
 		label := "cluster " + g
 		if g == "other" {
 			label = "other files"

@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/mail"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gitauth"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
 // Sentinel kinds of failure; errors returned by this package match one of
@@ -45,24 +47,6 @@ var (
 	ErrMoved       = errors.New("the branch kept moving")
 	ErrTrust       = errors.New("server not trusted")
 )
-
-// Action says what a change does to a file.
-type Action string
-
-const (
-	Added    Action = "added"
-	Modified Action = "changed"
-	Removed  Action = "removed"
-)
-
-// Change is one file the commit adds, changes or removes. Path is relative to
-// the repository root.
-type Change struct {
-	Path   string
-	Action Action
-	Old    []byte // nil when Added
-	New    []byte // nil when Removed
-}
 
 // Options configure Plan and Publish.
 type Options struct {
@@ -81,7 +65,8 @@ type Options struct {
 	// SourceCommit is the platform repository's commit, recorded in the message.
 	SourceCommit string
 	// Group names the group (cluster) a generated file belongs to in the
-	// commit message; path is relative to the output root. Nil or "": "other".
+	// commit message; path is relative to the output root. Nil: the
+	// output's Cluster; "": "other".
 	Group func(path string) string
 
 	DryRun  bool // Publish stops before committing
@@ -95,27 +80,17 @@ type Options struct {
 type Result struct {
 	Repo     string // the repository, without credentials
 	Branch   string
-	Created  bool   // Branch did not exist: it starts from Options.Base
-	Base     string // commit the changes apply to; "" for an empty repository
-	Commit   string // new commit; "" when nothing changed or on a dry run
-	Message  string // the commit message (also on a dry run)
-	Changes  []Change
-	Attempts int // pushes attempted
+	Created  bool          // Branch did not exist: it starts from Options.Base
+	Base     string        // commit the changes apply to; "" for an empty repository
+	Commit   string        // new commit; "" when nothing changed or on a dry run
+	Message  string        // the commit message (also on a dry run)
+	Changes  []repo.Change // paths relative to the repository root
+	Attempts int           // pushes attempted
 }
 
 // Counts returns the number of added, changed and removed files.
 func (r *Result) Counts() (added, changed, removed int) {
-	for _, c := range r.Changes {
-		switch c.Action {
-		case Added:
-			added++
-		case Modified:
-			changed++
-		case Removed:
-			removed++
-		}
-	}
-	return
+	return repo.Count(r.Changes)
 }
 
 // Plan clones the branch and computes the changes publishing out would make,
@@ -137,6 +112,9 @@ func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result,
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Group == nil && out != nil {
+		opts.Group = out.Cluster
+	}
 	rem, err := resolveRemote(opts.Repo, opts.Getenv)
 	if err != nil {
 		return nil, wrap(gitauth.Redactor{}, err)
@@ -156,8 +134,8 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 	}
 	sub := strings.Trim(opts.Path, "/")
 	if sub != "" {
-		if err := cleanPath(sub); err != nil {
-			return nil, fmt.Errorf("--path: %w", err)
+		if err := repo.CheckPath(sub); err != nil {
+			return nil, fmt.Errorf("repository path: %w", err)
 		}
 	}
 	author, err := signature(opts)
@@ -168,7 +146,7 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		return nil, errors.New("nothing to publish: the generated output is empty")
 	}
 	for p := range out.Files {
-		if err := cleanPath(p); err != nil {
+		if err := repo.CheckPath(p); err != nil {
 			return nil, fmt.Errorf("generated output: %w", err)
 		}
 	}
@@ -249,7 +227,7 @@ var testHookBeforePush func(attempt int)
 
 // validBranch follows git check-ref-format for branch names.
 func validBranch(b string) bool {
-	if b == "" || b == "@" || cleanPath(b) != nil || strings.ContainsAny(b, " ~^:?*[\\\x7f") ||
+	if b == "" || b == "@" || repo.CheckPath(b) != nil || strings.ContainsAny(b, " ~^:?*[\\\x7f") ||
 		strings.Contains(b, "..") || strings.Contains(b, "@{") || strings.HasPrefix(b, "-") || strings.HasSuffix(b, ".") {
 		return false
 	}
@@ -377,8 +355,9 @@ func (s *session) transportError(verb string, err error) error {
 	return fmt.Errorf("cannot %s %s: %w", verb, s.rem.Display, err)
 }
 
-// build applies out (under sub) to base's tree.
-func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (plumbing.Hash, []Change, error) {
+// build applies out (under sub) to base's tree: the changes repo.Plan finds
+// between the files under sub and out, with repository paths.
+func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (plumbing.Hash, []repo.Change, error) {
 	st := s.repo.Storer
 	var baseTree plumbing.Hash
 	if !base.IsZero() {
@@ -394,44 +373,44 @@ func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (
 		}
 		return sub + "/" + p
 	}
-	manifest := join(generator.ManifestPath)
-	owned := map[string]bool{manifest: true}
-	if !baseTree.IsZero() {
-		t, err := object.GetTree(st, baseTree)
-		if err != nil {
-			return plumbing.ZeroHash, nil, fmt.Errorf("read tree of %s: %w", base, err)
+	old, err := newGitTree(st, baseTree, sub)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	pl, err := repo.Plan(old, out.Files)
+	var damaged *repo.ManifestError
+	var notOwned *repo.NotOwnedError
+	switch {
+	case errors.As(err, &damaged):
+		return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix it (restore it from history) before publishing", join(repo.ManifestPath), s.rem.Display, base.String()[:12], damaged.Err)
+	case errors.As(err, &notOwned):
+		paths := make([]string, len(notOwned.Paths))
+		for i, p := range notOwned.Paths {
+			paths[i] = join(p)
 		}
-		if f, err := t.File(manifest); err == nil {
-			data, err := readBlob(st, f.Hash)
-			if err != nil {
-				return plumbing.ZeroHash, nil, fmt.Errorf("read %s: %w", manifest, err)
-			}
-			files, err := ownedFiles(data)
-			if err != nil {
-				return plumbing.ZeroHash, nil, fmt.Errorf("%s in %s at %s: %v; fix it (restore it from history) before publishing", manifest, s.rem.Display, base.String()[:12], err)
-			}
-			for _, p := range files {
-				owned[join(p)] = true
-			}
-		}
+		return plumbing.ZeroHash, nil, fmt.Errorf("%w: %s would be overwritten but %s does not list them; move them away or add them to the manifest", ErrOwnership, listSome(paths, 5), join(repo.ManifestPath))
+	case err != nil:
+		return plumbing.ZeroHash, nil, fmt.Errorf("generated output: %w", err)
+	}
+	if p := fileAndDir(out.Files); p != "" {
+		return plumbing.ZeroHash, nil, fmt.Errorf("generated output has both a file and a directory at %s", p)
+	}
+	if len(pl.List) == 0 {
+		return baseTree, nil, nil
 	}
 	root := &node{}
-	for p, data := range out.Files {
-		n := root.insert(join(p))
-		n.put, n.data, n.hash = true, data, blobHash(data)
-	}
-	for p := range owned {
-		n := root.insert(p)
-		if !n.put {
+	changes := make([]repo.Change, len(pl.List))
+	for i, c := range pl.List {
+		n := root.insert(join(c.Path))
+		if c.Action == repo.Removed {
 			n.del = true
+		} else {
+			n.put, n.data, n.hash = true, c.New, blobHash(c.New)
 		}
+		c.Path = join(c.Path)
+		changes[i] = c
 	}
-	for p := range out.Files {
-		if n := root.insert(join(p)); len(n.kids) > 0 && hasPutBelow(n) {
-			return plumbing.ZeroHash, nil, fmt.Errorf("generated output has both a file and a directory at %s", p)
-		}
-	}
-	e := &treeEditor{s: st, owned: owned}
+	e := &treeEditor{s: st}
 	tree, empty, err := e.apply(baseTree, root, "")
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
@@ -440,30 +419,35 @@ func (s *session) build(base plumbing.Hash, sub string, out *generator.Output) (
 		sort.Strings(e.clashes)
 		return plumbing.ZeroHash, nil, fmt.Errorf("cannot publish to %s: %s", s.rem.Display, listSome(e.clashes, 5))
 	}
-	if len(e.unowned) > 0 {
-		sort.Strings(e.unowned)
-		return plumbing.ZeroHash, nil, fmt.Errorf("%w: %s would be overwritten but %s does not list them; move them away or add them to the manifest", ErrOwnership, listSome(e.unowned, 5), manifest)
-	}
 	if empty {
 		tree, err = writeTree(st, nil)
 		if err != nil {
 			return plumbing.ZeroHash, nil, err
 		}
 	}
-	sort.Slice(e.changes, func(i, j int) bool { return e.changes[i].Path < e.changes[j].Path })
 	if tree == baseTree {
 		return tree, nil, nil
 	}
-	return tree, e.changes, nil
+	return tree, changes, nil
 }
 
-func hasPutBelow(n *node) bool {
-	for _, k := range n.kids {
-		if k.hasPut() {
-			return true
+// fileAndDir returns the first path of files that is also a directory of
+// another one, or "".
+func fileAndDir(files map[string][]byte) string {
+	var clash []string
+	for p := range files {
+		for i := range len(p) {
+			if p[i] == '/' {
+				if _, ok := files[p[:i]]; ok {
+					clash = append(clash, p[:i])
+				}
+			}
 		}
 	}
-	return false
+	if len(clash) == 0 {
+		return ""
+	}
+	return slices.Min(clash)
 }
 
 func listSome(items []string, max int) string {
@@ -536,7 +520,7 @@ func signature(opts Options) (object.Signature, error) {
 func ParseAuthor(s string) (name, email string, err error) {
 	a, perr := mail.ParseAddress(strings.TrimSpace(s))
 	if perr != nil || a.Name == "" || strings.ContainsAny(a.Name+a.Address, "<>\n\r\x00") {
-		return "", "", fmt.Errorf("--author %q: want \"Name <email>\"", s)
+		return "", "", fmt.Errorf("author %q: want \"Name <email>\"", s)
 	}
 	return a.Name, a.Address, nil
 }

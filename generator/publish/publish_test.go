@@ -15,21 +15,22 @@ import (
 	"time"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 )
 
 // output builds a generated tree with its ownership manifest.
 func output(files map[string]string) *generator.Output {
 	o := &generator.Output{Files: map[string][]byte{}}
-	m := generator.Manifest{Generator: "plinth"}
+	m := repo.Manifest{Generator: "plinth"}
 	for p, c := range files {
 		o.Files[p] = []byte(c)
 		sum := sha256.Sum256([]byte(c))
-		m.Files = append(m.Files, generator.ManifestFile{Path: p, SHA256: hex.EncodeToString(sum[:])})
+		m.Files = append(m.Files, repo.ManifestFile{Path: p, SHA256: hex.EncodeToString(sum[:])})
 	}
 	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
 	data, _ := json.MarshalIndent(m, "", "  ")
-	o.Files[generator.ManifestPath] = append(data, '\n')
+	o.Files[repo.ManifestPath] = append(data, '\n')
 	return o
 }
 
@@ -161,7 +162,7 @@ func TestPublishLifecycle(t *testing.T) {
 			if err != nil {
 				t.Fatalf("plan: %v", err)
 			}
-			if len(plan.Changes) != 1 || plan.Changes[0].Path != "apps/dev/team-a/svc1.yaml" || plan.Changes[0].Action != Modified {
+			if len(plan.Changes) != 1 || plan.Changes[0].Path != "apps/dev/team-a/svc1.yaml" || plan.Changes[0].Action != repo.Changed {
 				t.Fatalf("drift: want one change of svc1.yaml, got %+v", plan.Changes)
 			}
 
@@ -462,16 +463,16 @@ func TestPublishRejectsBadOptions(t *testing.T) {
 		edit func(*Options)
 		want string
 	}{
-		{"parent path", func(o *Options) { o.Path = "../outside" }, "--path"},
-		{"git path", func(o *Options) { o.Path = "a/.git" }, "--path"},
-		{"unclean path", func(o *Options) { o.Path = "a//b" }, "--path"},
+		{"parent path", func(o *Options) { o.Path = "../outside" }, "repository path"},
+		{"git path", func(o *Options) { o.Path = "a/.git" }, "repository path"},
+		{"unclean path", func(o *Options) { o.Path = "a//b" }, "repository path"},
 		{"branch with space", func(o *Options) { o.Branch = "my branch" }, "--branch"},
 		{"branch with dots", func(o *Options) { o.Branch = "a/../b" }, "--branch"},
 		{"branch with double dot", func(o *Options) { o.Branch = "a..b" }, "--branch"},
 		{"branch ending in .lock", func(o *Options) { o.Branch = "plinth/x.lock" }, "--branch"},
 		{"branch starting with a dash", func(o *Options) { o.Branch = "-x" }, "--branch"},
 		{"base with reflog syntax", func(o *Options) { o.Base = "main@{1}" }, "--base"},
-		{"author", func(o *Options) { o.Author = "nobody" }, "--author"},
+		{"author", func(o *Options) { o.Author = "nobody" }, "author \"nobody\": want"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := testOpts(bare, nil)

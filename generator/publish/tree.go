@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -12,8 +13,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
-
-	"github.com/plinth-dev/plinth/generator"
 )
 
 // node is one path element of the edits applied to a tree: a file to write,
@@ -59,13 +58,11 @@ func (n *node) hasPut() bool {
 	return false
 }
 
-// treeEditor applies a node tree to a git tree, writing only the blobs and
-// trees on changed paths; untouched subtrees keep their hashes.
+// treeEditor applies a node tree (the puts and removals of a repo.Plan) to a
+// git tree, writing only the blobs and trees on changed paths; untouched
+// subtrees keep their hashes.
 type treeEditor struct {
 	s       storer.EncodedObjectStorer
-	owned   map[string]bool // repo paths plinth wrote last time
-	changes []Change
-	unowned []string // existing files plinth would overwrite but does not own
 	clashes []string // file/directory conflicts
 }
 
@@ -108,17 +105,6 @@ func (e *treeEditor) apply(old plumbing.Hash, n *node, dir string) (plumbing.Has
 				continue
 			case isFile && ent.Hash == kid.hash && ent.Mode != filemode.Symlink:
 				continue // unchanged
-			case isFile:
-				if !e.owned[p] {
-					e.unowned = append(e.unowned, p)
-				}
-				oldData, err := readBlob(e.s, ent.Hash)
-				if err != nil {
-					return plumbing.ZeroHash, false, fmt.Errorf("read %s: %w", p, err)
-				}
-				e.changes = append(e.changes, Change{Path: p, Action: Modified, Old: oldData, New: kid.data})
-			default:
-				e.changes = append(e.changes, Change{Path: p, Action: Added, New: kid.data})
 			}
 			if err := writeBlob(e.s, kid.data); err != nil {
 				return plumbing.ZeroHash, false, fmt.Errorf("store %s: %w", p, err)
@@ -128,11 +114,6 @@ func (e *treeEditor) apply(old plumbing.Hash, n *node, dir string) (plumbing.Has
 			continue
 		}
 		if kid.del && isFile {
-			oldData, err := readBlob(e.s, ent.Hash)
-			if err != nil {
-				return plumbing.ZeroHash, false, fmt.Errorf("read %s: %w", p, err)
-			}
-			e.changes = append(e.changes, Change{Path: p, Action: Removed, Old: oldData})
 			delete(entries, name)
 			changed = true
 			exists, isFile = false, false
@@ -232,39 +213,72 @@ func blobHash(data []byte) plumbing.Hash {
 	return plumbing.ComputeHash(plumbing.BlobObject, data)
 }
 
-// cleanPath checks that p is a clean, relative slash path that stays inside
-// the tree and does not touch .git.
-func cleanPath(p string) error {
-	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || p == "." {
-		return fmt.Errorf("path %q is not a clean relative path", p)
+// gitTree is a git tree as a repo.Tree: its files (regular, executable or
+// links) under a directory, by path relative to it.
+type gitTree struct {
+	s     storer.EncodedObjectStorer
+	files map[string]object.TreeEntry
+}
+
+// newGitTree indexes the files of tree root under dir ("": all); a missing
+// dir holds none.
+func newGitTree(s storer.EncodedObjectStorer, root plumbing.Hash, dir string) (*gitTree, error) {
+	g := &gitTree{s: s, files: map[string]object.TreeEntry{}}
+	if root.IsZero() {
+		return g, nil
 	}
-	if strings.IndexFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
-		return fmt.Errorf("path %q contains a control character", p)
+	t, err := object.GetTree(s, root)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", root, err)
 	}
-	for _, el := range strings.Split(p, "/") {
-		if el == ".." || strings.EqualFold(el, ".git") || strings.ContainsAny(el, "\x00\\") {
-			return fmt.Errorf("path %q leaves the output directory or touches .git", p)
+	if dir != "" {
+		t, err = t.Tree(dir)
+		if errors.Is(err, object.ErrDirectoryNotFound) {
+			return g, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read tree %s: %w", dir, err)
+		}
+	}
+	return g, g.index(t, "")
+}
+
+func (g *gitTree) index(t *object.Tree, dir string) error {
+	for _, ent := range t.Entries {
+		p := path.Join(dir, ent.Name)
+		switch ent.Mode {
+		case filemode.Dir:
+			sub, err := object.GetTree(g.s, ent.Hash)
+			if err != nil {
+				return fmt.Errorf("read tree %s: %w", p, err)
+			}
+			if err := g.index(sub, p); err != nil {
+				return err
+			}
+		case filemode.Regular, filemode.Executable, filemode.Deprecated, filemode.Symlink:
+			g.files[p] = ent
 		}
 	}
 	return nil
 }
 
-// ownedFiles reads the file list of an ownership manifest (see
-// generator.ParseManifest); paths under .git are dropped as well, so a
-// damaged manifest can never remove anything outside the output.
-func ownedFiles(data []byte) ([]string, error) {
-	m, err := generator.ParseManifest(data)
+// Stat compares blob hashes; a link never holds what plinth writes.
+func (g *gitTree) Stat(p string, data []byte) (exists, same bool, err error) {
+	ent, ok := g.files[p]
+	if !ok {
+		return false, false, nil
+	}
+	return true, ent.Mode != filemode.Symlink && ent.Hash == blobHash(data), nil
+}
+
+func (g *gitTree) ReadFile(p string) ([]byte, error) {
+	ent, ok := g.files[p]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+	}
+	data, err := readBlob(g.s, ent.Hash)
 	if err != nil {
-		if inner := errors.Unwrap(err); inner != nil {
-			err = inner
-		}
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	out := make([]string, 0, len(m.Files))
-	for _, f := range m.Files {
-		if cleanPath(f.Path) == nil {
-			out = append(out, f.Path)
-		}
-	}
-	return out, nil
+	return data, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
 // memSession is a session whose trees and commits live in memory only; it
@@ -27,7 +28,7 @@ func memSession(t testing.TB) *session {
 
 // step builds out on base, commits the result and returns the commit and
 // the changes.
-func step(t testing.TB, s *session, base plumbing.Hash, sub string, out *generator.Output) (plumbing.Hash, []Change) {
+func step(t testing.TB, s *session, base plumbing.Hash, sub string, out *generator.Output) (plumbing.Hash, []repo.Change) {
 	t.Helper()
 	tree, changes, err := s.build(base, sub, out)
 	if err != nil {
@@ -123,20 +124,20 @@ func FuzzTreeEdit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, paths, drop, hand string) {
 		want := map[string]string{}
 		for i, p := range strings.Split(paths, "\n") {
-			if cleanPath(p) == nil && p != generator.ManifestPath && !strings.HasPrefix(p, ".plinth/manifest.json/") && len(want) < 40 {
+			if repo.CheckPath(p) == nil && p != repo.ManifestPath && !strings.HasPrefix(p, ".plinth/manifest.json/") && len(want) < 40 {
 				want[p] = fmt.Sprintf("content %d\n", i)
 			}
 		}
-		if len(want) == 0 || conflicting(with(want, map[string]string{generator.ManifestPath: ""})) {
+		if len(want) == 0 || conflicting(with(want, map[string]string{repo.ManifestPath: ""})) {
 			return
 		}
 		s := memSession(t)
 		base := plumbing.ZeroHash
 		// A hand-written file first, when it does not clash with the output.
 		handFiles := map[string]string{}
-		if cleanPath(hand) == nil && want[hand] == "" && !strings.HasPrefix(hand, ".plinth/") &&
-			!conflicting(with(want, map[string]string{hand: "mine\n", generator.ManifestPath: ""})) {
-			e := &treeEditor{s: s.repo.Storer, owned: map[string]bool{}}
+		if repo.CheckPath(hand) == nil && want[hand] == "" && !strings.HasPrefix(hand, ".plinth/") &&
+			!conflicting(with(want, map[string]string{hand: "mine\n", repo.ManifestPath: ""})) {
+			e := &treeEditor{s: s.repo.Storer}
 			root := &node{}
 			n := root.insert(hand)
 			n.put, n.data, n.hash = true, []byte("mine\n"), blobHash([]byte("mine\n"))
@@ -179,7 +180,7 @@ func FuzzTreeEdit(f *testing.F) {
 		c3, changes := step(t, s, c1, "", output(next))
 		removed := 0
 		for _, c := range changes {
-			if c.Action == Removed {
+			if c.Action == repo.Removed {
 				removed++
 			}
 		}

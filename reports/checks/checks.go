@@ -10,31 +10,20 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/discover"
 	"github.com/plinth-dev/plinth/reports/internal/obj"
 )
 
-// ClusterState is what the generator records in .plinth/clusters/<name>.json.
+// ClusterState is a cluster's recorded state (repo.ClusterState) as read
+// from the repository.
 type ClusterState struct {
-	Name              string         `json:"name"`
-	Provider          string         `json:"provider"`
-	KubernetesVersion string         `json:"kubernetesVersion"`
-	Zones             []string       `json:"zones"`
-	Settings          map[string]any `json:"settings"`
-	Environments      []EnvState     `json:"environments"`
-	Registries        []string       `json:"registries,omitempty"`
+	repo.ClusterState
 	// File is the repository path the state was read from.
 	File string `json:"-"`
 	// Data is the file content (for line lookups).
 	Data []byte `json:"-"`
-}
-
-// EnvState is one environment of a cluster state.
-type EnvState struct {
-	Name       string   `json:"name"`
-	Tier       string   `json:"tier"`
-	Namespaces []string `json:"namespaces"`
 }
 
 // Input is what the checks evaluate.
@@ -86,13 +75,13 @@ type evaluator struct {
 	findings []reports.Finding
 
 	byCluster map[string][]*discover.Object
-	envOf     map[string]map[string]EnvState // cluster -> namespace -> env
+	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env
 	nsObjects map[string]map[string]*discover.Object
 	hpas      map[string][]*discover.Object // cluster/namespace -> HPAs and VPAs
 }
 
 func newEvaluator(in *Input) *evaluator {
-	ev := &evaluator{in: in, byCluster: map[string][]*discover.Object{}, envOf: map[string]map[string]EnvState{},
+	ev := &evaluator{in: in, byCluster: map[string][]*discover.Object{}, envOf: map[string]map[string]repo.EnvState{},
 		nsObjects: map[string]map[string]*discover.Object{}, hpas: map[string][]*discover.Object{}}
 	set := map[string]bool{}
 	for _, c := range in.Discovery.Clusters {
@@ -123,7 +112,7 @@ func newEvaluator(in *Input) *evaluator {
 		}
 	}
 	for c, st := range in.States {
-		m := map[string]EnvState{}
+		m := map[string]repo.EnvState{}
 		for _, e := range st.Environments {
 			for _, ns := range e.Namespaces {
 				m[ns] = e
@@ -135,7 +124,7 @@ func newEvaluator(in *Input) *evaluator {
 }
 
 // env returns the environment a namespace of a cluster belongs to.
-func (ev *evaluator) env(cluster, ns string) EnvState {
+func (ev *evaluator) env(cluster, ns string) repo.EnvState {
 	return ev.envOf[cluster][ns]
 }
 

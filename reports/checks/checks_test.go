@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/discover"
 )
@@ -79,8 +80,8 @@ func TestNamespaceAndAvailabilityChecks(t *testing.T) {
 		{APIVersion: "v1", Kind: "Namespace", Name: "team-prod", Cluster: "prod", File: "ns.yaml", Line: 3,
 			Value: map[string]any{"metadata": map[string]any{"labels": map[string]any{"pod-security.kubernetes.io/enforce": "baseline"}}}},
 	}
-	st := &ClusterState{Name: "prod", Zones: []string{"1", "2", "3"}, Environments: []EnvState{{Name: "prod", Tier: "production", Namespaces: []string{"team-prod"}}},
-		Settings: map[string]any{"aad": map[string]any{"managed": true}, "autoscaler": map[string]any{"enabled": false, "minCount": 3}, "networkPolicy": "none"}}
+	st := &ClusterState{ClusterState: repo.ClusterState{Name: "prod", Zones: []string{"1", "2", "3"}, Environments: []repo.EnvState{{Name: "prod", Tier: "production", Namespaces: []string{"team-prod"}}},
+		Settings: map[string]any{"aad": map[string]any{"managed": true}, "autoscaler": map[string]any{"enabled": false, "minCount": 3}, "networkPolicy": "none"}}}
 	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}, States: map[string]*ClusterState{"prod": st}})
 	for _, tc := range []struct{ control, object, want string }{
 		{"PLN-HA-003", "Deployment/spread", reports.StatusPass},
@@ -137,8 +138,8 @@ func TestProviderSpecificControls(t *testing.T) {
 		{"", map[string]string{"PLN-SEC-001": reports.StatusFail, "PLN-NET-001": reports.StatusFail}}, // unknown: evaluated
 	} {
 		t.Run(tc.provider, func(t *testing.T) {
-			st := &ClusterState{Name: "eu", Provider: tc.provider, File: ".plinth/clusters/eu.json", Data: data,
-				Settings: map[string]any{"workloadIdentity": true}}
+			st := &ClusterState{File: repo.ClusterStatePath("eu"), Data: data,
+				ClusterState: repo.ClusterState{Name: "eu", Provider: tc.provider, Settings: map[string]any{"workloadIdentity": true}}}
 			fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"eu"}}, States: map[string]*ClusterState{"eu": st}})
 			for control, want := range tc.want {
 				if got := status(fs, control, "Cluster/eu"); got != want {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 )
 
@@ -120,7 +121,7 @@ func (ev *evaluator) declared() {
 		if st == nil || fn == nil {
 			where := "the repository"
 			if c != "" {
-				where = ".plinth/clusters/" + c + ".json"
+				where = repo.ClusterStatePath(c)
 			}
 			ev.add(reports.StatusManual, c, "", "", nil, fmt.Sprintf("no declared cluster settings in %s; attest: %s", where, ev.control.Remediation))
 			continue

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"gopkg.in/yaml.v3"
 
+	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
 	"github.com/plinth-dev/plinth/reports/discover"
@@ -25,9 +26,9 @@ import (
 
 // Files of the repository the engine reads besides the manifests.
 const (
-	StateDir     = ".plinth/clusters"
-	WaiverFile   = ".plinth/waivers.yaml"
-	BaselineFile = ".plinth/baseline.yaml"
+	StateDir     = repo.ClusterStatesDir
+	WaiverFile   = repo.WaiversPath
+	BaselineFile = repo.BaselinePath
 )
 
 // Options select what to evaluate.

@@ -8,7 +8,8 @@ import (
 // only the fields plinth sets; the offline validator checks them against the
 // published CRD schemas.
 
-// crd is the common head of a custom resource.
+// crd is the common head of a custom resource (an object of a kind a CRD
+// defines: Flux, Argo CD, Velero, Secrets Store CSI).
 type crd struct {
 	metav1.TypeMeta `json:",inline"`
 	Metadata        metav1.ObjectMeta `json:"metadata"`

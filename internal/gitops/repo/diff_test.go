@@ -1,4 +1,4 @@
-package publish
+package repo
 
 import (
 	"bytes"
@@ -10,12 +10,12 @@ import (
 
 func TestWriteDiff(t *testing.T) {
 	changes := []Change{
-		{Path: "apps/dev/a.yaml", Action: Modified,
+		{Path: "apps/dev/a.yaml", Action: Changed,
 			Old: []byte("kind: Deployment\nname: a\nreplicas: 1\nimage: r/a:1\nport: 80\nzone: 1\nend: true\n"),
 			New: []byte("kind: Deployment\nname: a\nreplicas: 2\nimage: r/a:1\nport: 80\nzone: 1\nend: true\n")},
 		{Path: "apps/dev/b.yaml", Action: Added, New: []byte("kind: Service\nname: b\n")},
 		{Path: "apps/dev/c.yaml", Action: Removed, Old: []byte("kind: Service\nname: c")},
-		{Path: "bin/blob", Action: Modified, Old: []byte("a\x00b"), New: []byte("a\x00c")},
+		{Path: "bin/blob", Action: Changed, Old: []byte("a\x00b"), New: []byte("a\x00c")},
 	}
 	for _, tc := range []struct {
 		golden string

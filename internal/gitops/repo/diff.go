@@ -1,4 +1,4 @@
-package publish
+package repo
 
 import (
 	"bufio"
