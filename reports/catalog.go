@@ -30,6 +30,8 @@ func Catalog() []Control {
 		c.CIS = slices.Clone(c.CIS)
 		c.Kubescape = slices.Clone(c.Kubescape)
 		c.Providers = slices.Clone(c.Providers)
+		c.KubeScore = slices.Clone(c.KubeScore)
+		c.Polaris = slices.Clone(c.Polaris)
 		out[i] = c
 	}
 	return out
@@ -56,8 +58,12 @@ func parseCatalog(data []byte) ([]Control, error) {
 	for i, c := range doc.Controls {
 		where := fmt.Sprintf("reports/catalog.yaml: control %d (%s)", i+1, c.ID)
 		switch {
-		case c.ID == "" || c.Title == "" || c.TitleKO == "" || c.Rationale == "" || c.Remediation == "" || c.Seed == "" || c.Section == "":
-			return nil, fmt.Errorf("%s: id, title, titleKo, rationale, remediation, seed and section are required", where)
+		case c.ID == "" || c.Title == "" || c.TitleKO == "" || c.Rationale == "" || c.Remediation == "":
+			return nil, fmt.Errorf("%s: id, title, titleKo, rationale and remediation are required", where)
+		case (c.Seed == "") != (c.Section == ""):
+			return nil, fmt.Errorf("%s: seed and section go together", where)
+		case c.Seed == "" && len(c.CIS)+len(c.Kubescape)+len(c.KubeScore)+len(c.Polaris) == 0:
+			return nil, fmt.Errorf("%s: cite a seed section or at least one peer reference (cis, kubescape, kubeScore, polaris)", where)
 		case seen[c.ID]:
 			return nil, fmt.Errorf("%s: duplicate id", where)
 		case !slices.Contains(Categories, c.Category):

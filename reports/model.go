@@ -102,6 +102,11 @@ type Control struct {
 	// Providers are the cluster providers a declared control applies to
 	// (aks, gke, generic); empty: all. Elsewhere it is n/a.
 	Providers []string `json:"providers,omitempty"`
+
+	// KubeScore and Polaris are check names of those tools. A control no
+	// seed says cites them (or CIS/Kubescape) alone, with Seed and Section empty.
+	KubeScore []string `json:"kubeScore,omitempty"`
+	Polaris   []string `json:"polaris,omitempty"`
 }
 
 // ControlResult is a control with its outcome per scope.

@@ -78,6 +78,10 @@ type evaluator struct {
 	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env
 	nsObjects map[string]map[string]*discover.Object
 	hpas      map[string][]*discover.Object // cluster/namespace -> HPAs and VPAs
+
+	// Built on first use by the reference checks (references.go).
+	index map[string]*discover.Object // cluster, namespace, kind, name -> object
+	pods  map[string][]podTemplate    // cluster, namespace -> pod templates
 }
 
 func newEvaluator(in *Input) *evaluator {

@@ -47,6 +47,27 @@ var manifestChecks = map[string]func(*evaluator){
 	"PLN-NET-006": checkLoadBalancers,
 	"PLN-NET-007": checkOpenEgress,
 	"PLN-OPS-003": checkRendering,
+	"PLN-SEC-025": checkClusterAdminBound,
+	"PLN-SEC-026": checkRoleWildcards,
+	"PLN-SEC-027": checkRoleSecrets,
+	"PLN-SEC-028": checkRoleExec,
+	"PLN-SEC-029": checkRoleEscalation,
+	"PLN-SEC-030": checkAutomountToken,
+	"PLN-SEC-031": checkDefaultServiceAccount,
+	"PLN-SEC-032": checkHostPort,
+	"PLN-SEC-033": checkSecretEnv,
+	"PLN-SEC-034": checkKernelIsolation,
+	"PLN-SEC-035": checkPullPolicy,
+	"PLN-HA-011":  checkBarePod,
+	"PLN-HA-012":  checkPDBDisruptions,
+	"PLN-HA-013":  checkSelects("PodDisruptionBudget", "spec", "selector"),
+	"PLN-HA-014":  checkIdenticalProbes,
+	"PLN-RES-007": checkHPATarget,
+	"PLN-NET-008": checkExternalIPs,
+	"PLN-NET-009": checkNodePorts,
+	"PLN-NET-010": checkBackends,
+	"PLN-NET-011": checkSelects("Service", "spec", "selector"),
+	"PLN-NET-012": checkSelects("NetworkPolicy", "spec", "podSelector"),
 }
 
 // workloadNamespaces returns the namespaces of a cluster to hold namespace
@@ -267,6 +288,24 @@ func checkLoadBalancers(ev *evaluator) {
 			return false, "internal load balancer"
 		}
 		return true, "public LoadBalancer Service; " + ev.control.Remediation
+	})
+}
+
+func checkExternalIPs(ev *evaluator) {
+	forKind(ev, "Service", func(o *discover.Object) (bool, string) {
+		if ips := strList(listAt(o.Value, "spec", "externalIPs")); len(ips) > 0 {
+			return true, "spec.externalIPs " + joinNames(ips) + "; " + ev.control.Remediation
+		}
+		return false, "no externalIPs"
+	})
+}
+
+func checkNodePorts(ev *evaluator) {
+	forKind(ev, "Service", func(o *discover.Object) (bool, string) {
+		if t := str(o.Value, "spec", "type"); t == "NodePort" {
+			return true, "type NodePort opens the port on every node; " + ev.control.Remediation
+		}
+		return false, "not a NodePort Service"
 	})
 }
 

@@ -21,15 +21,18 @@ func podSpec(o *discover.Object) map[string]any {
 	return nil
 }
 
-func podLabels(o *discover.Object) map[string]any {
+// podMeta returns the metadata of a workload's pods (of a Pod: its own).
+func podMeta(o *discover.Object) map[string]any {
 	switch o.Kind {
 	case "Pod":
-		return mapAt(o.Value, "metadata", "labels")
+		return mapAt(o.Value, "metadata")
 	case "CronJob":
-		return mapAt(o.Value, "spec", "jobTemplate", "spec", "template", "metadata", "labels")
+		return mapAt(o.Value, "spec", "jobTemplate", "spec", "template", "metadata")
 	}
-	return mapAt(o.Value, "spec", "template", "metadata", "labels")
+	return mapAt(o.Value, "spec", "template", "metadata")
 }
+
+func podLabels(o *discover.Object) map[string]any { return mapAt(podMeta(o), "labels") }
 
 func longRunning(o *discover.Object) bool {
 	switch o.Kind {
@@ -228,6 +231,23 @@ func imageRegistry(image string) string {
 	return "docker.io"
 }
 
+// publicRegistries are registry hosts anyone can push to or pull from
+// without an account of the team: none of them is a private registry.
+var publicRegistries = map[string]string{
+	"docker.io":            "Docker Hub",
+	"index.docker.io":      "Docker Hub",
+	"registry-1.docker.io": "Docker Hub",
+	"ghcr.io":              "GitHub Container Registry",
+	"quay.io":              "Quay",
+	"gcr.io":               "Google Container Registry (public)",
+	"mirror.gcr.io":        "Google's Docker Hub mirror",
+	"k8s.gcr.io":           "the old Kubernetes registry",
+	"registry.k8s.io":      "the Kubernetes project registry",
+	"public.ecr.aws":       "Amazon ECR Public",
+	"mcr.microsoft.com":    "Microsoft Artifact Registry (public)",
+	"registry.gitlab.com":  "GitLab's registry",
+}
+
 func checkTrustedRegistry(ev *evaluator) {
 	trusted := ev.in.TrustedRegistries
 	ev.perContainer(true, func(_ map[string]any, c container) string {
@@ -236,8 +256,12 @@ func checkTrustedRegistry(ev *evaluator) {
 			return "has no image"
 		}
 		if len(trusted) == 0 {
-			if !strings.HasPrefix(image, imageRegistry(image)+"/") {
-				return fmt.Sprintf("uses %q without naming its registry (Docker Hub implied)", image)
+			host := imageRegistry(image)
+			if !strings.HasPrefix(image, host+"/") {
+				return fmt.Sprintf("uses %q without naming its registry (Docker Hub implied), not a private registry; %s", image, configureTrusted)
+			}
+			if name, ok := publicRegistries[host]; ok {
+				return fmt.Sprintf("uses %q from %s, a public registry, not a private one; %s", image, name, configureTrusted)
 			}
 			return ""
 		}
@@ -251,18 +275,18 @@ func checkTrustedRegistry(ev *evaluator) {
 	}, ev.control.Remediation)
 }
 
+// configureTrusted says how to name the trusted registries when none are.
+const configureTrusted = "no trusted registries are configured: list them in platform.registries (plinth records them) or as trustedRegistries in .plinth/baseline.yaml"
+
 func checkPinnedImage(ev *evaluator) {
 	ev.perContainer(true, func(_ map[string]any, c container) string {
 		image := str(c.v, "image")
-		if strings.Contains(image, "@sha256:") {
+		switch tag, digest := imageTag(image); {
+		case digest:
 			return ""
-		}
-		name := image[strings.LastIndexByte(image, '/')+1:]
-		i := strings.LastIndexByte(name, ':')
-		if i < 0 {
+		case tag == "":
 			return fmt.Sprintf("uses %q without a tag (latest)", image)
-		}
-		if tag := name[i+1:]; tag == "latest" || tag == "" {
+		case tag == "latest":
 			return fmt.Sprintf("uses %q", image)
 		}
 		return ""

@@ -60,7 +60,7 @@ func TestPlantedViolations(t *testing.T) {
 			// kustomize output is mapped back to the source file that defines the object (kind and name).
 			{"PLN-SEC-006", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "privileged"},
 			{"PLN-SEC-019", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "nginx:latest"},
-			{"PLN-SEC-018", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "Docker Hub"},
+			{"PLN-SEC-018", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "(Docker Hub implied), not a private registry; no trusted registries are configured"},
 			{"PLN-SEC-015", reports.StatusFail, "apps/prod/secret.yaml", 1, "Secret/prod-db", "password"},
 			{"PLN-SEC-005", reports.StatusFail, "apps/prod/namespace.yaml", 1, "Namespace/shop", "enforce"},
 			{"PLN-RES-003", reports.StatusPass, "apps/prod/quota.yaml", 1, "ResourceQuota/prod-shop", ""},
@@ -107,6 +107,36 @@ func TestPlantedViolations(t *testing.T) {
 			// Waiver file: with a reason (waived) and without one (expired).
 			{"PLN-RES-003", reports.StatusWaived, "manifests/app.yaml", 1, "Namespace/legacy", "outside Git"},
 			{"PLN-RES-004", reports.StatusFail, "manifests/app.yaml", 1, "Namespace/legacy", "no reason"},
+			// RBAC, pod and reference controls (issue 14).
+			{"PLN-SEC-025", reports.StatusFail, "manifests/shop.yaml", 28, "RoleBinding/shop-admins", "binds cluster-admin to Group 7d1c2f40-shop-admins"},
+			{"PLN-SEC-026", reports.StatusFail, "manifests/shop.yaml", 2, "Role/shop-ops", "rule 1 has * in resources"},
+			{"PLN-SEC-026", reports.StatusPass, "manifests/shop.yaml", 18, "Role/shop-reader", ""},
+			{"PLN-SEC-027", reports.StatusFail, "manifests/shop.yaml", 2, "Role/shop-ops", "rule 2 reads Secrets"},
+			{"PLN-SEC-028", reports.StatusFail, "manifests/shop.yaml", 2, "Role/shop-ops", "rule 2 grants pods/exec"},
+			{"PLN-SEC-029", reports.StatusFail, "manifests/shop.yaml", 2, "Role/shop-ops", "rule 3 grants escalate, bind"},
+			{"PLN-SEC-030", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "ServiceAccount default"},
+			{"PLN-SEC-030", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", "ServiceAccount shop-worker sets automountServiceAccountToken: false"},
+			{"PLN-SEC-031", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "default ServiceAccount"},
+			{"PLN-SEC-031", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", ""},
+			{"PLN-SEC-032", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "host port 8080"},
+			{"PLN-SEC-033", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "env DB_PASSWORD from Secret shop-db"},
+			{"PLN-SEC-034", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "procMount: Unmasked"},
+			{"PLN-SEC-035", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "imagePullPolicy IfNotPresent"},
+			{"PLN-SEC-035", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", ""},
+			{"PLN-HA-011", reports.StatusFail, "kustomize/base/pod.yaml", 1, "Pod/debug", "bare Pod"},
+			{"PLN-HA-012", reports.StatusFail, "manifests/shop.yaml", 108, "PodDisruptionBudget/shop-web", "minAvailable 2 with 2 replica(s) of Deployment/shop-web"},
+			{"PLN-HA-013", reports.StatusFail, "manifests/shop.yaml", 119, "PodDisruptionBudget/shop-legacy", "matches no pod template"},
+			{"PLN-HA-013", reports.StatusPass, "manifests/shop.yaml", 108, "PodDisruptionBudget/shop-web", "Deployment/shop-web"},
+			{"PLN-HA-014", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "identical liveness and readiness"},
+			{"PLN-HA-014", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", ""},
+			{"PLN-RES-007", reports.StatusFail, "manifests/shop.yaml", 130, "HorizontalPodAutoscaler/shop-api", "scales Deployment/shop-api"},
+			{"PLN-NET-008", reports.StatusFail, "manifests/shop.yaml", 143, "Service/shop-web", "203.0.113.10"},
+			{"PLN-NET-009", reports.StatusFail, "manifests/shop.yaml", 143, "Service/shop-web", "NodePort"},
+			{"PLN-NET-010", reports.StatusWaived, "manifests/shop.yaml", 179, "HTTPRoute/shop", "Service/shop-search"}, // waiver annotation
+			{"PLN-NET-010", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "Service/legacy"},
+			{"PLN-NET-011", reports.StatusFail, "manifests/shop.yaml", 157, "Service/shop-cart", "matches no pod template"},
+			{"PLN-NET-011", reports.StatusPass, "manifests/shop.yaml", 143, "Service/shop-web", "Deployment/shop-web"},
+			{"PLN-NET-012", reports.StatusFail, "manifests/shop.yaml", 168, "NetworkPolicy/shop-cart", "matches no pod template"},
 		},
 		"helm": {
 			{"PLN-SEC-006", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "privileged"},
@@ -153,8 +183,8 @@ func TestWaiversListed(t *testing.T) {
 			valid++
 		}
 	}
-	if expired != 1 || valid != 1 {
-		t.Errorf("waivers: %d valid, %d expired; want 1 and 1: %+v", valid, expired, r.Waivers)
+	if expired != 1 || valid != 2 {
+		t.Errorf("waivers: %d valid, %d expired; want 2 and 1: %+v", valid, expired, r.Waivers)
 	}
 }
 

@@ -1,0 +1,146 @@
+package checks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+)
+
+func isRBAC(o *discover.Object, kinds ...string) bool {
+	return strings.HasPrefix(o.APIVersion, "rbac.authorization.k8s.io/") && slices.Contains(kinds, o.Kind) &&
+		!strings.HasPrefix(o.Name, "system:") // the API server's own roles and bindings
+}
+
+// checkClusterAdminBound fails every RoleBinding or ClusterRoleBinding to
+// the cluster-admin ClusterRole: in a RoleBinding it still grants every
+// verb on every resource of the namespace, the namespace itself included.
+func checkClusterAdminBound(ev *evaluator) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if !isRBAC(o, "RoleBinding", "ClusterRoleBinding") {
+				continue
+			}
+			role := str(o.Value, "roleRef", "name")
+			if str(o.Value, "roleRef", "kind") == "ClusterRole" && role == "cluster-admin" {
+				var subjects []string
+				for _, s := range listAt(o.Value, "subjects") {
+					subjects = append(subjects, str(s, "kind")+" "+str(s, "name"))
+				}
+				ev.addObj(o, reports.StatusFail, fmt.Sprintf("%s binds cluster-admin to %s; %s", o.Kind, orNone(joinNames(subjects)), ev.control.Remediation))
+				continue
+			}
+			ev.addObj(o, reports.StatusPass, "binds "+str(o.Value, "roleRef", "kind")+" "+role)
+		}
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no subject"
+	}
+	return s
+}
+
+// eachRole evaluates every rule of every Role and ClusterRole of the
+// repository: bad describes what a rule grants that it should not.
+func (ev *evaluator) eachRole(bad func(rule map[string]any) string) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if !isRBAC(o, "Role", "ClusterRole") {
+				continue
+			}
+			var probs []string
+			for i, r := range listAt(o.Value, "rules") {
+				rule, _ := r.(map[string]any)
+				if p := bad(rule); p != "" {
+					probs = append(probs, fmt.Sprintf("rule %d %s", i+1, p))
+				}
+			}
+			if len(probs) > 0 {
+				ev.addObj(o, reports.StatusFail, joinNames(probs)+"; "+ev.control.Remediation)
+				continue
+			}
+			ev.addObj(o, reports.StatusPass, fmt.Sprintf("%d rule(s), none of them concerned", len(listAt(o.Value, "rules"))))
+		}
+	}
+}
+
+// ruleGrants: the rule grants one of verbs on one of resources of the
+// API group (wildcards and "*/subresource" included).
+func ruleGrants(rule map[string]any, group string, resources, verbs []string) bool {
+	groups, res, vs := strList(listAt(rule, "apiGroups")), strList(listAt(rule, "resources")), strList(listAt(rule, "verbs"))
+	if !slices.Contains(groups, group) && !slices.Contains(groups, "*") {
+		return false
+	}
+	resOK := slices.Contains(res, "*")
+	for _, r := range resources {
+		if slices.Contains(res, r) {
+			resOK = true
+		}
+		if i := strings.IndexByte(r, '/'); i > 0 && slices.Contains(res, "*"+r[i:]) {
+			resOK = true
+		}
+	}
+	if !resOK {
+		return false
+	}
+	if slices.Contains(vs, "*") {
+		return true
+	}
+	for _, v := range verbs {
+		if slices.Contains(vs, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// matching returns the items pred holds for, joined after prefix, or "".
+func matching(prefix, sep string, items []string, pred func(string) bool) string {
+	var out []string
+	for _, it := range items {
+		if pred(it) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return prefix + strings.Join(out, sep)
+}
+
+func checkRoleWildcards(ev *evaluator) {
+	ev.eachRole(func(rule map[string]any) string {
+		return matching("has * in ", " and ", []string{"apiGroups", "resources", "verbs"}, func(f string) bool {
+			return slices.Contains(strList(listAt(rule, f)), "*")
+		})
+	})
+}
+
+func checkRoleSecrets(ev *evaluator) {
+	ev.eachRole(func(rule map[string]any) string {
+		if ruleGrants(rule, "", []string{"secrets"}, []string{"get", "list", "watch"}) {
+			return "reads Secrets (" + strings.Join(strList(listAt(rule, "verbs")), ",") + ")"
+		}
+		return ""
+	})
+}
+
+func checkRoleExec(ev *evaluator) {
+	ev.eachRole(func(rule map[string]any) string {
+		return matching("grants ", " and ", []string{"pods/exec", "pods/attach"}, func(r string) bool {
+			return ruleGrants(rule, "", []string{r}, []string{"create", "get"})
+		})
+	})
+}
+
+func checkRoleEscalation(ev *evaluator) {
+	ev.eachRole(func(rule map[string]any) string {
+		return matching("grants ", ", ", strList(listAt(rule, "verbs")), func(v string) bool {
+			return v == "escalate" || v == "bind" || v == "impersonate"
+		})
+	})
+}

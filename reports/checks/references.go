@@ -1,0 +1,216 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/discover"
+)
+
+// The checks of this file follow references between objects over a
+// cluster's whole rendered set: a backend, selector or target that names
+// nothing the cluster would run.
+
+func objectKey(cluster, ns, kind, name string) string {
+	return cluster + "\x00" + ns + "\x00" + kind + "\x00" + name
+}
+
+// lookup returns the object of a kind and name in a cluster's namespace.
+func (ev *evaluator) lookup(cluster, ns, kind, name string) *discover.Object {
+	if ev.index == nil {
+		ev.index = map[string]*discover.Object{}
+		for i := range ev.in.Discovery.Objects {
+			o := &ev.in.Discovery.Objects[i]
+			ev.index[objectKey(o.Cluster, namespaceOf(o), o.Kind, o.Name)] = o
+		}
+	}
+	return ev.index[objectKey(cluster, ns, kind, name)]
+}
+
+// podTemplate is the pod labels of a workload.
+type podTemplate struct {
+	o      *discover.Object
+	labels labels.Set
+}
+
+// templates returns the pod templates (and bare pods) of a cluster's namespace.
+func (ev *evaluator) templates(cluster, ns string) []podTemplate {
+	if ev.pods == nil {
+		ev.pods = map[string][]podTemplate{}
+		for i := range ev.in.Discovery.Objects {
+			o := &ev.in.Discovery.Objects[i]
+			if podSpec(o) == nil {
+				continue
+			}
+			set := labels.Set{}
+			for k, v := range podLabels(o) {
+				set[k] = fmt.Sprint(v)
+			}
+			k := o.Cluster + "\x00" + namespaceOf(o)
+			ev.pods[k] = append(ev.pods[k], podTemplate{o, set})
+		}
+	}
+	return ev.pods[cluster+"\x00"+ns]
+}
+
+// selected returns the workloads of o's namespace whose pods sel matches.
+func (ev *evaluator) selected(o *discover.Object, sel labels.Selector) []*discover.Object {
+	var out []*discover.Object
+	for _, t := range ev.templates(o.Cluster, namespaceOf(o)) {
+		if sel.Matches(t.labels) {
+			out = append(out, t.o)
+		}
+	}
+	return out
+}
+
+func ids(objs []*discover.Object) string {
+	var names []string
+	for _, o := range objs {
+		names = append(names, o.ID())
+	}
+	return joinNames(names)
+}
+
+// checkSelects makes a finding for every object of kind whose label
+// selector (at path; nil: not applicable) selects no pod template of its
+// namespace.
+func checkSelects(kind string, path ...string) func(*evaluator) {
+	return func(ev *evaluator) {
+		forKind(ev, kind, func(o *discover.Object) (bool, string) {
+			m, ok := get(o.Value, path...).(map[string]any)
+			if !ok {
+				if kind == "PodDisruptionBudget" {
+					return true, "has no selector, so it selects no pod; " + ev.control.Remediation
+				}
+				return false, ""
+			}
+			if kind == "Service" {
+				if len(m) == 0 || str(o.Value, "spec", "type") == "ExternalName" {
+					return false, "" // endpoints managed outside the selector
+				}
+				m = map[string]any{"matchLabels": m}
+			}
+			sel := selector(m)
+			if sel == nil {
+				return true, "has an invalid selector; " + ev.control.Remediation
+			}
+			if sel.Empty() {
+				return false, "selects every pod of namespace " + namespaceOf(o)
+			}
+			if hit := ev.selected(o, sel); len(hit) > 0 {
+				return false, "selects the pods of " + ids(hit)
+			}
+			return true, fmt.Sprintf("selector %s matches no pod template in namespace %s; %s", sel, namespaceOf(o), ev.control.Remediation)
+		})
+	}
+}
+
+// checkPDBDisruptions fails a PodDisruptionBudget that allows no voluntary
+// disruption: maxUnavailable 0, minAvailable 100 %, or minAvailable at
+// least the replicas of a workload it selects.
+func checkPDBDisruptions(ev *evaluator) {
+	forKind(ev, "PodDisruptionBudget", func(o *discover.Object) (bool, string) {
+		spec := mapAt(o.Value, "spec")
+		if v, ok := spec["maxUnavailable"]; ok {
+			if s := fmt.Sprint(v); s == "0" || s == "0%" {
+				return true, "maxUnavailable " + s + " allows no disruption; " + ev.control.Remediation
+			}
+			return false, "maxUnavailable " + fmt.Sprint(v)
+		}
+		v, ok := spec["minAvailable"]
+		if !ok {
+			return false, ""
+		}
+		if s := fmt.Sprint(v); s == "100%" {
+			return true, "minAvailable 100% allows no disruption; " + ev.control.Remediation
+		}
+		minAvail, isInt := intAt(spec, "minAvailable")
+		if sel := selector(mapAt(spec, "selector")); isInt && sel != nil && !sel.Empty() {
+			for _, w := range ev.selected(o, sel) {
+				if n, ok := ev.replicas(w); ok && n <= minAvail {
+					return true, fmt.Sprintf("minAvailable %d with %d replica(s) of %s allows no disruption; %s", minAvail, n, w.ID(), ev.control.Remediation)
+				}
+			}
+		}
+		return false, "minAvailable " + fmt.Sprint(v) + " leaves room for a disruption"
+	})
+}
+
+// backendServices returns the Services an Ingress or a Gateway API route
+// sends traffic to.
+func backendServices(o *discover.Object) []string {
+	var out []string
+	add := func(name string) {
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	if o.Kind == "Ingress" {
+		add(str(o.Value, "spec", "defaultBackend", "service", "name"))
+		add(str(o.Value, "spec", "backend", "serviceName"))
+		for _, r := range listAt(o.Value, "spec", "rules") {
+			for _, p := range listAt(r, "http", "paths") {
+				add(str(p, "backend", "service", "name"))
+				add(str(p, "backend", "serviceName")) // extensions/v1beta1
+			}
+		}
+		return out
+	}
+	for _, r := range listAt(o.Value, "spec", "rules") {
+		for _, b := range listAt(r, "backendRefs") {
+			if k := str(b, "kind"); (k == "" || k == "Service") && str(b, "group") == "" {
+				ns := str(b, "namespace")
+				if ns != "" && ns != namespaceOf(o) {
+					add(ns + "/" + str(b, "name"))
+				} else {
+					add(str(b, "name"))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func checkBackends(ev *evaluator) {
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			route := strings.HasPrefix(o.APIVersion, "gateway.networking.k8s.io/") && (o.Kind == "HTTPRoute" || o.Kind == "GRPCRoute")
+			if o.Kind != "Ingress" && !route {
+				continue
+			}
+			backends := backendServices(o)
+			if len(backends) == 0 {
+				continue
+			}
+			var missing []string
+			for _, b := range backends {
+				ns, name := namespaceOf(o), b
+				if i := strings.IndexByte(b, '/'); i > 0 {
+					ns, name = b[:i], b[i+1:]
+				}
+				if ev.lookup(c, ns, "Service", name) == nil {
+					missing = append(missing, "Service/"+b)
+				}
+			}
+			if len(missing) > 0 {
+				ev.addObj(o, reports.StatusFail, fmt.Sprintf("sends traffic to %s, not defined in the cluster; %s", joinNames(missing), ev.control.Remediation))
+				continue
+			}
+			ev.addObj(o, reports.StatusPass, "every backend Service exists")
+		}
+	}
+}
+
+func checkHPATarget(ev *evaluator) {
+	forKind(ev, "HorizontalPodAutoscaler", func(o *discover.Object) (bool, string) {
+		kind, name := str(o.Value, "spec", "scaleTargetRef", "kind"), str(o.Value, "spec", "scaleTargetRef", "name")
+		if ev.lookup(o.Cluster, namespaceOf(o), kind, name) == nil {
+			return true, fmt.Sprintf("scales %s/%s, not defined in namespace %s; %s", kind, name, namespaceOf(o), ev.control.Remediation)
+		}
+		return false, "scales " + kind + "/" + name
+	})
+}
