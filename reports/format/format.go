@@ -11,8 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/owenrumney/go-sarif/v2/sarif"
-
+	"github.com/plinth-dev/plinth/internal/sarif"
 	"github.com/plinth-dev/plinth/reports"
 )
 
@@ -278,62 +277,56 @@ func baseName(r *reports.Report) string {
 // SARIF writes a SARIF 2.1.0 log: one rule per control, one result per
 // failing (error/warning by severity) or waived (note, suppressed) finding.
 func SARIF(w io.Writer, r *reports.Report, lang string) error {
-	log, err := sarif.New(sarif.Version210)
-	if err != nil {
-		return err
-	}
-	run := sarif.NewRunWithInformationURI("plinth", "https://github.com/plinth-dev/plinth")
+	rules := make([]sarif.Rule, 0, len(r.Controls))
 	for _, c := range r.Controls {
-		rule := run.AddRule(c.ID).
-			WithName(strings.ReplaceAll(c.ID, "-", "")).
-			WithShortDescription(sarif.NewMultiformatMessageString(title(c.Control, lang))).
-			WithFullDescription(sarif.NewMultiformatMessageString(c.Rationale)).
-			WithHelp(sarif.NewMultiformatMessageString(c.Remediation))
-		props := sarif.NewPropertyBag()
-		props.Add("category", c.Category)
-		props.Add("severity", c.Severity)
-		props.Add("security-severity", securitySeverity(c.Severity))
-		props.Add("evaluation", c.Evaluation)
-		props.Add("seed", c.Seed+" — "+c.Section)
 		tags := []string{c.Category}
 		for _, x := range c.CIS {
 			tags = append(tags, "CIS-"+x)
 		}
 		tags = append(tags, c.Kubescape...)
-		props.Add("tags", tags)
-		rule.WithProperties(props.Properties)
-		rule.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(c.Severity)))
+		rules = append(rules, sarif.Rule{
+			ID:               c.ID,
+			Name:             strings.ReplaceAll(c.ID, "-", ""),
+			ShortDescription: title(c.Control, lang),
+			FullDescription:  c.Rationale,
+			Help:             c.Remediation,
+			Properties: map[string]any{
+				"category":          c.Category,
+				"severity":          c.Severity,
+				"security-severity": securitySeverity(c.Severity),
+				"evaluation":        c.Evaluation,
+				"seed":              c.Seed + " — " + c.Section,
+				"tags":              tags,
+			},
+			Level: level(c.Severity),
+		})
 	}
+	var results []sarif.Result
 	for _, f := range r.Findings {
 		if f.Status != reports.StatusFail && f.Status != reports.StatusWaived {
 			continue
 		}
-		res := run.CreateResultForRule(f.Control).WithLevel(level(f.Severity)).
-			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s [%s] %s: %s", findingTitle(f, lang), scopeOf(f), objOrNS(f), f.Message)))
-		if f.File != "" {
-			loc := sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File).WithUriBaseId("%SRCROOT%")).
-				WithRegion(sarif.NewRegion().WithStartLine(max(f.Line, 1)))
-			res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
-		}
-		if f.Status == reports.StatusWaived {
-			res.WithSuppression([]*sarif.Suppression{sarif.NewSuppression("inSource")})
-		}
-		pf := map[string]any{"plinth/v1": strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object}, "|")}
-		res.PartialFingerprints = pf
+		results = append(results, sarif.Result{
+			RuleID:       f.Control,
+			Level:        level(f.Severity),
+			Message:      fmt.Sprintf("%s [%s] %s: %s", findingTitle(f, lang), scopeOf(f), objOrNS(f), f.Message),
+			File:         f.File,
+			Line:         f.Line,
+			Suppressed:   f.Status == reports.StatusWaived,
+			Fingerprints: map[string]any{"plinth/v1": strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object}, "|")},
+		})
 	}
-	log.AddRun(run)
-	return log.PrettyWrite(w)
+	return sarif.Write(w, rules, results)
 }
 
 func level(sev string) string {
 	switch sev {
 	case reports.SeverityCritical, reports.SeverityHigh:
-		return "error"
+		return sarif.LevelError
 	case reports.SeverityMedium:
-		return "warning"
+		return sarif.LevelWarning
 	}
-	return "note"
+	return sarif.LevelNote
 }
 
 func securitySeverity(sev string) string {
