@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/render"
 )
 
 // copyRepo copies a hand-written GitOps repository of testdata/repos into a
@@ -144,22 +143,25 @@ func TestReportDeterministic(t *testing.T) {
 	}
 }
 
-func TestReportBinaryFormatRegistry(t *testing.T) {
-	reportFormats["test-binary"] = func(w io.Writer, r *reports.Report, lang string) error {
-		_, err := w.Write([]byte{0, 1, 2})
-		return err
-	}
-	defer delete(reportFormats, "test-binary")
+// TestReportEveryFormat runs plinth report in every format of the
+// registry and each of its languages, into --out: binary formats too.
+func TestReportEveryFormat(t *testing.T) {
 	repo := copyRepo(t, "helm")
-	out := filepath.Join(t.TempDir(), "r.bin")
-	if code, _, errOut := reportRun("report", "--repo", repo, "--format", "test-binary", "--out", out); code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
+	dir := t.TempDir()
+	for _, rd := range render.All() {
+		for _, lang := range rd.Languages {
+			out := filepath.Join(dir, rd.Name+"."+lang)
+			if code, _, errOut := reportRun("report", "--repo", repo, "--format", rd.Name, "--lang", lang, "--out", out); code != exitOK {
+				t.Fatalf("%s %s: exit %d: %s", rd.Name, lang, code, errOut)
+			}
+			if data, err := os.ReadFile(out); err != nil || len(data) == 0 {
+				t.Errorf("%s %s: %d bytes, %v", rd.Name, lang, len(data), err)
+			}
+		}
 	}
-	if data, _ := os.ReadFile(out); !bytes.Equal(data, []byte{0, 1, 2}) {
-		t.Errorf("binary output %v", data)
-	}
-	if names := strings.Join(reportFormatNames(), ","); !strings.HasPrefix(names, "text,json,markdown,sarif,junit,") || !strings.Contains(names, "test-binary") {
-		t.Errorf("format names %v", reportFormatNames())
+	code, out, _ := reportRun("report", "--help")
+	if code != exitOK || !strings.Contains(out, "output format: text|json|markdown|sarif|junit|pdf") {
+		t.Errorf("report --help: exit %d, formats not listed:\n%s", code, out)
 	}
 }
 
