@@ -18,3 +18,11 @@ func encodeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
+
+// jsonCatalog writes the catalog as {"schemaVersion", "controls"}.
+func jsonCatalog(w io.Writer, controls []reports.Control, _ i18n.Localizer) error {
+	return encodeJSON(w, struct {
+		SchemaVersion string            `json:"schemaVersion"`
+		Controls      []reports.Control `json:"controls"`
+	}{reports.SchemaVersion, controls})
+}

@@ -1,7 +1,10 @@
 package render
 
 import (
+	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/i18n"
@@ -62,4 +65,69 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		}
 	}
 	return ew.err
+}
+
+// markdownCatalog writes the catalog as a Markdown reference: an index
+// table, then each control under its category with what it checks, why,
+// the remediation, its seed document and section, and its CIS and
+// Kubescape references. docs/controls.md is this output.
+func markdownCatalog(w io.Writer, controls []reports.Control, l i18n.Localizer) error {
+	ew := &errWriter{w: w}
+	ew.printf("# %s\n\n%s\n\n", l.T("catalog.title"), fmt.Sprintf(l.T("catalog.intro"), len(controls)))
+	ew.printf("| ID | %s | %s | %s | %s |\n|---|---|---|---|---|\n", l.T("catalog.control"), l.T("catalog.severity"), l.T("catalog.category"), l.T("catalog.evaluation"))
+	for _, c := range controls {
+		ew.printf("| [%s](#%s) | %s | %s | %s | %s |\n", c.ID, anchor(c.ID), mdEscape(l.Title(c)), l.Severity(c.Severity), l.Category(c.Category), evaluation(c))
+	}
+	for _, cat := range categoriesOf(controls) {
+		ew.printf("\n## %s\n", mdEscape(l.Category(cat)))
+		for _, c := range controls {
+			if c.Category == cat {
+				markdownControl(ew, c, l)
+			}
+		}
+	}
+	return ew.err
+}
+
+func markdownControl(ew *errWriter, c reports.Control, l i18n.Localizer) {
+	ew.printf("\n<a id=\"%s\"></a>\n### %s: %s\n\n", anchor(c.ID), c.ID, mdEscape(l.Title(c)))
+	checks := l.T("catalog.checks." + c.Evaluation)
+	if len(c.Providers) > 0 {
+		checks += " " + fmt.Sprintf(l.T("catalog.providers"), strings.Join(c.Providers, ", "))
+	}
+	ew.printf("- **%s:** %s\n", l.T("catalog.severity"), l.Severity(c.Severity))
+	ew.printf("- **%s:** %s\n", l.T("catalog.checks"), mdEscape(checks))
+	ew.printf("- **%s:** %s\n", l.T("catalog.why"), mdEscape(c.Rationale))
+	ew.printf("- **%s:** %s\n", l.T("catalog.remediation"), mdEscape(c.Remediation))
+	ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(fmt.Sprintf(l.T("catalog.section"), c.Section)))
+	var refs []string
+	if len(c.CIS) > 0 {
+		refs = append(refs, "CIS Kubernetes Benchmark "+strings.Join(c.CIS, ", "))
+	}
+	if len(c.Kubescape) > 0 {
+		refs = append(refs, "Kubescape "+strings.Join(c.Kubescape, ", "))
+	}
+	if len(refs) > 0 {
+		ew.printf("- **%s:** %s\n", l.T("catalog.references"), strings.Join(refs, "; "))
+	}
+}
+
+// anchor is the HTML id of a control's section.
+func anchor(id string) string { return strings.ToLower(id) }
+
+// categoriesOf lists the categories of controls: the checklist's order
+// first, then any other in the order controls name them.
+func categoriesOf(controls []reports.Control) []string {
+	var out []string
+	for _, cat := range reports.Categories {
+		if slices.ContainsFunc(controls, func(c reports.Control) bool { return c.Category == cat }) {
+			out = append(out, cat)
+		}
+	}
+	for _, c := range controls {
+		if !slices.Contains(out, c.Category) {
+			out = append(out, c.Category)
+		}
+	}
+	return out
 }
