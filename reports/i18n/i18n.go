@@ -22,8 +22,8 @@ var languages = []string{English, "ko"}
 // Languages lists the languages a report can be written in, the default first.
 func Languages() []string { return slices.Clone(languages) }
 
-// Supported reports whether lang is one of Languages.
-func Supported(lang string) bool { return slices.Contains(languages, lang) }
+// supported reports whether lang is one of Languages.
+func supported(lang string) bool { return slices.Contains(languages, lang) }
 
 // Localizer gives the words of one language.
 type Localizer struct{ lang string }
@@ -33,7 +33,7 @@ func For(lang string) (Localizer, error) {
 	if lang == "" {
 		lang = English
 	}
-	if !Supported(lang) {
+	if !supported(lang) {
 		return Localizer{}, fmt.Errorf("unsupported language %q (supported: %s)", lang, strings.Join(languages, ", "))
 	}
 	return Localizer{lang: lang}, nil
