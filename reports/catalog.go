@@ -15,16 +15,21 @@ var catalogYAML []byte
 var (
 	catalogOnce sync.Once
 	catalog     []Control
+	titles      map[string]map[string]string // control ID -> language -> title
 	catalogErr  error
 )
 
-// Catalog returns the baseline controls in catalog order (a fresh copy).
-func Catalog() []Control {
-	catalogOnce.Do(func() { catalog, catalogErr = parseCatalog(catalogYAML) })
+func loadCatalog() {
+	catalog, titles, catalogErr = parseCatalog(catalogYAML)
 	if catalogErr != nil {
 		// The catalog is embedded and checked by tests; a broken one is a build defect.
 		panic(catalogErr)
 	}
+}
+
+// Catalog returns the baseline controls in catalog order (a fresh copy).
+func Catalog() []Control {
+	catalogOnce.Do(loadCatalog)
 	out := make([]Control, len(catalog))
 	for i, c := range catalog {
 		c.CIS = slices.Clone(c.CIS)
@@ -47,42 +52,62 @@ func LookupControl(id string) (Control, bool) {
 	return Control{}, false
 }
 
-func parseCatalog(data []byte) ([]Control, error) {
+// ControlTitle is the title the catalog gives control id in lang ("en",
+// "ko"); ok is false for a control or language it has no title for. It is
+// the one place translated control titles come from.
+func ControlTitle(id, lang string) (string, bool) {
+	catalogOnce.Do(loadCatalog)
+	t, ok := titles[id][lang]
+	return t, ok
+}
+
+// catalogEntry is a control as catalog.yaml writes it: with its Korean title.
+type catalogEntry struct {
+	Control
+	TitleKO string `json:"titleKo"`
+}
+
+func parseCatalog(data []byte) ([]Control, map[string]map[string]string, error) {
 	var doc struct {
-		Controls []Control `json:"controls"`
+		Controls []catalogEntry `json:"controls"`
 	}
 	if err := yaml.UnmarshalStrict(data, &doc); err != nil {
-		return nil, fmt.Errorf("reports/catalog.yaml: %w", err)
+		return nil, nil, fmt.Errorf("reports/catalog.yaml: %w", err)
 	}
 	seen := map[string]bool{}
-	for i, c := range doc.Controls {
+	controls := make([]Control, 0, len(doc.Controls))
+	titles := make(map[string]map[string]string, len(doc.Controls))
+	for i, e := range doc.Controls {
+		c := e.Control
 		where := fmt.Sprintf("reports/catalog.yaml: control %d (%s)", i+1, c.ID)
 		switch {
-		case c.ID == "" || c.Title == "" || c.TitleKO == "" || c.Rationale == "" || c.Remediation == "":
-			return nil, fmt.Errorf("%s: id, title, titleKo, rationale and remediation are required", where)
+		case c.ID == "" || c.Title == "" || e.TitleKO == "" || c.Rationale == "" || c.Remediation == "":
+			return nil, nil, fmt.Errorf("%s: id, title, titleKo, rationale and remediation are required", where)
 		case (c.Seed == "") != (c.Section == ""):
-			return nil, fmt.Errorf("%s: seed and section go together", where)
+			return nil, nil, fmt.Errorf("%s: seed and section go together", where)
 		case c.Seed == "" && len(c.CIS)+len(c.Kubescape)+len(c.KubeScore)+len(c.Polaris) == 0:
-			return nil, fmt.Errorf("%s: cite a seed section or at least one peer reference (cis, kubescape, kubeScore, polaris)", where)
+			return nil, nil, fmt.Errorf("%s: cite a seed section or at least one peer reference (cis, kubescape, kubeScore, polaris)", where)
 		case seen[c.ID]:
-			return nil, fmt.Errorf("%s: duplicate id", where)
+			return nil, nil, fmt.Errorf("%s: duplicate id", where)
 		case !slices.Contains(Categories, c.Category):
-			return nil, fmt.Errorf("%s: category %q is not one of %v", where, c.Category, Categories)
+			return nil, nil, fmt.Errorf("%s: category %q is not one of %v", where, c.Category, Categories)
 		case SeverityRank(c.Severity) == 0:
-			return nil, fmt.Errorf("%s: unknown severity %q", where, c.Severity)
+			return nil, nil, fmt.Errorf("%s: unknown severity %q", where, c.Severity)
 		case c.Evaluation != EvalManifest && c.Evaluation != EvalDeclared && c.Evaluation != EvalManual:
-			return nil, fmt.Errorf("%s: unknown evaluation %q", where, c.Evaluation)
+			return nil, nil, fmt.Errorf("%s: unknown evaluation %q", where, c.Evaluation)
 		case len(c.Providers) > 0 && c.Evaluation != EvalDeclared:
-			return nil, fmt.Errorf("%s: providers apply to declared controls only", where)
+			return nil, nil, fmt.Errorf("%s: providers apply to declared controls only", where)
 		}
 		for _, p := range c.Providers {
 			if !slices.Contains(Providers, p) {
-				return nil, fmt.Errorf("%s: provider %q is not one of %v", where, p, Providers)
+				return nil, nil, fmt.Errorf("%s: provider %q is not one of %v", where, p, Providers)
 			}
 		}
 		seen[c.ID] = true
+		controls = append(controls, c)
+		titles[c.ID] = map[string]string{"en": c.Title, "ko": e.TitleKO}
 	}
-	return doc.Controls, nil
+	return controls, titles, nil
 }
 
 // SeverityRank orders severities: low 1 .. critical 4, unknown 0.

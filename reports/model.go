@@ -25,6 +25,9 @@ const (
 	SeverityCritical = "critical"
 )
 
+// Severities lists the severities, lowest first.
+var Severities = []string{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+
 // Evaluation kinds of a control.
 const (
 	EvalManifest = "manifest" // from the deployed objects
@@ -89,7 +92,6 @@ type CategoryScore struct {
 type Control struct {
 	ID          string   `json:"id"`
 	Title       string   `json:"title"`
-	TitleKO     string   `json:"titleKo"`
 	Category    string   `json:"category"` // one of Categories
 	Severity    string   `json:"severity"`
 	Rationale   string   `json:"rationale"`
@@ -175,4 +177,16 @@ var Categories = []string{
 	"monitoring",
 	"networking",
 	"operations",
+}
+
+// FailingAtLeast counts the failing findings of severity sev or higher: the
+// gate of plinth report --fail-on. sev is one of Severities.
+func (r *Report) FailingAtLeast(sev string) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Status == StatusFail && SeverityRank(f.Severity) >= SeverityRank(sev) {
+			n++
+		}
+	}
+	return n
 }

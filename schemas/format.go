@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/owenrumney/go-sarif/v2/sarif"
+	"github.com/plinth-dev/plinth/internal/sarif"
 )
 
 // Formats are the output formats of validation errors.
@@ -157,11 +157,8 @@ var ruleHelp = map[string]string{
 // writeSARIF writes a SARIF 2.1.0 log with one result per error, its
 // physical location relative to the repository root.
 func writeSARIF(w io.Writer, errs Errors, base string) error {
-	report, err := sarif.New(sarif.Version210)
-	if err != nil {
-		return err
-	}
-	run := sarif.NewRunWithInformationURI("plinth", "https://github.com/plinth-dev/plinth")
+	var rules []sarif.Rule
+	results := make([]sarif.Result, 0, len(errs))
 	seen := map[string]bool{}
 	for _, e := range errs {
 		rule := "plinth/" + e.Rule
@@ -171,25 +168,14 @@ func writeSARIF(w io.Writer, errs Errors, base string) error {
 			if help == "" {
 				help = "The platform must be valid."
 			}
-			run.AddRule(rule).WithShortDescription(sarif.NewMultiformatMessageString(help))
+			rules = append(rules, sarif.Rule{ID: rule, ShortDescription: help})
 		}
-		res := run.CreateResultForRule(rule).WithLevel("error")
 		msg := e.Msg
 		if e.Path != "" {
 			msg = e.Path + ": " + msg
 		}
-		res.WithMessage(sarif.NewTextMessage(msg))
-		if f := joinBase(base, e.Pos.File); f != "" {
-			region := sarif.NewRegion().WithStartLine(max(e.Pos.Line, 1))
-			if e.Pos.Column > 0 {
-				region.WithStartColumn(e.Pos.Column)
-			}
-			loc := sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(f).WithUriBaseId("%SRCROOT%")).
-				WithRegion(region)
-			res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
-		}
+		results = append(results, sarif.Result{RuleID: rule, Level: sarif.LevelError, Message: msg,
+			File: joinBase(base, e.Pos.File), Line: e.Pos.Line, Column: e.Pos.Column})
 	}
-	report.AddRun(run)
-	return report.PrettyWrite(w)
+	return sarif.Write(w, rules, results)
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/format"
+	"github.com/plinth-dev/plinth/reports/i18n"
+	"github.com/plinth-dev/plinth/reports/render"
 )
 
 func init() { register(newControlsCmd) }
@@ -24,16 +26,15 @@ Kubescape references, and the seed document and section it comes from.
 Given IDs (plinth controls PLN-NET-007), it shows those controls in full:
 rationale, remediation and references (text), or only those (json, markdown).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch formatName {
-			case "text", "json", "markdown":
-			default:
-				return usageError("unknown --format %q: use text, json or markdown", formatName)
+			rd, ok := render.Lookup(formatName)
+			if !ok || !rd.Lists() {
+				return usageError("unknown --format %q: use %s", formatName, orList(render.Names(true)))
 			}
-			if lang != "en" && lang != "ko" {
-				return usageError("unknown --lang %q: use en or ko", lang)
+			if !slices.Contains(rd.Languages, lang) {
+				return usageError("unknown --lang %q: use %s", lang, orList(rd.Languages))
 			}
 			if len(args) == 0 {
-				return format.Controls(cmd.OutOrStdout(), reports.Catalog(), formatName, lang)
+				return rd.Catalog(cmd.OutOrStdout(), reports.Catalog(), lang)
 			}
 			var picked []reports.Control
 			for _, id := range args {
@@ -44,20 +45,20 @@ rationale, remediation and references (text), or only those (json, markdown).`,
 				picked = append(picked, c)
 			}
 			if formatName != "text" {
-				return format.Controls(cmd.OutOrStdout(), picked, formatName, lang)
+				return rd.Catalog(cmd.OutOrStdout(), picked, lang)
 			}
 			for i, c := range picked {
 				if i > 0 {
 					fmt.Fprintln(cmd.OutOrStdout())
 				}
-				if err := format.ControlDetail(cmd.OutOrStdout(), c, lang); err != nil {
+				if err := render.ControlDetail(cmd.OutOrStdout(), c, lang); err != nil {
 					return err
 				}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&formatName, "format", "o", "text", "output format: text|json|markdown")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of titles: en|ko")
+	cmd.Flags().StringVarP(&formatName, "format", "o", "text", "output format: "+strings.Join(render.Names(true), "|"))
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	return cmd
 }

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -17,25 +15,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/format"
+	"github.com/plinth-dev/plinth/reports/i18n"
+	"github.com/plinth-dev/plinth/reports/render"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
-
-// reportRenderer writes a report in one format; lang is "en" or "ko".
-type reportRenderer func(w io.Writer, r *reports.Report, lang string) error
-
-// reportFormats are the formats of plinth report. Other files of this
-// package add theirs in init (report_pdf.go adds "pdf").
-var reportFormats = map[string]reportRenderer{
-	"text":     format.Text,
-	"json":     func(w io.Writer, r *reports.Report, _ string) error { return format.JSON(w, r) },
-	"markdown": format.Markdown,
-	"sarif":    format.SARIF,
-	"junit":    format.JUnit,
-}
-
-// textReportFormats may go to a terminal; any other format is binary.
-var textReportFormats = []string{"text", "json", "markdown", "sarif", "junit"}
 
 func init() { register(newReportCmd) }
 
@@ -63,18 +46,18 @@ Exit status: 1 when --fail-on is given and a failing finding of that severity
 or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			render, ok := reportFormats[formatName]
+			rd, ok := render.Lookup(formatName)
 			if !ok {
-				return usageError("unknown --format %q: use one of %s", formatName, strings.Join(reportFormatNames(), ", "))
+				return usageError("unknown --format %q: use one of %s", formatName, strings.Join(render.Names(false), ", "))
 			}
 			if repo == "" {
 				return usageError("--repo is required")
 			}
-			if lang != "en" && lang != "ko" {
-				return usageError("unknown --lang %q: use en or ko", lang)
+			if !slices.Contains(rd.Languages, lang) {
+				return usageError("unknown --lang %q: use %s", lang, orList(rd.Languages))
 			}
-			if failOn != "" && reports.SeverityRank(failOn) == 0 {
-				return usageError("unknown --fail-on %q: use low, medium, high or critical", failOn)
+			if failOn != "" && !slices.Contains(reports.Severities, failOn) {
+				return usageError("unknown --fail-on %q: use %s", failOn, orList(reports.Severities))
 			}
 			if month != "" && since != "" {
 				return usageError("--month and --since cannot be combined")
@@ -83,8 +66,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			if err != nil {
 				return err
 			}
-			binary := !slices.Contains(textReportFormats, formatName)
-			if binary && out == "" {
+			if rd.Binary && out == "" {
 				if f, ok := cmd.OutOrStdout().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 					return usageError("--format %s is binary: use --out FILE or redirect standard output", formatName)
 				}
@@ -96,8 +78,8 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 				return err
 			}
 			var buf bytes.Buffer
-			if err := render(&buf, r, lang); err != nil {
-				return fmt.Errorf("render %s report: %w", formatName, err)
+			if err := rd.Report(&buf, r, render.Options{Lang: lang, Generator: "plinth " + buildVersion()}); err != nil {
+				return err
 			}
 			if out != "" {
 				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
@@ -108,7 +90,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 				return fmt.Errorf("write report: %w", err)
 			}
 			if failOn != "" {
-				if n := failingAtLeast(r, failOn); n > 0 {
+				if n := r.FailingAtLeast(failOn); n > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%d failing finding(s) of severity %s or higher\n", n, failOn)
 					return silentExit(exitFailure)
 				}
@@ -121,34 +103,13 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.StringVar(&ref, "ref", "", "revision to evaluate (branch, tag, commit; default HEAD)")
 	f.StringVar(&since, "since", "", "compare with this revision or date (YYYY-MM-DD)")
 	f.StringVar(&month, "month", "", "evaluate the last commit of this month (YYYY-MM) against the month before")
-	f.StringVarP(&formatName, "format", "o", "text", "output format: "+strings.Join(reportFormatNames(), "|"))
+	f.StringVarP(&formatName, "format", "o", "text", "output format: "+strings.Join(render.Names(false), "|"))
 	f.StringVar(&out, "out", "", "write the report to FILE instead of standard output")
-	f.StringVar(&failOn, "fail-on", "", "exit 1 when a failing finding has this severity or higher: low|medium|high|critical")
-	f.StringVar(&lang, "lang", "en", "language of titles: en|ko")
+	f.StringVar(&failOn, "fail-on", "", "exit 1 when a failing finding has this severity or higher: "+strings.Join(reports.Severities, "|"))
+	f.StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	f.StringSliceVar(&clusters, "cluster", nil, "report on these clusters only (clusters/<name>/; repeatable or comma-separated)")
 	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else today)")
 	return cmd
-}
-
-func reportFormatNames() []string {
-	names := make([]string, 0, len(reportFormats))
-	for n := range reportFormats {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		a, b := slices.Index(textReportFormats, names[i]), slices.Index(textReportFormats, names[j])
-		if a < 0 {
-			a = len(textReportFormats)
-		}
-		if b < 0 {
-			b = len(textReportFormats)
-		}
-		if a != b {
-			return a < b
-		}
-		return names[i] < names[j]
-	})
-	return names
 }
 
 // reportDate is --date, else SOURCE_DATE_EPOCH, else now.
@@ -170,14 +131,12 @@ func reportDate(date string) (time.Time, error) {
 	return time.Now().UTC(), nil
 }
 
-func failingAtLeast(r *reports.Report, sev string) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Status == reports.StatusFail && reports.SeverityRank(f.Severity) >= reports.SeverityRank(sev) {
-			n++
-		}
+// orList joins names for a message: "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
 	}
-	return n
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // writeFileAtomic writes data to a temporary file beside name and renames it.

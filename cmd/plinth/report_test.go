@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/render"
 )
 
 // copyRepo copies a hand-written GitOps repository of testdata/repos into a
@@ -144,60 +143,24 @@ func TestReportDeterministic(t *testing.T) {
 	}
 }
 
-func TestReportBinaryFormatRegistry(t *testing.T) {
-	reportFormats["test-binary"] = func(w io.Writer, r *reports.Report, lang string) error {
-		_, err := w.Write([]byte{0, 1, 2})
-		return err
-	}
-	defer delete(reportFormats, "test-binary")
+// TestReportEveryFormat runs plinth report in every format of the
+// registry and each of its languages, into --out: binary formats too.
+func TestReportEveryFormat(t *testing.T) {
 	repo := copyRepo(t, "helm")
-	out := filepath.Join(t.TempDir(), "r.bin")
-	if code, _, errOut := reportRun("report", "--repo", repo, "--format", "test-binary", "--out", out); code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	if data, _ := os.ReadFile(out); !bytes.Equal(data, []byte{0, 1, 2}) {
-		t.Errorf("binary output %v", data)
-	}
-	if names := strings.Join(reportFormatNames(), ","); !strings.HasPrefix(names, "text,json,markdown,sarif,junit,") || !strings.Contains(names, "test-binary") {
-		t.Errorf("format names %v", reportFormatNames())
-	}
-}
-
-func TestControlsCommand(t *testing.T) {
-	code, out, _ := reportRun("controls")
-	if code != exitOK || !strings.Contains(out, "PLN-SEC-006") || !strings.Contains(out, "EVALUATION") {
-		t.Errorf("controls: %d %s", code, out)
-	}
-	code, out, _ = reportRun("controls", "--format", "json")
-	var doc struct {
-		Controls []struct {
-			ID      string `json:"id"`
-			TitleKo string `json:"titleKo"`
-			Seed    string `json:"seed"`
-		} `json:"controls"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitOK || len(doc.Controls) < 40 || doc.Controls[0].TitleKo == "" {
-		t.Errorf("controls json: %v %d", err, len(doc.Controls))
-	}
-	if code, out, _ := reportRun("controls", "-o", "markdown", "--lang", "ko"); code != exitOK || !strings.Contains(out, "| PLN-SEC-006 |") {
-		t.Errorf("controls markdown: %d", code)
-	}
-	if code, _, _ := reportRun("controls", "--format", "pdf"); code != exitUsage {
-		t.Errorf("controls --format pdf: exit %d", code)
-	}
-	// Some controls in full, IDs in any case; json keeps only those.
-	code, out, _ = reportRun("controls", "pln-net-007", "PLN-SEC-006")
-	for _, want := range []string{"PLN-NET-007  NetworkPolicies do not open egress to every address", "remediation: Allow only the networks",
-		"PLN-SEC-006  Containers are not privileged", "Kubescape:   C-0057", `source:      003_1ca403789924d079.txt, section "높은 권한을 가진 컨테이너 방지"`} {
-		if code != exitOK || !strings.Contains(out, want) {
-			t.Errorf("controls in full: exit %d, no %q in\n%s", code, want, out)
+	dir := t.TempDir()
+	for _, rd := range render.All() {
+		for _, lang := range rd.Languages {
+			out := filepath.Join(dir, rd.Name+"."+lang)
+			if code, _, errOut := reportRun("report", "--repo", repo, "--format", rd.Name, "--lang", lang, "--out", out); code != exitOK {
+				t.Fatalf("%s %s: exit %d: %s", rd.Name, lang, code, errOut)
+			}
+			if data, err := os.ReadFile(out); err != nil || len(data) == 0 {
+				t.Errorf("%s %s: %d bytes, %v", rd.Name, lang, len(data), err)
+			}
 		}
 	}
-	doc.Controls = nil
-	if code, out, _ := reportRun("controls", "PLN-SEC-001", "-o", "json"); code != exitOK || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Controls) != 1 {
-		t.Errorf("one control as json: exit %d, %d controls", code, len(doc.Controls))
-	}
-	if code, _, errOut := reportRun("controls", "PLN-XXX-001"); code != exitFailure || !strings.Contains(errOut, `unknown control "PLN-XXX-001"`) {
-		t.Errorf("unknown control: exit %d %q", code, errOut)
+	code, out, _ := reportRun("report", "--help")
+	if code != exitOK || !strings.Contains(out, "output format: text|json|markdown|sarif|junit|pdf") {
+		t.Errorf("report --help: exit %d, formats not listed:\n%s", code, out)
 	}
 }

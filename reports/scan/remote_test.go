@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
-	"github.com/plinth-dev/plinth/reports/format"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
@@ -82,7 +81,7 @@ func TestPrivateRemoteRepository(t *testing.T) {
 				t.Errorf("commit %s repo %q (want %s, %s)", r.Commit, r.Repo, nov, url)
 			}
 			var buf bytes.Buffer
-			if err := format.JSON(&buf, r); err != nil || strings.Contains(buf.String(), "tok-5e3c9a7d") {
+			if err := renderAs(t, &buf, r, "json"); err != nil || strings.Contains(buf.String(), "tok-5e3c9a7d") {
 				t.Errorf("report shows the token (%v)", err)
 			}
 		})

@@ -9,30 +9,30 @@ import (
 
 // fixtureControl is a control of the hand-built test catalog.
 type fixtureControl struct {
-	id, title, titleKO, cat, sev, eval, seed, section string
+	id, title, cat, sev, eval, seed, section string
 }
 
 var fixtureControls = []fixtureControl{
-	{"SEC-001", "Containers run as non-root", "컨테이너를 루트가 아닌 사용자로 실행", "security", "high", "manifest", "004_5cde3760cd7b2652.txt", "Pod and container security"},
-	{"SEC-002", "Privilege escalation is disabled", "권한 상승 비활성화", "security", "high", "manifest", "004_5cde3760cd7b2652.txt", "Pod and container security"},
-	{"SEC-003", "Images come from a trusted registry", "신뢰할 수 있는 레지스트리의 이미지 사용", "security", "critical", "manifest", "000_45d335ea1622845c.txt", "Secure the images and run time"},
-	{"SEC-004", "Images are pinned (no :latest)", "이미지 태그 고정 (:latest 금지)", "security", "medium", "manifest", "003_1ca403789924d079.txt", "Tagging"},
-	{"SEC-005", "Secrets come from Key Vault via CSI", "Key Vault CSI로 비밀 주입", "security", "high", "declared", "001_e0399f7852531dbe.txt", "Secrets management and application credentials"},
-	{"SEC-006", "Private cluster API server", "프라이빗 클러스터 API 서버", "security", "high", "declared", "004_5cde3760cd7b2652.txt", "Cluster security"},
-	{"SEC-007", "Image vulnerability scanning reviewed", "이미지 취약점 검사 결과 검토", "security", "medium", "manual", "000_45d335ea1622845c.txt", "Automatically build new images on base image update"},
-	{"HA-001", "Replicas spread over zones", "영역에 걸친 복제본 분산", "high-availability", "high", "manifest", "004_5cde3760cd7b2652.txt", "Availability zones"},
-	{"HA-002", "PodDisruptionBudget present", "PodDisruptionBudget 정의", "high-availability", "medium", "manifest", "001_e0399f7852531dbe.txt", "Availability considerations"},
-	{"HA-003", "Liveness and readiness probes", "활성 및 준비 상태 프로브", "high-availability", "medium", "manifest", "001_e0399f7852531dbe.txt", "Health probes"},
-	{"RES-001", "CPU and memory requests and limits", "CPU 및 메모리 요청과 제한", "resource-management", "medium", "manifest", "001_e0399f7852531dbe.txt", "Resource constraints"},
-	{"RES-002", "Namespace ResourceQuota", "네임스페이스 ResourceQuota", "resource-management", "low", "manifest", "001_e0399f7852531dbe.txt", "Namespaces"},
-	{"RES-003", "Horizontal pod autoscaling", "수평 Pod 자동 크기 조정", "resource-management", "low", "manifest", "001_e0399f7852531dbe.txt", "Pod autoscaling"},
-	{"MON-001", "Container insights enabled", "컨테이너 인사이트 활성화", "monitoring", "medium", "declared", "004_5cde3760cd7b2652.txt", "Monitoring"},
-	{"MON-002", "Alert rules reviewed monthly", "경고 규칙 월간 검토", "monitoring", "low", "manual", "004_5cde3760cd7b2652.txt", "Monitoring"},
-	{"NET-001", "Default-deny NetworkPolicy", "기본 거부 NetworkPolicy", "networking", "high", "manifest", "004_5cde3760cd7b2652.txt", "Network policies"},
-	{"NET-002", "Ingress uses TLS", "Ingress TLS 사용", "networking", "medium", "manifest", "001_e0399f7852531dbe.txt", "API Gateway"},
-	{"OPS-001", "Backups scheduled (Velero)", "백업 예약 (Velero)", "operations", "medium", "manifest", "004_5cde3760cd7b2652.txt", "Business continuity"},
-	{"OPS-002", "Automatic upgrade channel", "자동 업그레이드 채널", "operations", "low", "declared", "004_5cde3760cd7b2652.txt", "Upgrades"},
-	{"OPS-003", "Upgrade runbook rehearsed", "업그레이드 절차 리허설", "operations", "low", "manual", "004_5cde3760cd7b2652.txt", "Upgrades"},
+	{"PLN-SEC-001", "Containers run as non-root", "security", "high", "manifest", "004_5cde3760cd7b2652.txt", "Pod and container security"},
+	{"PLN-SEC-002", "Privilege escalation is disabled", "security", "high", "manifest", "004_5cde3760cd7b2652.txt", "Pod and container security"},
+	{"PLN-SEC-003", "Images come from a trusted registry", "security", "critical", "manifest", "000_45d335ea1622845c.txt", "Secure the images and run time"},
+	{"PLN-SEC-004", "Images are pinned (no :latest)", "security", "medium", "manifest", "003_1ca403789924d079.txt", "Tagging"},
+	{"PLN-SEC-005", "Secrets come from Key Vault via CSI", "security", "high", "declared", "001_e0399f7852531dbe.txt", "Secrets management and application credentials"},
+	{"PLN-SEC-006", "Private cluster API server", "security", "high", "declared", "004_5cde3760cd7b2652.txt", "Cluster security"},
+	{"PLN-SEC-007", "Image vulnerability scanning reviewed", "security", "medium", "manual", "000_45d335ea1622845c.txt", "Automatically build new images on base image update"},
+	{"PLN-HA-001", "Replicas spread over zones", "high-availability", "high", "manifest", "004_5cde3760cd7b2652.txt", "Availability zones"},
+	{"PLN-HA-002", "PodDisruptionBudget present", "high-availability", "medium", "manifest", "001_e0399f7852531dbe.txt", "Availability considerations"},
+	{"PLN-HA-003", "Liveness and readiness probes", "high-availability", "medium", "manifest", "001_e0399f7852531dbe.txt", "Health probes"},
+	{"PLN-RES-001", "CPU and memory requests and limits", "resource-management", "medium", "manifest", "001_e0399f7852531dbe.txt", "Resource constraints"},
+	{"PLN-RES-002", "Namespace ResourceQuota", "resource-management", "low", "manifest", "001_e0399f7852531dbe.txt", "Namespaces"},
+	{"PLN-RES-003", "Horizontal pod autoscaling", "resource-management", "low", "manifest", "001_e0399f7852531dbe.txt", "Pod autoscaling"},
+	{"PLN-MON-001", "Container insights enabled", "monitoring", "medium", "declared", "004_5cde3760cd7b2652.txt", "Monitoring"},
+	{"PLN-MON-002", "Alert rules reviewed monthly", "monitoring", "low", "manual", "004_5cde3760cd7b2652.txt", "Monitoring"},
+	{"PLN-NET-001", "Default-deny NetworkPolicy", "networking", "high", "manifest", "004_5cde3760cd7b2652.txt", "Network policies"},
+	{"PLN-NET-002", "Ingress uses TLS", "networking", "medium", "manifest", "001_e0399f7852531dbe.txt", "API Gateway"},
+	{"PLN-OPS-001", "Backups scheduled (Velero)", "operations", "medium", "manifest", "004_5cde3760cd7b2652.txt", "Business continuity"},
+	{"PLN-OPS-002", "Automatic upgrade channel", "operations", "low", "declared", "004_5cde3760cd7b2652.txt", "Upgrades"},
+	{"PLN-OPS-003", "Upgrade runbook rehearsed", "operations", "low", "manual", "004_5cde3760cd7b2652.txt", "Upgrades"},
 }
 
 var fixtureScopes = []string{"nonprod/dev", "nonprod/staging", "prod"}
@@ -65,10 +65,10 @@ func fixture(services, perService int) *reports.Report {
 		},
 	}
 	teams := []string{"payments", "dispatch", "fleet", "routing", "identity"}
-	failing := map[string]bool{"SEC-001": true, "SEC-003": true, "HA-001": true, "RES-001": true, "NET-002": true, "OPS-001": true}
+	failing := map[string]bool{"PLN-SEC-001": true, "PLN-SEC-003": true, "PLN-HA-001": true, "PLN-RES-001": true, "PLN-NET-002": true, "PLN-OPS-001": true}
 	for i, fc := range fixtureControls {
 		c := reports.ControlResult{Control: reports.Control{
-			ID: fc.id, Title: fc.title, TitleKO: fc.titleKO, Category: fc.cat, Severity: fc.sev,
+			ID: fc.id, Title: fc.title, Category: fc.cat, Severity: fc.sev,
 			Evaluation: fc.eval, Seed: fc.seed, Section: fc.section,
 			Rationale:   "Rationale of " + fc.id,
 			Remediation: "Set the field the control checks in the service's blueprint; see " + fc.section + ".",
@@ -80,9 +80,9 @@ func fixture(services, perService int) *reports.Report {
 				st = reports.StatusManual
 			case failing[fc.id] && (s == "prod" || j == i%3):
 				st = reports.StatusFail
-			case fc.id == "SEC-004" && s == "prod":
+			case fc.id == "PLN-SEC-004" && s == "prod":
 				st = reports.StatusWaived
-			case fc.id == "OPS-002" && s != "prod":
+			case fc.id == "PLN-OPS-002" && s != "prod":
 				st = reports.StatusNA
 			}
 			c.Scopes[s] = st
@@ -100,7 +100,7 @@ func fixture(services, perService int) *reports.Report {
 	for _, fc := range fixtureControls {
 		sevOf[fc.id] = fc.sev
 	}
-	ids := []string{"SEC-001", "SEC-003", "HA-001", "RES-001", "NET-002", "OPS-001"}
+	ids := []string{"PLN-SEC-001", "PLN-SEC-003", "PLN-HA-001", "PLN-RES-001", "PLN-NET-002", "PLN-OPS-001"}
 	for s := 0; s < services; s++ {
 		team := teams[s%len(teams)]
 		svc := fmt.Sprintf("%s-svc-%03d", team, s)
@@ -122,25 +122,25 @@ func fixture(services, perService int) *reports.Report {
 		}
 	}
 	planted := reports.Finding{
-		Control: "SEC-001", Title: "Containers run as non-root", Category: "security", Severity: "high", Status: reports.StatusFail,
+		Control: "PLN-SEC-001", Title: "Containers run as non-root", Category: "security", Severity: "high", Status: reports.StatusFail,
 		Cluster: "prod", Environment: "prod", Namespace: "payments-prod",
 		Object: plantedObject, File: plantedFile, Line: plantedLine, Message: plantedMessage,
 	}
 	r.Findings = append(r.Findings, planted)
 	// A passing finding must not be listed as failing.
-	r.Findings = append(r.Findings, reports.Finding{Control: "SEC-002", Severity: "high", Status: reports.StatusPass,
+	r.Findings = append(r.Findings, reports.Finding{Control: "PLN-SEC-002", Severity: "high", Status: reports.StatusPass,
 		Cluster: "prod", Namespace: "payments-prod", Object: "Deployment/passing-object", File: "x.yaml", Line: 1})
 
 	r.Waivers = []reports.Waiver{
-		{Control: "SEC-004", Cluster: "prod", Namespace: "fleet-prod", Object: "Deployment/fleet-legacy",
+		{Control: "PLN-SEC-004", Cluster: "prod", Namespace: "fleet-prod", Object: "Deployment/fleet-legacy",
 			File: "clusters/prod/prod/apps/fleet/fleet-legacy/deployment.yaml", Line: 5,
 			Reason: "Vendor image only published with a moving tag; pinned by digest in Q1", Until: "2027-03-31"},
-		{Control: "NET-002", Cluster: "nonprod", Namespace: "routing-dev", File: "waivers.yaml", Line: 12,
+		{Control: "PLN-NET-002", Cluster: "nonprod", Namespace: "routing-dev", File: "waivers.yaml", Line: 12,
 			Reason: "Internal test endpoint", Until: "2026-08-31", Expired: true},
-		{Control: "HA-001", Cluster: "nonprod", File: "waivers.yaml", Line: 20, Expired: true},
+		{Control: "PLN-HA-001", Cluster: "nonprod", File: "waivers.yaml", Line: 20, Expired: true},
 	}
 	r.Changes = &reports.Changes{New: []reports.Finding{planted}, Fixed: []reports.Finding{{
-		Control: "NET-001", Severity: "high", Status: reports.StatusPass, Cluster: "prod", Namespace: "dispatch-prod",
+		Control: "PLN-NET-001", Severity: "high", Status: reports.StatusPass, Cluster: "prod", Namespace: "dispatch-prod",
 		Object: "NetworkPolicy/default-deny", File: "clusters/prod/prod/teams/dispatch/networkpolicy.yaml", Line: 1,
 	}}}
 	for i := 0; i < 12; i++ {

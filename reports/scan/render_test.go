@@ -1,21 +1,20 @@
-package format_test
+package scan_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/plinth-dev/plinth/internal/testutil/golden"
-
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/format"
+	"github.com/plinth-dev/plinth/reports/render"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
@@ -42,35 +41,29 @@ func fluxReport(t *testing.T) *reports.Report {
 	return r
 }
 
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	golden.Check(t, filepath.Join("testdata", "golden", name), got)
-}
-
-func TestGolden(t *testing.T) {
+// TestRenderScannedRepository is the end-to-end test of the report: a
+// repository scanned and written in every format and language, with a few
+// findings the formats must carry to the right file and line. The formats'
+// exact bytes are checked on a hand-made report in reports/render.
+func TestRenderScannedRepository(t *testing.T) {
 	r := fluxReport(t)
-	for _, tc := range []struct{ format, lang, file string }{
-		{"json", "en", "flux.json"},
-		{"sarif", "en", "flux.sarif"},
-		{"junit", "en", "flux.junit.xml"},
-		{"markdown", "en", "flux.md"},
-		{"text", "en", "flux.txt"},
-		{"markdown", "ko", "flux.ko.md"},
-	} {
-		t.Run(tc.file, func(t *testing.T) {
+	for _, rd := range render.All() {
+		for _, lang := range rd.Languages {
 			var buf bytes.Buffer
-			if err := format.Write(&buf, r, tc.format, tc.lang); err != nil {
-				t.Fatal(err)
+			if err := rd.Report(&buf, r, render.Options{Lang: lang}); err != nil {
+				t.Fatalf("%s %s: %v", rd.Name, lang, err)
 			}
-			checkGolden(t, tc.file, buf.Bytes())
-		})
+			if !rd.Binary && !strings.Contains(buf.String(), "PLN-SEC-006") {
+				t.Errorf("%s %s: no PLN-SEC-006 (privileged container)", rd.Name, lang)
+			}
+		}
 	}
 }
 
 func TestJSONShape(t *testing.T) {
 	r := fluxReport(t)
 	var buf bytes.Buffer
-	if err := format.JSON(&buf, r); err != nil {
+	if err := renderAs(t, &buf, r, "json"); err != nil {
 		t.Fatal(err)
 	}
 	var doc map[string]any
@@ -100,7 +93,7 @@ func TestJSONShape(t *testing.T) {
 func TestSARIFAndJUnitParse(t *testing.T) {
 	r := fluxReport(t)
 	var s bytes.Buffer
-	if err := format.SARIF(&s, r, "en"); err != nil {
+	if err := renderAs(t, &s, r, "sarif"); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {
@@ -144,7 +137,7 @@ func TestSARIFAndJUnitParse(t *testing.T) {
 		t.Error("sarif: no PLN-SEC-006 result at apps/base/deployment.yaml:2")
 	}
 	var j bytes.Buffer
-	if err := format.JUnit(&j, r, "en"); err != nil {
+	if err := renderAs(t, &j, r, "junit"); err != nil {
 		t.Fatal(err)
 	}
 	var suites struct {
@@ -166,17 +159,11 @@ func TestSARIFAndJUnitParse(t *testing.T) {
 	}
 }
 
-func TestControls(t *testing.T) {
-	for _, f := range []string{"text", "json", "markdown"} {
-		var buf bytes.Buffer
-		if err := format.Controls(&buf, reports.Catalog(), f, "ko"); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(buf.String(), "PLN-SEC-006") {
-			t.Errorf("%s: no PLN-SEC-006", f)
-		}
+func renderAs(t *testing.T, w io.Writer, r *reports.Report, format string) error {
+	t.Helper()
+	rd, ok := render.Lookup(format)
+	if !ok {
+		t.Fatalf("no format %s", format)
 	}
-	if err := format.Controls(&bytes.Buffer{}, nil, "pdf", "en"); err == nil {
-		t.Error("unknown format: no error")
-	}
+	return rd.Report(w, r, render.Options{})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // Options select how a report is rendered.
@@ -73,12 +74,9 @@ func newDoc(r *reports.Report, opts Options) (*doc, error) {
 		return nil, errors.New("pdf: no report to render")
 	}
 	lang := opts.Lang
-	if lang == "" {
-		lang = "en"
-	}
-	t, ok := catalogs[lang]
-	if !ok {
-		return nil, fmt.Errorf("pdf: unsupported language %q (supported: %s)", lang, strings.Join(Languages(), ", "))
+	t, err := i18n.For(lang)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: %w", err)
 	}
 	gen := opts.Generator
 	if gen == "" {
@@ -95,10 +93,10 @@ func newDoc(r *reports.Report, opts Options) (*doc, error) {
 	f.AliasNbPages("{nb}")
 	f.AddUTF8FontFromBytes(fontFamily, "", fonts.regular)
 	f.AddUTF8FontFromBytes(fontFamily, "B", fonts.bold)
-	if err := f.Error(); err != nil {
+	if err = f.Error(); err != nil {
 		return nil, fmt.Errorf("pdf: loading embedded font: %w", err)
 	}
-	d := &doc{f: f, t: t, r: r, lang: lang, gen: gen, glyphs: &glyphs{faces: fonts.faces}}
+	d := &doc{f: f, t: t, r: r, lang: t.Lang(), gen: gen, glyphs: &glyphs{faces: fonts.faces}}
 	d.setup()
 	return d, nil
 }
@@ -106,7 +104,7 @@ func newDoc(r *reports.Report, opts Options) (*doc, error) {
 // doc is one report being laid out.
 type doc struct {
 	f    *fpdf.Fpdf
-	t    *text
+	t    i18n.Localizer
 	r    *reports.Report
 	lang string
 	gen  string
@@ -166,12 +164,12 @@ func (d *doc) setup() {
 	stamp := d.stamp()
 	f.SetCreationDate(stamp)
 	f.SetModificationDate(stamp)
-	title := t.Title
+	title := t.T("pdf.title")
 	if m := d.month(); m != "" {
 		title += " — " + m
 	}
 	f.SetTitle(d.clean(title), true)
-	f.SetSubject(d.clean(t.Subject+": "+r.Repo), true)
+	f.SetSubject(d.clean(t.T("pdf.subject")+": "+r.Repo), true)
 	f.SetAuthor(d.clean(d.gen), true)
 	f.SetCreator(d.clean(d.gen), true)
 	f.SetProducer("plinth (github.com/go-pdf/fpdf)", true)
@@ -249,9 +247,9 @@ func (d *doc) footer() {
 	f.Line(marginL, pageH-13.5, pageW-marginR, pageH-13.5)
 	d.font("", 7.5, colMuted)
 	f.SetXY(marginL, pageH-12.5)
-	f.CellFormat(contentW/2, 4, d.clean("plinth · "+d.t.Title), "", 0, "LM", false, 0, "")
+	f.CellFormat(contentW/2, 4, d.clean("plinth · "+d.t.T("pdf.title")), "", 0, "LM", false, 0, "")
 	f.SetXY(marginL+contentW/2, pageH-12.5)
-	f.CellFormat(contentW/2, 4, d.t.pageOf(f.PageNo()), "", 0, "RM", false, 0, "")
+	f.CellFormat(contentW/2, 4, fmt.Sprintf(d.t.T("pdf.pageOf"), f.PageNo()), "", 0, "RM", false, 0, "")
 }
 
 // font selects the embedded face ("" or "B"), a size in points and a colour.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/i18n"
 	"github.com/plinth-dev/plinth/reports/scan"
 )
 
@@ -20,7 +21,7 @@ import (
 func e2eReport(t *testing.T) *reports.Report {
 	t.Helper()
 	repo := gittest.New(t)
-	repo.CopyDir(filepath.Join("..", "..", "testdata", "repos", "flux"))
+	repo.CopyDir(filepath.Join("..", "..", "..", "testdata", "repos", "flux"))
 	repo.Commit("initial platform", gittest.Date(2026, 9, 20))
 	p := filepath.Join(repo.Dir, "apps", "base", "deployment.yaml")
 	data, err := os.ReadFile(p)
@@ -70,9 +71,9 @@ func TestEndToEnd(t *testing.T) {
 	if r.Base == nil || len(r.Commits) == 0 {
 		t.Fatalf("no base or commits for --month: base %+v, commits %+v", r.Base, r.Commits)
 	}
-	for _, lang := range Languages() {
+	for _, lang := range i18n.Languages() {
 		t.Run(lang, func(t *testing.T) {
-			tx := catalogs[lang]
+			tx, _ := i18n.For(lang)
 			b := render(t, r, lang)
 			if !bytes.Equal(b, render(t, r, lang)) {
 				t.Error("two renders differ")
@@ -88,13 +89,10 @@ func TestEndToEnd(t *testing.T) {
 			}
 			text := run(t, "pdftotext", "-raw", "-enc", "UTF-8", file, "-")
 			compact := strings.Join(strings.Fields(text), "")
-			title := planted.Title
-			if c, ok := findControl(r, planted.Control); ok && lang == "ko" && c.TitleKO != "" {
-				title = c.TitleKO
-			}
+			title := tx.FindingTitle(*planted)
 			for _, want := range []string{
 				"2026-10", shortHash(r.Commit), shortHash(r.Base.Commit),
-				tx.Summary, tx.Checklist, tx.Findings, tx.Changes, tx.Waivers,
+				tx.T("pdf.summary"), tx.T("pdf.checklist"), tx.T("pdf.findings"), tx.T("pdf.changes"), tx.T("pdf.waivers"),
 				planted.Control, title, planted.Object, location(planted.File, planted.Line),
 				"cart: drop privileged mode", "Add a README",
 				"Single-zone pilot cluster",

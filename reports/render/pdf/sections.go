@@ -12,12 +12,7 @@ import (
 )
 
 // controlTitle is the control's title in the document's language.
-func (d *doc) controlTitle(c *reports.Control) string {
-	if d.lang == "ko" && c.TitleKO != "" {
-		return c.TitleKO
-	}
-	return c.Title
-}
+func (d *doc) controlTitle(c *reports.Control) string { return d.t.Title(*c) }
 
 // control looks a control up by ID; ok is false for an unknown ID.
 func (d *doc) control(id string) (*reports.ControlResult, bool) {
@@ -75,12 +70,12 @@ func orDash(s string) string {
 func (d *doc) cover() {
 	f, t, r := d.f, d.t, d.r
 	f.AddPage()
-	f.Bookmark(d.clean(t.Title), 0, -1)
+	f.Bookmark(d.clean(t.T("pdf.title")), 0, -1)
 	f.SetY(48)
 	d.font("B", 11, colAccent)
-	f.CellFormat(contentW, 6, d.clean(t.Cover), "", 1, "LM", false, 0, "")
+	f.CellFormat(contentW, 6, d.clean(t.T("pdf.cover")), "", 1, "LM", false, 0, "")
 	d.font("B", 26, colInk)
-	for _, l := range d.wrap(t.Title, contentW) {
+	for _, l := range d.wrap(t.T("pdf.title"), contentW) {
 		f.CellFormat(contentW, 12, l, "", 1, "LM", false, 0, "")
 	}
 	if m := d.month(); m != "" {
@@ -96,7 +91,7 @@ func (d *doc) cover() {
 	if !r.CommitDate.IsZero() {
 		commit += "  (" + day(r.CommitDate) + ")"
 	}
-	base := t.NoBase
+	base := t.T("pdf.noBase")
 	if r.Base != nil {
 		base = orDash(shortHash(r.Base.Commit))
 		if !r.Base.CommitDate.IsZero() {
@@ -113,14 +108,14 @@ func (d *doc) cover() {
 	)
 	kv.lines = 3
 	rows := [][2]string{
-		{t.Repository, orDash(r.Repo)},
-		{t.Ref, orDash(r.Ref)},
-		{t.Month, orDash(d.month())},
-		{t.Commit, commit},
-		{t.ComparedWith, base},
-		{t.Scopes, orDash(strings.Join(d.scopes(), ", "))},
-		{t.OverallScore, pct(r.Summary.Score)},
-		{t.ReportDate, day(r.Date)},
+		{t.T("pdf.repository"), orDash(r.Repo)},
+		{t.T("pdf.ref"), orDash(r.Ref)},
+		{t.T("pdf.month"), orDash(d.month())},
+		{t.T("pdf.commit"), commit},
+		{t.T("pdf.comparedWith"), base},
+		{t.T("pdf.scopes"), orDash(strings.Join(d.scopes(), ", "))},
+		{t.T("pdf.overallScore"), pct(r.Summary.Score)},
+		{t.T("pdf.reportDate"), day(r.Date)},
 	}
 	for _, kvr := range rows {
 		kv.rows = 0 // no zebra striping on the cover
@@ -129,12 +124,12 @@ func (d *doc) cover() {
 
 	// Sign-off block for the reviewer.
 	f.SetY(max(f.GetY()+12, 190))
-	d.subheading(t.SignOffTitle, -1, 40)
+	d.subheading(t.T("pdf.signOffTitle"), -1, 40)
 	so := d.newTable(9,
-		column{head: t.SignOffRole, w: 40, align: "L"},
-		column{head: t.SignOffName, w: 50, align: "L"},
-		column{head: t.Signature, w: 60, align: "L"},
-		column{head: t.Date, w: 30, align: "L"},
+		column{head: t.T("pdf.signOffRole"), w: 40, align: "L"},
+		column{head: t.T("pdf.signOffName"), w: 50, align: "L"},
+		column{head: t.T("pdf.signature"), w: 60, align: "L"},
+		column{head: t.T("pdf.date"), w: 30, align: "L"},
 	)
 	so.header()
 	for range 3 {
@@ -149,7 +144,7 @@ func (d *doc) cover() {
 	}
 
 	f.SetY(pageH - marginBot - 16)
-	d.para(fmt.Sprintf(t.GeneratedBy, d.gen, day(d.stamp())), 8, colMuted)
+	d.para(fmt.Sprintf(t.T("pdf.generatedBy"), d.gen, day(d.stamp())), 8, colMuted)
 }
 
 // scopes are the report's scopes, or those the controls mention.
@@ -175,7 +170,7 @@ func (d *doc) scopes() []string {
 
 func (d *doc) summary() {
 	f, t, r := d.f, d.t, d.r
-	d.heading(t.Summary)
+	d.heading(t.T("pdf.summary"))
 	s := r.Summary
 
 	// Overall score box.
@@ -184,16 +179,16 @@ func (d *doc) summary() {
 	f.Rect(marginL, y, 70, 36, "F")
 	d.font("", 9, colMuted)
 	f.SetXY(marginL+3, y+3)
-	f.CellFormat(64, 5, d.clean(t.OverallScore), "", 0, "LM", false, 0, "")
+	f.CellFormat(64, 5, d.clean(t.T("pdf.overallScore")), "", 0, "LM", false, 0, "")
 	d.font("B", 30, scoreColor(s.Score))
 	f.SetXY(marginL+3, y+9)
 	f.CellFormat(64, 14, pct(s.Score), "", 0, "LM", false, 0, "")
 	d.font("", 8.5, colMuted)
 	f.SetXY(marginL+3, y+26)
-	prev := t.Previous + ": " + t.NoPrevious
+	prev := t.T("pdf.previous") + ": " + t.T("pdf.noPrevious")
 	if r.Base != nil {
 		delta := s.Score - r.Base.Summary.Score
-		prev = fmt.Sprintf("%s: %s   %s: %+.1f", t.Previous, pct(r.Base.Summary.Score), t.Delta, delta)
+		prev = fmt.Sprintf("%s: %s   %s: %+.1f", t.T("pdf.previous"), pct(r.Base.Summary.Score), t.T("pdf.delta"), delta)
 	}
 	f.CellFormat(64, 5, d.clean(prev), "", 0, "LM", false, 0, "")
 
@@ -203,17 +198,17 @@ func (d *doc) summary() {
 		n     int
 		c     rgb
 	}{
-		{t.Passed, s.Passed, colPass},
-		{t.Failed, s.Failed, colFail},
-		{t.Waived, s.Waived, colWaived},
-		{t.Manual, s.Manual, colManual},
-		{t.Total, s.Total, colInk},
+		{t.T("pdf.passed"), s.Passed, colPass},
+		{t.T("pdf.failed"), s.Failed, colFail},
+		{t.T("pdf.waived"), s.Waived, colWaived},
+		{t.T("pdf.manual"), s.Manual, colManual},
+		{t.T("pdf.total"), s.Total, colInk},
 	}
 	x0 := marginL + 75
 	bw := (contentW - 75) / float64(len(counts))
 	d.font("", 9, colMuted)
 	f.SetXY(x0, y)
-	f.CellFormat(contentW-75, 5, d.clean(t.Controls), "", 0, "LM", false, 0, "")
+	f.CellFormat(contentW-75, 5, d.clean(t.T("pdf.controls")), "", 0, "LM", false, 0, "")
 	for i, c := range counts {
 		x := x0 + float64(i)*bw
 		d.fill(colZebra)
@@ -229,19 +224,19 @@ func (d *doc) summary() {
 	}
 	f.SetY(y + 44)
 
-	d.subheading(t.CategoryScores, -1, 80)
+	d.subheading(t.T("pdf.categoryScores"), -1, 80)
 	d.barChart()
 
-	d.subheading(t.FailingBySeverity, -1, 26)
+	d.subheading(t.T("pdf.failingBySeverity"), -1, 26)
 	y = f.GetY()
 	bw = contentW / float64(len(severities))
 	for i, sev := range severities {
 		x := marginL + float64(i)*bw
-		d.statBox(x, y, bw, strconv.Itoa(s.FailingControls[sev]), t.severity(sev), severityColor[sev])
+		d.statBox(x, y, bw, strconv.Itoa(s.FailingControls[sev]), t.Severity(sev), severityColor[sev])
 	}
 	f.SetY(y + 26)
 
-	d.subheading(t.Changes, -1, 26)
+	d.subheading(t.T("pdf.changes"), -1, 26)
 	y = f.GetY()
 	bw = contentW / 2
 	newN, fixedN := "—", "—"
@@ -251,11 +246,11 @@ func (d *doc) summary() {
 	for i, c := range []struct {
 		label, n string
 		col      rgb
-	}{{t.NewFindings, newN, colFail}, {t.FixedFindings, fixedN, colPass}} {
+	}{{t.T("pdf.newFindings"), newN, colFail}, {t.T("pdf.fixedFindings"), fixedN, colPass}} {
 		x := marginL + float64(i)*bw
 		label := c.label
 		if r.Changes == nil {
-			label += " (" + t.NoPrevious + ")"
+			label += " (" + t.T("pdf.noPrevious") + ")"
 		}
 		d.statBox(x, y, bw, c.n, label, c.col)
 	}
@@ -312,7 +307,7 @@ func (d *doc) barChart() {
 		y := y0 + float64(i)*rowH
 		d.font("", 9, colInk)
 		f.SetXY(marginL, y+rowH/2-2.5)
-		label := d.t.category(c.Category)
+		label := d.t.Category(c.Category)
 		f.CellFormat(labelW-2, 5, d.fit(label, labelW-2), "", 0, "LM", false, 0, "")
 		sub := fmt.Sprintf("%d/%d", c.Passed, c.Total)
 		d.font("", 6.5, colMuted)
@@ -346,12 +341,12 @@ func (d *doc) barChart() {
 	items := []struct {
 		c     rgb
 		label string
-	}{{colAccent, t.Current + " (" + orDash(shortHash(r.Commit)) + ")"}}
+	}{{colAccent, t.T("pdf.current") + " (" + orDash(shortHash(r.Commit)) + ")"}}
 	if hasPrev {
 		items = append(items, struct {
 			c     rgb
 			label string
-		}{colPrevBar, t.Previous + " (" + orDash(shortHash(r.Base.Commit)) + ")"})
+		}{colPrevBar, t.T("pdf.previous") + " (" + orDash(shortHash(r.Base.Commit)) + ")"})
 	}
 	for _, it := range items {
 		d.fill(it.c)
@@ -381,7 +376,7 @@ const maxScopeCols = 5
 
 func (d *doc) checklist() {
 	t, r := d.t, d.r
-	d.heading(t.Checklist)
+	d.heading(t.T("pdf.checklist"))
 	d.legend()
 
 	byCat := map[string][]*reports.ControlResult{}
@@ -405,7 +400,7 @@ func (d *doc) checklist() {
 	}
 	scopes := d.scopes()
 	for _, cat := range cats {
-		title := t.category(cat)
+		title := t.Category(cat)
 		if s, ok := scores[cat]; ok {
 			title += fmt.Sprintf("  —  %d/%d  (%s)", s.Passed, s.Total, pct(s.Score))
 		}
@@ -431,24 +426,24 @@ func (d *doc) checklistTable(title string, controls []*reports.ControlResult, sc
 	}
 	titleW := contentW - idW - sevW - srcW - signW - sw*float64(len(scopes))
 	cols := []column{
-		{head: t.ColID, w: idW, align: "L"},
-		{head: t.ColControl, w: titleW, align: "L"},
-		{head: t.ColSeverity, w: sevW, align: "L"},
-		{head: t.ColSource, w: srcW, align: "L"},
+		{head: t.T("pdf.colID"), w: idW, align: "L"},
+		{head: t.T("pdf.colControl"), w: titleW, align: "L"},
+		{head: t.T("pdf.colSeverity"), w: sevW, align: "L"},
+		{head: t.T("pdf.colSource"), w: srcW, align: "L"},
 	}
 	for _, s := range scopes {
 		cols = append(cols, column{head: s, w: sw, align: "C"})
 	}
-	cols = append(cols, column{head: t.ColSignOff, w: signW, align: "C"})
+	cols = append(cols, column{head: t.T("pdf.colSignOff"), w: signW, align: "C"})
 	tb := d.newTable(7.5, cols...)
-	tb.onBreak = func() { tb.span(title+"  "+t.Continued, true, colGroup, colAccent) }
+	tb.onBreak = func() { tb.span(title+"  "+t.T("pdf.continued"), true, colGroup, colAccent) }
 	tb.header()
 	for _, c := range controls {
 		sev := severityColor[c.Severity]
 		cells := []cell{
 			{text: c.ID, bold: true},
 			{text: d.controlTitle(&c.Control)},
-			{text: t.severity(c.Severity), bold: true, color: &sev},
+			{text: t.Severity(c.Severity), bold: true, color: &sev},
 			{text: d.source(c), color: &colMuted},
 		}
 		for _, s := range scopes {
@@ -526,15 +521,15 @@ func (d *doc) sources() {
 		return
 	}
 	d.f.Ln(3)
-	d.subheading(t.Sources, 1, 14)
+	d.subheading(t.T("pdf.sources"), 1, 14)
 	tb := d.newTable(7.5,
 		column{head: "", w: 10, align: "L"},
-		column{head: t.ColSeedTitle, w: 100, align: "L"},
-		column{head: t.ColSeedFile, w: contentW - 110, align: "L"},
+		column{head: t.T("pdf.colSeedTitle"), w: 100, align: "L"},
+		column{head: t.T("pdf.colSeedFile"), w: contentW - 110, align: "L"},
 	)
 	tb.header()
 	for i, f := range files {
-		tb.row(cell{text: fmt.Sprintf("[%d]", i+1), bold: true}, cell{text: t.seed(f)}, cell{text: f, color: &colMuted})
+		tb.row(cell{text: fmt.Sprintf("[%d]", i+1), bold: true}, cell{text: t.Seed(f)}, cell{text: f, color: &colMuted})
 	}
 }
 
@@ -544,14 +539,14 @@ func (d *doc) legend() {
 	y := f.GetY()
 	d.font("B", 8, colInk)
 	f.SetXY(marginL, y)
-	w := f.GetStringWidth(d.clean(t.Legend)) + 2*cellMargin
-	f.CellFormat(w, 5, d.clean(t.Legend), "", 0, "LM", false, 0, "")
+	w := f.GetStringWidth(d.clean(t.T("pdf.legend"))) + 2*cellMargin
+	f.CellFormat(w, 5, d.clean(t.T("pdf.legend")), "", 0, "LM", false, 0, "")
 	x := marginL + w + 2
 	d.font("", 8, colInk)
 	for _, s := range []string{reports.StatusPass, reports.StatusFail, reports.StatusWaived, reports.StatusManual, reports.StatusNA} {
 		d.mark(x+2, y+2.5, 3.6, s)
 		d.font("", 8, colInk)
-		label := d.clean(t.status(s))
+		label := d.clean(t.Status(s))
 		lw := f.GetStringWidth(label) + 2*cellMargin
 		f.SetXY(x+4.5, y)
 		f.CellFormat(lw, 5, label, "", 0, "LM", false, 0, "")
@@ -610,28 +605,28 @@ func compareFindings(a, b *reports.Finding) int {
 func (d *doc) groupTitle(cluster, namespace string) string {
 	ns := namespace
 	if ns == "" {
-		ns = d.t.ClusterWide
+		ns = d.t.T("pdf.clusterWide")
 	}
-	return fmt.Sprintf(d.t.ClusterNamespace, orDash(cluster), ns)
+	return fmt.Sprintf(d.t.T("pdf.clusterNamespace"), orDash(cluster), ns)
 }
 
 func (d *doc) findings() {
 	t := d.t
-	d.heading(t.Findings)
+	d.heading(t.T("pdf.findings"))
 	groups := d.failing()
 	if len(groups) == 0 {
-		d.para(t.NoFindings, 10, colInk)
+		d.para(t.T("pdf.noFindings"), 10, colInk)
 		return
 	}
 	tb := d.newTable(7.5,
-		column{head: t.ColObject, w: 46, align: "L"},
-		column{head: t.ColLocation, w: 56, align: "L"},
-		column{head: t.ColMessage, w: contentW - 102, align: "L"},
+		column{head: t.T("pdf.colObject"), w: 46, align: "L"},
+		column{head: t.T("pdf.colLocation"), w: 56, align: "L"},
+		column{head: t.T("pdf.colMessage"), w: contentW - 102, align: "L"},
 	)
 	var groupLabel, controlLabel string
 	var controlColor rgb
 	tb.onBreak = func() {
-		tb.span(groupLabel+"  "+t.Continued, true, colGroup, colAccent)
+		tb.span(groupLabel+"  "+t.T("pdf.continued"), true, colGroup, colAccent)
 		if controlLabel != "" {
 			tb.span(controlLabel, true, colWhite, controlColor)
 		}
@@ -649,13 +644,13 @@ func (d *doc) findings() {
 		tb.span(groupLabel, true, colGroup, colAccent)
 		for i, fd := range g.findings {
 			if i == 0 || fd.Control != g.findings[i-1].Control {
-				label := fmt.Sprintf("%s  ·  %s  ·  %s", t.severity(fd.Severity), fd.Control, d.findingTitle(fd))
+				label := fmt.Sprintf("%s  ·  %s  ·  %s", t.Severity(fd.Severity), fd.Control, d.findingTitle(fd))
 				// A page break before this title repeats only the group.
 				controlLabel = ""
 				tb.span(label, true, colWhite, severityColor[fd.Severity])
 				controlLabel, controlColor = label, severityColor[fd.Severity]
 				if c, ok := d.control(fd.Control); ok && c.Remediation != "" {
-					tb.span(t.Remediation+": "+c.Remediation, false, colWhite, colMuted)
+					tb.span(t.T("pdf.remediation")+": "+c.Remediation, false, colWhite, colMuted)
 				}
 			}
 			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: fd.Message})
@@ -667,17 +662,17 @@ func (d *doc) findings() {
 
 func (d *doc) changes() {
 	t, r := d.t, d.r
-	d.heading(t.Changes)
+	d.heading(t.T("pdf.changes"))
 	if r.Changes == nil {
-		d.para(t.NoPrevious, 10, colInk)
+		d.para(t.T("pdf.noPrevious"), 10, colInk)
 	} else {
 		for _, part := range []struct {
 			title string
 			list  []reports.Finding
-		}{{t.NewSince, r.Changes.New}, {t.Fixd, r.Changes.Fixed}} {
+		}{{t.T("pdf.newSince"), r.Changes.New}, {t.T("pdf.fixedSince"), r.Changes.Fixed}} {
 			d.subheading(fmt.Sprintf("%s (%d)", part.title, len(part.list)), 1, 14)
 			if len(part.list) == 0 {
-				d.para(t.NoChanges, 9, colMuted)
+				d.para(t.T("pdf.noChanges"), 9, colMuted)
 				d.f.Ln(3)
 				continue
 			}
@@ -687,11 +682,11 @@ func (d *doc) changes() {
 			}
 			slices.SortStableFunc(list, compareFindings)
 			tb := d.newTable(7.5,
-				column{head: t.ColSeverity, w: 15, align: "L"},
-				column{head: t.ColControl, w: 47, align: "L"},
-				column{head: t.ColScope, w: 32, align: "L"},
-				column{head: t.ColObject, w: 38, align: "L"},
-				column{head: t.ColLocation, w: contentW - 132, align: "L"},
+				column{head: t.T("pdf.colSeverity"), w: 15, align: "L"},
+				column{head: t.T("pdf.colControl"), w: 47, align: "L"},
+				column{head: t.T("pdf.colScope"), w: 32, align: "L"},
+				column{head: t.T("pdf.colObject"), w: 38, align: "L"},
+				column{head: t.T("pdf.colLocation"), w: contentW - 132, align: "L"},
 			)
 			tb.header()
 			for _, fd := range list {
@@ -701,7 +696,7 @@ func (d *doc) changes() {
 					scope += " / " + fd.Namespace
 				}
 				tb.row(
-					cell{text: t.severity(fd.Severity), bold: true, color: &sev},
+					cell{text: t.Severity(fd.Severity), bold: true, color: &sev},
 					cell{text: fd.Control + " " + d.findingTitle(fd)},
 					cell{text: scope},
 					cell{text: fd.Object},
@@ -712,16 +707,16 @@ func (d *doc) changes() {
 		}
 	}
 
-	d.subheading(fmt.Sprintf("%s (%d)", t.Commits, len(r.Commits)), 1, 14)
+	d.subheading(fmt.Sprintf("%s (%d)", t.T("pdf.commits"), len(r.Commits)), 1, 14)
 	if len(r.Commits) == 0 {
-		d.para(t.NoCommits, 9, colMuted)
+		d.para(t.T("pdf.noCommits"), 9, colMuted)
 		return
 	}
 	tb := d.newTable(7.5,
-		column{head: t.ColHash, w: 17, align: "L"},
-		column{head: t.ColDate, w: 20, align: "L"},
-		column{head: t.ColAuthor, w: 38, align: "L"},
-		column{head: t.ColSubject, w: contentW - 75, align: "L"},
+		column{head: t.T("pdf.colHash"), w: 17, align: "L"},
+		column{head: t.T("pdf.colDate"), w: 20, align: "L"},
+		column{head: t.T("pdf.colAuthor"), w: 38, align: "L"},
+		column{head: t.T("pdf.colSubject"), w: contentW - 75, align: "L"},
 	)
 	tb.header()
 	for _, c := range r.Commits {
@@ -733,7 +728,7 @@ func (d *doc) changes() {
 
 func (d *doc) waivers() {
 	t, r := d.t, d.r
-	d.heading(t.Waivers)
+	d.heading(t.T("pdf.waivers"))
 	var active, expired []reports.Waiver
 	for _, w := range r.Waivers {
 		if w.Expired {
@@ -746,19 +741,19 @@ func (d *doc) waivers() {
 		title   string
 		list    []reports.Waiver
 		expired bool
-	}{{t.ActiveWaivers, active, false}, {t.ExpiredWaivers, expired, true}} {
+	}{{t.T("pdf.activeWaivers"), active, false}, {t.T("pdf.expiredWaivers"), expired, true}} {
 		d.subheading(fmt.Sprintf("%s (%d)", part.title, len(part.list)), 1, 14)
 		if len(part.list) == 0 {
-			d.para(t.NoWaivers, 9, colMuted)
+			d.para(t.T("pdf.noWaivers"), 9, colMuted)
 			d.f.Ln(3)
 			continue
 		}
 		tb := d.newTable(7.5,
-			column{head: t.ColControl, w: 24, align: "L"},
-			column{head: t.ColScope, w: 42, align: "L"},
-			column{head: t.ColLocation, w: 42, align: "L"},
-			column{head: t.ColReason, w: contentW - 128, align: "L"},
-			column{head: t.ColUntil, w: 20, align: "L"},
+			column{head: t.T("pdf.colControl"), w: 24, align: "L"},
+			column{head: t.T("pdf.colScope"), w: 42, align: "L"},
+			column{head: t.T("pdf.colLocation"), w: 42, align: "L"},
+			column{head: t.T("pdf.colReason"), w: contentW - 128, align: "L"},
+			column{head: t.T("pdf.colUntil"), w: 20, align: "L"},
 		)
 		tb.header()
 		for _, w := range part.list {

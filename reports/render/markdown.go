@@ -1,0 +1,133 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/i18n"
+)
+
+var statusIcon = map[string]string{reports.StatusPass: "✅", reports.StatusFail: "❌", reports.StatusWaived: "⚠️", reports.StatusManual: "📝", reports.StatusNA: "➖"}
+
+// markdownReport writes a PR comment: score, failing controls, findings, changes.
+func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
+	ew := &errWriter{w: w}
+	ew.printf("## %s\n\n", l.T("report.title"))
+	ew.printf("**%s: %.1f%%** — %d passed, %d waived, %d failed, %d manual", l.T("report.score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	if r.Base != nil {
+		ew.printf(" (was %.1f%% at `%s`)", r.Base.Summary.Score, short(r.Base.Commit))
+	}
+	ew.printf("\n\n| %s | %s |\n|---|---|\n", l.T("report.category"), l.T("report.score"))
+	for _, c := range r.Summary.Categories {
+		ew.printf("| %s | %.1f%% (%d/%d) |\n", c.Category, c.Score, c.Passed, c.Total)
+	}
+	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", l.T("report.controls"), l.T("report.control"))
+	for _, c := range r.Controls {
+		ew.printf("| %s | %s | %s | %s | %d/%d |\n", statusIcon[c.Status], c.ID, c.Severity, mdEscape(l.Title(c.Control)), c.Passed, c.Total)
+	}
+	ew.printf("\n### %s\n\n", l.T("report.findings"))
+	fails := 0
+	for _, f := range r.Findings {
+		if f.Status == reports.StatusFail {
+			if fails == 0 {
+				ew.printf("| Control | Severity | Scope | Location | Object | Message |\n|---|---|---|---|---|---|\n")
+			}
+			fails++
+			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, f.Severity, scopeOf(f), location(f), mdEscape(objOrNS(f)), mdEscape(f.Message))
+		}
+	}
+	if fails == 0 {
+		ew.printf("%s\n", l.T("report.none"))
+	}
+	if len(r.Waivers) > 0 {
+		ew.printf("\n### %s\n\n| Control | Location | Object | Until | Reason | |\n|---|---|---|---|---|---|\n", l.T("report.waivers"))
+		for _, wv := range r.Waivers {
+			mark := ""
+			if wv.Expired {
+				mark = l.T("report.expired")
+			}
+			ew.printf("| %s | `%s:%d` | %s | %s | %s | %s |\n", wv.Control, wv.File, wv.Line, mdEscape(wv.Object), wv.Until, mdEscape(wv.Reason), mark)
+		}
+	}
+	if r.Changes != nil {
+		ew.printf("\n### %s `%s`\n\n", l.T("report.changes"), baseName(r))
+		for _, f := range r.Changes.New {
+			ew.printf("- ❌ %s: %s `%s` %s\n", l.T("report.new"), f.Control, location(f), mdEscape(f.Message))
+		}
+		for _, f := range r.Changes.Fixed {
+			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f)))
+		}
+		if len(r.Changes.New)+len(r.Changes.Fixed) == 0 {
+			ew.printf("%s\n", l.T("report.none"))
+		}
+	}
+	return ew.err
+}
+
+// markdownCatalog writes the catalog as a Markdown reference: an index
+// table, then each control under its category with what it checks, why,
+// the remediation, its seed document and section, and its CIS and
+// Kubescape references. docs/controls.md is this output.
+func markdownCatalog(w io.Writer, controls []reports.Control, l i18n.Localizer) error {
+	ew := &errWriter{w: w}
+	ew.printf("# %s\n\n%s\n\n", l.T("catalog.title"), fmt.Sprintf(l.T("catalog.intro"), len(controls)))
+	ew.printf("| ID | %s | %s | %s | %s |\n|---|---|---|---|---|\n", l.T("catalog.control"), l.T("catalog.severity"), l.T("catalog.category"), l.T("catalog.evaluation"))
+	for _, c := range controls {
+		ew.printf("| [%s](#%s) | %s | %s | %s | %s |\n", c.ID, anchor(c.ID), mdEscape(l.Title(c)), l.Severity(c.Severity), l.Category(c.Category), evaluation(c))
+	}
+	for _, cat := range categoriesOf(controls) {
+		ew.printf("\n## %s\n", mdEscape(l.Category(cat)))
+		for _, c := range controls {
+			if c.Category == cat {
+				markdownControl(ew, c, l)
+			}
+		}
+	}
+	return ew.err
+}
+
+func markdownControl(ew *errWriter, c reports.Control, l i18n.Localizer) {
+	ew.printf("\n<a id=\"%s\"></a>\n### %s: %s\n\n", anchor(c.ID), c.ID, mdEscape(l.Title(c)))
+	checks := l.T("catalog.checks." + c.Evaluation)
+	if len(c.Providers) > 0 {
+		checks += " " + fmt.Sprintf(l.T("catalog.providers"), strings.Join(c.Providers, ", "))
+	}
+	ew.printf("- **%s:** %s\n", l.T("catalog.severity"), l.Severity(c.Severity))
+	ew.printf("- **%s:** %s\n", l.T("catalog.checks"), mdEscape(checks))
+	ew.printf("- **%s:** %s\n", l.T("catalog.why"), mdEscape(c.Rationale))
+	ew.printf("- **%s:** %s\n", l.T("catalog.remediation"), mdEscape(c.Remediation))
+	ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(fmt.Sprintf(l.T("catalog.section"), c.Section)))
+	var refs []string
+	if len(c.CIS) > 0 {
+		refs = append(refs, "CIS Kubernetes Benchmark "+strings.Join(c.CIS, ", "))
+	}
+	if len(c.Kubescape) > 0 {
+		refs = append(refs, "Kubescape "+strings.Join(c.Kubescape, ", "))
+	}
+	if len(refs) > 0 {
+		ew.printf("- **%s:** %s\n", l.T("catalog.references"), strings.Join(refs, "; "))
+	}
+}
+
+// anchor is the HTML id of a control's section.
+func anchor(id string) string { return strings.ToLower(id) }
+
+// categoriesOf lists the categories of controls: the checklist's order
+// first, then any other in the order controls name them.
+func categoriesOf(controls []reports.Control) []string {
+	var out []string
+	for _, cat := range reports.Categories {
+		if slices.ContainsFunc(controls, func(c reports.Control) bool { return c.Category == cat }) {
+			out = append(out, cat)
+		}
+	}
+	for _, c := range controls {
+		if !slices.Contains(out, c.Category) {
+			out = append(out, c.Category)
+		}
+	}
+	return out
+}
