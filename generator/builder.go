@@ -454,8 +454,9 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 	for k, v := range labels {
 		podLabels[k] = v
 	}
-	// Azure Workload Identity's webhook injects the token into pods with
-	// this label; the Azure SDKs read it from the mounted token.
+	// Azure Workload Identity's webhook injects its own projected token
+	// (audience api://AzureADTokenExchange) into pods with this label, so
+	// the Kubernetes API token is never mounted (PLN-SEC-030).
 	azureIdentity := w.Identity.Provider() == "aks"
 	if azureIdentity {
 		podLabels[labelWIUse] = "true"
@@ -499,7 +500,7 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 	}
 	spec := corev1.PodSpec{
 		ServiceAccountName:           w.Name,
-		AutomountServiceAccountToken: new(azureIdentity),
+		AutomountServiceAccountToken: new(false),
 		SecurityContext: &corev1.PodSecurityContext{
 			RunAsNonRoot:   new(true),
 			RunAsUser:      new(sec.RunAsUser),

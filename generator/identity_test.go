@@ -43,11 +43,11 @@ func TestIdentityAndSecrets(t *testing.T) {
 		// spec ("" for none); wantEgress the egress rules of the service's
 		// NetworkPolicy ("" for no policy).
 		wantSA, wantSPC, wantEgress string
-		// wantAzureLabel is whether pods carry azure.workload.identity/use,
-		// wantAutomount their automountServiceAccountToken, wantDriver the
+		// wantAzureLabel is whether pods carry azure.workload.identity/use
+		// (pods never mount the API token), wantDriver the
 		// CSI driver of the secrets volume ("" for none).
-		wantAzureLabel, wantAutomount bool
-		wantDriver                    string
+		wantAzureLabel bool
+		wantDriver     string
 	}{
 		{
 			name: "Azure Workload Identity and Key Vault", provider: "aks",
@@ -74,7 +74,7 @@ parameters:
         objectName: db-password
         objectType: secret
 `,
-			wantAzureLabel: true, wantAutomount: true, wantDriver: "secrets-store.csi.k8s.io",
+			wantAzureLabel: true, wantDriver: "secrets-store.csi.k8s.io",
 		},
 		{
 			name: "GKE Workload Identity and Secret Manager", provider: "gke",
@@ -170,8 +170,8 @@ parameters:
 			if _, has := dig(pod, "metadata", "labels").(map[string]any)[labelWIUse]; has != tc.wantAzureLabel {
 				t.Errorf("pod label %s: %v, want %v", labelWIUse, has, tc.wantAzureLabel)
 			}
-			if a := dig(pod, "spec", "automountServiceAccountToken"); a != tc.wantAutomount {
-				t.Errorf("pod automountServiceAccountToken = %v, want %v", a, tc.wantAutomount)
+			if a := dig(pod, "spec", "automountServiceAccountToken"); a != false {
+				t.Errorf("pod automountServiceAccountToken = %v, want false (PLN-SEC-030)", a)
 			}
 			driver := ""
 			for _, v := range dig(pod, "spec", "volumes").([]any) {

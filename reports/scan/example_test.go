@@ -3,7 +3,6 @@ package scan_test
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -14,17 +13,6 @@ import (
 	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
 )
-
-// generatorGaps are failures of the generator's own output that the
-// generator is to fix, by control: the objects of the init example's
-// production cluster that fail it.
-//
-// PLN-SEC-030: pods with Azure Workload Identity set
-// automountServiceAccountToken: true, but the identity webhook projects its
-// own token (AZURE_FEDERATED_TOKEN_FILE) and the API token is not needed.
-var generatorGaps = map[string][]string{
-	"PLN-SEC-030": {"Deployment/delivery", "Deployment/workflow"},
-}
 
 // plinth's own output for the init example passes every control in the
 // production cluster, for both engines and both layouts. (Test-only import
@@ -40,13 +28,8 @@ func TestExampleProductionHasNoFailingControl(t *testing.T) {
 				}
 				r := scan.Evaluate(source.FromFiles("example", out.Files), reportDate)
 				prodWorkloads := 0
-				gaps := map[string]bool{}
 				for _, f := range r.Findings {
 					if f.Cluster != "prod" {
-						continue
-					}
-					if f.Status == reports.StatusFail && slices.Contains(generatorGaps[f.Control], f.Object) {
-						gaps[f.Control+" "+f.Object] = true
 						continue
 					}
 					if f.Status == reports.StatusFail {
@@ -59,15 +42,8 @@ func TestExampleProductionHasNoFailingControl(t *testing.T) {
 				if prodWorkloads < 5 {
 					t.Errorf("only %d prod workloads evaluated; discovery missed the apps", prodWorkloads)
 				}
-				for control, objects := range generatorGaps {
-					for _, o := range objects {
-						if !gaps[control+" "+o] {
-							t.Errorf("%s no longer fails %s: remove it from generatorGaps", control, o)
-						}
-					}
-				}
 				for _, c := range r.Controls {
-					if c.Scopes["prod"] == reports.StatusFail && generatorGaps[c.ID] == nil {
+					if c.Scopes["prod"] == reports.StatusFail {
 						t.Errorf("control %s fails in prod", c.ID)
 					}
 				}

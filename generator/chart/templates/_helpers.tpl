@@ -34,7 +34,7 @@ metadata:
     {{- end }}
 spec:
   serviceAccountName: {{ $v.name | quote }}
-  automountServiceAccountToken: {{ if $azure }}true{{ else }}false{{ end }}
+  automountServiceAccountToken: false
   {{- if eq $v.kind "CronJob" }}
   restartPolicy: OnFailure
   {{- else }}
