@@ -12,12 +12,14 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/internal/gitauth"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -27,6 +29,7 @@ func init() { register(newPublishCmd) }
 type gitTarget struct {
 	repo, branch, base, path string
 	engine, flavor           string
+	timeout                  time.Duration
 }
 
 func (g *gitTarget) addFlags(cmd *cobra.Command) {
@@ -36,6 +39,28 @@ func (g *gitTarget) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.path, "path", "", "directory inside the repository that holds the generated tree")
 	cmd.Flags().StringVar(&g.engine, "engine", "", "flux|argocd (default: the platform's gitops.engine)")
 	cmd.Flags().StringVar(&g.flavor, "flavor", "", "kustomize|helm (default: kustomize)")
+	addTimeoutFlag(cmd, &g.timeout)
+}
+
+// addTimeoutFlag adds --timeout, the bound of each network git operation.
+func addTimeoutFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "timeout", 0, "give up a git operation (clone, fetch, push) the server does not finish in this time (default $"+gitauth.EnvTimeout+", else "+gitauth.DefaultTimeout.String()+")")
+}
+
+// checkTimeout refuses a --timeout that is given but not positive.
+func checkTimeout(cmd *cobra.Command, d time.Duration) error {
+	if cmd.Flags().Changed("timeout") && d <= 0 {
+		return usageError("--timeout %s: want a positive duration such as 30s or 5m", d)
+	}
+	return nil
+}
+
+// gitError makes a bad option found by publish (--branch HEAD) a usage error.
+func gitError(err error) error {
+	if errors.Is(err, publish.ErrOption) {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return err
 }
 
 // prepare checks the flags, loads and generates the platform in dir and
@@ -50,6 +75,9 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 	}
 	if cmd.Flags().Changed("base") && strings.TrimSpace(g.base) == "" {
 		return nil, opts, usageError("--base must not be empty")
+	}
+	if err := checkTimeout(cmd, g.timeout); err != nil {
+		return nil, opts, err
 	}
 	if g.engine != "" && !slices.Contains([]string{generator.EngineFlux, generator.EngineArgoCD}, g.engine) {
 		return nil, opts, usageError("unknown --engine %q: use flux or argocd", g.engine)
@@ -102,6 +130,7 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		Version:      buildVersion(),
 		SourceCommit: publish.SourceCommit(dir),
 		Group:        clusterOf(m),
+		Timeout:      g.timeout,
 	}
 	return out, opts, nil
 }
@@ -165,7 +194,7 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 			defer stop()
 			res, err := publish.Publish(ctx, out, opts)
 			if err != nil {
-				return err
+				return gitError(err)
 			}
 			w := cmd.OutOrStdout()
 			a, c, r := res.Counts()
