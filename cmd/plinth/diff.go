@@ -36,7 +36,7 @@ or failure, 2 usage.`,
 			defer stop()
 			res, err := publish.Plan(ctx, out, opts)
 			if err != nil {
-				return err
+				return gitError(err)
 			}
 			w := cmd.OutOrStdout()
 			if err := repo.WriteDiff(w, res.Changes, colorOutput(w)); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,12 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/publish"
+	"github.com/plinth-dev/plinth/internal/gitauth"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
@@ -24,6 +27,7 @@ func init() { register(newPublishCmd) }
 type gitTarget struct {
 	repo, branch, base, path string
 	engine, flavor           string
+	timeout                  time.Duration
 }
 
 func (g *gitTarget) addFlags(cmd *cobra.Command) {
@@ -33,6 +37,28 @@ func (g *gitTarget) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.path, "path", "", "directory inside the repository that holds the generated tree")
 	cmd.Flags().StringVar(&g.engine, "engine", "", "flux|argocd (default: the platform's gitops.engine)")
 	cmd.Flags().StringVar(&g.flavor, "flavor", "", "kustomize|helm (default: kustomize)")
+	addTimeoutFlag(cmd, &g.timeout)
+}
+
+// addTimeoutFlag adds --timeout, the bound of each network git operation.
+func addTimeoutFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "timeout", 0, "give up a git operation (clone, fetch, push) the server does not finish in this time (default $"+gitauth.EnvTimeout+", else "+gitauth.DefaultTimeout.String()+")")
+}
+
+// checkTimeout refuses a --timeout that is given but not positive.
+func checkTimeout(cmd *cobra.Command, d time.Duration) error {
+	if cmd.Flags().Changed("timeout") && d <= 0 {
+		return usageError("--timeout %s: want a positive duration such as 30s or 5m", d)
+	}
+	return nil
+}
+
+// gitError makes a bad option found by publish (--branch HEAD) a usage error.
+func gitError(err error) error {
+	if errors.Is(err, publish.ErrOption) {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return err
 }
 
 // prepare checks the flags, loads and generates the platform in dir and
@@ -52,6 +78,9 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		if err := publish.CheckBranch(b.value); err != nil {
 			return nil, opts, usageError("--%s %v", b.flag, err)
 		}
+	}
+	if err := checkTimeout(cmd, g.timeout); err != nil {
+		return nil, opts, err
 	}
 	sub := strings.Trim(filepath.ToSlash(g.path), "/")
 	if sub != "" {
@@ -79,6 +108,7 @@ func (g *gitTarget) prepare(cmd *cobra.Command, args []string) (*generator.Outpu
 		Title:        m.Platform.Name,
 		Version:      buildVersion(),
 		SourceCommit: publish.SourceCommit(dir),
+		Timeout:      g.timeout,
 	}
 	return out, opts, nil
 }
@@ -122,7 +152,7 @@ Exit status: 0 published or up to date, 1 failure (nothing changed anywhere), 2 
 			defer stop()
 			res, err := publish.Publish(ctx, out, opts)
 			if err != nil {
-				return err
+				return gitError(err)
 			}
 			w := cmd.OutOrStdout()
 			a, c, r := res.Counts()

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/gitauth"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -165,6 +167,9 @@ func TestPublishCommandErrors(t *testing.T) {
 		{"bad flavor", []string{"diff", platform, "--repo", bare, "--flavor", "jsonnet"}, exitUsage, `unknown --flavor "jsonnet": use kustomize or helm`},
 		{"git path", []string{"publish", platform, "--repo", bare, "--path", "a/.git"}, exitUsage, "--path"},
 		{"unreachable", []string{"publish", platform, "--repo", "git://127.0.0.1:1/x.git"}, exitFailure, "unreachable"},
+		{"branch HEAD", []string{"publish", platform, "--repo", bare, "--branch", "HEAD"}, exitUsage, `--branch "HEAD" is not a valid branch name`},
+		{"branch naming a tag", []string{"diff", platform, "--repo", bare, "--branch", "refs/tags/v1"}, exitUsage, "outside refs/heads/"},
+		{"zero timeout", []string{"publish", platform, "--repo", bare, "--timeout", "0s"}, exitUsage, "--timeout 0s"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,5 +224,35 @@ func TestPublishCommandKeepsCredentialsOut(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Errorf("output shows %s:\n%s", secret, out)
 		}
+	}
+}
+
+// TestGitTimeoutFlag runs publish, diff and report against a server that
+// accepts connections and never answers: each gives up at --timeout, or at
+// PLINTH_GIT_TIMEOUT, naming the address.
+func TestGitTimeoutFlag(t *testing.T) {
+	_, platform, _ := pubSetup(t)
+	stop := make(chan struct{})
+	addr := gittest.ServeLoopback(t, func(net.Conn) { <-stop })
+	t.Cleanup(func() { close(stop) })
+	url := "git://" + addr + "/gitops.git"
+	for _, tc := range []struct {
+		name string
+		env  string
+		args []string
+		want string
+	}{
+		{"publish", "", []string{"publish", platform, "--repo", url, "--timeout", "300ms"}, "cannot read " + url + ": timed out: no answer within 300ms"},
+		{"diff", "", []string{"diff", platform, "--repo", "http://" + addr + "/gitops.git", "--timeout", "300ms"}, "no answer within 300ms"},
+		{"report", "", []string{"report", "--repo", url, "--timeout", "300ms"}, "clone " + url + ": timed out: no answer within 300ms"},
+		{"report from the environment", "250ms", []string{"report", "--repo", url}, "no answer within 250ms"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(gitauth.EnvTimeout, tc.env)
+			code, _, stderr := runPlinth(t, tc.args...)
+			if code != exitFailure || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, want %d and %q in:\n%s", code, exitFailure, tc.want, stderr)
+			}
+		})
 	}
 }

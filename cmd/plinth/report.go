@@ -26,6 +26,7 @@ func newReportCmd() *cobra.Command {
 	var (
 		repo, ref, since, month, formatName, out, failOn, lang, date string
 		clusters                                                     []string
+		timeout                                                      time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -38,7 +39,9 @@ baseline (see 'plinth controls'). Each finding names its file and line.
 
 --since REF|YYYY-MM-DD compares with that state; --month YYYY-MM evaluates the
 last commit of that month and compares it with the last commit of the month
-before, listing the commits between. The report date (waiver expiry) is
+before, listing the commits between (a month without commits is an error
+naming the commit current then). A shallow or partial clone gets the history
+it lacks from its origin, unchanged on disk. The report date (waiver expiry) is
 --date, else SOURCE_DATE_EPOCH, else today. --cluster limits the findings and
 scores to those clusters (findings of the repository as a whole stay).
 
@@ -62,6 +65,9 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			if month != "" && since != "" {
 				return usageError("--month and --since cannot be combined")
 			}
+			if err := checkTimeout(cmd, timeout); err != nil {
+				return err
+			}
 			when, err := reportDate(date)
 			if err != nil {
 				return err
@@ -73,7 +79,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
 			defer cancel()
-			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters})
+			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout})
 			if err != nil {
 				return err
 			}
@@ -109,6 +115,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	f.StringSliceVar(&clusters, "cluster", nil, "report on these clusters only (clusters/<name>/; repeatable or comma-separated)")
 	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else today)")
+	addTimeoutFlag(cmd, &timeout)
 	return cmd
 }
 

@@ -1,6 +1,9 @@
 package publish
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Branch picks the branch to publish to: requested when given, else the
 // branch the generated Flux/Argo CD objects follow (gitops.branch), else
@@ -19,10 +22,23 @@ func Branch(requested, followed, base string) (branch, warning string) {
 }
 
 // CheckBranch says why name is not a valid branch name (git
-// check-ref-format), or nil.
+// check-ref-format --branch: refs/heads/x is the branch x, HEAD and other
+// refs are refused), or nil.
 func CheckBranch(name string) error {
-	if !validBranch(name) {
-		return fmt.Errorf("%q is not a valid branch name", name)
+	_, err := cleanBranch(name)
+	return err
+}
+
+// cleanBranch is name as a short branch name, or why it is none.
+func cleanBranch(name string) (string, error) {
+	short := strings.TrimPrefix(name, "refs/heads/")
+	switch {
+	case short == "HEAD":
+		return "", fmt.Errorf("%q is not a valid branch name: HEAD names the current commit, not a branch", name)
+	case strings.HasPrefix(short, "refs/"):
+		return "", fmt.Errorf("%q is not a valid branch name: it names a ref outside refs/heads/; give the branch name only", name)
+	case !validBranch(short):
+		return "", fmt.Errorf("%q is not a valid branch name (see git check-ref-format --branch)", name)
 	}
-	return nil
+	return short, nil
 }

@@ -46,6 +46,9 @@ var (
 	ErrOwnership   = errors.New("plinth does not own the files it would change")
 	ErrMoved       = errors.New("the branch kept moving")
 	ErrTrust       = errors.New("server not trusted")
+	// ErrOption marks a bad option (--branch, --base, --path, --author):
+	// nothing was read or written; the CLI exits 2.
+	ErrOption = errors.New("bad option")
 )
 
 // Options configure Plan and Publish.
@@ -71,6 +74,9 @@ type Options struct {
 
 	DryRun  bool // Publish stops before committing
 	Retries int  // pushes attempted when the branch moves; default 5
+	// Timeout bounds each network operation (list, fetch, push); zero:
+	// $PLINTH_GIT_TIMEOUT, else gitauth.DefaultTimeout.
+	Timeout time.Duration
 
 	Getenv func(string) string // credentials source; default os.Getenv
 	Now    func() time.Time    // commit time; default time.Now
@@ -119,6 +125,9 @@ func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result,
 	if err != nil {
 		return nil, wrap(gitauth.Redactor{}, err)
 	}
+	if opts.Timeout > 0 {
+		rem.Timeout = opts.Timeout
+	}
 	res, err := publish(ctx, rem, out, opts)
 	if err != nil {
 		return res, wrap(rem.Redactor, err)
@@ -127,20 +136,24 @@ func Publish(ctx context.Context, out *generator.Output, opts Options) (*Result,
 }
 
 func publish(ctx context.Context, rem *remote, out *generator.Output, opts Options) (*Result, error) {
-	for flag, b := range map[string]string{"--branch": opts.Branch, "--base": opts.Base} {
-		if (b != "" || flag == "--branch") && !validBranch(b) {
-			return nil, fmt.Errorf("%s %q is not a valid branch name", flag, b)
+	var err error
+	if opts.Branch, err = branchName("--branch", opts.Branch); err != nil {
+		return nil, err
+	}
+	if opts.Base != "" {
+		if opts.Base, err = branchName("--base", opts.Base); err != nil {
+			return nil, err
 		}
 	}
 	sub := strings.Trim(opts.Path, "/")
 	if sub != "" {
 		if err := repo.CheckPath(sub); err != nil {
-			return nil, fmt.Errorf("repository path: %w", err)
+			return nil, optionError("repository path: %v", err)
 		}
 	}
 	author, err := signature(opts)
 	if err != nil {
-		return nil, err
+		return nil, optionError("%v", err)
 	}
 	if out == nil || len(out.Files) == 0 {
 		return nil, errors.New("nothing to publish: the generated output is empty")
@@ -196,6 +209,9 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("push to %s: %w", rem.Display, ctx.Err())
 		}
+		if errors.Is(perr, gitauth.ErrTimeout) {
+			return nil, perr
+		}
 		// Rejected: find out whether the branch moved meanwhile.
 		now, err := s.head(ctx)
 		if err != nil {
@@ -224,6 +240,22 @@ func publish(ctx context.Context, rem *remote, out *generator.Output, opts Optio
 // testHookBeforePush lets tests push from another client between the clone
 // and the push.
 var testHookBeforePush func(attempt int)
+
+// optionError is an error of ErrOption's kind with its own message.
+func optionError(format string, args ...any) error {
+	return &redactedError{msg: fmt.Sprintf(format, args...), kind: ErrOption}
+}
+
+// branchName checks a branch name as git check-ref-format --branch does
+// and returns it short: refs/heads/x is the branch x (as git push reads
+// it), HEAD and other refs/ names are refused.
+func branchName(flag, b string) (string, error) {
+	short, err := cleanBranch(b)
+	if err != nil {
+		return "", optionError("%s %v", flag, err)
+	}
+	return short, nil
+}
 
 // validBranch follows git check-ref-format for branch names.
 func validBranch(b string) bool {
@@ -275,7 +307,11 @@ func newSession(rem *remote, branch, base string) (*session, error) {
 // exist, the base it starts from); zero for an empty repository.
 func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 	s.created = false
-	refs, err := s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.Auth, CABundle: s.rem.CA})
+	var refs []*plumbing.Reference
+	err := s.rem.Do(ctx, func(ctx context.Context) (err error) {
+		refs, err = s.origin.ListContext(ctx, &gogit.ListOptions{Auth: s.rem.Auth, CABundle: s.rem.CA})
+		return err
+	})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return plumbing.ZeroHash, nil
 	}
@@ -314,12 +350,14 @@ func (s *session) head(ctx context.Context) (plumbing.Hash, error) {
 		return want.Hash(), nil
 	}
 	track := plumbing.NewRemoteReferenceName("origin", want.Name().Short())
-	err = s.origin.FetchContext(ctx, &gogit.FetchOptions{
-		RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", want.Name(), track))},
-		Auth:     s.rem.Auth,
-		CABundle: s.rem.CA,
-		Tags:     gogit.NoTags,
-		Depth:    1, // the tree of the head is all publish reads; the parent link is all a push needs
+	err = s.rem.Do(ctx, func(ctx context.Context) error {
+		return s.origin.FetchContext(ctx, &gogit.FetchOptions{
+			RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", want.Name(), track))},
+			Auth:     s.rem.Auth,
+			CABundle: s.rem.CA,
+			Tags:     gogit.NoTags,
+			Depth:    1, // the tree of the head is all publish reads; the parent link is all a push needs
+		})
 	})
 	if err != nil && !errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return plumbing.ZeroHash, s.transportError("fetch from", err)
@@ -350,7 +388,7 @@ func (s *session) transportError(verb string, err error) error {
 	case ErrNotFound:
 		return fmt.Errorf("%w: %s", ErrNotFound, s.rem.Display)
 	case ErrUnreachable:
-		return fmt.Errorf("%w: cannot %s %s: %v", ErrUnreachable, verb, s.rem.Display, err)
+		return fmt.Errorf("%w: cannot %s %s: %w", ErrUnreachable, verb, s.rem.Display, err)
 	}
 	return fmt.Errorf("cannot %s %s: %w", verb, s.rem.Display, err)
 }
@@ -477,17 +515,29 @@ func (s *session) commit(tree, parent plumbing.Hash, msg string, who object.Sign
 	return h, nil
 }
 
+// push pushes the branch; a refused push's error carries what the server's
+// hooks said (its "remote:" lines).
 func (s *session) push(ctx context.Context, commit plumbing.Hash) error {
-	err := s.repo.PushContext(ctx, &gogit.PushOptions{
-		RemoteName: "origin",
-		RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", s.branch, s.branch))},
-		Auth:       s.rem.Auth,
-		CABundle:   s.rem.CA,
+	var said remoteLog
+	err := s.rem.Do(ctx, func(ctx context.Context) error {
+		return s.repo.PushContext(ctx, &gogit.PushOptions{
+			RemoteName: "origin",
+			RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", s.branch, s.branch))},
+			Auth:       s.rem.Auth,
+			CABundle:   s.rem.CA,
+			Progress:   &said,
+		})
 	})
 	if errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return nil
 	}
 	if err != nil {
+		if errors.Is(err, gitauth.ErrTimeout) {
+			return s.transportError("push to", err) // the abandoned push may still write to said
+		}
+		if msg := said.String(); msg != "" {
+			return fmt.Errorf("%w; %s", s.transportError("push to", err), msg)
+		}
 		return s.transportError("push to", err)
 	}
 	return nil
@@ -527,7 +577,7 @@ func ParseAuthor(s string) (name, email string, err error) {
 
 // kindOf maps a cause to one of the package's sentinel kinds, or nil.
 func kindOf(err error) error {
-	for _, k := range []error{ErrAuth, ErrNotFound, ErrUnreachable, ErrBranch, ErrOwnership, ErrMoved, ErrTrust} {
+	for _, k := range []error{ErrAuth, ErrNotFound, ErrUnreachable, ErrBranch, ErrOwnership, ErrMoved, ErrTrust, ErrOption} {
 		if errors.Is(err, k) {
 			return k
 		}
@@ -538,6 +588,8 @@ func kindOf(err error) error {
 		return ErrAuth
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return ErrNotFound
+	case errors.Is(err, gitauth.ErrTimeout):
+		return ErrUnreachable
 	}
 	var ne net.Error
 	var oe *net.OpError

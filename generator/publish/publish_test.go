@@ -472,14 +472,19 @@ func TestPublishRejectsBadOptions(t *testing.T) {
 		{"branch ending in .lock", func(o *Options) { o.Branch = "plinth/x.lock" }, "--branch"},
 		{"branch starting with a dash", func(o *Options) { o.Branch = "-x" }, "--branch"},
 		{"base with reflog syntax", func(o *Options) { o.Base = "main@{1}" }, "--base"},
+		{"branch HEAD", func(o *Options) { o.Branch = "HEAD" }, `--branch "HEAD" is not a valid branch name: HEAD names the current commit`},
+		{"branch refs/heads/HEAD", func(o *Options) { o.Branch = "refs/heads/HEAD" }, `--branch "refs/heads/HEAD"`},
+		{"branch naming a tag", func(o *Options) { o.Branch = "refs/tags/v1" }, "outside refs/heads/"},
+		{"branch refs/heads twice", func(o *Options) { o.Branch = "refs/heads/refs/heads/x" }, "outside refs/heads/"},
+		{"base HEAD", func(o *Options) { o.Base = "HEAD" }, `--base "HEAD"`},
 		{"author", func(o *Options) { o.Author = "nobody" }, "author \"nobody\": want"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := testOpts(bare, nil)
 			tc.edit(&opts)
 			_, err := Publish(context.Background(), output(baseFiles), opts)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want one about %s", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrOption) {
+				t.Fatalf("error %v, want an ErrOption about %s", err, tc.want)
 			}
 			if refs := git(t, bare, "for-each-ref"); refs != "" {
 				t.Fatalf("repository changed: %s", refs)
@@ -488,6 +493,25 @@ func TestPublishRejectsBadOptions(t *testing.T) {
 	}
 	if _, err := Publish(context.Background(), &generator.Output{}, testOpts(bare, nil)); err == nil {
 		t.Fatal("empty output published")
+	}
+}
+
+// TestPublishFullBranchRef publishes to --branch refs/heads/x as git push
+// does: to the branch x, never to refs/heads/refs/heads/x.
+func TestPublishFullBranchRef(t *testing.T) {
+	needGit(t)
+	bare := newBare(t, t.TempDir(), "gitops.git")
+	opts := testOpts(bare, nil)
+	opts.Branch = "refs/heads/release"
+	res, err := Publish(context.Background(), output(baseFiles), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Branch != "release" {
+		t.Errorf("result branch %q, want release", res.Branch)
+	}
+	if got := git(t, bare, "for-each-ref", "--format=%(refname) %(objectname)"); got != "refs/heads/release "+res.Commit {
+		t.Fatalf("refs after publishing to refs/heads/release:\n%s", got)
 	}
 }
 

@@ -1,8 +1,8 @@
 // Package gitauth resolves a repository address given on the command line
 // (a URL, an scp-like SSH address or a local path) into what go-git needs to
-// reach it, with credentials taken from the environment only, and hides
-// those credentials in anything shown to users. plinth publish, diff and
-// report share it.
+// reach it, with credentials taken from the environment only, hides those
+// credentials in anything shown to users, and bounds the time of every
+// network operation on it. plinth publish, diff and report share it.
 package gitauth
 
 import (
@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -43,6 +44,9 @@ type Remote struct {
 	CA       []byte // extra CA certificates (PEM) for https
 	Local    bool   // a path or file:// URL
 	Redactor Redactor
+	// Timeout bounds each network operation (see Do): PLINTH_GIT_TIMEOUT,
+	// else DefaultTimeout; callers may override it (--timeout).
+	Timeout time.Duration
 }
 
 // Resolve turns --repo (a URL, an scp-like SSH address or a local path)
@@ -55,6 +59,11 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 	for _, name := range []string{EnvToken, EnvPassword, EnvSSHPassphrase} {
 		r.Redactor.Add(getenv(name))
 	}
+	d, err := timeout(getenv)
+	if err != nil {
+		return nil, err
+	}
+	r.Timeout = d
 	if strings.TrimSpace(repo) == "" {
 		return nil, errors.New("--repo is required: a URL or the path of a git repository")
 	}

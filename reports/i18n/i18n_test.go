@@ -35,7 +35,7 @@ func TestCatalogComplete(t *testing.T) {
 			if l.Title(c) == "" {
 				t.Errorf("%s: no title for %s", lang, c.ID)
 			}
-			if l.Seed(c.Seed) == c.Seed {
+			if c.Seed != "" && l.Seed(c.Seed) == c.Seed {
 				t.Errorf("%s: seed %s of %s has no title", lang, c.Seed, c.ID)
 			}
 		}

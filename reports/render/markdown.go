@@ -99,13 +99,21 @@ func markdownControl(ew *errWriter, c reports.Control, l i18n.Localizer) {
 	ew.printf("- **%s:** %s\n", l.T("catalog.checks"), mdEscape(checks))
 	ew.printf("- **%s:** %s\n", l.T("catalog.why"), mdEscape(c.Rationale))
 	ew.printf("- **%s:** %s\n", l.T("catalog.remediation"), mdEscape(c.Remediation))
-	ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(fmt.Sprintf(l.T("catalog.section"), c.Section)))
+	if c.Seed != "" {
+		ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(fmt.Sprintf(l.T("catalog.section"), c.Section)))
+	}
 	var refs []string
 	if len(c.CIS) > 0 {
 		refs = append(refs, "CIS Kubernetes Benchmark "+strings.Join(c.CIS, ", "))
 	}
 	if len(c.Kubescape) > 0 {
 		refs = append(refs, "Kubescape "+strings.Join(c.Kubescape, ", "))
+	}
+	if len(c.KubeScore) > 0 {
+		refs = append(refs, "kube-score "+strings.Join(c.KubeScore, ", "))
+	}
+	if len(c.Polaris) > 0 {
+		refs = append(refs, "Polaris "+strings.Join(c.Polaris, ", "))
 	}
 	if len(refs) > 0 {
 		ew.printf("- **%s:** %s\n", l.T("catalog.references"), strings.Join(refs, "; "))

@@ -20,21 +20,24 @@ func sarifReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			tags = append(tags, "CIS-"+x)
 		}
 		tags = append(tags, c.Kubescape...)
+		props := map[string]any{
+			"category":          c.Category,
+			"severity":          c.Severity,
+			"security-severity": securitySeverity(c.Severity),
+			"evaluation":        c.Evaluation,
+			"tags":              tags,
+		}
+		if c.Seed != "" {
+			props["seed"] = c.Seed + " — " + c.Section
+		}
 		rules = append(rules, sarif.Rule{
 			ID:               c.ID,
 			Name:             strings.ReplaceAll(c.ID, "-", ""),
 			ShortDescription: l.Title(c.Control),
 			FullDescription:  c.Rationale,
 			Help:             c.Remediation,
-			Properties: map[string]any{
-				"category":          c.Category,
-				"severity":          c.Severity,
-				"security-severity": securitySeverity(c.Severity),
-				"evaluation":        c.Evaluation,
-				"seed":              c.Seed + " — " + c.Section,
-				"tags":              tags,
-			},
-			Level: level(c.Severity),
+			Properties:       props,
+			Level:            level(c.Severity),
 		})
 	}
 	var results []sarif.Result

@@ -119,6 +119,14 @@ func ControlDetail(w io.Writer, c reports.Control, lang string) error {
 	if len(c.Kubescape) > 0 {
 		ew.printf("  Kubescape:   %s\n", strings.Join(c.Kubescape, ", "))
 	}
-	ew.printf("  source:      %s, section %q\n", c.Seed, c.Section)
+	if len(c.KubeScore) > 0 {
+		ew.printf("  kube-score:  %s\n", strings.Join(c.KubeScore, ", "))
+	}
+	if len(c.Polaris) > 0 {
+		ew.printf("  Polaris:     %s\n", strings.Join(c.Polaris, ", "))
+	}
+	if c.Seed != "" {
+		ew.printf("  source:      %s, section %q\n", c.Seed, c.Section)
+	}
 	return ew.err
 }

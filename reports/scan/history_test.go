@@ -117,3 +117,76 @@ func TestRef(t *testing.T) {
 		t.Errorf("unknown ref: %v", err)
 	}
 }
+
+// TestIncompleteClones reads the history of a shallow and of a blobless
+// partial clone (made with the git CLI from a repository served over
+// file://) as completely as the repository itself: the missing commits and
+// files are fetched from origin. Without an origin the error says how to
+// fetch them with git.
+func TestIncompleteClones(t *testing.T) {
+	gittest.Need(t)
+	repo, sep, oct, _ := history(t)
+	origin := t.TempDir()
+	gittest.Git(t, origin, "clone", "-q", "--bare", repo.Dir, ".")
+	gittest.Git(t, origin, "config", "uploadpack.allowFilter", "true")
+	url := "file://" + filepath.ToSlash(origin)
+	full, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Month: "2026-10", Date: reportDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		clone []string
+		hint  string
+	}{
+		{"shallow", []string{"--depth", "1"}, "git fetch --unshallow"},
+		{"partial", []string{"--filter=blob:none"}, "git fetch --refetch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			gittest.Git(t, dir, append(append([]string{"clone", "-q", "--no-local"}, tc.clone...), url, ".")...)
+			before := gittest.Git(t, dir, "count-objects", "-v")
+			for _, opts := range []scan.Options{
+				{Repo: dir, Month: "2026-10", Date: reportDate},
+				{Repo: dir, Since: sep, Date: reportDate},
+				{Repo: dir, Since: "2026-10-01", Date: reportDate},
+			} {
+				r, err := scan.Run(context.Background(), opts)
+				if err != nil {
+					t.Fatalf("%+v: %v", opts, err)
+				}
+				if r.Base == nil || r.Base.Commit != sep || r.Base.Summary.Failed != full.Base.Summary.Failed {
+					t.Fatalf("%+v: base %+v, want %s failing %d", opts, r.Base, sep, full.Base.Summary.Failed)
+				}
+				if !hasChange(r.Changes.Fixed, "PLN-SEC-006", "Deployment/prod-cart") || len(r.Commits) == 0 {
+					t.Errorf("%+v: changes %+v, commits %+v", opts, r.Changes, r.Commits)
+				}
+			}
+			r, err := scan.Run(context.Background(), scan.Options{Repo: dir, Ref: oct, Date: reportDate})
+			if err != nil || r.Commit != oct || r.Summary.Failed != full.Summary.Failed {
+				t.Fatalf("--ref %s: %v", oct, err)
+			}
+			if after := gittest.Git(t, dir, "count-objects", "-v"); after != before {
+				t.Errorf("the clone changed:\n%s\n->\n%s", before, after)
+			}
+			gittest.Git(t, dir, "remote", "remove", "origin")
+			_, err = scan.Run(context.Background(), scan.Options{Repo: dir, Month: "2026-10", Date: reportDate})
+			if err == nil || !strings.Contains(err.Error(), tc.name+" clone") || !strings.Contains(err.Error(), tc.hint) {
+				t.Fatalf("without origin: %v, want it to say %q", err, tc.hint)
+			}
+		})
+	}
+}
+
+// TestMonthWithoutCommits refuses to compare a state with itself.
+func TestMonthWithoutCommits(t *testing.T) {
+	repo := gittest.New(t)
+	repo.CopyDir(repoDir("flux"))
+	first := repo.Commit("initial platform", gittest.Date(2026, 9, 20))
+	repo.Write("README.md", []byte("# gitops\n"))
+	repo.Commit("readme", gittest.Date(2026, 11, 5))
+	_, err := scan.Run(context.Background(), scan.Options{Repo: repo.Dir, Month: "2026-10", Date: reportDate})
+	if err == nil || !strings.Contains(err.Error(), "no commit of HEAD in 2026-10") || !strings.Contains(err.Error(), "--ref "+first[:12]) {
+		t.Fatalf("month without commits: %v", err)
+	}
+}

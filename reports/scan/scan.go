@@ -42,6 +42,9 @@ type Options struct {
 	// Clusters limits the report to these clusters (clusters/<name>/);
 	// findings of the repository as a whole are kept. Empty: all.
 	Clusters []string
+	// GitTimeout bounds each network git operation (clone, fetch); zero:
+	// PLINTH_GIT_TIMEOUT, else gitauth.DefaultTimeout.
+	GitTimeout time.Duration
 }
 
 var (
@@ -62,10 +65,11 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		date = time.Now()
 	}
 	date = date.UTC()
-	repo, err := source.Open(ctx, opts.Repo)
+	repo, err := source.Open(ctx, opts.Repo, source.Options{Timeout: opts.GitTimeout})
 	if err != nil {
 		return nil, err
 	}
+	defer repo.Close()
 	scoped := func(r *reports.Report) *reports.Report { return r }
 	if len(opts.Clusters) > 0 {
 		scoped = func(r *reports.Report) *reports.Report { return onlyClusters(r, opts.Clusters) }
@@ -89,6 +93,12 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		r.Date = date
 		return r, nil
 	}
+	if opts.Ref != "" || opts.Since != "" || opts.Month != "" {
+		// A shallow or partial clone gets the history it lacks, or says how to.
+		if err := repo.Complete(ctx); err != nil {
+			return nil, err
+		}
+	}
 	tip, err := repo.Resolve(ref)
 	if err != nil {
 		return nil, err
@@ -106,6 +116,10 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		}
 		if base, err = repo.LastBefore(tip, start); err != nil {
 			return nil, err
+		}
+		if base != nil && base.Hash == head.Hash {
+			return nil, fmt.Errorf("repository %s: no commit of %s in %s: the state then is commit %s of %s, unchanged that month; report it with --ref %s",
+				opts.Repo, ref, opts.Month, head.Hash.String()[:12], head.Committer.When.UTC().Format("2006-01-02"), head.Hash.String()[:12])
 		}
 	case opts.Since != "" && dateRE.MatchString(opts.Since):
 		t, err := time.Parse("2006-01-02", opts.Since)

@@ -1,7 +1,11 @@
 // Package source reads a GitOps repository at one revision without checking
 // it out: a local git repository through go-git's object storage, a remote
-// one cloned into memory, or a plain directory. Reads never leave the
-// repository (symlinks pointing outside are refused) and are bounded in size.
+// one cloned into a temporary directory, or a plain directory. Reads never
+// leave the repository (symlinks pointing outside are refused) and are
+// bounded in size: a file larger than MaxFileSize is listed as not
+// evaluated without being inflated. Network operations are bounded in time
+// (gitauth.Remote.Do). A shallow or partial local clone gets the history it
+// lacks from its origin on demand (Complete), without being changed.
 package source
 
 import (
@@ -19,25 +23,38 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	"github.com/go-git/go-git/v5/storage/memory"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/transactional"
 
 	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 // Limits of what a snapshot reads.
 const (
-	// MaxFileSize is the largest file read; larger files are listed with an error.
+	// MaxFileSize is the largest file read; larger files are listed with an
+	// error (ErrTooLarge) and never inflated: go-git keeps git objects above
+	// it on disk and the size is read from the object's header.
 	MaxFileSize = 8 << 20
 	// MaxTotalSize bounds the bytes a snapshot holds.
 	MaxTotalSize = 512 << 20
 	// MaxFiles bounds the number of files of a snapshot.
 	MaxFiles = 200000
 )
+
+// ErrTooLarge marks a file larger than MaxFileSize: it is not evaluated.
+var ErrTooLarge = errors.New("not evaluated: file too large")
+
+func tooLarge(p string, size int64) error {
+	return fmt.Errorf("%s: %w (%d bytes, the limit is %d)", p, ErrTooLarge, size, MaxFileSize)
+}
 
 // File is one regular file of a snapshot.
 type File struct {
@@ -127,11 +144,24 @@ func (s *Snapshot) finish() {
 	sort.Strings(s.paths)
 }
 
-// Repository is an opened repository.
+// Repository is an opened repository. Close removes what Open and
+// Complete fetched.
 type Repository struct {
 	Location string
 	repo     *git.Repository // nil for a plain directory
 	dir      string
+	// lacks says what a local clone lacks ("shallow", "partial"), or "";
+	// origin is where Complete fetches it from (nil: unknown).
+	lacks  string
+	origin *gitauth.Remote
+	temp   []string // directories to remove on Close
+}
+
+// Options configure Open.
+type Options struct {
+	// Timeout bounds each network operation (a clone, a fetch of missing
+	// history); zero: PLINTH_GIT_TIMEOUT, else gitauth.DefaultTimeout.
+	Timeout time.Duration
 }
 
 var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:`)
@@ -142,19 +172,21 @@ func IsURL(location string) bool {
 }
 
 // Open opens a local repository (a git work tree, a bare repository or a
-// plain directory) or clones a remote one into memory, with the credentials
-// of the environment (gitauth: PLINTH_GIT_TOKEN, PLINTH_GIT_USERNAME and
-// PLINTH_GIT_PASSWORD, PLINTH_GIT_SSH_KEY or the SSH agent,
-// PLINTH_GIT_CA_FILE) or of the URL. Credentials never appear in the
-// repository's Location nor in errors.
-func Open(ctx context.Context, location string) (*Repository, error) {
+// plain directory) or clones a remote one into a temporary directory, with
+// the credentials of the environment (gitauth: PLINTH_GIT_TOKEN,
+// PLINTH_GIT_USERNAME and PLINTH_GIT_PASSWORD, PLINTH_GIT_SSH_KEY or the SSH
+// agent, PLINTH_GIT_CA_FILE) or of the URL. Credentials never appear in the
+// repository's Location nor in errors. The caller closes the repository.
+func Open(ctx context.Context, location string, opts Options) (*Repository, error) {
 	if IsURL(location) {
 		rem, err := gitauth.Resolve(location, nil)
 		if err != nil {
 			return nil, err
 		}
-		repo, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{
-			URL: rem.URL, Auth: rem.Auth, CABundle: rem.CA, Tags: git.AllTags})
+		if opts.Timeout > 0 {
+			rem.Timeout = opts.Timeout
+		}
+		repo, temp, err := cloneTemp(ctx, rem)
 		if err != nil {
 			hint := ""
 			if errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) {
@@ -163,7 +195,7 @@ func Open(ctx context.Context, location string) (*Repository, error) {
 			// The cause is shown redacted and not wrapped: its text may hold secrets.
 			return nil, fmt.Errorf("clone %s: %s%s", rem.Display, rem.Redactor.Redact(err.Error()), hint)
 		}
-		return &Repository{Location: rem.Display, repo: repo}, nil
+		return &Repository{Location: rem.Display, repo: repo, temp: []string{temp}}, nil
 	}
 	st, err := os.Stat(location)
 	if err != nil {
@@ -172,14 +204,181 @@ func Open(ctx context.Context, location string) (*Repository, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("repository %s: not a directory", location)
 	}
-	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{DetectDotGit: false})
+	repo, err := openLocal(location)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return &Repository{Location: location, dir: location}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", location, err)
 	}
-	return &Repository{Location: location, repo: repo}, nil
+	r := &Repository{Location: location, repo: repo}
+	r.lacks, r.origin, err = incomplete(repo, location, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close removes the temporary copies the repository was read from.
+func (r *Repository) Close() error {
+	var errs []error
+	for _, d := range r.temp {
+		errs = append(errs, os.RemoveAll(d))
+	}
+	r.temp = nil
+	return errors.Join(errs...)
+}
+
+// storageOptions keep git objects larger than MaxFileSize on disk: their
+// size comes from the object header, their content is never inflated.
+var storageOptions = filesystem.Options{LargeObjectThreshold: MaxFileSize}
+
+// openLocal opens the git repository at dir (a work tree, a linked work
+// tree or a bare repository) with storageOptions.
+func openLocal(dir string) (*git.Repository, error) {
+	plain, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: false, EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, err
+	}
+	fsStorage, ok := plain.Storer.(*filesystem.Storage)
+	if !ok {
+		return plain, nil
+	}
+	var worktree billy.Filesystem
+	if wt, err := plain.Worktree(); err == nil {
+		worktree = wt.Filesystem
+	}
+	return git.Open(filesystem.NewStorageWithOptions(fsStorage.Filesystem(), cache.NewObjectLRUDefault(), storageOptions), worktree)
+}
+
+// cloneTemp clones rem (every branch and tag) into a new temporary
+// directory: on disk, so large files are not held in memory. The caller
+// removes the directory.
+func cloneTemp(ctx context.Context, rem *gitauth.Remote) (*git.Repository, string, error) {
+	temp, err := os.MkdirTemp("", "plinth-repo-")
+	if err != nil {
+		return nil, "", fmt.Errorf("temporary clone: %w", err)
+	}
+	st := filesystem.NewStorageWithOptions(osfs.New(temp), cache.NewObjectLRUDefault(), storageOptions)
+	var repo *git.Repository
+	err = rem.Do(ctx, func(ctx context.Context) (err error) {
+		repo, err = git.CloneContext(ctx, st, nil, &git.CloneOptions{URL: rem.URL, Auth: rem.Auth, CABundle: rem.CA, Tags: git.AllTags})
+		return err
+	})
+	if err != nil {
+		os.RemoveAll(temp)
+		return nil, "", err
+	}
+	return repo, temp, nil
+}
+
+// incomplete says what the local clone repo lacks: "shallow" (git clone
+// --depth: older commits), "partial" (git clone --filter: contents of
+// older files) or "", and the remote to fetch it from (nil when it has no
+// origin, or the promisor remote of a partial clone).
+func incomplete(repo *git.Repository, location string, opts Options) (string, *gitauth.Remote, error) {
+	lacks := ""
+	cfg, err := repo.Config()
+	if err != nil {
+		return "", nil, fmt.Errorf("repository %s: %w", location, err)
+	}
+	name := "origin"
+	if p := cfg.Raw.Section("extensions").Option("partialclone"); p != "" {
+		lacks, name = "partial", p
+	}
+	for _, sub := range cfg.Raw.Section("remote").Subsections {
+		if sub.Option("promisor") == "true" || sub.Option("partialclonefilter") != "" {
+			lacks = "partial"
+		}
+	}
+	if st, ok := repo.Storer.(*filesystem.Storage); ok && lacks == "" {
+		// Packs received from a promisor remote stay marked after the
+		// remote is gone.
+		packs, _ := st.Filesystem().ReadDir("objects/pack")
+		for _, p := range packs {
+			if strings.HasSuffix(p.Name(), ".promisor") {
+				lacks = "partial"
+			}
+		}
+	}
+	if shallow, err := repo.Storer.Shallow(); err == nil && len(shallow) > 0 {
+		lacks = "shallow"
+	}
+	if lacks == "" {
+		return "", nil, nil
+	}
+	rc, ok := cfg.Remotes[name]
+	if !ok || len(rc.URLs) == 0 {
+		return lacks, nil, nil
+	}
+	u := rc.URLs[0]
+	if !IsURL(u) && !filepath.IsAbs(u) {
+		u = filepath.Join(location, u) // a relative path is relative to the clone
+	}
+	rem, err := gitauth.Resolve(u, nil)
+	if err != nil {
+		return lacks, nil, nil // Complete explains how to fetch with git instead
+	}
+	if opts.Timeout > 0 {
+		rem.Timeout = opts.Timeout
+	}
+	return lacks, rem, nil
+}
+
+// fetchHint says how to make a clone that lacks something complete.
+func fetchHint(lacks string) string {
+	if lacks == "shallow" {
+		return "fetch the history with git fetch --unshallow (or clone without --depth)"
+	}
+	return "fetch the missing files with git fetch --refetch --no-filter (or clone without --filter)"
+}
+
+// hint explains an object missing from a clone that lacks objects.
+func (r *Repository) hint(err error) string {
+	if r.lacks == "" || !errors.Is(err, plumbing.ErrObjectNotFound) {
+		return ""
+	}
+	return fmt.Sprintf(" (it is a %s clone: %s)", r.lacks, fetchHint(r.lacks))
+}
+
+// Complete makes the whole history of a shallow or partial local clone
+// readable: the objects it lacks are fetched from its origin into a
+// temporary directory that the repository reads besides its own (the
+// clone itself is not changed; revisions still resolve in it). It does
+// nothing for a complete repository. Without an origin, or when the fetch
+// fails, the error says how to fetch the history with git.
+func (r *Repository) Complete(ctx context.Context) error {
+	if r.repo == nil || r.lacks == "" {
+		return nil
+	}
+	if r.origin == nil {
+		return fmt.Errorf("repository %s is a %s clone without a remote to fetch its history from; %s", r.Location, r.lacks, fetchHint(r.lacks))
+	}
+	full, temp, err := cloneTemp(ctx, r.origin)
+	if err != nil {
+		return fmt.Errorf("repository %s is a %s clone; fetching its history from %s failed: %s; %s",
+			r.Location, r.lacks, r.origin.Display, r.origin.Redactor.Redact(err.Error()), fetchHint(r.lacks))
+	}
+	r.temp = append(r.temp, temp)
+	// Only the objects of the copy are read: its references would hide the
+	// clone's own (a transactional storage reads references from the copy first).
+	refs, err := full.Storer.IterReferences()
+	if err != nil {
+		return fmt.Errorf("repository %s: history from %s: %w", r.Location, r.origin.Display, err)
+	}
+	var names []plumbing.ReferenceName
+	_ = refs.ForEach(func(ref *plumbing.Reference) error { names = append(names, ref.Name()); return nil })
+	for _, n := range names {
+		if err := full.Storer.RemoveReference(n); err != nil {
+			return fmt.Errorf("repository %s: history from %s: %w", r.Location, r.origin.Display, err)
+		}
+	}
+	repo, err := git.Open(transactional.NewStorage(r.repo.Storer, full.Storer), nil)
+	if err != nil {
+		return fmt.Errorf("repository %s: history from %s: %w", r.Location, r.origin.Display, err)
+	}
+	r.repo, r.lacks = repo, ""
+	return nil
 }
 
 // IsGit says whether the repository has history (false for a plain directory).
@@ -205,7 +404,7 @@ func (r *Repository) Resolve(rev string) (*object.Commit, error) {
 	}
 	c, err := r.repo.CommitObject(*h)
 	if err != nil {
-		return nil, fmt.Errorf("repository %s: revision %q: %w", r.Location, rev, err)
+		return nil, fmt.Errorf("repository %s: revision %q: %w%s", r.Location, rev, err, r.hint(err))
 	}
 	return c, nil
 }
@@ -243,7 +442,7 @@ func (r *Repository) branchHint(rev string) string {
 func (r *Repository) LastBefore(head *object.Commit, t time.Time) (*object.Commit, error) {
 	iter, err := r.repo.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
 	if err != nil {
-		return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+		return nil, fmt.Errorf("repository %s: log: %w%s", r.Location, err, r.hint(err))
 	}
 	defer iter.Close()
 	for {
@@ -252,7 +451,7 @@ func (r *Repository) LastBefore(head *object.Commit, t time.Time) (*object.Commi
 			return nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+			return nil, fmt.Errorf("repository %s: log: %w%s", r.Location, err, r.hint(err))
 		}
 		if c.Committer.When.Before(t) {
 			return c, nil
@@ -267,15 +466,15 @@ func (r *Repository) Between(base, head *object.Commit) ([]*object.Commit, error
 	if base != nil {
 		iter, err := r.repo.Log(&git.LogOptions{From: base.Hash})
 		if err != nil {
-			return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+			return nil, fmt.Errorf("repository %s: log: %w%s", r.Location, err, r.hint(err))
 		}
 		if err := iter.ForEach(func(c *object.Commit) error { exclude[c.Hash] = true; return nil }); err != nil {
-			return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+			return nil, fmt.Errorf("repository %s: log: %w%s", r.Location, err, r.hint(err))
 		}
 	}
 	iter, err := r.repo.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
 	if err != nil {
-		return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+		return nil, fmt.Errorf("repository %s: log: %w%s", r.Location, err, r.hint(err))
 	}
 	var out []*object.Commit
 	err = iter.ForEach(func(c *object.Commit) error {
@@ -285,7 +484,7 @@ func (r *Repository) Between(base, head *object.Commit) ([]*object.Commit, error
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("repository %s: log: %w", r.Location, err)
+		return nil, fmt.Errorf("repository %s: log: %w%s", r.Location, err, r.hint(err))
 	}
 	return out, nil
 }
@@ -297,7 +496,7 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 	}
 	tree, err := c.Tree()
 	if err != nil {
-		return nil, fmt.Errorf("repository %s: commit %s: %w", r.Location, c.Hash, err)
+		return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
 	}
 	s := newSnapshot()
 	s.Repo, s.Ref, s.Commit, s.CommitDate = r.Location, ref, c.Hash.String(), c.Committer.When.UTC()
@@ -311,7 +510,7 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("repository %s: commit %s: %w", r.Location, c.Hash, err)
+			return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
 		}
 		if len(s.files) >= MaxFiles {
 			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, MaxFiles)
@@ -332,10 +531,12 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 		f := &File{Path: name}
 		blob, err := r.repo.BlobObject(entry.Hash)
 		switch {
+		case err != nil && r.hint(err) != "":
+			return nil, fmt.Errorf("repository %s: commit %s: %s: %w%s", r.Location, c.Hash, name, err, r.hint(err))
 		case err != nil:
 			f.Err = fmt.Errorf("read %s: %w", name, err)
 		case blob.Size > MaxFileSize:
-			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", name, blob.Size, MaxFileSize)
+			f.Err = tooLarge(name, blob.Size)
 		case total+blob.Size > MaxTotalSize:
 			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, MaxTotalSize)
 		default:
@@ -440,7 +641,7 @@ func readDir(dir, location string) (*Snapshot, error) {
 		case st.IsDir():
 			return nil
 		case st.Size() > MaxFileSize:
-			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, st.Size(), MaxFileSize)
+			f.Err = tooLarge(p, st.Size())
 		case total+st.Size() > MaxTotalSize:
 			return fmt.Errorf("more than %d bytes of files", MaxTotalSize)
 		default:
@@ -475,7 +676,7 @@ func FromFiles(repo string, files map[string][]byte) *Snapshot {
 		}
 		f := &File{Path: p}
 		if len(data) > MaxFileSize {
-			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, len(data), MaxFileSize)
+			f.Err = tooLarge(p, int64(len(data)))
 		} else {
 			f.Data = data
 		}

@@ -2,8 +2,10 @@ package source_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -21,7 +23,7 @@ func TestGitSnapshot(t *testing.T) {
 	repo.Write("a/c.yaml", []byte("y: 2\n"))
 	repo.Commit("two", gittest.Date(2026, 2, 2))
 
-	r, err := source.Open(context.Background(), repo.Dir)
+	r, err := source.Open(context.Background(), repo.Dir, source.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{f, filepath.Join(t.TempDir(), "missing")} {
-		if _, err := source.Open(context.Background(), p); err == nil {
+		if _, err := source.Open(context.Background(), p, source.Options{}); err == nil {
 			t.Errorf("Open(%s): no error", p)
 		}
 	}
@@ -104,7 +106,7 @@ func TestResolveExplainsMissingBranch(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(repo.Dir, ".git", "HEAD"), []byte("ref: refs/heads/main\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := source.Open(context.Background(), repo.Dir)
+	r, err := source.Open(context.Background(), repo.Dir, source.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,5 +120,66 @@ func TestResolveExplainsMissingBranch(t *testing.T) {
 	}
 	if c, err := r.Resolve("master"); err != nil || c == nil {
 		t.Errorf("Resolve(master): %v", err)
+	}
+}
+
+// TestLargeBlobNotInflated reads a repository holding a 64 MiB file (zeros:
+// a few hundred KiB in git), loose, packed and cloned from a URL: the file is
+// not evaluated and named as too large. Read locally it is never inflated
+// (the bytes allocated while opening and reading stay far below its size).
+// Cloned, go-git v5 inflates each object once while indexing the pack (into
+// one reused buffer, then dropped: the clone is on disk); in memory storage
+// it was kept besides, more than twice its size.
+func TestLargeBlobNotInflated(t *testing.T) {
+	gittest.Need(t)
+	const size = 64 << 20
+	repo := gittest.New(t)
+	repo.Write("apps/big.yaml", make([]byte, size))
+	repo.Write("apps/small.yaml", []byte("kind: ConfigMap\n"))
+	gittest.Git(t, repo.Dir, "add", "-A") // the git CLI streams the file; go-git's add holds it
+	gittest.Git(t, repo.Dir, "commit", "-q", "-m", "big")
+	if err := os.Remove(filepath.Join(repo.Dir, "apps", "big.yaml")); err != nil {
+		t.Fatal(err) // the work tree copy plays no part
+	}
+	packed := t.TempDir()
+	gittest.Git(t, packed, "clone", "-q", "--bare", repo.Dir, ".")
+	gittest.Git(t, packed, "gc", "-q")
+	for _, tc := range []struct {
+		name, location string
+		maxAlloc       uint64
+	}{
+		{"loose object", repo.Dir, size / 4},
+		{"packed object", packed, size / 4},
+		{"cloned from a URL", "file://" + filepath.ToSlash(packed), size * 3 / 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			r, err := source.Open(context.Background(), tc.location, source.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			c, err := r.Resolve("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := r.Snapshot(c, "HEAD")
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			f, ok := s.File("apps/big.yaml")
+			if !ok || !errors.Is(f.Err, source.ErrTooLarge) || f.Data != nil || !strings.Contains(f.Err.Error(), "apps/big.yaml: not evaluated: file too large") {
+				t.Fatalf("big file: %+v", f)
+			}
+			if f, _ := s.File("apps/small.yaml"); f == nil || string(f.Data) != "kind: ConfigMap\n" {
+				t.Errorf("small file: %+v", f)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > tc.maxAlloc {
+				t.Errorf("opening and reading allocated %d MiB for a %d MiB file that is not read (bound %d MiB)", grew>>20, size>>20, tc.maxAlloc>>20)
+			}
+		})
 	}
 }
