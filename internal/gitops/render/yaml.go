@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/plinth-dev/plinth/reports/internal/obj"
+	"github.com/plinth-dev/plinth/internal/gitops/obj"
 )
 
 // Doc is one YAML document of a file: its value and the line it starts on.

@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"cmp"
@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -18,7 +18,7 @@ import (
 // when the native build accepts it but differs from kustomize in any object,
 // value type, source file or line. It returns whether the native build
 // accepted it.
-func compareWithKustomize(t *testing.T, d *discoverer, dir string) bool {
+func compareWithKustomize(t *testing.T, d *renderer, dir string) bool {
 	t.Helper()
 	native, ok := d.nativeBuild(dir)
 	if !ok {
@@ -56,7 +56,7 @@ func compareWithKustomize(t *testing.T, d *discoverer, dir string) bool {
 // ambiguous says whether kustomize's source index holds several objects of
 // the kind and name of b (it does not know namespaces, so it points at the
 // first), and b's own location is one of them.
-func ambiguous(d *discoverer, dir string, b builtObject) bool {
+func ambiguous(d *renderer, dir string, b builtObject) bool {
 	kind, name := str(b.Value, "kind"), str(b.Value, "metadata", "name")
 	n, own := 0, false
 	for _, sd := range d.sourceIndex(dir) {
@@ -68,8 +68,8 @@ func ambiguous(d *discoverer, dir string, b builtObject) bool {
 	return n > 1 && own
 }
 
-func newDiscoverer(snap *source.Snapshot) *discoverer {
-	return &discoverer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{},
+func newRenderer(snap *source.Snapshot) *renderer {
+	return &renderer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}}
 }
 
@@ -106,7 +106,7 @@ func TestNativeMatchesKustomize(t *testing.T) {
 		snaps["generated-"+engine] = source.FromFiles(engine, out.Files)
 	}
 	// Providers mixed through overrides: patches that remove and replace fields.
-	mc, err := schemas.Load(filepath.Join("..", "..", "schemas", "examples", "multicloud"))
+	mc, err := schemas.Load(filepath.Join("..", "..", "..", "schemas", "examples", "multicloud"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestNativeMatchesKustomize(t *testing.T) {
 	}
 	for name, snap := range snaps {
 		t.Run(name, func(t *testing.T) {
-			d := newDiscoverer(snap)
+			d := newRenderer(snap)
 			dirs := kustomizationDirs(snap)
 			accepted := 0
 			for _, dir := range dirs {
@@ -271,7 +271,7 @@ func TestNativeCases(t *testing.T) {
 			for p, data := range tc.files {
 				files[p] = []byte(data)
 			}
-			d := newDiscoverer(source.FromFiles("case", files))
+			d := newRenderer(source.FromFiles("case", files))
 			if got := compareWithKustomize(t, d, "overlay"); got != tc.accept {
 				_, _, err := d.krustyBuild("overlay", "overlay/kustomization.yaml")
 				t.Errorf("native build accepted: %v, want %v (kustomize: %v)", got, tc.accept, err)
@@ -301,6 +301,6 @@ func FuzzNativePatch(f *testing.F) {
 			"overlay/kustomization.yaml": []byte("namespace: team-a\nresources: [../base]\npatches:\n- path: p.yaml\n  target: {kind: Deployment}\n"),
 			"overlay/p.yaml":             []byte(patch),
 		}
-		compareWithKustomize(t, newDiscoverer(source.FromFiles("fuzz", files)), "overlay")
+		compareWithKustomize(t, newRenderer(source.FromFiles("fuzz", files)), "overlay")
 	})
 }

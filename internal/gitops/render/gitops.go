@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 )
 
 // follow returns what a Flux or Argo CD object makes its controller deploy.
-func (d *discoverer) follow(o Object) ([]entry, []Problem) {
+func (d *renderer) follow(o Object) ([]entry, []Problem) {
 	group := o.APIVersion
 	if i := strings.IndexByte(group, '/'); i >= 0 {
 		group = group[:i]
@@ -30,11 +30,11 @@ func (d *discoverer) follow(o Object) ([]entry, []Problem) {
 	return nil, nil
 }
 
-func (d *discoverer) notEvaluated(o Object, format string, args ...any) Problem {
+func (d *renderer) notEvaluated(o Object, format string, args ...any) Problem {
 	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...), NotEvaluated: true}
 }
 
-func (d *discoverer) badRef(o Object, format string, args ...any) Problem {
+func (d *renderer) badRef(o Object, format string, args ...any) Problem {
 	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...)}
 }
 
@@ -48,7 +48,7 @@ func repoPath(p string) (string, bool) {
 	return c, true
 }
 
-func (d *discoverer) fluxKustomization(o Object) ([]entry, []Problem) {
+func (d *renderer) fluxKustomization(o Object) ([]entry, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	if kind := str(spec, "sourceRef", "kind"); kind != "" && kind != "GitRepository" {
 		return nil, []Problem{d.notEvaluated(o, "source %s/%s is not this Git repository; its objects are not evaluated", kind, str(spec, "sourceRef", "name"))}
@@ -67,7 +67,7 @@ func (d *discoverer) fluxKustomization(o Object) ([]entry, []Problem) {
 	return []entry{e}, nil
 }
 
-func (d *discoverer) helmRelease(o Object) ([]entry, []Problem) {
+func (d *renderer) helmRelease(o Object) ([]entry, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	ns := str(spec, "targetNamespace")
 	if ns == "" {
@@ -102,7 +102,7 @@ func (d *discoverer) helmRelease(o Object) ([]entry, []Problem) {
 }
 
 // valuesFiles merges values files (relative to dir) in order.
-func (d *discoverer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
+func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
 	vals := map[string]any{}
 	var probs []Problem
 	for _, vf := range files {
@@ -126,7 +126,7 @@ func (d *discoverer) valuesFiles(o Object, dir string, files []any) (map[string]
 	return vals, probs
 }
 
-func (d *discoverer) valuesFile(p string) (map[string]any, error) {
+func (d *renderer) valuesFile(p string) (map[string]any, error) {
 	f, ok := d.snap.File(p)
 	if !ok {
 		return nil, fmt.Errorf("%s: no such file in the repository", p)
@@ -161,7 +161,7 @@ func mergeMaps(a, b map[string]any) map[string]any {
 
 // argoApplication follows spec.source / spec.sources of an Application
 // (app is the object's value, or an ApplicationSet's rendered template).
-func (d *discoverer) argoApplication(o Object, app map[string]any) ([]entry, []Problem) {
+func (d *renderer) argoApplication(o Object, app map[string]any) ([]entry, []Problem) {
 	spec := mapAt(app, "spec")
 	ns := str(spec, "destination", "namespace")
 	name := str(app, "metadata", "name")
@@ -228,7 +228,7 @@ type appSetParams struct {
 }
 
 // applicationSet expands git directory and list generators into Applications.
-func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
+func (d *renderer) applicationSet(o Object) ([]entry, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	var params []appSetParams
 	var probs []Problem
@@ -369,7 +369,7 @@ func matchAny(patterns []string, dir string) bool {
 }
 
 // allDirs lists every directory of the snapshot.
-func (d *discoverer) allDirs() []string {
+func (d *renderer) allDirs() []string {
 	set := map[string]bool{}
 	for _, p := range d.snap.Paths() {
 		for dir := path.Dir(p); dir != "." && !set[dir]; dir = path.Dir(dir) {
@@ -419,7 +419,7 @@ func substitute(v any, vars map[string]string) any {
 // fallbackEntries is what to render without a clusters/ directory: every
 // kustomization root (not referenced by another kustomization), every chart
 // (not a subchart) and every YAML file outside them.
-func (d *discoverer) fallbackEntries() []entry {
+func (d *renderer) fallbackEntries() []entry {
 	var kdirs, charts []string
 	for _, dir := range append([]string{"."}, d.allDirs()...) {
 		if hiddenPath(dir) {

@@ -1,11 +1,15 @@
-// Package discover finds what a GitOps repository deploys, the way Flux and
-// Argo CD do, and renders it in process: entry objects under
-// clusters/<cluster>/ and everything they reference (Flux Kustomizations and
-// HelmReleases, Argo CD Applications and ApplicationSets), built with the
-// kustomize API and the Helm SDK. Without a clusters/ directory every
-// kustomization root, chart and loose YAML file is rendered. Every object
-// keeps the repository file and line it is defined at.
-package discover
+// Package render is plinth's one emulation of the Flux and Argo CD
+// controllers: it finds what a GitOps repository deploys and renders it in
+// process, the way the controllers would, from entry objects under
+// clusters/<cluster>/ through everything they reference (Flux Kustomizations
+// and HelmReleases, Argo CD Applications and ApplicationSets), built with the
+// kustomize API (or its native fast path) and the Helm SDK. Without a
+// clusters/ directory every kustomization root, chart and loose YAML file is
+// rendered. Every object keeps the repository file and line it is defined
+// at; what cannot be rendered offline is a Problem, never an error. The
+// report (reports/scan) and the conformance harness (test/conformance) use
+// it; it knows nothing of either.
+package render
 
 import (
 	"cmp"
@@ -21,7 +25,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/plinth-dev/plinth/reports/source"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 // Object is one rendered Kubernetes object.
@@ -89,7 +93,7 @@ func (e entry) key() string {
 	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v", e.cluster, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
 }
 
-type discoverer struct {
+type renderer struct {
 	snap *source.Snapshot
 	kfs  *kustFS
 
@@ -106,10 +110,7 @@ type docsResult struct {
 	err  error
 }
 
-// Discover renders what the repository deploys.
-func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, Options{}) }
-
-// Options tune DiscoverWith.
+// Options tune Render.
 type Options struct {
 	// Cache shares kustomize builds and chart renderings with other calls
 	// (e.g. the two states a history report compares); nil: none.
@@ -119,10 +120,10 @@ type Options struct {
 	Clusters []string
 }
 
-// DiscoverWith is Discover with options.
-func DiscoverWith(snap *source.Snapshot, opts Options) *Result {
+// Render renders what the repository deploys.
+func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
-	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
+	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}}
 	res := &Result{}
 	for _, p := range snap.Paths() {
@@ -206,7 +207,7 @@ func sortResult(res *Result) {
 }
 
 // ClusterNames lists the directories directly under clusters/ (the
-// clusters Discover follows), sorted.
+// clusters Render follows), sorted.
 func ClusterNames(snap *source.Snapshot) []string {
 	set := map[string]bool{}
 	for _, p := range snap.Walk("clusters") {
@@ -238,7 +239,7 @@ func isYAML(p string) bool {
 }
 
 // docs parses a file of the snapshot (cached).
-func (d *discoverer) docs(p string) ([]Doc, error) {
+func (d *renderer) docs(p string) ([]Doc, error) {
 	d.mu.Lock()
 	r, ok := d.docCache[p]
 	d.mu.Unlock()
@@ -278,7 +279,7 @@ func (r *rendered) problem(e entry, file string, line int, format string, args .
 	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-func (d *discoverer) render(e entry) rendered {
+func (d *renderer) render(e entry) rendered {
 	var r rendered
 	switch e.kind {
 	case "file":
@@ -311,7 +312,7 @@ func (d *discoverer) render(e entry) rendered {
 	return r
 }
 
-func (d *discoverer) isChart(dir string) bool {
+func (d *renderer) isChart(dir string) bool {
 	_, ok := d.snap.File(path.Join(dir, "Chart.yaml"))
 	return ok
 }
@@ -319,7 +320,7 @@ func (d *discoverer) isChart(dir string) bool {
 // renderPlainDir renders the YAML files of a directory the way Flux does
 // without a kustomization.yaml: every file, and subdirectories (kustomization
 // roots built as such) when recursing.
-func (d *discoverer) renderPlainDir(e entry, r *rendered) {
+func (d *renderer) renderPlainDir(e entry, r *rendered) {
 	var subdirs []string
 	seenSub := map[string]bool{}
 	for _, p := range d.snap.Walk(e.path) {
@@ -360,7 +361,7 @@ func (d *discoverer) renderPlainDir(e entry, r *rendered) {
 }
 
 // renderFile adds the Kubernetes objects of one YAML file.
-func (d *discoverer) renderFile(e entry, p string, r *rendered) {
+func (d *renderer) renderFile(e entry, p string, r *rendered) {
 	docs, err := d.docs(p)
 	if err != nil {
 		r.problem(e, p, yamlErrLine(err.Error()), "%v", err)
@@ -375,7 +376,7 @@ func (d *discoverer) renderFile(e entry, p string, r *rendered) {
 }
 
 // finish applies the entry's namespace and substitutions to an object.
-func (d *discoverer) finish(e entry, o Object) Object {
+func (d *renderer) finish(e entry, o Object) Object {
 	if len(e.subst) > 0 {
 		o.Value = substitute(o.Value, e.subst).(map[string]any)
 		o.Name, o.Namespace = str(o.Value, "metadata", "name"), str(o.Value, "metadata", "namespace")

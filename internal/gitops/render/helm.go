@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"crypto/sha256"
@@ -21,7 +21,7 @@ import (
 
 // renderChart renders the chart in e.path with e.values merged over its
 // defaults, like helm template (no cluster access, no hooks run).
-func (d *discoverer) renderChart(e entry, r *rendered) {
+func (d *renderer) renderChart(e entry, r *rendered) {
 	chartFile := path.Join(e.path, "Chart.yaml")
 	ch, file, err := d.loadChart(e.path)
 	if err != nil {
@@ -114,7 +114,7 @@ type loadedChart struct {
 // merging into them and only reads the rest. A chart declaring
 // dependencies (even an empty list) is loaded afresh each time: Helm drops
 // disabled subcharts from it and sets its values from imports.
-func (d *discoverer) loadChart(dir string) (*chart.Chart, string, error) {
+func (d *renderer) loadChart(dir string) (*chart.Chart, string, error) {
 	d.mu.Lock()
 	lc := d.charts[dir]
 	if lc == nil {
@@ -129,7 +129,7 @@ func (d *discoverer) loadChart(dir string) (*chart.Chart, string, error) {
 	return d.readChart(dir)
 }
 
-func (d *discoverer) readChart(dir string) (*chart.Chart, string, error) {
+func (d *renderer) readChart(dir string) (*chart.Chart, string, error) {
 	var files []*loader.BufferedFile
 	for _, p := range d.snap.Walk(dir) {
 		f, _ := d.snap.File(p)
@@ -182,7 +182,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 // chartKey identifies a rendering for the cache: the chart's files, the
 // values, the release and the namespace; "" without a cache or for values
 // that have no JSON form.
-func (d *discoverer) chartKey(dir string, values map[string]any, release, ns string) string {
+func (d *renderer) chartKey(dir string, values map[string]any, release, ns string) string {
 	if d.cache == nil {
 		return ""
 	}
@@ -202,7 +202,7 @@ var kindLine = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)`)
 
 // templateLine returns the line of the nth "kind: <kind>" in a template
 // (the rendered line numbers do not exist in the repository), else 1.
-func (d *discoverer) templateLine(file, kind string, nth int) int {
+func (d *renderer) templateLine(file, kind string, nth int) int {
 	f, ok := d.snap.File(file)
 	if !ok || f.Err != nil {
 		return 1
