@@ -250,15 +250,7 @@ func (d *renderer) applicationSet(o Object) ([]entry, []Problem) {
 				if !matchAny(includes, dir) || matchAny(excludes, dir) {
 					continue
 				}
-				parts := strings.Split(dir, "/")
-				flat := map[string]string{"path": dir, "path.path": dir, "path.basename": path.Base(dir), "path.basenameNormalized": normalize(path.Base(dir))}
-				segs := make([]any, len(parts))
-				for i, part := range parts {
-					flat[fmt.Sprintf("path[%d]", i)] = part
-					segs[i] = part
-				}
-				tree := map[string]any{"path": map[string]any{"path": dir, "basename": path.Base(dir), "basenameNormalized": normalize(path.Base(dir)), "segments": segs}}
-				params = append(params, appSetParams{flat: flat, tree: tree})
+				params = append(params, gitDirectoryParams(dir))
 			}
 		case listAt(gm, "list", "elements") != nil:
 			for _, el := range listAt(gm, "list", "elements") {
@@ -291,9 +283,44 @@ func (d *renderer) applicationSet(o Object) ([]entry, []Problem) {
 	return out, probs
 }
 
-var nonDNS = regexp.MustCompile(`[^a-z0-9.-]+`)
+// gitDirectoryParams are the parameters Argo CD's git directory generator
+// gives the template for the directory dir: path, path.basename,
+// path.basenameNormalized and path[n] (one per non-empty segment) in the
+// classic form; .path.path, .path.basename, .path.basenameNormalized and
+// .path.segments with goTemplate (applicationset/generators/git.go,
+// generateParamsFromApps).
+func gitDirectoryParams(dir string) appSetParams {
+	base := path.Base(dir)
+	flat := map[string]string{"path": dir, "path.basename": base, "path.basenameNormalized": sanitizeName(base)}
+	parts := strings.Split(dir, "/")
+	segs := make([]any, len(parts))
+	for i, part := range parts {
+		if part != "" {
+			flat[fmt.Sprintf("path[%d]", i)] = part
+		}
+		segs[i] = part
+	}
+	tree := map[string]any{"path": map[string]any{"path": dir, "basename": base, "basenameNormalized": sanitizeName(base), "segments": segs}}
+	return appSetParams{flat: flat, tree: tree}
+}
 
-func normalize(s string) string { return nonDNS.ReplaceAllString(strings.ToLower(s), "-") }
+// invalidDNSNameChars and maxDNSNameLength are those of Argo CD's
+// SanitizeName (applicationset/utils): every character but a-z, 0-9, '-'
+// and '.' becomes '-', one for one.
+var invalidDNSNameChars = regexp.MustCompile(`[^-a-z0-9.]`)
+
+const maxDNSNameLength = 253
+
+// sanitizeName is Argo CD's SanitizeName, which makes path.basenameNormalized:
+// lower case, invalid characters replaced, at most 253 characters, leading
+// and trailing '-' and '.' removed ("My_App" -> "my-app", "a.b" -> "a.b").
+func sanitizeName(name string) string {
+	name = invalidDNSNameChars.ReplaceAllString(strings.ToLower(name), "-")
+	if len(name) > maxDNSNameLength {
+		name = name[:maxDNSNameLength]
+	}
+	return strings.Trim(name, "-.")
+}
 
 // templateFuncs are the sprig functions minus those reading the environment.
 var templateFuncs = func() template.FuncMap {
