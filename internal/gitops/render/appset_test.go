@@ -58,7 +58,8 @@ func TestGitDirectoryParams(t *testing.T) {
 
 // TestApplicationSetGitDirectories renders an ApplicationSet end to end: the
 // git directory generator with an exclusion, in both template forms, gives
-// one Application per directory with its destination namespace.
+// one Application per directory, and what each deploys lands in its
+// destination namespace.
 func TestApplicationSetGitDirectories(t *testing.T) {
 	appset := func(name, goTemplate, ns string) string {
 		return `apiVersion: argoproj.io/v1alpha1
@@ -74,7 +75,7 @@ spec:
           - path: apps/skip
             exclude: true
   template:
-    metadata: {name: 'x'}
+    metadata: {name: '` + ns + `'}
     spec:
       source: {repoURL: https://git.example.com/fleet.git, path: '{{path}}'}
       destination: {namespace: '` + ns + `'}
@@ -100,11 +101,18 @@ spec:
 			for _, p := range res.Problems {
 				t.Errorf("problem: %s:%d: %s", p.File, p.Line, p.Message)
 			}
-			got := map[string]string{}
+			got, apps := map[string]string{}, map[string]string{}
 			for _, o := range res.Objects {
-				if o.Kind == "ConfigMap" {
+				switch o.Kind {
+				case "ConfigMap":
 					got[o.Name] = o.Namespace
+				case "Application":
+					apps[o.Name] = o.Namespace + " " + o.File
 				}
+			}
+			// The controller creates the Applications in its own namespace.
+			if len(apps) != 2 || apps["a.b"] != "argocd clusters/prod/appset.yaml" || apps["team-one"] != "argocd clusters/prod/appset.yaml" {
+				t.Errorf("generated Applications %v", apps)
 			}
 			want := map[string]string{"dotted": "a.b", "team": "team-one"}
 			if len(got) != len(want) || got["dotted"] != want["dotted"] || got["team"] != want["team"] {

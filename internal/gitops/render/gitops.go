@@ -11,23 +11,29 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// follow returns what a Flux or Argo CD object makes its controller deploy.
-func (d *renderer) follow(o Object) ([]entry, []Problem) {
+// follow returns what a Flux or Argo CD object makes its controller deploy:
+// entries to render, and objects the controller creates (the Applications
+// of an ApplicationSet), which are followed in turn.
+func (d *renderer) follow(o Object) ([]entry, []Object, []Problem) {
 	group := o.APIVersion
 	if i := strings.IndexByte(group, '/'); i >= 0 {
 		group = group[:i]
 	}
 	switch {
 	case group == "kustomize.toolkit.fluxcd.io" && o.Kind == "Kustomization":
-		return d.fluxKustomization(o)
+		es, ps := d.fluxKustomization(o)
+		return es, nil, ps
 	case group == "helm.toolkit.fluxcd.io" && o.Kind == "HelmRelease":
-		return d.helmRelease(o)
+		es, ps := d.helmRelease(o)
+		return es, nil, ps
 	case group == "argoproj.io" && o.Kind == "Application":
-		return d.argoApplication(o, o.Value)
+		es, ps := d.argoApplication(o)
+		return es, nil, ps
 	case group == "argoproj.io" && o.Kind == "ApplicationSet":
-		return d.applicationSet(o)
+		apps, ps := d.applicationSet(o)
+		return nil, apps, ps
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 func (d *renderer) notEvaluated(o Object, format string, args ...any) Problem {
@@ -159,12 +165,11 @@ func mergeMaps(a, b map[string]any) map[string]any {
 	return out
 }
 
-// argoApplication follows spec.source / spec.sources of an Application
-// (app is the object's value, or an ApplicationSet's rendered template).
-func (d *renderer) argoApplication(o Object, app map[string]any) ([]entry, []Problem) {
-	spec := mapAt(app, "spec")
+// argoApplication follows spec.source / spec.sources of an Application.
+func (d *renderer) argoApplication(o Object) ([]entry, []Problem) {
+	spec := mapAt(o.Value, "spec")
 	ns := str(spec, "destination", "namespace")
-	name := str(app, "metadata", "name")
+	name := o.Name
 	var sources []map[string]any
 	if s := mapAt(spec, "source"); s != nil {
 		sources = append(sources, s)
@@ -227,8 +232,10 @@ type appSetParams struct {
 	tree map[string]any
 }
 
-// applicationSet expands git directory and list generators into Applications.
-func (d *renderer) applicationSet(o Object) ([]entry, []Problem) {
+// applicationSet expands git directory and list generators into the
+// Applications the ApplicationSet controller creates: in the
+// ApplicationSet's namespace, defined (for messages) where it is.
+func (d *renderer) applicationSet(o Object) ([]Object, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	var params []appSetParams
 	var probs []Problem
@@ -268,7 +275,7 @@ func (d *renderer) applicationSet(o Object) ([]entry, []Problem) {
 		}
 	}
 	goTemplate := get(spec, "goTemplate") == true
-	var out []entry
+	var out []Object
 	for _, p := range params {
 		app, err := expandTemplate(mapAt(spec, "template"), p, goTemplate)
 		if err != nil {
@@ -276,9 +283,17 @@ func (d *renderer) applicationSet(o Object) ([]entry, []Problem) {
 			continue
 		}
 		m, _ := app.(map[string]any)
-		es, ps := d.argoApplication(o, m)
-		out = append(out, es...)
-		probs = append(probs, ps...)
+		if m == nil {
+			m = map[string]any{}
+		}
+		meta, _ := m["metadata"].(map[string]any)
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		meta["namespace"] = o.Namespace
+		m["apiVersion"], m["kind"], m["metadata"] = "argoproj.io/v1alpha1", "Application", meta
+		out = append(out, Object{APIVersion: "argoproj.io/v1alpha1", Kind: "Application", Name: str(meta, "name"), Namespace: o.Namespace,
+			Value: m, File: o.File, Line: o.Line, Cluster: o.Cluster})
 	}
 	return out, probs
 }

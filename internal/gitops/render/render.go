@@ -118,6 +118,10 @@ type Options struct {
 	// Clusters limits discovery to these clusters/<name>/ entries; empty:
 	// all. Without a clusters/ layout it has no effect.
 	Clusters []string
+	// ClustersDir is the directory holding the <name>/ entry directories
+	// of the clusters, for a fleet kept below the repository root
+	// ("platforms/drones/clusters"); "" is "clusters".
+	ClustersDir string
 }
 
 // Render renders what the repository deploys.
@@ -131,13 +135,18 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 			res.Problems = append(res.Problems, Problem{File: p, Message: f.Err.Error()})
 		}
 	}
+	clustersDir := "clusters"
+	if opts.ClustersDir != "" {
+		clustersDir = path.Clean(opts.ClustersDir)
+	}
 	var level []entry
-	for _, c := range ClusterNames(snap) {
+	for _, c := range clusterNames(snap, clustersDir) {
 		if len(opts.Clusters) > 0 && !slices.Contains(opts.Clusters, c) {
 			continue
 		}
 		res.Clusters = append(res.Clusters, c)
-		level = append(level, entry{cluster: c, kind: "dir", path: "clusters/" + c, recurse: true, from: "clusters/" + c})
+		dir := path.Join(clustersDir, c)
+		level = append(level, entry{cluster: c, kind: "dir", path: dir, recurse: true, from: dir})
 	}
 	if len(level) == 0 {
 		level = d.fallbackEntries()
@@ -169,16 +178,19 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 			if out.ok {
 				res.Sources = append(res.Sources, Source{Cluster: todo[i].cluster, Kind: out.kind, Path: todo[i].path})
 			}
-			for _, o := range out.objects {
+			follow := todo[i].cluster != "" || len(res.Clusters) > 0
+			for queue := out.objects; len(queue) > 0; queue = queue[1:] {
+				o := queue[0]
 				k := o.Cluster + "|" + o.APIVersion + "|" + o.Kind + "|" + o.Namespace + "|" + o.Name
 				if objSeen[k] {
 					continue
 				}
 				objSeen[k] = true
 				res.Objects = append(res.Objects, o)
-				if todo[i].cluster != "" || len(res.Clusters) > 0 {
-					nexts, probs := d.follow(o)
+				if follow {
+					nexts, created, probs := d.follow(o)
 					level = append(level, nexts...)
+					queue = append(queue, created...)
 					res.Problems = append(res.Problems, probs...)
 				}
 			}
@@ -208,10 +220,13 @@ func sortResult(res *Result) {
 
 // ClusterNames lists the directories directly under clusters/ (the
 // clusters Render follows), sorted.
-func ClusterNames(snap *source.Snapshot) []string {
+func ClusterNames(snap *source.Snapshot) []string { return clusterNames(snap, "clusters") }
+
+// clusterNames lists the directories directly under dir, sorted.
+func clusterNames(snap *source.Snapshot, dir string) []string {
 	set := map[string]bool{}
-	for _, p := range snap.Walk("clusters") {
-		rest := strings.TrimPrefix(p, "clusters/")
+	for _, p := range snap.Walk(dir) {
+		rest := strings.TrimPrefix(p, dir+"/")
 		if i := strings.IndexByte(rest, '/'); i > 0 {
 			set[rest[:i]] = true
 		}
