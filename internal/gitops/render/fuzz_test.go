@@ -15,7 +15,7 @@ func FuzzParseDocs(f *testing.F) {
 	f.Add([]byte("{{ .Values }}"))
 	f.Add([]byte("? [a]\n: b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		docs, err := ParseDocs(data)
+		docs, err := parseDocs(data)
 		if err == nil {
 			for _, d := range docs {
 				if d.Line < 1 {
@@ -60,9 +60,9 @@ func FuzzRender(f *testing.F) {
 }
 
 func TestRunawayTemplateIsAbandoned(t *testing.T) {
-	old := RenderTimeout
-	RenderTimeout = 2 * time.Second
-	defer func() { RenderTimeout = old }()
+	old := renderTimeout
+	renderTimeout = 2 * time.Second
+	defer func() { renderTimeout = old }()
 	snap := source.FromFiles("runaway", map[string][]byte{
 		"chart/Chart.yaml": []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
 		"chart/templates/x.yaml": []byte(`{{ define "a" }}{{ template "b" . }}{{ template "b" . }}{{ end }}` +

@@ -146,7 +146,7 @@ func (d *renderer) readChart(dir string) (*chart.Chart, string, error) {
 // the calls using a cache: never modified.
 type renderedFile struct {
 	file string // repository path of the template
-	docs []Doc
+	docs []yamlDoc
 	err  error
 }
 
@@ -173,7 +173,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 		if strings.HasPrefix(path.Base(file), "_") {
 			continue
 		}
-		docs, err := ParseDocs([]byte(content))
+		docs, err := parseDocs([]byte(content))
 		files = append(files, renderedFile{file: file, docs: docs, err: err})
 	}
 	return files
@@ -255,11 +255,11 @@ func templateError(chartDir, msg string) (string, int) {
 
 var helmErrPos = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
 
-// RenderTimeout bounds one chart rendering. Go templates cannot be
+// renderTimeout bounds one chart rendering. Go templates cannot be
 // interrupted: a rendering past the limit is abandoned and reported (a
 // process exits after its report, which ends it). Kustomize builds always
 // terminate and are not bounded by time.
-var RenderTimeout = 2 * time.Minute
+var renderTimeout = 2 * time.Minute
 
 // safe runs f and turns a panic of a library into an error.
 func safe[T any](f func() (T, error)) (v T, err error) {
@@ -271,7 +271,7 @@ func safe[T any](f func() (T, error)) (v T, err error) {
 	return f()
 }
 
-// bounded is safe, giving up after RenderTimeout.
+// bounded is safe, giving up after renderTimeout.
 func bounded[T any](f func() (T, error)) (T, error) {
 	type result struct {
 		v   T
@@ -288,13 +288,13 @@ func bounded[T any](f func() (T, error)) (T, error) {
 		}()
 		r.v, r.err = safe(f)
 	}()
-	timer := time.NewTimer(RenderTimeout)
+	timer := time.NewTimer(renderTimeout)
 	defer timer.Stop()
 	select {
 	case r := <-ch:
 		return r.v, r.err
 	case <-timer.C:
 		var zero T
-		return zero, fmt.Errorf("did not finish within %s (runaway template or build), abandoned", RenderTimeout)
+		return zero, fmt.Errorf("did not finish within %s (runaway template or build), abandoned", renderTimeout)
 	}
 }

@@ -106,7 +106,7 @@ type renderer struct {
 }
 
 type docsResult struct {
-	docs []Doc
+	docs []yamlDoc
 	err  error
 }
 
@@ -254,7 +254,7 @@ func isYAML(p string) bool {
 }
 
 // docs parses a file of the snapshot (cached).
-func (d *renderer) docs(p string) ([]Doc, error) {
+func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	d.mu.Lock()
 	r, ok := d.docCache[p]
 	d.mu.Unlock()
@@ -268,7 +268,7 @@ func (d *renderer) docs(p string) ([]Doc, error) {
 	case f.Err != nil:
 		r.err = f.Err
 	default:
-		r.docs, r.err = ParseDocs(f.Data)
+		r.docs, r.err = parseDocs(f.Data)
 		if r.err != nil {
 			r.err = fmt.Errorf("%s: %w", p, r.err)
 		}

@@ -31,12 +31,12 @@ import (
 
 // Limits of what a snapshot reads.
 const (
-	// MaxFileSize is the largest file read; larger files are listed with an error.
-	MaxFileSize = 8 << 20
-	// MaxTotalSize bounds the bytes a snapshot holds.
-	MaxTotalSize = 512 << 20
-	// MaxFiles bounds the number of files of a snapshot.
-	MaxFiles = 200000
+	// maxFileSize is the largest file read; larger files are listed with an error.
+	maxFileSize = 8 << 20
+	// maxTotalSize bounds the bytes a snapshot holds.
+	maxTotalSize = 512 << 20
+	// maxFiles bounds the number of files of a snapshot.
+	maxFiles = 200000
 )
 
 // File is one regular file of a snapshot.
@@ -313,8 +313,8 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("repository %s: commit %s: %w", r.Location, c.Hash, err)
 		}
-		if len(s.files) >= MaxFiles {
-			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, MaxFiles)
+		if len(s.files) >= maxFiles {
+			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, maxFiles)
 		}
 		switch entry.Mode {
 		case filemode.Regular, filemode.Executable, filemode.Deprecated:
@@ -334,12 +334,12 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 		switch {
 		case err != nil:
 			f.Err = fmt.Errorf("read %s: %w", name, err)
-		case blob.Size > MaxFileSize:
-			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", name, blob.Size, MaxFileSize)
-		case total+blob.Size > MaxTotalSize:
-			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, MaxTotalSize)
+		case blob.Size > maxFileSize:
+			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", name, blob.Size, maxFileSize)
+		case total+blob.Size > maxTotalSize:
+			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, maxTotalSize)
 		default:
-			f.Data, f.Err = readBlob(blob, MaxFileSize)
+			f.Data, f.Err = readBlob(blob, maxFileSize)
 			total += int64(len(f.Data))
 		}
 		s.add(f)
@@ -419,8 +419,8 @@ func readDir(dir, location string) (*Snapshot, error) {
 			}
 			return nil
 		}
-		if len(s.files) >= MaxFiles {
-			return fmt.Errorf("more than %d files", MaxFiles)
+		if len(s.files) >= maxFiles {
+			return fmt.Errorf("more than %d files", maxFiles)
 		}
 		f := &File{Path: p}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -439,17 +439,17 @@ func readDir(dir, location string) (*Snapshot, error) {
 			f.Err = fmt.Errorf("%s: %w", p, err)
 		case st.IsDir():
 			return nil
-		case st.Size() > MaxFileSize:
-			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, st.Size(), MaxFileSize)
-		case total+st.Size() > MaxTotalSize:
-			return fmt.Errorf("more than %d bytes of files", MaxTotalSize)
+		case st.Size() > maxFileSize:
+			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, st.Size(), maxFileSize)
+		case total+st.Size() > maxTotalSize:
+			return fmt.Errorf("more than %d bytes of files", maxTotalSize)
 		default:
 			fh, err := root.Open(filepath.FromSlash(p))
 			if err != nil {
 				f.Err = fmt.Errorf("%s: %w", p, err)
 				break
 			}
-			f.Data, f.Err = io.ReadAll(io.LimitReader(fh, MaxFileSize))
+			f.Data, f.Err = io.ReadAll(io.LimitReader(fh, maxFileSize))
 			fh.Close()
 			total += int64(len(f.Data))
 		}
@@ -474,8 +474,8 @@ func FromFiles(repo string, files map[string][]byte) *Snapshot {
 			continue
 		}
 		f := &File{Path: p}
-		if len(data) > MaxFileSize {
-			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, len(data), MaxFileSize)
+		if len(data) > maxFileSize {
+			f.Err = fmt.Errorf("%s: file of %d bytes is larger than the %d bytes limit, not read", p, len(data), maxFileSize)
 		} else {
 			f.Data = data
 		}
