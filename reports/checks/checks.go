@@ -10,10 +10,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/gitops/obj"
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
-	"github.com/plinth-dev/plinth/reports/internal/obj"
 )
 
 // ClusterState is a cluster's recorded state (repo.ClusterState) as read
@@ -28,7 +28,7 @@ type ClusterState struct {
 
 // Input is what the checks evaluate.
 type Input struct {
-	Discovery *discover.Result
+	Discovery *render.Result
 	// States maps a cluster name to its recorded state (may be empty).
 	States map[string]*ClusterState
 	// TrustedRegistries are registry hosts (or host/path prefixes) images must come from.
@@ -74,19 +74,19 @@ type evaluator struct {
 	clusters []string // clusters evaluated ("" without a clusters/ layout)
 	findings []reports.Finding
 
-	byCluster map[string][]*discover.Object
+	byCluster map[string][]*render.Object
 	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env
-	nsObjects map[string]map[string]*discover.Object
-	hpas      map[string][]*discover.Object // cluster/namespace -> HPAs and VPAs
+	nsObjects map[string]map[string]*render.Object
+	hpas      map[string][]*render.Object // cluster/namespace -> HPAs and VPAs
 
 	// Built on first use by the reference checks (references.go).
-	index map[string]*discover.Object // cluster, namespace, kind, name -> object
-	pods  map[string][]podTemplate    // cluster, namespace -> pod templates
+	index map[string]*render.Object // cluster, namespace, kind, name -> object
+	pods  map[string][]podTemplate  // cluster, namespace -> pod templates
 }
 
 func newEvaluator(in *Input) *evaluator {
-	ev := &evaluator{in: in, byCluster: map[string][]*discover.Object{}, envOf: map[string]map[string]repo.EnvState{},
-		nsObjects: map[string]map[string]*discover.Object{}, hpas: map[string][]*discover.Object{}}
+	ev := &evaluator{in: in, byCluster: map[string][]*render.Object{}, envOf: map[string]map[string]repo.EnvState{},
+		nsObjects: map[string]map[string]*render.Object{}, hpas: map[string][]*render.Object{}}
 	set := map[string]bool{}
 	for _, c := range in.Discovery.Clusters {
 		set[c] = true
@@ -106,7 +106,7 @@ func newEvaluator(in *Input) *evaluator {
 		ev.byCluster[o.Cluster] = append(ev.byCluster[o.Cluster], o)
 		if o.Kind == "Namespace" && o.APIVersion == "v1" {
 			if ev.nsObjects[o.Cluster] == nil {
-				ev.nsObjects[o.Cluster] = map[string]*discover.Object{}
+				ev.nsObjects[o.Cluster] = map[string]*render.Object{}
 			}
 			ev.nsObjects[o.Cluster][o.Name] = o
 		}
@@ -132,7 +132,7 @@ func (ev *evaluator) env(cluster, ns string) repo.EnvState {
 	return ev.envOf[cluster][ns]
 }
 
-func (ev *evaluator) add(status, cluster, namespace, object string, at *discover.Object, msg string) {
+func (ev *evaluator) add(status, cluster, namespace, object string, at *render.Object, msg string) {
 	f := reports.Finding{
 		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
 		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Message: msg,
@@ -145,9 +145,9 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *discover
 }
 
 // addObj adds a finding about object o.
-func (ev *evaluator) addObj(o *discover.Object, status, msg string) {
+func (ev *evaluator) addObj(o *render.Object, status, msg string) {
 	ns := ""
-	if !discover.ClusterScoped(o.Kind) {
+	if !render.ClusterScoped(o.Kind) {
 		ns = namespaceOf(o)
 	}
 	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
@@ -159,8 +159,8 @@ func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line
 	f.File, f.Line = file, line
 }
 
-func namespaceOf(o *discover.Object) string {
-	if o.Namespace == "" && !discover.ClusterScoped(o.Kind) {
+func namespaceOf(o *render.Object) string {
+	if o.Namespace == "" && !render.ClusterScoped(o.Kind) {
 		return "default"
 	}
 	return o.Namespace

@@ -4,13 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
 )
 
-func deployment(name string, replicas int, pod map[string]any) discover.Object {
-	return discover.Object{APIVersion: "apps/v1", Kind: "Deployment", Name: name, Namespace: "team-prod", Cluster: "prod", File: "apps/" + name + ".yaml", Line: 1,
+func deployment(name string, replicas int, pod map[string]any) render.Object {
+	return render.Object{APIVersion: "apps/v1", Kind: "Deployment", Name: name, Namespace: "team-prod", Cluster: "prod", File: "apps/" + name + ".yaml", Line: 1,
 		Value: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": name, "namespace": "team-prod"},
 			"spec": map[string]any{"replicas": replicas, "template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": name}}, "spec": pod}}}}
 }
@@ -29,7 +29,7 @@ func status(fs []reports.Finding, control, object string) string {
 }
 
 func TestWorkloadChecks(t *testing.T) {
-	objs := []discover.Object{
+	objs := []render.Object{
 		deployment("root-by-uid", 1, podWith(map[string]any{"runAsUser": 0, "runAsNonRoot": true}, "r.io/a:1")),
 		deployment("nonroot-by-uid", 1, podWith(map[string]any{"runAsUser": 1000}, "r.io/a@sha256:abc")),
 		deployment("pod-level", 1, map[string]any{"securityContext": map[string]any{"runAsNonRoot": true, "seccompProfile": map[string]any{"type": "RuntimeDefault"}},
@@ -38,7 +38,7 @@ func TestWorkloadChecks(t *testing.T) {
 		deployment("caps-added", 1, podWith(map[string]any{"capabilities": map[string]any{"drop": []any{"ALL"}, "add": []any{"SYS_ADMIN"}}}, "localhost:5000/x:1")),
 		deployment("weird-types", 1, map[string]any{"securityContext": "nonsense", "containers": "nope"}),
 	}
-	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}})
+	fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"prod"}, Objects: objs}})
 	for _, tc := range []struct{ control, object, want string }{
 		{"PLN-SEC-007", "Deployment/root-by-uid", reports.StatusFail},
 		{"PLN-SEC-007", "Deployment/nonroot-by-uid", reports.StatusPass},
@@ -68,7 +68,7 @@ func TestNamespaceAndAvailabilityChecks(t *testing.T) {
 		"topologySpreadConstraints": []any{map[string]any{"topologyKey": "topology.kubernetes.io/zone"}, map[string]any{"topologyKey": "kubernetes.io/hostname"}},
 		"containers":                []any{map[string]any{"name": "c", "image": "r.io/a:1"}},
 	}
-	objs := []discover.Object{
+	objs := []render.Object{
 		deployment("spread", 3, spread),
 		deployment("lonely", 3, podWith(nil, "r.io/a:1")),
 		{APIVersion: "policy/v1", Kind: "PodDisruptionBudget", Name: "spread", Namespace: "team-prod", Cluster: "prod",
@@ -82,7 +82,7 @@ func TestNamespaceAndAvailabilityChecks(t *testing.T) {
 	}
 	st := &ClusterState{ClusterState: repo.ClusterState{Name: "prod", Zones: []string{"1", "2", "3"}, Environments: []repo.EnvState{{Name: "prod", Tier: "production", Namespaces: []string{"team-prod"}}},
 		Settings: map[string]any{"aad": map[string]any{"managed": true}, "autoscaler": map[string]any{"enabled": false, "minCount": 3}, "networkPolicy": "none"}}}
-	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}, States: map[string]*ClusterState{"prod": st}})
+	fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"prod"}, Objects: objs}, States: map[string]*ClusterState{"prod": st}})
 	for _, tc := range []struct{ control, object, want string }{
 		{"PLN-HA-003", "Deployment/spread", reports.StatusPass},
 		{"PLN-HA-003", "Deployment/lonely", reports.StatusFail},
@@ -140,7 +140,7 @@ func TestProviderSpecificControls(t *testing.T) {
 		t.Run(tc.provider, func(t *testing.T) {
 			st := &ClusterState{File: repo.ClusterStatePath("eu"), Data: data,
 				ClusterState: repo.ClusterState{Name: "eu", Provider: tc.provider, Settings: map[string]any{"workloadIdentity": true}}}
-			fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"eu"}}, States: map[string]*ClusterState{"eu": st}})
+			fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"eu"}}, States: map[string]*ClusterState{"eu": st}})
 			for control, want := range tc.want {
 				if got := status(fs, control, "Cluster/eu"); got != want {
 					t.Errorf("%s: %q, want %q", control, got, want)
@@ -156,12 +156,12 @@ func TestProviderSpecificControls(t *testing.T) {
 }
 
 func TestOpenEgress(t *testing.T) {
-	np := func(name string, egress ...any) discover.Object {
+	np := func(name string, egress ...any) render.Object {
 		spec := map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Egress"}}
 		if egress != nil {
 			spec["egress"] = egress
 		}
-		return discover.Object{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy", Name: name, Namespace: "team-prod", Cluster: "prod",
+		return render.Object{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy", Name: name, Namespace: "team-prod", Cluster: "prod",
 			File: "np.yaml", Line: 1, Value: map[string]any{"spec": spec}}
 	}
 	ipBlock := func(cidr string, except ...any) map[string]any {
@@ -172,7 +172,7 @@ func TestOpenEgress(t *testing.T) {
 		return map[string]any{"ipBlock": b}
 	}
 	port := func(p any) []any { return []any{map[string]any{"protocol": "TCP", "port": p}} }
-	objs := []discover.Object{
+	objs := []render.Object{
 		np("deny-all"),
 		np("dns-anywhere", map[string]any{"ports": []any{map[string]any{"protocol": "UDP", "port": 53}, map[string]any{"protocol": "TCP", "port": 53}}}),
 		np("internet", map[string]any{"to": []any{ipBlock("0.0.0.0/0")}, "ports": port(443)}),
@@ -183,7 +183,7 @@ func TestOpenEgress(t *testing.T) {
 		np("subnet", map[string]any{"to": []any{ipBlock("10.240.4.0/24")}, "ports": port(5671)}),
 		np("service", map[string]any{"to": []any{map[string]any{"namespaceSelector": map[string]any{}, "podSelector": map[string]any{}}}}),
 	}
-	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}})
+	fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"prod"}, Objects: objs}})
 	for name, want := range map[string]string{
 		"deny-all": "", "dns-anywhere": reports.StatusPass, "internet": reports.StatusFail, "internet-v6": reports.StatusFail,
 		"internet-but-private": reports.StatusPass, "no-to": reports.StatusFail, "empty-peer": reports.StatusFail,

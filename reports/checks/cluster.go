@@ -10,8 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
 )
 
 var manifestChecks = map[string]func(*evaluator){
@@ -98,12 +98,12 @@ func (ev *evaluator) workloadNamespaces(cluster string) []string {
 
 // checkNamespaces makes one finding per workload namespace: pass when ok
 // finds an object satisfying the control (it becomes the finding's location).
-func checkNamespaces(ok func(o *discover.Object) bool, missing string) func(*evaluator) {
+func checkNamespaces(ok func(o *render.Object) bool, missing string) func(*evaluator) {
 	return func(ev *evaluator) {
 		for _, c := range ev.clusters {
-			byNS := map[string]*discover.Object{}
+			byNS := map[string]*render.Object{}
 			for _, o := range ev.byCluster[c] {
-				if o.Namespace != "" || !discover.ClusterScoped(o.Kind) {
+				if o.Namespace != "" || !render.ClusterScoped(o.Kind) {
 					ns := namespaceOf(o)
 					if byNS[ns] == nil && ok(o) {
 						byNS[ns] = o
@@ -121,20 +121,20 @@ func checkNamespaces(ok func(o *discover.Object) bool, missing string) func(*eva
 	}
 }
 
-func hasKind(kind string) func(o *discover.Object) bool {
-	return func(o *discover.Object) bool { return o.Kind == kind }
+func hasKind(kind string) func(o *render.Object) bool {
+	return func(o *render.Object) bool { return o.Kind == kind }
 }
 
-func isNetpol(o *discover.Object) bool {
+func isNetpol(o *render.Object) bool {
 	return o.Kind == "NetworkPolicy" && strings.HasPrefix(o.APIVersion, "networking.k8s.io/")
 }
 
-func selectsAll(o *discover.Object) bool {
+func selectsAll(o *render.Object) bool {
 	m, ok := get(o.Value, "spec", "podSelector").(map[string]any)
 	return ok && len(mapAt(m, "matchLabels")) == 0 && len(listAt(m, "matchExpressions")) == 0
 }
 
-func policyTypes(o *discover.Object) []string {
+func policyTypes(o *render.Object) []string {
 	var out []string
 	for _, t := range listAt(o.Value, "spec", "policyTypes") {
 		if s, ok := t.(string); ok {
@@ -150,11 +150,11 @@ func policyTypes(o *discover.Object) []string {
 	return out
 }
 
-func defaultDenyIngress(o *discover.Object) bool {
+func defaultDenyIngress(o *render.Object) bool {
 	return isNetpol(o) && selectsAll(o) && slices.Contains(policyTypes(o), "Ingress") && len(listAt(o.Value, "spec", "ingress")) == 0
 }
 
-func egressControlled(o *discover.Object) bool {
+func egressControlled(o *render.Object) bool {
 	if !isNetpol(o) || !selectsAll(o) || !slices.Contains(policyTypes(o), "Egress") {
 		return false
 	}
@@ -256,7 +256,7 @@ func checkSecrets(ev *evaluator) {
 }
 
 func checkIngressTLS(ev *evaluator) {
-	forKind(ev, "Ingress", func(o *discover.Object) (bool, string) {
+	forKind(ev, "Ingress", func(o *render.Object) (bool, string) {
 		if len(listAt(o.Value, "spec", "tls")) == 0 {
 			return true, "no spec.tls; " + ev.control.Remediation
 		}
@@ -265,7 +265,7 @@ func checkIngressTLS(ev *evaluator) {
 }
 
 func checkIngressClass(ev *evaluator) {
-	forKind(ev, "Ingress", func(o *discover.Object) (bool, string) {
+	forKind(ev, "Ingress", func(o *render.Object) (bool, string) {
 		if c := str(o.Value, "spec", "ingressClassName"); c != "" {
 			return false, "ingress class " + c
 		}
@@ -277,7 +277,7 @@ func checkIngressClass(ev *evaluator) {
 }
 
 func checkLoadBalancers(ev *evaluator) {
-	forKind(ev, "Service", func(o *discover.Object) (bool, string) {
+	forKind(ev, "Service", func(o *render.Object) (bool, string) {
 		if str(o.Value, "spec", "type") != "LoadBalancer" {
 			return false, ""
 		}
@@ -292,7 +292,7 @@ func checkLoadBalancers(ev *evaluator) {
 }
 
 func checkExternalIPs(ev *evaluator) {
-	forKind(ev, "Service", func(o *discover.Object) (bool, string) {
+	forKind(ev, "Service", func(o *render.Object) (bool, string) {
 		if ips := strList(listAt(o.Value, "spec", "externalIPs")); len(ips) > 0 {
 			return true, "spec.externalIPs " + joinNames(ips) + "; " + ev.control.Remediation
 		}
@@ -301,7 +301,7 @@ func checkExternalIPs(ev *evaluator) {
 }
 
 func checkNodePorts(ev *evaluator) {
-	forKind(ev, "Service", func(o *discover.Object) (bool, string) {
+	forKind(ev, "Service", func(o *render.Object) (bool, string) {
 		if t := str(o.Value, "spec", "type"); t == "NodePort" {
 			return true, "type NodePort opens the port on every node; " + ev.control.Remediation
 		}
@@ -314,7 +314,7 @@ func checkNodePorts(ev *evaluator) {
 // 0.0.0.0/0 or ::/0 without except. Policies without egress rules are
 // skipped.
 func checkOpenEgress(ev *evaluator) {
-	forKind(ev, "NetworkPolicy", func(o *discover.Object) (bool, string) {
+	forKind(ev, "NetworkPolicy", func(o *render.Object) (bool, string) {
 		rules := listAt(o.Value, "spec", "egress")
 		if len(rules) == 0 {
 			return false, ""
@@ -374,7 +374,7 @@ func portsOf(rule map[string]any) string {
 }
 
 // forKind makes a finding for every object of kind (msg "" skips it).
-func forKind(ev *evaluator, kind string, fn func(o *discover.Object) (bool, string)) {
+func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, string)) {
 	for _, c := range ev.clusters {
 		for _, o := range ev.byCluster[c] {
 			if o.Kind != kind {
@@ -393,7 +393,7 @@ func forKind(ev *evaluator, kind string, fn func(o *discover.Object) (bool, stri
 
 // replicas returns the least number of replicas a Deployment or StatefulSet
 // runs (HPA minReplicas when one targets it); ok is false for other kinds.
-func (ev *evaluator) replicas(o *discover.Object) (n int, ok bool) {
+func (ev *evaluator) replicas(o *render.Object) (n int, ok bool) {
 	if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
 		return 0, false
 	}
@@ -411,7 +411,7 @@ func (ev *evaluator) replicas(o *discover.Object) (n int, ok bool) {
 	return n, true
 }
 
-func (ev *evaluator) autoscaler(o *discover.Object, kind string) *discover.Object {
+func (ev *evaluator) autoscaler(o *render.Object, kind string) *render.Object {
 	for _, h := range ev.hpas[o.Cluster+"/"+namespaceOf(o)] {
 		if h.Kind != kind {
 			continue
@@ -428,8 +428,8 @@ func (ev *evaluator) autoscaler(o *discover.Object, kind string) *discover.Objec
 }
 
 // multiReplica calls fn for workloads running two or more replicas.
-func (ev *evaluator) multiReplica(fn func(o *discover.Object, spec map[string]any, n int) (bool, string)) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+func (ev *evaluator) multiReplica(fn func(o *render.Object, spec map[string]any, n int) (bool, string)) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		n, ok := ev.replicas(o)
 		if !ok || n < 2 {
 			return false, ""
@@ -439,7 +439,7 @@ func (ev *evaluator) multiReplica(fn func(o *discover.Object, spec map[string]an
 }
 
 func checkReplicas(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
 		n, ok := ev.replicas(o)
 		if !ok {
 			return false, ""
@@ -455,7 +455,7 @@ func checkReplicas(ev *evaluator) {
 }
 
 func checkPDB(ev *evaluator) {
-	ev.multiReplica(func(o *discover.Object, _ map[string]any, n int) (bool, string) {
+	ev.multiReplica(func(o *render.Object, _ map[string]any, n int) (bool, string) {
 		podLbls := labels.Set{}
 		for k, v := range podLabels(o) {
 			podLbls[k] = fmt.Sprint(v)
@@ -501,7 +501,7 @@ func spreads(spec map[string]any, keys ...string) bool {
 }
 
 func checkAntiAffinity(ev *evaluator) {
-	ev.multiReplica(func(o *discover.Object, spec map[string]any, n int) (bool, string) {
+	ev.multiReplica(func(o *render.Object, spec map[string]any, n int) (bool, string) {
 		if mapAt(spec, "affinity", "podAntiAffinity") != nil {
 			return false, "has pod anti-affinity"
 		}
@@ -513,7 +513,7 @@ func checkAntiAffinity(ev *evaluator) {
 }
 
 func checkZoneSpread(ev *evaluator) {
-	ev.multiReplica(func(o *discover.Object, spec map[string]any, n int) (bool, string) {
+	ev.multiReplica(func(o *render.Object, spec map[string]any, n int) (bool, string) {
 		if st := ev.in.States[o.Cluster]; st != nil && len(st.Zones) < 2 {
 			return false, ""
 		}
@@ -525,7 +525,7 @@ func checkZoneSpread(ev *evaluator) {
 }
 
 func checkAutoscaled(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
 		if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
 			return false, ""
 		}
@@ -545,7 +545,7 @@ func checkAutoscaled(ev *evaluator) {
 // (every workload namespace when the tiers are not recorded).
 func checkBackup(ev *evaluator) {
 	for _, c := range ev.clusters {
-		var schedules []*discover.Object
+		var schedules []*render.Object
 		for _, o := range ev.byCluster[c] {
 			if o.Kind == "Schedule" && strings.HasPrefix(o.APIVersion, "velero.io/") {
 				schedules = append(schedules, o)
@@ -555,7 +555,7 @@ func checkBackup(ev *evaluator) {
 			if tier := ev.env(c, ns).Tier; tier != "" && tier != "production" {
 				continue
 			}
-			var by *discover.Object
+			var by *render.Object
 			for _, s := range schedules {
 				inc, exc := strList(listAt(s.Value, "spec", "template", "includedNamespaces")), strList(listAt(s.Value, "spec", "template", "excludedNamespaces"))
 				if (len(inc) == 0 || slices.Contains(inc, "*") || slices.Contains(inc, ns)) && !slices.Contains(exc, ns) {
@@ -599,7 +599,7 @@ func checkRendering(ev *evaluator) {
 
 // nsLocation is where an absence finding about a namespace points: the
 // Namespace object, else the first workload of the namespace.
-func (ev *evaluator) nsLocation(cluster, ns string) *discover.Object {
+func (ev *evaluator) nsLocation(cluster, ns string) *render.Object {
 	if o := ev.nsObjects[cluster][ns]; o != nil {
 		return o
 	}

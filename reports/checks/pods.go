@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/plinth-dev/plinth/reports/discover"
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 )
 
 // serviceAccountOf is the ServiceAccount a pod spec runs under.
@@ -24,7 +24,7 @@ func serviceAccountOf(spec map[string]any) string {
 // automountServiceAccountToken true on the pod, or unset on the pod and
 // not false on its ServiceAccount (as defined in the repository).
 func checkAutomountToken(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		if v, set := boolAt(spec, "automountServiceAccountToken"); set {
 			if v {
 				return true, "sets automountServiceAccountToken: true; " + ev.control.Remediation
@@ -43,7 +43,7 @@ func checkAutomountToken(ev *evaluator) {
 }
 
 func checkDefaultServiceAccount(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		if sa := serviceAccountOf(spec); sa != "default" {
 			return false, "runs as ServiceAccount " + sa
 		}
@@ -122,7 +122,7 @@ func isolationProblems(sc map[string]any, where string) []string {
 }
 
 func checkKernelIsolation(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		psc := mapAt(spec, "securityContext")
 		probs := isolationProblems(psc, "the pod")
 		for _, s := range listAt(psc, "sysctls") {
@@ -179,7 +179,7 @@ func checkPullPolicy(ev *evaluator) {
 }
 
 func checkBarePod(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
 		if o.Kind == "Pod" {
 			return true, "a bare Pod is not recreated when it fails or its node is drained; " + ev.control.Remediation
 		}
@@ -188,7 +188,7 @@ func checkBarePod(ev *evaluator) {
 }
 
 func checkIdenticalProbes(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		if !longRunning(o) {
 			return false, ""
 		}

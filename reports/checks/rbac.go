@@ -5,11 +5,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
 )
 
-func isRBAC(o *discover.Object, kinds ...string) bool {
+func isRBAC(o *render.Object, kinds ...string) bool {
 	return strings.HasPrefix(o.APIVersion, "rbac.authorization.k8s.io/") && slices.Contains(kinds, o.Kind) &&
 		!strings.HasPrefix(o.Name, "system:") // the API server's own roles and bindings
 }

@@ -6,8 +6,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
 )
 
 // The checks of this file follow references between objects over a
@@ -19,9 +19,9 @@ func objectKey(cluster, ns, kind, name string) string {
 }
 
 // lookup returns the object of a kind and name in a cluster's namespace.
-func (ev *evaluator) lookup(cluster, ns, kind, name string) *discover.Object {
+func (ev *evaluator) lookup(cluster, ns, kind, name string) *render.Object {
 	if ev.index == nil {
-		ev.index = map[string]*discover.Object{}
+		ev.index = map[string]*render.Object{}
 		for i := range ev.in.Discovery.Objects {
 			o := &ev.in.Discovery.Objects[i]
 			ev.index[objectKey(o.Cluster, namespaceOf(o), o.Kind, o.Name)] = o
@@ -32,7 +32,7 @@ func (ev *evaluator) lookup(cluster, ns, kind, name string) *discover.Object {
 
 // podTemplate is the pod labels of a workload.
 type podTemplate struct {
-	o      *discover.Object
+	o      *render.Object
 	labels labels.Set
 }
 
@@ -57,8 +57,8 @@ func (ev *evaluator) templates(cluster, ns string) []podTemplate {
 }
 
 // selected returns the workloads of o's namespace whose pods sel matches.
-func (ev *evaluator) selected(o *discover.Object, sel labels.Selector) []*discover.Object {
-	var out []*discover.Object
+func (ev *evaluator) selected(o *render.Object, sel labels.Selector) []*render.Object {
+	var out []*render.Object
 	for _, t := range ev.templates(o.Cluster, namespaceOf(o)) {
 		if sel.Matches(t.labels) {
 			out = append(out, t.o)
@@ -67,7 +67,7 @@ func (ev *evaluator) selected(o *discover.Object, sel labels.Selector) []*discov
 	return out
 }
 
-func ids(objs []*discover.Object) string {
+func ids(objs []*render.Object) string {
 	var names []string
 	for _, o := range objs {
 		names = append(names, o.ID())
@@ -80,7 +80,7 @@ func ids(objs []*discover.Object) string {
 // namespace.
 func checkSelects(kind string, path ...string) func(*evaluator) {
 	return func(ev *evaluator) {
-		forKind(ev, kind, func(o *discover.Object) (bool, string) {
+		forKind(ev, kind, func(o *render.Object) (bool, string) {
 			m, ok := get(o.Value, path...).(map[string]any)
 			if !ok {
 				if kind == "PodDisruptionBudget" {
@@ -113,7 +113,7 @@ func checkSelects(kind string, path ...string) func(*evaluator) {
 // disruption: maxUnavailable 0, minAvailable 100 %, or minAvailable at
 // least the replicas of a workload it selects.
 func checkPDBDisruptions(ev *evaluator) {
-	forKind(ev, "PodDisruptionBudget", func(o *discover.Object) (bool, string) {
+	forKind(ev, "PodDisruptionBudget", func(o *render.Object) (bool, string) {
 		spec := mapAt(o.Value, "spec")
 		if v, ok := spec["maxUnavailable"]; ok {
 			if s := fmt.Sprint(v); s == "0" || s == "0%" {
@@ -142,7 +142,7 @@ func checkPDBDisruptions(ev *evaluator) {
 
 // backendServices returns the Services an Ingress or a Gateway API route
 // sends traffic to.
-func backendServices(o *discover.Object) []string {
+func backendServices(o *render.Object) []string {
 	var out []string
 	add := func(name string) {
 		if name != "" {
@@ -206,7 +206,7 @@ func checkBackends(ev *evaluator) {
 }
 
 func checkHPATarget(ev *evaluator) {
-	forKind(ev, "HorizontalPodAutoscaler", func(o *discover.Object) (bool, string) {
+	forKind(ev, "HorizontalPodAutoscaler", func(o *render.Object) (bool, string) {
 		kind, name := str(o.Value, "spec", "scaleTargetRef", "kind"), str(o.Value, "spec", "scaleTargetRef", "name")
 		if ev.lookup(o.Cluster, namespaceOf(o), kind, name) == nil {
 			return true, fmt.Sprintf("scales %s/%s, not defined in namespace %s; %s", kind, name, namespaceOf(o), ev.control.Remediation)

@@ -4,13 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
 )
 
-func object(apiVersion, kind, name string, value map[string]any) discover.Object {
+func object(apiVersion, kind, name string, value map[string]any) render.Object {
 	value["apiVersion"], value["kind"] = apiVersion, kind
-	return discover.Object{APIVersion: apiVersion, Kind: kind, Name: name, Namespace: "team-prod", Cluster: "prod", File: "x.yaml", Line: 1, Value: value}
+	return render.Object{APIVersion: apiVersion, Kind: kind, Name: name, Namespace: "team-prod", Cluster: "prod", File: "x.yaml", Line: 1, Value: value}
 }
 
 func rule(groups, resources, verbs []any) map[string]any {
@@ -27,7 +27,7 @@ func ctr(extra map[string]any) map[string]any {
 
 func TestReferenceAndRBACChecks(t *testing.T) {
 	probe := map[string]any{"httpGet": map[string]any{"path": "/health", "port": 8080}}
-	objs := []discover.Object{
+	objs := []render.Object{
 		// RBAC
 		object("rbac.authorization.k8s.io/v1", "RoleBinding", "ns-admin", map[string]any{"roleRef": map[string]any{"kind": "ClusterRole", "name": "cluster-admin"},
 			"subjects": []any{map[string]any{"kind": "Group", "name": "g"}}}),
@@ -70,7 +70,7 @@ func TestReferenceAndRBACChecks(t *testing.T) {
 		object("autoscaling/v2", "HorizontalPodAutoscaler", "web", map[string]any{"spec": map[string]any{"minReplicas": 2, "scaleTargetRef": map[string]any{"kind": "Deployment", "name": "web"}}}),
 		object("autoscaling/v2", "HorizontalPodAutoscaler", "lost", map[string]any{"spec": map[string]any{"scaleTargetRef": map[string]any{"kind": "Deployment", "name": "renamed"}}}),
 	}
-	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}})
+	fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"prod"}, Objects: objs}})
 	for _, tc := range []struct{ control, object, want string }{
 		{"PLN-SEC-025", "RoleBinding/ns-admin", reports.StatusFail},
 		{"PLN-SEC-025", "RoleBinding/viewers", reports.StatusPass},
@@ -148,7 +148,7 @@ func TestPublicRegistries(t *testing.T) {
 		{"myregistry.azurecr.io/app:1", false},
 		{"europe-docker.pkg.dev/p/r/app:1", false},
 	} {
-		fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: []discover.Object{deployment("d", 1, podWith(nil, tc.image))}}})
+		fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"prod"}, Objects: []render.Object{deployment("d", 1, podWith(nil, tc.image))}}})
 		got := ""
 		for _, f := range fs {
 			if f.Control == "PLN-SEC-018" {

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
 )
 
 // podSpec returns the pod spec of a workload object, or nil.
-func podSpec(o *discover.Object) map[string]any {
+func podSpec(o *render.Object) map[string]any {
 	switch o.Kind {
 	case "Pod":
 		return mapAt(o.Value, "spec")
@@ -22,7 +22,7 @@ func podSpec(o *discover.Object) map[string]any {
 }
 
 // podMeta returns the metadata of a workload's pods (of a Pod: its own).
-func podMeta(o *discover.Object) map[string]any {
+func podMeta(o *render.Object) map[string]any {
 	switch o.Kind {
 	case "Pod":
 		return mapAt(o.Value, "metadata")
@@ -32,9 +32,9 @@ func podMeta(o *discover.Object) map[string]any {
 	return mapAt(o.Value, "spec", "template", "metadata")
 }
 
-func podLabels(o *discover.Object) map[string]any { return mapAt(podMeta(o), "labels") }
+func podLabels(o *render.Object) map[string]any { return mapAt(podMeta(o), "labels") }
 
-func longRunning(o *discover.Object) bool {
+func longRunning(o *render.Object) bool {
 	switch o.Kind {
 	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "ReplicationController":
 		return true
@@ -64,7 +64,7 @@ func containers(spec map[string]any) []container {
 
 // eachWorkload calls fn for every workload of every cluster; fn returns the
 // offending containers (or a reason) and the finding is made from it.
-func (ev *evaluator) eachWorkload(fn func(o *discover.Object, spec map[string]any) (failed bool, msg string)) {
+func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg string)) {
 	for _, c := range ev.clusters {
 		for _, o := range ev.byCluster[c] {
 			spec := podSpec(o)
@@ -86,7 +86,7 @@ func (ev *evaluator) eachWorkload(fn func(o *discover.Object, spec map[string]an
 
 // perContainer fails a workload when bad reports a problem for one of its containers.
 func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any, c container) string, fix string) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		var probs []string
 		n := 0
 		for _, c := range containers(spec) {
@@ -199,7 +199,7 @@ func checkSeccomp(ev *evaluator) {
 }
 
 func checkHostAccess(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 		var probs []string
 		for _, f := range []string{"hostNetwork", "hostPID", "hostIPC"} {
 			if b, _ := boolAt(spec, f); b {
@@ -295,7 +295,7 @@ func checkPinnedImage(ev *evaluator) {
 
 func checkProbe(field string) func(ev *evaluator) {
 	return func(ev *evaluator) {
-		ev.eachWorkload(func(o *discover.Object, spec map[string]any) (bool, string) {
+		ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
 			// Like kube-score: probes matter for pods a Service sends traffic to.
 			if !longRunning(o) || !ev.served(o) {
 				return false, ""
@@ -332,7 +332,7 @@ func checkResources(field string) func(ev *evaluator) {
 }
 
 func checkDefaultNamespace(ev *evaluator) {
-	ev.eachWorkload(func(o *discover.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
 		if namespaceOf(o) == "default" {
 			return true, "runs in the default namespace; " + ev.control.Remediation
 		}
@@ -341,7 +341,7 @@ func checkDefaultNamespace(ev *evaluator) {
 }
 
 // served says whether a Service of the workload's namespace selects its pods.
-func (ev *evaluator) served(o *discover.Object) bool {
+func (ev *evaluator) served(o *render.Object) bool {
 	lbls := podLabels(o)
 	for _, svc := range ev.byCluster[o.Cluster] {
 		if svc.Kind != "Service" || namespaceOf(svc) != namespaceOf(o) {

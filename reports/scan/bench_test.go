@@ -17,11 +17,11 @@ import (
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
+	"github.com/plinth-dev/plinth/internal/gitops/render"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/reports/discover"
 	"github.com/plinth-dev/plinth/reports/scan"
-	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -48,7 +48,7 @@ func generatedRepo(b *testing.B, n int) (repo, manifests string) {
 		r.Write(p, data)
 	}
 	r.Commit("generated", gittest.Date(2026, 10, 1))
-	res := discover.Discover(source.FromFiles("bench", out.Files))
+	res := render.Render(source.FromFiles("bench", out.Files), render.Options{})
 	var buf bytes.Buffer
 	for _, o := range res.Objects {
 		data, err := yaml.Marshal(o.Value)

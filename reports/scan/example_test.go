@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/scan"
-	"github.com/plinth-dev/plinth/reports/source"
 	"github.com/plinth-dev/plinth/schemas"
 )
 

@@ -17,11 +17,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"gopkg.in/yaml.v3"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
-	"github.com/plinth-dev/plinth/reports/discover"
-	"github.com/plinth-dev/plinth/reports/source"
 )
 
 // Files of the repository the engine reads besides the manifests.
@@ -144,9 +144,9 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if err := checkClusters(snap, opts.Clusters); err != nil {
 		return nil, err
 	}
-	var cache *discover.Cache
+	var cache *render.Cache
 	if opts.Month != "" || opts.Since != "" {
-		cache = discover.NewCache() // the two states share most builds
+		cache = render.NewCache() // the two states share most builds
 	}
 	r := scoped(evaluate(snap, date, cache, opts.Clusters))
 	r.Date, r.Month = date, opts.Month
@@ -186,7 +186,7 @@ func checkClusters(snap *source.Snapshot, want []string) error {
 	if len(want) == 0 {
 		return nil
 	}
-	names := discover.ClusterNames(snap)
+	names := render.ClusterNames(snap)
 	for _, c := range want {
 		if !slices.Contains(names, c) {
 			if len(names) == 0 {
@@ -247,9 +247,9 @@ func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
 	return evaluate(snap, date, nil, nil)
 }
 
-func evaluate(snap *source.Snapshot, date time.Time, cache *discover.Cache, clusters []string) *reports.Report {
+func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string) *reports.Report {
 	states, stateProblems := readStates(snap)
-	disc := discover.DiscoverWith(snap, discover.Options{Cache: cache, Clusters: clusters})
+	disc := render.Render(snap, render.Options{Cache: cache, Clusters: clusters})
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
@@ -414,9 +414,9 @@ func percent(n, total int) float64 {
 }
 
 // readStates reads .plinth/clusters/<name>.json.
-func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []discover.Problem) {
+func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []render.Problem) {
 	states := map[string]*checks.ClusterState{}
-	var probs []discover.Problem
+	var probs []render.Problem
 	for _, p := range snap.List(StateDir) {
 		if !strings.HasSuffix(p, ".json") {
 			continue
@@ -427,7 +427,7 @@ func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []disco
 		}
 		var st checks.ClusterState
 		if err := json.Unmarshal(f.Data, &st); err != nil {
-			probs = append(probs, discover.Problem{File: p, Line: 1, Message: fmt.Sprintf("invalid cluster state: %v", err)})
+			probs = append(probs, render.Problem{File: p, Line: 1, Message: fmt.Sprintf("invalid cluster state: %v", err)})
 			continue
 		}
 		name := strings.TrimSuffix(path.Base(p), ".json")
@@ -442,16 +442,16 @@ func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []disco
 
 // readBaseline reads trusted registries from .plinth/baseline.yaml and the
 // cluster states.
-func readBaseline(snap *source.Snapshot, states map[string]*checks.ClusterState) ([]string, string, []discover.Problem) {
+func readBaseline(snap *source.Snapshot, states map[string]*checks.ClusterState) ([]string, string, []render.Problem) {
 	var regs []string
 	file := ""
-	var probs []discover.Problem
+	var probs []render.Problem
 	if f, ok := snap.File(BaselineFile); ok && f.Err == nil {
 		var b struct {
 			TrustedRegistries []string `yaml:"trustedRegistries"`
 		}
 		if err := yaml.Unmarshal(f.Data, &b); err != nil {
-			probs = append(probs, discover.Problem{File: BaselineFile, Line: 1, Message: fmt.Sprintf("invalid baseline configuration: %v", err)})
+			probs = append(probs, render.Problem{File: BaselineFile, Line: 1, Message: fmt.Sprintf("invalid baseline configuration: %v", err)})
 		}
 		regs = append(regs, b.TrustedRegistries...)
 		file = BaselineFile

@@ -7,9 +7,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/discover"
-	"github.com/plinth-dev/plinth/reports/source"
 )
 
 // Annotations of a waiver on an object.
@@ -22,7 +22,7 @@ const (
 // collectWaivers reads waiver annotations of every object and the waiver
 // file. A waiver without reason, with a bad date or past its date is
 // marked expired: it does not waive.
-func collectWaivers(snap *source.Snapshot, disc *discover.Result, date time.Time) ([]reports.Waiver, []discover.Problem) {
+func collectWaivers(snap *source.Snapshot, disc *render.Result, date time.Time) ([]reports.Waiver, []render.Problem) {
 	var out []reports.Waiver
 	for _, o := range disc.Objects {
 		ann, _ := o.Value["metadata"].(map[string]any)
@@ -34,7 +34,7 @@ func collectWaivers(snap *source.Snapshot, disc *discover.Result, date time.Time
 		reason, _ := ann[AnnotationWaiveReason].(string)
 		until, _ := ann[AnnotationWaiveUntil].(string)
 		ns := o.Namespace
-		if ns == "" && !discover.ClusterScoped(o.Kind) {
+		if ns == "" && !render.ClusterScoped(o.Kind) {
 			ns = "default"
 		}
 		for _, id := range strings.Split(ids, ",") {
@@ -72,14 +72,14 @@ func expired(w reports.Waiver, date time.Time) bool {
 //	  object: Namespace/legacy
 //	  reason: migrating in Q4
 //	  until: 2026-12-31
-func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []discover.Problem) {
+func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []render.Problem) {
 	f, ok := snap.File(WaiverFile)
 	if !ok || f.Err != nil {
 		return nil, nil
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
-		return nil, []discover.Problem{{File: WaiverFile, Line: 1, Message: fmt.Sprintf("invalid waiver file: %v", err)}}
+		return nil, []render.Problem{{File: WaiverFile, Line: 1, Message: fmt.Sprintf("invalid waiver file: %v", err)}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -92,10 +92,10 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 		}
 	}
 	if list == nil || list.Kind != yaml.SequenceNode {
-		return nil, []discover.Problem{{File: WaiverFile, Line: root.Line, Message: "invalid waiver file: want a top-level \"waivers:\" list"}}
+		return nil, []render.Problem{{File: WaiverFile, Line: root.Line, Message: "invalid waiver file: want a top-level \"waivers:\" list"}}
 	}
 	var out []reports.Waiver
-	var probs []discover.Problem
+	var probs []render.Problem
 	for _, item := range list.Content {
 		var e struct {
 			Control   string `yaml:"control"`
@@ -106,7 +106,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 			Until     string `yaml:"until"`
 		}
 		if err := item.Decode(&e); err != nil || e.Control == "" {
-			probs = append(probs, discover.Problem{File: WaiverFile, Line: item.Line, Message: "invalid waiver: want a mapping with at least control and reason"})
+			probs = append(probs, render.Problem{File: WaiverFile, Line: item.Line, Message: "invalid waiver: want a mapping with at least control and reason"})
 			continue
 		}
 		w := reports.Waiver{Control: e.Control, Cluster: e.Cluster, Namespace: e.Namespace, Object: e.Object,
@@ -119,7 +119,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 
 // applyWaivers turns failing findings matched by a valid waiver into waived
 // ones; a finding matched only by expired waivers stays failing and says so.
-func applyWaivers(findings []reports.Finding, waivers []reports.Waiver, _ *discover.Result) {
+func applyWaivers(findings []reports.Finding, waivers []reports.Waiver, _ *render.Result) {
 	for i := range findings {
 		f := &findings[i]
 		if f.Status != reports.StatusFail {

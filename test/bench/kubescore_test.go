@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/schemas"
 	"github.com/plinth-dev/plinth/test/conformance"
 )
@@ -49,15 +50,12 @@ func TestKubeScoreProduction(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			repo := filepath.Join(t.TempDir(), "fleet")
-			if err := generator.Write(out, repo); err != nil {
-				t.Fatal(err)
-			}
+			snap := source.FromFiles("fleet", out.Files)
 			for _, c := range m.Clusters {
 				if !prod[c.Name] {
 					continue
 				}
-				r, err := conformance.Render(repo, "clusters/"+c.Name, c.KubernetesVersion)
+				r, err := conformance.Render(snap, "clusters", c.Name)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/validate"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -132,8 +133,9 @@ func TestConformance(t *testing.T) {
 			if err := generator.Write(out, filepath.Join(repo, filepath.FromSlash(tc.repoPath))); err != nil {
 				t.Fatalf("write: %v", err)
 			}
+			snap := snapshot(t, repo)
 			for _, c := range m.Clusters {
-				r, err := Render(repo, path.Join(tc.repoPath, "clusters", c.Name), c.KubernetesVersion)
+				r, err := Render(snap, path.Join(tc.repoPath, "clusters"), c.Name)
 				if err != nil {
 					t.Fatalf("cluster %s: render: %v", c.Name, err)
 				}
@@ -154,10 +156,30 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// snapshot reads a repository directory as the report does.
+func snapshot(t *testing.T, dir string) *source.Snapshot {
+	t.Helper()
+	repo, err := source.Open(context.Background(), dir, source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := repo.Snapshot(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
 // checkRendered makes sure the render reached every workload of the cluster,
-// so that "no problems" is not vacuous.
+// so that "no problems" is not vacuous, and left out nothing but the charts
+// of Helm repositories (the addons).
 func checkRendered(t *testing.T, m *schemas.Model, cluster string, r *Rendered) {
 	t.Helper()
+	for _, e := range r.External {
+		if !strings.Contains(e, "remote chart") {
+			t.Errorf("cluster %s: not evaluated: %s", cluster, e)
+		}
+	}
 	want := map[string]bool{}
 	for _, e := range m.Environments {
 		if e.Cluster != cluster {

@@ -4,8 +4,10 @@
 // server-side dry-run, zero errors and zero warnings expected.
 //
 // The package has two parts: Server starts and stops etcd and kube-apiserver;
-// Render follows a cluster's entry directory the way a bootstrapped Flux or
-// Argo CD would (kustomize builds with krusty, charts with the Helm SDK).
+// Render gives what a bootstrapped Flux or Argo CD would apply for a cluster,
+// as internal/gitops/render (the emulation the report uses) renders it. The
+// tests check that emulation against the standalone kustomize CLI, an oracle
+// independent of the code under test.
 package conformance
 
 import (

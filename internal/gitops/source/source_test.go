@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
-	"github.com/plinth-dev/plinth/reports/source"
 )
 
 func TestGitSnapshot(t *testing.T) {

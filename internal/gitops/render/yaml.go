@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"bytes"
@@ -8,11 +8,11 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/plinth-dev/plinth/reports/internal/obj"
+	"github.com/plinth-dev/plinth/internal/gitops/obj"
 )
 
-// Doc is one YAML document of a file: its value and the line it starts on.
-type Doc struct {
+// yamlDoc is one YAML document of a file: its value and the line it starts on.
+type yamlDoc struct {
 	Value map[string]any
 	Line  int
 }
@@ -20,12 +20,12 @@ type Doc struct {
 // maxDocs bounds the documents read from one file.
 const maxDocs = 100000
 
-// ParseDocs splits a multi-document YAML stream into its mapping documents.
+// parseDocs splits a multi-document YAML stream into its mapping documents.
 // Empty documents are skipped; a document that is not a mapping is an
 // error naming its line. Alias bombs are refused by the decoder.
-func ParseDocs(data []byte) ([]Doc, error) {
+func parseDocs(data []byte) ([]yamlDoc, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []Doc
+	var docs []yamlDoc
 	for i := 0; ; i++ {
 		if i >= maxDocs {
 			return docs, fmt.Errorf("more than %d YAML documents", maxDocs)
@@ -55,7 +55,7 @@ func ParseDocs(data []byte) ([]Doc, error) {
 		if len(v) == 0 {
 			continue
 		}
-		docs = append(docs, Doc{Value: v, Line: root.Line})
+		docs = append(docs, yamlDoc{Value: v, Line: root.Line})
 	}
 }
 

@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"crypto/sha256"
@@ -21,7 +21,7 @@ import (
 
 // renderChart renders the chart in e.path with e.values merged over its
 // defaults, like helm template (no cluster access, no hooks run).
-func (d *discoverer) renderChart(e entry, r *rendered) {
+func (d *renderer) renderChart(e entry, r *rendered) {
 	chartFile := path.Join(e.path, "Chart.yaml")
 	ch, file, err := d.loadChart(e.path)
 	if err != nil {
@@ -114,7 +114,7 @@ type loadedChart struct {
 // merging into them and only reads the rest. A chart declaring
 // dependencies (even an empty list) is loaded afresh each time: Helm drops
 // disabled subcharts from it and sets its values from imports.
-func (d *discoverer) loadChart(dir string) (*chart.Chart, string, error) {
+func (d *renderer) loadChart(dir string) (*chart.Chart, string, error) {
 	d.mu.Lock()
 	lc := d.charts[dir]
 	if lc == nil {
@@ -129,7 +129,7 @@ func (d *discoverer) loadChart(dir string) (*chart.Chart, string, error) {
 	return d.readChart(dir)
 }
 
-func (d *discoverer) readChart(dir string) (*chart.Chart, string, error) {
+func (d *renderer) readChart(dir string) (*chart.Chart, string, error) {
 	var files []*loader.BufferedFile
 	for _, p := range d.snap.Walk(dir) {
 		f, _ := d.snap.File(p)
@@ -146,7 +146,7 @@ func (d *discoverer) readChart(dir string) (*chart.Chart, string, error) {
 // the calls using a cache: never modified.
 type renderedFile struct {
 	file string // repository path of the template
-	docs []Doc
+	docs []yamlDoc
 	err  error
 }
 
@@ -173,7 +173,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 		if strings.HasPrefix(path.Base(file), "_") {
 			continue
 		}
-		docs, err := ParseDocs([]byte(content))
+		docs, err := parseDocs([]byte(content))
 		files = append(files, renderedFile{file: file, docs: docs, err: err})
 	}
 	return files
@@ -182,7 +182,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 // chartKey identifies a rendering for the cache: the chart's files, the
 // values, the release and the namespace; "" without a cache or for values
 // that have no JSON form.
-func (d *discoverer) chartKey(dir string, values map[string]any, release, ns string) string {
+func (d *renderer) chartKey(dir string, values map[string]any, release, ns string) string {
 	if d.cache == nil {
 		return ""
 	}
@@ -202,7 +202,7 @@ var kindLine = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)`)
 
 // templateLine returns the line of the nth "kind: <kind>" in a template
 // (the rendered line numbers do not exist in the repository), else 1.
-func (d *discoverer) templateLine(file, kind string, nth int) int {
+func (d *renderer) templateLine(file, kind string, nth int) int {
 	f, ok := d.snap.File(file)
 	if !ok || f.Err != nil {
 		return 1
@@ -255,11 +255,11 @@ func templateError(chartDir, msg string) (string, int) {
 
 var helmErrPos = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
 
-// RenderTimeout bounds one chart rendering. Go templates cannot be
+// renderTimeout bounds one chart rendering. Go templates cannot be
 // interrupted: a rendering past the limit is abandoned and reported (a
 // process exits after its report, which ends it). Kustomize builds always
 // terminate and are not bounded by time.
-var RenderTimeout = 2 * time.Minute
+var renderTimeout = 2 * time.Minute
 
 // safe runs f and turns a panic of a library into an error.
 func safe[T any](f func() (T, error)) (v T, err error) {
@@ -271,7 +271,7 @@ func safe[T any](f func() (T, error)) (v T, err error) {
 	return f()
 }
 
-// bounded is safe, giving up after RenderTimeout.
+// bounded is safe, giving up after renderTimeout.
 func bounded[T any](f func() (T, error)) (T, error) {
 	type result struct {
 		v   T
@@ -288,13 +288,13 @@ func bounded[T any](f func() (T, error)) (T, error) {
 		}()
 		r.v, r.err = safe(f)
 	}()
-	timer := time.NewTimer(RenderTimeout)
+	timer := time.NewTimer(renderTimeout)
 	defer timer.Stop()
 	select {
 	case r := <-ch:
 		return r.v, r.err
 	case <-timer.C:
 		var zero T
-		return zero, fmt.Errorf("did not finish within %s (runaway template or build), abandoned", RenderTimeout)
+		return zero, fmt.Errorf("did not finish within %s (runaway template or build), abandoned", renderTimeout)
 	}
 }

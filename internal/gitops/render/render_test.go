@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"bytes"
@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/reports/source"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 // snapshotOf reads a testdata repository into a snapshot.
 func snapshotOf(t *testing.T, name string) *source.Snapshot {
 	t.Helper()
-	root := filepath.Join("..", "..", "testdata", "repos", name)
+	root := filepath.Join("..", "..", "..", "testdata", "repos", name)
 	files := map[string][]byte{}
 	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
@@ -39,8 +39,8 @@ func object(res *Result, kind, name string) *Object {
 	return nil
 }
 
-func TestFluxDiscovery(t *testing.T) {
-	res := Discover(snapshotOf(t, "flux"))
+func TestFluxRender(t *testing.T) {
+	res := Render(snapshotOf(t, "flux"), Options{})
 	if strings.Join(res.Clusters, ",") != "prod" {
 		t.Errorf("clusters %v", res.Clusters)
 	}
@@ -67,8 +67,8 @@ func TestFluxDiscovery(t *testing.T) {
 	}
 }
 
-func TestArgoDiscovery(t *testing.T) {
-	res := Discover(snapshotOf(t, "argocd"))
+func TestArgoRender(t *testing.T) {
+	res := Render(snapshotOf(t, "argocd"), Options{})
 	cat := object(res, "Deployment", "catalog")
 	if cat == nil {
 		t.Fatal("Deployment/catalog not discovered")
@@ -104,7 +104,7 @@ func TestCacheFollowsContent(t *testing.T) {
 	}
 	cache := NewCache()
 	value := func() string {
-		res := DiscoverWith(source.FromFiles("c", files), Options{Cache: cache})
+		res := Render(source.FromFiles("c", files), Options{Cache: cache})
 		o := object(res, "ConfigMap", "cm")
 		if o == nil || o.Namespace != "team" || o.File != "base/cm.yaml" {
 			t.Fatalf("cm: %+v", o)
@@ -133,7 +133,7 @@ func TestChartCacheFollowsContentAndValues(t *testing.T) {
 	}
 	cache := NewCache()
 	value := func() (string, string) {
-		res := DiscoverWith(source.FromFiles("c", files), Options{Cache: cache})
+		res := Render(source.FromFiles("c", files), Options{Cache: cache})
 		o := object(res, "ConfigMap", "web")
 		if o == nil || o.Namespace != "team" || o.File != "chart/templates/configmap.yaml" || o.Line != 1 {
 			t.Fatalf("web: %+v (problems %+v)", o, res.Problems)
@@ -156,17 +156,17 @@ func TestChartCacheFollowsContentAndValues(t *testing.T) {
 	}
 }
 
-func TestDiscoverSomeClusters(t *testing.T) {
+func TestRenderSomeClusters(t *testing.T) {
 	files := map[string][]byte{
 		"clusters/prod/cm.yaml":     []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p, namespace: a}\n"),
 		"clusters/nonprod/cm.yaml":  []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, namespace: a}\n"),
 		"clusters/nonprod/bad.yaml": []byte("kind: [\n"),
 	}
-	res := DiscoverWith(source.FromFiles("c", files), Options{Clusters: []string{"prod"}})
+	res := Render(source.FromFiles("c", files), Options{Clusters: []string{"prod"}})
 	if strings.Join(res.Clusters, ",") != "prod" || len(res.Objects) != 1 || res.Objects[0].Name != "p" || len(res.Problems) != 0 {
 		t.Errorf("clusters %v, objects %+v, problems %+v", res.Clusters, res.Objects, res.Problems)
 	}
-	if all := Discover(source.FromFiles("c", files)); len(all.Clusters) != 2 || len(all.Problems) != 1 {
+	if all := Render(source.FromFiles("c", files), Options{}); len(all.Clusters) != 2 || len(all.Problems) != 1 {
 		t.Errorf("all clusters: %v, problems %+v", all.Clusters, all.Problems)
 	}
 }

@@ -1,11 +1,11 @@
-package discover
+package render
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/plinth-dev/plinth/reports/source"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 func FuzzParseDocs(f *testing.F) {
@@ -15,7 +15,7 @@ func FuzzParseDocs(f *testing.F) {
 	f.Add([]byte("{{ .Values }}"))
 	f.Add([]byte("? [a]\n: b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		docs, err := ParseDocs(data)
+		docs, err := parseDocs(data)
 		if err == nil {
 			for _, d := range docs {
 				if d.Line < 1 {
@@ -26,9 +26,9 @@ func FuzzParseDocs(f *testing.F) {
 	})
 }
 
-// FuzzDiscover feeds arbitrary kustomizations, manifests, Flux/Argo objects
+// FuzzRender feeds arbitrary kustomizations, manifests, Flux/Argo objects
 // and charts to discovery: it must never panic, hang or escape the snapshot.
-func FuzzDiscover(f *testing.F) {
+func FuzzRender(f *testing.F) {
 	f.Add([]byte("resources: [cm.yaml]\nnamePrefix: x-\n"), []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"),
 		[]byte("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k}\nspec: {path: ./app}\n"),
 		[]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"))
@@ -50,7 +50,7 @@ func FuzzDiscover(f *testing.F) {
 			"chart/Chart.yaml":            []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
 			"chart/templates/object.yaml": tmpl,
 		})
-		res := Discover(snap)
+		res := Render(snap, Options{})
 		for _, o := range res.Objects {
 			if o.File == "" || o.File[0] == '/' {
 				t.Fatalf("object %s has file %q", o.ID(), o.File)
@@ -60,16 +60,16 @@ func FuzzDiscover(f *testing.F) {
 }
 
 func TestRunawayTemplateIsAbandoned(t *testing.T) {
-	old := RenderTimeout
-	RenderTimeout = 2 * time.Second
-	defer func() { RenderTimeout = old }()
+	old := renderTimeout
+	renderTimeout = 2 * time.Second
+	defer func() { renderTimeout = old }()
 	snap := source.FromFiles("runaway", map[string][]byte{
 		"chart/Chart.yaml": []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
 		"chart/templates/x.yaml": []byte(`{{ define "a" }}{{ template "b" . }}{{ template "b" . }}{{ end }}` +
 			`{{ define "b" }}{{ template "c" . }}{{ template "c" . }}{{ end }}` +
 			`{{ define "c" }}{{ template "a" . }}{{ template "a" . }}{{ end }}{{ template "a" . }}`),
 	})
-	res := Discover(snap)
+	res := Render(snap, Options{})
 	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "did not finish") && !strings.Contains(res.Problems[0].Message, "exceeded") {
 		t.Fatalf("problems: %+v", res.Problems)
 	}

@@ -2,7 +2,7 @@
 // it out: a local git repository through go-git's object storage, a remote
 // one cloned into a temporary directory, or a plain directory. Reads never
 // leave the repository (symlinks pointing outside are refused) and are
-// bounded in size: a file larger than MaxFileSize is listed as not
+// bounded in size: a file larger than maxFileSize is listed as not
 // evaluated without being inflated. Network operations are bounded in time
 // (gitauth.Remote.Do). A shallow or partial local clone gets the history it
 // lacks from its origin on demand (Complete), without being changed.
@@ -39,21 +39,21 @@ import (
 
 // Limits of what a snapshot reads.
 const (
-	// MaxFileSize is the largest file read; larger files are listed with an
+	// maxFileSize is the largest file read; larger files are listed with an
 	// error (ErrTooLarge) and never inflated: go-git keeps git objects above
 	// it on disk and the size is read from the object's header.
-	MaxFileSize = 8 << 20
-	// MaxTotalSize bounds the bytes a snapshot holds.
-	MaxTotalSize = 512 << 20
-	// MaxFiles bounds the number of files of a snapshot.
-	MaxFiles = 200000
+	maxFileSize = 8 << 20
+	// maxTotalSize bounds the bytes a snapshot holds.
+	maxTotalSize = 512 << 20
+	// maxFiles bounds the number of files of a snapshot.
+	maxFiles = 200000
 )
 
-// ErrTooLarge marks a file larger than MaxFileSize: it is not evaluated.
+// ErrTooLarge marks a file larger than maxFileSize: it is not evaluated.
 var ErrTooLarge = errors.New("not evaluated: file too large")
 
 func tooLarge(p string, size int64) error {
-	return fmt.Errorf("%s: %w (%d bytes, the limit is %d)", p, ErrTooLarge, size, MaxFileSize)
+	return fmt.Errorf("%s: %w (%d bytes, the limit is %d)", p, ErrTooLarge, size, maxFileSize)
 }
 
 // File is one regular file of a snapshot.
@@ -229,9 +229,9 @@ func (r *Repository) Close() error {
 	return errors.Join(errs...)
 }
 
-// storageOptions keep git objects larger than MaxFileSize on disk: their
+// storageOptions keep git objects larger than maxFileSize on disk: their
 // size comes from the object header, their content is never inflated.
-var storageOptions = filesystem.Options{LargeObjectThreshold: MaxFileSize}
+var storageOptions = filesystem.Options{LargeObjectThreshold: maxFileSize}
 
 // openLocal opens the git repository at dir (a work tree, a linked work
 // tree or a bare repository) with storageOptions.
@@ -512,8 +512,8 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
 		}
-		if len(s.files) >= MaxFiles {
-			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, MaxFiles)
+		if len(s.files) >= maxFiles {
+			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, maxFiles)
 		}
 		switch entry.Mode {
 		case filemode.Regular, filemode.Executable, filemode.Deprecated:
@@ -535,12 +535,12 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 			return nil, fmt.Errorf("repository %s: commit %s: %s: %w%s", r.Location, c.Hash, name, err, r.hint(err))
 		case err != nil:
 			f.Err = fmt.Errorf("read %s: %w", name, err)
-		case blob.Size > MaxFileSize:
+		case blob.Size > maxFileSize:
 			f.Err = tooLarge(name, blob.Size)
-		case total+blob.Size > MaxTotalSize:
-			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, MaxTotalSize)
+		case total+blob.Size > maxTotalSize:
+			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, maxTotalSize)
 		default:
-			f.Data, f.Err = readBlob(blob, MaxFileSize)
+			f.Data, f.Err = readBlob(blob, maxFileSize)
 			total += int64(len(f.Data))
 		}
 		s.add(f)
@@ -620,8 +620,8 @@ func readDir(dir, location string) (*Snapshot, error) {
 			}
 			return nil
 		}
-		if len(s.files) >= MaxFiles {
-			return fmt.Errorf("more than %d files", MaxFiles)
+		if len(s.files) >= maxFiles {
+			return fmt.Errorf("more than %d files", maxFiles)
 		}
 		f := &File{Path: p}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -640,17 +640,17 @@ func readDir(dir, location string) (*Snapshot, error) {
 			f.Err = fmt.Errorf("%s: %w", p, err)
 		case st.IsDir():
 			return nil
-		case st.Size() > MaxFileSize:
+		case st.Size() > maxFileSize:
 			f.Err = tooLarge(p, st.Size())
-		case total+st.Size() > MaxTotalSize:
-			return fmt.Errorf("more than %d bytes of files", MaxTotalSize)
+		case total+st.Size() > maxTotalSize:
+			return fmt.Errorf("more than %d bytes of files", maxTotalSize)
 		default:
 			fh, err := root.Open(filepath.FromSlash(p))
 			if err != nil {
 				f.Err = fmt.Errorf("%s: %w", p, err)
 				break
 			}
-			f.Data, f.Err = io.ReadAll(io.LimitReader(fh, MaxFileSize))
+			f.Data, f.Err = io.ReadAll(io.LimitReader(fh, maxFileSize))
 			fh.Close()
 			total += int64(len(f.Data))
 		}
@@ -675,7 +675,7 @@ func FromFiles(repo string, files map[string][]byte) *Snapshot {
 			continue
 		}
 		f := &File{Path: p}
-		if len(data) > MaxFileSize {
+		if len(data) > maxFileSize {
 			f.Err = tooLarge(p, int64(len(data)))
 		} else {
 			f.Data = data

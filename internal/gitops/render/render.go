@@ -1,11 +1,15 @@
-// Package discover finds what a GitOps repository deploys, the way Flux and
-// Argo CD do, and renders it in process: entry objects under
-// clusters/<cluster>/ and everything they reference (Flux Kustomizations and
-// HelmReleases, Argo CD Applications and ApplicationSets), built with the
-// kustomize API and the Helm SDK. Without a clusters/ directory every
-// kustomization root, chart and loose YAML file is rendered. Every object
-// keeps the repository file and line it is defined at.
-package discover
+// Package render is plinth's one emulation of the Flux and Argo CD
+// controllers: it finds what a GitOps repository deploys and renders it in
+// process, the way the controllers would, from entry objects under
+// clusters/<cluster>/ through everything they reference (Flux Kustomizations
+// and HelmReleases, Argo CD Applications and ApplicationSets), built with the
+// kustomize API (or its native fast path) and the Helm SDK. Without a
+// clusters/ directory every kustomization root, chart and loose YAML file is
+// rendered. Every object keeps the repository file and line it is defined
+// at; what cannot be rendered offline is a Problem, never an error. The
+// report (reports/scan) and the conformance harness (test/conformance) use
+// it; it knows nothing of either.
+package render
 
 import (
 	"cmp"
@@ -21,7 +25,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/plinth-dev/plinth/reports/source"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 // Object is one rendered Kubernetes object.
@@ -89,7 +93,7 @@ func (e entry) key() string {
 	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v", e.cluster, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
 }
 
-type discoverer struct {
+type renderer struct {
 	snap *source.Snapshot
 	kfs  *kustFS
 
@@ -102,14 +106,11 @@ type discoverer struct {
 }
 
 type docsResult struct {
-	docs []Doc
+	docs []yamlDoc
 	err  error
 }
 
-// Discover renders what the repository deploys.
-func Discover(snap *source.Snapshot) *Result { return DiscoverWith(snap, Options{}) }
-
-// Options tune DiscoverWith.
+// Options tune Render.
 type Options struct {
 	// Cache shares kustomize builds and chart renderings with other calls
 	// (e.g. the two states a history report compares); nil: none.
@@ -117,12 +118,16 @@ type Options struct {
 	// Clusters limits discovery to these clusters/<name>/ entries; empty:
 	// all. Without a clusters/ layout it has no effect.
 	Clusters []string
+	// ClustersDir is the directory holding the <name>/ entry directories
+	// of the clusters, for a fleet kept below the repository root
+	// ("platforms/drones/clusters"); "" is "clusters".
+	ClustersDir string
 }
 
-// DiscoverWith is Discover with options.
-func DiscoverWith(snap *source.Snapshot, opts Options) *Result {
+// Render renders what the repository deploys.
+func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
-	d := &discoverer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
+	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}}
 	res := &Result{}
 	for _, p := range snap.Paths() {
@@ -130,13 +135,18 @@ func DiscoverWith(snap *source.Snapshot, opts Options) *Result {
 			res.Problems = append(res.Problems, Problem{File: p, Message: f.Err.Error()})
 		}
 	}
+	clustersDir := "clusters"
+	if opts.ClustersDir != "" {
+		clustersDir = path.Clean(opts.ClustersDir)
+	}
 	var level []entry
-	for _, c := range ClusterNames(snap) {
+	for _, c := range clusterNames(snap, clustersDir) {
 		if len(opts.Clusters) > 0 && !slices.Contains(opts.Clusters, c) {
 			continue
 		}
 		res.Clusters = append(res.Clusters, c)
-		level = append(level, entry{cluster: c, kind: "dir", path: "clusters/" + c, recurse: true, from: "clusters/" + c})
+		dir := path.Join(clustersDir, c)
+		level = append(level, entry{cluster: c, kind: "dir", path: dir, recurse: true, from: dir})
 	}
 	if len(level) == 0 {
 		level = d.fallbackEntries()
@@ -168,16 +178,19 @@ func DiscoverWith(snap *source.Snapshot, opts Options) *Result {
 			if out.ok {
 				res.Sources = append(res.Sources, Source{Cluster: todo[i].cluster, Kind: out.kind, Path: todo[i].path})
 			}
-			for _, o := range out.objects {
+			follow := todo[i].cluster != "" || len(res.Clusters) > 0
+			for queue := out.objects; len(queue) > 0; queue = queue[1:] {
+				o := queue[0]
 				k := o.Cluster + "|" + o.APIVersion + "|" + o.Kind + "|" + o.Namespace + "|" + o.Name
 				if objSeen[k] {
 					continue
 				}
 				objSeen[k] = true
 				res.Objects = append(res.Objects, o)
-				if todo[i].cluster != "" || len(res.Clusters) > 0 {
-					nexts, probs := d.follow(o)
+				if follow {
+					nexts, created, probs := d.follow(o)
 					level = append(level, nexts...)
+					queue = append(queue, created...)
 					res.Problems = append(res.Problems, probs...)
 				}
 			}
@@ -206,11 +219,14 @@ func sortResult(res *Result) {
 }
 
 // ClusterNames lists the directories directly under clusters/ (the
-// clusters Discover follows), sorted.
-func ClusterNames(snap *source.Snapshot) []string {
+// clusters Render follows), sorted.
+func ClusterNames(snap *source.Snapshot) []string { return clusterNames(snap, "clusters") }
+
+// clusterNames lists the directories directly under dir, sorted.
+func clusterNames(snap *source.Snapshot, dir string) []string {
 	set := map[string]bool{}
-	for _, p := range snap.Walk("clusters") {
-		rest := strings.TrimPrefix(p, "clusters/")
+	for _, p := range snap.Walk(dir) {
+		rest := strings.TrimPrefix(p, dir+"/")
 		if i := strings.IndexByte(rest, '/'); i > 0 {
 			set[rest[:i]] = true
 		}
@@ -238,7 +254,7 @@ func isYAML(p string) bool {
 }
 
 // docs parses a file of the snapshot (cached).
-func (d *discoverer) docs(p string) ([]Doc, error) {
+func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	d.mu.Lock()
 	r, ok := d.docCache[p]
 	d.mu.Unlock()
@@ -252,7 +268,7 @@ func (d *discoverer) docs(p string) ([]Doc, error) {
 	case f.Err != nil:
 		r.err = f.Err
 	default:
-		r.docs, r.err = ParseDocs(f.Data)
+		r.docs, r.err = parseDocs(f.Data)
 		if r.err != nil {
 			r.err = fmt.Errorf("%s: %w", p, r.err)
 		}
@@ -278,7 +294,7 @@ func (r *rendered) problem(e entry, file string, line int, format string, args .
 	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-func (d *discoverer) render(e entry) rendered {
+func (d *renderer) render(e entry) rendered {
 	var r rendered
 	switch e.kind {
 	case "file":
@@ -311,7 +327,7 @@ func (d *discoverer) render(e entry) rendered {
 	return r
 }
 
-func (d *discoverer) isChart(dir string) bool {
+func (d *renderer) isChart(dir string) bool {
 	_, ok := d.snap.File(path.Join(dir, "Chart.yaml"))
 	return ok
 }
@@ -319,7 +335,7 @@ func (d *discoverer) isChart(dir string) bool {
 // renderPlainDir renders the YAML files of a directory the way Flux does
 // without a kustomization.yaml: every file, and subdirectories (kustomization
 // roots built as such) when recursing.
-func (d *discoverer) renderPlainDir(e entry, r *rendered) {
+func (d *renderer) renderPlainDir(e entry, r *rendered) {
 	var subdirs []string
 	seenSub := map[string]bool{}
 	for _, p := range d.snap.Walk(e.path) {
@@ -360,7 +376,7 @@ func (d *discoverer) renderPlainDir(e entry, r *rendered) {
 }
 
 // renderFile adds the Kubernetes objects of one YAML file.
-func (d *discoverer) renderFile(e entry, p string, r *rendered) {
+func (d *renderer) renderFile(e entry, p string, r *rendered) {
 	docs, err := d.docs(p)
 	if err != nil {
 		r.problem(e, p, yamlErrLine(err.Error()), "%v", err)
@@ -375,7 +391,7 @@ func (d *discoverer) renderFile(e entry, p string, r *rendered) {
 }
 
 // finish applies the entry's namespace and substitutions to an object.
-func (d *discoverer) finish(e entry, o Object) Object {
+func (d *renderer) finish(e entry, o Object) Object {
 	if len(e.subst) > 0 {
 		o.Value = substitute(o.Value, e.subst).(map[string]any)
 		o.Name, o.Namespace = str(o.Value, "metadata", "name"), str(o.Value, "metadata", "namespace")

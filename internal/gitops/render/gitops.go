@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"fmt"
@@ -11,30 +11,36 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// follow returns what a Flux or Argo CD object makes its controller deploy.
-func (d *discoverer) follow(o Object) ([]entry, []Problem) {
+// follow returns what a Flux or Argo CD object makes its controller deploy:
+// entries to render, and objects the controller creates (the Applications
+// of an ApplicationSet), which are followed in turn.
+func (d *renderer) follow(o Object) ([]entry, []Object, []Problem) {
 	group := o.APIVersion
 	if i := strings.IndexByte(group, '/'); i >= 0 {
 		group = group[:i]
 	}
 	switch {
 	case group == "kustomize.toolkit.fluxcd.io" && o.Kind == "Kustomization":
-		return d.fluxKustomization(o)
+		es, ps := d.fluxKustomization(o)
+		return es, nil, ps
 	case group == "helm.toolkit.fluxcd.io" && o.Kind == "HelmRelease":
-		return d.helmRelease(o)
+		es, ps := d.helmRelease(o)
+		return es, nil, ps
 	case group == "argoproj.io" && o.Kind == "Application":
-		return d.argoApplication(o, o.Value)
+		es, ps := d.argoApplication(o)
+		return es, nil, ps
 	case group == "argoproj.io" && o.Kind == "ApplicationSet":
-		return d.applicationSet(o)
+		apps, ps := d.applicationSet(o)
+		return nil, apps, ps
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
-func (d *discoverer) notEvaluated(o Object, format string, args ...any) Problem {
+func (d *renderer) notEvaluated(o Object, format string, args ...any) Problem {
 	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...), NotEvaluated: true}
 }
 
-func (d *discoverer) badRef(o Object, format string, args ...any) Problem {
+func (d *renderer) badRef(o Object, format string, args ...any) Problem {
 	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...)}
 }
 
@@ -48,7 +54,7 @@ func repoPath(p string) (string, bool) {
 	return c, true
 }
 
-func (d *discoverer) fluxKustomization(o Object) ([]entry, []Problem) {
+func (d *renderer) fluxKustomization(o Object) ([]entry, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	if kind := str(spec, "sourceRef", "kind"); kind != "" && kind != "GitRepository" {
 		return nil, []Problem{d.notEvaluated(o, "source %s/%s is not this Git repository; its objects are not evaluated", kind, str(spec, "sourceRef", "name"))}
@@ -67,7 +73,7 @@ func (d *discoverer) fluxKustomization(o Object) ([]entry, []Problem) {
 	return []entry{e}, nil
 }
 
-func (d *discoverer) helmRelease(o Object) ([]entry, []Problem) {
+func (d *renderer) helmRelease(o Object) ([]entry, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	ns := str(spec, "targetNamespace")
 	if ns == "" {
@@ -102,7 +108,7 @@ func (d *discoverer) helmRelease(o Object) ([]entry, []Problem) {
 }
 
 // valuesFiles merges values files (relative to dir) in order.
-func (d *discoverer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
+func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
 	vals := map[string]any{}
 	var probs []Problem
 	for _, vf := range files {
@@ -126,7 +132,7 @@ func (d *discoverer) valuesFiles(o Object, dir string, files []any) (map[string]
 	return vals, probs
 }
 
-func (d *discoverer) valuesFile(p string) (map[string]any, error) {
+func (d *renderer) valuesFile(p string) (map[string]any, error) {
 	f, ok := d.snap.File(p)
 	if !ok {
 		return nil, fmt.Errorf("%s: no such file in the repository", p)
@@ -159,12 +165,11 @@ func mergeMaps(a, b map[string]any) map[string]any {
 	return out
 }
 
-// argoApplication follows spec.source / spec.sources of an Application
-// (app is the object's value, or an ApplicationSet's rendered template).
-func (d *discoverer) argoApplication(o Object, app map[string]any) ([]entry, []Problem) {
-	spec := mapAt(app, "spec")
+// argoApplication follows spec.source / spec.sources of an Application.
+func (d *renderer) argoApplication(o Object) ([]entry, []Problem) {
+	spec := mapAt(o.Value, "spec")
 	ns := str(spec, "destination", "namespace")
-	name := str(app, "metadata", "name")
+	name := o.Name
 	var sources []map[string]any
 	if s := mapAt(spec, "source"); s != nil {
 		sources = append(sources, s)
@@ -227,8 +232,10 @@ type appSetParams struct {
 	tree map[string]any
 }
 
-// applicationSet expands git directory and list generators into Applications.
-func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
+// applicationSet expands git directory and list generators into the
+// Applications the ApplicationSet controller creates: in the
+// ApplicationSet's namespace, defined (for messages) where it is.
+func (d *renderer) applicationSet(o Object) ([]Object, []Problem) {
 	spec := mapAt(o.Value, "spec")
 	var params []appSetParams
 	var probs []Problem
@@ -250,15 +257,7 @@ func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
 				if !matchAny(includes, dir) || matchAny(excludes, dir) {
 					continue
 				}
-				parts := strings.Split(dir, "/")
-				flat := map[string]string{"path": dir, "path.path": dir, "path.basename": path.Base(dir), "path.basenameNormalized": normalize(path.Base(dir))}
-				segs := make([]any, len(parts))
-				for i, part := range parts {
-					flat[fmt.Sprintf("path[%d]", i)] = part
-					segs[i] = part
-				}
-				tree := map[string]any{"path": map[string]any{"path": dir, "basename": path.Base(dir), "basenameNormalized": normalize(path.Base(dir)), "segments": segs}}
-				params = append(params, appSetParams{flat: flat, tree: tree})
+				params = append(params, gitDirectoryParams(dir))
 			}
 		case listAt(gm, "list", "elements") != nil:
 			for _, el := range listAt(gm, "list", "elements") {
@@ -276,7 +275,7 @@ func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
 		}
 	}
 	goTemplate := get(spec, "goTemplate") == true
-	var out []entry
+	var out []Object
 	for _, p := range params {
 		app, err := expandTemplate(mapAt(spec, "template"), p, goTemplate)
 		if err != nil {
@@ -284,16 +283,59 @@ func (d *discoverer) applicationSet(o Object) ([]entry, []Problem) {
 			continue
 		}
 		m, _ := app.(map[string]any)
-		es, ps := d.argoApplication(o, m)
-		out = append(out, es...)
-		probs = append(probs, ps...)
+		if m == nil {
+			m = map[string]any{}
+		}
+		meta, _ := m["metadata"].(map[string]any)
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		meta["namespace"] = o.Namespace
+		m["apiVersion"], m["kind"], m["metadata"] = "argoproj.io/v1alpha1", "Application", meta
+		out = append(out, Object{APIVersion: "argoproj.io/v1alpha1", Kind: "Application", Name: str(meta, "name"), Namespace: o.Namespace,
+			Value: m, File: o.File, Line: o.Line, Cluster: o.Cluster})
 	}
 	return out, probs
 }
 
-var nonDNS = regexp.MustCompile(`[^a-z0-9.-]+`)
+// gitDirectoryParams are the parameters Argo CD's git directory generator
+// gives the template for the directory dir: path, path.basename,
+// path.basenameNormalized and path[n] (one per non-empty segment) in the
+// classic form; .path.path, .path.basename, .path.basenameNormalized and
+// .path.segments with goTemplate (applicationset/generators/git.go,
+// generateParamsFromApps).
+func gitDirectoryParams(dir string) appSetParams {
+	base := path.Base(dir)
+	flat := map[string]string{"path": dir, "path.basename": base, "path.basenameNormalized": sanitizeName(base)}
+	parts := strings.Split(dir, "/")
+	segs := make([]any, len(parts))
+	for i, part := range parts {
+		if part != "" {
+			flat[fmt.Sprintf("path[%d]", i)] = part
+		}
+		segs[i] = part
+	}
+	tree := map[string]any{"path": map[string]any{"path": dir, "basename": base, "basenameNormalized": sanitizeName(base), "segments": segs}}
+	return appSetParams{flat: flat, tree: tree}
+}
 
-func normalize(s string) string { return nonDNS.ReplaceAllString(strings.ToLower(s), "-") }
+// invalidDNSNameChars and maxDNSNameLength are those of Argo CD's
+// SanitizeName (applicationset/utils): every character but a-z, 0-9, '-'
+// and '.' becomes '-', one for one.
+var invalidDNSNameChars = regexp.MustCompile(`[^-a-z0-9.]`)
+
+const maxDNSNameLength = 253
+
+// sanitizeName is Argo CD's SanitizeName, which makes path.basenameNormalized:
+// lower case, invalid characters replaced, at most 253 characters, leading
+// and trailing '-' and '.' removed ("My_App" -> "my-app", "a.b" -> "a.b").
+func sanitizeName(name string) string {
+	name = invalidDNSNameChars.ReplaceAllString(strings.ToLower(name), "-")
+	if len(name) > maxDNSNameLength {
+		name = name[:maxDNSNameLength]
+	}
+	return strings.Trim(name, "-.")
+}
 
 // templateFuncs are the sprig functions minus those reading the environment.
 var templateFuncs = func() template.FuncMap {
@@ -369,7 +411,7 @@ func matchAny(patterns []string, dir string) bool {
 }
 
 // allDirs lists every directory of the snapshot.
-func (d *discoverer) allDirs() []string {
+func (d *renderer) allDirs() []string {
 	set := map[string]bool{}
 	for _, p := range d.snap.Paths() {
 		for dir := path.Dir(p); dir != "." && !set[dir]; dir = path.Dir(dir) {
@@ -419,7 +461,7 @@ func substitute(v any, vars map[string]string) any {
 // fallbackEntries is what to render without a clusters/ directory: every
 // kustomization root (not referenced by another kustomization), every chart
 // (not a subchart) and every YAML file outside them.
-func (d *discoverer) fallbackEntries() []entry {
+func (d *renderer) fallbackEntries() []entry {
 	var kdirs, charts []string
 	for _, dir := range append([]string{"."}, d.allDirs()...) {
 		if hiddenPath(dir) {

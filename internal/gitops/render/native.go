@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"bytes"
@@ -61,7 +61,7 @@ var namespaceSpecial = map[string]bool{
 
 // nativeBuild renders the kustomization in dir; ok is false when krusty
 // has to.
-func (d *discoverer) nativeBuild(dir string) (_ []builtObject, ok bool) {
+func (d *renderer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
@@ -85,7 +85,7 @@ func (d *discoverer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 	return out, true
 }
 
-func (d *discoverer) nativeAccumulate(dir string, visiting map[string]bool, depth int) ([]*nres, bool) {
+func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth int) ([]*nres, bool) {
 	if depth > maxNativeDepth || visiting[dir] {
 		return nil, false
 	}
@@ -176,7 +176,7 @@ func (d *discoverer) nativeAccumulate(dir string, visiting map[string]bool, dept
 }
 
 // nativeFile reads the objects of one resource file.
-func (d *discoverer) nativeFile(p string) ([]*nres, bool) {
+func (d *renderer) nativeFile(p string) ([]*nres, bool) {
 	if f, _ := d.snap.File(p); bytes.Contains(f.Data, []byte("<<")) {
 		return nil, false // merge keys: left to kustomize's reading
 	}
@@ -213,7 +213,7 @@ func gvkOf(apiVersion, kind string) resid.Gvk {
 }
 
 // nativePatches applies the patches field of a kustomization.
-func (d *discoverer) nativePatches(dir string, field any, res []*nres) ([]*nres, bool) {
+func (d *renderer) nativePatches(dir string, field any, res []*nres) ([]*nres, bool) {
 	if field == nil {
 		return res, true
 	}
@@ -361,7 +361,7 @@ func patchablePath(p string) bool {
 }
 
 // nativeDeletePatch applies a strategic-merge patch that deletes one object.
-func (d *discoverer) nativeDeletePatch(p string, res []*nres) ([]*nres, bool) {
+func (d *renderer) nativeDeletePatch(p string, res []*nres) ([]*nres, bool) {
 	docs, err := d.docs(p)
 	if err != nil || len(docs) != 1 {
 		return nil, false
@@ -396,7 +396,7 @@ func effectiveNS(ns string) string { return cmp.Or(ns, "default") }
 // metadata into ObjectMeta for kinds without one here): kustomize's
 // transformers walk the fields of known kinds and refuse objects whose
 // fields have the wrong shape (spec: 0), so such objects are left to it.
-func (d *discoverer) wellTyped(r *nres) bool {
+func (d *renderer) wellTyped(r *nres) bool {
 	key := ""
 	if r.json == nil {
 		// As read from its file: checked once per report.

@@ -1,4 +1,4 @@
-package discover
+package render
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
-	"github.com/plinth-dev/plinth/reports/source"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 // repoRoot is where the snapshot sits in the in-memory file system.
@@ -48,7 +48,7 @@ type kustFS struct {
 	fs filesys.FileSystem
 }
 
-func (d *discoverer) kustomizeFS() *kustFS {
+func (d *renderer) kustomizeFS() *kustFS {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.kfs != nil {
@@ -107,7 +107,7 @@ func isRemote(s string) bool {
 		strings.HasPrefix(s, "gitlab.com/") || strings.HasPrefix(s, "bitbucket.org/")
 }
 
-func (d *discoverer) renderKustomization(e entry, r *rendered) {
+func (d *renderer) renderKustomization(e entry, r *rendered) {
 	kfile := kustomizationFile(d.snap, e.path)
 	remote := d.remoteResources(kfile)
 	for _, rem := range remote {
@@ -155,7 +155,7 @@ func (d *discoverer) renderKustomization(e entry, r *rendered) {
 
 // krustyBuild builds the kustomization in dir with kustomize; errors come
 // with the line of kfile they refer to, when known.
-func (d *discoverer) krustyBuild(dir, kfile string) ([]builtObject, int, error) {
+func (d *renderer) krustyBuild(dir, kfile string) ([]builtObject, int, error) {
 	kfs := d.kustomizeFS()
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, dir)) })
@@ -185,7 +185,7 @@ func (d *discoverer) krustyBuild(dir, kfile string) ([]builtObject, int, error) 
 }
 
 // remoteResources lists the remote resources a kustomization names.
-func (d *discoverer) remoteResources(kfile string) []string {
+func (d *renderer) remoteResources(kfile string) []string {
 	docs, err := d.docs(kfile)
 	if err != nil || len(docs) == 0 {
 		return nil
@@ -201,7 +201,7 @@ func (d *discoverer) remoteResources(kfile string) []string {
 	return out
 }
 
-// Cache keeps kustomize builds and chart renderings across Discover calls. A build is keyed by
+// Cache keeps kustomize builds and chart renderings across Render calls. A build is keyed by
 // the content of every file it can read: with load restrictions a
 // kustomization reads only below its own directory and the directories of
 // the kustomizations it references, so equal keys mean equal builds.
@@ -258,7 +258,7 @@ func charts(c *Cache) *memo[[]renderedFile] { return &c.charts }
 
 // buildKey hashes the path and the files below every directory a build of
 // the kustomization in dir can read; "" when there is no cache.
-func (d *discoverer) buildKey(dir string) string {
+func (d *renderer) buildKey(dir string) string {
 	if d.cache == nil {
 		return ""
 	}
@@ -299,7 +299,7 @@ func (d *discoverer) buildKey(dir string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (d *discoverer) fileHash(p string) string {
+func (d *renderer) fileHash(p string) string {
 	d.mu.Lock()
 	sum, ok := d.hashes[p]
 	d.mu.Unlock()
@@ -322,7 +322,7 @@ func (d *discoverer) fileHash(p string) string {
 // aggregate returns the resources of a kustomization that has nothing but
 // resources (files, or directories holding a kustomization); ok is false
 // for any other kustomization.
-func (d *discoverer) aggregate(kfile, dir string) ([]string, bool) {
+func (d *renderer) aggregate(kfile, dir string) ([]string, bool) {
 	docs, err := d.docs(kfile)
 	if err != nil || len(docs) != 1 {
 		return nil, false
@@ -360,7 +360,7 @@ type sourceDoc struct {
 // reaches (resources, bases and components, recursively), in order.
 type sourceIndex []sourceDoc
 
-func (d *discoverer) sourceIndex(dir string) sourceIndex {
+func (d *renderer) sourceIndex(dir string) sourceIndex {
 	var idx sourceIndex
 	seen := map[string]bool{}
 	var visit func(dir string)
@@ -436,7 +436,7 @@ var hashSuffix = regexp.MustCompile(`-[a-z0-9]{10}$`)
 func generatedName(name string) string { return hashSuffix.ReplaceAllString(name, "") }
 
 // lineOf returns the first line of file containing s, or 0.
-func (d *discoverer) lineOf(file, s string) int {
+func (d *renderer) lineOf(file, s string) int {
 	f, ok := d.snap.File(file)
 	if !ok || f.Err != nil {
 		return 0
