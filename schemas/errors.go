@@ -20,7 +20,8 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Pos.File != "" {
-		fmt.Fprintf(&b, "%s:%d:%d: ", e.Pos.File, e.Pos.Line, e.Pos.Column)
+		b.WriteString(e.Pos.String())
+		b.WriteString(": ")
 	}
 	if e.Path != "" {
 		b.WriteString(e.Path)
@@ -30,10 +31,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// String formats a position as file:line:col.
+// String formats a position as file:line:col, or the file alone when the
+// error concerns the whole file (line 0).
 func (p Pos) String() string {
-	if p.File == "" {
+	switch {
+	case p.File == "":
 		return "-"
+	case p.Line == 0:
+		return p.File
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }

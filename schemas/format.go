@@ -107,6 +107,7 @@ var ruleHelp = map[string]string{
 	"schema":              "The platform must match the plinth schema: known fields only, the right types, required fields present.",
 	"package":             "All .cue files of a platform belong to one package.",
 	"load":                "The platform must load.",
+	"input":               "Platform files are regular files inside the platform directory (no symbolic links), within the size limits.",
 	"dns-name":            "Names are DNS-1123 labels.",
 	"name-length":         "Names plinth produces must fit Kubernetes limits.",
 	"reference":           "Every reference (team, cluster, blueprint, dependsOn, override environment) resolves.",

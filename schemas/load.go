@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -27,6 +26,7 @@ import (
 	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/plinth-dev/plinth/blueprints"
+	"github.com/plinth-dev/plinth/internal/fsguard"
 )
 
 //go:embed platform.cue
@@ -36,13 +36,28 @@ var schemaSource []byte
 // never point there when a user position is known.
 const schemaFile = "plinth:schemas/platform.cue"
 
+// Input limits: a platform directory is read through fsguard, so no file
+// outside it is ever read (symbolic links are refused), only regular files
+// are, and none larger than MaxFileSize, nor more than MaxTotalSize in all.
+const (
+	MaxFileSize  = 4 << 20
+	MaxTotalSize = 32 << 20
+)
+
 // Load reads the platform package in dir (every .cue file, plus .yaml, .yml
 // and .json data files beside them), unifies it with the schema and the
 // blueprints, checks every rule and returns the resolved model. On invalid
 // input the error is an Errors list holding every problem found, each located
-// at a file (relative to dir), line and column, and a CUE path.
+// at a file (relative to dir), line and column, and a CUE path. A file that
+// is refused (a symbolic link, a special file, over the size limits) is an
+// Error of rule "input" naming the file, and nothing of it is read.
 func Load(dir string) (*Model, error) {
-	files, err := sourceFiles(dir)
+	root, err := fsguard.Open(dir, "the platform directory", fsguard.Limits{File: MaxFileSize, Total: MaxTotalSize})
+	if err != nil {
+		return nil, fmt.Errorf("load platform: %w", err)
+	}
+	defer root.Close()
+	files, err := sourceFiles(root)
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +65,23 @@ func Load(dir string) (*Model, error) {
 		return nil, fmt.Errorf("load platform: no .cue files in %s", dir)
 	}
 	srcs := make(map[string][]byte, len(files))
+	var refused Errors
 	for _, name := range files {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
+		b, err := root.ReadFile(name)
+		var fe *fsguard.Error
+		switch {
+		case errors.As(err, &fe):
+			// The message names the file already: show it at the file.
+			msg := strings.TrimPrefix(fe.Error(), fe.Path+": ")
+			refused = append(refused, &Error{Pos: Pos{File: name}, Rule: "input", Msg: msg})
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("load platform: %w", err)
 		}
 		srcs[name] = b
+	}
+	if len(refused) > 0 {
+		return nil, refused.sorted()
 	}
 	m, err := loadSources(files, srcs)
 	if err != nil {
@@ -65,10 +91,10 @@ func Load(dir string) (*Model, error) {
 	return m, nil
 }
 
-// sourceFiles lists the platform files of dir, sorted. Hidden files and files
-// starting with "_" are skipped, as cue does.
-func sourceFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+// sourceFiles lists the platform files of the root, sorted. Hidden files and
+// files starting with "_" are skipped, as cue does; so are directories.
+func sourceFiles(root *fsguard.Root) ([]string, error) {
+	entries, err := root.ReadDir(".")
 	if err != nil {
 		return nil, fmt.Errorf("load platform: %w", err)
 	}
