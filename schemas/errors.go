@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 // Error is one problem in a platform, located at a file position and a CUE
@@ -61,8 +63,12 @@ func (es Errors) Error() string {
 }
 
 // sorted returns the errors ordered by file, line, column, path and message,
-// without duplicates.
+// without duplicates, and with credentials in URLs of their messages
+// redacted (a CUE conflict quotes the user's values).
 func (es Errors) sorted() Errors {
+	for _, e := range es {
+		e.Msg = gitauth.RedactURLs(e.Msg)
+	}
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
 		if a.Pos.File != b.Pos.File {

@@ -114,6 +114,7 @@ var ruleHelp = map[string]string{
 	"platform":            "The platform block is complete.",
 	"registry":            "Trusted registries are registry hosts.",
 	"gitops":              "The GitOps repository is a git URL.",
+	"credentials":         "URLs written into the generated repository carry no password or token.",
 	"kubernetes-version":  "kubernetesVersion looks like 1.NN.",
 	"zones":               "Zones are unique and non-empty.",
 	"cron":                "Schedules are valid cron expressions.",

@@ -124,3 +124,52 @@ func writeFile(t *testing.T, p string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestCredentialsRefused puts credentials of every shape into
+// platform.gitops.repo, which generate writes into the repository: each is
+// refused at the field with the URL redacted, and a user name alone passes.
+func TestCredentialsRefused(t *testing.T) {
+	tests := []struct {
+		repo string
+		want string // the error, "" when valid
+	}{
+		{"https://ci:" + canary + "@github.com/org/fleet.git", `platform.gitops.repo: "https://***@github.com/org/fleet.git" carries credentials`},
+		{"https://" + canary + "@github.com/org/fleet.git", `platform.gitops.repo: "https://***@github.com/org/fleet.git" carries credentials`},
+		{"ssh://git:" + canary + "@github.com/org/fleet.git", `platform.gitops.repo: "ssh://git:***@github.com/org/fleet.git" carries credentials`},
+		{"git:" + canary + "@github.com:org/fleet.git", `platform.gitops.repo: "git:***@github.com:org/fleet.git" carries credentials`},
+		{"git:p@" + canary + "@github.com:org/fleet.git", `platform.gitops.repo: "git:***@github.com:org/fleet.git" carries credentials`},
+		{"git@github.com:org/fleet.git", ""},
+		{"ssh://git@github.com/org/fleet.git", ""},
+		{"https://github.com/org/fleet.git", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.repo, func(t *testing.T) {
+			dir := hostilePlatform(t)
+			p := filepath.Join(dir, "platform.cue")
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const example = `"https://github.com/fabrikam/dronedelivery-gitops.git"`
+			if !bytes.Contains(src, []byte(example)) {
+				t.Fatalf("the example no longer holds %s", example)
+			}
+			writeFile(t, p, bytes.Replace(src, []byte(example), []byte(`"`+tc.repo+`"`), 1))
+			_, err = schemas.Load(dir)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			var errs schemas.Errors
+			if !errors.As(err, &errs) || len(errs) != 1 {
+				t.Fatalf("want one located error, got %v", err)
+			}
+			if e := errs[0]; e.Rule != "credentials" || e.Pos.File != "platform.cue" || e.Pos.Line == 0 || !strings.Contains(e.Error(), tc.want) {
+				t.Errorf("got %v (rule %s), want %q", e, e.Rule, tc.want)
+			}
+			assertNoCanary(t, errs)
+		})
+	}
+}
