@@ -198,3 +198,24 @@ func TestOpenEgress(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretNumericKeys is issue 11 item 9: a Secret whose data keys are
+// numbers holds data, and fails PLN-SEC-015 like any other.
+func TestSecretNumericKeys(t *testing.T) {
+	docs, err := discover.ParseDocs([]byte("apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: team-prod}\ndata: {123: cGFzcw==}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: empty, namespace: team-prod}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []discover.Object
+	for _, d := range docs {
+		objs = append(objs, discover.Object{APIVersion: "v1", Kind: "Secret", Name: d.Value["metadata"].(map[string]any)["name"].(string),
+			Namespace: "team-prod", Cluster: "prod", File: "apps/secret.yaml", Line: d.Line, Value: d.Value})
+	}
+	fs := Evaluate(&Input{Discovery: &discover.Result{Clusters: []string{"prod"}, Objects: objs}})
+	if got := status(fs, "PLN-SEC-015", "Secret/db"); got != reports.StatusFail {
+		t.Errorf("Secret with data key 123: %q, want %q", got, reports.StatusFail)
+	}
+	if got := status(fs, "PLN-SEC-015", "Secret/empty"); got != reports.StatusPass {
+		t.Errorf("Secret without data: %q, want %q", got, reports.StatusPass)
+	}
+}
