@@ -338,7 +338,7 @@ func (l *loader) addCUE(rule string, err error) {
 					continue
 				}
 			}
-			l.add(rule, pos, path, "got %s, want a value of type %s", a, b)
+			l.add(rule, pos, path, "got %s, want a value of type %s", shortValue(a), shortValue(b))
 			continue
 		}
 		if format == "conflicting values %s and %s" && len(args) == 2 {
@@ -382,7 +382,7 @@ func (l *loader) addCUE(rule string, err error) {
 				a, b = b, a
 			}
 			if isTypeName(b) {
-				l.add(rule, ec.pos, path, "got %s, want a value of type %s", a, b)
+				l.add(rule, ec.pos, path, "got %s, want a value of type %s", shortValue(a), shortValue(b))
 			} else {
 				l.add(rule, ec.pos, path, "conflicting values %s and %s: a field has one value (check for a duplicate declaration)", a, b)
 			}
@@ -626,6 +626,26 @@ func unquoteAll(path []string) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// shortValue cuts a long value CUE quotes in a message (CUE prints structs
+// whole: a misplaced value could dump the entire platform) to its type when
+// it is a struct or list, else to its start.
+func shortValue(v string) string {
+	const most = 80
+	switch {
+	case len(v) <= most:
+		return v
+	case strings.HasPrefix(v, "{"):
+		return "struct"
+	case strings.HasPrefix(v, "["):
+		return "list"
+	}
+	r := []rune(v)
+	if len(r) <= most {
+		return v
+	}
+	return string(r[:most-3]) + "..."
 }
 
 // isTypeName reports whether a CUE value in a message is a bare type.
