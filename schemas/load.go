@@ -304,6 +304,7 @@ func (l *loader) addCUE(rule string, err error) {
 	// one conflict per allowed value: merge them into one message.
 	type enumConflict struct {
 		pos     Pos
+		others  []Pos // further user positions of the conflicting values
 		got     string
 		allowed []string
 	}
@@ -348,9 +349,14 @@ func (l *loader) addCUE(rule string, err error) {
 				ec = &enumConflict{pos: pos, allowed: []string{a, b}}
 				enums[path] = ec
 				order = append(order, path)
-				continue
+			} else {
+				ec.allowed = append(ec.allowed, a, b)
 			}
-			ec.allowed = append(ec.allowed, a, b)
+			for _, p := range l.userPositions(e) {
+				if p != ec.pos && !slices.Contains(ec.others, p) {
+					ec.others = append(ec.others, p)
+				}
+			}
 			continue
 		}
 		msg = plainCUEMessage(msg)
@@ -384,7 +390,15 @@ func (l *loader) addCUE(rule string, err error) {
 			if isTypeName(b) {
 				l.add(rule, ec.pos, path, "got %s, want a value of type %s", shortValue(a), shortValue(b))
 			} else {
-				l.add(rule, ec.pos, path, "conflicting values %s and %s: a field has one value (check for a duplicate declaration)", a, b)
+				also := ""
+				if len(ec.others) > 0 {
+					shown := make([]string, len(ec.others))
+					for i, p := range ec.others {
+						shown[i] = p.String()
+					}
+					also = "; also set at " + strings.Join(shown, ", ")
+				}
+				l.add(rule, ec.pos, path, "conflicting values %s and %s: a field has one value (check for a duplicate declaration)%s", a, b, also)
 			}
 			continue
 		}
@@ -473,6 +487,18 @@ func (l *loader) userPos(e cueerrors.Error) (Pos, bool) {
 		}
 	}
 	return Pos{}, false
+}
+
+// userPositions are the positions of a CUE error that lie in user files,
+// in the order CUE gives them, without repeats.
+func (l *loader) userPositions(e cueerrors.Error) []Pos {
+	var out []Pos
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && l.userFiles[p.Filename()] && !slices.Contains(out, posOf(p)) {
+			out = append(out, posOf(p))
+		}
+	}
+	return out
 }
 
 // pathPos locates a CUE path in the user's value, walking up to the nearest
