@@ -133,6 +133,8 @@ func isExternal(target string) bool {
 // headingAnchors returns the anchors GitHub gives the headings of a page:
 // lower case, punctuation other than '-' and '_' dropped, spaces as '-',
 // and "-1", "-2", … for repeats.
+var htmlAnchor = regexp.MustCompile(`^<a id="([^"]+)"></a>$`)
+
 func headingAnchors(md string) map[string]bool {
 	out := map[string]bool{}
 	seen := map[string]int{}
@@ -143,7 +145,15 @@ func headingAnchors(md string) map[string]bool {
 			fenced = !fenced
 			continue
 		}
-		if fenced || !strings.HasPrefix(line, "#") {
+		if fenced {
+			continue
+		}
+		// An explicit anchor (<a id="x"></a>) as generated pages write them.
+		if m := htmlAnchor.FindStringSubmatch(trimmed); m != nil {
+			out[m[1]] = true
+			continue
+		}
+		if !strings.HasPrefix(line, "#") {
 			continue
 		}
 		text := strings.TrimSpace(strings.TrimLeft(line, "#"))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 // Error is one problem in a platform, located at a file position and a CUE
@@ -20,7 +22,8 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Pos.File != "" {
-		fmt.Fprintf(&b, "%s:%d:%d: ", e.Pos.File, e.Pos.Line, e.Pos.Column)
+		b.WriteString(e.Pos.String())
+		b.WriteString(": ")
 	}
 	if e.Path != "" {
 		b.WriteString(e.Path)
@@ -30,10 +33,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// String formats a position as file:line:col.
+// String formats a position as file:line:col, or the file alone when the
+// error concerns the whole file (line 0).
 func (p Pos) String() string {
-	if p.File == "" {
+	switch {
+	case p.File == "":
 		return "-"
+	case p.Line == 0:
+		return p.File
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }
@@ -56,8 +63,12 @@ func (es Errors) Error() string {
 }
 
 // sorted returns the errors ordered by file, line, column, path and message,
-// without duplicates.
+// without duplicates, and with credentials in URLs of their messages
+// redacted (a CUE conflict quotes the user's values).
 func (es Errors) sorted() Errors {
+	for _, e := range es {
+		e.Msg = gitauth.RedactURLs(e.Msg)
+	}
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
 		if a.Pos.File != b.Pos.File {

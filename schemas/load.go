@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -27,6 +26,7 @@ import (
 	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/plinth-dev/plinth/blueprints"
+	"github.com/plinth-dev/plinth/internal/fsguard"
 )
 
 //go:embed platform.cue
@@ -36,13 +36,28 @@ var schemaSource []byte
 // never point there when a user position is known.
 const schemaFile = "plinth:schemas/platform.cue"
 
+// Input limits: a platform directory is read through fsguard, so no file
+// outside it is ever read (symbolic links are refused), only regular files
+// are, and none larger than MaxFileSize, nor more than MaxTotalSize in all.
+const (
+	MaxFileSize  = 4 << 20
+	MaxTotalSize = 32 << 20
+)
+
 // Load reads the platform package in dir (every .cue file, plus .yaml, .yml
 // and .json data files beside them), unifies it with the schema and the
 // blueprints, checks every rule and returns the resolved model. On invalid
 // input the error is an Errors list holding every problem found, each located
-// at a file (relative to dir), line and column, and a CUE path.
+// at a file (relative to dir), line and column, and a CUE path. A file that
+// is refused (a symbolic link, a special file, over the size limits) is an
+// Error of rule "input" naming the file, and nothing of it is read.
 func Load(dir string) (*Model, error) {
-	files, err := sourceFiles(dir)
+	root, err := fsguard.Open(dir, "the platform directory", fsguard.Limits{File: MaxFileSize, Total: MaxTotalSize})
+	if err != nil {
+		return nil, fmt.Errorf("load platform: %w", err)
+	}
+	defer root.Close()
+	files, err := sourceFiles(root)
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +65,23 @@ func Load(dir string) (*Model, error) {
 		return nil, fmt.Errorf("load platform: no .cue files in %s", dir)
 	}
 	srcs := make(map[string][]byte, len(files))
+	var refused Errors
 	for _, name := range files {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
+		b, err := root.ReadFile(name)
+		var fe *fsguard.Error
+		switch {
+		case errors.As(err, &fe):
+			// The message names the file already: show it at the file.
+			msg := strings.TrimPrefix(fe.Error(), fe.Path+": ")
+			refused = append(refused, &Error{Pos: Pos{File: name}, Rule: "input", Msg: msg})
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("load platform: %w", err)
 		}
 		srcs[name] = b
+	}
+	if len(refused) > 0 {
+		return nil, refused.sorted()
 	}
 	m, err := loadSources(files, srcs)
 	if err != nil {
@@ -65,10 +91,10 @@ func Load(dir string) (*Model, error) {
 	return m, nil
 }
 
-// sourceFiles lists the platform files of dir, sorted. Hidden files and files
-// starting with "_" are skipped, as cue does.
-func sourceFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+// sourceFiles lists the platform files of the root, sorted. Hidden files and
+// files starting with "_" are skipped, as cue does; so are directories.
+func sourceFiles(root *fsguard.Root) ([]string, error) {
+	entries, err := root.ReadDir(".")
 	if err != nil {
 		return nil, fmt.Errorf("load platform: %w", err)
 	}
@@ -278,6 +304,7 @@ func (l *loader) addCUE(rule string, err error) {
 	// one conflict per allowed value: merge them into one message.
 	type enumConflict struct {
 		pos     Pos
+		others  []Pos // further user positions of the conflicting values
 		got     string
 		allowed []string
 	}
@@ -312,7 +339,7 @@ func (l *loader) addCUE(rule string, err error) {
 					continue
 				}
 			}
-			l.add(rule, pos, path, "got %s, want a value of type %s", a, b)
+			l.add(rule, pos, path, "got %s, want a value of type %s", shortValue(a), shortValue(b))
 			continue
 		}
 		if format == "conflicting values %s and %s" && len(args) == 2 {
@@ -322,9 +349,14 @@ func (l *loader) addCUE(rule string, err error) {
 				ec = &enumConflict{pos: pos, allowed: []string{a, b}}
 				enums[path] = ec
 				order = append(order, path)
-				continue
+			} else {
+				ec.allowed = append(ec.allowed, a, b)
 			}
-			ec.allowed = append(ec.allowed, a, b)
+			for _, p := range l.userPositions(e) {
+				if p != ec.pos && !slices.Contains(ec.others, p) {
+					ec.others = append(ec.others, p)
+				}
+			}
 			continue
 		}
 		msg = plainCUEMessage(msg)
@@ -356,9 +388,17 @@ func (l *loader) addCUE(rule string, err error) {
 				a, b = b, a
 			}
 			if isTypeName(b) {
-				l.add(rule, ec.pos, path, "got %s, want a value of type %s", a, b)
+				l.add(rule, ec.pos, path, "got %s, want a value of type %s", shortValue(a), shortValue(b))
 			} else {
-				l.add(rule, ec.pos, path, "conflicting values %s and %s: a field has one value (check for a duplicate declaration)", a, b)
+				also := ""
+				if len(ec.others) > 0 {
+					shown := make([]string, len(ec.others))
+					for i, p := range ec.others {
+						shown[i] = p.String()
+					}
+					also = "; also set at " + strings.Join(shown, ", ")
+				}
+				l.add(rule, ec.pos, path, "conflicting values %s and %s: a field has one value (check for a duplicate declaration)%s", a, b, also)
 			}
 			continue
 		}
@@ -447,6 +487,18 @@ func (l *loader) userPos(e cueerrors.Error) (Pos, bool) {
 		}
 	}
 	return Pos{}, false
+}
+
+// userPositions are the positions of a CUE error that lie in user files,
+// in the order CUE gives them, without repeats.
+func (l *loader) userPositions(e cueerrors.Error) []Pos {
+	var out []Pos
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && l.userFiles[p.Filename()] && !slices.Contains(out, posOf(p)) {
+			out = append(out, posOf(p))
+		}
+	}
+	return out
 }
 
 // pathPos locates a CUE path in the user's value, walking up to the nearest
@@ -600,6 +652,26 @@ func unquoteAll(path []string) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// shortValue cuts a long value CUE quotes in a message (CUE prints structs
+// whole: a misplaced value could dump the entire platform) to its type when
+// it is a struct or list, else to its start.
+func shortValue(v string) string {
+	const most = 80
+	switch {
+	case len(v) <= most:
+		return v
+	case strings.HasPrefix(v, "{"):
+		return "struct"
+	case strings.HasPrefix(v, "["):
+		return "list"
+	}
+	r := []rune(v)
+	if len(r) <= most {
+		return v
+	}
+	return string(r[:most-3]) + "..."
 }
 
 // isTypeName reports whether a CUE value in a message is a bare type.

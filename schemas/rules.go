@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/plinth-dev/plinth/internal/gitauth"
 )
 
 var (
@@ -55,10 +58,13 @@ func (l *loader) checkPlatform(s *rawSpec) {
 			l.addAt("registry", []string{"platform", "registries", fmt.Sprint(i)}, "registry %q must be a registry host with an optional path, like \"myorg.azurecr.io\" (no scheme)", r)
 		}
 	}
+	repoAt := []string{"platform", "gitops", "repo"}
 	if p.GitOps.Repo == "" {
-		l.addAt("gitops", []string{"platform", "gitops", "repo"}, "gitops.repo must name the GitOps repository URL")
-	} else if u, err := url.Parse(p.GitOps.Repo); err != nil || (u.Scheme == "" && !strings.Contains(p.GitOps.Repo, "@")) {
-		l.addAt("gitops", []string{"platform", "gitops", "repo"}, "gitops.repo %q must be a git URL (https://..., ssh://... or git@host:path)", p.GitOps.Repo)
+		l.addAt("gitops", repoAt, "gitops.repo must name the GitOps repository URL")
+	} else if l.checkNoCredentials(repoAt, p.GitOps.Repo) {
+		if u, err := url.Parse(p.GitOps.Repo); !gitauth.IsSCPLike(p.GitOps.Repo) && (err != nil || u.Scheme == "") {
+			l.addAt("gitops", repoAt, "gitops.repo %q must be a git URL (https://..., ssh://... or git@host:path)", p.GitOps.Repo)
+		}
 	}
 	if p.GitOps.Branch == "" {
 		l.addAt("gitops", []string{"platform", "gitops", "branch"}, "gitops.branch must not be empty")
@@ -68,6 +74,7 @@ func (l *loader) checkPlatform(s *rawSpec) {
 func (l *loader) checkCluster(name string, c rawCluster) {
 	at := []string{"clusters", name}
 	l.checkLabel(name, "clusters."+name, at, "cluster name")
+	l.checkValuesNoCredentials(appendPath(at, "settings"), c.Settings)
 	if !kubeVersionRE.MatchString(c.KubernetesVersion) {
 		l.addAt("kubernetes-version", appendPath(at, "kubernetesVersion"), "kubernetesVersion %q must look like \"1.34\" (major.minor, the API the output is validated against)", c.KubernetesVersion)
 	}
@@ -658,13 +665,49 @@ func (l *loader) checkAddon(name string, a rawAddon) {
 	if !chartRE.MatchString(a.Chart) {
 		l.addAt("addon-chart", appendPath(at, "chart"), "chart %q must be a Helm chart name such as \"ingress-nginx\"", a.Chart)
 	}
-	if u, err := url.Parse(a.Repo); err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "oci") || u.Host == "" {
-		l.addAt("addon-repo", appendPath(at, "repo"), "repo %q must be a Helm repository URL (https://... or oci://...)", a.Repo)
+	if repoAt := appendPath(at, "repo"); l.checkNoCredentials(repoAt, a.Repo) {
+		if u, err := url.Parse(a.Repo); err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "oci") || u.Host == "" {
+			l.addAt("addon-repo", repoAt, "repo %q must be a Helm repository URL (https://... or oci://...)", a.Repo)
+		}
 	}
+	l.checkValuesNoCredentials(appendPath(at, "values"), a.Values)
 	if _, err := semver.StrictNewVersion(strings.TrimPrefix(a.Version, "v")); err != nil {
 		l.addAt("addon-version", appendPath(at, "version"), "version %q must pin an exact chart version such as \"4.11.3\" (no ranges, wildcards or \"latest\")", a.Version)
 	}
 	if errs := validation.IsDNS1123Label(a.Namespace); len(errs) > 0 {
 		l.addAt("dns-name", appendPath(at, "namespace"), "namespace %q is not a DNS-1123 label", a.Namespace)
+	}
+}
+
+// checkNoCredentials refuses a URL of the spec that carries a password or
+// token (https://user:token@…, https://token@…, ssh://user:secret@…,
+// user:secret@host:path): every such field is written into the generated
+// repository, and publish would commit the secret. The message shows the
+// URL redacted. It reports whether v is free of credentials.
+func (l *loader) checkNoCredentials(at []string, v string) bool {
+	if !gitauth.HasCredentials(v) {
+		return true
+	}
+	l.addAt("credentials", at, "%q carries credentials, and the generated repository would hold them: "+
+		"remove them from the URL (plinth publish takes them from %s, Flux and Argo CD from a Secret)",
+		gitauth.RedactURLs(v), gitauth.EnvToken)
+	return false
+}
+
+// checkValuesNoCredentials walks free-form values written into the
+// generated repository (addon values, cluster settings) for URLs with
+// credentials.
+func (l *loader) checkValuesNoCredentials(at []string, v any) {
+	switch v := v.(type) {
+	case string:
+		l.checkNoCredentials(at, v)
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			l.checkValuesNoCredentials(appendPath(at, k), v[k])
+		}
+	case []any:
+		for i, e := range v {
+			l.checkValuesNoCredentials(appendPath(at, strconv.Itoa(i)), e)
+		}
 	}
 }

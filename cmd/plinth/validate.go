@@ -24,7 +24,9 @@ func newValidateCmd() *cobra.Command {
 schema and blueprints and reports every error at its file:line:col and CUE path.
 
 Formats: text (default), json, github (workflow annotations on the PR's lines),
-sarif (SARIF 2.1.0 for code scanning). Exit status: 0 valid, 1 invalid, 2 usage.`,
+sarif (SARIF 2.1.0 for code scanning). Text errors go to standard error; the
+json, github and sarif documents to standard output, also when DIR cannot be
+read (a missing DIR is then exit 2). Exit status: 0 valid, 1 invalid, 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(schemas.Formats, format) {
@@ -34,20 +36,34 @@ sarif (SARIF 2.1.0 for code scanning). Exit status: 0 valid, 1 invalid, 2 usage.
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return usageError("%s is not a platform directory", dir)
-			}
-			m, err := schemas.Load(dir)
-			var errs schemas.Errors
-			if err != nil && !errors.As(err, &errs) {
-				return err
-			}
 			base := filepath.ToSlash(filepath.Clean(dir))
 			if format == "github" || format == "sarif" {
 				base = repoRelative(dir)
 			}
-			if err := schemas.WriteErrors(cmd.OutOrStdout(), errs, format, base); err != nil {
+			// Text is for people and goes to standard error; a machine
+			// format is the command's output and goes to standard output,
+			// always as a whole document, even when the platform cannot be
+			// read at all.
+			report := cmd.OutOrStdout()
+			if format == "text" {
+				report = cmd.ErrOrStderr()
+			}
+			m, err := schemas.Load(dir)
+			var errs schemas.Errors
+			var loadErr error // the platform could not be read at all
+			if err != nil && !errors.As(err, &errs) {
+				loadErr = err
+				if format == "text" {
+					return &exitError{code: loadExitCode(dir), err: err}
+				}
+				errs = schemas.Errors{{Rule: "load", Msg: err.Error()}}
+			}
+			if err := schemas.WriteErrors(report, errs, format, base); err != nil {
 				return fmt.Errorf("write report: %w", err)
+			}
+			if loadErr != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "Error: %v\n", loadErr)
+				return silentExit(loadExitCode(dir))
 			}
 			if len(errs) > 0 {
 				noun := "errors"
@@ -68,6 +84,15 @@ sarif (SARIF 2.1.0 for code scanning). Exit status: 0 valid, 1 invalid, 2 usage.
 	}
 	cmd.Flags().StringVarP(&format, "format", "o", "text", "output format: "+strings.Join(schemas.Formats, "|"))
 	return cmd
+}
+
+// loadExitCode is the exit status of a platform that could not be read: a
+// DIR that is missing or no directory is a bad argument.
+func loadExitCode(dir string) int {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return exitUsage
+	}
+	return exitFailure
 }
 
 // repoRelative is dir relative to the root of the git work tree holding it

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/spf13/cobra"
 )
@@ -23,6 +24,16 @@ func buildVersion() string {
 	return version
 }
 
+// versionLine is what both plinth version and plinth --version print.
+func versionLine() string {
+	return fmt.Sprintf("plinth %s (%s %s/%s)", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// versionTemplate makes cobra's --version print versionLine.
+func versionTemplate() string {
+	return `{{printf "%s\n" ` + strconv.Quote(versionLine()) + `}}`
+}
+
 func newVersionCmd() *cobra.Command {
 	var formatName string
 	cmd := &cobra.Command{
@@ -37,7 +48,7 @@ func newVersionCmd() *cobra.Command {
 			}{buildVersion(), runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH}
 			switch formatName {
 			case "text":
-				fmt.Fprintf(cmd.OutOrStdout(), "plinth %s (%s %s)\n", info.Version, info.Go, info.Platform)
+				fmt.Fprintln(cmd.OutOrStdout(), versionLine())
 				return nil
 			case "json":
 				enc := json.NewEncoder(cmd.OutOrStdout())

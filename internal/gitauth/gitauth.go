@@ -76,6 +76,12 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 		if i := strings.Index(repo, "@"); i > 0 {
 			user = repo[:i]
 		}
+		// Before the first @, a colon can only separate a password: in
+		// git@host:path the colon comes after it.
+		if i := strings.Index(user, ":"); i >= 0 {
+			r.Redactor.Add(user[i+1:])
+			return nil, fmt.Errorf("--repo %s: an SSH address takes no password: use %s or the SSH agent", masked(repo), EnvSSHKey)
+		}
 		r.URL, r.Display = repo, repo
 		auth, err := sshAuth(user, getenv)
 		if err != nil {
@@ -86,10 +92,10 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 	case !strings.Contains(repo, "://"):
 		abs, err := filepath.Abs(repo)
 		if err != nil {
-			return nil, fmt.Errorf("repository path %s: %w", repo, err)
+			return nil, fmt.Errorf("repository path %s: %w", shownPath(repo), err)
 		}
 		if _, err := os.Stat(abs); err != nil {
-			return nil, fmt.Errorf("repository %s: %w", repo, errors.Unwrap(err))
+			return nil, fmt.Errorf("repository %s: %w", shownPath(repo), errors.Unwrap(err))
 		}
 		// As a file:// URL: go-git then computes what to push from the
 		// (shallow) in-memory clone instead of walking the whole history of
@@ -109,8 +115,16 @@ func Resolve(repo string, getenv func(string) string) (*Remote, error) {
 			r.Redactor.Add(u.User.Username()) // a token given as the user name
 		}
 	}
-	if u.Scheme != "file" && (u.Host == "" || strings.Contains(repo, "#")) {
-		return nil, fmt.Errorf("--repo %s is not a repository URL: it needs a host and no #fragment", masked(repo))
+	if u.Scheme != "file" && (u.Host == "" || strings.ContainsAny(repo, "#?")) {
+		return nil, fmt.Errorf("--repo %s is not a repository URL: it needs a host, and no ?query or #fragment", masked(repo))
+	}
+	if u.Scheme != "file" && strings.Contains(u.Path, "@") {
+		// A password holding a / ends the host early: what follows is
+		// taken for the path.
+		return nil, fmt.Errorf("--repo %s: an @ after the host: percent-encode credentials in the URL, or pass them in %s", masked(repo), EnvToken)
+	}
+	if u.User != nil && (u.Scheme == "file" || u.Scheme == "git") {
+		return nil, fmt.Errorf("--repo %s: %s URLs take no user or password", masked(repo), u.Scheme)
 	}
 	switch u.Scheme {
 	case "file":
@@ -181,6 +195,15 @@ func masked(repo string) string {
 	return repo
 }
 
+// shownPath shows a --repo value taken for a local path: one holding both
+// a colon and an @ may be a mistyped address with a password, and is masked.
+func shownPath(repo string) string {
+	if strings.Contains(repo, ":") && strings.Contains(repo, "@") {
+		return masked(repo)
+	}
+	return repo
+}
+
 // IsSCPLike reports whether s is an scp-like SSH address (user@host:path).
 func IsSCPLike(s string) bool {
 	if strings.Contains(s, "://") {
@@ -246,12 +269,21 @@ func (r Redactor) Redact(s string) string {
 	return s
 }
 
-var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@\s"'<>]+)@`)
+// userinfoRE finds the user info of a URL: everything between scheme://
+// and the last @ of the authority (a password may hold an @).
+var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#\s"'<>]+)@`)
 
-// RedactURLs replaces credentials in URLs (https://user:secret@host,
-// https://token@host, ssh://user:secret@host) with ***.
+// scpPasswordRE finds an scp-like SSH address with a password,
+// user:secret@host:path, starting a word.
+var scpPasswordRE = regexp.MustCompile(`(^|[\s"'(<=,\[])([^\s/:@"'<>]*):([^\s"'<>]*)@([^\s/:@"'<>]+:)`)
+
+// RedactURLs replaces credentials in URLs and SSH addresses with ***:
+// https://user:secret@host and https://token@host lose the whole user
+// info, ssh://user:secret@host and user:secret@host:path their password. A
+// user name alone on ssh (git@host:path, ssh://git@host/r) is kept. Every
+// command shows repository addresses and errors through it.
 func RedactURLs(s string) string {
-	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
+	s = userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := userinfoRE.FindStringSubmatch(m)
 		scheme, info := sub[1], sub[2]
 		if l := strings.ToLower(scheme); l == "http://" || l == "https://" {
@@ -262,4 +294,9 @@ func RedactURLs(s string) string {
 		}
 		return m
 	})
+	return scpPasswordRE.ReplaceAllString(s, "$1$2:***@$4")
 }
+
+// HasCredentials reports whether s, a repository address, carries a
+// password or token that RedactURLs would hide.
+func HasCredentials(s string) bool { return RedactURLs(s) != s }

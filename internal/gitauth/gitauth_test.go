@@ -47,6 +47,9 @@ func TestResolve(t *testing.T) {
 		{name: "newline", repo: "https://example.com/r\n", wantError: true},
 		{name: "no host", repo: "https:///r.git", wantError: true},
 		{name: "fragment", repo: "ssh://git@example.com/r.git#main", wantError: true},
+		{name: "scp-like with password", repo: "me:secret@example.com:org/r.git", wantError: true},
+		{name: "git URL with password", repo: "git://me:secret@example.com/r.git", wantError: true},
+		{name: "file URL with user", repo: "file://me@" + dir, wantError: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +92,13 @@ func TestRedact(t *testing.T) {
 		{"token s3cr3t/+x in text", "token *** in text"},
 		{"escaped s3cr3t%2F%2Bx", "escaped ***"},
 		{"no secrets here", "no secrets here"},
+		{"https://me:p@ss@host/r.git", "https://***@host/r.git"},
+		{"clone me:s3cret@host:org/r.git: denied", "clone me:***@host:org/r.git: denied"},
+		{"me:p@ss:w@host:r.git", "me:***@host:r.git"},
+		{`"me:@host:r.git"`, `"me:***@host:r.git"`},
+		{"git@host:org/r.git and ssh://git@host/r", "git@host:org/r.git and ssh://git@host/r"},
+		{"https://host/mod/@v/list", "https://host/mod/@v/list"},
+		{"at 10:30 we met bob@example.com", "at 10:30 we met bob@example.com"},
 	}
 	for _, tc := range tests {
 		if got := r.Redact(tc.in); got != tc.want {
@@ -121,6 +131,78 @@ func FuzzResolve(f *testing.F) {
 		}
 		if strings.Contains(shown, "hunter2pw") && strings.Contains(repo, "://") && strings.Contains(repo, ":hunter2pw@") {
 			t.Fatalf("password shown in %q", shown)
+		}
+	})
+}
+
+func TestHasCredentials(t *testing.T) {
+	tests := []struct {
+		repo string
+		want bool
+	}{
+		{"https://example.com/org/r.git", false},
+		{"https://me:tok@example.com/org/r.git", true},
+		{"https://ghp_tok@example.com/org/r.git", true},
+		{"ssh://git@example.com/org/r.git", false},
+		{"ssh://git:pw@example.com/org/r.git", true},
+		{"git@example.com:org/r.git", false},
+		{"git:pw@example.com:org/r.git", true},
+		{"oci://registry.example.com/charts", false},
+	}
+	for _, tc := range tests {
+		if got := HasCredentials(tc.repo); got != tc.want {
+			t.Errorf("HasCredentials(%q) = %v, want %v", tc.repo, got, tc.want)
+		}
+	}
+}
+
+// FuzzRedactShapes puts a password into every shape of repository address
+// plinth takes: neither the error nor what is displayed of it may show the
+// password, and redacted text holding the address never does either.
+func FuzzRedactShapes(f *testing.F) {
+	f.Add("me", "hunter2", "example.com", uint8(0))
+	f.Add("me", "p@ss:w/rd", "example.com", uint8(1))
+	f.Add("git", "sec ret", "example.com", uint8(2))
+	f.Add("", "tok3n", "example.com", uint8(3))
+	f.Add("me", "pa%ss", "example.com", uint8(4))
+	f.Fuzz(func(t *testing.T, user, pass, host string, shape uint8) {
+		// The prefix tells the password apart from text around it that
+		// happens to read the same.
+		pass = "pW" + pass
+		if len(pass) < 3 || strings.ContainsAny(pass, "\x00\n\r") {
+			return
+		}
+		// User and host are what they say: no delimiters of the address
+		// in them (the password may hold anything).
+		if strings.ContainsAny(user+host, "@:/?#\\ \t\n\r\x00") {
+			return
+		}
+		shapes := []string{
+			"https://" + user + ":" + pass + "@" + host + "/r.git",
+			"ssh://" + user + ":" + pass + "@" + host + "/r.git",
+			user + ":" + pass + "@" + host + ":org/r.git",
+			"https://" + pass + "@" + host + "/r.git",
+			"git://" + user + ":" + pass + "@" + host + "/r.git",
+			"ftp://" + user + ":" + pass + "@" + host + "/r.git",
+			"http://" + user + ":" + pass + "@" + host,
+		}
+		repo := shapes[int(shape)%len(shapes)]
+		// Only a password the rest of the address does not contain can
+		// be told apart from it.
+		if strings.Contains(strings.Replace(repo, pass, "", 1), pass) || strings.HasPrefix(repo, "/") || strings.HasPrefix(repo, ".") {
+			return
+		}
+		r, err := Resolve(repo, func(string) string { return "" })
+		var shown []string
+		if err != nil {
+			shown = append(shown, err.Error())
+		} else {
+			shown = append(shown, r.Display, r.Redactor.Redact("push to "+r.URL+" failed"))
+		}
+		for _, s := range shown {
+			if strings.Contains(s, pass) {
+				t.Fatalf("password %q of %q shown in %q", pass, repo, s)
+			}
 		}
 	})
 }

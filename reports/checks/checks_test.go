@@ -6,6 +6,7 @@ import (
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
 )
 
@@ -197,5 +198,24 @@ func TestOpenEgress(t *testing.T) {
 		if f.Control == "PLN-NET-007" && f.Object == "NetworkPolicy/no-to" && !strings.Contains(f.Message, "egress rule 1 allows every address on port(s) https") {
 			t.Errorf("message: %s", f.Message)
 		}
+	}
+}
+
+// TestSecretNumericKeys is issue 11 item 9: a Secret whose data keys are
+// numbers holds data, and fails PLN-SEC-015 like any other.
+func TestSecretNumericKeys(t *testing.T) {
+	snap := source.FromFiles("test", map[string][]byte{
+		"clusters/prod/secret.yaml": []byte("apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: team-prod}\ndata: {123: cGFzcw==}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: empty, namespace: team-prod}\n"),
+	})
+	res := render.Render(snap, render.Options{})
+	if len(res.Objects) != 2 {
+		t.Fatalf("rendered %d objects, want 2: %+v", len(res.Objects), res.Problems)
+	}
+	fs := Evaluate(&Input{Discovery: res})
+	if got := status(fs, "PLN-SEC-015", "Secret/db"); got != reports.StatusFail {
+		t.Errorf("Secret with data key 123: %q, want %q", got, reports.StatusFail)
+	}
+	if got := status(fs, "PLN-SEC-015", "Secret/empty"); got != reports.StatusPass {
+		t.Errorf("Secret without data: %q, want %q", got, reports.StatusPass)
 	}
 }

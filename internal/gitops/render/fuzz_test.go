@@ -14,6 +14,7 @@ func FuzzParseDocs(f *testing.F) {
 	f.Add([]byte("- a\n- b\n"))
 	f.Add([]byte("{{ .Values }}"))
 	f.Add([]byte("? [a]\n: b\n"))
+	f.Add([]byte("data: {123: a, true: b, ~: c}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		docs, err := parseDocs(data)
 		if err == nil {
@@ -21,6 +22,7 @@ func FuzzParseDocs(f *testing.F) {
 				if d.Line < 1 {
 					t.Fatalf("document at line %d", d.Line)
 				}
+				noAnyMaps(t, d.Value)
 			}
 		}
 	})

@@ -144,7 +144,7 @@ func (d *renderer) valuesFile(p string) (map[string]any, error) {
 	if err := yaml.Unmarshal(f.Data, &v); err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
-	return v, nil
+	return stringKeys(v).(map[string]any), nil
 }
 
 // mergeMaps merges b over a (deeply) into a new map.
@@ -213,7 +213,7 @@ func (d *renderer) argoApplication(o Object) ([]entry, []Problem) {
 				if err := yaml.Unmarshal([]byte(s), &v); err != nil {
 					probs = append(probs, d.badRef(o, "spec.source.helm.values: %v", err))
 				}
-				vals = mergeMaps(vals, v)
+				vals = mergeMaps(vals, stringKeys(v).(map[string]any))
 			}
 			vals = mergeMaps(vals, mapAt(src, "helm", "valuesObject"))
 			e.values = vals

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 
@@ -55,7 +57,7 @@ func parseDocs(data []byte) ([]yamlDoc, error) {
 		if len(v) == 0 {
 			continue
 		}
-		docs = append(docs, yamlDoc{Value: v, Line: root.Line})
+		docs = append(docs, yamlDoc{Value: stringKeys(v).(map[string]any), Line: root.Line})
 	}
 }
 
@@ -65,3 +67,71 @@ var (
 	mapAt  = obj.Map
 	listAt = obj.List
 )
+
+// stringKeys turns every map of a decoded YAML value into a map[string]any,
+// as Kubernetes sees it: the YAML decoder makes a map with a key that is not
+// a string (data: {123: …}, on: true) a map[any]any, which every accessor
+// would take for no map at all. Keys are spelled as the API server's
+// YAML-to-JSON conversion spells them; when two keys spell the same, a
+// string key wins over the others, then the first in sorted order.
+func stringKeys(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			v[k] = stringKeys(e)
+		}
+		return v
+	case map[any]any:
+		keys := make([]any, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.SliceStable(keys, func(i, j int) bool {
+			_, si := keys[i].(string)
+			_, sj := keys[j].(string)
+			if si != sj {
+				return si
+			}
+			if a, b := keyString(keys[i]), keyString(keys[j]); a != b {
+				return a < b
+			}
+			return fmt.Sprintf("%T", keys[i]) < fmt.Sprintf("%T", keys[j])
+		})
+		out := make(map[string]any, len(v))
+		for _, k := range keys {
+			ks := keyString(k)
+			if _, dup := out[ks]; !dup {
+				out[ks] = stringKeys(v[k])
+			}
+		}
+		return out
+	case []any:
+		for i, e := range v {
+			v[i] = stringKeys(e)
+		}
+		return v
+	}
+	return v
+}
+
+// keyString spells a YAML map key the way sigs.k8s.io/yaml does when it
+// converts YAML to JSON.
+func keyString(k any) string {
+	switch k := k.(type) {
+	case string:
+		return k
+	case int:
+		return strconv.Itoa(k)
+	case int64:
+		return strconv.FormatInt(k, 10)
+	case uint64:
+		return strconv.FormatUint(k, 10)
+	case float64:
+		return strconv.FormatFloat(k, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(k)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(k)
+}
