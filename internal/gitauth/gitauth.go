@@ -274,8 +274,10 @@ func (r Redactor) Redact(s string) string {
 var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#\s"'<>]+)@`)
 
 // scpPasswordRE finds an scp-like SSH address with a password,
-// user:secret@host:path, starting a word.
-var scpPasswordRE = regexp.MustCompile(`(^|[\s"'(<=,\[])([^\s/:@"'<>]*):([^\s"'<>]*)@([^\s/:@"'<>]+:)`)
+// user:secret@host:path, starting a word. A secret starting with "//" is
+// the rest of a URL (ssh://git@host:port/r: a user name alone), which
+// userinfoRE judges.
+var scpPasswordRE = regexp.MustCompile(`(^|[\s"'(<=,\[])([^\s/:@"'<>]*):((?:[^/\s"'<>]|/[^/\s"'<>])[^\s"'<>]*|/?)@([^\s/:@"'<>]+:)`)
 
 // RedactURLs replaces credentials in URLs and SSH addresses with ***:
 // https://user:secret@host and https://token@host lose the whole user

@@ -88,6 +88,8 @@ func TestRedact(t *testing.T) {
 		{"https://me:pw@host/r.git failed", "https://***@host/r.git failed"},
 		{"Get \"https://ghp_token@host/r\": EOF", "Get \"https://***@host/r\": EOF"},
 		{"ssh://git@host/r.git", "ssh://git@host/r.git"},
+		{"cannot read ssh://git@127.0.0.1:46855/gitops.git: timed out", "cannot read ssh://git@127.0.0.1:46855/gitops.git: timed out"},
+		{"user:pw@host:org/r.git and user:/pw@host:r", "user:***@host:org/r.git and user:***@host:r"},
 		{"ssh://git:pw@host/r.git", "ssh://git:***@host/r.git"},
 		{"token s3cr3t/+x in text", "token *** in text"},
 		{"escaped s3cr3t%2F%2Bx", "escaped ***"},
