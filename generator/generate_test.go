@@ -173,8 +173,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad engine before reading", filepath.Join(tmp, "none"), Options{Engine: "jenkins"}, `unknown --flag "jenkins": use flux or argocd`},
 		{"bad flavor", tmp, Options{Flavor: "jsonnet"}, `unknown --flag "jsonnet": use kustomize or helm`},
 		{"repo path", tmp, Options{RepoPath: "a/../../b"}, `--flag "a/../../b": must stay inside the repository`},
-		{"missing dir", filepath.Join(tmp, "none"), Options{}, "none is not a platform directory"},
-		{"a file", file, Options{}, "file.cue is not a platform directory"},
+		{"missing dir", filepath.Join(tmp, "none"), Options{}, "none is not a platform directory: it does not exist"},
+		{"a file", file, Options{}, "file.cue is not a platform directory: it is a file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, out, err := Load(tc.dir, tc.opts)

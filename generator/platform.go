@@ -1,7 +1,9 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"slices"
@@ -69,9 +71,14 @@ func orList(names []string) string {
 
 // NoPlatformError is a platform directory that does not exist or is not a
 // directory.
-type NoPlatformError struct{ Dir string }
+type NoPlatformError struct {
+	Dir    string
+	Reason string // "it does not exist", "it is a file", …
+}
 
-func (e *NoPlatformError) Error() string { return e.Dir + " is not a platform directory" }
+func (e *NoPlatformError) Error() string {
+	return e.Dir + " is not a platform directory: " + e.Reason
+}
 
 // Load loads the platform in dir ("" is ".") and generates it with opts: the
 // prologue of every command that renders a platform. Errors: Options.Check's
@@ -84,8 +91,13 @@ func Load(dir string, opts Options) (*schemas.Model, *Output, error) {
 	if dir == "" {
 		dir = "."
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, nil, &NoPlatformError{Dir: dir}
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, &NoPlatformError{Dir: dir, Reason: "it does not exist"}
+	case err != nil:
+		return nil, nil, &NoPlatformError{Dir: dir, Reason: "it cannot be read (" + err.Error() + ")"}
+	case !fi.IsDir():
+		return nil, nil, &NoPlatformError{Dir: dir, Reason: "it is a file, not a directory"}
 	}
 	m, err := schemas.Load(dir)
 	if err != nil {
