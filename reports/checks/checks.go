@@ -139,7 +139,7 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 		Environment: ev.env(cluster, namespace).Name,
 	}
 	if at != nil {
-		f.File, f.Line = at.File, at.Line
+		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
 	ev.findings = append(ev.findings, f)
 }

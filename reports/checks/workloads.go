@@ -8,17 +8,38 @@ import (
 	"github.com/plinth-dev/plinth/reports"
 )
 
+// workloadKinds are the kinds that run pods, by API group: their pod
+// template is what the workload checks evaluate. An Argo Rollout with
+// spec.workloadRef borrows the template of a Deployment (checked as that
+// Deployment) and is not a workload of its own.
+var workloadKinds = map[string]map[string]bool{
+	"":            {"Pod": true, "ReplicationController": true},
+	"apps":        {"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true},
+	"extensions":  {"Deployment": true, "DaemonSet": true, "ReplicaSet": true},
+	"batch":       {"Job": true, "CronJob": true},
+	"argoproj.io": {"Rollout": true},
+}
+
+// isWorkload says whether o runs pods of its own.
+func isWorkload(o *render.Object) bool {
+	if !workloadKinds[o.Group()][o.Kind] {
+		return false
+	}
+	return o.Kind != "Rollout" || get(o.Value, "spec", "workloadRef") == nil
+}
+
 // podSpec returns the pod spec of a workload object, or nil.
 func podSpec(o *render.Object) map[string]any {
+	if !isWorkload(o) {
+		return nil
+	}
 	switch o.Kind {
 	case "Pod":
 		return mapAt(o.Value, "spec")
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
-		return mapAt(o.Value, "spec", "template", "spec")
 	case "CronJob":
 		return mapAt(o.Value, "spec", "jobTemplate", "spec", "template", "spec")
 	}
-	return nil
+	return mapAt(o.Value, "spec", "template", "spec")
 }
 
 // podMeta returns the metadata of a workload's pods (of a Pod: its own).
@@ -34,10 +55,22 @@ func podMeta(o *render.Object) map[string]any {
 
 func podLabels(o *render.Object) map[string]any { return mapAt(podMeta(o), "labels") }
 
+// longRunning says whether a workload's pods run until they are replaced
+// (not Jobs and CronJobs).
 func longRunning(o *render.Object) bool {
 	switch o.Kind {
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "ReplicationController":
-		return true
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "ReplicationController", "Rollout":
+		return isWorkload(o)
+	}
+	return false
+}
+
+// scalable says whether a workload has spec.replicas that the HA checks
+// and autoscalers are about: Deployments, StatefulSets and Argo Rollouts.
+func scalable(o *render.Object) bool {
+	switch o.Kind {
+	case "Deployment", "StatefulSet", "Rollout":
+		return isWorkload(o)
 	}
 	return false
 }
