@@ -81,7 +81,10 @@ type evaluator struct {
 
 	// Built on first use by the reference checks (references.go).
 	index map[string]*render.Object // cluster, namespace, kind, name -> object
-	pods  map[string][]podTemplate  // cluster, namespace -> pod templates
+	// line, when set by a workload check, is the line of the offending
+	// field, where its failing finding points (eachWorkload).
+	line int
+	pods map[string][]podTemplate // cluster, namespace -> pod templates
 }
 
 func newEvaluator(in *Input) *evaluator {

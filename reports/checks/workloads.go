@@ -104,12 +104,16 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 			if spec == nil {
 				continue
 			}
+			ev.line = 0
 			failed, msg := fn(o, spec)
 			switch {
 			case msg == "" && !failed:
 				continue // not applicable
 			case failed:
 				ev.addObj(o, reports.StatusFail, msg)
+				if ev.line > 0 {
+					ev.findings[len(ev.findings)-1].Line = ev.line
+				}
 			default:
 				ev.addObj(o, reports.StatusPass, msg)
 			}
@@ -128,6 +132,9 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 			}
 			n++
 			if p := bad(spec, c); p != "" {
+				if len(probs) == 0 {
+					ev.line = ev.in.Discovery.FieldLine(o, c.name, containerField[ev.control.ID])
+				}
 				probs = append(probs, fmt.Sprintf("container %q %s", c.name, p))
 			}
 		}
@@ -139,6 +146,15 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 		}
 		return false, "all containers comply"
 	})
+}
+
+// containerField is the field of a container a per-container control is
+// about: its finding points at that field's line, or at the container's
+// "- name:" line when the field is missing.
+var containerField = map[string]string{
+	"PLN-SEC-006": "privileged", "PLN-SEC-007": "runAsUser", "PLN-SEC-008": "allowPrivilegeEscalation",
+	"PLN-SEC-009": "capabilities", "PLN-SEC-010": "readOnlyRootFilesystem", "PLN-SEC-011": "seccompProfile",
+	"PLN-SEC-018": "image", "PLN-SEC-019": "image", "PLN-RES-001": "resources", "PLN-RES-002": "resources",
 }
 
 func secCtx(c container) map[string]any { return mapAt(c.v, "securityContext") }
@@ -236,6 +252,9 @@ func checkHostAccess(ev *evaluator) {
 		var probs []string
 		for _, f := range []string{"hostNetwork", "hostPID", "hostIPC"} {
 			if b, _ := boolAt(spec, f); b {
+				if len(probs) == 0 {
+					ev.line = ev.in.Discovery.FieldLine(o, "", f)
+				}
 				probs = append(probs, f+": true")
 			}
 		}

@@ -113,6 +113,9 @@ type Result struct {
 	Objects  []Object
 	Problems []Problem
 	Sources  []Source
+
+	snap  *source.Snapshot // for FieldLine
+	index *lineIndex
 }
 
 // maxEntries bounds the entries followed per repository (reference loops).
@@ -187,7 +190,7 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}}
-	res := &Result{}
+	res := &Result{snap: snap, index: &lineIndex{}}
 	for _, p := range snap.Paths() {
 		if !isYAML(p) || hiddenPath(p) {
 			continue // not a manifest: never read, never a failure
