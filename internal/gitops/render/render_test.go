@@ -185,19 +185,19 @@ func TestFallbackRoots(t *testing.T) {
 			"spec: {destination: {namespace: web}, source: {path: " + p + "}}\n"
 	}
 	files := map[string][]byte{
-		"root/apps.yaml":                 []byte(app("a", "blog") + "---\n" + app("b", "shop")),
-		"blog/maint.yaml":                job("maint-page-up"),
-		"shop/maint.yaml":                job("maint-page-up"),
-		"manifests/kustomization.yaml":   []byte("resources: [cm.yaml]\npatches: [{path: patch.yaml}]\n"),
-		"manifests/cm.yaml":              []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\n"),
-		"manifests/patch.yaml":           []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\ndata: {k: v}\n"),
-		"manifests/extra.yaml":           []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unlisted}\n"),
-		"extras/migrate.yaml":            []byte("apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\n"),
-		"skaffold.yaml":                  []byte("apiVersion: skaffold/v4beta6\nkind: Config\n"),
-		"README.md":                      []byte("# not YAML {{"),
-		"docs/arch.svg":                  []byte("<svg"),
-		"values.yaml":                    []byte("replicas: 2\n"),
-		"big.png":                        nil,
+		"root/apps.yaml":               []byte(app("a", "blog") + "---\n" + app("b", "shop")),
+		"blog/maint.yaml":              job("maint-page-up"),
+		"shop/maint.yaml":              job("maint-page-up"),
+		"manifests/kustomization.yaml": []byte("resources: [cm.yaml]\npatches: [{path: patch.yaml}]\n"),
+		"manifests/cm.yaml":            []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\n"),
+		"manifests/patch.yaml":         []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\ndata: {k: v}\n"),
+		"manifests/extra.yaml":         []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unlisted}\n"),
+		"extras/migrate.yaml":          []byte("apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\n"),
+		"skaffold.yaml":                []byte("apiVersion: skaffold/v4beta6\nkind: Config\n"),
+		"README.md":                    []byte("# not YAML {{"),
+		"docs/arch.svg":                []byte("<svg"),
+		"values.yaml":                  []byte("replicas: 2\n"),
+		"big.png":                      nil,
 	}
 	res := Render(source.FromFiles("r", files), Options{})
 	var got []string
