@@ -136,6 +136,10 @@ type Finding struct {
 	File        string `json:"file"`   // repository-relative
 	Line        int    `json:"line"`
 	Message     string `json:"message"`
+	// Deployer is the GitOps object that deploys Object, as
+	// "Kind/namespace/name" ("Application/argocd/blog"); empty for objects
+	// applied directly and for findings not about one object.
+	Deployer string `json:"deployer,omitempty"`
 }
 
 // Waiver is an exception granted by annotation or waiver file.

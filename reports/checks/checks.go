@@ -81,7 +81,10 @@ type evaluator struct {
 
 	// Built on first use by the reference checks (references.go).
 	index map[string]*render.Object // cluster, namespace, kind, name -> object
-	pods  map[string][]podTemplate  // cluster, namespace -> pod templates
+	// line, when set by a workload check, is the line of the offending
+	// field, where its failing finding points (eachWorkload).
+	line int
+	pods map[string][]podTemplate // cluster, namespace -> pod templates
 }
 
 func newEvaluator(in *Input) *evaluator {
@@ -139,7 +142,7 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 		Environment: ev.env(cluster, namespace).Name,
 	}
 	if at != nil {
-		f.File, f.Line = at.File, at.Line
+		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
 	ev.findings = append(ev.findings, f)
 }

@@ -219,3 +219,50 @@ func TestSecretNumericKeys(t *testing.T) {
 		t.Errorf("Secret without data: %q, want %q", got, reports.StatusPass)
 	}
 }
+
+// Every kind that runs pods is a workload, by API group: an Argo Rollout
+// with a pod template fails what a Deployment would; one with workloadRef
+// is not a second workload; a "Deployment" of another group is not one.
+func TestWorkloadKinds(t *testing.T) {
+	bare := podWith(nil, "r.io/a:1")
+	as := func(apiVersion, kind, name string, spec map[string]any) render.Object {
+		o := deployment(name, 2, bare)
+		o.APIVersion, o.Kind = apiVersion, kind
+		o.Value["apiVersion"], o.Value["kind"] = apiVersion, kind
+		if spec != nil {
+			o.Value["spec"] = spec
+		}
+		return o
+	}
+	objs := []render.Object{
+		as("apps/v1", "Deployment", "deploy", nil),
+		as("argoproj.io/v1alpha1", "Rollout", "rollout", nil),
+		as("argoproj.io/v1alpha1", "Rollout", "ref", map[string]any{"workloadRef": map[string]any{"kind": "Deployment", "name": "deploy"}}),
+		as("example.com/v1", "Deployment", "crd", nil),
+		as("apps/v1", "StatefulSet", "sts", nil),
+		as("apps/v1", "DaemonSet", "ds", nil),
+		as("apps/v1", "ReplicaSet", "rs", nil),
+		as("batch/v1", "Job", "job", nil),
+		as("batch/v1", "CronJob", "cron", map[string]any{"jobTemplate": map[string]any{"spec": map[string]any{"template": map[string]any{"spec": bare}}}}),
+		as("v1", "Pod", "pod", bare),
+	}
+	fs := Evaluate(&Input{Discovery: &render.Result{Clusters: []string{"prod"}, Objects: objs}})
+	for _, tc := range []struct{ control, object, want string }{
+		{"PLN-SEC-007", "Deployment/deploy", reports.StatusFail},
+		{"PLN-SEC-007", "Rollout/rollout", reports.StatusFail},
+		{"PLN-RES-001", "Rollout/rollout", reports.StatusFail},
+		{"PLN-HA-004", "Rollout/rollout", status(fs, "PLN-HA-004", "Deployment/deploy")},
+		{"PLN-SEC-007", "Rollout/ref", ""},
+		{"PLN-SEC-007", "Deployment/crd", ""},
+		{"PLN-SEC-007", "StatefulSet/sts", reports.StatusFail},
+		{"PLN-SEC-007", "DaemonSet/ds", reports.StatusFail},
+		{"PLN-SEC-007", "ReplicaSet/rs", reports.StatusFail},
+		{"PLN-SEC-007", "Job/job", reports.StatusFail},
+		{"PLN-SEC-007", "CronJob/cron", reports.StatusFail},
+		{"PLN-SEC-007", "Pod/pod", reports.StatusFail},
+	} {
+		if got := status(fs, tc.control, tc.object); got != tc.want || (tc.want == "" && tc.control == "PLN-HA-004") {
+			t.Errorf("%s %s: %q, want %q", tc.control, tc.object, got, tc.want)
+		}
+	}
+}

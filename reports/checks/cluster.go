@@ -391,10 +391,11 @@ func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, string
 	}
 }
 
-// replicas returns the least number of replicas a Deployment or StatefulSet
-// runs (HPA minReplicas when one targets it); ok is false for other kinds.
+// replicas returns the least number of replicas a Deployment, StatefulSet
+// or Argo Rollout runs (HPA minReplicas when one targets it); ok is false
+// for other kinds.
 func (ev *evaluator) replicas(o *render.Object) (n int, ok bool) {
-	if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
+	if !scalable(o) {
 		return 0, false
 	}
 	n, set := intAt(o.Value, "spec", "replicas")
@@ -526,7 +527,7 @@ func checkZoneSpread(ev *evaluator) {
 
 func checkAutoscaled(ev *evaluator) {
 	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
-		if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
+		if !scalable(o) {
 			return false, ""
 		}
 		if h := ev.autoscaler(o, "HorizontalPodAutoscaler"); h != nil {

@@ -8,17 +8,38 @@ import (
 	"github.com/plinth-dev/plinth/reports"
 )
 
+// workloadKinds are the kinds that run pods, by API group: their pod
+// template is what the workload checks evaluate. An Argo Rollout with
+// spec.workloadRef borrows the template of a Deployment (checked as that
+// Deployment) and is not a workload of its own.
+var workloadKinds = map[string]map[string]bool{
+	"":            {"Pod": true, "ReplicationController": true},
+	"apps":        {"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true},
+	"extensions":  {"Deployment": true, "DaemonSet": true, "ReplicaSet": true},
+	"batch":       {"Job": true, "CronJob": true},
+	"argoproj.io": {"Rollout": true},
+}
+
+// isWorkload says whether o runs pods of its own.
+func isWorkload(o *render.Object) bool {
+	if !workloadKinds[o.Group()][o.Kind] {
+		return false
+	}
+	return o.Kind != "Rollout" || get(o.Value, "spec", "workloadRef") == nil
+}
+
 // podSpec returns the pod spec of a workload object, or nil.
 func podSpec(o *render.Object) map[string]any {
+	if !isWorkload(o) {
+		return nil
+	}
 	switch o.Kind {
 	case "Pod":
 		return mapAt(o.Value, "spec")
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
-		return mapAt(o.Value, "spec", "template", "spec")
 	case "CronJob":
 		return mapAt(o.Value, "spec", "jobTemplate", "spec", "template", "spec")
 	}
-	return nil
+	return mapAt(o.Value, "spec", "template", "spec")
 }
 
 // podMeta returns the metadata of a workload's pods (of a Pod: its own).
@@ -34,10 +55,22 @@ func podMeta(o *render.Object) map[string]any {
 
 func podLabels(o *render.Object) map[string]any { return mapAt(podMeta(o), "labels") }
 
+// longRunning says whether a workload's pods run until they are replaced
+// (not Jobs and CronJobs).
 func longRunning(o *render.Object) bool {
 	switch o.Kind {
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "ReplicationController":
-		return true
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "ReplicationController", "Rollout":
+		return isWorkload(o)
+	}
+	return false
+}
+
+// scalable says whether a workload has spec.replicas that the HA checks
+// and autoscalers are about: Deployments, StatefulSets and Argo Rollouts.
+func scalable(o *render.Object) bool {
+	switch o.Kind {
+	case "Deployment", "StatefulSet", "Rollout":
+		return isWorkload(o)
 	}
 	return false
 }
@@ -71,12 +104,16 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 			if spec == nil {
 				continue
 			}
+			ev.line = 0
 			failed, msg := fn(o, spec)
 			switch {
 			case msg == "" && !failed:
 				continue // not applicable
 			case failed:
 				ev.addObj(o, reports.StatusFail, msg)
+				if ev.line > 0 {
+					ev.findings[len(ev.findings)-1].Line = ev.line
+				}
 			default:
 				ev.addObj(o, reports.StatusPass, msg)
 			}
@@ -95,6 +132,9 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 			}
 			n++
 			if p := bad(spec, c); p != "" {
+				if len(probs) == 0 {
+					ev.line = ev.in.Discovery.FieldLine(o, c.name, containerField[ev.control.ID])
+				}
 				probs = append(probs, fmt.Sprintf("container %q %s", c.name, p))
 			}
 		}
@@ -106,6 +146,15 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 		}
 		return false, "all containers comply"
 	})
+}
+
+// containerField is the field of a container a per-container control is
+// about: its finding points at that field's line, or at the container's
+// "- name:" line when the field is missing.
+var containerField = map[string]string{
+	"PLN-SEC-006": "privileged", "PLN-SEC-007": "runAsUser", "PLN-SEC-008": "allowPrivilegeEscalation",
+	"PLN-SEC-009": "capabilities", "PLN-SEC-010": "readOnlyRootFilesystem", "PLN-SEC-011": "seccompProfile",
+	"PLN-SEC-018": "image", "PLN-SEC-019": "image", "PLN-RES-001": "resources", "PLN-RES-002": "resources",
 }
 
 func secCtx(c container) map[string]any { return mapAt(c.v, "securityContext") }
@@ -203,6 +252,9 @@ func checkHostAccess(ev *evaluator) {
 		var probs []string
 		for _, f := range []string{"hostNetwork", "hostPID", "hostIPC"} {
 			if b, _ := boolAt(spec, f); b {
+				if len(probs) == 0 {
+					ev.line = ev.in.Discovery.FieldLine(o, "", f)
+				}
 				probs = append(probs, f+": true")
 			}
 		}

@@ -28,7 +28,15 @@ func scopeOf(f reports.Finding) string {
 	return f.Cluster + "/" + f.Environment
 }
 
+// objOrNS names a finding's object (with the GitOps object deploying it,
+// which tells apart two objects of the same name from two applications)
+// or namespace.
 func objOrNS(f reports.Finding) string {
+	if f.Object != "" && f.Deployer != "" {
+		g := f
+		g.Deployer = ""
+		return objOrNS(g) + " (via " + f.Deployer + ")"
+	}
 	switch {
 	case strings.HasPrefix(f.Object, "Namespace/"):
 		return f.Object

@@ -129,12 +129,12 @@ func TestSARIFAndJUnitParse(t *testing.T) {
 	}
 	found := false
 	for _, res := range log.Runs[0].Results {
-		if res.RuleID == "PLN-SEC-006" && len(res.Locations) == 1 && res.Locations[0].PhysicalLocation.ArtifactLocation.URI == "apps/base/deployment.yaml" && res.Locations[0].PhysicalLocation.Region.StartLine == 2 {
+		if res.RuleID == "PLN-SEC-006" && len(res.Locations) == 1 && res.Locations[0].PhysicalLocation.ArtifactLocation.URI == "apps/base/deployment.yaml" && res.Locations[0].PhysicalLocation.Region.StartLine == 22 {
 			found = true
 		}
 	}
 	if !found {
-		t.Error("sarif: no PLN-SEC-006 result at apps/base/deployment.yaml:2")
+		t.Error("sarif: no PLN-SEC-006 result at apps/base/deployment.yaml:22 (the privileged: true line)")
 	}
 	var j bytes.Buffer
 	if err := renderAs(t, &j, r, "junit"); err != nil {

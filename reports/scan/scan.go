@@ -212,7 +212,7 @@ func onlyClusters(r *reports.Report, clusters []string) *reports.Report {
 // (new) and those of base no longer failing in head (fixed).
 func Diff(base, head []reports.Finding) *reports.Changes {
 	key := func(f reports.Finding) string {
-		k := strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object}, "|")
+		k := strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object, f.Deployer}, "|")
 		if f.Object == "" {
 			k += "|" + f.File + "|" + f.Message
 		}

@@ -58,9 +58,9 @@ func TestPlantedViolations(t *testing.T) {
 	cases := map[string][]want{
 		"flux": {
 			// kustomize output is mapped back to the source file that defines the object (kind and name).
-			{"PLN-SEC-006", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "privileged"},
-			{"PLN-SEC-019", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "nginx:latest"},
-			{"PLN-SEC-018", reports.StatusFail, "apps/base/deployment.yaml", 2, "Deployment/prod-cart", "(Docker Hub implied), not a private registry; no trusted registries are configured"},
+			{"PLN-SEC-006", reports.StatusFail, "apps/base/deployment.yaml", 22, "Deployment/prod-cart", "privileged"},
+			{"PLN-SEC-019", reports.StatusFail, "apps/base/deployment.yaml", 20, "Deployment/prod-cart", "nginx:latest"},
+			{"PLN-SEC-018", reports.StatusFail, "apps/base/deployment.yaml", 20, "Deployment/prod-cart", "(Docker Hub implied), not a private registry; no trusted registries are configured"},
 			{"PLN-SEC-015", reports.StatusFail, "apps/prod/secret.yaml", 1, "Secret/prod-db", "password"},
 			{"PLN-SEC-005", reports.StatusFail, "apps/prod/namespace.yaml", 1, "Namespace/shop", "enforce"},
 			{"PLN-RES-003", reports.StatusPass, "apps/prod/quota.yaml", 1, "ResourceQuota/prod-shop", ""},
@@ -77,12 +77,12 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-022", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", "namespace platform"},
 		},
 		"argocd": {
-			{"PLN-SEC-012", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "hostNetwork"},
-			{"PLN-SEC-019", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "without a tag"},
+			{"PLN-SEC-012", reports.StatusFail, "apps/guestbook/deployment.yaml", 19, "Deployment/frontend", "hostNetwork"},
+			{"PLN-SEC-019", reports.StatusFail, "apps/guestbook/deployment.yaml", 22, "Deployment/frontend", "without a tag"},
 			{"PLN-SEC-002", reports.StatusFail, "apps/guestbook/rbac.yaml", 1, "ClusterRoleBinding/guestbook-admins", "Group"},
 			// ApplicationSet git directory generator: kustomize and plain directories.
-			{"PLN-SEC-008", reports.StatusFail, "services/api/deployment.yaml", 1, "Deployment/api", "privilege escalation"},
-			{"PLN-SEC-009", reports.StatusFail, "services/worker/worker.yaml", 1, "CronJob/worker", ""},
+			{"PLN-SEC-008", reports.StatusFail, "services/api/deployment.yaml", 19, "Deployment/api", "privilege escalation"},
+			{"PLN-SEC-009", reports.StatusFail, "services/worker/worker.yaml", 16, "CronJob/worker", ""},
 			// Waiver annotations: valid, and expired.
 			{"PLN-HA-004", reports.StatusWaived, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "single-zone"},
 			{"PLN-HA-003", reports.StatusFail, "apps/guestbook/deployment.yaml", 24, "Deployment/backend", "expired on 2020-01-31"},
@@ -92,11 +92,11 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-019", reports.StatusPass, "charts/catalog/templates/deployment.yaml", 1, "Deployment/catalog", ""},
 			{"PLN-SEC-022", reports.StatusPass, "charts/catalog/templates/deployment.yaml", 1, "Deployment/catalog", "namespace catalog"},
 			// Trusted registries from .plinth/baseline.yaml.
-			{"PLN-SEC-018", reports.StatusFail, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "not from a trusted registry (registry.example.com, from .plinth/baseline.yaml)"},
+			{"PLN-SEC-018", reports.StatusFail, "apps/guestbook/deployment.yaml", 22, "Deployment/frontend", "not from a trusted registry (registry.example.com, from .plinth/baseline.yaml)"},
 			{"PLN-SEC-018", reports.StatusPass, "services/api/deployment.yaml", 1, "Deployment/api", ""},
 		},
 		"plain": {
-			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 8, "Deployment/legacy-app", "user 0"},
+			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 25, "Deployment/legacy-app", "user 0"},
 			{"PLN-SEC-015", reports.StatusFail, "manifests/app.yaml", 28, "Secret/legacy-db", "password"},
 			{"PLN-SEC-021", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "tls"},
 			{"PLN-NET-003", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "class"},
@@ -118,10 +118,10 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-030", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", "ServiceAccount shop-worker sets automountServiceAccountToken: false"},
 			{"PLN-SEC-031", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "default ServiceAccount"},
 			{"PLN-SEC-031", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", ""},
-			{"PLN-SEC-032", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "host port 8080"},
-			{"PLN-SEC-033", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "env DB_PASSWORD from Secret shop-db"},
+			{"PLN-SEC-032", reports.StatusFail, "manifests/shop.yaml", 58, "Deployment/shop-web", "host port 8080"},
+			{"PLN-SEC-033", reports.StatusFail, "manifests/shop.yaml", 58, "Deployment/shop-web", "env DB_PASSWORD from Secret shop-db"},
 			{"PLN-SEC-034", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "procMount: Unmasked"},
-			{"PLN-SEC-035", reports.StatusFail, "manifests/shop.yaml", 42, "Deployment/shop-web", "imagePullPolicy IfNotPresent"},
+			{"PLN-SEC-035", reports.StatusFail, "manifests/shop.yaml", 58, "Deployment/shop-web", "imagePullPolicy IfNotPresent"},
 			{"PLN-SEC-035", reports.StatusPass, "manifests/shop.yaml", 77, "Deployment/shop-worker", ""},
 			{"PLN-HA-011", reports.StatusFail, "kustomize/base/pod.yaml", 1, "Pod/debug", "bare Pod"},
 			{"PLN-HA-012", reports.StatusFail, "manifests/shop.yaml", 108, "PodDisruptionBudget/shop-web", "minAvailable 2 with 2 replica(s) of Deployment/shop-web"},
@@ -139,7 +139,7 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-NET-012", reports.StatusFail, "manifests/shop.yaml", 168, "NetworkPolicy/shop-cart", "matches no pod template"},
 		},
 		"helm": {
-			{"PLN-SEC-006", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "privileged"},
+			{"PLN-SEC-006", reports.StatusFail, "chart/templates/deployment.yaml", 26, "Deployment/chart", "privileged"},
 			{"PLN-SEC-022", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "default namespace"},
 			{"PLN-HA-007", reports.StatusFail, "chart/templates/deployment.yaml", 6, "Deployment/chart", "readinessProbe"},
 			{"PLN-OPS-003", reports.StatusFail, "badchart/templates/broken.yaml", 4, "", "name is required"},

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -10,27 +11,45 @@ import (
 
 // follow returns what a Flux or Argo CD object makes its controller deploy:
 // entries to render, and objects the controller creates (the Applications
-// of an ApplicationSet), which are followed in turn.
+// of an ApplicationSet), which are followed in turn. Both carry o as their
+// deployer.
 func (d *renderer) follow(o Object) ([]entry, []Object, []Problem) {
-	group := o.APIVersion
-	if i := strings.IndexByte(group, '/'); i >= 0 {
-		group = group[:i]
-	}
+	var es []entry
+	var created []Object
+	var ps []Problem
+	group := o.Group()
 	switch {
 	case group == "kustomize.toolkit.fluxcd.io" && o.Kind == "Kustomization":
-		es, ps := d.fluxKustomization(o)
-		return es, nil, ps
+		es, ps = d.fluxKustomization(o)
 	case group == "helm.toolkit.fluxcd.io" && o.Kind == "HelmRelease":
-		es, ps := d.helmRelease(o)
-		return es, nil, ps
+		es, ps = d.helmRelease(o)
 	case group == "argoproj.io" && o.Kind == "Application":
-		es, ps := d.argoApplication(o)
-		return es, nil, ps
+		es, ps = d.argoApplication(o)
 	case group == "argoproj.io" && o.Kind == "ApplicationSet":
-		apps, ps := d.applicationSet(o)
-		return nil, apps, ps
+		created, ps = d.applicationSet(o)
+	default:
+		return nil, nil, nil
 	}
-	return nil, nil, nil
+	for i := range es {
+		es[i].deployer = o.DeployerID()
+	}
+	for i := range created {
+		created[i].Deployer = o.DeployerID()
+	}
+	return es, created, ps
+}
+
+// isGitOps says whether an object is one follow follows.
+func isGitOps(apiVersion, kind string) bool {
+	switch apiGroup(apiVersion) {
+	case "kustomize.toolkit.fluxcd.io":
+		return kind == "Kustomization"
+	case "helm.toolkit.fluxcd.io":
+		return kind == "HelmRelease"
+	case "argoproj.io":
+		return kind == "Application" || kind == "ApplicationSet"
+	}
+	return false
 }
 
 func (d *renderer) notEvaluated(o Object, format string, args ...any) Problem {
@@ -125,10 +144,21 @@ func (d *renderer) allDirs() []string {
 	return out
 }
 
-// fallbackEntries is what to render without a clusters/ directory: every
-// kustomization root (not referenced by another kustomization), every chart
-// (not a subchart) and every YAML file outside them.
-func (d *renderer) fallbackEntries() []entry {
+// layout is how a repository without clusters/ is cut into things to apply:
+// kustomization roots (kustomizations no other kustomization names), charts
+// outside kustomizations (not subcharts), and YAML files no kustomization
+// names (loose files, and files a kustomization's directory holds without
+// listing them: `kubectl apply -f` applies those).
+type layout struct {
+	kroots []string
+	charts []string
+	files  []string
+	// closure maps a kustomization root to the files and directories its
+	// kustomizations name, transitively.
+	closure map[string][]string
+}
+
+func (d *renderer) layout() *layout {
 	var kdirs, charts []string
 	for _, dir := range append([]string{"."}, d.allDirs()...) {
 		if hiddenPath(dir) {
@@ -140,23 +170,14 @@ func (d *renderer) fallbackEntries() []entry {
 			charts = append(charts, dir)
 		}
 	}
-	referenced := map[string]bool{}
+	refs := map[string][]string{}
+	listed := map[string]bool{}
 	for _, dir := range kdirs {
-		docs, err := d.docs(kustomizationFile(d.snap, dir))
-		if err != nil || len(docs) == 0 {
-			continue
-		}
-		for _, field := range []string{"resources", "bases", "components"} {
-			for _, r := range listAt(docs[0].Value, field) {
-				s, _ := r.(string)
-				if s == "" || isRemote(s) {
-					continue
-				}
-				referenced[path.Clean(path.Join(dir, s))] = true
-			}
+		refs[dir] = d.kustomizationRefs(dir)
+		for _, r := range refs[dir] {
+			listed[r] = true
 		}
 	}
-	var out []entry
 	inside := func(p string, dirs []string) bool {
 		for _, dir := range dirs {
 			if dir == "." || p == dir || strings.HasPrefix(p, dir+"/") {
@@ -165,23 +186,150 @@ func (d *renderer) fallbackEntries() []entry {
 		}
 		return false
 	}
+	l := &layout{closure: map[string][]string{}}
 	for _, dir := range kdirs {
-		if !referenced[dir] {
-			out = append(out, entry{kind: "dir", path: dir, from: dir})
+		if listed[dir] {
+			continue
+		}
+		l.kroots = append(l.kroots, dir)
+		seen := map[string]bool{dir: true}
+		for queue := []string{dir}; len(queue) > 0; queue = queue[1:] {
+			for _, r := range refs[queue[0]] {
+				if !seen[r] {
+					seen[r] = true
+					l.closure[dir] = append(l.closure[dir], r)
+					if _, ok := refs[r]; ok {
+						queue = append(queue, r)
+					}
+				}
+			}
 		}
 	}
-	var topCharts []string
 	for _, c := range charts {
-		if !inside(c, topCharts) && !inside(c, kdirs) {
-			topCharts = append(topCharts, c)
-			out = append(out, entry{kind: "chart", path: c, release: path.Base(c), from: c})
+		if !inside(c, l.charts) && !inside(c, kdirs) && !listed[c] {
+			l.charts = append(l.charts, c)
 		}
 	}
 	for _, p := range d.snap.Paths() {
-		if !isYAML(p) || hiddenPath(p) || referenced[p] || inside(p, kdirs) || inside(p, topCharts) {
+		if !isYAML(p) || hiddenPath(p) || listed[p] || inside(p, l.charts) || inside(p, charts) || slices.Contains(kustomizationNames, path.Base(p)) {
 			continue
 		}
-		out = append(out, entry{kind: "file", path: p, from: p})
+		l.files = append(l.files, p)
+	}
+	return l
+}
+
+// kustomizationRefs lists the files and directories of the repository that
+// the kustomization in dir names anywhere (resources, components, patches,
+// generators' files, chart homes), relative to dir.
+func (d *renderer) kustomizationRefs(dir string) []string {
+	docs, err := d.docs(kustomizationFile(d.snap, dir))
+	if err != nil || len(docs) == 0 {
+		return nil
+	}
+	set := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for _, e := range t {
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		case string:
+			if t == "" || len(t) > 4096 || strings.ContainsAny(t, "\n*") || isRemote(t) {
+				return
+			}
+			if i := strings.IndexByte(t, '='); i >= 0 {
+				t = t[i+1:] // configMapGenerator files: key=path
+			}
+			p, ok := repoPath(path.Join(dir, t))
+			if !ok || p == dir {
+				return
+			}
+			if _, isFile := d.snap.File(p); isFile || d.snap.IsDir(p) {
+				set[p] = true
+			}
+		}
+	}
+	for _, field := range kustomizationFileFields {
+		walk(docs[0].Value[field])
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sortStrings(out)
+	return out
+}
+
+// kustomizationFileFields are the fields of a kustomization that name
+// files or directories.
+var kustomizationFileFields = []string{"resources", "bases", "components", "patches", "patchesStrategicMerge", "patchesJson6902",
+	"configMapGenerator", "secretGenerator", "helmGlobals", "helmCharts", "crds", "openapi", "replacements", "transformers",
+	"generators", "validators", "configurations"}
+
+// holdsGitOps says whether a file holds a Flux Kustomization or HelmRelease
+// or an Argo CD Application or ApplicationSet (a file that does not parse
+// holds none).
+func (d *renderer) holdsGitOps(p string) bool {
+	docs, err := d.docs(p)
+	if err != nil {
+		return false
+	}
+	for _, doc := range docs {
+		if isGitOps(str(doc.Value, "apiVersion"), str(doc.Value, "kind")) {
+			return true
+		}
+	}
+	return false
+}
+
+// rootEntries are the roots of a repository without clusters/: the
+// kustomization roots and YAML files that hold GitOps objects (applied by
+// hand, they make the controllers deploy the rest).
+func (d *renderer) rootEntries() []entry {
+	l := d.layout()
+	var out []entry
+	for _, dir := range l.kroots {
+		for _, p := range append([]string{kustomizationFile(d.snap, dir)}, l.closure[dir]...) {
+			if _, isFile := d.snap.File(p); isFile && isYAML(p) && d.holdsGitOps(p) {
+				out = append(out, entry{kind: "dir", path: dir, from: dir})
+				break
+			}
+		}
+	}
+	for _, p := range l.files {
+		if d.holdsGitOps(p) {
+			out = append(out, entry{kind: "file", path: p, from: p})
+		}
+	}
+	return out
+}
+
+// fallbackEntries is what to render without a clusters/ directory once the
+// roots are followed: every kustomization root, chart and YAML file of the
+// layout that nothing rendered so far reached.
+func (d *renderer) fallbackEntries(reached *reach) []entry {
+	l := d.layout()
+	var out []entry
+	for _, dir := range l.kroots {
+		if !reached.has(dir) {
+			out = append(out, entry{kind: "dir", path: dir, from: dir})
+		}
+	}
+	for _, c := range l.charts {
+		if !reached.has(c) {
+			out = append(out, entry{kind: "chart", path: c, release: path.Base(c), from: c})
+		}
+	}
+	for _, p := range l.files {
+		if !reached.has(p) {
+			out = append(out, entry{kind: "file", path: p, from: p})
+		}
 	}
 	return out
 }

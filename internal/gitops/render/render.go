@@ -13,6 +13,7 @@ package render
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -28,20 +29,65 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
-// Object is one rendered Kubernetes object.
+// Object is one rendered Kubernetes object. It is identified by Cluster,
+// Deployer, Group, Kind, Namespace and Name (GenerateName when it has no
+// name): objects that differ in any of them are distinct, even when two
+// applications deploy an object of the same kind, namespace and name.
 type Object struct {
 	APIVersion string
 	Kind       string
 	Name       string
-	Namespace  string // "" for cluster-scoped objects and objects without one
-	Value      map[string]any
-	File       string // repository-relative source file
-	Line       int
-	Cluster    string // "" without a clusters/ layout
+	// GenerateName is metadata.generateName of an object without a name
+	// (the API server names it: a Job created by `kubectl create`).
+	GenerateName string
+	Namespace    string // "" for cluster-scoped objects and objects without one
+	Value        map[string]any
+	File         string // repository-relative source file
+	Line         int
+	Cluster      string // "" without a clusters/ layout
+	// Deployer is the GitOps object whose controller deploys this object,
+	// as "Kind/namespace/name" ("Kustomization/flux-system/apps",
+	// "Application/argocd/blog", "ApplicationSet/argocd/teams" for the
+	// Applications it generates); "" for objects applied directly (the
+	// files of a cluster directory, or of a repository without one).
+	Deployer string
 }
 
-// ID is "Kind/name".
-func (o *Object) ID() string { return o.Kind + "/" + o.Name }
+// ID is "Kind/name", or "Kind/generateName" for an object without a name
+// ("Job/migrate-").
+func (o *Object) ID() string {
+	if o.Name == "" && o.GenerateName != "" {
+		return o.Kind + "/" + o.GenerateName
+	}
+	return o.Kind + "/" + o.Name
+}
+
+// Group is the API group of the object ("" for the core group, "apps",
+// "argoproj.io").
+func (o *Object) Group() string { return apiGroup(o.APIVersion) }
+
+// DeployerID is how an object names its deployer: "Kind/namespace/name"
+// (a namespaced GitOps object without a namespace is in "default").
+func (o *Object) DeployerID() string {
+	ns := o.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return o.Kind + "/" + ns + "/" + o.Name
+}
+
+// identity is the key that tells objects apart (see Object).
+func (o *Object) identity() string {
+	return strings.Join([]string{o.Cluster, o.Deployer, o.Group(), o.Kind, o.Namespace, o.Name, o.GenerateName}, "\x00")
+}
+
+// apiGroup is the group of an apiVersion ("apps/v1" -> "apps", "v1" -> "").
+func apiGroup(apiVersion string) string {
+	if i := strings.IndexByte(apiVersion, '/'); i >= 0 {
+		return apiVersion[:i]
+	}
+	return ""
+}
 
 // Problem is something that could not be rendered or read.
 type Problem struct {
@@ -67,6 +113,9 @@ type Result struct {
 	Objects  []Object
 	Problems []Problem
 	Sources  []Source
+
+	snap  *source.Snapshot // for FieldLine
+	index *lineIndex
 }
 
 // maxEntries bounds the entries followed per repository (reference loops).
@@ -87,10 +136,12 @@ type entry struct {
 	from     string
 	fromLine int
 	recurse  bool // plain directories: descend into subdirectories
+	// deployer is the GitOps object the entry comes from (Object.Deployer).
+	deployer string
 }
 
 func (e entry) key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v", e.cluster, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%v", e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
 }
 
 type renderer struct {
@@ -125,14 +176,27 @@ type Options struct {
 }
 
 // Render renders what the repository deploys.
+//
+// With a clusters/ directory, each clusters/<name>/ is applied as it is and
+// every GitOps object it holds is followed. Without one, the roots are the
+// files holding Flux Kustomizations and HelmReleases and Argo CD
+// Applications and ApplicationSets anywhere in the repository; then every
+// kustomization root, chart and YAML manifest no root reached is rendered
+// as it is (kubectl apply), and the GitOps objects these produce are
+// followed too. An object applied directly that a GitOps object also
+// deploys (a bootstrap Kustomization deploying its own directory, an
+// Application of an app-of-apps directory) is kept once, with its deployer.
 func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}}
-	res := &Result{}
+	res := &Result{snap: snap, index: &lineIndex{}}
 	for _, p := range snap.Paths() {
-		if f, _ := snap.File(p); f != nil && f.Err != nil && !hiddenPath(p) {
-			res.Problems = append(res.Problems, Problem{File: p, Message: f.Err.Error()})
+		if !isYAML(p) || hiddenPath(p) {
+			continue // not a manifest: never read, never a failure
+		}
+		if f, _ := snap.File(p); f != nil && f.Err != nil {
+			res.Problems = append(res.Problems, Problem{File: p, Message: f.Err.Error(), NotEvaluated: errors.Is(f.Err, source.ErrTooLarge)})
 		}
 	}
 	clustersDir := "clusters"
@@ -148,16 +212,37 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		dir := path.Join(clustersDir, c)
 		level = append(level, entry{cluster: c, kind: "dir", path: dir, recurse: true, from: dir})
 	}
-	if len(level) == 0 {
-		level = d.fallbackEntries()
+	w := &walk{d: d, res: res, seen: map[string]bool{}, objSeen: map[string]bool{}, reached: &reach{files: map[string]bool{}, trees: map[string]bool{}}}
+	if len(level) > 0 {
+		w.run(level)
+	} else {
+		w.run(d.rootEntries())
+		w.run(d.fallbackEntries(w.reached))
 	}
-	seen := map[string]bool{}
-	objSeen := map[string]bool{}
-	for len(level) > 0 && len(seen) < maxEntries {
+	res.Objects = dropTwins(res.Objects)
+	sortResult(res)
+	res.Problems = slices.Compact(res.Problems)
+	res.Sources = slices.Compact(res.Sources)
+	return res
+}
+
+// walk renders entries level by level, following the GitOps objects they
+// produce, until nothing new is left.
+type walk struct {
+	d       *renderer
+	res     *Result
+	seen    map[string]bool // entry keys
+	objSeen map[string]bool // object identities
+	reached *reach
+}
+
+func (w *walk) run(level []entry) {
+	d, res := w.d, w.res
+	for len(level) > 0 && len(w.seen) < maxEntries {
 		var todo []entry
 		for _, e := range level {
-			if k := e.key(); !seen[k] {
-				seen[k] = true
+			if k := e.key(); !w.seen[k] {
+				w.seen[k] = true
 				todo = append(todo, e)
 			}
 		}
@@ -173,37 +258,90 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		_ = g.Wait()
 		level = nil
 		for i, out := range outs {
+			e := todo[i]
+			w.reached.add(e, out.kind)
 			res.Problems = append(res.Problems, out.problems...)
 			level = append(level, out.more...)
 			if out.ok {
-				res.Sources = append(res.Sources, Source{Cluster: todo[i].cluster, Kind: out.kind, Path: todo[i].path})
+				res.Sources = append(res.Sources, Source{Cluster: e.cluster, Kind: out.kind, Path: e.path})
 			}
-			follow := todo[i].cluster != "" || len(res.Clusters) > 0
+			for j := range out.objects {
+				out.objects[j].Deployer = e.deployer
+			}
 			for queue := out.objects; len(queue) > 0; queue = queue[1:] {
 				o := queue[0]
-				k := o.Cluster + "|" + o.APIVersion + "|" + o.Kind + "|" + o.Namespace + "|" + o.Name
-				if objSeen[k] {
+				w.reached.files[o.File] = true
+				if k := o.identity(); w.objSeen[k] {
 					continue
+				} else {
+					w.objSeen[k] = true
 				}
-				objSeen[k] = true
 				res.Objects = append(res.Objects, o)
-				if follow {
-					nexts, created, probs := d.follow(o)
-					level = append(level, nexts...)
-					queue = append(queue, created...)
-					res.Problems = append(res.Problems, probs...)
-				}
+				nexts, created, probs := d.follow(o)
+				level = append(level, nexts...)
+				queue = append(queue, created...)
+				res.Problems = append(res.Problems, probs...)
 			}
 		}
 	}
-	sortResult(res)
-	return res
+}
+
+// reach is what the rendered entries reached: files, and directories
+// rendered as a whole (kustomizations, charts, recursive directories).
+type reach struct {
+	files map[string]bool
+	trees map[string]bool
+}
+
+func (r *reach) add(e entry, kind string) {
+	switch {
+	case e.kind == "file":
+		r.files[e.path] = true
+	case kind == "kustomization" || kind == "chart" || e.recurse:
+		r.trees[e.path] = true
+	}
+}
+
+// has says whether p (a file or directory) was reached: it or a directory
+// above it was rendered as a whole, or (a file) objects came from it.
+func (r *reach) has(p string) bool {
+	if r.files[p] {
+		return true
+	}
+	for dir := p; ; dir = path.Dir(dir) {
+		if r.trees[dir] {
+			return true
+		}
+		if dir == "." || dir == "/" || dir == "" {
+			return false
+		}
+	}
+}
+
+// dropTwins removes objects applied directly (no deployer) that a GitOps
+// object deploys too: the same kind from the same file and line of the
+// same cluster.
+func dropTwins(objs []Object) []Object {
+	deployed := map[string]bool{}
+	key := func(o *Object) string {
+		return o.Cluster + "\x00" + o.File + "\x00" + strconv.Itoa(o.Line) + "\x00" + o.Kind
+	}
+	for i := range objs {
+		if objs[i].Deployer != "" {
+			deployed[key(&objs[i])] = true
+		}
+	}
+	if len(deployed) == 0 {
+		return objs
+	}
+	return slices.DeleteFunc(objs, func(o Object) bool { return o.Deployer == "" && deployed[key(&o)] })
 }
 
 func sortResult(res *Result) {
 	slices.SortStableFunc(res.Objects, func(a, b Object) int {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Kind+"/"+a.Namespace+"/"+a.Name, b.Kind+"/"+b.Namespace+"/"+b.Name))
+			cmp.Compare(a.Kind+"/"+a.Namespace+"/"+a.Name, b.Kind+"/"+b.Namespace+"/"+b.Name),
+			cmp.Compare(a.GenerateName, b.GenerateName), cmp.Compare(a.Deployer, b.Deployer), cmp.Compare(a.APIVersion, b.APIVersion))
 	})
 	slices.SortStableFunc(res.Problems, func(a, b Problem) int {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
@@ -380,11 +518,12 @@ func (d *renderer) renderFile(e entry, p string, r *rendered) {
 	docs, err := d.docs(p)
 	if err != nil {
 		r.problem(e, p, yamlErrLine(err.Error()), "%v", err)
+		r.problems[len(r.problems)-1].NotEvaluated = errors.Is(err, source.ErrTooLarge)
 	}
 	for _, doc := range docs {
 		o, ok := newObject(doc.Value, p, doc.Line, e.cluster)
-		if !ok {
-			continue
+		if !ok || !KubernetesAPIVersion(o.APIVersion) {
+			continue // not a Kubernetes object: a tool's configuration
 		}
 		r.objects = append(r.objects, d.finish(e, o))
 	}
@@ -413,9 +552,29 @@ func newObject(v map[string]any, file string, line int, cluster string) (Object,
 	}
 	return Object{
 		APIVersion: apiVersion, Kind: kind,
-		Name: str(v, "metadata", "name"), Namespace: str(v, "metadata", "namespace"),
+		Name: str(v, "metadata", "name"), GenerateName: str(v, "metadata", "generateName"), Namespace: str(v, "metadata", "namespace"),
 		Value: v, File: file, Line: line, Cluster: cluster,
 	}, true
+}
+
+// builtinGroups are the API groups of Kubernetes whose names have no dot.
+var builtinGroups = map[string]bool{"": true, "apps": true, "batch": true, "autoscaling": true, "policy": true, "extensions": true}
+
+var apiVersionPart = regexp.MustCompile(`^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$`)
+
+// KubernetesAPIVersion says whether apiVersion can name a Kubernetes API:
+// a version ("v1", "v2beta1") of the core group, of a built-in group
+// without a dot (apps, batch, autoscaling, policy, extensions) or of any
+// group with a dot (every CustomResourceDefinition's group has one). A YAML
+// file whose documents have another apiVersion ("skaffold/v4beta6") is a
+// tool's configuration, not a manifest: it is ignored, like a file
+// without apiVersion and kind.
+func KubernetesAPIVersion(apiVersion string) bool {
+	group, version := "", apiVersion
+	if i := strings.IndexByte(apiVersion, '/'); i >= 0 {
+		group, version = apiVersion[:i], apiVersion[i+1:]
+	}
+	return apiVersionPart.MatchString(version) && (builtinGroups[group] || strings.Contains(group, "."))
 }
 
 var clusterScoped = map[string]bool{

@@ -170,3 +170,68 @@ func TestRenderSomeClusters(t *testing.T) {
 		t.Errorf("all clusters: %v, problems %+v", all.Clusters, all.Problems)
 	}
 }
+
+// Without clusters/: GitOps objects anywhere are roots (an Application
+// applied by hand deploys its path, which is then not rendered a second
+// time); what no root reached is rendered as it is, files a kustomization
+// does not list included; tool configurations and non-YAML files are
+// ignored; objects of two deployers with the same name stay two.
+func TestFallbackRoots(t *testing.T) {
+	job := func(name string) []byte {
+		return []byte("apiVersion: batch/v1\nkind: Job\nmetadata: {name: " + name + "}\nspec: {template: {spec: {containers: [{name: c, image: x}]}}}\n")
+	}
+	app := func(name, p string) string {
+		return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: " + name + ", namespace: argocd}\n" +
+			"spec: {destination: {namespace: web}, source: {path: " + p + "}}\n"
+	}
+	files := map[string][]byte{
+		"root/apps.yaml":               []byte(app("a", "blog") + "---\n" + app("b", "shop")),
+		"blog/maint.yaml":              job("maint-page-up"),
+		"shop/maint.yaml":              job("maint-page-up"),
+		"manifests/kustomization.yaml": []byte("resources: [cm.yaml]\npatches: [{path: patch.yaml}]\n"),
+		"manifests/cm.yaml":            []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\n"),
+		"manifests/patch.yaml":         []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: listed}\ndata: {k: v}\n"),
+		"manifests/extra.yaml":         []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unlisted}\n"),
+		"extras/migrate.yaml":          []byte("apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\n"),
+		"skaffold.yaml":                []byte("apiVersion: skaffold/v4beta6\nkind: Config\n"),
+		"README.md":                    []byte("# not YAML {{"),
+		"docs/arch.svg":                []byte("<svg"),
+		"values.yaml":                  []byte("replicas: 2\n"),
+		"big.png":                      nil,
+	}
+	res := Render(source.FromFiles("r", files), Options{})
+	var got []string
+	for _, o := range res.Objects {
+		got = append(got, o.Deployer+" "+o.Kind+" "+o.Namespace+"/"+o.ID())
+	}
+	want := []string{
+		"Application/argocd/a Job web/Job/maint-page-up",
+		" Job /Job/migrate-",
+		" ConfigMap /ConfigMap/listed",
+		" ConfigMap /ConfigMap/unlisted",
+		" Application argocd/Application/a",
+		" Application argocd/Application/b",
+		"Application/argocd/b Job web/Job/maint-page-up",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("objects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Problems) != 0 {
+		t.Errorf("problems: %+v", res.Problems)
+	}
+}
+
+func TestKubernetesAPIVersion(t *testing.T) {
+	for _, c := range []struct {
+		apiVersion string
+		want       bool
+	}{
+		{"v1", true}, {"apps/v1", true}, {"batch/v1beta1", true}, {"argoproj.io/v1alpha1", true},
+		{"kustomize.toolkit.fluxcd.io/v1", true}, {"skaffold/v4beta6", false}, {"v1.0", false},
+		{"apps", false}, {"tool/v1", false}, {"", false}, {"example.com/latest", false},
+	} {
+		if got := KubernetesAPIVersion(c.apiVersion); got != c.want {
+			t.Errorf("%q: %v, want %v", c.apiVersion, got, c.want)
+		}
+	}
+}
