@@ -73,6 +73,9 @@ type evaluator struct {
 	control  reports.Control
 	clusters []string // clusters evaluated ("" without a clusters/ layout)
 	findings []reports.Finding
+	// field, when a per-container check sets it, is the container field its
+	// finding points at instead of the control's usual one (containerField).
+	field string
 
 	byCluster map[string][]*render.Object
 	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -131,9 +132,10 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 				continue
 			}
 			n++
+			ev.field = ""
 			if p := bad(spec, c); p != "" {
 				if len(probs) == 0 {
-					ev.line = ev.in.Discovery.FieldLine(o, c.name, containerField[ev.control.ID])
+					ev.line = ev.in.Discovery.FieldLine(o, c.name, cmp.Or(ev.field, containerField[ev.control.ID]))
 				}
 				probs = append(probs, fmt.Sprintf("container %q %s", c.name, p))
 			}
@@ -213,10 +215,14 @@ func checkCapabilities(ev *evaluator) {
 			}
 		}
 		switch {
+		case len(added) > 0 && !dropsAll:
+			ev.field = "add"
+			return "adds capabilities " + strings.Join(added, ",") + " and does not drop ALL capabilities"
+		case len(added) > 0:
+			ev.field = "add"
+			return "adds capabilities " + strings.Join(added, ",")
 		case !dropsAll:
 			return "does not drop ALL capabilities"
-		case len(added) > 0:
-			return "adds capabilities " + strings.Join(added, ",")
 		}
 		return ""
 	}, ev.control.Remediation)

@@ -82,7 +82,7 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-002", reports.StatusFail, "apps/guestbook/rbac.yaml", 1, "ClusterRoleBinding/guestbook-admins", "Group"},
 			// ApplicationSet git directory generator: kustomize and plain directories.
 			{"PLN-SEC-008", reports.StatusFail, "services/api/deployment.yaml", 19, "Deployment/api", "privilege escalation"},
-			{"PLN-SEC-009", reports.StatusFail, "services/worker/worker.yaml", 16, "CronJob/worker", ""},
+			{"PLN-SEC-009", reports.StatusFail, "services/worker/worker.yaml", 17, "CronJob/worker", ""},
 			// Waiver annotations: valid, and expired.
 			{"PLN-HA-004", reports.StatusWaived, "apps/guestbook/deployment.yaml", 1, "Deployment/frontend", "single-zone"},
 			{"PLN-HA-003", reports.StatusFail, "apps/guestbook/deployment.yaml", 24, "Deployment/backend", "expired on 2020-01-31"},

@@ -32,8 +32,6 @@ import (
 var knownGaps = map[string]string{
 	"flux-monorepo":           "Flux 2.7 ExternalArtifact/ArtifactGenerator sources, bootstrap GitRepository as this repository, Kustomization patches",
 	"flux-multitenancy":       "Flux namePrefix/nameSuffix, postBuild.substituteFrom ConfigMaps of the repository, other-repository and OCIRepository sources as not evaluated",
-	"argocd-app-of-apps-helm": "Argo CD app-of-apps through a chart, repo URL spellings, helm parameters/valuesObject, kustomize namePrefix/images/commonLabels, directory include/exclude, jsonnet, Config Management Plugins",
-	"argocd-appset-matrix":    "ApplicationSet matrix, merge and git files generators, multi-source $values value files, destinations of several clusters",
 	"helm-local-deps":         "local chart dependencies (file://), valuesFrom ConfigMaps of the repository, Helm render errors with the template's file:line",
 }
 

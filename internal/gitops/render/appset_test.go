@@ -51,7 +51,7 @@ func TestGitDirectoryParams(t *testing.T) {
 		}
 	}
 	// A missing key is an error with goTemplate (missingkey=error).
-	if _, err := expandTemplate("{{.path.nope}}", gitDirectoryParams("apps/x"), true); err == nil {
+	if _, err := expandTemplate("{{.path.nope}}", gitDirectoryParams("apps/x"), true, "missingkey=error"); err == nil {
 		t.Error("goTemplate with a missing key: no error")
 	}
 }

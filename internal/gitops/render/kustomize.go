@@ -114,6 +114,10 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 		r.problems = append(r.problems, Problem{Cluster: e.cluster, File: kfile, Line: d.lineOf(kfile, rem),
 			Message: fmt.Sprintf("remote resource %q is not fetched; its objects are not evaluated", rem), NotEvaluated: true})
 	}
+	if e.argo.edits() {
+		d.renderArgoKustomize(e, kfile, r) // argocd_kustomize.go
+		return
+	}
 	if children, ok := d.aggregate(kfile, e.path); ok {
 		// A kustomization that only lists other kustomizations and files is
 		// rendered part by part: the same objects, without kustomize's
@@ -156,9 +160,14 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 // krustyBuild builds the kustomization in dir with kustomize; errors come
 // with the line of kfile they refer to, when known.
 func (d *renderer) krustyBuild(dir, kfile string) ([]builtObject, int, error) {
-	kfs := d.kustomizeFS()
+	return d.krustyBuildFS(d.kustomizeFS().fs, dir, kfile)
+}
+
+// krustyBuildFS is krustyBuild over the file system fs (the snapshot's, or
+// one with an edited kustomization).
+func (d *renderer) krustyBuildFS(fs filesys.FileSystem, dir, kfile string) ([]builtObject, int, error) {
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(kfs.fs, path.Join(repoRoot, dir)) })
+	resMap, err := safe(func() (resmap.ResMap, error) { return k.Run(fs, path.Join(repoRoot, dir)) })
 	if err != nil {
 		msg := strings.ReplaceAll(err.Error(), repoRoot+"/", "")
 		line := 0

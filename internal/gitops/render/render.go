@@ -138,10 +138,13 @@ type entry struct {
 	recurse  bool // plain directories: descend into subdirectories
 	// deployer is the GitOps object the entry comes from (Object.Deployer).
 	deployer string
+	// argo holds an Argo CD source's options (argocd_source.go); nil for
+	// everything else.
+	argo *argoSource
 }
 
 func (e entry) key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%v", e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%v|%s", e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release, e.values, e.subst, e.argo.key())
 }
 
 type renderer struct {
@@ -154,6 +157,7 @@ type renderer struct {
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
+	repoURL  string // Options.RepoURL
 }
 
 type docsResult struct {
@@ -173,6 +177,10 @@ type Options struct {
 	// of the clusters, for a fleet kept below the repository root
 	// ("platforms/drones/clusters"); "" is "clusters".
 	ClustersDir string
+	// RepoURL is the URL meaning this repository (the clone's origin or
+	// the --repo URL) to Argo CD sources; "" when unknown: a source path
+	// that exists here is then taken for this repository.
+	RepoURL string
 }
 
 // Render renders what the repository deploys.
@@ -189,7 +197,7 @@ type Options struct {
 func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
-		charts: map[string]*loadedChart{}}
+		charts: map[string]*loadedChart{}, repoURL: opts.RepoURL}
 	res := &Result{snap: snap, index: &lineIndex{}}
 	for _, p := range snap.Paths() {
 		if !isYAML(p) || hiddenPath(p) {
@@ -444,6 +452,9 @@ func (d *renderer) render(e entry) rendered {
 	case "kustomization":
 		r.kind = "kustomization"
 		d.renderKustomization(e, &r)
+	case "argodir":
+		r.kind = "directory"
+		d.renderArgoDir(e, &r)
 	default:
 		switch {
 		case !d.snap.IsDir(e.path):
@@ -535,7 +546,9 @@ func (d *renderer) finish(e entry, o Object) Object {
 		o.Value = substitute(o.Value, e.subst).(map[string]any)
 		o.Name, o.Namespace = str(o.Value, "metadata", "name"), str(o.Value, "metadata", "namespace")
 	}
-	if e.namespace != "" && !ClusterScoped(o.Kind) && (o.Namespace == "" || e.kind != "chart") {
+	// Flux's targetNamespace replaces the namespace of every namespaced
+	// object but a chart's; Argo CD's destination only fills in a missing one.
+	if e.namespace != "" && !ClusterScoped(o.Kind) && (o.Namespace == "" || e.kind != "chart" && e.argo == nil) {
 		o.Namespace = e.namespace
 	}
 	return o
