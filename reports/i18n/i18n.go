@@ -198,6 +198,7 @@ var messages = map[string]map[string]string{
 	"pdf.delta":             {"en": "Change", "ko": "변화"},
 	"pdf.categoryScores":    {"en": "Score by category", "ko": "분야별 점수"},
 	"pdf.controls":          {"en": "Control checks", "ko": "통제 점검"},
+	"pdf.controlsByStatus":  {"en": "Controls by status", "ko": "상태별 통제 항목"},
 	"pdf.passed":            {"en": "Passed", "ko": "통과"},
 	"pdf.failed":            {"en": "Failed", "ko": "실패"},
 	"pdf.waived":            {"en": "Waived", "ko": "예외"},
