@@ -3,7 +3,9 @@ package scan
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"log"
+	"os"
 	"path"
 	"regexp"
 	"sort"
@@ -114,25 +116,48 @@ func location(file string, line int) string {
 	return file
 }
 
-// logCapture collects what libraries print through the standard log
-// package while a repository renders (kustomize's deprecation warnings),
-// so that nothing leaks to standard error raw.
-var logMu sync.Mutex
+// captureMu serialises captureOutput: the standard logger and os.Stderr
+// are process-wide.
+var captureMu sync.Mutex
 
-// captureLog redirects the standard logger until the returned function is
-// called; that function restores it and returns the lines logged.
-func captureLog() func() []string {
-	logMu.Lock()
+// captureOutput collects what libraries print while a repository renders,
+// so that nothing leaks to standard error raw: kustomize writes its
+// deprecation warnings with fmt.Fprintf(os.Stderr, ...), other libraries
+// use the standard log package. os.Stderr is swapped for a pipe (the
+// variable, not the file descriptor: writers that already hold the real
+// standard error, like the command's logger, keep it) and the standard
+// logger is pointed at the same buffer. The returned function restores both
+// and returns the lines printed.
+func captureOutput() func() []string {
+	captureMu.Lock()
 	var buf syncBuffer
 	prevOut, prevFlags, prevPrefix := log.Writer(), log.Flags(), log.Prefix()
 	log.SetOutput(&buf)
 	log.SetFlags(0)
 	log.SetPrefix("")
+	prevStderr := os.Stderr
+	pr, pw, err := os.Pipe()
+	done := make(chan struct{})
+	if err == nil {
+		os.Stderr = pw
+		go func() {
+			_, _ = io.Copy(&buf, pr)
+			pr.Close()
+			close(done)
+		}()
+	} else {
+		close(done) // no pipe: nothing is captured from os.Stderr
+	}
 	return func() []string {
+		if err == nil {
+			os.Stderr = prevStderr
+			pw.Close()
+		}
+		<-done
 		log.SetOutput(prevOut)
 		log.SetFlags(prevFlags)
 		log.SetPrefix(prevPrefix)
-		logMu.Unlock()
+		captureMu.Unlock()
 		var lines []string
 		sc := bufio.NewScanner(bytes.NewReader(buf.bytes()))
 		for sc.Scan() {

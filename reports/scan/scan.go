@@ -307,7 +307,7 @@ func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
 
 func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string) *reports.Report {
 	states, stateProblems := readStates(snap)
-	stop := captureLog()
+	stop := captureOutput()
 	disc := render.Render(snap, render.Options{Cache: cache, Clusters: clusters})
 	logged := stop()
 	cov, warnings := coverage(disc)
