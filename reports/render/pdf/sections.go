@@ -193,7 +193,11 @@ func (d *doc) summary() {
 	d.font("", 9, colMuted)
 	f.SetXY(marginL+3, y+3)
 	f.CellFormat(64, 5, d.clean(t.T("pdf.overallScore")), "", 0, "LM", false, 0, "")
-	d.font("B", 30, scoreColor(s.Score, s.Total))
+	col := scoreColor(s.Score, s.Total)
+	if r.Coverage.Workloads == 0 {
+		col = colNA // no workload checked: never a green score
+	}
+	d.font("B", 30, col)
 	f.SetXY(marginL+3, y+9)
 	f.CellFormat(64, 14, score(s.Score, s.Total), "", 0, "LM", false, 0, "")
 	d.font("", 8.5, colMuted)
@@ -243,7 +247,18 @@ func (d *doc) summary() {
 		f.SetXY(x, y+25)
 		f.CellFormat(bw, 5, d.fit(c.label, bw), "", 0, "CM", false, 0, "")
 	}
-	f.SetY(y + 44)
+	f.SetY(y + 39)
+	// The score beside its coverage, and a warning when nothing deployed
+	// was evaluated.
+	d.para(t.ScoreLine(s, r.Coverage)+"; "+t.Objects(r.Coverage), 8.5, colInk)
+	if r.Coverage.Workloads == 0 {
+		d.font("B", 9.5, colFail)
+		for _, l := range d.wrap(t.T("cov.nothing"), contentW) {
+			f.SetX(marginL)
+			f.CellFormat(contentW, 5, l, "", 1, "LM", false, 0, "")
+		}
+	}
+	f.Ln(3)
 
 	d.subheading(t.T("pdf.categoryScores"), -1, 80)
 	d.barChart()
