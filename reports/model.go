@@ -56,6 +56,65 @@ type Report struct {
 	Waivers  []Waiver        `json:"waivers"`
 	Changes  *Changes        `json:"changes,omitempty"`
 	Commits  []Commit        `json:"commits,omitempty"`
+	// Coverage says what was evaluated and what was not.
+	Coverage Coverage `json:"coverage"`
+	// Warnings are messages of the tools that rendered the repository
+	// (kustomize deprecations, ...), with the file they concern where known.
+	Warnings []Warning `json:"warnings"`
+}
+
+// Reasons a source is not evaluated (NotEvaluated.Reason).
+const (
+	ReasonRemoteChart     = "remote chart"     // a chart from a Helm or OCI repository (never fetched)
+	ReasonPlugin          = "plugin"           // an Argo CD Config Management Plugin
+	ReasonOtherRepository = "other repository" // a source in another repository
+	ReasonTooLarge        = "file too large"   // a file over the size limit
+	ReasonRenderError     = "render error"     // a file, kustomization or chart that does not render
+	ReasonUnsupported     = "not supported"    // anything else left out deliberately
+)
+
+// Coverage is what the report evaluated. Sources are the things rendered
+// (directories, kustomizations, charts, files) plus those that could not
+// be: Percent is 100*Rendered/(Rendered+NotEvaluated), rounded down to 0.1,
+// and 0 when there is no source at all (nothing was evaluated).
+type Coverage struct {
+	Percent      float64 `json:"percent"`
+	Sources      int     `json:"sources"`
+	Rendered     int     `json:"rendered"`
+	NotEvaluated int     `json:"notEvaluated"`
+	// Objects and Workloads count the rendered objects and, of them, the
+	// workloads (objects with a pod template) the checks evaluated.
+	Objects   int `json:"objects"`
+	Workloads int `json:"workloads"`
+	// Controls counts the controls with something to check (passed+failed+waived > 0).
+	Controls int               `json:"controls"`
+	Clusters []ClusterCoverage `json:"clusters"`
+	// Skipped lists the sources not evaluated, each with its reason.
+	Skipped []NotEvaluated `json:"notEvaluatedSources"`
+}
+
+// ClusterCoverage is the coverage of one cluster ("" without a clusters/ layout).
+type ClusterCoverage struct {
+	Cluster      string `json:"cluster"`
+	Objects      int    `json:"objects"`
+	Workloads    int    `json:"workloads"`
+	Rendered     int    `json:"rendered"`
+	NotEvaluated int    `json:"notEvaluated"`
+}
+
+// NotEvaluated is one source that was not evaluated.
+type NotEvaluated struct {
+	Cluster string `json:"cluster,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Reason  string `json:"reason"` // one of the Reason constants
+	Message string `json:"message"`
+}
+
+// Warning is a message of a rendering tool.
+type Warning struct {
+	File    string `json:"file,omitempty"`
+	Message string `json:"message"`
 }
 
 // Baseline identifies the earlier state a report is compared with, and its summary.
@@ -64,10 +123,12 @@ type Baseline struct {
 	Commit     string    `json:"commit"`
 	CommitDate time.Time `json:"commitDate"`
 	Summary    Summary   `json:"summary"`
+	Coverage   Coverage  `json:"coverage"`
 }
 
 // Summary holds the scores. Score is passed/total in percent (0..100);
-// waived counts as passed, manual and n/a are not counted.
+// waived counts as passed, manual and n/a are not counted. With nothing
+// counted (Total 0) the score is n/a: Score is 0 and renderers show n/a.
 type Summary struct {
 	Score      float64         `json:"score"`
 	Passed     int             `json:"passed"`
@@ -156,10 +217,15 @@ type Waiver struct {
 	Expired bool `json:"expired"`
 }
 
-// Changes are findings that appeared or disappeared since the base.
+// Changes are findings that appeared or disappeared since the base. A
+// failing finding of the base is Fixed only when its object is still
+// evaluated and passes; when the object is no longer evaluated (its source
+// stopped rendering or is not evaluated, or it is gone) it is in
+// NoLongerEvaluated.
 type Changes struct {
-	New   []Finding `json:"new"`
-	Fixed []Finding `json:"fixed"`
+	New               []Finding `json:"new"`
+	Fixed             []Finding `json:"fixed"`
+	NoLongerEvaluated []Finding `json:"noLongerEvaluated"`
 }
 
 // Commit is one commit in the compared range.
@@ -194,3 +260,13 @@ func (r *Report) FailingAtLeast(sev string) int {
 	}
 	return n
 }
+
+// Scored reports whether a score has anything counted: a score over
+// nothing is n/a, never 100 %.
+func (s Summary) Scored() bool { return s.Total > 0 }
+
+// Scored reports whether the category has anything counted.
+func (c CategoryScore) Scored() bool { return c.Total > 0 }
+
+// Scored reports whether the control has anything counted.
+func (c ControlResult) Scored() bool { return c.Total > 0 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,6 +28,7 @@ func newReportCmd() *cobra.Command {
 		repo, ref, since, month, formatName, out, failOn, lang, date string
 		clusters                                                     []string
 		timeout                                                      time.Duration
+		failCoverage                                                 float64
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -42,11 +44,19 @@ last commit of that month and compares it with the last commit of the month
 before, listing the commits between (a month without commits is an error
 naming the commit current then). A shallow or partial clone gets the history
 it lacks from its origin, unchanged on disk. The report date (waiver expiry) is
---date, else SOURCE_DATE_EPOCH, else today. --cluster limits the findings and
-scores to those clusters (findings of the repository as a whole stay).
+--date, else SOURCE_DATE_EPOCH, else the date of the commit evaluated (today
+for a directory that is not a git repository), so the same state gives the
+same bytes. --cluster limits the findings and scores to those clusters
+(findings of the repository as a whole stay).
+
+Every format says what was evaluated: objects and workloads per cluster,
+sources rendered, and each source not evaluated with its reason (remote
+chart, plugin, other repository, file too large, render error at file:line).
+Coverage is sources rendered / (sources rendered + sources not evaluated).
 
 Exit status: 1 when --fail-on is given and a failing finding of that severity
-or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
+or higher exists, when --fail-on-coverage is given and the coverage is below
+it, or on errors; 2 on bad usage; 0 otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rd, ok := render.Lookup(formatName)
@@ -65,6 +75,9 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			if month != "" && since != "" {
 				return usageError("--month and --since cannot be combined")
 			}
+			if failCoverage < 0 || failCoverage > 100 {
+				return usageError("--fail-on-coverage %g: want a percentage from 0 to 100", failCoverage)
+			}
 			if err := checkTimeout(cmd, timeout); err != nil {
 				return err
 			}
@@ -79,10 +92,15 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
 			defer cancel()
-			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout})
+			opts := scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout}
+			// -v: progress through the command's logger (standard error).
+			opts.Progress = func(format string, args ...any) { slog.Debug("report: " + fmt.Sprintf(format, args...)) }
+			started := time.Now()
+			r, err := scan.Run(ctx, opts)
 			if err != nil {
 				return err
 			}
+			opts.Progress("evaluated in %s", time.Since(started).Round(time.Millisecond))
 			var buf bytes.Buffer
 			if err := rd.Report(&buf, r, render.Options{Lang: lang, Generator: "plinth " + buildVersion()}); err != nil {
 				return err
@@ -91,15 +109,24 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: score %.1f%%, %d failing finding(s)\n", out, r.Summary.Score, r.Summary.Failed)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s, %d failing finding(s)\n", out, render.ScoreLine(r, i18n.Localizer{}), r.Summary.Failed)
 			} else if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
 				return fmt.Errorf("write report: %w", err)
 			}
+			failed := false
 			if failOn != "" {
 				if n := r.FailingAtLeast(failOn); n > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%d failing finding(s) of severity %s or higher\n", n, failOn)
-					return silentExit(exitFailure)
+					failed = true
 				}
+			}
+			if cmd.Flags().Changed("fail-on-coverage") && r.Coverage.Percent < failCoverage {
+				fmt.Fprintf(cmd.ErrOrStderr(), "coverage %.1f%% is below --fail-on-coverage %g%%: %d of %d sources rendered, %d not evaluated\n",
+					r.Coverage.Percent, failCoverage, r.Coverage.Rendered, r.Coverage.Sources, r.Coverage.NotEvaluated)
+				failed = true
+			}
+			if failed {
+				return silentExit(exitFailure)
 			}
 			return nil
 		},
@@ -112,14 +139,16 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.StringVarP(&formatName, "format", "o", "text", "output format: "+strings.Join(render.Names(false), "|"))
 	f.StringVar(&out, "out", "", "write the report to FILE instead of standard output")
 	f.StringVar(&failOn, "fail-on", "", "exit 1 when a failing finding has this severity or higher: "+strings.Join(reports.Severities, "|"))
+	f.Float64Var(&failCoverage, "fail-on-coverage", 0, "exit 1 when less than this percentage of the sources was evaluated (rendered / (rendered + not evaluated))")
 	f.StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	f.StringSliceVar(&clusters, "cluster", nil, "report on these clusters only (clusters/<name>/; repeatable or comma-separated)")
-	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else today)")
+	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else the commit's date)")
 	addTimeoutFlag(cmd, &timeout)
 	return cmd
 }
 
-// reportDate is --date, else SOURCE_DATE_EPOCH, else now.
+// reportDate is --date, else SOURCE_DATE_EPOCH, else zero: the engine then
+// dates the report by the commit evaluated.
 func reportDate(date string) (time.Time, error) {
 	if date != "" {
 		t, err := time.Parse("2006-01-02", date)
@@ -135,7 +164,7 @@ func reportDate(date string) (time.Time, error) {
 		}
 		return time.Unix(n, 0).UTC(), nil
 	}
-	return time.Now().UTC(), nil
+	return time.Time{}, nil
 }
 
 // orList joins names for a message: "a, b or c".

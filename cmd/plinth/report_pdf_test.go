@@ -65,7 +65,7 @@ func TestReportPDFCommand(t *testing.T) {
 			if stdout.Len() != 0 {
 				t.Errorf("%s: --out also wrote %d bytes to standard output", lang, stdout.Len())
 			}
-			if !strings.Contains(stderr.String(), out+": score") {
+			if !strings.Contains(stderr.String(), out+": Score") || !strings.Contains(stderr.String(), "coverage:") {
 				t.Errorf("%s: no summary line on standard error: %q", lang, stderr.String())
 			}
 			b, err := os.ReadFile(out)

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports/render"
 )
 
@@ -79,7 +81,7 @@ func TestReportCommand(t *testing.T) {
 		}},
 		{"out file", []string{"report", "--repo", repo, "--format", "sarif", "--out", outFile}, nil, exitOK, func(t *testing.T, out, errOut string) {
 			data, err := os.ReadFile(outFile)
-			if err != nil || !bytes.Contains(data, []byte(`"version": "2.1.0"`)) || out != "" || !strings.Contains(errOut, "score") {
+			if err != nil || !bytes.Contains(data, []byte(`"version": "2.1.0"`)) || out != "" || !strings.Contains(errOut, "Score") || !strings.Contains(errOut, "coverage:") {
 				t.Errorf("out file: %v %q %q", err, out, errOut)
 			}
 		}},
@@ -128,6 +130,107 @@ func TestReportCommand(t *testing.T) {
 	}
 }
 
+// TestReportCoverage: --fail-on-coverage exits 1 below the percentage of
+// sources evaluated, every text format names the source not evaluated with
+// its reason, and -v prints progress on standard error.
+func TestReportCoverage(t *testing.T) {
+	repo := copyRepo(t, "flux")
+	remote := `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: redis, namespace: flux-system}
+spec:
+  chart:
+    spec:
+      chart: redis
+      sourceRef: {kind: HelmRepository, name: bitnami}
+`
+	if err := os.WriteFile(filepath.Join(repo, "clusters", "prod", "redis.yaml"), []byte(remote), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := reportRun("report", "--repo", repo, "--format", "json", "--date", "2026-11-01")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Coverage struct {
+			Percent                      float64
+			Sources, Rendered, Workloads int
+			NotEvaluated                 int                             `json:"notEvaluated"`
+			Skipped                      []struct{ File, Reason string } `json:"notEvaluatedSources"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	c := r.Coverage
+	found := false
+	for _, s := range c.Skipped {
+		found = found || s.File == "clusters/prod/redis.yaml" && s.Reason == "remote chart"
+	}
+	if c.NotEvaluated == 0 || c.Sources != c.Rendered+c.NotEvaluated || c.Workloads == 0 || len(c.Skipped) != c.NotEvaluated || !found ||
+		c.Percent != float64(c.Rendered*1000/c.Sources)/10 {
+		t.Fatalf("coverage %+v", c)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		check func(t *testing.T, stdout, stderr string)
+	}{
+		{"below the gate", []string{"--fail-on-coverage", "100"}, exitFailure, func(t *testing.T, _, errOut string) {
+			if !strings.Contains(errOut, "is below --fail-on-coverage 100%") || !strings.Contains(errOut, strconv.Itoa(c.NotEvaluated)+" not evaluated") {
+				t.Errorf("stderr %q", errOut)
+			}
+		}},
+		{"at the gate", []string{"--fail-on-coverage", strconv.FormatFloat(c.Percent, 'f', 1, 64)}, exitOK, nil},
+		{"zero gate", []string{"--fail-on-coverage", "0"}, exitOK, nil},
+		{"gate out of range", []string{"--fail-on-coverage", "101"}, exitUsage, nil},
+		{"text names the source", nil, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, "clusters/prod/redis.yaml:1 remote chart") || !strings.Contains(out, strconv.Itoa(c.NotEvaluated)+" not evaluated") {
+				t.Errorf("text: %s", out)
+			}
+		}},
+		{"markdown names the source", []string{"-o", "markdown"}, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, "`clusters/prod/redis.yaml:1` | remote chart") {
+				t.Errorf("markdown: %s", out)
+			}
+		}},
+		{"sarif notes the source", []string{"-o", "sarif"}, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, `"uri": "clusters/prod/redis.yaml"`) || !strings.Contains(out, `"notEvaluated": `+strconv.Itoa(c.NotEvaluated)) {
+				t.Errorf("sarif: %.2000s", out)
+			}
+		}},
+		{"junit skips the source", []string{"-o", "junit"}, exitOK, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, `name="not evaluated clusters/prod/redis.yaml:1"`) {
+				t.Errorf("junit: %s", out)
+			}
+		}},
+		{"verbose progress", []string{"-v"}, exitOK, func(t *testing.T, _, errOut string) {
+			for _, want := range []string{"report: repository", "opened", "working tree rendered and checked", "cluster prod:", "evaluated in"} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("-v: stderr lacks %q: %s", want, errOut)
+				}
+			}
+		}},
+		{"quiet without -v", nil, exitOK, func(t *testing.T, _, errOut string) {
+			if errOut != "" {
+				t.Errorf("stderr without -v: %q", errOut)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := reportRun(append([]string{"report", "--repo", repo, "--date", "2026-11-01"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, errOut)
+			}
+			if tc.check != nil {
+				tc.check(t, out, errOut)
+			}
+		})
+	}
+}
+
 func TestReportDeterministic(t *testing.T) {
 	repo := copyRepo(t, "argocd")
 	var outs []string
@@ -162,5 +265,39 @@ func TestReportEveryFormat(t *testing.T) {
 	code, out, _ := reportRun("report", "--help")
 	if code != exitOK || !strings.Contains(out, "output format: text|json|markdown|sarif|junit|pdf") {
 		t.Errorf("report --help: exit %d, formats not listed:\n%s", code, out)
+	}
+}
+
+// TestReportDatedByCommit: without --date or SOURCE_DATE_EPOCH a git
+// repository's report is dated by its commit, so two PDFs of the same
+// state are the same bytes.
+func TestReportDatedByCommit(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	repo := gittest.New(t)
+	repo.CopyDir(filepath.Join("..", "..", "testdata", "repos", "flux"))
+	repo.Commit("initial", gittest.Date(2026, 9, 20))
+	dir := t.TempDir()
+	var pdfs [][]byte
+	for i := range 2 {
+		out := filepath.Join(dir, strconv.Itoa(i)+".pdf")
+		if code, _, errOut := reportRun("report", "--repo", repo.Dir, "--format", "pdf", "--out", out); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdfs = append(pdfs, data)
+	}
+	if !bytes.Equal(pdfs[0], pdfs[1]) {
+		t.Error("two PDFs of the same state differ")
+	}
+	_, out, _ := reportRun("report", "--repo", repo.Dir, "--format", "json")
+	var r struct{ Date, CommitDate string }
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Date == "" || r.Date != r.CommitDate {
+		t.Errorf("date %q, commit date %q: want the commit's", r.Date, r.CommitDate)
 	}
 }

@@ -49,6 +49,12 @@ type Result struct {
 
 // Write writes a SARIF 2.1.0 log of one plinth run, indented.
 func Write(w io.Writer, rules []Rule, results []Result) error {
+	return WriteWithProperties(w, rules, results, nil)
+}
+
+// WriteWithProperties is Write with properties of the run (a report's
+// coverage); nil or empty writes none.
+func WriteWithProperties(w io.Writer, rules []Rule, results []Result, props map[string]any) error {
 	log, err := gosarif.New(gosarif.Version210)
 	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
@@ -97,6 +103,13 @@ func Write(w io.Writer, rules []Rule, results []Result) error {
 		if len(r.Fingerprints) > 0 {
 			res.PartialFingerprints = r.Fingerprints
 		}
+	}
+	if len(props) > 0 {
+		bag := gosarif.NewPropertyBag()
+		for k, v := range props {
+			bag.Add(k, v)
+		}
+		run.Properties = bag.Properties
 	}
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {

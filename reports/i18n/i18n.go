@@ -77,6 +77,9 @@ func (l Localizer) Status(s string) string { return l.lookup("status.", s) }
 // Category is the name of a checklist category (reports.Categories).
 func (l Localizer) Category(c string) string { return l.lookup("category.", c) }
 
+// Reason is the name of a reason a source is not evaluated (reports.ReasonRemoteChart, ...).
+func (l Localizer) Reason(r string) string { return l.lookup("reason.", r) }
+
 // Seed is the title of a baseline seed document, by file name.
 func (l Localizer) Seed(file string) string { return l.lookup("seed.", file) }
 
@@ -118,6 +121,36 @@ var messages = map[string]map[string]string{
 	"report.category": {"en": "Category", "ko": "분류"},
 	"report.control":  {"en": "Control", "ko": "통제 항목"},
 	"report.none":     {"en": "none", "ko": "없음"},
+
+	// Coverage, in every format.
+	"cov.title":               {"en": "Scope and coverage", "ko": "점검 범위 및 커버리지"},
+	"cov.score":               {"en": "Score %s of %d evaluated controls", "ko": "점수 %s (평가된 통제 항목 %d개 기준)"},
+	"cov.scoreNA":             {"en": "Score n/a: no control had anything to check", "ko": "점수 해당 없음: 점검할 대상이 있는 통제 항목이 없음"},
+	"cov.sources":             {"en": "coverage: %d of %d sources rendered, %d not evaluated", "ko": "커버리지: 소스 %[2]d개 중 %[1]d개 렌더링, %[3]d개 평가 안 됨"},
+	"cov.noSources":           {"en": "coverage: nothing was rendered", "ko": "커버리지: 렌더링된 것이 없음"},
+	"cov.objects":             {"en": "%d objects evaluated, %d workloads checked", "ko": "객체 %d개 평가, 워크로드 %d개 점검"},
+	"cov.nothing":             {"en": "NOTHING DEPLOYED WAS EVALUATED: no workload was checked; the score covers only what rendered", "ko": "배포 대상이 평가되지 않음: 점검한 워크로드가 없으며 점수는 렌더링된 부분만 반영함"},
+	"cov.percent":             {"en": "Coverage", "ko": "커버리지"},
+	"cov.cluster":             {"en": "Cluster", "ko": "클러스터"},
+	"cov.objectsCol":          {"en": "Objects", "ko": "객체"},
+	"cov.workloadsCol":        {"en": "Workloads", "ko": "워크로드"},
+	"cov.renderedCol":         {"en": "Sources rendered", "ko": "렌더링된 소스"},
+	"cov.skippedCol":          {"en": "Not evaluated", "ko": "평가 안 됨"},
+	"cov.notEvaluated":        {"en": "Not evaluated", "ko": "평가되지 않은 소스"},
+	"cov.allEvaluated":        {"en": "Every source found was rendered.", "ko": "발견된 모든 소스가 렌더링되었습니다."},
+	"cov.warnings":            {"en": "Warnings", "ko": "경고"},
+	"cov.repository":          {"en": "(repository)", "ko": "(저장소)"},
+	"cov.noLonger":            {"en": "No longer evaluated", "ko": "더 이상 평가되지 않음"},
+	"cov.noLongerNote":        {"en": "their objects are no longer rendered: not fixed", "ko": "대상 객체가 더 이상 렌더링되지 않음: 해결된 것이 아님"},
+	"cov.was":                 {"en": "was %s at %s", "ko": "%[2]s 시점 %[1]s"},
+	"cov.controlsCol":         {"en": "Evaluated controls", "ko": "평가된 통제 항목"},
+	"cov.intro":               {"en": "What this report evaluated. A source is a directory, kustomization, chart or file the GitOps controllers would deploy; coverage is sources rendered / (sources rendered + sources not evaluated). A control or category with nothing to check is n/a.", "ko": "이 보고서가 평가한 범위입니다. 소스는 GitOps 컨트롤러가 배포할 디렉터리, kustomization, 차트 또는 파일이며, 커버리지는 렌더링된 소스 / (렌더링된 소스 + 평가되지 않은 소스)입니다. 점검할 대상이 없는 통제 항목이나 분야는 해당 없음(n/a)으로 표시합니다."},
+	"reason.remote chart":     {"en": "remote chart", "ko": "원격 차트"},
+	"reason.plugin":           {"en": "plugin", "ko": "플러그인"},
+	"reason.other repository": {"en": "other repository", "ko": "다른 저장소"},
+	"reason.file too large":   {"en": "file too large", "ko": "파일 크기 초과"},
+	"reason.render error":     {"en": "render error", "ko": "렌더링 오류"},
+	"reason.not supported":    {"en": "not supported", "ko": "지원되지 않음"},
 
 	// The catalog reference (plinth controls --format markdown).
 	"catalog.title":           {"en": "Baseline controls", "ko": "기준 통제 항목"},
@@ -165,6 +198,7 @@ var messages = map[string]map[string]string{
 	"pdf.delta":             {"en": "Change", "ko": "변화"},
 	"pdf.categoryScores":    {"en": "Score by category", "ko": "분야별 점수"},
 	"pdf.controls":          {"en": "Control checks", "ko": "통제 점검"},
+	"pdf.controlsByStatus":  {"en": "Controls by status", "ko": "상태별 통제 항목"},
 	"pdf.passed":            {"en": "Passed", "ko": "통과"},
 	"pdf.failed":            {"en": "Failed", "ko": "실패"},
 	"pdf.waived":            {"en": "Waived", "ko": "예외"},

@@ -21,11 +21,21 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -109,6 +119,10 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		out.Skipped += s.Skipped
 		out.Suites = append(out.Suites, s)
 	}
+	cov := coverageSuite(r, l)
+	out.Tests += cov.Tests
+	out.Skipped += cov.Skipped
+	out.Suites = append(out.Suites, cov)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -119,6 +133,48 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// coverageSuite is the suite "coverage": the score beside its coverage as
+// properties, a test case per cluster with what it evaluated (skipped when
+// no workload was checked) and a skipped test case per source not evaluated,
+// with its reason.
+func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
+	c := r.Coverage
+	s := junitSuite{Name: "coverage", Properties: &junitProperties{[]junitProperty{
+		{"score", Percent(r.Summary.Score, r.Summary.Total)},
+		{"evaluatedControls", fmt.Sprint(c.Controls)},
+		{"coverage", fmt.Sprintf("%.1f%%", c.Percent)},
+		{"sources", fmt.Sprint(c.Sources)},
+		{"sourcesRendered", fmt.Sprint(c.Rendered)},
+		{"sourcesNotEvaluated", fmt.Sprint(c.NotEvaluated)},
+		{"objects", fmt.Sprint(c.Objects)},
+		{"workloads", fmt.Sprint(c.Workloads)},
+	}}}
+	for _, cl := range c.Clusters {
+		line := fmt.Sprintf("%d objects, %d workloads, %d sources rendered, %d not evaluated", cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated)
+		tc := junitCase{Name: "evaluated [" + orRepo(cl.Cluster) + "]", Classname: "plinth.coverage." + orRepo(cl.Cluster), SystemOut: line}
+		if cl.Workloads == 0 {
+			tc.Skipped = &junitSkipped{Message: "no workload evaluated: " + line}
+			s.Skipped++
+		}
+		s.Cases = append(s.Cases, tc)
+		s.Tests++
+	}
+	for _, sk := range c.Skipped {
+		s.Cases = append(s.Cases, junitCase{
+			Name:      "not evaluated " + skippedLocation(sk),
+			Classname: "plinth.coverage." + orRepo(sk.Cluster),
+			Skipped:   &junitSkipped{Message: l.Reason(sk.Reason) + ": " + sk.Message},
+		})
+		s.Tests++
+		s.Skipped++
+	}
+	for _, w := range r.Warnings {
+		s.Cases = append(s.Cases, junitCase{Name: "warning " + warningLocation(w), Classname: "plinth.coverage.warnings", SystemOut: w.Message})
+		s.Tests++
+	}
+	return s
 }
 
 func orRepo(c string) string {

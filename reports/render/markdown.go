@@ -16,17 +16,22 @@ var statusIcon = map[string]string{reports.StatusPass: "✅", reports.StatusFail
 func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	ew := &errWriter{w: w}
 	ew.printf("## %s\n\n", l.T("report.title"))
-	ew.printf("**%s: %.1f%%** — %d passed, %d waived, %d failed, %d manual", l.T("report.score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	ew.printf("**%s** — %d passed, %d waived, %d failed, %d manual", mdEscape(ScoreLine(r, l)), r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
 	if r.Base != nil {
-		ew.printf(" (was %.1f%% at `%s`)", r.Base.Summary.Score, short(r.Base.Commit))
+		ew.printf(" (%s)", fmt.Sprintf(l.T("cov.was"), mdEscape(baseScoreLine(r, l)), "`"+short(r.Base.Commit)+"`"))
 	}
-	ew.printf("\n\n| %s | %s |\n|---|---|\n", l.T("report.category"), l.T("report.score"))
+	ew.printf("\n")
+	if nothingEvaluated(r.Coverage) {
+		ew.printf("\n> **%s**\n", mdEscape(l.T("cov.nothing")))
+	}
+	ew.printf("\n| %s | %s |\n|---|---|\n", l.T("report.category"), l.T("report.score"))
 	for _, c := range r.Summary.Categories {
-		ew.printf("| %s | %.1f%% (%d/%d) |\n", c.Category, c.Score, c.Passed, c.Total)
+		ew.printf("| %s | %s (%d/%d) |\n", c.Category, Percent(c.Score, c.Total), c.Passed, c.Total)
 	}
+	writeCoverageMarkdown(ew, r, l)
 	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", l.T("report.controls"), l.T("report.control"))
 	for _, c := range r.Controls {
-		ew.printf("| %s | %s | %s | %s | %d/%d |\n", statusIcon[c.Status], c.ID, c.Severity, mdEscape(l.Title(c.Control)), c.Passed, c.Total)
+		ew.printf("| %s | %s | %s | %s | %s |\n", statusIcon[c.Status], c.ID, c.Severity, mdEscape(l.Title(c.Control)), counted(c.Passed, c.Total))
 	}
 	ew.printf("\n### %s\n\n", l.T("report.findings"))
 	fails := 0
@@ -60,11 +65,37 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		for _, f := range r.Changes.Fixed {
 			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f)))
 		}
-		if len(r.Changes.New)+len(r.Changes.Fixed) == 0 {
+		for _, f := range r.Changes.NoLongerEvaluated {
+			ew.printf("- ❔ %s: %s `%s` %s (%s)\n", l.T("cov.noLonger"), f.Control, location(f), mdEscape(objOrNS(f)), mdEscape(l.T("cov.noLongerNote")))
+		}
+		if len(r.Changes.New)+len(r.Changes.Fixed)+len(r.Changes.NoLongerEvaluated) == 0 {
 			ew.printf("%s\n", l.T("report.none"))
 		}
 	}
 	return ew.err
+}
+
+// writeCoverageMarkdown writes the objects evaluated per cluster, the
+// sources not evaluated with their reason, and the tools' warnings.
+func writeCoverageMarkdown(ew *errWriter, r *reports.Report, l i18n.Localizer) {
+	c := r.Coverage
+	ew.printf("\n### %s\n\n%s.\n\n", l.T("cov.title"), mdEscape(l.Objects(c)))
+	ew.printf("| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", l.T("cov.cluster"), l.T("cov.objectsCol"), l.T("cov.workloadsCol"), l.T("cov.renderedCol"), l.T("cov.skippedCol"))
+	for _, cl := range c.Clusters {
+		ew.printf("| %s | %d | %d | %d | %d |\n", mdEscape(l.ClusterLabel(cl.Cluster)), cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated)
+	}
+	if len(c.Skipped) > 0 {
+		ew.printf("\n**%s (%d)**\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", l.T("cov.notEvaluated"), len(c.Skipped), l.T("cov.cluster"), l.T("pdf.colLocation"), l.T("pdf.colReason"), l.T("pdf.colMessage"))
+		for _, s := range c.Skipped {
+			ew.printf("| %s | `%s` | %s | %s |\n", mdEscape(l.ClusterLabel(s.Cluster)), skippedLocation(s), mdEscape(l.Reason(s.Reason)), mdEscape(s.Message))
+		}
+	}
+	if len(r.Warnings) > 0 {
+		ew.printf("\n**%s (%d)**\n\n", l.T("cov.warnings"), len(r.Warnings))
+		for _, w := range r.Warnings {
+			ew.printf("- `%s` %s\n", warningLocation(w), mdEscape(w.Message))
+		}
+	}
 }
 
 // markdownCatalog writes the catalog as a Markdown reference: an index

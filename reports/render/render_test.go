@@ -16,7 +16,10 @@ import (
 // handMade is a small report written by hand, so that the goldens change
 // only when a format does: three controls (one of the catalog, for its
 // Korean title), failing, waived and manual findings with file:line, an
-// active and an expired waiver, and the month before with its commits.
+// active and an expired waiver, the month before with its commits, a
+// category with nothing to check (n/a), coverage with a source not
+// evaluated for each reason, a tool warning, and a finding no longer
+// evaluated.
 func handMade() *reports.Report {
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 9, 30, 0, 0, time.UTC) }
 	privileged := reports.Control{ID: "PLN-SEC-006", Title: "Containers are not privileged", Category: "security",
@@ -38,12 +41,16 @@ func handMade() *reports.Report {
 		File: "apps/base/deployment.yaml", Line: 3, Message: "waived: single-zone pilot"}
 	fixed := reports.Finding{Control: zones.ID, Title: zones.Title, Category: zones.Category, Severity: zones.Severity,
 		Status: reports.StatusFail, Cluster: "nonprod", Namespace: "shop", Object: "Namespace/shop", File: "apps/dev/ns.yaml", Line: 1}
+	gone := reports.Finding{Control: privileged.ID, Title: privileged.Title, Category: privileged.Category, Severity: privileged.Severity,
+		Status: reports.StatusFail, Cluster: "prod", Namespace: "shop", Object: "Deployment/redis", File: "apps/redis/deployment.yaml", Line: 9,
+		Message: "container redis is privileged"}
 	return &reports.Report{
 		SchemaVersion: reports.SchemaVersion, Repo: "https://git.example.com/fleet.git", Ref: "refs/heads/main",
 		Commit: "3f9c2a1d8e7b6a5f4e3d2c1b0a99887766554433", CommitDate: day(10, 30), Date: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
 		Month: "2026-10",
 		Base: &reports.Baseline{Ref: "2026-09", Commit: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", CommitDate: day(9, 29),
-			Summary: reports.Summary{Score: 50, Passed: 1, Failed: 1, Total: 2}},
+			Summary:  reports.Summary{Score: 50, Passed: 1, Failed: 1, Total: 2},
+			Coverage: reports.Coverage{Percent: 100, Sources: 4, Rendered: 4, Objects: 30, Workloads: 9, Controls: 2}},
 		Scopes: []string{"nonprod/dev", "prod"},
 		Summary: reports.Summary{Score: 75, Passed: 2, Failed: 1, Waived: 1, Manual: 2, Total: 4,
 			Categories: []reports.CategoryScore{{Category: "security", Score: 50, Passed: 1, Total: 2}, {Category: "high-availability", Score: 100, Passed: 2, Total: 2},
@@ -65,7 +72,19 @@ func handMade() *reports.Report {
 				Reason: "Single-zone pilot until the zonal pools arrive", Until: "2027-03-31"},
 			{Control: privileged.ID, File: "waivers.yaml", Line: 12, Reason: "old | exception", Until: "2026-08-31", Expired: true},
 		},
-		Changes: &reports.Changes{New: []reports.Finding{fail}, Fixed: []reports.Finding{fixed}},
+		Changes: &reports.Changes{New: []reports.Finding{fail}, Fixed: []reports.Finding{fixed}, NoLongerEvaluated: []reports.Finding{gone}},
+		Coverage: reports.Coverage{Percent: 33.3, Sources: 9, Rendered: 3, NotEvaluated: 6, Objects: 21, Workloads: 6, Controls: 2,
+			Clusters: []reports.ClusterCoverage{{Cluster: "nonprod", Objects: 9, Workloads: 3, Rendered: 1, NotEvaluated: 2},
+				{Cluster: "prod", Objects: 12, Workloads: 3, Rendered: 2, NotEvaluated: 4}},
+			Skipped: []reports.NotEvaluated{
+				{Cluster: "nonprod", File: "clusters/nonprod/redis.yaml", Line: 7, Reason: reports.ReasonRemoteChart, Message: "HelmRelease/redis: remote chart \"redis\" from HelmRepository/bitnami is not fetched (no network); its objects are not evaluated"},
+				{Cluster: "nonprod", File: "apps/big.yaml", Reason: reports.ReasonTooLarge, Message: "apps/big.yaml: not evaluated: file too large (9000000 bytes, the limit is 8388608)"},
+				{Cluster: "prod", File: "clusters/prod/app.yaml", Line: 3, Reason: reports.ReasonOtherRepository, Message: "Application/app: source path \"app\" (https://git.example.com/other.git) is not in this repository; its objects are not evaluated"},
+				{Cluster: "prod", File: "clusters/prod/cmp.yaml", Line: 9, Reason: reports.ReasonPlugin, Message: "Application/cmp: Config Management Plugin \"envsubst\" is not run; its objects are not evaluated"},
+				{Cluster: "prod", File: "charts/shop/templates/deployment.yaml", Line: 14, Reason: reports.ReasonRenderError, Message: "render chart charts/shop: template: shop/templates/deployment.yaml:14:3: nil pointer"},
+				{Cluster: "prod", File: "clusters/prod/gen.yaml", Line: 2, Reason: reports.ReasonUnsupported, Message: "ApplicationSet/gen: generator [scmProvider] is not supported offline; its applications are not evaluated"},
+			}},
+		Warnings: []reports.Warning{{File: "apps/legacy/kustomization.yaml", Message: "Warning: 'bases' is deprecated. Please use 'resources' instead. Run 'kustomize edit fix' to update your Kustomization automatically."}},
 		Commits: []reports.Commit{
 			{Hash: "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c", Date: day(10, 3), Author: "Kim Minji", Subject: "shop: run cart privileged"},
 			{Hash: "1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d", Date: day(10, 17), Author: "이서준", Subject: "dev: spread cart over zones"},

@@ -55,7 +55,40 @@ func sarifReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			Fingerprints: map[string]any{"plinth/v1": strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object}, "|")},
 		})
 	}
-	return sarif.Write(w, rules, results)
+	// Sources not evaluated are notes of PLN-OPS-003 at the line that
+	// declares them (render errors are already its failing findings).
+	for _, sk := range r.Coverage.Skipped {
+		if sk.Reason == reports.ReasonRenderError {
+			continue
+		}
+		results = append(results, sarif.Result{
+			RuleID:       renderControl,
+			Level:        sarif.LevelNote,
+			Message:      fmt.Sprintf("%s (%s) [%s]: %s", l.T("cov.notEvaluated"), l.Reason(sk.Reason), l.ClusterLabel(sk.Cluster), sk.Message),
+			File:         sk.File,
+			Line:         sk.Line,
+			Fingerprints: map[string]any{"plinth/v1": strings.Join([]string{renderControl, sk.Cluster, "not-evaluated", sk.File, sk.Message}, "|")},
+		})
+	}
+	props := map[string]any{
+		"score":     summaryScore(r.Summary),
+		"scoreLine": ScoreLine(r, l),
+		"coverage":  r.Coverage,
+		"warnings":  r.Warnings,
+	}
+	return sarif.WriteWithProperties(w, rules, results, props)
+}
+
+// renderControl is the control under which rendering and coverage are
+// reported ("the repository renders completely").
+const renderControl = "PLN-OPS-003"
+
+// summaryScore is the score, or nil (JSON null) when nothing was counted.
+func summaryScore(s reports.Summary) any {
+	if !s.Scored() {
+		return nil
+	}
+	return s.Score
 }
 
 func level(sev string) string {

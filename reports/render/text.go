@@ -17,17 +17,22 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	if r.Commit != "" {
 		ew.printf(" @ %s (%s)", short(r.Commit), r.Ref)
 	}
-	ew.printf("\n%s: %.1f%% (%d passed, %d waived, %d failed, %d manual)\n", l.T("report.score"), r.Summary.Score, r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	ew.printf("\n%s\n", ScoreLine(r, l))
+	ew.printf("  (%d passed, %d waived, %d failed, %d manual)\n", r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	if nothingEvaluated(r.Coverage) {
+		ew.printf("%s\n", l.T("cov.nothing"))
+	}
 	for _, c := range r.Summary.Categories {
-		ew.printf("  %-20s %5.1f%% (%d/%d)\n", c.Category, c.Score, c.Passed, c.Total)
+		ew.printf("  %-20s %6s (%d/%d)\n", c.Category, Percent(c.Score, c.Total), c.Passed, c.Total)
 	}
 	if r.Base != nil {
-		ew.printf("%s %s: %.1f%%\n", l.T("report.changes"), short(r.Base.Commit), r.Base.Summary.Score)
+		ew.printf("%s %s: %s\n", l.T("pdf.comparedWith"), short(r.Base.Commit), baseScoreLine(r, l))
 	}
+	writeCoverageText(ew, r, l)
 	ew.printf("\n%s:\n", l.T("report.controls"))
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	for _, c := range r.Controls {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d/%d\t%s\n", c.ID, strings.ToUpper(c.Status), c.Severity, c.Passed, c.Total, l.Title(c.Control))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.ID, strings.ToUpper(c.Status), c.Severity, counted(c.Passed, c.Total), l.Title(c.Control))
 	}
 	tw.Flush()
 	ew.printf("\n%s:\n", l.T("report.findings"))
@@ -45,6 +50,36 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	writeWaiversText(ew, r, l)
 	writeChangesText(ew, r, l)
 	return ew.err
+}
+
+// counted is "passed/total", or "-" when nothing was counted.
+func counted(passed, total int) string {
+	if total == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d", passed, total)
+}
+
+// writeCoverageText writes what was evaluated per cluster, the sources not
+// evaluated with their reason, and the warnings of the rendering tools.
+func writeCoverageText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
+	c := r.Coverage
+	ew.printf("\n%s: %s\n", l.T("cov.title"), l.Objects(c))
+	for _, cl := range c.Clusters {
+		ew.printf("  %-20s %d objects, %d workloads, %d sources rendered, %d not evaluated\n", l.ClusterLabel(cl.Cluster), cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated)
+	}
+	if len(c.Skipped) > 0 {
+		ew.printf("%s (%d):\n", l.T("cov.notEvaluated"), len(c.Skipped))
+		for _, s := range c.Skipped {
+			ew.printf("  [%s] %s %s: %s\n", l.ClusterLabel(s.Cluster), skippedLocation(s), l.Reason(s.Reason), s.Message)
+		}
+	}
+	if len(r.Warnings) > 0 {
+		ew.printf("%s (%d):\n", l.T("cov.warnings"), len(r.Warnings))
+		for _, w := range r.Warnings {
+			ew.printf("  %s: %s\n", warningLocation(w), w.Message)
+		}
+	}
 }
 
 func writeWaiversText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
@@ -69,12 +104,18 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if r.Changes == nil {
 		return
 	}
-	ew.printf("\n%s: +%d -%d\n", l.T("report.changes"), len(r.Changes.New), len(r.Changes.Fixed))
+	ew.printf("\n%s: +%d new, -%d fixed, %d no longer evaluated\n", l.T("report.changes"), len(r.Changes.New), len(r.Changes.Fixed), len(r.Changes.NoLongerEvaluated))
 	for _, f := range r.Changes.New {
 		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f), f.Message)
 	}
 	for _, f := range r.Changes.Fixed {
 		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f))
+	}
+	if len(r.Changes.NoLongerEvaluated) > 0 {
+		ew.printf("  %s (%s):\n", l.T("cov.noLonger"), l.T("cov.noLongerNote"))
+		for _, f := range r.Changes.NoLongerEvaluated {
+			ew.printf("  ? %s %s %s\n", f.Control, location(f), objOrNS(f))
+		}
 	}
 	if len(r.Commits) > 0 {
 		ew.printf("%s:\n", l.T("report.commits"))

@@ -154,7 +154,8 @@ func TestSARIFAndJUnitParse(t *testing.T) {
 	if err := xml.Unmarshal(j.Bytes(), &suites); err != nil {
 		t.Fatal(err)
 	}
-	if suites.Tests == 0 || suites.Failures == 0 || len(suites.Suites) != len(reports.Categories) {
+	// A suite per category, then the coverage suite.
+	if suites.Tests == 0 || suites.Failures == 0 || len(suites.Suites) != len(reports.Categories)+1 || suites.Suites[len(suites.Suites)-1].Name != "coverage" {
 		t.Errorf("junit: %d tests, %d failures, %d suites", suites.Tests, suites.Failures, len(suites.Suites))
 	}
 }

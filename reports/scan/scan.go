@@ -45,6 +45,14 @@ type Options struct {
 	// GitTimeout bounds each network git operation (clone, fetch); zero:
 	// PLINTH_GIT_TIMEOUT, else gitauth.DefaultTimeout.
 	GitTimeout time.Duration
+	// Progress, when set, receives progress messages (plinth -v).
+	Progress func(format string, args ...any)
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(format, args...)
+	}
 }
 
 var (
@@ -60,16 +68,16 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if opts.Month != "" && !monthRE.MatchString(opts.Month) {
 		return nil, fmt.Errorf("--month %q: want YYYY-MM", opts.Month)
 	}
-	date := opts.Date
-	if date.IsZero() {
-		date = time.Now()
-	}
-	date = date.UTC()
+	// Without a date, a git repository's report is dated by the commit
+	// evaluated (reproducible); a plain directory by the time of the run.
+	date := opts.Date.UTC()
+	start := time.Now()
 	repo, err := source.Open(ctx, opts.Repo, source.Options{Timeout: opts.GitTimeout})
 	if err != nil {
 		return nil, err
 	}
 	defer repo.Close()
+	opts.progress("repository %s opened (%s)", opts.Repo, time.Since(start).Round(time.Millisecond))
 	scoped := func(r *reports.Report) *reports.Report { return r }
 	if len(opts.Clusters) > 0 {
 		scoped = func(r *reports.Report) *reports.Report { return onlyClusters(r, opts.Clusters) }
@@ -89,7 +97,10 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err := checkClusters(snap, opts.Clusters); err != nil {
 			return nil, err
 		}
-		r := scoped(evaluate(snap, date, nil, opts.Clusters))
+		if date.IsZero() {
+			date = time.Now().UTC()
+		}
+		r := scoped(evaluateLogged(opts, "working tree", snap, date, nil))
 		r.Date = date
 		return r, nil
 	}
@@ -148,7 +159,10 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if opts.Month != "" || opts.Since != "" {
 		cache = render.NewCache() // the two states share most builds
 	}
-	r := scoped(evaluate(snap, date, cache, opts.Clusters))
+	if date.IsZero() {
+		date = snap.CommitDate.UTC()
+	}
+	r := scoped(evaluateLogged(opts, "commit "+short(snap.Commit), snap, date, cache))
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -168,16 +182,40 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := scoped(evaluate(bsnap, date, cache, opts.Clusters))
+		br := scoped(evaluateLogged(opts, "base commit "+short(bsnap.Commit), bsnap, date, cache))
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
 		}
-		r.Base = &reports.Baseline{Ref: baseRef, Commit: base.Hash.String(), CommitDate: base.Committer.When.UTC(), Summary: br.Summary}
+		r.Base = &reports.Baseline{Ref: baseRef, Commit: base.Hash.String(), CommitDate: base.Committer.When.UTC(), Summary: br.Summary, Coverage: br.Coverage}
 		baseFindings = br.Findings
 	}
 	r.Changes = Diff(baseFindings, r.Findings)
 	return r, nil
+}
+
+// evaluateLogged evaluates one state and reports its progress.
+func evaluateLogged(opts Options, what string, snap *source.Snapshot, date time.Time, cache *render.Cache) *reports.Report {
+	start := time.Now()
+	r := evaluate(snap, date, cache, opts.Clusters)
+	opts.progress("%s rendered and checked in %s: %d of %d sources rendered, %d not evaluated, %d objects, %d workloads, %d findings",
+		what, time.Since(start).Round(time.Millisecond), r.Coverage.Rendered, r.Coverage.Sources, r.Coverage.NotEvaluated,
+		r.Coverage.Objects, r.Coverage.Workloads, len(r.Findings))
+	for _, c := range r.Coverage.Clusters {
+		name := c.Cluster
+		if name == "" {
+			name = "(repository)"
+		}
+		opts.progress("  cluster %s: %d objects, %d workloads, %d sources rendered, %d not evaluated", name, c.Objects, c.Workloads, c.Rendered, c.NotEvaluated)
+	}
+	return r
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }
 
 // checkClusters fails when a cluster asked for has no clusters/<name>/
@@ -209,7 +247,12 @@ func onlyClusters(r *reports.Report, clusters []string) *reports.Report {
 }
 
 // Diff returns the failing findings of head that were not failing in base
-// (new) and those of base no longer failing in head (fixed).
+// (new), those of base no longer failing in head whose object head still
+// evaluates (fixed), and those whose object head no longer evaluates (no
+// longer evaluated: its source stopped rendering, is not evaluated, or the
+// object is gone). An object is evaluated in head when a finding of head
+// names it (cluster, namespace and object); a finding without an object
+// (a file) when head has a finding of the same control for that file.
 func Diff(base, head []reports.Finding) *reports.Changes {
 	key := func(f reports.Finding) string {
 		k := strings.Join([]string{f.Control, f.Cluster, f.Environment, f.Namespace, f.Object, f.Deployer}, "|")
@@ -228,15 +271,30 @@ func Diff(base, head []reports.Finding) *reports.Changes {
 		return m
 	}
 	bf, hf := failing(base), failing(head)
-	ch := &reports.Changes{New: []reports.Finding{}, Fixed: []reports.Finding{}}
+	where := func(f reports.Finding) string {
+		if f.Object == "" {
+			return "file|" + f.Control + "|" + f.Cluster + "|" + f.File
+		}
+		return "object|" + f.Cluster + "|" + f.Namespace + "|" + f.Object
+	}
+	evaluated := map[string]bool{}
+	for _, f := range head {
+		evaluated[where(f)] = true
+	}
+	ch := &reports.Changes{New: []reports.Finding{}, Fixed: []reports.Finding{}, NoLongerEvaluated: []reports.Finding{}}
 	for _, f := range head {
 		if f.Status == reports.StatusFail && !bf[key(f)] {
 			ch.New = append(ch.New, f)
 		}
 	}
 	for _, f := range base {
-		if f.Status == reports.StatusFail && !hf[key(f)] {
+		if f.Status != reports.StatusFail || hf[key(f)] {
+			continue
+		}
+		if evaluated[where(f)] {
 			ch.Fixed = append(ch.Fixed, f)
+		} else {
+			ch.NoLongerEvaluated = append(ch.NoLongerEvaluated, f)
 		}
 	}
 	return ch
@@ -249,7 +307,11 @@ func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
 
 func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string) *reports.Report {
 	states, stateProblems := readStates(snap)
+	stop := captureOutput()
 	disc := render.Render(snap, render.Options{Cache: cache, Clusters: clusters})
+	logged := stop()
+	cov, warnings := coverage(disc)
+	warnings = append(warnings, logWarnings(snap, logged)...)
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
@@ -269,6 +331,8 @@ func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, cluste
 		Repo:          snap.Repo, Ref: snap.Ref, Commit: snap.Commit, CommitDate: snap.CommitDate,
 		Findings: findings,
 		Waivers:  waivers,
+		Coverage: cov,
+		Warnings: sortWarnings(warnings),
 	}
 	sortFindings(r.Findings)
 	Score(r)
@@ -372,7 +436,11 @@ func Score(r *reports.Report) {
 		cat.Total++
 	}
 	r.Controls = r.Controls[:0]
+	r.Coverage.Controls = 0
 	for _, cr := range results {
+		if cr.Total > 0 {
+			r.Coverage.Controls++
+		}
 		if cr.Status == "" {
 			cr.Status = reports.StatusNA
 		}
@@ -392,6 +460,15 @@ func Score(r *reports.Report) {
 		sum.Categories = append(sum.Categories, *cat)
 	}
 	r.Summary = sum
+	if r.Warnings == nil {
+		r.Warnings = []reports.Warning{}
+	}
+	if r.Coverage.Clusters == nil {
+		r.Coverage.Clusters = []reports.ClusterCoverage{}
+	}
+	if r.Coverage.Skipped == nil {
+		r.Coverage.Skipped = []reports.NotEvaluated{}
+	}
 	r.Scopes = r.Scopes[:0]
 	for s := range scopes {
 		r.Scopes = append(r.Scopes, s)
@@ -405,10 +482,11 @@ func Score(r *reports.Report) {
 	}
 }
 
-// percent is 100*n/total rounded to one decimal; 100 when nothing is counted.
+// percent is 100*n/total rounded to one decimal; 0 when nothing is
+// counted (the score is n/a then: renderers show it so, see Scored).
 func percent(n, total int) float64 {
 	if total == 0 {
-		return 100
+		return 0
 	}
 	return float64(int(float64(n)*1000/float64(total)+0.5)) / 10
 }

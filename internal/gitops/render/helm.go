@@ -238,8 +238,9 @@ func docStart(lines []string, i int) int {
 
 var topLevelKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*:`)
 
-// templateError finds "(<chart>/templates/x.yaml:4:26)" in a Helm error and
-// returns the repository file and line it names.
+// templateError finds "(<chart>/templates/x.yaml:4:26)" (parse and fail
+// errors) or "template: <chart>/templates/x.yaml:4:26:" (execution errors)
+// in a Helm error and returns the repository file and line it names.
 func templateError(chartDir, msg string) (string, int) {
 	m := helmErrPos.FindStringSubmatch(msg)
 	if m == nil {
@@ -253,7 +254,7 @@ func templateError(chartDir, msg string) (string, int) {
 	return path.Join(chartDir, rel), line
 }
 
-var helmErrPos = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
+var helmErrPos = regexp.MustCompile(`(?:\(|template: )([^():\s]+):(\d+)(?::\d+)?[):]`)
 
 // renderTimeout bounds one chart rendering. Go templates cannot be
 // interrupted: a rendering past the limit is abandoned and reported (a

@@ -43,6 +43,9 @@ const (
 	plantedFile    = "clusters/prod/apps/payments/deployment.yaml"
 	plantedLine    = 17
 	plantedMessage = "container api runs as root (runAsNonRoot is not set)"
+	plantedSkipped = "HelmRelease/redis: remote chart redis from HelmRepository/bitnami is not fetched (no network)"
+	plantedWarning = "Warning: 'bases' is deprecated. Please use 'resources' instead."
+	plantedGone    = "Deployment/cache-gone"
 )
 
 // fixture builds a rich report: services*perService failing findings spread
@@ -139,10 +142,21 @@ func fixture(services, perService int) *reports.Report {
 			Reason: "Internal test endpoint", Until: "2026-08-31", Expired: true},
 		{Control: "PLN-HA-001", Cluster: "nonprod", File: "waivers.yaml", Line: 20, Expired: true},
 	}
-	r.Changes = &reports.Changes{New: []reports.Finding{planted}, Fixed: []reports.Finding{{
-		Control: "PLN-NET-001", Severity: "high", Status: reports.StatusPass, Cluster: "prod", Namespace: "dispatch-prod",
-		Object: "NetworkPolicy/default-deny", File: "clusters/prod/prod/teams/dispatch/networkpolicy.yaml", Line: 1,
-	}}}
+	r.Coverage = reports.Coverage{Percent: 80, Sources: 15, Rendered: 12, NotEvaluated: 3, Objects: 412, Workloads: 96, Controls: 17,
+		Clusters: []reports.ClusterCoverage{{Cluster: "nonprod", Objects: 200, Workloads: 48, Rendered: 6, NotEvaluated: 1},
+			{Cluster: "prod", Objects: 212, Workloads: 48, Rendered: 6, NotEvaluated: 2}},
+		Skipped: []reports.NotEvaluated{
+			{Cluster: "nonprod", File: "clusters/nonprod/redis.yaml", Line: 7, Reason: reports.ReasonRemoteChart, Message: plantedSkipped},
+			{Cluster: "prod", File: "clusters/prod/cmp.yaml", Line: 9, Reason: reports.ReasonPlugin, Message: "Application/cmp: Config Management Plugin is not run; its objects are not evaluated"},
+			{Cluster: "prod", File: "charts/shop/templates/deployment.yaml", Line: 14, Reason: reports.ReasonRenderError, Message: "render chart charts/shop: nil pointer evaluating .Values.image"},
+		}}
+	r.Warnings = []reports.Warning{{File: "apps/legacy/kustomization.yaml", Message: plantedWarning}}
+	r.Changes = &reports.Changes{NoLongerEvaluated: []reports.Finding{{Control: "PLN-SEC-001", Severity: "high", Status: reports.StatusFail,
+		Cluster: "nonprod", Namespace: "cache-dev", Object: plantedGone, File: "apps/cache/deployment.yaml", Line: 3}},
+		New: []reports.Finding{planted}, Fixed: []reports.Finding{{
+			Control: "PLN-NET-001", Severity: "high", Status: reports.StatusPass, Cluster: "prod", Namespace: "dispatch-prod",
+			Object: "NetworkPolicy/default-deny", File: "clusters/prod/prod/teams/dispatch/networkpolicy.yaml", Line: 1,
+		}}}
 	for i := 0; i < 12; i++ {
 		r.Commits = append(r.Commits, reports.Commit{
 			Hash:    fmt.Sprintf("%02x%038x", i+16, i*7919),
@@ -153,6 +167,7 @@ func fixture(services, perService int) *reports.Report {
 	}
 	r.Summary = summarize(r.Controls)
 	r.Base.Summary = summarize(r.Controls)
+	r.Base.Coverage = reports.Coverage{Percent: 100, Sources: 14, Rendered: 14, Objects: 420, Workloads: 98, Controls: 17}
 	r.Base.Summary.Score -= 6.5
 	for i := range r.Base.Summary.Categories {
 		r.Base.Summary.Categories[i].Score = clamp(r.Base.Summary.Categories[i].Score + float64(i*7%15) - 6)

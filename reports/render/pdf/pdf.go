@@ -55,6 +55,7 @@ func Render(w io.Writer, r *reports.Report, opts Options) error {
 	}
 	d.cover()
 	d.summary()
+	d.coverage()
 	d.checklist()
 	d.findings()
 	d.changes()
@@ -165,7 +166,7 @@ func (d *doc) setup() {
 	f.SetCreationDate(stamp)
 	f.SetModificationDate(stamp)
 	title := t.T("pdf.title")
-	if m := d.month(); m != "" {
+	if m := d.period(); m != "" {
 		title += " — " + m
 	}
 	f.SetTitle(d.clean(title), true)
@@ -173,7 +174,7 @@ func (d *doc) setup() {
 	f.SetAuthor(d.clean(d.gen), true)
 	f.SetCreator(d.clean(d.gen), true)
 	f.SetProducer("plinth (github.com/go-pdf/fpdf)", true)
-	f.SetKeywords(d.clean("compliance baseline kubernetes gitops "+d.month()), true)
+	f.SetKeywords(d.clean("compliance baseline kubernetes gitops "+d.period()), true)
 	if d.lang == "ko" {
 		f.SetLang("ko-KR")
 	} else {
@@ -196,8 +197,12 @@ func (d *doc) stamp() time.Time {
 	return time.Unix(0, 0).UTC()
 }
 
-// month is the evaluated month, or the report date without --month.
-func (d *doc) month() string {
+// month is the evaluated month (--month), else "".
+func (d *doc) month() string { return d.r.Month }
+
+// period is what the report is of: the month with --month, else the
+// report date.
+func (d *doc) period() string {
 	if d.r.Month != "" {
 		return d.r.Month
 	}
@@ -225,7 +230,7 @@ func (d *doc) header() {
 	f := d.f
 	d.font("", 7.5, colMuted)
 	left := d.fit(d.r.Repo, contentW*0.6)
-	right := d.month()
+	right := d.period()
 	if c := shortHash(d.r.Commit); c != "" {
 		if right != "" {
 			right += "  ·  "

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // controlTitle is the control's title in the document's language.
@@ -38,8 +39,15 @@ func (d *doc) findingTitle(f *reports.Finding) string {
 
 func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
 
-func scoreColor(v float64) rgb {
+// score is a score over total counted checks, "n/a" over nothing.
+func score(v float64, total int) string { return i18n.Percent(v, total) }
+
+// scoreColor is the colour of a score over total counted checks (grey
+// for n/a).
+func scoreColor(v float64, total int) rgb {
 	switch {
+	case total == 0:
+		return colNA
 	case v >= 90:
 		return colPass
 	case v >= 70:
@@ -78,7 +86,7 @@ func (d *doc) cover() {
 	for _, l := range d.wrap(t.T("pdf.title"), contentW) {
 		f.CellFormat(contentW, 12, l, "", 1, "LM", false, 0, "")
 	}
-	if m := d.month(); m != "" {
+	if m := d.period(); m != "" {
 		d.font("B", 20, colAccent)
 		f.CellFormat(contentW, 11, d.clean(m), "", 1, "LM", false, 0, "")
 	}
@@ -110,13 +118,18 @@ func (d *doc) cover() {
 	rows := [][2]string{
 		{t.T("pdf.repository"), orDash(r.Repo)},
 		{t.T("pdf.ref"), orDash(r.Ref)},
-		{t.T("pdf.month"), orDash(d.month())},
+	}
+	if m := d.month(); m != "" {
+		rows = append(rows, [2]string{t.T("pdf.month"), m})
+	}
+	rows = append(rows, [][2]string{
 		{t.T("pdf.commit"), commit},
 		{t.T("pdf.comparedWith"), base},
 		{t.T("pdf.scopes"), orDash(strings.Join(d.scopes(), ", "))},
-		{t.T("pdf.overallScore"), pct(r.Summary.Score)},
+		{t.T("pdf.overallScore"), t.Score(r.Summary, r.Coverage)},
+		{t.T("cov.percent"), t.Sources(r.Coverage) + "; " + t.Objects(r.Coverage)},
 		{t.T("pdf.reportDate"), day(r.Date)},
-	}
+	}...)
 	for _, kvr := range rows {
 		kv.rows = 0 // no zebra striping on the cover
 		kv.row(cell{text: kvr[0], color: &colMuted}, cell{text: kvr[1], bold: true})
@@ -180,35 +193,47 @@ func (d *doc) summary() {
 	d.font("", 9, colMuted)
 	f.SetXY(marginL+3, y+3)
 	f.CellFormat(64, 5, d.clean(t.T("pdf.overallScore")), "", 0, "LM", false, 0, "")
-	d.font("B", 30, scoreColor(s.Score))
+	col := scoreColor(s.Score, s.Total)
+	if r.Coverage.Workloads == 0 {
+		col = colNA // no workload checked: never a green score
+	}
+	d.font("B", 30, col)
 	f.SetXY(marginL+3, y+9)
-	f.CellFormat(64, 14, pct(s.Score), "", 0, "LM", false, 0, "")
+	f.CellFormat(64, 14, score(s.Score, s.Total), "", 0, "LM", false, 0, "")
 	d.font("", 8.5, colMuted)
 	f.SetXY(marginL+3, y+26)
 	prev := t.T("pdf.previous") + ": " + t.T("pdf.noPrevious")
-	if r.Base != nil {
-		delta := s.Score - r.Base.Summary.Score
-		prev = fmt.Sprintf("%s: %s   %s: %+.1f", t.T("pdf.previous"), pct(r.Base.Summary.Score), t.T("pdf.delta"), delta)
+	if b := r.Base; b != nil {
+		prev = fmt.Sprintf("%s: %s", t.T("pdf.previous"), score(b.Summary.Score, b.Summary.Total))
+		if b.Summary.Scored() && s.Scored() {
+			prev += fmt.Sprintf("   %s: %+.1f", t.T("pdf.delta"), s.Score-b.Summary.Score)
+		}
 	}
-	f.CellFormat(64, 5, d.clean(prev), "", 0, "LM", false, 0, "")
+	f.CellFormat(64, 5, d.fit(prev, 64), "", 0, "LM", false, 0, "")
 
-	// Counts of control checks.
+	// Controls by status: the boxes add up to Total, the controls of the
+	// catalog (findings are counted in the checklist and the findings).
+	byStatus := map[string]int{}
+	for _, c := range r.Controls {
+		byStatus[c.Status]++
+	}
 	counts := []struct {
 		label string
 		n     int
 		c     rgb
 	}{
-		{t.T("pdf.passed"), s.Passed, colPass},
-		{t.T("pdf.failed"), s.Failed, colFail},
-		{t.T("pdf.waived"), s.Waived, colWaived},
-		{t.T("pdf.manual"), s.Manual, colManual},
-		{t.T("pdf.total"), s.Total, colInk},
+		{t.T("pdf.passed"), byStatus[reports.StatusPass], colPass},
+		{t.T("pdf.failed"), byStatus[reports.StatusFail], colFail},
+		{t.T("pdf.waived"), byStatus[reports.StatusWaived], colWaived},
+		{t.T("pdf.manual"), byStatus[reports.StatusManual], colManual},
+		{t.Status(reports.StatusNA), byStatus[reports.StatusNA], colNA},
+		{t.T("pdf.total"), len(r.Controls), colInk},
 	}
 	x0 := marginL + 75
 	bw := (contentW - 75) / float64(len(counts))
 	d.font("", 9, colMuted)
 	f.SetXY(x0, y)
-	f.CellFormat(contentW-75, 5, d.clean(t.T("pdf.controls")), "", 0, "LM", false, 0, "")
+	f.CellFormat(contentW-75, 5, d.clean(t.T("pdf.controlsByStatus")), "", 0, "LM", false, 0, "")
 	for i, c := range counts {
 		x := x0 + float64(i)*bw
 		d.fill(colZebra)
@@ -222,7 +247,18 @@ func (d *doc) summary() {
 		f.SetXY(x, y+25)
 		f.CellFormat(bw, 5, d.fit(c.label, bw), "", 0, "CM", false, 0, "")
 	}
-	f.SetY(y + 44)
+	f.SetY(y + 39)
+	// The score beside its coverage, and a warning when nothing deployed
+	// was evaluated.
+	d.para(t.ScoreLine(s, r.Coverage)+"; "+t.Objects(r.Coverage), 8.5, colInk)
+	if r.Coverage.Workloads == 0 {
+		d.font("B", 9.5, colFail)
+		for _, l := range d.wrap(t.T("cov.nothing"), contentW) {
+			f.SetX(marginL)
+			f.CellFormat(contentW, 5, l, "", 1, "LM", false, 0, "")
+		}
+	}
+	f.Ln(3)
 
 	d.subheading(t.T("pdf.categoryScores"), -1, 80)
 	d.barChart()
@@ -238,15 +274,15 @@ func (d *doc) summary() {
 
 	d.subheading(t.T("pdf.changes"), -1, 26)
 	y = f.GetY()
-	bw = contentW / 2
-	newN, fixedN := "—", "—"
+	bw = contentW / 3
+	newN, fixedN, goneN := "—", "—", "—"
 	if r.Changes != nil {
-		newN, fixedN = strconv.Itoa(len(r.Changes.New)), strconv.Itoa(len(r.Changes.Fixed))
+		newN, fixedN, goneN = strconv.Itoa(len(r.Changes.New)), strconv.Itoa(len(r.Changes.Fixed)), strconv.Itoa(len(r.Changes.NoLongerEvaluated))
 	}
 	for i, c := range []struct {
 		label, n string
 		col      rgb
-	}{{t.T("pdf.newFindings"), newN, colFail}, {t.T("pdf.fixedFindings"), fixedN, colPass}} {
+	}{{t.T("pdf.newFindings"), newN, colFail}, {t.T("pdf.fixedFindings"), fixedN, colPass}, {t.T("cov.noLonger"), goneN, colNA}} {
 		x := marginL + float64(i)*bw
 		label := c.label
 		if r.Changes == nil {
@@ -277,11 +313,11 @@ func (d *doc) statBox(x, y, w float64, count, label string, c rgb) {
 // previous month's score as a thinner grey bar above it.
 func (d *doc) barChart() {
 	f, t, r := d.f, d.t, d.r
-	prev := map[string]float64{}
+	prev := map[string]reports.CategoryScore{}
 	hasPrev := r.Base != nil
 	if hasPrev {
 		for _, c := range r.Base.Summary.Categories {
-			prev[c.Category] = c.Score
+			prev[c.Category] = c
 		}
 	}
 	cats := slices.Clone(r.Summary.Categories)
@@ -316,23 +352,31 @@ func (d *doc) barChart() {
 
 		if hasPrev {
 			p, ok := prev[c.Category]
-			if ok {
+			if ok && p.Scored() {
 				d.fill(colPrevBar)
-				f.Rect(x0, y+1.8, barW*clamp(p)/100, 2.6, "F")
+				f.Rect(x0, y+1.8, barW*clamp(p.Score)/100, 2.6, "F")
 			}
 			d.font("", 7, colMuted)
 			f.SetXY(x0+barW+1, y+1.2)
 			v := "—"
 			if ok {
-				v = pct(p)
+				v = score(p.Score, p.Total)
 			}
 			f.CellFormat(valueW-1, 3.8, v, "", 0, "LM", false, 0, "")
 		}
-		d.fill(colAccent)
-		f.Rect(x0, y+5, barW*clamp(c.Score)/100, 4.2, "F")
-		d.font("B", 8.5, scoreColor(c.Score))
+		// Nothing to check: no bar (never a full one), a dashed outline.
+		if c.Scored() {
+			d.fill(colAccent)
+			f.Rect(x0, y+5, barW*clamp(c.Score)/100, 4.2, "F")
+		} else {
+			d.stroke(colNA, 0.3)
+			f.SetDashPattern([]float64{1, 1}, 0)
+			f.Rect(x0, y+5, barW, 4.2, "D")
+			f.SetDashPattern([]float64{}, 0)
+		}
+		d.font("B", 8.5, scoreColor(c.Score, c.Total))
 		f.SetXY(x0+barW+1, y+5)
-		f.CellFormat(valueW-1, 4.2, pct(c.Score), "", 0, "LM", false, 0, "")
+		f.CellFormat(valueW-1, 4.2, score(c.Score, c.Total), "", 0, "LM", false, 0, "")
 	}
 	// legend
 	y := y0 + float64(n)*rowH + 7
@@ -366,6 +410,82 @@ func categoryRank(c string) int {
 		return i
 	}
 	return len(reports.Categories)
+}
+
+// ---- scope and coverage ----
+
+// coverage is the "Scope and coverage" page: the score beside its
+// coverage, objects and workloads per cluster, every source not evaluated
+// with its reason and where it is declared, and the tools' warnings.
+func (d *doc) coverage() {
+	t, r := d.t, d.r
+	c := r.Coverage
+	d.heading(t.T("cov.title"))
+	d.para(t.T("cov.intro"), 8.5, colMuted)
+	d.f.Ln(2)
+	d.font("B", 11, colInk)
+	for _, l := range d.wrap(t.Score(r.Summary, c)+"; "+t.Sources(c), contentW) {
+		d.f.SetX(marginL)
+		d.f.CellFormat(contentW, 6, l, "", 1, "LM", false, 0, "")
+	}
+	d.para(t.Objects(c), 10, colInk)
+	if r.Base != nil {
+		d.para(t.T("pdf.previous")+" ("+shortHash(r.Base.Commit)+"): "+t.ScoreLine(r.Base.Summary, r.Base.Coverage), 9, colMuted)
+	}
+	if c.Workloads == 0 {
+		d.f.Ln(2)
+		d.font("B", 10, colFail)
+		for _, l := range d.wrap(t.T("cov.nothing"), contentW) {
+			d.f.SetX(marginL)
+			d.f.CellFormat(contentW, 5.5, l, "", 1, "LM", false, 0, "")
+		}
+	}
+	d.f.Ln(4)
+	tb := d.newTable(8,
+		column{head: t.T("cov.cluster"), w: 50, align: "L"},
+		column{head: t.T("cov.objectsCol"), w: 26, align: "R"},
+		column{head: t.T("cov.workloadsCol"), w: 26, align: "R"},
+		column{head: t.T("cov.renderedCol"), w: 39, align: "R"},
+		column{head: t.T("cov.skippedCol"), w: contentW - 141, align: "R"},
+	)
+	tb.header()
+	for _, cl := range c.Clusters {
+		sk := cell{text: strconv.Itoa(cl.NotEvaluated)}
+		if cl.NotEvaluated > 0 {
+			sk.bold, sk.color = true, &colFail
+		}
+		tb.row(cell{text: t.ClusterLabel(cl.Cluster), bold: true}, cell{text: strconv.Itoa(cl.Objects)}, cell{text: strconv.Itoa(cl.Workloads)},
+			cell{text: strconv.Itoa(cl.Rendered)}, sk)
+	}
+	d.f.Ln(5)
+
+	d.subheading(fmt.Sprintf("%s (%d)", t.T("cov.notEvaluated"), len(c.Skipped)), 1, 14)
+	if len(c.Skipped) == 0 {
+		d.para(t.T("cov.allEvaluated"), 9, colMuted)
+	} else {
+		tb := d.newTable(7.5,
+			column{head: t.T("cov.cluster"), w: 24, align: "L"},
+			column{head: t.T("pdf.colReason"), w: 26, align: "L"},
+			column{head: t.T("pdf.colLocation"), w: 50, align: "L"},
+			column{head: t.T("pdf.colMessage"), w: contentW - 100, align: "L"},
+		)
+		tb.header()
+		for _, s := range c.Skipped {
+			tb.row(cell{text: t.ClusterLabel(s.Cluster)}, cell{text: t.Reason(s.Reason), bold: true}, cell{text: location(s.File, s.Line)}, cell{text: s.Message})
+		}
+	}
+	if len(r.Warnings) > 0 {
+		d.f.Ln(5)
+		d.subheading(fmt.Sprintf("%s (%d)", t.T("cov.warnings"), len(r.Warnings)), 1, 14)
+		tb := d.newTable(7.5,
+			column{head: t.T("pdf.colLocation"), w: 60, align: "L"},
+			column{head: t.T("pdf.colMessage"), w: contentW - 60, align: "L"},
+		)
+		tb.header()
+		for _, w := range r.Warnings {
+			tb.row(cell{text: orDash(w.File)}, cell{text: w.Message})
+		}
+	}
 }
 
 // ---- checklist ----
@@ -402,7 +522,7 @@ func (d *doc) checklist() {
 	for _, cat := range cats {
 		title := t.Category(cat)
 		if s, ok := scores[cat]; ok {
-			title += fmt.Sprintf("  —  %d/%d  (%s)", s.Passed, s.Total, pct(s.Score))
+			title += fmt.Sprintf("  —  %d/%d  (%s)", s.Passed, s.Total, score(s.Score, s.Total))
 		}
 		for start := 0; start < max(len(scopes), 1); start += maxScopeCols {
 			part := scopes[start:min(start+maxScopeCols, len(scopes))]
@@ -669,7 +789,8 @@ func (d *doc) changes() {
 		for _, part := range []struct {
 			title string
 			list  []reports.Finding
-		}{{t.T("pdf.newSince"), r.Changes.New}, {t.T("pdf.fixedSince"), r.Changes.Fixed}} {
+		}{{t.T("pdf.newSince"), r.Changes.New}, {t.T("pdf.fixedSince"), r.Changes.Fixed},
+			{t.T("cov.noLonger") + " — " + t.T("cov.noLongerNote"), r.Changes.NoLongerEvaluated}} {
 			d.subheading(fmt.Sprintf("%s (%d)", part.title, len(part.list)), 1, 14)
 			if len(part.list) == 0 {
 				d.para(t.T("pdf.noChanges"), 9, colMuted)
