@@ -142,18 +142,8 @@ func (d *renderer) fallbackEntries() []entry {
 	}
 	referenced := map[string]bool{}
 	for _, dir := range kdirs {
-		docs, err := d.docs(kustomizationFile(d.snap, dir))
-		if err != nil || len(docs) == 0 {
-			continue
-		}
-		for _, field := range []string{"resources", "bases", "components"} {
-			for _, r := range listAt(docs[0].Value, field) {
-				s, _ := r.(string)
-				if s == "" || isRemote(s) {
-					continue
-				}
-				referenced[path.Clean(path.Join(dir, s))] = true
-			}
+		for _, p := range d.localRefs(dir) {
+			referenced[p] = true
 		}
 	}
 	var out []entry

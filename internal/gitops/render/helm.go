@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +42,8 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 		}
 		if !found {
 			r.problems = append(r.problems, Problem{Cluster: e.cluster, File: chartFile, Line: d.lineOf(chartFile, dep.Name),
-				Message: fmt.Sprintf("chart dependency %q (%s) is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository), NotEvaluated: true})
+				Message: fmt.Sprintf("chart dependency %q (%s) is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository), NotEvaluated: true,
+				Reason: ReasonRemoteChart, Of: e.deployer})
 		}
 	}
 	release := e.release
@@ -130,6 +132,39 @@ func (d *renderer) loadChart(dir string) (*chart.Chart, string, error) {
 }
 
 func (d *renderer) readChart(dir string) (*chart.Chart, string, error) {
+	return d.readChartDeps(dir, 0)
+}
+
+// maxLocalDepth bounds nested file:// dependencies (and their loops).
+const maxLocalDepth = 10
+
+// readChartDeps loads the chart in dir with its file:// dependencies that
+// are not vendored in charts/ loaded from the repository, as helm
+// dependency build does offline.
+func (d *renderer) readChartDeps(dir string, depth int) (*chart.Chart, string, error) {
+	ch, file, err := d.readChartFiles(dir)
+	if err != nil || depth >= maxLocalDepth {
+		return ch, file, err
+	}
+	for _, dep := range ch.Metadata.Dependencies {
+		local, ok := strings.CutPrefix(dep.Repository, "file://")
+		if !ok || slices.ContainsFunc(ch.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
+			continue
+		}
+		sub, ok := repoPath(path.Join(dir, local))
+		if !ok || !d.isChart(sub) {
+			continue // reported as not vendored
+		}
+		subChart, file, err := d.readChartDeps(sub, depth+1)
+		if err != nil {
+			return nil, file, fmt.Errorf("dependency %s (%s): %w", dep.Name, dep.Repository, err)
+		}
+		ch.AddDependency(subChart)
+	}
+	return ch, "", nil
+}
+
+func (d *renderer) readChartFiles(dir string) (*chart.Chart, string, error) {
 	var files []*loader.BufferedFile
 	for _, p := range d.snap.Walk(dir) {
 		f, _ := d.snap.File(p)

@@ -52,6 +52,12 @@ type Problem struct {
 	// NotEvaluated marks things deliberately left out (remote charts and
 	// sources): they are not errors of the repository.
 	NotEvaluated bool
+	// Reason says why something is not evaluated (ReasonRemoteChart,
+	// ReasonOtherRepository, ...); "" when not set.
+	Reason string
+	// Of is the GitOps object the problem is about ("Kind/namespace/name",
+	// "Kind/name" when cluster-scoped), "" when none.
+	Of string
 }
 
 // Source is one thing rendered successfully (a kustomization, a chart, a file).
@@ -75,7 +81,7 @@ const maxEntries = 100000
 // entry is something to render for a cluster.
 type entry struct {
 	cluster string
-	kind    string // "dir" | "kustomization" | "chart" | "file"
+	kind    string // "dir" | "kustomization" | "chart" | "file" | "flux"
 	path    string
 	// for charts
 	values    map[string]any
@@ -87,10 +93,14 @@ type entry struct {
 	from     string
 	fromLine int
 	recurse  bool // plain directories: descend into subdirectories
+	// deployer is the GitOps object rendering the entry (Problem.Of).
+	deployer string
+	// flux holds what a Flux Kustomization changes in the build (flux_build.go).
+	flux *fluxBuild
 }
 
 func (e entry) key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v", e.cluster, e.kind, e.path, e.namespace, e.release, e.values, e.subst)
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|%s", e.cluster, e.kind, e.path, e.namespace, e.release, e.values, e.subst, e.flux.key())
 }
 
 type renderer struct {
@@ -103,6 +113,8 @@ type renderer struct {
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
+	opts     Options
+	fluxIdx  fluxIndex // rendered objects Flux references resolve against (flux_source.go)
 }
 
 type docsResult struct {
@@ -122,13 +134,20 @@ type Options struct {
 	// of the clusters, for a fleet kept below the repository root
 	// ("platforms/drones/clusters"); "" is "clusters".
 	ClustersDir string
+	// RepoURL is the URL of this repository (--repo, the clone's origin);
+	// "" is the snapshot's Remote. A Flux source naming it in any spelling
+	// (https, ssh, scp-like, with or without .git) is this repository.
+	RepoURL string
 }
 
 // Render renders what the repository deploys.
 func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
-		charts: map[string]*loadedChart{}}
+		charts: map[string]*loadedChart{}, opts: opts}
+	if d.opts.RepoURL == "" {
+		d.opts.RepoURL = snap.Remote
+	}
 	res := &Result{}
 	for _, p := range snap.Paths() {
 		if f, _ := snap.File(p); f != nil && f.Err != nil && !hiddenPath(p) {
@@ -139,6 +158,7 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 	if opts.ClustersDir != "" {
 		clustersDir = path.Clean(opts.ClustersDir)
 	}
+	d.opts.ClustersDir = clustersDir
 	var level []entry
 	for _, c := range clusterNames(snap, clustersDir) {
 		if len(opts.Clusters) > 0 && !slices.Contains(opts.Clusters, c) {
@@ -172,6 +192,10 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		}
 		_ = g.Wait()
 		level = nil
+		// Objects are followed once the whole level is known: a Flux
+		// object's source, ArtifactGenerator or substituteFrom ConfigMap
+		// may come after it.
+		var toFollow []Object
 		for i, out := range outs {
 			res.Problems = append(res.Problems, out.problems...)
 			level = append(level, out.more...)
@@ -187,11 +211,23 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 				}
 				objSeen[k] = true
 				res.Objects = append(res.Objects, o)
+				d.fluxIdx.add(o)
 				if follow {
-					nexts, created, probs := d.follow(o)
-					level = append(level, nexts...)
-					queue = append(queue, created...)
-					res.Problems = append(res.Problems, probs...)
+					toFollow = append(toFollow, o)
+				}
+			}
+		}
+		for ; len(toFollow) > 0; toFollow = toFollow[1:] {
+			nexts, created, probs := d.follow(toFollow[0])
+			level = append(level, nexts...)
+			res.Problems = append(res.Problems, probs...)
+			for _, o := range created {
+				k := o.Cluster + "|" + o.APIVersion + "|" + o.Kind + "|" + o.Namespace + "|" + o.Name
+				if !objSeen[k] {
+					objSeen[k] = true
+					res.Objects = append(res.Objects, o)
+					d.fluxIdx.add(o)
+					toFollow = append(toFollow, o)
 				}
 			}
 		}
@@ -291,7 +327,7 @@ type rendered struct {
 }
 
 func (r *rendered) problem(e entry, file string, line int, format string, args ...any) {
-	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...), Of: e.deployer})
 }
 
 func (d *renderer) render(e entry) rendered {
@@ -306,6 +342,9 @@ func (d *renderer) render(e entry) rendered {
 	case "kustomization":
 		r.kind = "kustomization"
 		d.renderKustomization(e, &r)
+	case "flux":
+		r.kind = "kustomization"
+		d.renderFluxBuild(e, &r)
 	default:
 		switch {
 		case !d.snap.IsDir(e.path):
@@ -393,8 +432,7 @@ func (d *renderer) renderFile(e entry, p string, r *rendered) {
 // finish applies the entry's namespace and substitutions to an object.
 func (d *renderer) finish(e entry, o Object) Object {
 	if len(e.subst) > 0 {
-		o.Value = substitute(o.Value, e.subst).(map[string]any)
-		o.Name, o.Namespace = str(o.Value, "metadata", "name"), str(o.Value, "metadata", "namespace")
+		o = substituteObject(o, e.subst)
 	}
 	if e.namespace != "" && !ClusterScoped(o.Kind) && (o.Namespace == "" || e.kind != "chart") {
 		o.Namespace = e.namespace
