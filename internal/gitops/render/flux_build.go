@@ -41,6 +41,14 @@ func (b *fluxBuild) key() string {
 	return string(data)
 }
 
+// deps is dependsOn of a build, nil without one.
+func (b *fluxBuild) deps() []string {
+	if b == nil {
+		return nil
+	}
+	return b.dependsOn
+}
+
 // edits says whether the build differs from building the path as it is
 // (targetNamespace and substitution are applied to the objects).
 func (b *fluxBuild) edits() bool {

@@ -65,6 +65,11 @@ type Source struct {
 	Cluster string
 	Kind    string // "kustomization" | "chart" | "file" | "directory"
 	Path    string
+	// Deployer is the GitOps object that rendered it ("Kind/namespace/name"), "" for an entry point.
+	Deployer string
+	// DependsOn are the Flux Kustomizations ("namespace/name") applied
+	// before it: order of application only.
+	DependsOn []string
 }
 
 // Result is everything a repository deploys.
@@ -200,7 +205,8 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 			res.Problems = append(res.Problems, out.problems...)
 			level = append(level, out.more...)
 			if out.ok {
-				res.Sources = append(res.Sources, Source{Cluster: todo[i].cluster, Kind: out.kind, Path: todo[i].path})
+				res.Sources = append(res.Sources, Source{Cluster: todo[i].cluster, Kind: out.kind, Path: todo[i].path,
+					Deployer: todo[i].deployer, DependsOn: todo[i].flux.deps()})
 			}
 			follow := todo[i].cluster != "" || len(res.Clusters) > 0
 			for queue := out.objects; len(queue) > 0; queue = queue[1:] {
