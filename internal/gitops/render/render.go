@@ -118,8 +118,11 @@ type renderer struct {
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
-	opts     Options
-	fluxIdx  fluxIndex // rendered objects Flux references resolve against (flux_source.go)
+	// localDeps maps <chart>/charts/<name> to the chart directory of a
+	// file:// dependency (helm.go)
+	localDeps map[string]string
+	opts      Options
+	fluxIdx   fluxIndex // rendered objects Flux references resolve against (flux_source.go)
 }
 
 type docsResult struct {
