@@ -34,10 +34,10 @@ type fluxBuild struct {
 
 // key identifies the build's edits for entry.key.
 func (b *fluxBuild) key() string {
-	if b == nil {
-		return ""
+	if !b.edits() {
+		return "" // the same build as the path's own: rendered once
 	}
-	data, _ := json.Marshal([]any{b.namePrefix, b.nameSuffix, b.patches, b.images, b.components, b.dependsOn})
+	data, _ := json.Marshal([]any{b.namePrefix, b.nameSuffix, b.patches, b.images, b.components})
 	return string(data)
 }
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -252,5 +253,96 @@ func TestFluxCorpusValues(t *testing.T) {
 	}
 	if worker.File != "charts/worker/templates/deployment.yaml" {
 		t.Errorf("worker from the file:// dependency: %s", worker.File)
+	}
+}
+
+// TestFluxSources checks which sources are this repository and the reason
+// given for the others, for Kustomizations and HelmRelease charts.
+func TestFluxSources(t *testing.T) {
+	chart := map[string][]byte{
+		"charts/web/Chart.yaml":                []byte("apiVersion: v2\nname: web\nversion: 1.0.0\n"),
+		"charts/web/values.yaml":               []byte("replicas: 1\n"),
+		"charts/web/values-prod.yaml":          []byte("replicas: 4\n"),
+		"charts/web/templates/deployment.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: '{{ .Release.Name }}'}\nspec: {replicas: {{ .Values.replicas }}}\n"),
+		"apps/cm.yaml":                         []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n"),
+	}
+	const gitRepo = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: %s, namespace: flux-system}\nspec: {url: '%s'}\n---\n"
+	const ks = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k, namespace: flux-system}\nspec: {path: %s, sourceRef: {kind: %s, name: %s}}\n"
+	const hr = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: flux-system}\nspec:\n%s"
+	sprintf := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+	for _, tc := range []struct {
+		name    string
+		repoURL string
+		docs    string
+		want    string // "Kind/name" rendered, or the not-evaluated reason
+		detail  string // part of the message
+	}{
+		{"GitRepository by URL, scp-like against https", "https://github.com/org/fleet",
+			sprintf(gitRepo, "fleet", "git@github.com:org/fleet.git") + sprintf(ks, "./apps", "GitRepository", "fleet"), "ConfigMap/app", ""},
+		{"GitRepository of another URL", "https://github.com/org/fleet",
+			sprintf(gitRepo, "other", "https://github.com/org/other") + sprintf(ks, "./apps", "GitRepository", "other"), ReasonOtherRepository, "GitRepository flux-system/other (https://github.com/org/other)"},
+		{"bootstrap source: a Kustomization reads clusters/c from it", "https://github.com/org/elsewhere",
+			sprintf(gitRepo, "boot", "https://example.com/x") + sprintf(ks, "./clusters/c", "GitRepository", "boot") + "---\n" +
+				"apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps, sourceRef: {kind: GitRepository, name: boot}}\n",
+			"ConfigMap/app", ""},
+		{"GitRepository in the cluster directory, URL unknown", "",
+			sprintf(gitRepo, "fleet", "https://github.com/org/fleet") + sprintf(ks, "./apps", "GitRepository", "fleet"), "ConfigMap/app", ""},
+		{"flux-system GitRepository kept out of the repository", "https://github.com/org/fleet",
+			sprintf(ks, "./apps", "GitRepository", "flux-system"), "ConfigMap/app", ""},
+		{"GitRepository not in the repository", "https://github.com/org/fleet",
+			sprintf(ks, "./apps", "GitRepository", "tenant"), ReasonOtherRepository, "GitRepository flux-system/tenant"},
+		{"OCIRepository", "", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: m, namespace: flux-system}\nspec: {url: 'oci://ghcr.io/org/m'}\n---\n" +
+			sprintf(ks, "./", "OCIRepository", "m"), ReasonOtherRepository, "OCIRepository flux-system/m (oci://ghcr.io/org/m)"},
+		{"Bucket", "", sprintf(ks, "./", "Bucket", "b"), ReasonOtherRepository, "Bucket flux-system/b"},
+		{"chart from this GitRepository with valuesFiles", "",
+			sprintf(hr, "  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef: {kind: GitRepository, name: flux-system}\n      valuesFiles: [charts/web/values.yaml, charts/web/values-prod.yaml]\n"),
+			"Deployment/web", ""},
+		{"chartRef HelmChart of this GitRepository", "",
+			"apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata: {name: web, namespace: flux-system}\nspec: {chart: charts/web, sourceRef: {kind: GitRepository, name: flux-system}}\n---\n" +
+				sprintf(hr, "  chartRef: {kind: HelmChart, name: web}\n"), "Deployment/web", ""},
+		{"chartRef HelmChart of a HelmRepository", "",
+			"apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata: {name: web, namespace: flux-system}\nspec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}\n---\n" +
+				sprintf(hr, "  chartRef: {kind: HelmChart, name: web}\n"), ReasonRemoteChart, "HelmRepository charts"},
+		{"chartRef OCIRepository", "",
+			"apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: web, namespace: flux-system}\nspec: {url: 'oci://ghcr.io/org/charts/web'}\n---\n" +
+				sprintf(hr, "  chartRef: {kind: OCIRepository, name: web}\n"), ReasonRemoteChart, "OCIRepository flux-system/web (oci://ghcr.io/org/charts/web)"},
+		{"chart from a HelmRepository", "",
+			"apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: charts, namespace: flux-system}\nspec: {url: 'https://charts.example.com'}\n---\n" +
+				sprintf(hr, "  chart:\n    spec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}\n"), ReasonRemoteChart, `"web" from HelmRepository flux-system/charts (https://charts.example.com)`},
+		{"chartRef ExternalArtifact copied from this repository", "",
+			"apiVersion: source.extensions.fluxcd.io/v1beta1\nkind: ArtifactGenerator\nmetadata: {name: g, namespace: flux-system}\n" +
+				"spec:\n  sources: [{alias: repo, kind: GitRepository, name: flux-system}]\n  artifacts:\n    - name: web\n      copy: [{from: '@repo/charts/web/**', to: '@artifact/'}]\n---\n" +
+				sprintf(hr, "  chartRef: {kind: ExternalArtifact, name: web}\n"), "Deployment/web", ""},
+		{"ExternalArtifact of no generator", "", sprintf(ks, "./", "ExternalArtifact", "nothing"), ReasonOtherRepository, "ExternalArtifact flux-system/nothing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string][]byte{"clusters/c/flux.yaml": []byte(tc.docs)}
+			for p, data := range chart {
+				files[p] = data
+			}
+			res := Render(source.FromFiles("r", files), Options{RepoURL: tc.repoURL})
+			var got []string
+			for _, o := range res.Objects {
+				if !strings.HasPrefix(o.File, "clusters/") {
+					got = append(got, o.ID())
+				}
+			}
+			for _, p := range res.Problems {
+				if p.NotEvaluated {
+					got = append(got, p.Reason)
+					if !strings.Contains(p.Message, tc.detail) || p.Of == "" {
+						t.Errorf("message %q (of %q) does not name %q", p.Message, p.Of, tc.detail)
+					}
+				} else {
+					got = append(got, "problem: "+p.Message)
+				}
+			}
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("got %v, want %s", got, tc.want)
+			}
+			if w := object(res, "Deployment", "web"); w != nil && tc.name == "chart from this GitRepository with valuesFiles" && get(w.Value, "spec", "replicas") != 4 {
+				t.Errorf("valuesFiles in order: replicas %v", get(w.Value, "spec", "replicas"))
+			}
+		})
 	}
 }
