@@ -29,6 +29,9 @@ func (d *renderer) fluxKustomization(o Object) ([]entry, []Problem) {
 	if !ok {
 		return nil, []Problem{d.badRef(o, "spec.path %q points outside the repository", str(spec, "path"))}
 	}
+	if prob := d.otherUnless(o, src, d.snap.IsDir(p), p); prob != nil {
+		return nil, []Problem{*prob}
+	}
 	var probs []Problem
 	if src.artifact != nil {
 		rp, ok := d.artifactPath(src.artifact, p)
@@ -263,6 +266,9 @@ func (d *renderer) helmChartSource(o Object, spec map[string]any) (string, []any
 	if !ok {
 		b := d.badRef(o, "chart path %q points outside the repository", chart)
 		return "", nil, &b
+	}
+	if prob := d.otherUnless(o, src, d.isChart(p), p); prob != nil {
+		return "", nil, prob
 	}
 	if src.artifact != nil {
 		rp, ok := d.artifactPath(src.artifact, p)

@@ -144,6 +144,21 @@ func sameRepo(a, b string) bool {
 type fluxSource struct {
 	desc     string    // "GitRepository flux-system/flux-system", for messages
 	artifact *artifact // nil: this repository itself
+	// weak: a GitRepository taken for this repository although its URL
+	// differs from the repository's; a path missing here means it is
+	// another repository after all.
+	weak bool
+	url  string
+}
+
+// otherUnless turns a weak source whose path p does not exist here into
+// another repository.
+func (d *renderer) otherUnless(o Object, src *fluxSource, exists bool, p string) *Problem {
+	if !src.weak || exists {
+		return nil
+	}
+	prob := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s (%s) is another repository (%s is not in this one); its objects are not evaluated", src.desc, src.url, p)
+	return &prob
 }
 
 // resolveSource resolves the sourceRef of the Flux object o (a Kustomization
@@ -168,8 +183,8 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 			p := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s is not in this repository (another repository?); its objects are not evaluated", desc)
 			return nil, &p
 		}
-		if d.isThisRepo(src) {
-			return &fluxSource{desc: desc}, nil
+		if this, weak := d.isThisRepo(src); this {
+			return &fluxSource{desc: desc, weak: weak, url: str(src.Value, "spec", "url")}, nil
 		}
 		hint := ""
 		if d.opts.RepoURL == "" {
@@ -202,21 +217,19 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 // isThisRepo says whether a GitRepository is this repository: its URL is
 // the repository's (Options.RepoURL, the snapshot's remote), or it is the
 // bootstrap source, which a Flux Kustomization of the same cluster reads
-// the cluster's own directory (clusters/<cluster>) from. When the
-// repository's URL is unknown, a GitRepository defined in the cluster's
-// directory is taken for this repository too (the source plinth and flux
-// bootstrap write there).
-func (d *renderer) isThisRepo(gitRepo Object) bool {
+// the cluster's own directory (clusters/<cluster>) from. A GitRepository
+// defined in the cluster's directory (where plinth and flux bootstrap
+// write the source of the repository itself) is taken for this repository
+// too, weakly when the repository's URL is known and differs (a mirror, a
+// fork): then only paths that exist here are read from it.
+func (d *renderer) isThisRepo(gitRepo Object) (this, weak bool) {
 	if sameRepo(str(gitRepo.Value, "spec", "url"), d.opts.RepoURL) {
-		return true
+		return true, false
 	}
 	if gitRepo.Cluster == "" {
-		return false
+		return false, false
 	}
 	clusterDir := path.Join(d.opts.ClustersDir, gitRepo.Cluster)
-	if d.opts.RepoURL == "" && strings.HasPrefix(gitRepo.File, clusterDir+"/") {
-		return true
-	}
 	for _, k := range d.fluxIdx.kustomizations[gitRepo.Cluster] {
 		spec := mapAt(k.Value, "spec")
 		if str(spec, "sourceRef", "kind") != "GitRepository" || str(spec, "sourceRef", "name") != gitRepo.Name {
@@ -227,10 +240,13 @@ func (d *renderer) isThisRepo(gitRepo Object) bool {
 			ns = k.Namespace
 		}
 		if p, ok := repoPath(str(spec, "path")); ok && ns == gitRepo.Namespace && p == clusterDir {
-			return true
+			return true, false
 		}
 	}
-	return false
+	if strings.HasPrefix(gitRepo.File, clusterDir+"/") {
+		return true, d.opts.RepoURL != ""
+	}
+	return false, false
 }
 
 // artifact is an ExternalArtifact's content: artifact path -> repository

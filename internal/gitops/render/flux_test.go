@@ -279,8 +279,6 @@ func TestFluxSources(t *testing.T) {
 	}{
 		{"GitRepository by URL, scp-like against https", "https://github.com/org/fleet",
 			sprintf(gitRepo, "fleet", "git@github.com:org/fleet.git") + sprintf(ks, "./apps", "GitRepository", "fleet"), "ConfigMap/app", ""},
-		{"GitRepository of another URL", "https://github.com/org/fleet",
-			sprintf(gitRepo, "other", "https://github.com/org/other") + sprintf(ks, "./apps", "GitRepository", "other"), ReasonOtherRepository, "GitRepository flux-system/other (https://github.com/org/other)"},
 		{"bootstrap source: a Kustomization reads clusters/c from it", "https://github.com/org/elsewhere",
 			sprintf(gitRepo, "boot", "https://example.com/x") + sprintf(ks, "./clusters/c", "GitRepository", "boot") + "---\n" +
 				"apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps, sourceRef: {kind: GitRepository, name: boot}}\n",
@@ -289,6 +287,10 @@ func TestFluxSources(t *testing.T) {
 			sprintf(gitRepo, "fleet", "https://github.com/org/fleet") + sprintf(ks, "./apps", "GitRepository", "fleet"), "ConfigMap/app", ""},
 		{"flux-system GitRepository kept out of the repository", "https://github.com/org/fleet",
 			sprintf(ks, "./apps", "GitRepository", "flux-system"), "ConfigMap/app", ""},
+		{"GitRepository in the cluster directory, another URL (a mirror): its path is here", "/srv/mirror/fleet",
+			sprintf(gitRepo, "fleet", "https://github.com/org/fleet") + sprintf(ks, "./apps", "GitRepository", "fleet"), "ConfigMap/app", ""},
+		{"GitRepository in the cluster directory, another URL, a path not here", "/srv/mirror/fleet",
+			sprintf(gitRepo, "fleet", "https://github.com/org/fleet") + sprintf(ks, "./deploy", "GitRepository", "fleet"), ReasonOtherRepository, "(deploy is not in this one)"},
 		{"GitRepository not in the repository", "https://github.com/org/fleet",
 			sprintf(ks, "./apps", "GitRepository", "tenant"), ReasonOtherRepository, "GitRepository flux-system/tenant"},
 		{"OCIRepository", "", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: m, namespace: flux-system}\nspec: {url: 'oci://ghcr.io/org/m'}\n---\n" +
