@@ -157,7 +157,7 @@ func (d *renderer) otherUnless(o Object, src *fluxSource, exists bool, p string)
 	if !src.weak || exists {
 		return nil
 	}
-	prob := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s (%s) is another repository (%s is not in this one); its objects are not evaluated", src.desc, src.url, p)
+	prob := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s (%s) is another repository or revision (%s is not in this one); its objects are not evaluated", src.desc, src.url, p)
 	return &prob
 }
 
@@ -184,7 +184,14 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 			return nil, &p
 		}
 		if this, weak := d.isThisRepo(src); this {
-			return &fluxSource{desc: desc, weak: weak, url: str(src.Value, "spec", "url")}, nil
+			fs := &fluxSource{desc: desc, weak: weak, url: str(src.Value, "spec", "url")}
+			for _, k := range []string{"branch", "tag", "semver", "name", "commit"} {
+				if v := str(src.Value, "spec", "ref", k); v != "" {
+					fs.url += " " + k + " " + v
+					break
+				}
+			}
+			return fs, nil
 		}
 		hint := ""
 		if d.opts.RepoURL == "" {
@@ -221,13 +228,13 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 // defined in the cluster's directory (where plinth and flux bootstrap
 // write the source of the repository itself) is taken for this repository
 // too, weakly when the repository's URL is known and differs (a mirror, a
-// fork): then only paths that exist here are read from it.
+// fork): then only paths that exist here are read from it. A URL match is
+// weak as well (the ref may be another branch); the bootstrap source is not.
 func (d *renderer) isThisRepo(gitRepo Object) (this, weak bool) {
-	if sameRepo(str(gitRepo.Value, "spec", "url"), d.opts.RepoURL) {
-		return true, false
-	}
+	// a URL match is weak too: spec.ref may name another branch than the one read
+	urlMatch := sameRepo(str(gitRepo.Value, "spec", "url"), d.opts.RepoURL)
 	if gitRepo.Cluster == "" {
-		return false, false
+		return urlMatch, urlMatch
 	}
 	clusterDir := path.Join(d.opts.ClustersDir, gitRepo.Cluster)
 	for _, k := range d.fluxIdx.kustomizations[gitRepo.Cluster] {
@@ -242,6 +249,9 @@ func (d *renderer) isThisRepo(gitRepo Object) (this, weak bool) {
 		if p, ok := repoPath(str(spec, "path")); ok && ns == gitRepo.Namespace && p == clusterDir {
 			return true, false
 		}
+	}
+	if urlMatch {
+		return true, true
 	}
 	if strings.HasPrefix(gitRepo.File, clusterDir+"/") {
 		return true, d.opts.RepoURL != ""

@@ -291,6 +291,9 @@ func TestFluxSources(t *testing.T) {
 			sprintf(gitRepo, "fleet", "https://github.com/org/fleet") + sprintf(ks, "./apps", "GitRepository", "fleet"), "ConfigMap/app", ""},
 		{"GitRepository in the cluster directory, another URL, a path not here", "/srv/mirror/fleet",
 			sprintf(gitRepo, "fleet", "https://github.com/org/fleet") + sprintf(ks, "./deploy", "GitRepository", "fleet"), ReasonOtherRepository, "(deploy is not in this one)"},
+		{"this URL on another branch, a path not here", "https://github.com/org/fleet",
+			"apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: t, namespace: flux-system}\nspec: {url: 'https://github.com/org/fleet', ref: {branch: dev-team}}\n---\n" +
+				sprintf(ks, "./deploy", "GitRepository", "t"), ReasonOtherRepository, "(https://github.com/org/fleet branch dev-team) is another repository or revision"},
 		{"GitRepository not in the repository", "https://github.com/org/fleet",
 			sprintf(ks, "./apps", "GitRepository", "tenant"), ReasonOtherRepository, "GitRepository flux-system/tenant"},
 		{"OCIRepository", "", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: m, namespace: flux-system}\nspec: {url: 'oci://ghcr.io/org/m'}\n---\n" +
