@@ -61,8 +61,8 @@ func (d *renderer) argoApplication(o Object) ([]entry, []Problem) {
 // repository as Options.RepoURL in any spelling; without one, any URL whose
 // path p (when given) exists here.
 func (d *renderer) thisRepo(url, p string) bool {
-	if d.repoURL != "" {
-		return sameRepo(url, d.repoURL)
+	if d.opts.RepoURL != "" {
+		return sameRepo(url, d.opts.RepoURL)
 	}
 	return p == "" || d.snap.IsDir(p)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +42,8 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 		}
 		if !found {
 			r.problems = append(r.problems, Problem{Cluster: e.cluster, File: chartFile, Line: d.lineOf(chartFile, dep.Name),
-				Message: fmt.Sprintf("chart dependency %q (%s) is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository), NotEvaluated: true})
+				Message: fmt.Sprintf("chart dependency %q (%s) is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository), NotEvaluated: true,
+				Reason: ReasonRemoteChart, Of: e.deployer})
 		}
 	}
 	release := e.release
@@ -71,6 +73,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 		})
 		if err != nil {
 			file, line := templateError(e.path, err.Error())
+			file = d.localFile(file)
 			if _, ok := d.snap.File(file); !ok {
 				file, line = chartFile, 0
 			}
@@ -78,6 +81,9 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			return
 		}
 		renders = parseRendered(e.path, out)
+		for i := range renders {
+			renders[i].file = d.localFile(renders[i].file)
+		}
 		cachePut(d.cache, charts, key, renders)
 	}
 	for _, f := range renders {
@@ -130,6 +136,82 @@ func (d *renderer) loadChart(dir string) (*chart.Chart, string, error) {
 }
 
 func (d *renderer) readChart(dir string) (*chart.Chart, string, error) {
+	return d.readChartDeps(dir, 0)
+}
+
+// maxLocalDepth bounds nested file:// dependencies (and their loops).
+const maxLocalDepth = 10
+
+// readChartDeps loads the chart in dir with its file:// dependencies that
+// are not vendored in charts/ loaded from the repository, as helm
+// dependency build does offline.
+func (d *renderer) readChartDeps(dir string, depth int) (*chart.Chart, string, error) {
+	ch, file, err := d.readChartFiles(dir)
+	if err != nil || depth >= maxLocalDepth {
+		return ch, file, err
+	}
+	for _, dep := range ch.Metadata.Dependencies {
+		local, ok := strings.CutPrefix(dep.Repository, "file://")
+		if !ok || slices.ContainsFunc(ch.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
+			continue
+		}
+		sub, ok := repoPath(path.Join(dir, local))
+		if !ok || !d.isChart(sub) {
+			continue // reported as not vendored
+		}
+		subChart, file, err := d.readChartDeps(sub, depth+1)
+		if err != nil {
+			return nil, file, fmt.Errorf("dependency %s (%s): %w", dep.Name, dep.Repository, err)
+		}
+		ch.AddDependency(subChart)
+		d.mu.Lock()
+		if d.localDeps == nil {
+			d.localDeps = map[string]string{}
+		}
+		d.localDeps[path.Join(dir, "charts", dep.Name)] = sub
+		d.mu.Unlock()
+	}
+	return ch, "", nil
+}
+
+// chartDirs lists the chart in dir and the directories of its file://
+// dependencies (those loaded so far), for cache keys.
+func (d *renderer) chartDirs(dir string) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := []string{dir}
+	for i := 0; i < len(out) && i < 100; i++ {
+		for from, to := range d.localDeps {
+			if strings.HasPrefix(from, out[i]+"/charts/") && !slices.Contains(out, to) {
+				out = append(out, to)
+			}
+		}
+	}
+	sort.Strings(out[1:])
+	return out
+}
+
+// localFile maps the path of a template of a file:// dependency as Helm
+// names it (<chart>/charts/<name>/...) to the repository file.
+func (d *renderer) localFile(p string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for range maxLocalDepth {
+		best := ""
+		for from := range d.localDeps {
+			if strings.HasPrefix(p, from+"/") && len(from) > len(best) {
+				best = from
+			}
+		}
+		if best == "" {
+			break
+		}
+		p = d.localDeps[best] + strings.TrimPrefix(p, best)
+	}
+	return p
+}
+
+func (d *renderer) readChartFiles(dir string) (*chart.Chart, string, error) {
 	var files []*loader.BufferedFile
 	for _, p := range d.snap.Walk(dir) {
 		f, _ := d.snap.File(p)
@@ -192,8 +274,10 @@ func (d *renderer) chartKey(dir string, values map[string]any, release, ns strin
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "chart %s\nrelease %s\nnamespace %s\nvalues %s\n", dir, release, ns, vals)
-	for _, p := range d.snap.Walk(dir) {
-		fmt.Fprintf(h, "%s %s\n", p, d.fileHash(p))
+	for _, dd := range d.chartDirs(dir) {
+		for _, p := range d.snap.Walk(dd) {
+			fmt.Fprintf(h, "%s %s\n", p, d.fileHash(p))
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

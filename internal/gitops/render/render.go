@@ -98,6 +98,12 @@ type Problem struct {
 	// NotEvaluated marks things deliberately left out (remote charts and
 	// sources): they are not errors of the repository.
 	NotEvaluated bool
+	// Reason says why something is not evaluated (ReasonRemoteChart,
+	// ReasonOtherRepository, ...); "" when not set.
+	Reason string
+	// Of is the GitOps object the problem is about ("Kind/namespace/name",
+	// "Kind/name" when cluster-scoped), "" when none.
+	Of string
 }
 
 // Source is one thing rendered successfully (a kustomization, a chart, a file).
@@ -105,6 +111,11 @@ type Source struct {
 	Cluster string
 	Kind    string // "kustomization" | "chart" | "file" | "directory"
 	Path    string
+	// Deployer is the GitOps object that rendered it ("Kind/namespace/name"), "" for an entry point.
+	Deployer string
+	// DependsOn are the Flux Kustomizations ("namespace/name") applied
+	// before it: order of application only.
+	DependsOn []string
 }
 
 // Result is everything a repository deploys.
@@ -124,7 +135,7 @@ const maxEntries = 100000
 // entry is something to render for a cluster.
 type entry struct {
 	cluster string
-	kind    string // "dir" | "kustomization" | "chart" | "file"
+	kind    string // "dir" | "kustomization" | "chart" | "file" | "flux"
 	path    string
 	// for charts
 	values    map[string]any
@@ -136,15 +147,18 @@ type entry struct {
 	from     string
 	fromLine int
 	recurse  bool // plain directories: descend into subdirectories
-	// deployer is the GitOps object the entry comes from (Object.Deployer).
+	// deployer is the GitOps object the entry comes from, Kind/namespace/name
+	// (Object.Deployer, Problem.Of).
 	deployer string
 	// argo holds an Argo CD source's options (argocd_source.go); nil for
 	// everything else.
 	argo *argoSource
+	// flux holds what a Flux Kustomization changes in the build (flux_build.go).
+	flux *fluxBuild
 }
 
 func (e entry) key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%v|%s", e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release, e.values, e.subst, e.argo.key())
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%v|%s|%s", e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release, e.values, e.subst, e.argo.key(), e.flux.key())
 }
 
 type renderer struct {
@@ -157,7 +171,11 @@ type renderer struct {
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
-	repoURL  string // Options.RepoURL
+	// localDeps maps <chart>/charts/<name> to the chart directory of a
+	// file:// dependency (helm.go)
+	localDeps map[string]string
+	opts      Options
+	fluxIdx   fluxIndex // rendered objects Flux references resolve against (flux_source.go)
 }
 
 type docsResult struct {
@@ -177,9 +195,11 @@ type Options struct {
 	// of the clusters, for a fleet kept below the repository root
 	// ("platforms/drones/clusters"); "" is "clusters".
 	ClustersDir string
-	// RepoURL is the URL meaning this repository (the clone's origin or
-	// the --repo URL) to Argo CD sources; "" when unknown: a source path
-	// that exists here is then taken for this repository.
+	// RepoURL is the URL of this repository (--repo, the clone's origin);
+	// "" is the snapshot's Remote. A Flux or Argo CD source naming it in any
+	// spelling (https, ssh, scp-like, with or without .git) is this
+	// repository; when unknown, an Argo CD source path that exists here is
+	// taken for this repository.
 	RepoURL string
 }
 
@@ -197,7 +217,10 @@ type Options struct {
 func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
-		charts: map[string]*loadedChart{}, repoURL: opts.RepoURL}
+		charts: map[string]*loadedChart{}, opts: opts}
+	if d.opts.RepoURL == "" {
+		d.opts.RepoURL = snap.Remote
+	}
 	res := &Result{snap: snap, index: &lineIndex{}}
 	for _, p := range snap.Paths() {
 		if !isYAML(p) || hiddenPath(p) {
@@ -211,6 +234,7 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 	if opts.ClustersDir != "" {
 		clustersDir = path.Clean(opts.ClustersDir)
 	}
+	d.opts.ClustersDir = clustersDir
 	var level []entry
 	for _, c := range clusterNames(snap, clustersDir) {
 		if len(opts.Clusters) > 0 && !slices.Contains(opts.Clusters, c) {
@@ -230,7 +254,9 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 	res.Objects = dropTwins(res.Objects)
 	sortResult(res)
 	res.Problems = slices.Compact(res.Problems)
-	res.Sources = slices.Compact(res.Sources)
+	res.Sources = slices.CompactFunc(res.Sources, func(a, b Source) bool {
+		return a.Cluster == b.Cluster && a.Kind == b.Kind && a.Path == b.Path && a.Deployer == b.Deployer && slices.Equal(a.DependsOn, b.DependsOn)
+	})
 	return res
 }
 
@@ -265,13 +291,18 @@ func (w *walk) run(level []entry) {
 		}
 		_ = g.Wait()
 		level = nil
+		// Objects are followed once the whole level is known: a Flux
+		// object's source, ArtifactGenerator or substituteFrom ConfigMap
+		// may come after it.
+		var toFollow []Object
 		for i, out := range outs {
 			e := todo[i]
 			w.reached.add(e, out.kind)
 			res.Problems = append(res.Problems, out.problems...)
 			level = append(level, out.more...)
 			if out.ok {
-				res.Sources = append(res.Sources, Source{Cluster: e.cluster, Kind: out.kind, Path: e.path})
+				res.Sources = append(res.Sources, Source{Cluster: e.cluster, Kind: out.kind, Path: e.path,
+					Deployer: e.deployer, DependsOn: e.flux.deps()})
 			}
 			for j := range out.objects {
 				out.objects[j].Deployer = e.deployer
@@ -285,10 +316,21 @@ func (w *walk) run(level []entry) {
 					w.objSeen[k] = true
 				}
 				res.Objects = append(res.Objects, o)
-				nexts, created, probs := d.follow(o)
-				level = append(level, nexts...)
-				queue = append(queue, created...)
-				res.Problems = append(res.Problems, probs...)
+				d.fluxIdx.add(o)
+				toFollow = append(toFollow, o)
+			}
+		}
+		for ; len(toFollow) > 0; toFollow = toFollow[1:] {
+			nexts, created, probs := d.follow(toFollow[0])
+			level = append(level, nexts...)
+			res.Problems = append(res.Problems, probs...)
+			for _, o := range created {
+				if k := o.identity(); !w.objSeen[k] {
+					w.objSeen[k] = true
+					res.Objects = append(res.Objects, o)
+					d.fluxIdx.add(o)
+					toFollow = append(toFollow, o)
+				}
 			}
 		}
 	}
@@ -437,7 +479,7 @@ type rendered struct {
 }
 
 func (r *rendered) problem(e entry, file string, line int, format string, args ...any) {
-	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...), Of: e.deployer})
 }
 
 func (d *renderer) render(e entry) rendered {
@@ -455,6 +497,9 @@ func (d *renderer) render(e entry) rendered {
 	case "argodir":
 		r.kind = "directory"
 		d.renderArgoDir(e, &r)
+	case "flux":
+		r.kind = "kustomization"
+		d.renderFluxBuild(e, &r)
 	default:
 		switch {
 		case !d.snap.IsDir(e.path):
@@ -543,8 +588,7 @@ func (d *renderer) renderFile(e entry, p string, r *rendered) {
 // finish applies the entry's namespace and substitutions to an object.
 func (d *renderer) finish(e entry, o Object) Object {
 	if len(e.subst) > 0 {
-		o.Value = substitute(o.Value, e.subst).(map[string]any)
-		o.Name, o.Namespace = str(o.Value, "metadata", "name"), str(o.Value, "metadata", "namespace")
+		o = substituteObject(o, e.subst)
 	}
 	// Flux's targetNamespace replaces the namespace of every namespaced
 	// object but a chart's; Argo CD's destination only fills in a missing one.

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,21 +12,7 @@ import (
 // snapshotOf reads a testdata repository into a snapshot.
 func snapshotOf(t *testing.T, name string) *source.Snapshot {
 	t.Helper()
-	root := filepath.Join("..", "..", "..", "testdata", "repos", name)
-	files := map[string][]byte{}
-	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return source.FromFiles(name, files)
+	return dirSnapshot(t, filepath.Join("..", "..", "..", "testdata", "repos", name))
 }
 
 func object(res *Result, kind, name string) *Object {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -71,9 +72,13 @@ type Snapshot struct {
 	Ref        string
 	Commit     string // empty for a plain directory
 	CommitDate time.Time
-	files      map[string]*File
-	dirs       map[string]bool
-	paths      []string
+	// Remote is the URL the repository is known by: the URL it was cloned
+	// from, else the local clone's origin; "" when unknown. GitOps objects
+	// naming it (in any spelling) point at this repository.
+	Remote string
+	files  map[string]*File
+	dirs   map[string]bool
+	paths  []string
 }
 
 // Paths returns every file path, sorted.
@@ -154,6 +159,7 @@ type Repository struct {
 	// origin is where Complete fetches it from (nil: unknown).
 	lacks  string
 	origin *gitauth.Remote
+	remote string   // Snapshot.Remote
 	temp   []string // directories to remove on Close
 }
 
@@ -195,7 +201,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 			// The cause is shown redacted and not wrapped: its text may hold secrets.
 			return nil, fmt.Errorf("clone %s: %s%s", rem.Display, rem.Redactor.Redact(err.Error()), hint)
 		}
-		return &Repository{Location: rem.Display, repo: repo, temp: []string{temp}}, nil
+		return &Repository{Location: rem.Display, repo: repo, remote: rem.Display, temp: []string{temp}}, nil
 	}
 	st, err := os.Stat(location)
 	if err != nil {
@@ -211,7 +217,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", location, err)
 	}
-	r := &Repository{Location: location, repo: repo}
+	r := &Repository{Location: location, repo: repo, remote: originURL(repo)}
 	r.lacks, r.origin, err = incomplete(repo, location, opts)
 	if err != nil {
 		return nil, err
@@ -323,6 +329,24 @@ func incomplete(repo *git.Repository, location string, opts Options) (string, *g
 		rem.Timeout = opts.Timeout
 	}
 	return lacks, rem, nil
+}
+
+// originURL is the first URL of the clone's origin remote, or "".
+func originURL(repo *git.Repository) string {
+	cfg, err := repo.Config()
+	if err != nil {
+		return ""
+	}
+	rc, ok := cfg.Remotes["origin"]
+	if !ok || len(rc.URLs) == 0 {
+		return ""
+	}
+	u, err := url.Parse(rc.URLs[0])
+	if err != nil || u.User == nil || !strings.Contains(rc.URLs[0], "://") {
+		return rc.URLs[0]
+	}
+	u.User = nil // never keep credentials
+	return u.String()
 }
 
 // fetchHint says how to make a clone that lacks something complete.
@@ -499,7 +523,7 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 		return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
 	}
 	s := newSnapshot()
-	s.Repo, s.Ref, s.Commit, s.CommitDate = r.Location, ref, c.Hash.String(), c.Committer.When.UTC()
+	s.Repo, s.Ref, s.Commit, s.CommitDate, s.Remote = r.Location, ref, c.Hash.String(), c.Committer.When.UTC(), r.remote
 	links := map[string]string{}
 	var total int64
 	walker := object.NewTreeWalker(tree, true, nil)
