@@ -126,9 +126,13 @@ func (d *renderer) applicationSet(o Object) ([]Object, []Problem) {
 	goTemplate := get(spec, "goTemplate") == true
 	var out []Object
 	for _, p := range params {
-		app, err := expandTemplate(mapAt(spec, "template"), p, goTemplate)
+		app, err := d.budget.expand(func(run *tmplRun) (any, error) { return expandTemplate(mapAt(spec, "template"), p, goTemplate, run) })
+		if be, ok := IsBudget(err); ok {
+			probs = append(probs, d.badRef(o, "not evaluated: %v: template", be))
+			continue
+		}
 		if err != nil {
-			probs = append(probs, d.badRef(o, "template: %v", err))
+			probs = append(probs, d.badRef(o, "template: %s", shortMessage(err.Error())))
 			continue
 		}
 		m, _ := app.(map[string]any)
@@ -195,7 +199,8 @@ var templateFuncs = func() template.FuncMap {
 }()
 
 // expandTemplate substitutes the parameters into every string of v.
-func expandTemplate(v any, p appSetParams, goTemplate bool) (any, error) {
+// A Go template runs under the render budget of run.
+func expandTemplate(v any, p appSetParams, goTemplate bool, run *tmplRun) (any, error) {
 	switch t := v.(type) {
 	case string:
 		if !strings.Contains(t, "{{") {
@@ -209,19 +214,19 @@ func expandTemplate(v any, p appSetParams, goTemplate bool) (any, error) {
 				return m
 			}), nil
 		}
-		tpl, err := template.New("applicationset").Funcs(templateFuncs).Option("missingkey=error").Parse(t)
+		tpl, err := template.New("applicationset").Funcs(run.appSetFuncs()).Option("missingkey=error").Parse(t)
 		if err != nil {
 			return nil, err
 		}
-		var b strings.Builder
-		if err := tpl.Execute(&b, p.tree); err != nil {
+		b := run.writer()
+		if err := tpl.Execute(b, p.tree); err != nil {
 			return nil, err
 		}
 		return b.String(), nil
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			x, err := expandTemplate(e, p, goTemplate)
+			x, err := expandTemplate(e, p, goTemplate, run)
 			if err != nil {
 				return nil, err
 			}
@@ -231,7 +236,7 @@ func expandTemplate(v any, p appSetParams, goTemplate bool) (any, error) {
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			x, err := expandTemplate(e, p, goTemplate)
+			x, err := expandTemplate(e, p, goTemplate, run)
 			if err != nil {
 				return nil, err
 			}

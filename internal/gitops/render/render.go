@@ -100,6 +100,7 @@ type renderer struct {
 	mu       sync.Mutex
 	docCache map[string]docsResult
 	cache    *Cache
+	budget   *Budget
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
@@ -122,13 +123,20 @@ type Options struct {
 	// of the clusters, for a fleet kept below the repository root
 	// ("platforms/drones/clusters"); "" is "clusters".
 	ClustersDir string
+	// Budget bounds template rendering (budget.go); share one between the
+	// Render calls of a report. nil: a budget of DefaultRenderTimeout for
+	// this call.
+	Budget *Budget
 }
 
 // Render renders what the repository deploys.
 func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
-		charts: map[string]*loadedChart{}}
+		charts: map[string]*loadedChart{}, budget: opts.Budget}
+	if d.budget == nil {
+		d.budget = NewBudget(0)
+	}
 	res := &Result{}
 	for _, p := range snap.Paths() {
 		if f, _ := snap.File(p); f != nil && f.Err != nil && !hiddenPath(p) {
