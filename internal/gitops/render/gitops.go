@@ -165,10 +165,14 @@ func (d *renderer) fallbackEntries() []entry {
 		}
 		return false
 	}
+	var roots []string
 	for _, dir := range kdirs {
 		if !referenced[dir] {
-			out = append(out, entry{kind: "dir", path: dir, from: dir})
+			roots = append(roots, dir)
 		}
+	}
+	for _, dir := range append(roots, d.cycleMembers(kdirs, roots)...) {
+		out = append(out, entry{kind: "dir", path: dir, from: dir})
 	}
 	var topCharts []string
 	for _, c := range charts {

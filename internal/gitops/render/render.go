@@ -217,6 +217,7 @@ func sortResult(res *Result) {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Message, b.Message))
 	})
+	res.Problems = dedupeProblems(res.Problems)
 	sort.SliceStable(res.Sources, func(i, j int) bool {
 		a, b := res.Sources[i], res.Sources[j]
 		if a.Cluster != b.Cluster {
