@@ -54,6 +54,9 @@ const (
 	// maxListLen bounds the length of a list or map a template function
 	// returns (until 10000000).
 	maxListLen = 1 << 20
+	// abandonGrace is how long past its deadline a template that has not
+	// stopped itself is waited for before it is abandoned.
+	abandonGrace = time.Second
 	// heapEvery is how many function calls pass between two heap reads.
 	heapEvery = 256
 )
@@ -210,17 +213,16 @@ func (r *tmplRun) execute(f func() error) error {
 		}()
 		done <- f()
 	}()
-	wait := time.Until(r.deadline)
-	if wait <= 0 {
-		return &BudgetError{Reason: r.timedOut}
-	}
-	timer := time.NewTimer(wait)
+	// A template that calls functions stops itself at the deadline; the
+	// grace lets it, so that the message does not depend on which comes
+	// first (output is deterministic).
+	timer := time.NewTimer(time.Until(r.deadline) + abandonGrace)
 	defer timer.Stop()
 	select {
 	case err := <-done:
 		return err
 	case <-timer.C:
-		return &BudgetError{Reason: r.timedOut + "; abandoned"}
+		return &BudgetError{Reason: r.timedOut}
 	}
 }
 
