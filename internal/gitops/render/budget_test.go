@@ -13,7 +13,7 @@ import (
 func hostileChart(tmpl string) map[string][]byte {
 	return map[string][]byte{
 		"chart/Chart.yaml":       []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
-		"chart/values.yaml":      []byte("l: [" + strings.TrimSuffix(strings.Repeat("1,", 400), ",") + "]\n"),
+		"chart/values.yaml":      []byte("l: [" + strings.TrimSuffix(strings.Repeat("1,", 700), ",") + "]\n"),
 		"chart/templates/x.yaml": []byte(tmpl),
 	}
 }
