@@ -54,7 +54,7 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			if wv.Expired {
 				mark = l.T("report.expired")
 			}
-			ew.printf("| %s | `%s:%d` | %s | %s | %s | %s |\n", wv.Control, wv.File, wv.Line, mdEscape(wv.Object), wv.Until, mdEscape(wv.Reason), mark)
+			ew.printf("| %s | `%s:%d` | %s | %s | %s | %s |\n", mdEscape(wv.Control), clean(wv.File), wv.Line, mdEscape(wv.Object), mdEscape(wv.Until), mdEscape(wv.Reason), mark)
 		}
 	}
 	if r.Changes != nil {

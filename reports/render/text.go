@@ -42,7 +42,7 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			continue
 		}
 		n++
-		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, f.Severity, scopeOf(f), location(f), objOrNS(f), f.Message)
+		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, f.Severity, scopeOf(f), location(f), objOrNS(f), clean(f.Message))
 	}
 	if n == 0 {
 		ew.printf("  %s\n", l.T("report.none"))
@@ -96,7 +96,7 @@ func writeWaiversText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 		if until == "" {
 			until = "-"
 		}
-		ew.printf("  %s %s:%d %s until %s: %q%s\n", w.Control, w.File, w.Line, w.Object, until, w.Reason, mark)
+		ew.printf("  %s %s:%d %s until %s: %q%s\n", clean(w.Control), clean(w.File), w.Line, clean(w.Object), clean(until), w.Reason, mark)
 	}
 }
 
@@ -106,7 +106,7 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	}
 	ew.printf("\n%s: +%d new, -%d fixed, %d no longer evaluated\n", l.T("report.changes"), len(r.Changes.New), len(r.Changes.Fixed), len(r.Changes.NoLongerEvaluated))
 	for _, f := range r.Changes.New {
-		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f), f.Message)
+		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f), clean(f.Message))
 	}
 	for _, f := range r.Changes.Fixed {
 		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f))
@@ -120,7 +120,7 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if len(r.Commits) > 0 {
 		ew.printf("%s:\n", l.T("report.commits"))
 		for _, c := range r.Commits {
-			ew.printf("  %s %s %s %s\n", short(c.Hash), c.Date.Format("2006-01-02"), c.Author, c.Subject)
+			ew.printf("  %s %s %s %s\n", short(c.Hash), c.Date.Format("2006-01-02"), clean(c.Author), clean(c.Subject))
 		}
 	}
 }

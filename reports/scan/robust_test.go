@@ -70,7 +70,7 @@ func TestHostileRepository(t *testing.T) {
 		{"invalid/bad.yaml", "invalid YAML"},
 		{"notmap/list.yaml", "not a mapping"},
 		{"kust/kustomization.yaml", "kustomize build kust"},
-		{"chart/templates/cm.yaml", "render chart chart"}, // the template's file:line,
+		{"chart/templates/cm.yaml", "render chart chart"}, // the template the error names
 	} {
 		found := false
 		for _, f := range r.Findings {

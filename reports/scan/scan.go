@@ -494,17 +494,20 @@ func percent(n, total int) float64 {
 // readStates reads .plinth/clusters/<name>.json.
 func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []render.Problem) {
 	states := map[string]*checks.ClusterState{}
-	var probs []render.Problem
+	probs := linkedPlinthDirs(snap)
 	for _, p := range snap.List(StateDir) {
 		if !strings.HasSuffix(p, ".json") {
 			continue
 		}
-		f, _ := snap.File(p)
-		if f.Err != nil {
-			continue // reported by discovery
+		data, ok, prob := plinthFile(snap, p)
+		if prob != nil {
+			probs = append(probs, *prob)
+		}
+		if !ok {
+			continue
 		}
 		var st checks.ClusterState
-		if err := json.Unmarshal(f.Data, &st); err != nil {
+		if err := json.Unmarshal(data, &st); err != nil {
 			probs = append(probs, render.Problem{File: p, Line: 1, Message: fmt.Sprintf("invalid cluster state: %v", err)})
 			continue
 		}
@@ -512,7 +515,7 @@ func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []rende
 		if st.Name == "" {
 			st.Name = name
 		}
-		st.File, st.Data = p, f.Data
+		st.File, st.Data = p, data
 		states[name] = &st
 	}
 	return states, probs
@@ -524,11 +527,15 @@ func readBaseline(snap *source.Snapshot, states map[string]*checks.ClusterState)
 	var regs []string
 	file := ""
 	var probs []render.Problem
-	if f, ok := snap.File(BaselineFile); ok && f.Err == nil {
+	data, ok, prob := plinthFile(snap, BaselineFile)
+	if prob != nil {
+		probs = append(probs, *prob)
+	}
+	if ok {
 		var b struct {
 			TrustedRegistries []string `yaml:"trustedRegistries"`
 		}
-		if err := yaml.Unmarshal(f.Data, &b); err != nil {
+		if err := yaml.Unmarshal(data, &b); err != nil {
 			probs = append(probs, render.Problem{File: BaselineFile, Line: 1, Message: fmt.Sprintf("invalid baseline configuration: %v", err)})
 		}
 		regs = append(regs, b.TrustedRegistries...)

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -73,12 +74,15 @@ func expired(w reports.Waiver, date time.Time) bool {
 //	  reason: migrating in Q4
 //	  until: 2026-12-31
 func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []render.Problem) {
-	f, ok := snap.File(WaiverFile)
-	if !ok || f.Err != nil {
+	data, ok, prob := plinthFile(snap, WaiverFile)
+	if prob != nil {
+		return nil, []render.Problem{*prob}
+	}
+	if !ok {
 		return nil, nil
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, []render.Problem{{File: WaiverFile, Line: 1, Message: fmt.Sprintf("invalid waiver file: %v", err)}}
 	}
 	if len(doc.Content) == 0 {
@@ -160,4 +164,35 @@ func matches(w *reports.Waiver, f *reports.Finding) bool {
 		return w.Cluster == f.Cluster && w.Object == f.Object && (w.Namespace == f.Namespace || strings.HasPrefix(w.Object, "Namespace/"))
 	}
 	return (w.Cluster == "" || w.Cluster == f.Cluster) && (w.Namespace == "" || w.Namespace == f.Namespace) && (w.Object == "" || w.Object == f.Object)
+}
+
+// plinthFile reads a file of .plinth/ the report uses (waivers, baseline,
+// cluster states). A symbolic link there, or a file that cannot be read, is
+// a problem like a broken file, never silently ignored: a link could swap
+// in another file's waivers or hide the real ones. ok is false when there is
+// no such file.
+func plinthFile(snap *source.Snapshot, p string) (data []byte, ok bool, prob *render.Problem) {
+	f, found := snap.File(p)
+	switch {
+	case !found:
+		return nil, false, nil
+	case f.Link != "":
+		return nil, false, &render.Problem{File: p, Line: 1, Message: fmt.Sprintf("%s is a symbolic link (to %q); not read: replace it with the file itself", p, f.Link)}
+	case f.Err != nil:
+		return nil, false, &render.Problem{File: p, Line: 1, Message: fmt.Sprintf("%s cannot be read; not read: %v", p, f.Err)}
+	}
+	return f.Data, true, nil
+}
+
+// linkedPlinthDirs reports .plinth/ or .plinth/clusters/ kept as a symbolic
+// link: nothing below it is read.
+func linkedPlinthDirs(snap *source.Snapshot) []render.Problem {
+	var probs []render.Problem
+	for _, dir := range []string{path.Dir(StateDir), StateDir} {
+		if f, ok := snap.File(dir); ok && f.Link != "" {
+			probs = append(probs, render.Problem{File: dir, Line: 1,
+				Message: fmt.Sprintf("%s is a symbolic link (to %q); not read: the waivers, baseline and cluster states below it are ignored", dir, f.Link)})
+		}
+	}
+	return probs
 }

@@ -41,7 +41,7 @@ func TestGitDirectoryParams(t *testing.T) {
 		{"apps/guestbook", "{{.path.basename | upper}}", true, "GUESTBOOK"},
 	}
 	for _, tc := range tests {
-		got, err := expandTemplate(tc.template, gitDirectoryParams(tc.dir), tc.goTemplate)
+		got, err := expandTemplate(tc.template, gitDirectoryParams(tc.dir), tc.goTemplate, NewBudget(0).run())
 		if err != nil {
 			t.Errorf("%s %q (goTemplate %v): %v", tc.dir, tc.template, tc.goTemplate, err)
 			continue
@@ -51,7 +51,7 @@ func TestGitDirectoryParams(t *testing.T) {
 		}
 	}
 	// A missing key is an error with goTemplate (missingkey=error).
-	if _, err := expandTemplate("{{.path.nope}}", gitDirectoryParams("apps/x"), true, "missingkey=error"); err == nil {
+	if _, err := expandTemplate("{{.path.nope}}", gitDirectoryParams("apps/x"), true, NewBudget(0).run(), "missingkey=error"); err == nil {
 		t.Error("goTemplate with a missing key: no error")
 	}
 }

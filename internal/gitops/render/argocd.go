@@ -144,9 +144,15 @@ func (d *renderer) applicationSet(o Object) ([]Object, []Problem) {
 	}
 	var out []Object
 	for _, p := range params {
-		app, err := expandTemplate(mapAt(spec, "template"), p, goTemplate, options...)
+		app, err := d.budget.expand(func(run *tmplRun) (any, error) {
+			return expandTemplate(mapAt(spec, "template"), p, goTemplate, run, options...)
+		})
+		if be, ok := IsBudget(err); ok {
+			g.probs = append(g.probs, d.badRef(o, "not evaluated: %v: template", be))
+			continue
+		}
 		if err != nil {
-			g.probs = append(g.probs, d.badRef(o, "template: %v", err))
+			g.probs = append(g.probs, d.badRef(o, "template: %s", shortMessage(err.Error())))
 			continue
 		}
 		m, _ := app.(map[string]any)
@@ -154,7 +160,7 @@ func (d *renderer) applicationSet(o Object) ([]Object, []Problem) {
 			m = map[string]any{}
 		}
 		if patch := str(spec, "templatePatch"); patch != "" && goTemplate {
-			if m, err = applyTemplatePatch(m, patch, p, options); err != nil {
+			if m, err = applyTemplatePatch(d.budget, m, patch, p, options); err != nil {
 				g.probs = append(g.probs, d.badRef(o, "templatePatch: %v", err))
 				continue
 			}
@@ -173,8 +179,8 @@ func (d *renderer) applicationSet(o Object) ([]Object, []Problem) {
 
 // applyTemplatePatch renders a goTemplate templatePatch with the
 // parameters and merges the YAML it gives over the Application.
-func applyTemplatePatch(app map[string]any, patch string, p appSetParams, options []string) (map[string]any, error) {
-	s, err := expandTemplate(patch, p, true, options...)
+func applyTemplatePatch(b *Budget, app map[string]any, patch string, p appSetParams, options []string) (map[string]any, error) {
+	s, err := b.expand(func(run *tmplRun) (any, error) { return expandTemplate(patch, p, true, run, options...) })
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +386,9 @@ func (g *appSetGen) matrix(gens []any, depth int) []appSetParams {
 	first, _ := gens[0].(map[string]any)
 	var out []appSetParams
 	for _, a := range g.generate(first, depth+1) {
-		second, err := expandTemplate(gens[1], a, g.goTemplate, g.options...)
+		second, err := g.d.budget.expand(func(run *tmplRun) (any, error) {
+			return expandTemplate(gens[1], a, g.goTemplate, run, g.options...)
+		})
 		if err != nil {
 			g.probs = append(g.probs, g.d.badRef(g.o, "matrix generator: %v", err))
 			continue
@@ -516,9 +524,10 @@ var templateFuncs = func() template.FuncMap {
 
 // expandTemplate substitutes the parameters into every string of v.
 // With goTemplate it runs Go templates with sprig and the
-// goTemplateOptions given (missingkey=error); else it replaces the classic
-// {{key}} placeholders, leaving unknown ones as written.
-func expandTemplate(v any, p appSetParams, goTemplate bool, options ...string) (any, error) {
+// goTemplateOptions given (missingkey=error) under the render budget of
+// run; else it replaces the classic {{key}} placeholders, leaving unknown
+// ones as written.
+func expandTemplate(v any, p appSetParams, goTemplate bool, run *tmplRun, options ...string) (any, error) {
 	switch t := v.(type) {
 	case string:
 		if !strings.Contains(t, "{{") {
@@ -533,20 +542,20 @@ func expandTemplate(v any, p appSetParams, goTemplate bool, options ...string) (
 			}), nil
 		}
 		tpl, err := safe(func() (*template.Template, error) {
-			return template.New("applicationset").Funcs(templateFuncs).Option(options...).Parse(t)
+			return template.New("applicationset").Funcs(run.appSetFuncs()).Option(options...).Parse(t)
 		})
 		if err != nil {
 			return nil, err
 		}
-		var b strings.Builder
-		if err := tpl.Execute(&b, p.tree); err != nil {
+		b := run.writer()
+		if err := tpl.Execute(b, p.tree); err != nil {
 			return nil, err
 		}
 		return b.String(), nil
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			x, err := expandTemplate(e, p, goTemplate, options...)
+			x, err := expandTemplate(e, p, goTemplate, run, options...)
 			if err != nil {
 				return nil, err
 			}
@@ -556,7 +565,7 @@ func expandTemplate(v any, p appSetParams, goTemplate bool, options ...string) (
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			x, err := expandTemplate(e, p, goTemplate, options...)
+			x, err := expandTemplate(e, p, goTemplate, run, options...)
 			if err != nil {
 				return nil, err
 			}

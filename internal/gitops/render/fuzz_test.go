@@ -1,9 +1,7 @@
 package render
 
 import (
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
@@ -59,20 +57,4 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestRunawayTemplateIsAbandoned(t *testing.T) {
-	old := renderTimeout
-	renderTimeout = 2 * time.Second
-	defer func() { renderTimeout = old }()
-	snap := source.FromFiles("runaway", map[string][]byte{
-		"chart/Chart.yaml": []byte("apiVersion: v2\nname: chart\nversion: 0.1.0\n"),
-		"chart/templates/x.yaml": []byte(`{{ define "a" }}{{ template "b" . }}{{ template "b" . }}{{ end }}` +
-			`{{ define "b" }}{{ template "c" . }}{{ template "c" . }}{{ end }}` +
-			`{{ define "c" }}{{ template "a" . }}{{ template "a" . }}{{ end }}{{ template "a" . }}`),
-	})
-	res := Render(snap, Options{})
-	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "did not finish") && !strings.Contains(res.Problems[0].Message, "exceeded") {
-		t.Fatalf("problems: %+v", res.Problems)
-	}
 }

@@ -188,10 +188,14 @@ func (d *renderer) layout() *layout {
 	}
 	l := &layout{closure: map[string][]string{}}
 	for _, dir := range kdirs {
-		if listed[dir] {
-			continue
+		if !listed[dir] {
+			l.kroots = append(l.kroots, dir)
 		}
-		l.kroots = append(l.kroots, dir)
+	}
+	// Kustomizations only a cycle references are roots too, so the cycle
+	// is reported (kustomize.go).
+	l.kroots = append(l.kroots, d.cycleMembers(kdirs, l.kroots)...)
+	for _, dir := range l.kroots {
 		seen := map[string]bool{dir: true}
 		for queue := []string{dir}; len(queue) > 0; queue = queue[1:] {
 			for _, r := range refs[queue[0]] {

@@ -12,12 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 )
 
 // renderChart renders the chart in e.path with e.values merged over its
@@ -57,11 +55,12 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 	key := d.chartKey(e.path, e.values, release, ns)
 	renders, cached := cacheGet(d.cache, charts, key)
 	if !cached {
-		out, err := bounded(func() (map[string]string, error) {
-			vals := e.values
-			if vals == nil {
-				vals = map[string]any{}
-			}
+		run := &helmChartRun{r: d.budget.run()}
+		vals := e.values
+		if vals == nil {
+			vals = map[string]any{}
+		}
+		out, err := safe(func() (map[string]string, error) {
 			if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
 				return nil, err
 			}
@@ -69,15 +68,26 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			if err != nil {
 				return nil, err
 			}
-			return engine.Render(ch, rv)
+			return helmRender(run, ch, rv)
 		})
+		if err == nil {
+			err = d.budget.keepAll(out)
+		}
+		if be, ok := IsBudget(err); ok {
+			file := path.Join(e.path, dropFirst(run.Current()))
+			if _, ok := d.snap.File(file); !ok {
+				file = chartFile
+			}
+			r.problem(e, file, 0, "not evaluated: %v: chart %s", be, e.path)
+			return
+		}
 		if err != nil {
 			file, line := templateError(e.path, err.Error())
 			file = d.localFile(file)
 			if _, ok := d.snap.File(file); !ok {
 				file, line = chartFile, 0
 			}
-			r.problem(e, file, line, "render chart %s: %v", e.path, err)
+			r.problem(e, file, line, "render chart %s: %s", e.path, shortMessage(err.Error()))
 			return
 		}
 		renders = parseRendered(e.path, out)
@@ -328,7 +338,10 @@ var topLevelKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*:`)
 func templateError(chartDir, msg string) (string, int) {
 	m := helmErrPos.FindStringSubmatch(msg)
 	if m == nil {
-		return "", 0
+		// "template: <chart>/templates/x.yaml:1:67: executing ..."
+		if m = helmExecPos.FindStringSubmatch(msg); m == nil {
+			return "", 0
+		}
 	}
 	rel := m[1]
 	if i := strings.IndexByte(rel, '/'); i >= 0 {
@@ -338,13 +351,10 @@ func templateError(chartDir, msg string) (string, int) {
 	return path.Join(chartDir, rel), line
 }
 
-var helmErrPos = regexp.MustCompile(`(?:\(|template: )([^():\s]+):(\d+)(?::\d+)?[):]`)
-
-// renderTimeout bounds one chart rendering. Go templates cannot be
-// interrupted: a rendering past the limit is abandoned and reported (a
-// process exits after its report, which ends it). Kustomize builds always
-// terminate and are not bounded by time.
-var renderTimeout = 2 * time.Minute
+var (
+	helmErrPos  = regexp.MustCompile(`\(([^():\s]+):(\d+)(?::\d+)?\)`)
+	helmExecPos = regexp.MustCompile(`^template: ([^:\s]+):(\d+)`)
+)
 
 // safe runs f and turns a panic of a library into an error.
 func safe[T any](f func() (T, error)) (v T, err error) {
@@ -354,32 +364,4 @@ func safe[T any](f func() (T, error)) (v T, err error) {
 		}
 	}()
 	return f()
-}
-
-// bounded is safe, giving up after renderTimeout.
-func bounded[T any](f func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		var r result
-		defer func() {
-			if p := recover(); p != nil {
-				r.err = fmt.Errorf("panic: %v", p)
-			}
-			ch <- r
-		}()
-		r.v, r.err = safe(f)
-	}()
-	timer := time.NewTimer(renderTimeout)
-	defer timer.Stop()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-timer.C:
-		var zero T
-		return zero, fmt.Errorf("did not finish within %s (runaway template or build), abandoned", renderTimeout)
-	}
 }

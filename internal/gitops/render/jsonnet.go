@@ -25,7 +25,7 @@ func (d *renderer) renderJsonnet(e entry, p string, r *rendered) {
 		r.problem(e, p, 0, "jsonnet: %v", f.Err)
 		return
 	}
-	out, err := bounded(func() (string, error) {
+	v, err := d.budget.expand(func(*tmplRun) (any, error) {
 		vm := jsonnet.MakeVM()
 		for _, a := range e.argo.jsonnet.extVars {
 			if a.code {
@@ -44,6 +44,7 @@ func (d *renderer) renderJsonnet(e entry, p string, r *rendered) {
 		vm.Importer(&snapImporter{d: d, jpaths: append([]string{e.path}, e.argo.jsonnet.libs...)})
 		return vm.EvaluateAnonymousSnippet(p, string(f.Data))
 	})
+	out, _ := v.(string)
 	if err != nil {
 		r.problem(e, p, jsonnetErrLine(p, err.Error()), "evaluate jsonnet %s: %v", p, err)
 		return

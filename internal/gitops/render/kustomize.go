@@ -114,6 +114,18 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 		r.problems = append(r.problems, Problem{Cluster: e.cluster, File: kfile, Line: d.lineOf(kfile, rem),
 			Message: fmt.Sprintf("remote resource %q is not fetched; its objects are not evaluated", rem), NotEvaluated: true})
 	}
+	if cycle := d.kustomizationCycle(e.path); cycle != nil {
+		// kustomize fails the build ("cycle detected"); none of the
+		// objects of the cycle, or of what includes it, is evaluated.
+		files := make([]string, len(cycle))
+		for i, dir := range cycle {
+			files[i] = kustomizationFile(d.snap, dir)
+		}
+		next := cycle[1%len(cycle)]
+		r.problem(e, files[0], d.lineOf(files[0], path.Base(next)),
+			"kustomization cycle detected: %s (kustomize refuses to build it); the objects of these kustomizations are not evaluated", shortMessage(strings.Join(files, " -> ")))
+		return
+	}
 	if e.argo.edits() {
 		d.renderArgoKustomize(e, kfile, r) // argocd_kustomize.go
 		return
@@ -195,6 +207,18 @@ func (d *renderer) krustyBuildFS(fs filesys.FileSystem, dir, kfile string) ([]bu
 
 // remoteResources lists the remote resources a kustomization names.
 func (d *renderer) remoteResources(kfile string) []string {
+	var out []string
+	for _, ref := range d.kustomizationEntries(kfile) {
+		if isRemote(ref) {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// kustomizationEntries lists the resources, bases and components of a
+// kustomization file, in that order.
+func (d *renderer) kustomizationEntries(kfile string) []string {
 	docs, err := d.docs(kfile)
 	if err != nil || len(docs) == 0 {
 		return nil
@@ -202,7 +226,7 @@ func (d *renderer) remoteResources(kfile string) []string {
 	var out []string
 	for _, field := range []string{"resources", "bases", "components"} {
 		for _, r := range listAt(docs[0].Value, field) {
-			if ref, _ := r.(string); isRemote(ref) {
+			if ref, _ := r.(string); ref != "" {
 				out = append(out, ref)
 			}
 		}
@@ -278,18 +302,8 @@ func (d *renderer) buildKey(dir string) string {
 			return
 		}
 		dirs[dir] = true
-		docs, err := d.docs(kustomizationFile(d.snap, dir))
-		if err != nil || len(docs) == 0 {
-			return
-		}
-		for _, field := range []string{"resources", "bases", "components"} {
-			for _, r := range listAt(docs[0].Value, field) {
-				ref, _ := r.(string)
-				p := path.Clean(path.Join(dir, ref))
-				if ref != "" && !isRemote(ref) && kustomizationFile(d.snap, p) != "" {
-					visit(p)
-				}
-			}
+		for _, p := range d.kustomizationDirRefs(dir) {
+			visit(p)
 		}
 	}
 	visit(dir)
@@ -456,4 +470,103 @@ func (d *renderer) lineOf(file, s string) int {
 		}
 	}
 	return 0
+}
+
+// maxKustomizationRefs bounds the references kustomizationCycle follows.
+const maxKustomizationRefs = 100000
+
+// kustomizationCycle returns a cycle of kustomization directories reachable
+// from dir through resources, bases and components (kustomize refuses to
+// build it: "cycle detected"), as the directories of the cycle starting at
+// the smallest and ending with it again; nil without a cycle. The same
+// cycle is named the same way from wherever it is reached.
+func (d *renderer) kustomizationCycle(dir string) []string {
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var cycle []string
+	steps := 0
+	var visit func(dir string) bool
+	visit = func(dir string) bool {
+		switch state[dir] {
+		case active:
+			i := slices.Index(stack, dir)
+			cycle = slices.Clone(stack[i:])
+			return true
+		case done:
+			return false
+		}
+		state[dir] = active
+		stack = append(stack, dir)
+		defer func() { stack = stack[:len(stack)-1] }()
+		for _, next := range d.kustomizationDirRefs(dir) {
+			if steps++; steps > maxKustomizationRefs {
+				return false
+			}
+			if visit(next) {
+				return true
+			}
+		}
+		state[dir] = done
+		return false
+	}
+	if !visit(dir) {
+		return nil
+	}
+	start := 0
+	for i, c := range cycle {
+		if c < cycle[start] {
+			start = i
+		}
+	}
+	out := append(slices.Clone(cycle[start:]), cycle[:start]...)
+	return append(out, out[0])
+}
+
+// kustomizationDirRefs lists the kustomization directories the
+// kustomization in dir references, in order.
+func (d *renderer) kustomizationDirRefs(dir string) []string {
+	kfile := kustomizationFile(d.snap, dir)
+	if kfile == "" {
+		return nil
+	}
+	var out []string
+	for _, ref := range d.kustomizationEntries(kfile) {
+		if isRemote(ref) {
+			continue
+		}
+		p := path.Clean(path.Join(dir, ref))
+		if p != ".." && !strings.HasPrefix(p, "../") && kustomizationFile(d.snap, p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cycleMembers returns the kustomization directories of kdirs that no root
+// reaches and that are part of a cycle: without a clusters/ layout nothing
+// would build them, and their cycle would go unnoticed.
+func (d *renderer) cycleMembers(kdirs, roots []string) []string {
+	reached := map[string]bool{}
+	queue := slices.Clone(roots)
+	for steps := 0; len(queue) > 0 && steps < maxKustomizationRefs; steps++ {
+		dir := queue[0]
+		queue = queue[1:]
+		if reached[dir] {
+			continue
+		}
+		reached[dir] = true
+		queue = append(queue, d.kustomizationDirRefs(dir)...)
+	}
+	var out []string
+	for _, dir := range kdirs {
+		if !reached[dir] && slices.Contains(d.kustomizationCycle(dir), dir) {
+			out = append(out, dir)
+		}
+	}
+	return out
 }

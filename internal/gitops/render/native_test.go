@@ -65,7 +65,7 @@ func ambiguous(d *renderer, dir string, b builtObject) bool {
 }
 
 func newRenderer(snap *source.Snapshot) *renderer {
-	return &renderer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{},
+	return &renderer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{}, budget: NewBudget(0),
 		charts: map[string]*loadedChart{}}
 }
 

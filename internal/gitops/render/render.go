@@ -168,6 +168,7 @@ type renderer struct {
 	mu       sync.Mutex
 	docCache map[string]docsResult
 	cache    *Cache
+	budget   *Budget
 	hashes   map[string]string // file content hashes, for cache keys
 	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
@@ -201,6 +202,10 @@ type Options struct {
 	// repository; when unknown, an Argo CD source path that exists here is
 	// taken for this repository.
 	RepoURL string
+	// Budget bounds template rendering (budget.go); share one between the
+	// Render calls of a report. nil: a budget of DefaultRenderTimeout for
+	// this call.
+	Budget *Budget
 }
 
 // Render renders what the repository deploys.
@@ -217,9 +222,12 @@ type Options struct {
 func Render(snap *source.Snapshot, opts Options) *Result {
 	cache := opts.Cache
 	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
-		charts: map[string]*loadedChart{}, opts: opts}
+		charts: map[string]*loadedChart{}, opts: opts, budget: opts.Budget}
 	if d.opts.RepoURL == "" {
 		d.opts.RepoURL = snap.Remote
+	}
+	if d.budget == nil {
+		d.budget = NewBudget(0)
 	}
 	res := &Result{snap: snap, index: &lineIndex{}}
 	for _, p := range snap.Paths() {
@@ -397,6 +405,7 @@ func sortResult(res *Result) {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Message, b.Message))
 	})
+	res.Problems = dedupeProblems(res.Problems)
 	sort.SliceStable(res.Sources, func(i, j int) bool {
 		a, b := res.Sources[i], res.Sources[j]
 		if a.Cluster != b.Cluster {

@@ -64,6 +64,10 @@ type File struct {
 	// Err is set when the file could not be read (too large, symlink
 	// outside the repository, ...); Data is then nil.
 	Err error
+	// Link is the target of a symbolic link (a git blob of mode 120000, a
+	// symlink on disk); Data is then the target's content when it is a
+	// file of the repository.
+	Link string
 }
 
 // Snapshot is the content of a repository at one revision.
@@ -596,7 +600,7 @@ func readBlob(b *object.Blob, limit int64) ([]byte, error) {
 // their target and every other symlink into an error entry.
 func resolveLinks(s *Snapshot, links map[string]string) {
 	for name, target := range links {
-		f := &File{Path: name}
+		f := &File{Path: name, Link: target}
 		resolved := path.Clean(path.Join(path.Dir(name), target))
 		switch {
 		case path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../"):
@@ -650,6 +654,7 @@ func readDir(dir, location string) (*Snapshot, error) {
 		f := &File{Path: p}
 		if d.Type()&fs.ModeSymlink != 0 {
 			target, lerr := root.Readlink(filepath.FromSlash(p))
+			f.Link = target
 			if lerr == nil && (filepath.IsAbs(target) || !filepath.IsLocal(filepath.Join(filepath.Dir(filepath.FromSlash(p)), target))) {
 				f.Err = fmt.Errorf("%s: symlink to %q points outside the repository, not followed", p, target)
 				s.add(f)
@@ -662,6 +667,10 @@ func readDir(dir, location string) (*Snapshot, error) {
 		switch {
 		case err != nil:
 			f.Err = fmt.Errorf("%s: %w", p, err)
+		case st.IsDir() && f.Link != "":
+			// A link to a directory is not followed (as in git, where it
+			// is a link to no file of the repository).
+			f.Err = fmt.Errorf("%s: symlink to %q is a directory, not followed", p, f.Link)
 		case st.IsDir():
 			return nil
 		case st.Size() > maxFileSize:
