@@ -245,3 +245,36 @@ func writeAt(t *testing.T, p, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGenerateOtherFileSystem writes --out on a tmpfs while the temporary
+// directory is elsewhere: every move stays inside --out, so no rename
+// crosses file systems.
+func TestGenerateOtherFileSystem(t *testing.T) {
+	if fi, err := os.Stat("/dev/shm"); err != nil || !fi.IsDir() {
+		t.Skip("no /dev/shm")
+	}
+	shm, err := os.MkdirTemp("/dev/shm", "plinth-out-")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer os.RemoveAll(shm)
+	dir := filepath.Join(t.TempDir(), "platform")
+	if code := run([]string{"init", dir}, &bytes.Buffer{}, &bytes.Buffer{}); code != exitOK {
+		t.Fatalf("init: exit %d", code)
+	}
+	out := filepath.Join(shm, "fleet")
+	for _, args := range [][]string{{"--env", "prod"}, nil} { // fresh, then an update
+		var stderr bytes.Buffer
+		if code := run(append([]string{"generate", dir, "--out", out}, args...), &bytes.Buffer{}, &stderr); code != exitOK {
+			t.Fatalf("generate %v: exit %d\n%s", args, code, stderr.String())
+		}
+	}
+	for p := range treeHashes(t, out) {
+		if strings.HasPrefix(p, ".plinth/staging") || strings.HasPrefix(p, ".plinth/journal") {
+			t.Errorf("left behind: %s", p)
+		}
+	}
+	if ents, _ := os.ReadDir(shm); len(ents) != 1 {
+		t.Errorf("staged next to --out: %v", ents)
+	}
+}
