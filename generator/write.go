@@ -1,16 +1,15 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/fsguard"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 )
 
@@ -19,136 +18,244 @@ type WriteStats struct {
 	Written   int // files created or changed
 	Unchanged int // files already up to date
 	Removed   int // stale files of the previous run removed
+	// Forced are the files edited by hand that WriteOptions.Force let
+	// Write overwrite (Changed) or delete (Removed).
+	Forced []repo.Change
+	// Recovered says what finishing an interrupted earlier write did
+	// before this one; empty when there was none.
+	Recovered string
 }
 
-// Write puts a rendered tree into dir (created if needed). New and changed
-// files are first written to a staging directory next to dir, then moved
-// into place; files the previous manifest lists and the new tree does not
-// are removed. Files plinth does not own are never touched: if one sits
-// where the tree needs a file, Write fails. On any error dir is left as it
-// was.
+// WriteOptions change how Write treats the tree it replaces.
+type WriteOptions struct {
+	// Force overwrites and deletes owned files edited by hand (their
+	// content is not the sha256 the manifest records). Without it Write
+	// refuses with an *EditedError and changes nothing.
+	Force bool
+}
+
+// maxOutFile bounds a file of --out that Write reads to compare it with the
+// generated one (generated files are far smaller).
+const maxOutFile = 64 << 20
+
+// outWhat names --out in the guard's messages.
+const outWhat = "the output directory"
+
+// EditedError lists owned files edited by hand that a write would overwrite
+// or delete.
+type EditedError struct {
+	Dir     string
+	Changes []repo.Change // Changed or Removed, Edited
+}
+
+func (e *EditedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d generated files were edited by hand since plinth wrote them (their sha256 is not the one in %s):\n",
+		e.Dir, len(e.Changes), repo.ManifestPath)
+	for _, c := range e.Changes {
+		verb := "would be overwritten"
+		if c.Action == repo.Removed {
+			verb = "would be deleted (no longer generated)"
+		}
+		fmt.Fprintf(&b, "  %s %s\n", c.Path, verb)
+	}
+	b.WriteString("nothing was written; move the edits into the platform (or copy the files elsewhere) and run again, or run with --force to overwrite and delete them")
+	return b.String()
+}
+
+// InterruptedError is a write stopped by its context (a signal).
+type InterruptedError struct {
+	Dir string
+	// Complete: the new tree had been moved into place when the
+	// interruption came; otherwise Dir is as it was.
+	Complete bool
+}
+
+func (e *InterruptedError) Error() string {
+	if e.Complete {
+		return fmt.Sprintf("%s: interrupted; the new tree was written completely before stopping", e.Dir)
+	}
+	return fmt.Sprintf("%s: interrupted; nothing was changed", e.Dir)
+}
+
+// Write puts a rendered tree into dir (created if needed) with the zero
+// WriteOptions.
 func Write(out *Output, dir string) error {
-	_, err := WriteWithStats(out, dir)
+	_, err := WriteContext(context.Background(), out, dir, WriteOptions{})
 	return err
 }
 
 // WriteWithStats is Write, also reporting what changed.
 func WriteWithStats(out *Output, dir string) (WriteStats, error) {
+	return WriteContext(context.Background(), out, dir, WriteOptions{})
+}
+
+// WriteContext puts a rendered tree into dir (created if needed), through
+// the guarded file layer (internal/fsguard): nothing is written, renamed or
+// removed through a symbolic link or outside dir.
+//
+// New and changed files are first written to a staging directory inside dir
+// (.plinth/staging, so on the same file system as the tree), then a journal
+// (.plinth/journal.json) lists the moves and the moves are made; the files
+// replaced or removed are kept in the staging directory until the last move
+// is done. A write killed at any point is finished (journal present) or
+// rolled back (staging without a journal) by the next one, which says so in
+// WriteStats.Recovered; a failed move rolls the tree back at once. dir is
+// locked while being written.
+//
+// Files the previous manifest lists and the new tree does not are removed.
+// Files plinth does not own are never touched: if one sits where the tree
+// needs a file, Write fails. Owned files edited by hand stop the write with
+// an *EditedError unless opts.Force. When ctx ends while files are staged,
+// the write is rolled back; once moves have begun they are finished; either
+// way an *InterruptedError is returned.
+func WriteContext(ctx context.Context, out *Output, dir string, opts WriteOptions) (WriteStats, error) {
 	var st WriteStats
-	pl, err := plan(out, dir)
+	if err := checkOutput(out); err != nil {
+		return st, err
+	}
+	created, err := makeDir(dir)
 	if err != nil {
 		return st, err
 	}
-	st.Unchanged = pl.Unchanged
-	var changed, stale []string
-	for _, c := range pl.List {
-		if c.Action == repo.Removed {
-			stale = append(stale, c.Path)
-		} else {
-			changed = append(changed, c.Path)
-		}
-	}
-	if len(changed) == 0 && len(stale) == 0 {
-		return st, nil
-	}
-
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return st, fmt.Errorf("write: %w", err)
-	}
-	_, statErr := os.Stat(abs)
-	fresh := errors.Is(statErr, fs.ErrNotExist)
-	parents := &moves{} // parent directories created for a fresh tree
-	if fresh {
-		if err := parents.mkdirs(filepath.Dir(abs)); err != nil {
-			parents.undo()
-			return st, fmt.Errorf("write: %w", err)
-		}
-	}
-	stage, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".plinth-*")
-	if err != nil {
-		parents.undo()
-		return st, fmt.Errorf("write: staging directory next to %s: %w", dir, err)
-	}
-	// On failure the staging directory goes first, then the parents made
-	// for it; on success only the (empty) staging directory.
 	ok := false
+	r, err := fsguard.OpenWrite(dir, outWhat, fsguard.Limits{File: maxOutFile})
+	if err != nil {
+		removeCreated(created)
+		return st, fmt.Errorf("write %s: %w", dir, err)
+	}
 	defer func() {
-		os.RemoveAll(stage)
+		r.Close()
 		if !ok {
-			parents.undo()
+			removeCreated(created)
 		}
 	}()
-	newDir, oldDir := filepath.Join(stage, "new"), filepath.Join(stage, "old")
-	for _, p := range changed {
-		if err := writeFile(filepath.Join(newDir, filepath.FromSlash(p)), out.Files[p]); err != nil {
-			return st, fmt.Errorf("write: staging %s: %w", p, err)
-		}
+	if err := r.Lock(); err != nil {
+		return st, fmt.Errorf("write %s: %w (another plinth generate is writing it)", dir, err)
 	}
-
-	if fresh {
-		// A new tree moves into place in one rename.
-		if err := rename(newDir, abs); err != nil {
-			return st, fmt.Errorf("write: %w", err)
+	if st.Recovered, err = recoverTx(r); err != nil {
+		ok = true // the tree held something before: keep it
+		return st, fmt.Errorf("write %s: %w", dir, err)
+	}
+	pl, err := plan(out, dir, r)
+	if err != nil {
+		ok = st.Recovered != ""
+		return st, err
+	}
+	st.Unchanged = pl.Unchanged
+	if edited := repo.Edited(pl.List); len(edited) > 0 {
+		if !opts.Force {
+			ok = st.Recovered != ""
+			return st, &EditedError{Dir: dir, Changes: edited}
 		}
+		st.Forced = edited
+	}
+	if len(pl.List) == 0 {
 		ok = true
-		st.Written = len(changed)
 		return st, nil
 	}
-
-	// Move into place, remembering how to undo every step. The manifest
-	// goes last, so an interrupted run still leaves the old manifest.
-	tx := &moves{}
-	manifestLast := func(ps []string) []string {
-		ps = slices.DeleteFunc(slices.Clone(ps), func(p string) bool { return p == repo.ManifestPath })
-		if slices.Contains(changed, repo.ManifestPath) {
-			ps = append(ps, repo.ManifestPath)
+	tx := newTx(r, pl.List)
+	if err := tx.stage(ctx, out.Files); err != nil {
+		tx.discard()
+		if ctx.Err() != nil {
+			return st, &InterruptedError{Dir: dir}
 		}
-		return ps
+		return st, fmt.Errorf("write %s: %w", dir, err)
 	}
-	for _, p := range append(slices.Clone(stale), changed...) {
-		target := filepath.Join(abs, filepath.FromSlash(p))
-		if _, err := os.Lstat(target); err == nil {
-			if err := tx.move(target, filepath.Join(oldDir, filepath.FromSlash(p))); err != nil {
-				tx.undo()
-				return st, fmt.Errorf("write: %w", err)
-			}
-		}
+	// From here on the moves are finished even when ctx ends: they take
+	// a moment, and finishing leaves a whole tree.
+	if err := tx.commit(); err != nil {
+		return st, fmt.Errorf("write %s: %w (nothing changed)", dir, err)
 	}
-	for _, p := range manifestLast(changed) {
-		if err := tx.move(filepath.Join(newDir, filepath.FromSlash(p)), filepath.Join(abs, filepath.FromSlash(p))); err != nil {
-			tx.undo()
-			return st, fmt.Errorf("write: %w", err)
-		}
-	}
-	// Remove directories that only held stale files.
-	for _, p := range stale {
-		removeEmptyParents(abs, path.Dir(p))
+	if err := tx.apply(); err != nil {
+		return st, fmt.Errorf("write %s: %w", dir, err)
 	}
 	ok = true
-	st.Written, st.Removed = len(changed), len(stale)
+	for _, c := range pl.List {
+		if c.Action == repo.Removed {
+			st.Removed++
+		} else {
+			st.Written++
+		}
+	}
+	if ctx.Err() != nil {
+		return st, &InterruptedError{Dir: dir, Complete: true}
+	}
 	return st, nil
+}
+
+// Recover finishes or rolls back a write to dir that was interrupted (the
+// process killed): with a journal the moves it lists are finished, staged
+// files without one are removed. It returns what it did, "" when dir holds
+// no interrupted write (or does not exist).
+func Recover(dir string) (string, error) {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	r, err := fsguard.OpenWrite(dir, outWhat, fsguard.Limits{File: maxOutFile})
+	if err != nil {
+		return "", fmt.Errorf("recover %s: %w", dir, err)
+	}
+	defer r.Close()
+	if err := r.Lock(); err != nil {
+		return "", fmt.Errorf("recover %s: %w (another plinth generate is writing it)", dir, err)
+	}
+	note, err := recoverTx(r)
+	if err != nil {
+		return "", fmt.Errorf("recover %s: %w", dir, err)
+	}
+	return note, nil
 }
 
 // Check compares dir with out without writing anything: the files Write
 // would add, change or remove (stale files the previous manifest lists),
-// in path order; none when dir is up to date. A file plinth does not own
-// where the tree needs one is an error, as for Write.
+// in path order, owned files edited by hand marked Edited; none when dir is
+// up to date. A file plinth does not own where the tree needs one, and an
+// interrupted write not yet recovered, are errors.
 func Check(out *Output, dir string) ([]repo.Change, error) {
-	pl, err := plan(out, dir)
+	if err := checkOutput(out); err != nil {
+		return nil, err
+	}
+	var r *fsguard.Root
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		if r, err = fsguard.Open(dir, outWhat, fsguard.Limits{File: maxOutFile}); err != nil {
+			return nil, fmt.Errorf("check %s: %w", dir, err)
+		}
+		defer r.Close()
+		for _, p := range []string{journalPath, stagingDir} {
+			if _, err := r.ReadDir(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("check %s: %s: a plinth generate is writing it or was interrupted; run plinth generate --out %s to finish it", dir, p, dir)
+			}
+		}
+	}
+	pl, err := plan(out, dir, r)
 	if err != nil {
 		return nil, err
 	}
 	return pl.List, nil
 }
 
-// plan decides what writing out into dir changes, refusing to overwrite
-// files plinth does not own.
-func plan(out *Output, dir string) (*repo.Changes, error) {
+// checkOutput refuses a missing tree and paths the write itself uses.
+func checkOutput(out *Output) error {
 	if out == nil || out.Files == nil {
-		return nil, fmt.Errorf("write: nothing to write")
+		return fmt.Errorf("write: nothing to write")
 	}
-	pl, err := repo.Plan(repo.Dir(dir), out.Files)
+	for p := range out.Files {
+		if p == journalPath || p == journalTmp || strings.HasPrefix(p, stagingDir+"/") {
+			return fmt.Errorf("write: %s is where plinth keeps an unfinished write, not a file to generate", p)
+		}
+	}
+	return nil
+}
+
+// plan decides what writing out into dir (read through r; nil: dir does not
+// exist) changes, refusing to overwrite files plinth does not own.
+func plan(out *Output, dir string, r *fsguard.Root) (*repo.Changes, error) {
+	var tree repo.Tree = emptyTree{}
+	if r != nil {
+		tree = rootTree{r}
+	}
+	pl, err := repo.Plan(tree, out.Files)
 	var notOwned *repo.NotOwnedError
 	switch {
 	case errors.As(err, &notOwned):
@@ -160,68 +267,79 @@ func plan(out *Output, dir string) (*repo.Changes, error) {
 	return pl, nil
 }
 
-// rename is os.Rename; tests replace it to inject failures.
-var rename = os.Rename
+// rootTree is a tree on disk read through the guard: a link on the way to a
+// file is an error, never followed.
+type rootTree struct{ r *fsguard.Root }
 
-func writeFile(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+func (t rootTree) ReadFile(p string) ([]byte, error) { return t.r.ReadFile(p) }
+
+func (t rootTree) Stat(p string, data []byte) (exists, same bool, err error) {
+	cur, err := t.r.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, false, nil
 	}
-	return os.WriteFile(p, data, 0o644)
+	if err != nil {
+		return false, false, err
+	}
+	return true, string(cur) == string(data), nil
 }
 
-// moves is a journal of renames that can be undone in reverse order.
-type moves struct {
-	done    [][2]string
-	created []string // directories created for targets
+// emptyTree is a directory that does not exist yet.
+type emptyTree struct{}
+
+func (emptyTree) ReadFile(p string) ([]byte, error) {
+	return nil, &fs.PathError{Op: "read", Path: p, Err: fs.ErrNotExist}
 }
 
-func (m *moves) move(from, to string) error {
-	if err := m.mkdirs(filepath.Dir(to)); err != nil {
-		return err
-	}
-	if err := rename(from, to); err != nil {
-		return err
-	}
-	m.done = append(m.done, [2]string{from, to})
-	return nil
-}
+func (emptyTree) Stat(string, []byte) (bool, bool, error) { return false, false, nil }
 
-func (m *moves) mkdirs(dir string) error {
+// makeDir creates dir and its missing parents, returning those it created
+// (deepest first), so that a failed first write removes them again. An
+// existing dir must be a directory.
+func makeDir(dir string) ([]string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", dir, err)
+	}
 	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
+	for d := abs; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err == nil {
+			if !fi.IsDir() {
+				return nil, fmt.Errorf("write %s: %s is not a directory", dir, d)
+			}
 			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("write %s: %w", dir, err)
 		}
 		missing = append(missing, d)
 		if filepath.Dir(d) == d {
 			break
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	if len(missing) == 0 {
+		return nil, nil
 	}
-	m.created = append(m.created, missing...)
-	return nil
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		removeCreated(missing)
+		return nil, fmt.Errorf("write %s: %w", dir, err)
+	}
+	return missing, nil
 }
 
-func (m *moves) undo() {
-	for i := len(m.done) - 1; i >= 0; i-- {
-		_ = os.Rename(m.done[i][1], m.done[i][0])
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(m.created)))
-	for _, d := range m.created {
+// removeCreated removes the directories makeDir created, while empty.
+func removeCreated(dirs []string) {
+	for _, d := range dirs {
 		_ = os.Remove(d) // only succeeds when empty
 	}
 }
 
-// removeEmptyParents removes dir (relative to root) and its parents while
-// they are empty, never root itself.
-func removeEmptyParents(root, dir string) {
-	for dir != "." && dir != "/" && dir != "" {
-		if err := os.Remove(filepath.Join(root, filepath.FromSlash(dir))); err != nil {
-			return
-		}
-		dir = path.Dir(dir)
+// writeFile writes data at p, making its directories (for the generator's
+// own temporary files; --out is written through the guard).
+func writeFile(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
 	}
+	return os.WriteFile(p, data, 0o644)
 }

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +24,7 @@ func newGenerateCmd() *cobra.Command {
 	var (
 		out, engine, flavor string
 		envs                []string
-		check, diff         bool
+		check, diff, force  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "generate [DIR] --out PATH",
@@ -36,6 +42,14 @@ listed in PATH/.plinth/manifest.json from an earlier run are replaced or
 removed; other files are never touched. On any error PATH is unchanged.
 With --env the tree holds those environments only: the files of the others
 become stale (use a separate --out to preview one environment).
+
+Nothing is written or removed through a symbolic link inside PATH. A
+generated file edited by hand (its sha256 is not the one the manifest
+records) stops generate with the list of such files; --force overwrites and
+deletes them, naming each on standard error. A generate killed or
+interrupted (SIGINT, SIGTERM) leaves the old tree or, once files are moving
+into place, finishes the move; the next run completes or rolls back what a
+killed one left (.plinth/journal.json, .plinth/staging) and says so.
 
 --check writes nothing: it lists the files of PATH that are not what generate
 would write (A added, M modified, D stale) and exits 1 when there are any —
@@ -56,14 +70,20 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 			if same, _ := sameDir(dir, out); same {
 				return usageError("--out %s is the platform directory: the generated YAML would become platform input", out)
 			}
+			if check || diff {
+				_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
+				if err != nil {
+					return err
+				}
+				return checkOutput(cmd, res, out, diff)
+			}
+			in := handleInterrupts(cmd, out)
+			defer in.stop()
 			_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
 			if err != nil {
 				return err
 			}
-			if check || diff {
-				return checkOutput(cmd, res, out, diff)
-			}
-			st, err := generator.WriteWithStats(res, out)
+			st, err := writeGuarded(cmd, in, res, out, force)
 			if err != nil {
 				return err
 			}
@@ -79,7 +99,75 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 	f.StringSliceVar(&envs, "env", nil, "environment to render (repeatable; default: all)")
 	f.BoolVar(&check, "check", false, "write nothing; list the files of --out that are out of date and exit 1 if any")
 	f.BoolVar(&diff, "diff", false, "write nothing; print what is out of date in --out as a unified diff and exit 1 if any")
+	f.BoolVar(&force, "force", false, "overwrite and delete generated files edited by hand (named on standard error)")
 	return cmd
+}
+
+// interrupts handles SIGINT and SIGTERM for a generate that writes: before
+// the write starts a signal ends the process at once, exit 1 (nothing was
+// written); while it runs it cancels the write's context, which stops it
+// cleanly (staging rolled back, or moves finished), and the command exits 1
+// saying which.
+type interrupts struct {
+	mu      sync.Mutex
+	writing bool
+	ctx     context.Context
+	cancel  context.CancelFunc
+	stop    func()
+}
+
+func handleInterrupts(cmd *cobra.Command, dir string) *interrupts {
+	stderr := cmd.ErrOrStderr()
+	in := &interrupts{}
+	in.ctx, in.cancel = context.WithCancel(cmd.Context())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	in.stop = func() {
+		signal.Stop(sigs)
+		close(done)
+		in.cancel()
+	}
+	go func() {
+		select {
+		case s := <-sigs:
+			in.mu.Lock()
+			if !in.writing {
+				fmt.Fprintf(stderr, "Error: %v: interrupted before writing; %s unchanged\n", s, dir)
+				os.Exit(exitFailure)
+			}
+			fmt.Fprintf(stderr, "plinth: %v: stopping the write of %s\n", s, dir)
+			in.cancel()
+			in.mu.Unlock()
+		case <-done:
+		}
+	}()
+	return in
+}
+
+// writeGuarded writes res into dir under the interrupt handler and says on
+// standard error what recovery and --force did.
+func writeGuarded(cmd *cobra.Command, in *interrupts, res *generator.Output, dir string, force bool) (generator.WriteStats, error) {
+	stderr := cmd.ErrOrStderr()
+	in.mu.Lock()
+	in.writing = true
+	in.mu.Unlock()
+	ctx := in.ctx
+	st, err := generator.WriteContext(ctx, res, dir, generator.WriteOptions{Force: force})
+	if st.Recovered != "" {
+		fmt.Fprintf(stderr, "%s: %s\n", dir, st.Recovered)
+	}
+	for _, c := range st.Forced {
+		if err != nil {
+			break // nothing was overwritten
+		}
+		verb := "overwrote"
+		if c.Action == repo.Removed {
+			verb = "deleted"
+		}
+		fmt.Fprintf(stderr, "%s: --force: %s %s, which was edited by hand\n", dir, verb, c.Path)
+	}
+	return st, err
 }
 
 // checkOutput reports how the tree in dir differs from res, as a file list
@@ -93,6 +181,16 @@ func checkOutput(cmd *cobra.Command, res *generator.Output, dir string, asDiff b
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s: up to date (%d files)\n", dir, len(res.Files))
 		return nil
 	}
+	defer func() {
+		if edited := repo.Edited(changes); len(edited) > 0 {
+			paths := make([]string, len(edited))
+			for i, c := range edited {
+				paths[i] = c.Path
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: edited by hand since plinth wrote them (generate stops on them unless --force): %s\n",
+				dir, strings.Join(paths, ", "))
+		}
+	}()
 	w := cmd.OutOrStdout()
 	if asDiff {
 		if err := repo.WriteDiff(w, changes, colorOutput(w)); err != nil {

@@ -9,7 +9,9 @@
 // the rule one sentence long and the same for readers and writers: a tree
 // plinth reads or writes holds directories and regular files only.
 //
-// Root is meant to grow a write side (Create, Remove) with the same checks.
+// The write side (write.go) opens a directory with OpenWrite and creates,
+// renames and removes names under it with the same checks: nothing is
+// written or removed through a link, and no name leaves the root.
 package fsguard
 
 import (
@@ -56,6 +58,10 @@ type Root struct {
 	what string // what the directory is, for messages ("the platform directory")
 	lim  Limits
 	read int64
+	// write: the root is written (OpenWrite); messages about links say
+	// that nothing is written through them.
+	write bool
+	lock  *os.File // the root held open for Lock
 }
 
 // Open opens dir. what names the directory in messages ("the platform
@@ -79,7 +85,12 @@ func Open(dir, what string, lim Limits) (*Root, error) {
 }
 
 // Close releases the directory.
-func (r *Root) Close() error { return r.root.Close() }
+func (r *Root) Close() error {
+	if r.lock != nil {
+		r.lock.Close()
+	}
+	return r.root.Close()
+}
 
 // Name is the directory as given to Open.
 func (r *Root) Name() string { return r.name }
@@ -137,14 +148,18 @@ func (r *Root) Check(name string) error {
 
 // linkError explains a refused link at name, without naming its target.
 func (r *Root) linkError(name string) *Error {
+	verb, kinds := "read", "regular files"
+	if r.write {
+		verb, kinds = "written or removed through", "regular files and directories"
+	}
 	target, err := r.root.Readlink(name)
 	if err == nil && !filepath.IsAbs(target) {
 		t := path.Join(path.Dir(name), filepath.ToSlash(target))
 		if t != ".." && !strings.HasPrefix(t, "../") {
-			return r.errorf(name, ErrLink, "symbolic link is not read (files in %s must be regular files)", r.what)
+			return r.errorf(name, ErrLink, "symbolic link is not %s (files in %s must be %s)", verb, r.what, kinds)
 		}
 	}
-	return r.errorf(name, fmt.Errorf("%w: %w", ErrLink, ErrOutside), "symbolic link to outside %s is not read", r.what)
+	return r.errorf(name, fmt.Errorf("%w: %w", ErrLink, ErrOutside), "symbolic link to outside %s is not %s", r.what, verb)
 }
 
 // ReadFile reads the regular file name within the limits.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Manifest is the ownership manifest (ManifestPath): every file plinth wrote
@@ -23,8 +24,28 @@ type ManifestFile struct {
 
 // Owns reports whether the manifest lists p.
 func (m *Manifest) Owns(p string) bool {
+	_, ok := m.file(p)
+	return ok
+}
+
+// Edited reports whether data, the content of the owned file p, is not what
+// plinth wrote there: its SHA-256 is not the one the manifest records (an
+// entry without a hash counts as edited). False for files not listed.
+func (m *Manifest) Edited(p string, data []byte) bool {
+	f, ok := m.file(p)
+	if !ok {
+		return false
+	}
+	sum := sha256.Sum256(data)
+	return !strings.EqualFold(f.SHA256, hex.EncodeToString(sum[:]))
+}
+
+func (m *Manifest) file(p string) (ManifestFile, bool) {
 	i := sort.Search(len(m.Files), func(i int) bool { return m.Files[i].Path >= p })
-	return i < len(m.Files) && m.Files[i].Path == p
+	if i < len(m.Files) && m.Files[i].Path == p {
+		return m.Files[i], true
+	}
+	return ManifestFile{}, false
 }
 
 // NewManifest encodes the manifest of files (the manifest itself excluded),

@@ -38,6 +38,22 @@ type Change struct {
 	Action Action
 	Old    []byte // nil when Added
 	New    []byte // nil when Removed
+	// Edited marks a Changed or Removed file the old manifest owns whose
+	// content is not what plinth wrote (its SHA-256 differs from the one
+	// recorded): someone edited it by hand. Writers refuse to overwrite or
+	// delete it unless forced.
+	Edited bool
+}
+
+// Edited returns the changes that overwrite or delete files edited by hand.
+func Edited(changes []Change) []Change {
+	var out []Change
+	for _, c := range changes {
+		if c.Edited {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Count returns the number of added, changed and removed files.
@@ -85,7 +101,9 @@ func (e *NotOwnedError) Error() string {
 // (only those the old manifest lists, and the manifest itself) and files the
 // old manifest lists that are no longer generated. Every path is checked with
 // CheckPath; a *ManifestError is an old manifest that cannot be trusted, a
-// *NotOwnedError names files plinth would overwrite but does not own.
+// *NotOwnedError names files plinth would overwrite but does not own. Owned
+// files changed or removed whose content is not the SHA-256 the old manifest
+// records are marked Edited.
 func Plan(old Tree, files map[string][]byte) (*Changes, error) {
 	paths := make([]string, 0, len(files))
 	for p := range files {
@@ -115,7 +133,7 @@ func Plan(old Tree, files map[string][]byte) (*Changes, error) {
 			if err != nil {
 				return nil, err
 			}
-			pl.List = append(pl.List, Change{Path: p, Action: Changed, Old: prev, New: files[p]})
+			pl.List = append(pl.List, Change{Path: p, Action: Changed, Old: prev, New: files[p], Edited: owned.Edited(p, prev)})
 		default:
 			unowned = append(unowned, p)
 		}
@@ -138,7 +156,7 @@ func Plan(old Tree, files map[string][]byte) (*Changes, error) {
 		if err != nil {
 			return nil, err
 		}
-		pl.List = append(pl.List, Change{Path: f.Path, Action: Removed, Old: prev})
+		pl.List = append(pl.List, Change{Path: f.Path, Action: Removed, Old: prev, Edited: owned.Edited(f.Path, prev)})
 	}
 	sort.Slice(pl.List, func(i, j int) bool { return pl.List[i].Path < pl.List[j].Path })
 	return pl, nil

@@ -139,6 +139,20 @@ func manifestOf(t *testing.T, files ...string) string {
 	return string(data)
 }
 
+// manifestWith is the manifest of files with their contents.
+func manifestWith(t *testing.T, files map[string]string) string {
+	t.Helper()
+	m := map[string][]byte{}
+	for p, d := range files {
+		m[p] = []byte(d)
+	}
+	data, err := NewManifest(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
 func TestPlan(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -155,7 +169,16 @@ func TestPlan(t *testing.T) {
 		{name: "owned changed, stale removed, foreign kept",
 			old:  map[string]string{"a.yaml": "a", "b.yaml": "b", "mine.txt": "x", ManifestPath: manifestOf(t, "a.yaml", "b.yaml")},
 			new:  map[string]string{"a.yaml": "a2", ManifestPath: "m2"},
-			want: "M .plinth/manifest.json\nM a.yaml\nD b.yaml"},
+			want: "M .plinth/manifest.json\nM a.yaml edited\nD b.yaml edited"},
+		{name: "hashes checked: edited changed and removed files marked",
+			old: map[string]string{"a.yaml": "a", "b.yaml": "b", "c.yaml": "hand", "d.yaml": "hand",
+				ManifestPath: manifestWith(t, map[string]string{"a.yaml": "a", "b.yaml": "b", "c.yaml": "c", "d.yaml": "d"})},
+			new:  map[string]string{"a.yaml": "a2", "c.yaml": "c2", ManifestPath: "m2"},
+			want: "M .plinth/manifest.json\nM a.yaml\nD b.yaml\nM c.yaml edited\nD d.yaml edited"},
+		{name: "edited to what is generated: unchanged",
+			old:       map[string]string{"a.yaml": "a2", ManifestPath: manifestWith(t, map[string]string{"a.yaml": "a"})},
+			new:       map[string]string{"a.yaml": "a2"},
+			unchanged: 1},
 		{name: "stale already gone", old: map[string]string{ManifestPath: manifestOf(t, "gone.yaml")}, new: map[string]string{ManifestPath: "m"},
 			want: "M .plinth/manifest.json"},
 		{name: "foreign file in the way", old: map[string]string{"a.yaml": "mine", "b.yaml": "mine"}, new: map[string]string{"a.yaml": "a", "b.yaml": "b", "c.yaml": "c"},
@@ -184,7 +207,11 @@ func TestPlan(t *testing.T) {
 			}
 			var lines []string
 			for _, c := range pl.List {
-				lines = append(lines, c.Action.Letter()+" "+c.Path)
+				line := c.Action.Letter() + " " + c.Path
+				if c.Edited {
+					line += " edited"
+				}
+				lines = append(lines, line)
 				if (c.Action == Added) != (c.Old == nil) || (c.Action == Removed) != (c.New == nil) {
 					t.Errorf("%s %s: old %q new %q", c.Action, c.Path, c.Old, c.New)
 				}
