@@ -28,6 +28,7 @@ func TestCompareObjects(t *testing.T) {
 		{"differs", []rendered{{Value: obj("web", "r/web:2")}}, "differs from the intended object"},
 		{"unexpected", []rendered{{Value: obj("web", "r/web:1")}, {Value: obj("api", "r/api:1")}}, "unexpected Deployment a-dev/api"},
 		{"missing", nil, "apps/v1/Deployment/a-dev/web missing"},
+		{"twice", []rendered{{Value: obj("web", "r/web:1")}, {Value: obj("web", "r/web:1")}}, "Deployment a-dev/web twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
