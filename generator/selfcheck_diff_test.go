@@ -130,3 +130,21 @@ func sameObjects(t *testing.T, where string, emulated []render.Object, built []m
 		t.Errorf("%s: the emulation gives %d objects, the tools %d, not the same:\nemulation: %s\ntools:     %s", where, len(a), len(b), a, b)
 	}
 }
+
+// TestDefaultCheckSameOutput: generate as the command runs it by default
+// (the emulation only) accepts what the full check accepts and writes the
+// same bytes, for every engine and flavor.
+func TestDefaultCheckSameOutput(t *testing.T) {
+	m := loadExample(t)
+	for _, c := range combos {
+		t.Run(c.engine+"-"+c.flavor, func(t *testing.T) {
+			full := dump(generate(t, m, Options{Engine: c.engine, Flavor: c.flavor, FullCheck: true}))
+			testFullCheck = false
+			defer func() { testFullCheck = true }()
+			def := dump(generate(t, m, Options{Engine: c.engine, Flavor: c.flavor}))
+			if len(def) == 0 || string(def) != string(full) {
+				t.Errorf("the default check gives %d bytes, the full check %d, not the same", len(def), len(full))
+			}
+		})
+	}
+}
