@@ -17,27 +17,26 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/plinth-dev/plinth/generator/internal/tree"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
 // Labels and annotations plinth sets.
 const (
-	labelName      = "app.kubernetes.io/name"
-	labelPartOf    = "app.kubernetes.io/part-of"
-	labelManagedBy = "app.kubernetes.io/managed-by"
-	labelTeam      = "plinth.dev/team"
-	labelEnv       = "plinth.dev/environment"
-	labelTier      = "plinth.dev/tier"
-	labelWIUse     = "azure.workload.identity/use"
-	annoWIClient   = "azure.workload.identity/client-id"
-	annoGKEGSA     = "iam.gke.io/gcp-service-account"
-	annoIssuer     = "cert-manager.io/cluster-issuer"
+	labelName    = tree.LabelName
+	labelTeam    = tree.LabelTeam
+	labelEnv     = tree.LabelEnv
+	labelTier    = tree.LabelTier
+	labelWIUse   = "azure.workload.identity/use"
+	annoWIClient = "azure.workload.identity/client-id"
+	annoGKEGSA   = "iam.gke.io/gcp-service-account"
+	annoIssuer   = "cert-manager.io/cluster-issuer"
 	// Images are pinned (tag or digest, never :latest) and the platform
 	// wants IfNotPresent; kube-score's Always rule is waived explicitly.
 	annoKubeScoreIgnore = "kube-score/ignore"
 	kubeScoreIgnored    = "container-image-pull-policy"
-	clusterIssuer       = "letsencrypt-prod" // seed 004 "Nginx Ingress Controller" example
-	ingressClass        = "nginx"
+	clusterIssuer       = tree.ClusterIssuer
+	ingressClass        = tree.IngressClass
 	secretsMount        = "/mnt/secrets-store"
 	csiDriver           = "secrets-store.csi.k8s.io"
 	defaultIngNS        = "ingress-nginx"
@@ -46,25 +45,6 @@ const (
 	// (the open-source Google provider, "gcp", runs under csiDriver).
 	csiDriverGKE = "secrets-store-gke.csi.k8s.io"
 )
-
-// envObjects are the objects of one environment.
-type envObjects struct {
-	env     schemas.Environment
-	cluster schemas.Cluster
-	// infra holds per team namespace the namespace-level objects (Namespace,
-	// RoleBindings, ResourceQuota, LimitRange, NetworkPolicies), by team name.
-	infra map[string][]object
-	// velero is the environment's backup Schedule, if any.
-	velero *object
-	// workloads holds the objects of each workload, in workload order.
-	workloads []workloadObjects
-}
-
-type workloadObjects struct {
-	w      schemas.Workload
-	objs   []object     // sorted by kind
-	values *chartValues // the same objects as values of the shared chart
-}
 
 // builder renders the objects of environments of one model.
 type builder struct {
@@ -87,32 +67,27 @@ func newBuilder(m *schemas.Model) *builder {
 }
 
 func (b *builder) commonLabels(extra map[string]string) map[string]string {
-	l := map[string]string{labelManagedBy: "plinth", labelPartOf: b.m.Platform.Name}
-	for k, v := range extra {
-		l[k] = v
-	}
-	return l
+	return tree.CommonLabels(b.m, extra)
 }
 
-// namespaceOf is the namespace of a team in an environment.
-func namespaceOf(team, env string) string { return team + "-" + env }
+var namespaceOf = tree.NamespaceOf
 
 // environment builds every object of one environment.
-func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) (*envObjects, error) {
-	eo := &envObjects{env: env, cluster: cluster, infra: map[string][]object{}}
+func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) (*tree.Env, error) {
+	eo := &tree.Env{Env: env, Cluster: cluster, Infra: map[string][]tree.Object{}}
 	for _, t := range b.m.Teams {
 		objs, err := b.teamNamespace(env, cluster, t)
 		if err != nil {
 			return nil, fmt.Errorf("environment %s, team %s: %w", env.Name, t.Name, err)
 		}
-		eo.infra[t.Name] = objs
+		eo.Infra[t.Name] = objs
 	}
 	if env.Backup != nil {
 		o, err := b.schedule(env)
 		if err != nil {
 			return nil, fmt.Errorf("environment %s: backup: %w", env.Name, err)
 		}
-		eo.velero = &o
+		eo.Velero = &o
 	}
 	byName := make(map[string]*schemas.Workload, len(env.Workloads))
 	callers := map[string][]string{}
@@ -128,13 +103,13 @@ func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) 
 		if err != nil {
 			return nil, fmt.Errorf("environment %s, service %s: %w", env.Name, w.Name, err)
 		}
-		eo.workloads = append(eo.workloads, wo)
+		eo.Workloads = append(eo.Workloads, wo)
 	}
 	return eo, nil
 }
 
 // teamNamespace builds the namespace-level objects of a team in an environment.
-func (b *builder) teamNamespace(env schemas.Environment, cluster schemas.Cluster, t schemas.Team) ([]object, error) {
+func (b *builder) teamNamespace(env schemas.Environment, cluster schemas.Cluster, t schemas.Team) ([]tree.Object, error) {
 	ns := namespaceOf(t.Name, env.Name)
 	labels := b.commonLabels(map[string]string{labelTeam: t.Name})
 	var typed []any
@@ -258,28 +233,28 @@ func (b *builder) teamNamespace(env schemas.Environment, cluster schemas.Cluster
 			},
 		},
 	)
-	return toObjects(typed)
+	return tree.FromTypedList(typed)
 }
 
 // schedule is the Velero Schedule of an environment (seed 004 "3. Backup 및
 // Disaster Recovery": daily schedule over the environment's namespaces).
-func (b *builder) schedule(env schemas.Environment) (object, error) {
+func (b *builder) schedule(env schemas.Environment) (tree.Object, error) {
 	var nss []string
 	for _, t := range b.m.Teams {
 		nss = append(nss, namespaceOf(t.Name, env.Name))
 	}
-	c := newCRD("velero.io/v1", "Schedule", env.Name, b.veleroNS, veleroScheduleSpec{
+	c := tree.NewCR("velero.io/v1", "Schedule", env.Name, b.veleroNS, veleroScheduleSpec{
 		Schedule:                   env.Backup.Schedule,
 		UseOwnerReferencesInBackup: false,
 		Template:                   veleroBackupSpec{IncludedNamespaces: nss, TTL: env.Backup.TTL},
 	})
 	c.Metadata.Labels = b.commonLabels(map[string]string{labelEnv: env.Name})
-	return toObject(c)
+	return tree.FromTyped(c)
 }
 
 // workload builds the objects of one workload.
-func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Workload, callers []string) (workloadObjects, error) {
-	wo := workloadObjects{w: w}
+func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Workload, callers []string) (tree.Workload, error) {
+	wo := tree.Workload{Spec: w}
 	labels := b.commonLabels(map[string]string{labelName: w.Name, labelTeam: w.Team})
 	selector := map[string]string{labelName: w.Name}
 	meta := func(name string) metav1.ObjectMeta {
@@ -435,11 +410,12 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	if np := b.networkPolicy(w, labels, selector, plan); np != nil {
 		typed = append(typed, np)
 	}
-	if wo.objs, err = toObjects(typed); err != nil {
+	if wo.Objects, err = tree.FromTypedList(typed); err != nil {
 		return wo, err
 	}
-	sortObjects(wo.objs)
-	wo.values, err = b.workloadValues(w, labels, pdb, plan)
+	tree.SortObjects(wo.Objects)
+	wo.Labels, wo.PDB, wo.Plan = labels, pdb, plan
+	wo.Requirements, err = requirements(w.Resources)
 	return wo, err
 }
 
@@ -589,28 +565,16 @@ func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]stri
 			params["tenantId"] = w.Secrets.TenantID
 		}
 	}
-	c := newCRD("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass", w.Name, w.Namespace,
+	c := tree.NewCR("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass", w.Name, w.Namespace,
 		secretProviderClassSpec{Provider: provider, Parameters: params})
 	c.Metadata.Labels = labels
 	return c
 }
 
-// netpolPlan is what the default deny must let through for one workload:
-// calls from the ingress controller and from the services that depend on
-// it (From, when it has a port), calls to the services it depends on
-// (Egress) and calls to networks outside the cluster (EgressCIDR, seed 004
-// "네트워킹 > 2. Network Policy": allow only what is needed).
-type netpolPlan struct {
-	From       []peerRef // Name empty: a whole namespace (the ingress controller)
-	Egress     []peerRef
-	EgressCIDR []schemas.Egress
-}
-
-type peerRef struct {
-	Namespace string `json:"namespace"`
-	Name      string `json:"name,omitempty"`
-	Port      int    `json:"port,omitempty"`
-}
+type (
+	netpolPlan = tree.NetpolPlan
+	peerRef    = tree.PeerRef
+)
 
 func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Workload, callers []string) netpolPlan {
 	var p netpolPlan
@@ -699,18 +663,6 @@ func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]
 
 func nsSelector(ns string) *metav1.LabelSelector {
 	return &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": ns}}
-}
-
-func toObjects(typed []any) ([]object, error) {
-	out := make([]object, 0, len(typed))
-	for _, t := range typed {
-		o, err := toObject(t)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
 }
 
 func quantity(field, s string) (resource.Quantity, error) {

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/plinth-dev/plinth/generator/internal/tree"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -102,7 +103,7 @@ func sameYAML(t *testing.T, got any, want string) (g, w []byte, equal bool) {
 // dump serialises a tree as one text: each file under a "=== path" line.
 func dump(out *Output) []byte {
 	var b bytes.Buffer
-	for _, p := range sortedKeys(out.Files) {
+	for _, p := range tree.SortedKeys(out.Files) {
 		fmt.Fprintf(&b, "=== %s\n", p)
 		b.Write(out.Files[p])
 	}
@@ -305,7 +306,7 @@ func TestReferencesResolve(t *testing.T) {
 			}
 			var entries int
 			for p, data := range out.Files {
-				if !strings.HasSuffix(p, ".yaml") || strings.HasPrefix(p, chartDir+"/") {
+				if !strings.HasSuffix(p, ".yaml") || strings.HasPrefix(p, "charts/service/") {
 					continue
 				}
 				for _, d := range docs(t, data) {

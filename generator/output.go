@@ -16,6 +16,11 @@ type Options struct {
 	// RepoPath is the output's directory inside the GitOps repository
 	// (publish --path); paths in Flux/Argo CD objects are prefixed with it.
 	RepoPath string
+	// FullCheck has the self-check build every kustomization with
+	// kustomize (krusty) and render and lint every values file with the
+	// Helm SDK as well, requiring the same objects as plinth's own
+	// rendering (internal/gitops/render), which checks by default.
+	FullCheck bool
 }
 
 // Output is a rendered tree: slash-separated paths relative to the output

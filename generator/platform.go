@@ -46,7 +46,7 @@ func (o Options) Check() error {
 	if _, ok := engineNamed(o.Engine); o.Engine != "" && !ok {
 		return &OptionError{Option: OptionEngine, Value: o.Engine, Reason: "use " + orList(Engines()), Unknown: true}
 	}
-	if _, ok := flavorNamed(o.Flavor); o.Flavor != "" && !ok {
+	if _, ok := layoutNamed(o.Flavor); o.Flavor != "" && !ok {
 		return &OptionError{Option: OptionFlavor, Value: o.Flavor, Reason: "use " + orList(Flavors()), Unknown: true}
 	}
 	if _, err := cleanRepoPath(o.RepoPath); err != nil {

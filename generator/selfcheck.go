@@ -1,20 +1,23 @@
 package generator
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
-	"sigs.k8s.io/kustomize/api/krusty"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
 
+	"github.com/plinth-dev/plinth/generator/internal/tree"
+	"github.com/plinth-dev/plinth/generator/internal/verify"
 	"github.com/plinth-dev/plinth/generator/validate"
+	"github.com/plinth-dev/plinth/internal/gitops/render"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
+
+// testFullCheck makes every self-check full (the package's tests).
+var testFullCheck bool
 
 // rendered is an object as a build of the tree produces it, with the file
 // it came from (a kustomization directory or a chart and values file).
@@ -23,41 +26,125 @@ type rendered struct {
 	Value  map[string]any
 }
 
-// selfCheck builds every kustomization and renders every chart of the tree
-// in memory, compares the result with the objects the generator meant to
-// produce, and validates everything against the cluster's Kubernetes
-// version. It runs before anything is written.
-func (t *tree) selfCheck() error {
-	paths := sortedKeys(t.files)
-	// Layouts register checks from parallel goroutines: report in path order.
-	sort.Slice(t.kustomizations, func(i, j int) bool { return t.kustomizations[i].dir < t.kustomizations[j].dir })
+// selfCheck renders every kustomization root and every chart values file
+// of the tree in memory the way Flux and Argo CD would
+// (internal/gitops/render), compares the result with the objects the
+// generator meant to produce, and validates everything against the
+// cluster's Kubernetes version. With opts.FullCheck, kustomize (krusty) and
+// the Helm SDK (template and lint) build everything again and must give the
+// same objects. It runs before anything is written.
+func selfCheck(t *tree.Tree, opts Options) error {
+	files := t.Files()
+	b := render.NewBuilder(source.FromFiles("generated", files))
+	var v *verify.Verifier
+	if opts.FullCheck || testFullCheck {
+		v = verify.New(files)
+		defer v.Close()
+	}
+	roots, charts := t.Checks()
 	// Each check builds, compares and validates its own objects, so the
 	// rendered objects of one build are garbage once it is done.
-	errs := make([]error, len(t.kustomizations)+len(t.charts))
+	errs := make([]error, len(roots)+len(charts))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, kc := range t.kustomizations {
+	for i, rc := range roots {
 		g.Go(func() error {
-			objs, err := t.buildKustomization(paths, kc)
-			if err == nil {
-				err = validateRendered(kc.kubeVersion, objs)
-			}
-			errs[i] = err
+			errs[i] = checkRoot(b, v, rc)
 			return nil
 		})
 	}
-	for i, cc := range t.charts {
+	for i, cc := range charts {
 		g.Go(func() error {
-			objs, err := t.renderChart(cc)
-			if err == nil {
-				err = validateRendered(cc.kubeVersion, objs)
-			}
-			errs[len(t.kustomizations)+i] = err
+			errs[len(roots)+i] = checkChart(b, v, files, cc)
 			return nil
 		})
 	}
 	_ = g.Wait()
 	return joinErrors(errs, 20)
+}
+
+// checkRoot builds one kustomization root (v nil: with the emulation only).
+func checkRoot(b *render.Builder, v *verify.Verifier, rc tree.RootCheck) error {
+	objs, err := b.Kustomization(rc.Dir)
+	if err != nil {
+		return fmt.Errorf("generate: self-check: kustomize build %s: %w", rc.Dir, err)
+	}
+	got := fromRender(rc.Dir, objs)
+	if rc.Expected != nil {
+		if err := compareObjects(rc.Dir, rc.Expected, got); err != nil {
+			return err
+		}
+	}
+	if v != nil {
+		built, err := v.Kustomize(rc.Dir, rc.Include)
+		if err != nil {
+			return fmt.Errorf("generate: self-check: %w", err)
+		}
+		// The same objects as the emulation: the intended ones, or (for
+		// a root without expectations) the emulation's.
+		want := rc.Expected
+		if want == nil {
+			want = digestsOf(got)
+		}
+		if err := compareObjects(rc.Dir+" (kustomize)", want, asRendered(rc.Dir, built)); err != nil {
+			return err
+		}
+	}
+	return validateRendered(rc.KubeVersion, got)
+}
+
+// checkChart renders the chart with one values file.
+func checkChart(b *render.Builder, v *verify.Verifier, files map[string][]byte, cc tree.ChartCheck) error {
+	where := cc.Chart + " with " + cc.Values
+	var vals map[string]any
+	if err := yaml.Unmarshal(files[cc.Values], &vals); err != nil {
+		return fmt.Errorf("generate: self-check: %s: %w", cc.Values, err)
+	}
+	objs, err := b.Chart(cc.Chart, vals, cc.Release, cc.Namespace)
+	if err != nil {
+		return fmt.Errorf("generate: self-check: helm template %s: %w", where, err)
+	}
+	got := fromRender(where, objs)
+	if err := compareObjects(where, cc.Expected, got); err != nil {
+		return err
+	}
+	if v != nil {
+		built, err := v.Chart(cc.Chart, cc.Values, cc.Release, cc.Namespace, cc.KubeVersion)
+		if err != nil {
+			return fmt.Errorf("generate: self-check: %w", err)
+		}
+		if err := compareObjects(where+" (Helm SDK)", cc.Expected, asRendered(where, built)); err != nil {
+			return err
+		}
+	}
+	return validateRendered(cc.KubeVersion, got)
+}
+
+func fromRender(where string, objs []render.Object) []rendered {
+	out := make([]rendered, len(objs))
+	for i, o := range objs {
+		out[i] = rendered{Source: where, Value: o.Value}
+	}
+	return out
+}
+
+func asRendered(where string, objs []map[string]any) []rendered {
+	out := make([]rendered, len(objs))
+	for i, o := range objs {
+		out[i] = rendered{Source: where, Value: o}
+	}
+	return out
+}
+
+// digestsOf are the digests of rendered objects (those with an id).
+func digestsOf(objs []rendered) tree.Digests {
+	d := tree.Digests{}
+	for _, r := range objs {
+		if o, err := tree.FromMap(r.Value); err == nil {
+			d[o.ID()] = tree.Digest(r.Value)
+		}
+	}
+	return d
 }
 
 // joinErrors joins the distinct errors, at most max of them.
@@ -83,97 +170,42 @@ func joinErrors(errs []error, max int) error {
 }
 
 func validateRendered(kubeVersion string, objs []rendered) error {
-	if err := validateObjects(kubeVersion, objs); err != nil {
+	vo := make([]validate.Object, len(objs))
+	for i, o := range objs {
+		vo[i] = validate.Object{Source: o.Source, Value: o.Value}
+	}
+	if err := validate.Validate(kubeVersion, vo); err != nil {
 		return fmt.Errorf("generate: output does not validate for Kubernetes %s: %w", kubeVersion, err)
 	}
 	return nil
 }
 
-// buildKustomization runs krusty on one kustomization directory of the tree.
-func (t *tree) buildKustomization(paths []string, kc kustomizeCheck) ([]rendered, error) {
-	fs := filesys.MakeFsInMemory()
-	for _, prefix := range kc.include {
-		i := sort.SearchStrings(paths, prefix)
-		for ; i < len(paths) && strings.HasPrefix(paths[i], prefix); i++ {
-			if err := fs.WriteFile("/"+paths[i], t.files[paths[i]]); err != nil {
-				return nil, fmt.Errorf("generate: self-check %s: %w", kc.dir, err)
-			}
-		}
-	}
-	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	rm, err := k.Run(fs, "/"+kc.dir)
-	if err != nil {
-		return nil, fmt.Errorf("generate: self-check: kustomize build %s: %w", kc.dir, err)
-	}
-	var out []rendered
-	for _, r := range rm.Resources() {
-		m, err := r.Map()
-		if err != nil {
-			return nil, fmt.Errorf("generate: self-check: kustomize build %s: %w", kc.dir, err)
-		}
-		out = append(out, rendered{Source: kc.dir, Value: m})
-	}
-	if kc.expected != nil {
-		if err := compareObjects(kc.dir, kc.expected, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// objectDigests identify the objects a build must produce: object id ->
-// SHA-256 of its JSON (compact, so the checks hold no object trees).
-type objectDigests map[string][32]byte
-
-func digests(objs []object) objectDigests {
-	d := make(objectDigests, len(objs))
-	for _, o := range objs {
-		d[o.id()] = digest(o.Value)
-	}
-	return d
-}
-
-func digest(v map[string]any) [32]byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Values decoded from JSON or YAML always encode.
-		return [32]byte{}
-	}
-	return sha256.Sum256(b)
-}
-
-// compareObjects checks that a build produced exactly the expected objects.
-func compareObjects(where string, expected objectDigests, got []rendered) error {
+// compareObjects checks that a build produced exactly the expected objects,
+// each once.
+func compareObjects(where string, expected tree.Digests, got []rendered) error {
 	seen := make(map[string]bool, len(got))
 	for _, r := range got {
-		o, err := objectFromMap(r.Value)
+		o, err := tree.FromMap(r.Value)
 		if err != nil {
 			return fmt.Errorf("generate: self-check %s: %w", where, err)
 		}
-		w, ok := expected[o.id()]
+		w, ok := expected[o.ID()]
 		if !ok {
 			return fmt.Errorf("generate: self-check %s: unexpected %s %s/%s in the build", where, o.Kind, o.Namespace, o.Name)
 		}
-		if digest(r.Value) != w {
+		if seen[o.ID()] {
+			return fmt.Errorf("generate: self-check %s: %s %s/%s twice in the build", where, o.Kind, o.Namespace, o.Name)
+		}
+		if tree.Digest(r.Value) != w {
 			b, _ := json.Marshal(r.Value)
 			return fmt.Errorf("generate: self-check %s: %s %s/%s differs from the intended object; the build gives:\n%s", where, o.Kind, o.Namespace, o.Name, b)
 		}
-		seen[o.id()] = true
+		seen[o.ID()] = true
 	}
-	for _, id := range sortedKeys(expected) {
+	for _, id := range tree.SortedKeys(expected) {
 		if !seen[id] {
 			return fmt.Errorf("generate: self-check %s: %s missing from the build", where, id)
 		}
 	}
 	return nil
-}
-
-// validateObjects checks rendered objects against the OpenAPI and CRD
-// schemas of a Kubernetes version (generator/validate, strict).
-func validateObjects(kubeVersion string, objs []rendered) error {
-	vo := make([]validate.Object, len(objs))
-	for i, o := range objs {
-		vo[i] = validate.Object{Source: o.Source, Value: o.Value}
-	}
-	return validate.Validate(kubeVersion, vo)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/plinth-dev/plinth/generator/internal/tree"
 )
 
 func TestCompareObjects(t *testing.T) {
@@ -12,11 +14,11 @@ func TestCompareObjects(t *testing.T) {
 			"metadata": map[string]any{"name": name, "namespace": "a-dev"},
 			"spec":     map[string]any{"image": image}}
 	}
-	o, err := objectFromMap(obj("web", "r/web:1"))
+	o, err := tree.FromMap(obj("web", "r/web:1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := digests([]object{o})
+	want := tree.DigestsOf([]tree.Object{o})
 	tests := []struct {
 		name    string
 		got     []rendered
@@ -26,6 +28,7 @@ func TestCompareObjects(t *testing.T) {
 		{"differs", []rendered{{Value: obj("web", "r/web:2")}}, "differs from the intended object"},
 		{"unexpected", []rendered{{Value: obj("web", "r/web:1")}, {Value: obj("api", "r/api:1")}}, "unexpected Deployment a-dev/api"},
 		{"missing", nil, "apps/v1/Deployment/a-dev/web missing"},
+		{"twice", []rendered{{Value: obj("web", "r/web:1")}, {Value: obj("web", "r/web:1")}}, "Deployment a-dev/web twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

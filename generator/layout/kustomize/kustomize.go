@@ -1,0 +1,167 @@
+// Package kustomize is the kustomize layout of the workloads: a base per
+// service and an overlay per team and environment that patches it.
+package kustomize
+
+import (
+	"runtime"
+	"sort"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/plinth-dev/plinth/generator/internal/tree"
+	"github.com/plinth-dev/plinth/schemas"
+)
+
+const baseDir = tree.AppsDir + "/base"
+
+// Layout writes the kustomize layout of the workloads:
+//
+//	apps/base/<service>/            the service as it runs in its
+//	                                 highest-tier environment, no namespace
+//	apps/<env>/kustomization.yaml   the team overlays of the environment
+//	apps/<env>/<team>/              overlay: namespace, bases, exact JSON
+//	                                 patches and extra objects for the env
+type Layout struct{}
+
+// Apps writes the bases and overlays; each environment deploys apps/<env>.
+func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
+	bases := bases(envs)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, svc := range tree.SortedKeys(bases) {
+		g.Go(func() error { return base(t, bases[svc]) })
+	}
+	apps := make([]tree.Apps, len(envs))
+	for i, e := range envs {
+		envDir := tree.AppsDir + "/" + e.Env.Name
+		apps[i] = tree.Apps{Dir: envDir}
+		teams := e.WorkloadsByTeam()
+		for _, team := range tree.SortedKeys(teams) {
+			g.Go(func() error {
+				return overlay(t, e, envDir+"/"+team, tree.NamespaceOf(team, e.Env.Name), teams[team], bases)
+			})
+		}
+		g.Go(func() error {
+			return t.AddYAML(envDir+"/kustomization.yaml", t.Sources(e.Env.Pos), tree.NewKustomization("", tree.SortedKeys(teams)))
+		})
+	}
+	return apps, g.Wait()
+}
+
+// base writes apps/base/<service>/.
+func base(t *tree.Tree, bo tree.Workload) error {
+	dir := baseDir + "/" + bo.Spec.Name
+	srcs := t.Sources(bo.Spec.Source)
+	var res []string
+	for _, o := range bo.Objects {
+		f := tree.FileName(o.Kind)
+		res = append(res, f)
+		if err := t.AddDocs(dir+"/"+f, srcs, o.WithoutNamespace()); err != nil {
+			return err
+		}
+	}
+	sort.Strings(res)
+	return t.AddYAML(dir+"/kustomization.yaml", srcs, tree.NewKustomization("", res))
+}
+
+// bases picks, per service, the rendering its base holds: the one of the
+// highest-tier environment it runs in (ties by environment name).
+func bases(envs []*tree.Env) map[string]tree.Workload {
+	ordered := append([]*tree.Env(nil), envs...)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		a, b := ordered[i].Env, ordered[j].Env
+		if tierRank(a.Tier) != tierRank(b.Tier) {
+			return tierRank(a.Tier) < tierRank(b.Tier)
+		}
+		return a.Name < b.Name
+	})
+	bases := map[string]tree.Workload{}
+	for _, e := range ordered {
+		for _, wo := range e.Workloads {
+			if _, ok := bases[wo.Spec.Name]; !ok {
+				bases[wo.Spec.Name] = wo
+			}
+		}
+	}
+	return bases
+}
+
+// tierRank orders environments for the choice of a service's base: the
+// production rendering is the base, other environments patch it.
+func tierRank(tier string) int {
+	switch tier {
+	case "production":
+		return 0
+	case "staging":
+		return 1
+	}
+	return 2
+}
+
+// overlay writes one team's overlay of an environment.
+func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bases map[string]tree.Workload) error {
+	k := tree.NewKustomization(ns, nil)
+	include := []string{dir + "/"}
+	var expected []tree.Object
+	var extra []string
+	for _, wo := range wos {
+		svc := wo.Spec.Name
+		srcs := t.Sources(wo.Spec.Source, e.Env.Pos)
+		k.Resources = append(k.Resources, "../../base/"+svc)
+		include = append(include, baseDir+"/"+svc+"/")
+		expected = append(expected, wo.Objects...)
+
+		base := map[string]tree.Object{}
+		for _, o := range bases[svc].Objects {
+			base[o.Kind] = o.WithoutNamespace()
+		}
+		seen := map[string]bool{}
+		for _, o := range wo.Objects {
+			seen[o.Kind] = true
+			plain := o.WithoutNamespace()
+			b, ok := base[o.Kind]
+			if !ok {
+				f := svc + "-" + tree.FileName(o.Kind)
+				extra = append(extra, f)
+				if err := t.AddDocs(dir+"/"+f, srcs, plain); err != nil {
+					return err
+				}
+				continue
+			}
+			ops := diffJSON(b.Value, plain.Value)
+			if len(ops) == 0 {
+				continue
+			}
+			f := "patches/" + svc + "-" + tree.FileName(o.Kind)
+			if err := t.AddYAML(dir+"/"+f, srcs, ops); err != nil {
+				return err
+			}
+			k.Patches = append(k.Patches, tree.Patch{Path: f, Target: &tree.PatchTarget{
+				Group: o.Group(), Version: o.Version(), Kind: o.Kind, Name: o.Name,
+			}})
+		}
+		for _, kind := range tree.SortedKeys(base) {
+			if seen[kind] {
+				continue
+			}
+			b := base[kind]
+			f := "patches/" + svc + "-delete-" + tree.FileName(kind)
+			del := map[string]any{
+				"apiVersion": b.APIVersion, "kind": b.Kind,
+				"metadata": map[string]any{"name": b.Name}, "$patch": "delete",
+			}
+			if err := t.AddYAML(dir+"/"+f, srcs, del); err != nil {
+				return err
+			}
+			k.Patches = append(k.Patches, tree.Patch{Path: f})
+		}
+	}
+	sort.Strings(extra)
+	k.Resources = append(k.Resources, extra...)
+	var teamPos []schemas.Pos
+	for _, wo := range wos {
+		teamPos = append(teamPos, wo.Spec.Source)
+	}
+	teamPos = append(teamPos, e.Env.Pos)
+	return t.AddRoot(dir, t.Sources(teamPos...), k, include, expected, e.Cluster.KubernetesVersion)
+}
