@@ -22,9 +22,9 @@ func init() { register(newGenerateCmd) }
 
 func newGenerateCmd() *cobra.Command {
 	var (
-		out, engine, flavor string
-		envs                []string
-		check, diff, force  bool
+		out, engine, flavor, verify string
+		envs                        []string
+		check, diff, force          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "generate [DIR] --out PATH",
@@ -67,11 +67,14 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
+			if verify != "render" && verify != "full" {
+				return usageError("--verify %q: use render or full", verify)
+			}
 			if same, _ := sameDir(dir, out); same {
 				return usageError("--out %s is the platform directory: the generated YAML would become platform input", out)
 			}
 			if check || diff {
-				_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
+				_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs, FullCheck: verify == "full"})
 				if err != nil {
 					return err
 				}
@@ -79,7 +82,7 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 			}
 			in := handleInterrupts(cmd, out)
 			defer in.stop()
-			_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs})
+			_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs, FullCheck: verify == "full"})
 			if err != nil {
 				return err
 			}
@@ -99,6 +102,7 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 	f.StringSliceVar(&envs, "env", nil, "environment to render (repeatable; default: all)")
 	f.BoolVar(&check, "check", false, "write nothing; list the files of --out that are out of date and exit 1 if any")
 	f.BoolVar(&diff, "diff", false, "write nothing; print what is out of date in --out as a unified diff and exit 1 if any")
+	f.StringVar(&verify, "verify", "render", "self-check of the output: render (plinth's own Flux/Argo CD emulation) or full (also the kustomize API and Helm SDK with lint)")
 	f.BoolVar(&force, "force", false, "overwrite and delete generated files edited by hand (named on standard error)")
 	return cmd
 }

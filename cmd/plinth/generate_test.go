@@ -29,10 +29,12 @@ func TestGenerateCommand(t *testing.T) {
 	}{
 		{"flux kustomize", []string{"generate", platform, "--out", "fleet"}, exitOK, "written", "", true},
 		{"argocd helm one env", []string{"generate", platform, "--out", "fleet", "--engine", "argocd", "--flavor", "helm", "--env", "prod"}, exitOK, "written", "", true},
+		{"full verification", []string{"generate", platform, "--out", "fleet", "--verify", "full"}, exitOK, "written", "", true},
+		{"bad verify", []string{"generate", platform, "--out", "fleet", "--verify", "all"}, exitUsage, "", `--verify "all": use render or full`, false},
 		{"missing out", []string{"generate", platform}, exitUsage, "", "--out PATH is required", false},
 		{"bad engine", []string{"generate", platform, "--out", "fleet", "--engine", "jenkins"}, exitUsage, "", `unknown --engine "jenkins"`, false},
 		{"bad flavor", []string{"generate", platform, "--out", "fleet", "--flavor", "jsonnet"}, exitUsage, "", `unknown --flavor "jsonnet"`, false},
-		{"not a dir", []string{"generate", filepath.Join(tmp, "nope"), "--out", "fleet"}, exitUsage, "", "is not a platform directory", false},
+		{"not a dir", []string{"generate", filepath.Join(tmp, "nope"), "--out", "fleet"}, exitUsage, "", "is not a platform directory: it does not exist", false},
 		{"out is the platform", []string{"generate", platform, "--out", platform}, exitUsage, "", "is the platform directory", false},
 		{"unknown env", []string{"generate", platform, "--out", "fleet", "--env", "qa"}, exitUsage, "", `unknown --env "qa"`, false},
 		{"invalid platform", []string{"generate", invalid, "--out", "fleet"}, exitFailure, "", "services.cart.image", false},

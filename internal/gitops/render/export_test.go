@@ -13,7 +13,7 @@ import (
 // directory of snap both natively and with kustomize, failing t on any
 // difference; it says whether the native build accepted the kustomization.
 func NativeComparer(snap *source.Snapshot) func(t *testing.T, dir string) bool {
-	d := newRenderer(snap)
+	d := newRenderer(snap, Options{})
 	return func(t *testing.T, dir string) bool {
 		t.Helper()
 		return compareWithKustomize(t, d, dir)

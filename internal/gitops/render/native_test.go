@@ -64,11 +64,6 @@ func ambiguous(d *renderer, dir string, b builtObject) bool {
 	return n > 1 && own
 }
 
-func newRenderer(snap *source.Snapshot) *renderer {
-	return &renderer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{}, typed: map[string]bool{}, budget: NewBudget(0),
-		charts: map[string]*loadedChart{}}
-}
-
 // kustomizationDirs lists the directories of a snapshot holding a kustomization.
 func kustomizationDirs(snap *source.Snapshot) []string {
 	var dirs []string
@@ -236,7 +231,7 @@ func TestNativeCases(t *testing.T) {
 			for p, data := range tc.files {
 				files[p] = []byte(data)
 			}
-			d := newRenderer(source.FromFiles("case", files))
+			d := newRenderer(source.FromFiles("case", files), Options{})
 			if got := compareWithKustomize(t, d, "overlay"); got != tc.accept {
 				_, _, err := d.krustyBuild("overlay", "overlay/kustomization.yaml")
 				t.Errorf("native build accepted: %v, want %v (kustomize: %v)", got, tc.accept, err)
@@ -266,6 +261,6 @@ func FuzzNativePatch(f *testing.F) {
 			"overlay/kustomization.yaml": []byte("namespace: team-a\nresources: [../base]\npatches:\n- path: p.yaml\n  target: {kind: Deployment}\n"),
 			"overlay/p.yaml":             []byte(patch),
 		}
-		compareWithKustomize(t, newRenderer(source.FromFiles("fuzz", files)), "overlay")
+		compareWithKustomize(t, newRenderer(source.FromFiles("fuzz", files), Options{}), "overlay")
 	})
 }

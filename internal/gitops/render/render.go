@@ -220,15 +220,7 @@ type Options struct {
 // deploys (a bootstrap Kustomization deploying its own directory, an
 // Application of an app-of-apps directory) is kept once, with its deployer.
 func Render(snap *source.Snapshot, opts Options) *Result {
-	cache := opts.Cache
-	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: cache, hashes: map[string]string{}, typed: map[string]bool{},
-		charts: map[string]*loadedChart{}, opts: opts, budget: opts.Budget}
-	if d.opts.RepoURL == "" {
-		d.opts.RepoURL = snap.Remote
-	}
-	if d.budget == nil {
-		d.budget = NewBudget(0)
-	}
+	d := newRenderer(snap, opts)
 	res := &Result{snap: snap, index: &lineIndex{}}
 	for _, p := range snap.Paths() {
 		if !isYAML(p) || hiddenPath(p) {
@@ -266,6 +258,19 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		return a.Cluster == b.Cluster && a.Kind == b.Kind && a.Path == b.Path && a.Deployer == b.Deployer && slices.Equal(a.DependsOn, b.DependsOn)
 	})
 	return res
+}
+
+// newRenderer renders from snap with opts (Render, Builder).
+func newRenderer(snap *source.Snapshot, opts Options) *renderer {
+	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: opts.Cache, hashes: map[string]string{}, typed: map[string]bool{},
+		charts: map[string]*loadedChart{}, opts: opts, budget: opts.Budget}
+	if d.opts.RepoURL == "" {
+		d.opts.RepoURL = snap.Remote
+	}
+	if d.budget == nil {
+		d.budget = NewBudget(0)
+	}
+	return d
 }
 
 // walk renders entries level by level, following the GitOps objects they

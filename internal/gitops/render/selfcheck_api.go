@@ -15,8 +15,7 @@ type Builder struct{ d *renderer }
 
 // NewBuilder renders from snap.
 func NewBuilder(snap *source.Snapshot) *Builder {
-	return &Builder{d: &renderer{snap: snap, docCache: map[string]docsResult{}, hashes: map[string]string{},
-		typed: map[string]bool{}, charts: map[string]*loadedChart{}}}
+	return &Builder{d: newRenderer(snap, Options{})}
 }
 
 // Kustomization builds the kustomization in dir the way Render does (the
