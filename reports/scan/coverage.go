@@ -91,6 +91,18 @@ func coveragePercent(n, total int) float64 {
 // rendered, only partly, e.g. without values kept outside the repository).
 func problemReason(p render.Problem) (string, bool) {
 	m := p.Message
+	switch p.Reason {
+	case render.ReasonRemoteChart:
+		return reports.ReasonRemoteChart, true
+	case render.ReasonOtherRepository:
+		return reports.ReasonOtherRepository, true
+	case render.ReasonPlugin:
+		return reports.ReasonPlugin, true
+	case render.ReasonUnsupported:
+		return reports.ReasonUnsupported, true
+	case render.ReasonClusterValue:
+		return "", false // rendered without a value kept outside the repository
+	}
 	switch {
 	case strings.Contains(m, source.ErrTooLarge.Error()):
 		return reports.ReasonTooLarge, true

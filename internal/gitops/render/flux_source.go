@@ -16,6 +16,8 @@ import (
 const (
 	ReasonRemoteChart     = "remote chart"
 	ReasonOtherRepository = "other repository"
+	ReasonPlugin          = "plugin"        // an Argo CD Config Management Plugin
+	ReasonUnsupported     = "not supported" // a generator or source kind needing the cluster
 	// ReasonClusterValue: a value read from the cluster (a ConfigMap or
 	// Secret that is not in the repository).
 	ReasonClusterValue = "value from the cluster"

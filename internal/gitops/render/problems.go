@@ -10,12 +10,19 @@ import "slices"
 func dedupeProblems(ps []Problem) []Problem {
 	ps = slices.Compact(ps)
 	inCluster := map[[2]string]bool{}
+	deployed := map[[3]string]bool{}
 	for _, p := range ps {
 		if p.Cluster != "" {
 			inCluster[[2]string{p.File, p.Message}] = true
 		}
+		if p.Of != "" {
+			deployed[[3]string{p.Cluster, p.File, p.Message}] = true
+		}
 	}
+	// A source rendered directly (the fallback pass) and by the GitOps
+	// object that deploys it reports the same problem: keep the deployer's.
 	return slices.DeleteFunc(ps, func(p Problem) bool {
-		return p.Cluster == "" && inCluster[[2]string{p.File, p.Message}]
+		return p.Cluster == "" && inCluster[[2]string{p.File, p.Message}] ||
+			p.Of == "" && deployed[[3]string{p.Cluster, p.File, p.Message}]
 	})
 }

@@ -164,6 +164,10 @@ func (e entry) key() string {
 type renderer struct {
 	snap *source.Snapshot
 	kfs  *kustFS
+	// claimed are paths a GitOps object deploys in a way that is not
+	// evaluated (a Config Management Plugin): the fallback pass leaves
+	// them alone instead of rendering them as plain manifests.
+	claimed []string
 
 	mu       sync.Mutex
 	docCache map[string]docsResult
@@ -249,7 +253,13 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		w.run(level)
 	} else {
 		w.run(d.rootEntries())
+		for _, p := range d.claimed {
+			w.reached.trees[p] = true
+		}
 		w.run(d.fallbackEntries(w.reached))
+		// An app-of-apps found in the fallback pass may claim (for a plugin)
+		// what that same pass rendered as plain manifests: drop those.
+		res.dropClaimed(d.claimed)
 	}
 	res.Objects = dropTwins(res.Objects)
 	sortResult(res)
@@ -258,6 +268,21 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		return a.Cluster == b.Cluster && a.Kind == b.Kind && a.Path == b.Path && a.Deployer == b.Deployer && slices.Equal(a.DependsOn, b.DependsOn)
 	})
 	return res
+}
+
+// dropClaimed removes what was rendered directly (no deployer) from below
+// the claimed paths.
+func (res *Result) dropClaimed(claimed []string) {
+	if len(claimed) == 0 {
+		return
+	}
+	r := &reach{trees: map[string]bool{}, files: map[string]bool{}}
+	for _, p := range claimed {
+		r.trees[p] = true
+	}
+	res.Objects = slices.DeleteFunc(res.Objects, func(o Object) bool { return o.Deployer == "" && r.has(o.File) })
+	res.Problems = slices.DeleteFunc(res.Problems, func(p Problem) bool { return p.Of == "" && p.File != "" && r.has(p.File) })
+	res.Sources = slices.DeleteFunc(res.Sources, func(s Source) bool { return s.Deployer == "" && r.has(s.Path) })
 }
 
 // newRenderer renders from snap with opts (Render, Builder).

@@ -220,3 +220,46 @@ func TestKubernetesAPIVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestAppOfAppsClaimsFallback: without clusters/, an app-of-apps chart found
+// in the fallback pass deploys a directory through a Config Management
+// Plugin and a chart with a remote dependency. The plugin's directory is not
+// evaluated (not rendered as plain manifests, not a render error), and the
+// chart's problem is reported once, by the Application deploying it.
+func TestAppOfAppsClaimsFallback(t *testing.T) {
+	app := func(name, path, extra string) string {
+		return "---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: " + name + ", namespace: argocd}\n" +
+			"spec:\n  destination: {namespace: " + name + ", server: https://kubernetes.default.svc}\n" +
+			"  source:\n    repoURL: https://example.com/org/repo.git\n    path: " + path + "\n" + extra
+	}
+	snap := source.FromFiles("test", map[string][]byte{
+		"apps/Chart.yaml":              []byte("apiVersion: v2\nname: apps\nversion: 0.1.0\n"),
+		"apps/templates/apps.yaml":     []byte("{{- if true }}\n" + app("plug", "plug", "    plugin: {name: kasane}\n") + app("dep", "dep", "") + "{{- end }}\n"),
+		"plug/kustomization.yaml":      []byte("patches:\n- not-a-patch-object\n"),
+		"dep/Chart.yaml":               []byte("apiVersion: v2\nname: dep\nversion: 0.1.0\ndependencies:\n- name: wordpress\n  version: 1.0.0\n  repository: https://charts.example.com\n"),
+		"dep/templates/configmap.yaml": []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+	})
+	res := Render(snap, Options{RepoURL: "https://example.com/org/repo"})
+	var wordpress int
+	for _, p := range res.Problems {
+		if strings.HasPrefix(p.File, "plug/") {
+			t.Errorf("plugin directory rendered as plain manifests: %+v", p)
+		}
+		if strings.Contains(p.Message, "wordpress") {
+			wordpress++
+			if p.Of != "Application/argocd/dep" {
+				t.Errorf("remote dependency reported by %q, want the Application", p.Of)
+			}
+		}
+	}
+	if wordpress != 1 {
+		t.Errorf("remote dependency reported %d times, want once: %+v", wordpress, res.Problems)
+	}
+	var plugin bool
+	for _, p := range res.Problems {
+		plugin = plugin || p.Reason == ReasonPlugin && p.NotEvaluated
+	}
+	if !plugin {
+		t.Errorf("no not-evaluated plugin problem: %+v", res.Problems)
+	}
+}
