@@ -136,6 +136,10 @@ type Finding struct {
 	File        string `json:"file"`   // repository-relative
 	Line        int    `json:"line"`
 	Message     string `json:"message"`
+	// Evidence is, for a declared control evaluated from the cluster's own
+	// description (report --evidence), the "file#$.json.path" it was read
+	// from; empty when the finding rests on the declared settings alone.
+	Evidence string `json:"evidence,omitempty"`
 }
 
 // Waiver is an exception granted by annotation or waiver file.

@@ -28,6 +28,7 @@ func newReportCmd() *cobra.Command {
 		clusters                                                     []string
 		timeout                                                      time.Duration
 	)
+	var evidenceDir string // --evidence
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Evaluate a GitOps repository against the security and operations baseline",
@@ -79,7 +80,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
 			defer cancel()
-			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout})
+			r, err := scan.Run(ctx, scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout, EvidenceDir: evidenceDir})
 			if err != nil {
 				return err
 			}
@@ -114,6 +115,7 @@ or higher exists, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.StringVar(&failOn, "fail-on", "", "exit 1 when a failing finding has this severity or higher: "+strings.Join(reports.Severities, "|"))
 	f.StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	f.StringSliceVar(&clusters, "cluster", nil, "report on these clusters only (clusters/<name>/; repeatable or comma-separated)")
+	f.StringVar(&evidenceDir, "evidence", "", "directory of az aks show / az aks nodepool list / gcloud container clusters describe JSON: evaluate declared controls from the clusters")
 	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else today)")
 	addTimeoutFlag(cmd, &timeout)
 	return cmd

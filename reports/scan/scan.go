@@ -22,6 +22,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
+	"github.com/plinth-dev/plinth/reports/evidence"
 )
 
 // Files of the repository the engine reads besides the manifests.
@@ -45,6 +46,10 @@ type Options struct {
 	// GitTimeout bounds each network git operation (clone, fetch); zero:
 	// PLINTH_GIT_TIMEOUT, else gitauth.DefaultTimeout.
 	GitTimeout time.Duration
+	// EvidenceDir holds the clusters' own descriptions (az aks show, az aks
+	// nodepool list, gcloud container clusters describe JSON) the declared
+	// controls are evaluated from (reports/evidence); empty: none.
+	EvidenceDir string
 }
 
 var (
@@ -65,6 +70,13 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		date = time.Now()
 	}
 	date = date.UTC()
+	var ev *evidence.Set
+	if opts.EvidenceDir != "" {
+		var err error
+		if ev, err = evidence.Load(opts.EvidenceDir); err != nil {
+			return nil, err
+		}
+	}
 	repo, err := source.Open(ctx, opts.Repo, source.Options{Timeout: opts.GitTimeout})
 	if err != nil {
 		return nil, err
@@ -89,7 +101,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err := checkClusters(snap, opts.Clusters); err != nil {
 			return nil, err
 		}
-		r := scoped(evaluate(snap, date, nil, opts.Clusters))
+		r := scoped(evaluate(snap, date, nil, opts.Clusters, ev))
 		r.Date = date
 		return r, nil
 	}
@@ -148,7 +160,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if opts.Month != "" || opts.Since != "" {
 		cache = render.NewCache() // the two states share most builds
 	}
-	r := scoped(evaluate(snap, date, cache, opts.Clusters))
+	r := scoped(evaluate(snap, date, cache, opts.Clusters, ev))
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -168,7 +180,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := scoped(evaluate(bsnap, date, cache, opts.Clusters))
+		br := scoped(evaluate(bsnap, date, cache, opts.Clusters, ev))
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
@@ -244,16 +256,16 @@ func Diff(base, head []reports.Finding) *reports.Changes {
 
 // Evaluate evaluates one snapshot; date decides waiver expiry.
 func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
-	return evaluate(snap, date, nil, nil)
+	return evaluate(snap, date, nil, nil, nil)
 }
 
-func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string) *reports.Report {
+func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string, ev *evidence.Set) *reports.Report {
 	states, stateProblems := readStates(snap)
 	disc := render.Render(snap, render.Options{Cache: cache, Clusters: clusters})
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
-	findings := checks.Evaluate(&checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile})
+	findings := checks.Evaluate(&checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile, Evidence: ev})
 	waivers, waiverProblems := collectWaivers(snap, disc, date)
 	if len(waiverProblems) > 0 {
 		// Malformed waiver files are a rendering problem of the repository.
