@@ -116,7 +116,7 @@ func (ev *evaluator) declared() {
 		}
 		ok, what := rule.Check(decl)
 		suffix := ""
-		if obs != nil {
+		if obs != nil && rule.Key != "environments" { // environments are the repository's own
 			suffix = fmt.Sprintf(" (only declared: the evidence %s does not show it)", strings.Join(obs.Files, ", "))
 		}
 		if ok {
