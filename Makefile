@@ -34,8 +34,10 @@ demo: build
 	git --git-dir=$(DEMO)/gitops.git log --stat=120 | head -40
 	@echo "== plinth report: the baseline checklist of the repository"
 	$(BIN) report --repo $(DEMO)/gitops.git --format text
-	$(BIN) report --repo $(DEMO)/gitops.git --month $$(date -u +%Y-%m) --format pdf --out $(DEMO)/report.pdf
-	$(BIN) report --repo $(DEMO)/gitops.git --month $$(date -u +%Y-%m) --format pdf --lang ko --out $(DEMO)/report-ko.pdf
+	@echo "== plinth report --evidence: the declared settings against the clusters' own az aks show / az aks nodepool list output"
+	$(BIN) report --repo $(DEMO)/gitops.git --evidence testdata/evidence/demo --format text
+	$(BIN) report --repo $(DEMO)/gitops.git --evidence testdata/evidence/demo --month $$(date -u +%Y-%m) --format pdf --out $(DEMO)/report.pdf
+	$(BIN) report --repo $(DEMO)/gitops.git --evidence testdata/evidence/demo --month $$(date -u +%Y-%m) --format pdf --lang ko --out $(DEMO)/report-ko.pdf
 	@echo "demo done: $(DEMO)/report.pdf and $(DEMO)/report-ko.pdf"
 
 bench:

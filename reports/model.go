@@ -201,6 +201,10 @@ type Finding struct {
 	// "Kind/namespace/name" ("Application/argocd/blog"); empty for objects
 	// applied directly and for findings not about one object.
 	Deployer string `json:"deployer,omitempty"`
+	// Evidence is, for a declared control evaluated from the cluster's own
+	// description (report --evidence), the "file#$.json.path" it was read
+	// from; empty when the finding rests on the declared settings alone.
+	Evidence string `json:"evidence,omitempty"`
 }
 
 // Waiver is an exception granted by annotation or waiver file.

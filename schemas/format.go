@@ -18,22 +18,39 @@ var Formats = []string{"text", "json", "github", "sarif"}
 // GitHub annotations and SARIF locations point at the right file; it may be
 // empty. An empty list is written as a valid, empty report.
 func WriteErrors(w io.Writer, errs Errors, format, base string) error {
+	return WriteResult(w, errs, nil, format, base)
+}
+
+// WriteResult writes validation errors and warnings (Model.Warnings) in
+// one of Formats: text lines with "warning: " after the location, a
+// "warnings" list in json, ::warning commands in github and results of
+// level warning in sarif.
+func WriteResult(w io.Writer, errs, warns Errors, format, base string) error {
 	switch format {
 	case "text":
-		for _, e := range errs {
-			shown := *e
-			shown.Pos.File = joinBase(base, e.Pos.File)
-			if _, err := fmt.Fprintln(w, shown.Error()); err != nil {
-				return err
+		for _, list := range []struct {
+			es     Errors
+			prefix string
+		}{{errs, ""}, {warns, "warning: "}} {
+			for _, e := range list.es {
+				shown := *e
+				shown.Pos.File = joinBase(base, e.Pos.File)
+				shown.Msg = list.prefix + e.Msg
+				if _, err := fmt.Fprintln(w, shown.Error()); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	case "json":
-		return writeJSON(w, errs, base)
+		return writeJSON(w, errs, warns, base)
 	case "github":
-		return writeGitHub(w, errs, base)
+		if err := writeGitHub(w, errs, "error", base); err != nil {
+			return err
+		}
+		return writeGitHub(w, warns, "warning", base)
 	case "sarif":
-		return writeSARIF(w, errs, base)
+		return writeSARIF(w, errs, warns, base)
 	}
 	return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
 }
@@ -54,13 +71,18 @@ type jsonError struct {
 	Message string `json:"message"`
 }
 
-func writeJSON(w io.Writer, errs Errors, base string) error {
+func writeJSON(w io.Writer, errs, warns Errors, base string) error {
 	out := struct {
-		Valid  bool        `json:"valid"`
-		Errors []jsonError `json:"errors"`
-	}{Valid: len(errs) == 0, Errors: []jsonError{}}
+		Valid    bool        `json:"valid"`
+		Errors   []jsonError `json:"errors"`
+		Warnings []jsonError `json:"warnings"`
+	}{Valid: len(errs) == 0, Errors: []jsonError{}, Warnings: []jsonError{}}
 	for _, e := range errs {
 		out.Errors = append(out.Errors, jsonError{File: joinBase(base, e.Pos.File), Line: e.Pos.Line, Column: e.Pos.Column,
+			Path: e.Path, Rule: e.Rule, Message: e.Msg})
+	}
+	for _, e := range warns {
+		out.Warnings = append(out.Warnings, jsonError{File: joinBase(base, e.Pos.File), Line: e.Pos.Line, Column: e.Pos.Column,
 			Path: e.Path, Rule: e.Rule, Message: e.Msg})
 	}
 	enc := json.NewEncoder(w)
@@ -74,9 +96,9 @@ var (
 	ghProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// writeGitHub prints one ::error workflow command per error, so a pull
-// request shows each on its line.
-func writeGitHub(w io.Writer, errs Errors, base string) error {
+// writeGitHub prints one ::error (or ::warning) workflow command per error,
+// so a pull request shows each on its line.
+func writeGitHub(w io.Writer, errs Errors, command, base string) error {
 	for _, e := range errs {
 		var props []string
 		if f := joinBase(base, e.Pos.File); f != "" {
@@ -94,7 +116,7 @@ func writeGitHub(w io.Writer, errs Errors, base string) error {
 		if e.Path != "" {
 			msg = e.Path + ": " + msg
 		}
-		if _, err := fmt.Fprintf(w, "::error %s::%s\n", strings.Join(props, ","), ghData.Replace(msg)); err != nil {
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", command, strings.Join(props, ","), ghData.Replace(msg)); err != nil {
 			return err
 		}
 	}
@@ -154,30 +176,40 @@ var ruleHelp = map[string]string{
 	"addon-chart":         "Addons name a Helm chart.",
 	"addon-repo":          "Addons name a Helm repository URL.",
 	"addon-version":       "Addons pin an exact chart version.",
+	"baseline":            "A production cluster's declared settings meet the baseline controls plinth report evaluates (a warning).",
 }
 
 // writeSARIF writes a SARIF 2.1.0 log with one result per error, its
 // physical location relative to the repository root.
-func writeSARIF(w io.Writer, errs Errors, base string) error {
+func writeSARIF(w io.Writer, errs, warns Errors, base string) error {
 	var rules []sarif.Rule
-	results := make([]sarif.Result, 0, len(errs))
+	results := make([]sarif.Result, 0, len(errs)+len(warns))
 	seen := map[string]bool{}
-	for _, e := range errs {
-		rule := "plinth/" + e.Rule
-		if !seen[rule] {
-			seen[rule] = true
-			help := ruleHelp[e.Rule]
-			if help == "" {
-				help = "The platform must be valid."
+	for _, list := range []struct {
+		es    Errors
+		level string
+	}{{errs, sarif.LevelError}, {warns, sarif.LevelWarning}} {
+		for _, e := range list.es {
+			rule := "plinth/" + e.Rule
+			if !seen[rule] {
+				seen[rule] = true
+				help := ruleHelp[e.Rule]
+				if help == "" {
+					help = "The platform must be valid."
+				}
+				r := sarif.Rule{ID: rule, ShortDescription: help}
+				if list.level == sarif.LevelWarning {
+					r.Level = sarif.LevelWarning // a rule's default level is error
+				}
+				rules = append(rules, r)
 			}
-			rules = append(rules, sarif.Rule{ID: rule, ShortDescription: help})
+			msg := e.Msg
+			if e.Path != "" {
+				msg = e.Path + ": " + msg
+			}
+			results = append(results, sarif.Result{RuleID: rule, Level: list.level, Message: msg,
+				File: joinBase(base, e.Pos.File), Line: e.Pos.Line, Column: e.Pos.Column})
 		}
-		msg := e.Msg
-		if e.Path != "" {
-			msg = e.Path + ": " + msg
-		}
-		results = append(results, sarif.Result{RuleID: rule, Level: sarif.LevelError, Message: msg,
-			File: joinBase(base, e.Pos.File), Line: e.Pos.Line, Column: e.Pos.Column})
 	}
 	return sarif.Write(w, rules, results)
 }

@@ -68,3 +68,39 @@ func TestWriteErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestWriteWarnings: baseline warnings in every format, after the errors.
+func TestWriteWarnings(t *testing.T) {
+	errs := schemas.Errors{{Pos: schemas.Pos{File: "a.cue", Line: 3, Column: 2}, Path: "services.x.image", Rule: "image-tag", Msg: "bad tag"}}
+	warns := schemas.Errors{{Pos: schemas.Pos{File: "platform.cue", Line: 47, Column: 2}, Path: "clusters.prod.settings.defender", Rule: "baseline", Msg: "Defender off"}}
+	for _, tc := range []struct{ format, want string }{
+		{"text", "p/a.cue:3:2: services.x.image: bad tag\np/platform.cue:47:2: clusters.prod.settings.defender: warning: Defender off\n"},
+		{"github", "::error file=p/a.cue,line=3,col=2,title=plinth validate%3A services.x.image::services.x.image: bad tag\n" +
+			"::warning file=p/platform.cue,line=47,col=2,title=plinth validate%3A clusters.prod.settings.defender::clusters.prod.settings.defender: Defender off\n"},
+		{"json", `"warnings": [
+    {
+      "file": "p/platform.cue",
+      "line": 47,
+      "column": 2,
+      "path": "clusters.prod.settings.defender",
+      "rule": "baseline",
+      "message": "Defender off"
+    }
+  ]`},
+		{"sarif", `"level": "warning",
+          "message": {
+            "text": "clusters.prod.settings.defender: Defender off"`},
+	} {
+		var b bytes.Buffer
+		if err := schemas.WriteResult(&b, errs, warns, tc.format, "p"); err != nil {
+			t.Fatal(err)
+		}
+		if tc.format == "text" || tc.format == "github" {
+			if b.String() != tc.want {
+				t.Errorf("%s:\n%s\nwant:\n%s", tc.format, b.String(), tc.want)
+			}
+		} else if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%s: no %q in\n%s", tc.format, tc.want, b.String())
+		}
+	}
+}

@@ -176,6 +176,7 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		return nil, l.errs.sorted()
 	}
 	m.Files = files
+	m.Warnings = l.baselineWarnings(m)
 	return m, nil
 }
 

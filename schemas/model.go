@@ -24,6 +24,11 @@ type Model struct {
 	Teams        []Team        `json:"teams"`        // sorted by name
 	Services     []Service     `json:"services"`     // sorted by name; as declared, before overrides
 	Addons       []Addon       `json:"addons"`       // sorted by name
+
+	// Warnings are the baseline controls a production cluster's declared
+	// settings miss (rule "baseline"): the platform is valid, and
+	// validate --strict fails on them.
+	Warnings Errors `json:"-"`
 }
 
 // Platform is the top-level platform block.

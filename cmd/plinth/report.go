@@ -30,6 +30,7 @@ func newReportCmd() *cobra.Command {
 		timeout                                                      time.Duration
 		failCoverage                                                 float64
 	)
+	var evidenceDir string // --evidence
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Evaluate a GitOps repository against the security and operations baseline",
@@ -92,7 +93,7 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Minute)
 			defer cancel()
-			opts := scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout}
+			opts := scan.Options{Repo: repo, Ref: ref, Since: since, Month: month, Date: when, Clusters: clusters, GitTimeout: timeout, EvidenceDir: evidenceDir}
 			// -v: progress through the command's logger (standard error).
 			opts.Progress = func(format string, args ...any) { slog.Debug("report: " + fmt.Sprintf(format, args...)) }
 			started := time.Now()
@@ -142,6 +143,7 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.Float64Var(&failCoverage, "fail-on-coverage", 0, "exit 1 when less than this percentage of the sources was evaluated (rendered / (rendered + not evaluated))")
 	f.StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	f.StringSliceVar(&clusters, "cluster", nil, "report on these clusters only (clusters/<name>/; repeatable or comma-separated)")
+	f.StringVar(&evidenceDir, "evidence", "", "directory of az aks show / az aks nodepool list / gcloud container clusters describe JSON: evaluate declared controls from the clusters")
 	f.StringVar(&date, "date", "", "report date YYYY-MM-DD (default SOURCE_DATE_EPOCH, else the commit's date)")
 	addTimeoutFlag(cmd, &timeout)
 	return cmd

@@ -17,6 +17,7 @@ func init() { register(newValidateCmd) }
 
 func newValidateCmd() *cobra.Command {
 	var format string
+	var strict bool
 	cmd := &cobra.Command{
 		Use:   "validate [DIR]",
 		Short: "Check a platform against the schema and every rule; report all errors with file:line:col",
@@ -26,7 +27,14 @@ schema and blueprints and reports every error at its file:line:col and CUE path.
 Formats: text (default), json, github (workflow annotations on the PR's lines),
 sarif (SARIF 2.1.0 for code scanning). Text errors go to standard error; the
 json, github and sarif documents to standard output, also when DIR cannot be
-read (a missing DIR is then exit 2). Exit status: 0 valid, 1 invalid, 2 usage.`,
+read (a missing DIR is then exit 2).
+
+A production cluster whose declared settings miss a baseline control that
+plinth report evaluates (private API server, Azure AD, network policy, node
+minimum, zones, Defender, upgrade channel, ...) is a warning at its settings:
+exit 0, or 1 with --strict.
+
+Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(schemas.Formats, format) {
@@ -58,7 +66,11 @@ read (a missing DIR is then exit 2). Exit status: 0 valid, 1 invalid, 2 usage.`,
 				}
 				errs = schemas.Errors{{Rule: "load", Msg: err.Error()}}
 			}
-			if err := schemas.WriteErrors(report, errs, format, base); err != nil {
+			var warns schemas.Errors
+			if m != nil {
+				warns = m.Warnings
+			}
+			if err := schemas.WriteResult(report, errs, warns, format, base); err != nil {
 				return fmt.Errorf("write report: %w", err)
 			}
 			if loadErr != nil {
@@ -74,15 +86,23 @@ read (a missing DIR is then exit 2). Exit status: 0 valid, 1 invalid, 2 usage.`,
 				return silentExit(exitFailure)
 			}
 			summary := fmt.Sprintf("%s: valid (%d services, %d environments, %d clusters)", dir, len(m.Services), len(m.Environments), len(m.Clusters))
+			if n := len(warns); n > 0 {
+				summary += fmt.Sprintf(", %d baseline warning(s)", n)
+			}
 			if format == "text" {
 				fmt.Fprintln(cmd.OutOrStdout(), summary)
 			} else {
 				fmt.Fprintln(cmd.ErrOrStderr(), summary)
 			}
+			if strict && len(warns) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: --strict: %d baseline warning(s)\n", dir, len(warns))
+				return silentExit(exitFailure)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "o", "text", "output format: "+strings.Join(schemas.Formats, "|"))
+	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on baseline warnings too")
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -115,5 +116,47 @@ func TestValidateCommand(t *testing.T) {
 				tt.check(t, stdout.String(), stderr.String())
 			}
 		})
+	}
+}
+
+// TestValidateBaselineWarnings: a production cluster missing a baseline
+// control warns (exit 0), fails with --strict, in every format.
+func TestValidateBaselineWarnings(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "platform")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"init", dir}, &out, &errOut); code != 0 {
+		t.Fatalf("init: %d %s", code, errOut.String())
+	}
+	file := filepath.Join(dir, "platform.cue")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(b), "defender:         true", "defender:         false", 1)
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stream string // "out" or "err"
+		want   string
+	}{
+		{[]string{"validate", dir}, 0, "err", "platform.cue:55:3: clusters.prod.settings.defender: warning: production cluster \"prod\": Defender for Containers disabled, which fails PLN-SEC-016"},
+		{[]string{"validate", dir, "--strict"}, 1, "err", "--strict: 1 baseline warning(s)"},
+		{[]string{"validate", dir, "-o", "github"}, 0, "out", "::warning file="},
+		{[]string{"validate", dir, "-o", "json", "--strict"}, 1, "out", `"rule": "baseline"`},
+		{[]string{"validate", dir, "-o", "sarif"}, 0, "out", `"level": "warning"`},
+	} {
+		out.Reset()
+		errOut.Reset()
+		code := run(tc.args, &out, &errOut)
+		got := out.String()
+		if tc.stream == "err" {
+			got = errOut.String()
+		}
+		if code != tc.code || !strings.Contains(got, tc.want) {
+			t.Errorf("%v: exit %d, want %d; %s does not contain %q:\n%s", tc.args, code, tc.code, tc.stream, tc.want, got)
+		}
 	}
 }

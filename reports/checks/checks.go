@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/evidence"
 )
 
 // ClusterState is a cluster's recorded state (repo.ClusterState) as read
@@ -35,6 +36,9 @@ type Input struct {
 	TrustedRegistries []string
 	// RegistriesFile is where TrustedRegistries were configured (for messages).
 	RegistriesFile string
+	// Evidence is what the cloud providers say about the clusters
+	// (report --evidence); nil without.
+	Evidence *evidence.Set
 }
 
 // Evaluate returns one finding per control and evaluated object, namespace or
@@ -57,6 +61,9 @@ func Evaluate(in *Input) []reports.Finding {
 			}
 			fn(ev)
 		}
+	}
+	if in.Evidence != nil {
+		ev.unmatchedEvidence()
 	}
 	return ev.findings
 }
@@ -88,6 +95,10 @@ type evaluator struct {
 	// field, where its failing finding points (eachWorkload).
 	line int
 	pods map[string][]podTemplate // cluster, namespace -> pod templates
+
+	// Evidence per cluster, built on first use (declared.go).
+	evidence    map[string]*evidence.Cluster
+	evidenceErr map[string]error
 }
 
 func newEvaluator(in *Input) *evaluator {

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/plinth-dev/plinth/internal/baseline"
 	"strings"
 	"testing"
 
@@ -118,7 +119,7 @@ func TestImageHelpers(t *testing.T) {
 		}
 	}
 	for v, want := range map[any]bool{true: true, "calico": true, "false": false, "": false, nil: false, 0: false, 3: true} {
-		if truthy(v) != want {
+		if baseline.Truthy(v) != want {
 			t.Errorf("truthy(%v) != %v", v, want)
 		}
 	}

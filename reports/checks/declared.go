@@ -2,142 +2,183 @@ package checks
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/baseline"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/evidence"
 )
 
-// declaredChecks evaluate a cluster's recorded settings: ok, and a message.
-var declaredChecks = map[string]func(st *ClusterState) (bool, string, string){
-	"PLN-SEC-001": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "aad")) || truthy(setting(st, "azureRBAC")), "aad", "Azure AD integration"
-	},
-	"PLN-SEC-004": func(st *ClusterState) (bool, string, string) {
-		v := strings.ToLower(fmt.Sprint(setting(st, "networkPolicy")))
-		return truthy(setting(st, "networkPolicy")) && v != "none" && v != "false", "networkPolicy", "network policy engine"
-	},
-	"PLN-SEC-013": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "privateCluster")) || truthy(setting(st, "authorizedIPRanges")), "privateCluster", "private cluster or authorized IP ranges"
-	},
-	"PLN-SEC-014": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "keyVaultCSI")), "keyVaultCSI", "Key Vault Secrets Store CSI driver"
-	},
-	"PLN-SEC-016": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "defender")), "defender", "Defender for Containers"
-	},
-	"PLN-SEC-020": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "workloadIdentity")), "workloadIdentity", "Workload Identity"
-	},
-	"PLN-HA-001": func(st *ClusterState) (bool, string, string) {
-		return len(st.Zones) >= 3, "zones", fmt.Sprintf("%d availability zone(s)", len(st.Zones))
-	},
-	"PLN-HA-002": func(st *ClusterState) (bool, string, string) {
-		n, ok := intAt(setting(st, "autoscaler"), "minCount")
-		if !ok {
-			n, ok = intAt(st.Settings, "nodeCount")
-		}
-		return ok && n >= 3, "autoscaler", fmt.Sprintf("node pool minimum of %d node(s)", n)
-	},
-	"PLN-RES-006": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "autoscaler")), "autoscaler", "cluster autoscaler"
-	},
-	"PLN-MON-001": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "monitoring")), "monitoring", "Container Insights"
-	},
-	"PLN-NET-001": func(st *ClusterState) (bool, string, string) {
-		return strings.EqualFold(fmt.Sprint(setting(st, "networkPlugin")), "azure"), "networkPlugin", "network plugin " + shown(setting(st, "networkPlugin"))
-	},
-	"PLN-OPS-001": func(st *ClusterState) (bool, string, string) {
-		v := strings.ToLower(fmt.Sprint(setting(st, "upgradeChannel")))
-		return truthy(setting(st, "upgradeChannel")) && v != "none", "upgradeChannel", "upgrade channel " + shown(setting(st, "upgradeChannel"))
-	},
-	"PLN-OPS-002": func(st *ClusterState) (bool, string, string) {
-		return truthy(setting(st, "maintenanceWindow")), "maintenanceWindow", "maintenance window"
-	},
-	"PLN-OPS-006": func(st *ClusterState) (bool, string, string) {
-		prod, other := 0, []string{}
-		for _, e := range st.Environments {
-			if e.Tier == "production" {
-				prod++
-			} else {
-				other = append(other, e.Name)
-			}
-		}
-		if prod > 0 && len(other) > 0 {
-			return false, "environments", "production shares the cluster with " + strings.Join(other, ", ")
-		}
-		return true, "environments", "environments isolated"
-	},
+// declaredChecks are the declared controls with an evaluation: the rules of
+// internal/baseline, shared with validate's warnings.
+var declaredChecks = func() map[string]baseline.Rule {
+	m := map[string]baseline.Rule{}
+	for _, r := range baseline.Rules {
+		m[r.Control] = r
+	}
+	return m
+}()
+
+// declaredCluster is the baseline view of a recorded cluster state.
+func declaredCluster(st *ClusterState) *baseline.Cluster {
+	c := &baseline.Cluster{Provider: st.Provider, KubernetesVersion: st.KubernetesVersion, Zones: st.Zones, Settings: st.Settings}
+	if c.Zones == nil {
+		c.Zones = []string{}
+	}
+	c.Environments = []baseline.Env{}
+	for _, e := range st.Environments {
+		c.Environments = append(c.Environments, baseline.Env{Name: e.Name, Tier: e.Tier})
+	}
+	return c
 }
 
-// setting reads a settings key tolerantly (also "aad.azureRBAC" style keys).
-func setting(st *ClusterState, key string) any {
-	if v, ok := st.Settings[key]; ok {
-		return v
+// clusterEvidence returns the evidence of a cluster (nil without), built
+// once per cluster.
+func (ev *evaluator) clusterEvidence(c string) (*evidence.Cluster, error) {
+	if ev.in.Evidence == nil || c == "" {
+		return nil, nil
 	}
-	for k, v := range st.Settings {
-		if strings.EqualFold(k, key) {
-			return v
-		}
+	if ev.evidence == nil {
+		ev.evidence = map[string]*evidence.Cluster{}
+		ev.evidenceErr = map[string]error{}
 	}
-	if key == "azureRBAC" {
-		return get(st.Settings, "aad", "azureRBAC")
+	if e, ok := ev.evidence[c]; ok {
+		return e, ev.evidenceErr[c]
 	}
-	return nil
+	e, err := ev.in.Evidence.For(c, ev.clusters)
+	ev.evidence[c], ev.evidenceErr[c] = e, err
+	return e, err
 }
 
-// truthy: true, a non-empty string other than "false"/"disabled", a
-// non-empty list, or a map whose enabled/managed flag is not false.
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		s := strings.ToLower(strings.TrimSpace(t))
-		return s != "" && s != "false" && s != "disabled" && s != "off"
-	case []any:
-		return len(t) > 0
-	case map[string]any:
-		for _, k := range []string{"enabled", "managed"} {
-			if b, ok := t[k].(bool); ok {
-				return b
-			}
-		}
-		return len(t) > 0
-	case int, int64, float64:
-		return fmt.Sprint(t) != "0"
-	}
-	return false
-}
-
+// declared evaluates a declared control per cluster: from the cluster's own
+// description when --evidence shows the setting (citing file and JSON
+// path, and failing when the declaration says otherwise), else from the
+// settings recorded in .plinth/clusters/<cluster>.json.
 func (ev *evaluator) declared() {
-	fn := declaredChecks[ev.control.ID]
+	rule, hasRule := declaredChecks[ev.control.ID]
 	for _, c := range ev.clusters {
 		st := ev.in.States[c]
-		if st == nil || fn == nil {
-			where := "the repository"
-			if c != "" {
-				where = repo.ClusterStatePath(c)
+		obs, err := ev.clusterEvidence(c)
+		if err != nil {
+			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, "", 0, err.Error())
+			continue
+		}
+		where := "the repository"
+		if c != "" {
+			where = repo.ClusterStatePath(c)
+		}
+		if !hasRule || (st == nil && obs == nil) {
+			ev.add(reports.StatusManual, c, "", "", nil, fmt.Sprintf("no declared cluster settings in %s and no --evidence; attest: %s", where, ev.control.Remediation))
+			continue
+		}
+		var decl *baseline.Cluster
+		file, line := "", 0
+		if st != nil {
+			decl = declaredCluster(st)
+			file, line = st.File, jsonKeyLine(st.Data, rule.Key)
+		}
+		provider := ""
+		if decl != nil {
+			provider = decl.Provider
+		}
+		if obs != nil && obs.Provider != "" {
+			provider = obs.Provider
+		}
+		if obs != nil && decl != nil && decl.Provider != "" && obs.Provider != "" && decl.Provider != obs.Provider {
+			ev.addEvidence(reports.StatusFail, c, file, jsonKeyLine(st.Data, "provider"), obs.Files[0]+"#$",
+				fmt.Sprintf("declared provider %s but the evidence %s describes a %s cluster", decl.Provider, strings.Join(obs.Files, ", "), obs.Provider))
+			continue
+		}
+		if !rule.Applies(provider) {
+			if st != nil {
+				line = jsonKeyLine(st.Data, "provider")
 			}
-			ev.add(reports.StatusManual, c, "", "", nil, fmt.Sprintf("no declared cluster settings in %s; attest: %s", where, ev.control.Remediation))
+			ev.addAt(reports.StatusNA, c, "", "Cluster/"+c, file, line,
+				fmt.Sprintf("applies to %s clusters; this one is %s", strings.Join(ev.control.Providers, ", "), provider))
 			continue
 		}
-		if ps := ev.control.Providers; len(ps) > 0 && st.Provider != "" && !slices.Contains(ps, st.Provider) {
-			ev.addAt(reports.StatusNA, c, "", "Cluster/"+c, st.File, jsonKeyLine(st.Data, "provider"),
-				fmt.Sprintf("applies to %s clusters; this one is %s", strings.Join(ps, ", "), st.Provider))
+		if obs != nil && rule.Has(&obs.Observed) {
+			ev.fromEvidence(rule, c, decl, obs, file, line)
 			continue
 		}
-		ok, key, what := fn(st)
-		line := jsonKeyLine(st.Data, key)
+		if decl == nil || (rule.Optional && !rule.Has(decl)) {
+			what := "not declared in " + where
+			if decl == nil {
+				what = "no declared cluster settings in " + where
+			}
+			if obs != nil {
+				what += fmt.Sprintf(" and not shown by the evidence (%s)", strings.Join(obs.Files, ", "))
+			}
+			ev.addAt(reports.StatusManual, c, "", "Cluster/"+c, file, line, fmt.Sprintf("%s; attest: %s", what, ev.control.Remediation))
+			continue
+		}
+		ok, what := rule.Check(decl)
+		suffix := ""
+		if obs != nil && rule.Key != "environments" { // environments are the repository's own
+			suffix = fmt.Sprintf(" (only declared: the evidence %s does not show it)", strings.Join(obs.Files, ", "))
+		}
 		if ok {
-			ev.addAt(reports.StatusPass, c, "", "Cluster/"+c, st.File, line, "declared: "+what)
+			ev.addAt(reports.StatusPass, c, "", "Cluster/"+c, file, line, "declared: "+what+suffix)
 		} else {
-			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, st.File, line, fmt.Sprintf("not declared: %s (settings.%s %s); %s", what, key, shown(setting(st, key)), ev.control.Remediation))
+			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, file, line,
+				fmt.Sprintf("not declared: %s (settings.%s %s)%s; %s", what, rule.Key, baseline.Shown(rule.Value(decl)), suffix, ev.control.Remediation))
 		}
+	}
+}
+
+// fromEvidence evaluates a rule on the cluster's own description.
+func (ev *evaluator) fromEvidence(rule baseline.Rule, c string, decl *baseline.Cluster, obs *evidence.Cluster, file string, line int) {
+	src := obs.Sources[rule.Key]
+	if rule.Control == "PLN-HA-002" && obs.Sources[evidence.NodeMinimum] != "" {
+		src = obs.Sources[evidence.NodeMinimum]
+	}
+	if src == "" {
+		src = obs.Files[0] + "#$"
+	}
+	observed := obs.Observed
+	if decl != nil {
+		observed.Environments = decl.Environments
+	}
+	ok, what := rule.Check(&observed)
+	if decl != nil && rule.Has(decl) {
+		d, o := rule.Value(decl), rule.Value(&observed)
+		if baseline.Differs(d, o) {
+			ev.addEvidence(reports.StatusFail, c, file, line, src,
+				fmt.Sprintf("declared %s %s but the cluster has %s (%s); make the cluster and settings.%s agree: %s",
+					rule.Key, baseline.Display(d), baseline.Display(o), src, rule.Key, ev.control.Remediation))
+			return
+		}
+	}
+	if ok {
+		ev.addEvidence(reports.StatusPass, c, file, line, src, fmt.Sprintf("the cluster has %s (%s)", what, src))
+	} else {
+		ev.addEvidence(reports.StatusFail, c, file, line, src, fmt.Sprintf("the cluster has %s (%s); %s", what, src, ev.control.Remediation))
+	}
+}
+
+func (ev *evaluator) addEvidence(status, c, file string, line int, src, msg string) {
+	ev.addAt(status, c, "", "Cluster/"+c, file, line, msg)
+	ev.findings[len(ev.findings)-1].Evidence = src
+}
+
+// unmatchedEvidence reports evidence files that belong to no cluster of the
+// repository (a typo in a file name would otherwise leave a cluster
+// evaluated from its declaration alone, silently).
+func (ev *evaluator) unmatchedEvidence() {
+	files := ev.in.Evidence.Unmatched(ev.clusters)
+	if len(files) == 0 {
+		return
+	}
+	c, ok := reports.LookupControl("PLN-OPS-003")
+	if !ok {
+		return
+	}
+	ev.control = c
+	for _, f := range files {
+		ev.addAt(reports.StatusFail, "", "", "", "", 0, fmt.Sprintf("evidence %s belongs to no cluster of the repository (%s): name the file <cluster>.json or after the cluster's name",
+			f, joinNames(ev.clusters)))
 	}
 }
 
@@ -148,16 +189,4 @@ func jsonKeyLine(data []byte, key string) int {
 		return 1
 	}
 	return bytes.Count(data[:i], []byte("\n")) + 1
-}
-
-// shown renders a setting for a message.
-func shown(v any) string {
-	if v == nil {
-		return "not set"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return "= " + string(b)
 }

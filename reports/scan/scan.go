@@ -22,6 +22,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
+	"github.com/plinth-dev/plinth/reports/evidence"
 )
 
 // Files of the repository the engine reads besides the manifests.
@@ -47,6 +48,10 @@ type Options struct {
 	GitTimeout time.Duration
 	// Progress, when set, receives progress messages (plinth -v).
 	Progress func(format string, args ...any)
+	// EvidenceDir holds the clusters' own descriptions (az aks show, az aks
+	// nodepool list, gcloud container clusters describe JSON) the declared
+	// controls are evaluated from (reports/evidence); empty: none.
+	EvidenceDir string
 }
 
 func (o Options) progress(format string, args ...any) {
@@ -72,6 +77,13 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	// evaluated (reproducible); a plain directory by the time of the run.
 	date := opts.Date.UTC()
 	start := time.Now()
+	var ev *evidence.Set
+	if opts.EvidenceDir != "" {
+		var err error
+		if ev, err = evidence.Load(opts.EvidenceDir); err != nil {
+			return nil, err
+		}
+	}
 	repo, err := source.Open(ctx, opts.Repo, source.Options{Timeout: opts.GitTimeout})
 	if err != nil {
 		return nil, err
@@ -100,7 +112,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if date.IsZero() {
 			date = time.Now().UTC()
 		}
-		r := scoped(evaluateLogged(opts, "working tree", snap, date, nil))
+		r := scoped(evaluateLogged(opts, "working tree", snap, date, nil, ev))
 		r.Date = date
 		return r, nil
 	}
@@ -162,7 +174,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if date.IsZero() {
 		date = snap.CommitDate.UTC()
 	}
-	r := scoped(evaluateLogged(opts, "commit "+short(snap.Commit), snap, date, cache))
+	r := scoped(evaluateLogged(opts, "commit "+short(snap.Commit), snap, date, cache, ev))
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -182,7 +194,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := scoped(evaluateLogged(opts, "base commit "+short(bsnap.Commit), bsnap, date, cache))
+		br := scoped(evaluateLogged(opts, "base commit "+short(bsnap.Commit), bsnap, date, cache, ev))
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
@@ -195,9 +207,9 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 }
 
 // evaluateLogged evaluates one state and reports its progress.
-func evaluateLogged(opts Options, what string, snap *source.Snapshot, date time.Time, cache *render.Cache) *reports.Report {
+func evaluateLogged(opts Options, what string, snap *source.Snapshot, date time.Time, cache *render.Cache, ev *evidence.Set) *reports.Report {
 	start := time.Now()
-	r := evaluate(snap, date, cache, opts.Clusters)
+	r := evaluate(snap, date, cache, opts.Clusters, ev)
 	opts.progress("%s rendered and checked in %s: %d of %d sources rendered, %d not evaluated, %d objects, %d workloads, %d findings",
 		what, time.Since(start).Round(time.Millisecond), r.Coverage.Rendered, r.Coverage.Sources, r.Coverage.NotEvaluated,
 		r.Coverage.Objects, r.Coverage.Workloads, len(r.Findings))
@@ -302,10 +314,10 @@ func Diff(base, head []reports.Finding) *reports.Changes {
 
 // Evaluate evaluates one snapshot; date decides waiver expiry.
 func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
-	return evaluate(snap, date, nil, nil)
+	return evaluate(snap, date, nil, nil, nil)
 }
 
-func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string) *reports.Report {
+func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string, ev *evidence.Set) *reports.Report {
 	states, stateProblems := readStates(snap)
 	stop := captureOutput()
 	disc := render.Render(snap, render.Options{Cache: cache, Clusters: clusters})
@@ -315,7 +327,7 @@ func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, cluste
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
-	findings := checks.Evaluate(&checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile})
+	findings := checks.Evaluate(&checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile, Evidence: ev})
 	waivers, waiverProblems := collectWaivers(snap, disc, date)
 	if len(waiverProblems) > 0 {
 		// Malformed waiver files are a rendering problem of the repository.
