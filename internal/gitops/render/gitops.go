@@ -188,7 +188,9 @@ func (d *renderer) layout() *layout {
 	}
 	l := &layout{closure: map[string][]string{}}
 	for _, dir := range kdirs {
-		if !listed[dir] {
+		// A kustomize Component only builds as part of a kustomization
+		// listing it under components: never on its own.
+		if !listed[dir] && !d.isComponent(dir) {
 			l.kroots = append(l.kroots, dir)
 		}
 	}
@@ -221,6 +223,13 @@ func (d *renderer) layout() *layout {
 		l.files = append(l.files, p)
 	}
 	return l
+}
+
+// isComponent says whether the kustomization in dir is a kustomize
+// Component (kind: Component).
+func (d *renderer) isComponent(dir string) bool {
+	docs, err := d.docs(kustomizationFile(d.snap, dir))
+	return err == nil && len(docs) > 0 && str(docs[0].Value, "kind") == "Component"
 }
 
 // kustomizationRefs lists the files and directories of the repository that

@@ -263,3 +263,31 @@ func TestAppOfAppsClaimsFallback(t *testing.T) {
 		t.Errorf("no not-evaluated plugin problem: %+v", res.Problems)
 	}
 }
+
+// TestComponentsAreNotRoots: without clusters/, a kustomize Component is
+// built only through the kustomization listing it, never on its own (where
+// kustomize fails: its patches have nothing to patch).
+func TestComponentsAreNotRoots(t *testing.T) {
+	snap := source.FromFiles("test", map[string][]byte{
+		"base/kustomization.yaml":    []byte("resources: [deploy.yaml]\n"),
+		"base/deploy.yaml":           []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: web:1}]\n"),
+		"overlay/kustomization.yaml": []byte("resources: [../base]\ncomponents: [../comp]\n"),
+		"comp/kustomization.yaml":    []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec: {replicas: 3}\n"),
+	})
+	res := Render(snap, Options{})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %+v", p)
+	}
+	var n int
+	for _, o := range res.Objects {
+		if o.Kind == "Deployment" {
+			n++
+			if r, _ := o.Value["spec"].(map[string]any)["replicas"]; r != 3 && r != int64(3) && r != float64(3) {
+				t.Errorf("replicas %v, want 3 from the component", r)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d Deployments, want 1 (the overlay's)", n)
+	}
+}
