@@ -51,6 +51,9 @@ type Object struct {
 	// Applications it generates); "" for objects applied directly (the
 	// files of a cluster directory, or of a repository without one).
 	Deployer string
+	// scope is what a CustomResourceDefinition says of the object's kind
+	// (scope.go); scopeUnknown: the kind decides.
+	scope int8
 }
 
 // ID is "Kind/name", or "Kind/generateName" for an object without a name
@@ -261,6 +264,7 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		// what that same pass rendered as plain manifests: drop those.
 		res.dropClaimed(d.claimed)
 	}
+	d.applyScopes(res)
 	res.Objects = dropTwins(res.Objects)
 	sortResult(res)
 	res.Problems = slices.Compact(res.Problems)
@@ -673,6 +677,7 @@ func KubernetesAPIVersion(apiVersion string) bool {
 	return apiVersionPart.MatchString(version) && (builtinGroups[group] || strings.Contains(group, "."))
 }
 
+// clusterScoped are the kinds ClusterScoped knows to have no namespace.
 var clusterScoped = map[string]bool{
 	"Namespace": true, "ClusterRole": true, "ClusterRoleBinding": true, "CustomResourceDefinition": true,
 	"PersistentVolume": true, "StorageClass": true, "PriorityClass": true, "IngressClass": true,
@@ -681,9 +686,6 @@ var clusterScoped = map[string]bool{
 	"ClusterIssuer": true, "GatewayClass": true, "ValidatingAdmissionPolicy": true,
 	"ValidatingAdmissionPolicyBinding": true, "ClusterSecretStore": true,
 }
-
-// ClusterScoped says whether objects of kind have no namespace.
-func ClusterScoped(kind string) bool { return clusterScoped[kind] }
 
 func sortStrings(s []string) { sort.Strings(s) }
 
