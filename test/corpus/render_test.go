@@ -29,9 +29,7 @@ import (
 // other parts of the emulation have still to bring; the test skips them
 // while they fail, listing the differences, and fails once one passes so
 // that the entry is removed.
-var knownGaps = map[string]string{
-	"helm-local-deps": "without clusters/, a HelmRelease's GitRepository defined in the same pass is not yet known as this repository",
-}
+var knownGaps = map[string]string{}
 
 // TestCorpusRender renders every corpus repository with render.Render and
 // compares, per cluster, the deployed objects (deployer, apiVersion, kind,
