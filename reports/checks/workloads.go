@@ -136,7 +136,7 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 			if p := bad(spec, c); p != "" {
 				if len(probs) == 0 {
 					if ev.podField {
-						ev.line = ev.in.Discovery.FieldLine(o, "", ev.field)
+						ev.line = ev.in.Discovery.PodFieldLine(o, ev.field)
 					} else {
 						ev.line = ev.in.Discovery.FieldLine(o, c.name, cmp.Or(ev.field, containerField[ev.control.ID]))
 					}
