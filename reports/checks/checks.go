@@ -83,6 +83,9 @@ type evaluator struct {
 	// field, when a per-container check sets it, is the container field its
 	// finding points at instead of the control's usual one (containerField).
 	field string
+	// podField says that field is one of the pod's securityContext (the
+	// container inherits it): the finding points at the pod's field.
+	podField bool
 
 	byCluster map[string][]*render.Object
 	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env
@@ -164,7 +167,7 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 // addObj adds a finding about object o.
 func (ev *evaluator) addObj(o *render.Object, status, msg string) {
 	ns := ""
-	if !render.ClusterScoped(o.Kind) {
+	if !o.ClusterScoped() {
 		ns = namespaceOf(o)
 	}
 	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
@@ -177,7 +180,7 @@ func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line
 }
 
 func namespaceOf(o *render.Object) string {
-	if o.Namespace == "" && !render.ClusterScoped(o.Kind) {
+	if o.Namespace == "" && !o.ClusterScoped() {
 		return "default"
 	}
 	return o.Namespace

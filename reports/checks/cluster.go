@@ -103,7 +103,7 @@ func checkNamespaces(ok func(o *render.Object) bool, missing string) func(*evalu
 		for _, c := range ev.clusters {
 			byNS := map[string]*render.Object{}
 			for _, o := range ev.byCluster[c] {
-				if o.Namespace != "" || !render.ClusterScoped(o.Kind) {
+				if o.Namespace != "" || !o.ClusterScoped() {
 					ns := namespaceOf(o)
 					if byNS[ns] == nil && ok(o) {
 						byNS[ns] = o

@@ -132,10 +132,14 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 				continue
 			}
 			n++
-			ev.field = ""
+			ev.field, ev.podField = "", false
 			if p := bad(spec, c); p != "" {
 				if len(probs) == 0 {
-					ev.line = ev.in.Discovery.FieldLine(o, c.name, cmp.Or(ev.field, containerField[ev.control.ID]))
+					if ev.podField {
+						ev.line = ev.in.Discovery.PodFieldLine(o, ev.field)
+					} else {
+						ev.line = ev.in.Discovery.FieldLine(o, c.name, cmp.Or(ev.field, containerField[ev.control.ID]))
+					}
 				}
 				probs = append(probs, fmt.Sprintf("container %q %s", c.name, p))
 			}
@@ -176,6 +180,10 @@ func checkNonRoot(ev *evaluator) {
 		uid, uidSet := intAt(csc, "runAsUser")
 		if !uidSet {
 			uid, uidSet = intAt(psc, "runAsUser")
+			if uidSet && uid == 0 {
+				// Inherited from the pod: point at the pod's runAsUser.
+				ev.field, ev.podField = "runAsUser", true
+			}
 		}
 		if uidSet && uid == 0 {
 			return "runs as user 0"

@@ -96,7 +96,7 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-018", reports.StatusPass, "services/api/deployment.yaml", 1, "Deployment/api", ""},
 		},
 		"plain": {
-			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 25, "Deployment/legacy-app", "user 0"},
+			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 23, "Deployment/legacy-app", "user 0"},
 			{"PLN-SEC-015", reports.StatusFail, "manifests/app.yaml", 28, "Secret/legacy-db", "password"},
 			{"PLN-SEC-021", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "tls"},
 			{"PLN-NET-003", reports.StatusFail, "manifests/app.yaml", 36, "Ingress/legacy", "class"},

@@ -35,7 +35,7 @@ func collectWaivers(snap *source.Snapshot, disc *render.Result, date time.Time) 
 		reason, _ := ann[AnnotationWaiveReason].(string)
 		until, _ := ann[AnnotationWaiveUntil].(string)
 		ns := o.Namespace
-		if ns == "" && !render.ClusterScoped(o.Kind) {
+		if ns == "" && !o.ClusterScoped() {
 			ns = "default"
 		}
 		for _, id := range strings.Split(ids, ",") {

@@ -29,10 +29,7 @@ import (
 // other parts of the emulation have still to bring; the test skips them
 // while they fail, listing the differences, and fails once one passes so
 // that the entry is removed.
-var knownGaps = map[string]string{
-	"flux-multitenancy": "cluster-scoped custom resources (kyverno ClusterPolicy) get the default namespace; runAsUser 0 finding line",
-	"helm-local-deps":   "without clusters/, a HelmRelease's GitRepository defined in the same pass is not yet known as this repository",
-}
+var knownGaps = map[string]string{}
 
 // TestCorpusRender renders every corpus repository with render.Render and
 // compares, per cluster, the deployed objects (deployer, apiVersion, kind,
@@ -122,7 +119,7 @@ func expectedKey(deployer string, o corpus.Object) string {
 // namespaceOf is the namespace an object has in the cluster: kubectl's
 // default for a namespaced object that names none.
 func namespaceOf(o *render.Object) string {
-	if o.Namespace == "" && !render.ClusterScoped(o.Kind) {
+	if o.Namespace == "" && !o.ClusterScoped() {
 		return "default"
 	}
 	return o.Namespace

@@ -40,7 +40,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 		}
 		if !found {
 			r.problems = append(r.problems, Problem{Cluster: e.cluster, File: chartFile, Line: d.lineOf(chartFile, dep.Name),
-				Message: fmt.Sprintf("chart dependency %q (%s) is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository), NotEvaluated: true,
+				Message: deployerPrefix(e.deployer) + fmt.Sprintf("chart dependency %q (%s) of %s is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository, e.path), NotEvaluated: true,
 				Reason: ReasonRemoteChart, Of: e.deployer})
 		}
 	}
@@ -86,6 +86,11 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			file = d.localFile(file)
 			if _, ok := d.snap.File(file); !ok {
 				file, line = chartFile, 0
+			}
+			if line > 0 {
+				// the repository's file:line, not Helm's name of the template
+				r.problem(e, file, line, "render chart %s: %s:%d: %s", e.path, file, line, shortMessage(err.Error()))
+				return
 			}
 			r.problem(e, file, line, "render chart %s: %s", e.path, shortMessage(err.Error()))
 			return
@@ -364,4 +369,14 @@ func safe[T any](f func() (T, error)) (v T, err error) {
 		}
 	}()
 	return f()
+}
+
+// deployerPrefix is "Kind/name: " of a deployer ("Kind/namespace/name"),
+// the way problems of a GitOps object start; "" for none.
+func deployerPrefix(deployer string) string {
+	parts := strings.Split(deployer, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[0] + "/" + parts[len(parts)-1] + ": "
 }

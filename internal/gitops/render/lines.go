@@ -28,14 +28,7 @@ func (res *Result) FieldLine(o *Object, container, field string) int {
 		return o.Line
 	}
 	lines := res.index.file(res, o.File)
-	start := max(o.Line, 1) - 1
-	end := len(lines)
-	for i := start + 1; i < len(lines); i++ {
-		if bytes.HasPrefix(lines[i], []byte("---")) {
-			end = i
-			break
-		}
-	}
+	start, end := docBounds(lines, o.Line)
 	if start >= end {
 		return o.Line
 	}
@@ -104,4 +97,52 @@ func (x *lineIndex) file(res *Result, p string) [][]byte {
 	}
 	x.lines[p] = ls
 	return ls
+}
+
+// PodFieldLine returns the line of field in the pod's securityContext of o
+// (the securityContext key at the indentation of the pod's containers
+// key), else FieldLine(o, "", field).
+func (res *Result) PodFieldLine(o *Object, field string) int {
+	if res == nil || res.snap == nil || o.File == "" {
+		return o.Line
+	}
+	lines := res.index.file(res, o.File)
+	start, end := docBounds(lines, o.Line)
+	indent := func(l []byte) int { return len(l) - len(bytes.TrimLeft(l, " ")) }
+	podIndent := -1
+	if start < end {
+		if i := findKey(lines[start:end], "containers"); i >= 0 {
+			podIndent = indent(lines[start+i])
+		}
+	}
+	for i := start; podIndent >= 0 && i < end; i++ {
+		if indent(lines[i]) != podIndent || !bytes.HasPrefix(bytes.TrimLeft(lines[i], " "), []byte("securityContext:")) {
+			continue
+		}
+		to := end
+		for j := i + 1; j < end; j++ {
+			t := bytes.TrimLeft(lines[j], " ")
+			if len(t) > 0 && t[0] != '#' && indent(lines[j]) <= podIndent {
+				to = j
+				break
+			}
+		}
+		if l := findKey(lines[i+1:to], field); l >= 0 {
+			return i + 1 + l + 1
+		}
+		break
+	}
+	return res.FieldLine(o, "", field)
+}
+
+// docBounds are the indexes of the first line of the document at line
+// (1-based) and of the line after it (its "---" or the end of lines).
+func docBounds(lines [][]byte, line int) (start, end int) {
+	start, end = max(line, 1)-1, len(lines)
+	for i := start + 1; i < len(lines); i++ {
+		if bytes.HasPrefix(lines[i], []byte("---")) {
+			return start, i
+		}
+	}
+	return start, end
 }

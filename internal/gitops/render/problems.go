@@ -1,6 +1,9 @@
 package render
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // dedupeProblems keeps one problem per file and cause: an identical
 // problem reached twice (a cycle from each of its kustomizations, a file
@@ -11,12 +14,14 @@ func dedupeProblems(ps []Problem) []Problem {
 	ps = slices.Compact(ps)
 	inCluster := map[[2]string]bool{}
 	deployed := map[[3]string]bool{}
+	// a deployer's problem may start with its "Kind/name: "
+	msg := func(p Problem) string { return strings.TrimPrefix(p.Message, deployerPrefix(p.Of)) }
 	for _, p := range ps {
 		if p.Cluster != "" {
 			inCluster[[2]string{p.File, p.Message}] = true
 		}
 		if p.Of != "" {
-			deployed[[3]string{p.Cluster, p.File, p.Message}] = true
+			deployed[[3]string{p.Cluster, p.File, msg(p)}] = true
 		}
 	}
 	// A source rendered directly (the fallback pass) and by the GitOps

@@ -51,6 +51,9 @@ type Object struct {
 	// Applications it generates); "" for objects applied directly (the
 	// files of a cluster directory, or of a repository without one).
 	Deployer string
+	// scope is what a CustomResourceDefinition says of the object's kind
+	// (scope.go); scopeUnknown: the kind decides.
+	scope int8
 }
 
 // ID is "Kind/name", or "Kind/generateName" for an object without a name
@@ -251,6 +254,7 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 	w := &walk{d: d, res: res, seen: map[string]bool{}, objSeen: map[string]bool{}, reached: &reach{files: map[string]bool{}, trees: map[string]bool{}}}
 	if len(level) > 0 {
 		w.run(level)
+		w.refollow()
 	} else {
 		w.run(d.rootEntries())
 		for _, p := range d.claimed {
@@ -260,7 +264,12 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 		// An app-of-apps found in the fallback pass may claim (for a plugin)
 		// what that same pass rendered as plain manifests: drop those.
 		res.dropClaimed(d.claimed)
+		// A HelmRelease or Kustomization of the roots may name a source
+		// defined in a file of the fallback pass: follow it now, and drop
+		// the direct rendering of what it deploys.
+		res.dropClaimed(w.refollow())
 	}
+	d.applyScopes(res)
 	res.Objects = dropTwins(res.Objects)
 	sortResult(res)
 	res.Problems = slices.Compact(res.Problems)
@@ -306,6 +315,7 @@ type walk struct {
 	seen    map[string]bool // entry keys
 	objSeen map[string]bool // object identities
 	reached *reach
+	failed  []followed // objects whose following produced only problems (refollow)
 }
 
 func (w *walk) run(level []entry) {
@@ -336,6 +346,11 @@ func (w *walk) run(level []entry) {
 		for i, out := range outs {
 			e := todo[i]
 			w.reached.add(e, out.kind)
+			if out.kind == "chart" {
+				for _, dir := range d.chartDirs(e.path) {
+					w.reached.trees[dir] = true // its file:// dependencies
+				}
+			}
 			res.Problems = append(res.Problems, out.problems...)
 			level = append(level, out.more...)
 			if out.ok {
@@ -358,20 +373,80 @@ func (w *walk) run(level []entry) {
 				toFollow = append(toFollow, o)
 			}
 		}
-		for ; len(toFollow) > 0; toFollow = toFollow[1:] {
-			nexts, created, probs := d.follow(toFollow[0])
-			level = append(level, nexts...)
-			res.Problems = append(res.Problems, probs...)
-			for _, o := range created {
-				if k := o.identity(); !w.objSeen[k] {
-					w.objSeen[k] = true
-					res.Objects = append(res.Objects, o)
-					d.fluxIdx.add(o)
-					toFollow = append(toFollow, o)
-				}
-			}
+		level = append(level, w.followAll(toFollow)...)
+	}
+}
+
+// followAll follows objects and the objects their controllers create,
+// returning the entries to render. An object whose following produced only
+// problems is kept for refollow: what it references (its GitRepository, a
+// ConfigMap) may come later, from another level or pass.
+func (w *walk) followAll(toFollow []Object) []entry {
+	d, res := w.d, w.res
+	var level []entry
+	for ; len(toFollow) > 0; toFollow = toFollow[1:] {
+		nexts, created, probs := d.follow(toFollow[0])
+		if len(nexts) == 0 && len(created) == 0 && len(probs) > 0 {
+			w.failed = append(w.failed, followed{o: toFollow[0], probs: probs})
+		}
+		level = append(level, nexts...)
+		res.Problems = append(res.Problems, probs...)
+		toFollow = append(toFollow, w.adopt(created)...)
+	}
+	return level
+}
+
+// adopt adds created objects not seen yet to the result and returns them.
+func (w *walk) adopt(created []Object) []Object {
+	var out []Object
+	for _, o := range created {
+		if k := o.identity(); !w.objSeen[k] {
+			w.objSeen[k] = true
+			w.res.Objects = append(w.res.Objects, o)
+			w.d.fluxIdx.add(o)
+			out = append(out, o)
 		}
 	}
+	return out
+}
+
+// followed is an object whose following produced only problems.
+type followed struct {
+	o     Object
+	probs []Problem
+}
+
+// refollow follows again, once everything is rendered, the objects whose
+// following produced only problems (a HelmRelease followed before the
+// GitRepository it names, defined in a file of a later pass, was known).
+// Where the outcome differs, their problems are replaced and what they
+// deploy is rendered; it returns the trees (kustomizations, charts with
+// their file:// dependencies, directories) these renderings reached.
+func (w *walk) refollow() []string {
+	failed := w.failed
+	w.failed = nil
+	saved := w.reached
+	w.reached = &reach{files: map[string]bool{}, trees: map[string]bool{}}
+	for _, f := range failed {
+		nexts, created, probs := w.d.follow(f.o)
+		if len(nexts) == 0 && len(created) == 0 && slices.Equal(probs, f.probs) {
+			continue
+		}
+		w.res.Problems = slices.DeleteFunc(w.res.Problems, func(p Problem) bool { return slices.Contains(f.probs, p) })
+		w.res.Problems = append(w.res.Problems, probs...)
+		w.run(append(nexts, w.followAll(w.adopt(created))...))
+	}
+	var trees []string
+	for t := range w.reached.trees {
+		trees = append(trees, t)
+		saved.trees[t] = true
+	}
+	for f := range w.reached.files {
+		saved.files[f] = true
+	}
+	w.reached = saved
+	sort.Strings(trees)
+	return trees
 }
 
 // reach is what the rendered entries reached: files, and directories
@@ -673,6 +748,7 @@ func KubernetesAPIVersion(apiVersion string) bool {
 	return apiVersionPart.MatchString(version) && (builtinGroups[group] || strings.Contains(group, "."))
 }
 
+// clusterScoped are the kinds ClusterScoped knows to have no namespace.
 var clusterScoped = map[string]bool{
 	"Namespace": true, "ClusterRole": true, "ClusterRoleBinding": true, "CustomResourceDefinition": true,
 	"PersistentVolume": true, "StorageClass": true, "PriorityClass": true, "IngressClass": true,
@@ -681,9 +757,6 @@ var clusterScoped = map[string]bool{
 	"ClusterIssuer": true, "GatewayClass": true, "ValidatingAdmissionPolicy": true,
 	"ValidatingAdmissionPolicyBinding": true, "ClusterSecretStore": true,
 }
-
-// ClusterScoped says whether objects of kind have no namespace.
-func ClusterScoped(kind string) bool { return clusterScoped[kind] }
 
 func sortStrings(s []string) { sort.Strings(s) }
 

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -289,5 +290,37 @@ func TestComponentsAreNotRoots(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d Deployments, want 1 (the overlay's)", n)
+	}
+}
+
+// TestSourceOfLaterPass: without clusters/, a HelmRelease's GitRepository
+// in a file only the fallback pass renders is still this repository: the
+// chart is rendered for the release (its values, its targetNamespace, its
+// file:// dependency) and not also directly.
+func TestSourceOfLaterPass(t *testing.T) {
+	snap := source.FromFiles("test", map[string][]byte{
+		"releases/app.yaml": []byte("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: app, namespace: team}\n" +
+			"spec:\n  targetNamespace: web\n  chart:\n    spec:\n      chart: ./charts/app\n      sourceRef: {kind: GitRepository, name: repo, namespace: flux-system}\n" +
+			"  values: {n: 3}\n"),
+		"sources/repo.yaml":            []byte("apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: repo, namespace: flux-system}\nspec: {url: https://example.com/org/repo}\n"),
+		"charts/app/Chart.yaml":        []byte("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n- name: lib\n  version: 0.1.0\n  repository: file://../lib\n"),
+		"charts/app/values.yaml":       []byte("n: 1\n"),
+		"charts/app/templates/cm.yaml": []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {n: \"{{ .Values.n }}\"}\n"),
+		"charts/lib/Chart.yaml":        []byte("apiVersion: v2\nname: lib\nversion: 0.1.0\n"),
+		"charts/lib/templates/cm.yaml": []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lib}\n"),
+	})
+	res := Render(snap, Options{RepoURL: "https://example.com/org/repo"})
+	var got []string
+	for _, o := range res.Objects {
+		if o.Kind == "ConfigMap" {
+			got = append(got, fmt.Sprintf("%s %s/%s %v", o.Deployer, o.Namespace, o.Name, o.Value["data"]))
+		}
+	}
+	want := []string{"HelmRelease/team/app web/app map[n:3]", "HelmRelease/team/app web/lib <nil>"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("objects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Problems) != 0 {
+		t.Errorf("problems: %+v", res.Problems)
 	}
 }
