@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/gobwas/glob"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/strvals"
 )
 

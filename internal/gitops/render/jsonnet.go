@@ -6,7 +6,7 @@ import (
 	"path"
 
 	"github.com/google/go-jsonnet"
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // renderJsonnet evaluates a .jsonnet file of an Argo CD directory source

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
 )

@@ -1,13 +1,11 @@
 package pdf
 
 import (
-	"bytes"
-	"compress/gzip"
 	"embed"
 	"fmt"
-	"io"
 	"sync"
 
+	"github.com/klauspost/compress/zstd"
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -15,7 +13,7 @@ import (
 // embeds all its fonts and a fresh machine needs nothing installed. See
 // fonts/README.md for their origin and fonts/OFL.txt for their licence.
 //
-//go:embed fonts/NanumGothic.ttf.gz fonts/NanumGothicBold.ttf.gz
+//go:embed fonts/NanumGothic.ttf.zst fonts/NanumGothicBold.ttf.zst
 var fontFS embed.FS
 
 const fontFamily = "NanumGothic"
@@ -28,11 +26,11 @@ type fontSet struct {
 
 // loadFonts decompresses the embedded fonts once per process.
 var loadFonts = sync.OnceValues(func() (fontSet, error) {
-	reg, err := gunzipFont("fonts/NanumGothic.ttf.gz")
+	reg, err := unzstdFont("fonts/NanumGothic.ttf.zst")
 	if err != nil {
 		return fontSet{}, err
 	}
-	bold, err := gunzipFont("fonts/NanumGothicBold.ttf.gz")
+	bold, err := unzstdFont("fonts/NanumGothicBold.ttf.zst")
 	if err != nil {
 		return fontSet{}, err
 	}
@@ -70,17 +68,19 @@ func (g *glyphs) has(r rune) bool {
 	return ok
 }
 
-func gunzipFont(name string) ([]byte, error) {
+func unzstdFont(name string) ([]byte, error) {
 	raw, err := fontFS.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("embedded font %s: %w", name, err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	// One goroutine and no window beyond the frame's: the fonts are
+	// decoded once, whole.
+	zr, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return nil, fmt.Errorf("embedded font %s: %w", name, err)
 	}
 	defer zr.Close()
-	out, err := io.ReadAll(zr)
+	out, err := zr.DecodeAll(raw, nil)
 	if err != nil {
 		return nil, fmt.Errorf("embedded font %s: %w", name, err)
 	}
