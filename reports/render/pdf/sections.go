@@ -626,11 +626,11 @@ func (d *doc) source(c *reports.ControlResult) string {
 	}
 	switch {
 	case ref != "" && c.Section != "":
-		return ref + " " + c.Section
+		return ref + " " + d.t.Section(c.Section)
 	case ref != "":
 		return ref
 	}
-	return orDash(c.Section)
+	return orDash(d.t.Section(c.Section))
 }
 
 // sources lists the seed documents the checklist cites, with their files.
