@@ -134,6 +134,15 @@ var messages = map[string]map[string]string{
 	"report.untilCol":     {"en": "Until", "ko": "만료일"},
 	"report.reason":       {"en": "Reason", "ko": "사유"},
 
+	// The JUnit report (test suite and case names; classnames stay identifiers).
+	"junit.name":         {"en": "plinth baseline", "ko": "plinth 베이스라인"},
+	"junit.failing":      {"en": "%d failing finding(s)", "ko": "실패한 발견 사항 %d건"},
+	"junit.coverage":     {"en": "coverage", "ko": "커버리지"},
+	"junit.evaluated":    {"en": "evaluated [%s]", "ko": "평가 범위 [%s]"},
+	"junit.noWorkload":   {"en": "no workload evaluated", "ko": "평가한 워크로드 없음"},
+	"junit.notEvaluated": {"en": "not evaluated %s", "ko": "평가 안 됨 %s"},
+	"junit.warning":      {"en": "warning %s", "ko": "경고 %s"},
+
 	// The terminal catalog and a control's detail (plinth controls).
 	"detail.category":    {"en": "category", "ko": "분류"},
 	"detail.severity":    {"en": "severity", "ko": "심각도"},
