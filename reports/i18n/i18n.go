@@ -132,6 +132,8 @@ var messages = map[string]map[string]string{
 	"report.object":       {"en": "Object", "ko": "대상 객체"},
 	"report.message":      {"en": "Message", "ko": "내용"},
 	"report.untilCol":     {"en": "Until", "ko": "만료일"},
+	"report.via":          {"en": "%s (via %s)", "ko": "%s (%s 경유)"},
+	"report.namespace":    {"en": "namespace %s", "ko": "네임스페이스 %s"},
 	"report.reason":       {"en": "Reason", "ko": "사유"},
 
 	// The JUnit report (test suite and case names; classnames stay identifiers).

@@ -53,16 +53,16 @@ func scopeOf(f reports.Finding) string {
 // objOrNS names a finding's object (with the GitOps object deploying it,
 // which tells apart two objects of the same name from two applications)
 // or namespace, without control characters.
-func objOrNS(f reports.Finding) string {
+func objOrNS(f reports.Finding, l i18n.Localizer) string {
 	if f.Object != "" && f.Deployer != "" {
 		g := f
 		g.Deployer = ""
-		return objOrNS(g) + " (via " + clean(f.Deployer) + ")"
+		return fmt.Sprintf(l.T("report.via"), objOrNS(g, l), clean(f.Deployer))
 	}
-	return clean(objOrNamespace(f))
+	return clean(objOrNamespace(f, l))
 }
 
-func objOrNamespace(f reports.Finding) string {
+func objOrNamespace(f reports.Finding, l i18n.Localizer) string {
 	switch {
 	case strings.HasPrefix(f.Object, "Namespace/"):
 		return f.Object
@@ -71,7 +71,7 @@ func objOrNamespace(f reports.Finding) string {
 	case f.Object != "":
 		return f.Object
 	case f.Namespace != "":
-		return "namespace " + f.Namespace
+		return fmt.Sprintf(l.T("report.namespace"), f.Namespace)
 	}
 	return ""
 }

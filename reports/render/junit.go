@@ -92,7 +92,7 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 				var failing, notes []string
 				for _, f := range fs {
 					status = worse(status, f.Status)
-					line := fmt.Sprintf("%s %s %s: %s", l.Status(f.Status), location(f), objOrNS(f), f.Message)
+					line := fmt.Sprintf("%s %s %s: %s", l.Status(f.Status), location(f), objOrNS(f, l), f.Message)
 					if f.Status == reports.StatusFail {
 						failing = append(failing, line)
 					} else {

@@ -28,6 +28,7 @@ var englishLabels = []string{
 	"objects", "workloads", "sources rendered", "Controls", "Control", "Failing findings", "failing finding",
 	"Waivers", "Commits", "EXPIRED", "none", "Scope", "Location", "Object", "Message", "Reason", "Category",
 	"plinth baseline", "evaluated", "repository", "Compared with", "remote chart", "render error",
+	"via", "namespace",
 }
 
 // koreanOnly is the hand-made report with its repository's data (messages,
@@ -46,6 +47,11 @@ func koreanOnly() *reports.Report {
 			list[i].Message, list[i].Title = "메시지", "제목"
 		}
 	}
+	// An object with the GitOps object deploying it, and a namespace.
+	r.Findings[0].Deployer = "Kustomization/apps"
+	ns := r.Findings[0]
+	ns.Object, ns.Deployer, ns.Line = "", "", 2
+	r.Findings = append(r.Findings, ns)
 	fs(r.Findings)
 	fs(r.Changes.New)
 	fs(r.Changes.Fixed)

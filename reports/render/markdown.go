@@ -41,7 +41,7 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 				ew.printf("| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", l.T("report.control"), l.T("report.severity"), l.T("report.scope"), l.T("report.location"), l.T("report.object"), l.T("report.message"))
 			}
 			fails++
-			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), mdEscape(objOrNS(f)), mdEscape(f.Message))
+			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), mdEscape(objOrNS(f, l)), mdEscape(f.Message))
 		}
 	}
 	if fails == 0 {
@@ -63,10 +63,10 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			ew.printf("- ❌ %s: %s `%s` %s\n", l.T("report.new"), f.Control, location(f), mdEscape(f.Message))
 		}
 		for _, f := range r.Changes.Fixed {
-			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f)))
+			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f, l)))
 		}
 		for _, f := range r.Changes.NoLongerEvaluated {
-			ew.printf("- ❔ %s: %s `%s` %s (%s)\n", l.T("cov.noLonger"), f.Control, location(f), mdEscape(objOrNS(f)), mdEscape(l.T("cov.noLongerNote")))
+			ew.printf("- ❔ %s: %s `%s` %s (%s)\n", l.T("cov.noLonger"), f.Control, location(f), mdEscape(objOrNS(f, l)), mdEscape(l.T("cov.noLongerNote")))
 		}
 		if len(r.Changes.New)+len(r.Changes.Fixed)+len(r.Changes.NoLongerEvaluated) == 0 {
 			ew.printf("%s\n", l.T("report.none"))

@@ -41,7 +41,7 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			continue
 		}
 		n++
-		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), objOrNS(f), clean(f.Message))
+		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), objOrNS(f, l), clean(f.Message))
 	}
 	if n == 0 {
 		ew.printf("  %s\n", l.T("report.none"))
@@ -105,15 +105,15 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	}
 	ew.printf("\n%s: %s\n", fmt.Sprintf(l.T("report.changes"), baseName(r)), fmt.Sprintf(l.T("report.changeCounts"), len(r.Changes.New), len(r.Changes.Fixed), len(r.Changes.NoLongerEvaluated)))
 	for _, f := range r.Changes.New {
-		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f), clean(f.Message))
+		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f, l), clean(f.Message))
 	}
 	for _, f := range r.Changes.Fixed {
-		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f))
+		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f, l))
 	}
 	if len(r.Changes.NoLongerEvaluated) > 0 {
 		ew.printf("  %s (%s):\n", l.T("cov.noLonger"), l.T("cov.noLongerNote"))
 		for _, f := range r.Changes.NoLongerEvaluated {
-			ew.printf("  ? %s %s %s\n", f.Control, location(f), objOrNS(f))
+			ew.printf("  ? %s %s %s\n", f.Control, location(f), objOrNS(f, l))
 		}
 	}
 	if len(r.Commits) > 0 {
