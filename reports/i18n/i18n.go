@@ -176,7 +176,7 @@ var messages = map[string]map[string]string{
 	"cov.noLongerNote":        {"en": "their objects are no longer rendered: not fixed", "ko": "대상 객체가 더 이상 렌더링되지 않음: 해결된 것이 아님"},
 	"cov.was":                 {"en": "was %s at %s", "ko": "%[2]s 시점 %[1]s"},
 	"cov.controlsCol":         {"en": "Evaluated controls", "ko": "평가된 통제 항목"},
-	"cov.intro":               {"en": "What this report evaluated. A source is a directory, kustomization, chart or file the GitOps controllers would deploy; coverage is sources rendered / (sources rendered + sources not evaluated). A control or category with nothing to check is n/a.", "ko": "이 보고서가 평가한 범위입니다. 소스는 GitOps 컨트롤러가 배포할 디렉터리, kustomization, 차트 또는 파일이며, 커버리지는 렌더링된 소스 / (렌더링된 소스 + 평가되지 않은 소스)입니다. 점검할 대상이 없는 통제 항목이나 분야는 해당 없음(n/a)으로 표시합니다."},
+	"cov.intro":               {"en": "What this report evaluated. A source is a directory, kustomization, chart or file the GitOps controllers would deploy; coverage is sources rendered / (sources rendered + sources not evaluated). A control or category with nothing to check is n/a.", "ko": "이 보고서가 평가한 범위입니다. 소스는 GitOps 컨트롤러가 배포할 디렉터리, kustomization, 차트 또는 파일이며, 커버리지는 렌더링된 소스 / (렌더링된 소스 + 평가되지 않은 소스)입니다. 점검할 대상이 없는 통제 항목이나 분야는 해당 없음으로 표시합니다."},
 	"reason.remote chart":     {"en": "remote chart", "ko": "원격 차트"},
 	"reason.plugin":           {"en": "plugin", "ko": "플러그인"},
 	"reason.other repository": {"en": "other repository", "ko": "다른 저장소"},

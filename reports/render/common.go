@@ -129,6 +129,14 @@ func pad(s string, width int) string {
 	return s + strings.Repeat(" ", width-w)
 }
 
+// padLeft right-aligns s in width terminal columns.
+func padLeft(s string, width int) string {
+	if w := columns(s); w < width {
+		return strings.Repeat(" ", width-w) + s
+	}
+	return s
+}
+
 // wide reports whether r takes two terminal columns (Hangul and CJK).
 func wide(r rune) bool {
 	return r >= 0x1100 && r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 || r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xff60

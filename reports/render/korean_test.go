@@ -28,7 +28,7 @@ var englishLabels = []string{
 	"objects", "workloads", "sources rendered", "Controls", "Control", "Failing findings", "failing finding",
 	"Waivers", "Commits", "EXPIRED", "none", "Scope", "Location", "Object", "Message", "Reason", "Category",
 	"plinth baseline", "evaluated", "repository", "Compared with", "remote chart", "render error",
-	"via", "namespace",
+	"via", "namespace", "n/a",
 }
 
 // koreanOnly is the hand-made report with its repository's data (messages,

@@ -26,7 +26,7 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	}
 	ew.printf("\n| %s | %s |\n|---|---|\n", l.T("report.category"), l.T("report.score"))
 	for _, c := range r.Summary.Categories {
-		ew.printf("| %s | %s (%d/%d) |\n", categoryName(l, c.Category), Percent(c.Score, c.Total), c.Passed, c.Total)
+		ew.printf("| %s | %s (%d/%d) |\n", categoryName(l, c.Category), l.Percent(c.Score, c.Total), c.Passed, c.Total)
 	}
 	writeCoverageMarkdown(ew, r, l)
 	ew.printf("\n### %s\n\n| | ID | %s | %s | %s |\n|---|---|---|---|---|\n", l.T("report.controls"), l.T("report.severity"), l.T("report.control"), l.T("report.passed"))

@@ -22,7 +22,7 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		ew.printf("%s\n", l.T("cov.nothing"))
 	}
 	for _, c := range r.Summary.Categories {
-		ew.printf("  %s %6s (%d/%d)\n", pad(categoryName(l, c.Category), 20), Percent(c.Score, c.Total), c.Passed, c.Total)
+		ew.printf("  %s %s (%d/%d)\n", pad(categoryName(l, c.Category), 20), padLeft(l.Percent(c.Score, c.Total), 6), c.Passed, c.Total)
 	}
 	if r.Base != nil {
 		ew.printf("%s %s: %s\n", l.T("pdf.comparedWith"), short(r.Base.Commit), baseScoreLine(r, l))
