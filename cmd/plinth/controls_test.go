@@ -46,7 +46,7 @@ func TestControlsCommand(t *testing.T) {
 	// Some controls in full, IDs in any case; json keeps only those.
 	code, out, _ = reportRun("controls", "pln-net-007", "PLN-SEC-006")
 	for _, want := range []string{"PLN-NET-007  NetworkPolicies do not open egress to every address", "remediation: Allow only the networks",
-		"PLN-SEC-006  Containers are not privileged", "Kubescape:   C-0057", `source:      003_1ca403789924d079.txt, section "높은 권한을 가진 컨테이너 방지"`} {
+		"PLN-SEC-006  Containers are not privileged", "Kubescape:   C-0057", "source:      003_1ca403789924d079.txt, section “Prevent highly privileged containers (높은 권한을 가진 컨테이너 방지)”"} {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("controls in full: exit %d, no %q in\n%s", code, want, out)
 		}

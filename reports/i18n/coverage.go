@@ -50,3 +50,12 @@ func (l Localizer) ClusterLabel(name string) string {
 	}
 	return name
 }
+
+// Percent is Percent in the localizer's language: "n/a" is the name of
+// the status n/a ("해당 없음").
+func (l Localizer) Percent(score float64, total int) string {
+	if total == 0 {
+		return l.Status(reports.StatusNA)
+	}
+	return Percent(score, total)
+}

@@ -71,3 +71,37 @@ func TestLocalizer(t *testing.T) {
 		t.Error("fr: no error")
 	}
 }
+
+// TestSectionsEnglish: every Korean section heading the catalog cites has
+// an English rendering, and the map holds no heading the catalog does not
+// cite.
+func TestSectionsEnglish(t *testing.T) {
+	cited := map[string]bool{}
+	for _, c := range reports.Catalog() {
+		cited[c.Section] = true
+		if hasHangul(c.Section) {
+			if _, ok := SectionEnglish(c.Section); !ok {
+				t.Errorf("%s: section %q has no English rendering", c.ID, c.Section)
+			}
+		}
+	}
+	for h, en := range sectionsEn {
+		if !cited[h] {
+			t.Errorf("section %q is cited by no control", h)
+		}
+		if hasHangul(en) {
+			t.Errorf("English of %q is not English: %q", h, en)
+		}
+	}
+	en, _ := For("en")
+	ko, _ := For("ko")
+	if got, want := en.Section("루트로 실행하지 않기"), "Do not run as root (루트로 실행하지 않기)"; got != want {
+		t.Errorf("en: %q, want %q", got, want)
+	}
+	if got := ko.Section("루트로 실행하지 않기"); got != "루트로 실행하지 않기" {
+		t.Errorf("ko: %q", got)
+	}
+	if got := en.Section("Health probes"); got != "Health probes" {
+		t.Errorf("English heading: %q", got)
+	}
+}

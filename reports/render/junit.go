@@ -71,9 +71,9 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		cl = append(cl, c)
 	}
 	sort.Strings(cl)
-	out := junitSuites{Name: "plinth baseline"}
+	out := junitSuites{Name: l.T("junit.name")}
 	for _, cat := range reports.Categories {
-		s := junitSuite{Name: cat}
+		s := junitSuite{Name: categoryName(l, cat)}
 		for _, c := range r.Controls {
 			if c.Category != cat {
 				continue
@@ -92,7 +92,7 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 				var failing, notes []string
 				for _, f := range fs {
 					status = worse(status, f.Status)
-					line := fmt.Sprintf("%s %s %s: %s", f.Status, location(f), objOrNS(f), f.Message)
+					line := fmt.Sprintf("%s %s %s: %s", l.Status(f.Status), location(f), objOrNS(f, l), f.Message)
 					if f.Status == reports.StatusFail {
 						failing = append(failing, line)
 					} else {
@@ -101,10 +101,10 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 				}
 				switch status {
 				case reports.StatusFail:
-					tc.Failure = &junitFailure{Message: fmt.Sprintf("%d failing finding(s)", len(failing)), Type: c.Severity, Text: strings.Join(failing, "\n")}
+					tc.Failure = &junitFailure{Message: fmt.Sprintf(l.T("junit.failing"), len(failing)), Type: c.Severity, Text: strings.Join(failing, "\n")}
 					s.Failures++
 				case reports.StatusManual, reports.StatusNA:
-					tc.Skipped = &junitSkipped{Message: status + ": " + firstMessage(fs)}
+					tc.Skipped = &junitSkipped{Message: l.Status(status) + ": " + firstMessage(fs)}
 					s.Skipped++
 				}
 				if len(notes) > 0 && tc.Failure == nil {
@@ -141,7 +141,7 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 // with its reason.
 func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
 	c := r.Coverage
-	s := junitSuite{Name: "coverage", Properties: &junitProperties{[]junitProperty{
+	s := junitSuite{Name: l.T("junit.coverage"), Properties: &junitProperties{[]junitProperty{
 		{"score", Percent(r.Summary.Score, r.Summary.Total)},
 		{"evaluatedControls", fmt.Sprint(c.Controls)},
 		{"coverage", fmt.Sprintf("%.1f%%", c.Percent)},
@@ -152,10 +152,10 @@ func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
 		{"workloads", fmt.Sprint(c.Workloads)},
 	}}}
 	for _, cl := range c.Clusters {
-		line := fmt.Sprintf("%d objects, %d workloads, %d sources rendered, %d not evaluated", cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated)
-		tc := junitCase{Name: "evaluated [" + orRepo(cl.Cluster) + "]", Classname: "plinth.coverage." + orRepo(cl.Cluster), SystemOut: line}
+		line := fmt.Sprintf(l.T("report.clusterLine"), cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated)
+		tc := junitCase{Name: fmt.Sprintf(l.T("junit.evaluated"), caseCluster(l, cl.Cluster)), Classname: "plinth.coverage." + orRepo(cl.Cluster), SystemOut: line}
 		if cl.Workloads == 0 {
-			tc.Skipped = &junitSkipped{Message: "no workload evaluated: " + line}
+			tc.Skipped = &junitSkipped{Message: l.T("junit.noWorkload") + ": " + line}
 			s.Skipped++
 		}
 		s.Cases = append(s.Cases, tc)
@@ -163,7 +163,7 @@ func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
 	}
 	for _, sk := range c.Skipped {
 		s.Cases = append(s.Cases, junitCase{
-			Name:      "not evaluated " + skippedLocation(sk),
+			Name:      fmt.Sprintf(l.T("junit.notEvaluated"), skippedLocation(sk)),
 			Classname: "plinth.coverage." + orRepo(sk.Cluster),
 			Skipped:   &junitSkipped{Message: l.Reason(sk.Reason) + ": " + sk.Message},
 		})
@@ -171,10 +171,19 @@ func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
 		s.Skipped++
 	}
 	for _, w := range r.Warnings {
-		s.Cases = append(s.Cases, junitCase{Name: "warning " + warningLocation(w), Classname: "plinth.coverage.warnings", SystemOut: w.Message})
+		s.Cases = append(s.Cases, junitCase{Name: fmt.Sprintf(l.T("junit.warning"), warningLocation(w)), Classname: "plinth.coverage.warnings", SystemOut: w.Message})
 		s.Tests++
 	}
 	return s
+}
+
+// caseCluster names a cluster in a test case name: "repository" for the
+// repository as a whole in English, as the classnames do.
+func caseCluster(l i18n.Localizer, c string) string {
+	if l.Lang() == i18n.English {
+		return orRepo(c)
+	}
+	return l.ClusterLabel(c)
 }
 
 func orRepo(c string) string {

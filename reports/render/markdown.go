@@ -16,7 +16,7 @@ var statusIcon = map[string]string{reports.StatusPass: "✅", reports.StatusFail
 func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	ew := &errWriter{w: w}
 	ew.printf("## %s\n\n", l.T("report.title"))
-	ew.printf("**%s** — %d passed, %d waived, %d failed, %d manual", mdEscape(ScoreLine(r, l)), r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	ew.printf("**%s** — %s", mdEscape(ScoreLine(r, l)), fmt.Sprintf(l.T("report.counts"), r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual))
 	if r.Base != nil {
 		ew.printf(" (%s)", fmt.Sprintf(l.T("cov.was"), mdEscape(baseScoreLine(r, l)), "`"+short(r.Base.Commit)+"`"))
 	}
@@ -26,29 +26,29 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	}
 	ew.printf("\n| %s | %s |\n|---|---|\n", l.T("report.category"), l.T("report.score"))
 	for _, c := range r.Summary.Categories {
-		ew.printf("| %s | %s (%d/%d) |\n", c.Category, Percent(c.Score, c.Total), c.Passed, c.Total)
+		ew.printf("| %s | %s (%d/%d) |\n", categoryName(l, c.Category), l.Percent(c.Score, c.Total), c.Passed, c.Total)
 	}
 	writeCoverageMarkdown(ew, r, l)
-	ew.printf("\n### %s\n\n| | ID | Severity | %s | Passed |\n|---|---|---|---|---|\n", l.T("report.controls"), l.T("report.control"))
+	ew.printf("\n### %s\n\n| | ID | %s | %s | %s |\n|---|---|---|---|---|\n", l.T("report.controls"), l.T("report.severity"), l.T("report.control"), l.T("report.passed"))
 	for _, c := range r.Controls {
-		ew.printf("| %s | %s | %s | %s | %s |\n", statusIcon[c.Status], c.ID, c.Severity, mdEscape(l.Title(c.Control)), counted(c.Passed, c.Total))
+		ew.printf("| %s | %s | %s | %s | %s |\n", statusIcon[c.Status], c.ID, l.Severity(c.Severity), mdEscape(l.Title(c.Control)), counted(c.Passed, c.Total))
 	}
 	ew.printf("\n### %s\n\n", l.T("report.findings"))
 	fails := 0
 	for _, f := range r.Findings {
 		if f.Status == reports.StatusFail {
 			if fails == 0 {
-				ew.printf("| Control | Severity | Scope | Location | Object | Message |\n|---|---|---|---|---|---|\n")
+				ew.printf("| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", l.T("report.control"), l.T("report.severity"), l.T("report.scope"), l.T("report.location"), l.T("report.object"), l.T("report.message"))
 			}
 			fails++
-			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, f.Severity, scopeOf(f), location(f), mdEscape(objOrNS(f)), mdEscape(f.Message))
+			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), mdEscape(objOrNS(f, l)), mdEscape(f.Message))
 		}
 	}
 	if fails == 0 {
 		ew.printf("%s\n", l.T("report.none"))
 	}
 	if len(r.Waivers) > 0 {
-		ew.printf("\n### %s\n\n| Control | Location | Object | Until | Reason | |\n|---|---|---|---|---|---|\n", l.T("report.waivers"))
+		ew.printf("\n### %s\n\n| %s | %s | %s | %s | %s | |\n|---|---|---|---|---|---|\n", l.T("report.waivers"), l.T("report.control"), l.T("report.location"), l.T("report.object"), l.T("report.untilCol"), l.T("report.reason"))
 		for _, wv := range r.Waivers {
 			mark := ""
 			if wv.Expired {
@@ -58,15 +58,15 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		}
 	}
 	if r.Changes != nil {
-		ew.printf("\n### %s `%s`\n\n", l.T("report.changes"), baseName(r))
+		ew.printf("\n### %s\n\n", fmt.Sprintf(l.T("report.changes"), "`"+baseName(r)+"`"))
 		for _, f := range r.Changes.New {
 			ew.printf("- ❌ %s: %s `%s` %s\n", l.T("report.new"), f.Control, location(f), mdEscape(f.Message))
 		}
 		for _, f := range r.Changes.Fixed {
-			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f)))
+			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f, l)))
 		}
 		for _, f := range r.Changes.NoLongerEvaluated {
-			ew.printf("- ❔ %s: %s `%s` %s (%s)\n", l.T("cov.noLonger"), f.Control, location(f), mdEscape(objOrNS(f)), mdEscape(l.T("cov.noLongerNote")))
+			ew.printf("- ❔ %s: %s `%s` %s (%s)\n", l.T("cov.noLonger"), f.Control, location(f), mdEscape(objOrNS(f, l)), mdEscape(l.T("cov.noLongerNote")))
 		}
 		if len(r.Changes.New)+len(r.Changes.Fixed)+len(r.Changes.NoLongerEvaluated) == 0 {
 			ew.printf("%s\n", l.T("report.none"))
@@ -131,7 +131,7 @@ func markdownControl(ew *errWriter, c reports.Control, l i18n.Localizer) {
 	ew.printf("- **%s:** %s\n", l.T("catalog.why"), mdEscape(c.Rationale))
 	ew.printf("- **%s:** %s\n", l.T("catalog.remediation"), mdEscape(c.Remediation))
 	if c.Seed != "" {
-		ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(fmt.Sprintf(l.T("catalog.section"), c.Section)))
+		ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(sectionOf(l, c.Section)))
 	}
 	var refs []string
 	if len(c.CIS) > 0 {

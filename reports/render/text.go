@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/i18n"
@@ -18,23 +17,23 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		ew.printf(" @ %s (%s)", short(r.Commit), r.Ref)
 	}
 	ew.printf("\n%s\n", ScoreLine(r, l))
-	ew.printf("  (%d passed, %d waived, %d failed, %d manual)\n", r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual)
+	ew.printf("  (%s)\n", fmt.Sprintf(l.T("report.counts"), r.Summary.Passed, r.Summary.Waived, r.Summary.Failed, r.Summary.Manual))
 	if nothingEvaluated(r.Coverage) {
 		ew.printf("%s\n", l.T("cov.nothing"))
 	}
 	for _, c := range r.Summary.Categories {
-		ew.printf("  %-20s %6s (%d/%d)\n", c.Category, Percent(c.Score, c.Total), c.Passed, c.Total)
+		ew.printf("  %s %s (%d/%d)\n", pad(categoryName(l, c.Category), 20), padLeft(l.Percent(c.Score, c.Total), 6), c.Passed, c.Total)
 	}
 	if r.Base != nil {
 		ew.printf("%s %s: %s\n", l.T("pdf.comparedWith"), short(r.Base.Commit), baseScoreLine(r, l))
 	}
 	writeCoverageText(ew, r, l)
 	ew.printf("\n%s:\n", l.T("report.controls"))
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	var rows [][]string
 	for _, c := range r.Controls {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.ID, strings.ToUpper(c.Status), c.Severity, counted(c.Passed, c.Total), l.Title(c.Control))
+		rows = append(rows, []string{c.ID, statusUpper(l, c.Status), l.Severity(c.Severity), counted(c.Passed, c.Total), l.Title(c.Control)})
 	}
-	tw.Flush()
+	writeTable(ew, "  ", rows)
 	ew.printf("\n%s:\n", l.T("report.findings"))
 	n := 0
 	for _, f := range r.Findings {
@@ -42,7 +41,7 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			continue
 		}
 		n++
-		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, f.Severity, scopeOf(f), location(f), objOrNS(f), clean(f.Message))
+		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), objOrNS(f, l), clean(f.Message))
 	}
 	if n == 0 {
 		ew.printf("  %s\n", l.T("report.none"))
@@ -66,7 +65,7 @@ func writeCoverageText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	c := r.Coverage
 	ew.printf("\n%s: %s\n", l.T("cov.title"), l.Objects(c))
 	for _, cl := range c.Clusters {
-		ew.printf("  %-20s %d objects, %d workloads, %d sources rendered, %d not evaluated\n", l.ClusterLabel(cl.Cluster), cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated)
+		ew.printf("  %s %s\n", pad(l.ClusterLabel(cl.Cluster), 20), fmt.Sprintf(l.T("report.clusterLine"), cl.Objects, cl.Workloads, cl.Rendered, cl.NotEvaluated))
 	}
 	if len(c.Skipped) > 0 {
 		ew.printf("%s (%d):\n", l.T("cov.notEvaluated"), len(c.Skipped))
@@ -96,7 +95,7 @@ func writeWaiversText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 		if until == "" {
 			until = "-"
 		}
-		ew.printf("  %s %s:%d %s until %s: %q%s\n", clean(w.Control), clean(w.File), w.Line, clean(w.Object), clean(until), w.Reason, mark)
+		ew.printf("  %s %s:%d %s %s: %q%s\n", clean(w.Control), clean(w.File), w.Line, clean(w.Object), fmt.Sprintf(l.T("report.until"), clean(until)), w.Reason, mark)
 	}
 }
 
@@ -104,17 +103,17 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if r.Changes == nil {
 		return
 	}
-	ew.printf("\n%s: +%d new, -%d fixed, %d no longer evaluated\n", l.T("report.changes"), len(r.Changes.New), len(r.Changes.Fixed), len(r.Changes.NoLongerEvaluated))
+	ew.printf("\n%s: %s\n", fmt.Sprintf(l.T("report.changes"), baseName(r)), fmt.Sprintf(l.T("report.changeCounts"), len(r.Changes.New), len(r.Changes.Fixed), len(r.Changes.NoLongerEvaluated)))
 	for _, f := range r.Changes.New {
-		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f), clean(f.Message))
+		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f, l), clean(f.Message))
 	}
 	for _, f := range r.Changes.Fixed {
-		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f))
+		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f, l))
 	}
 	if len(r.Changes.NoLongerEvaluated) > 0 {
 		ew.printf("  %s (%s):\n", l.T("cov.noLonger"), l.T("cov.noLongerNote"))
 		for _, f := range r.Changes.NoLongerEvaluated {
-			ew.printf("  ? %s %s %s\n", f.Control, location(f), objOrNS(f))
+			ew.printf("  ? %s %s %s\n", f.Control, location(f), objOrNS(f, l))
 		}
 	}
 	if len(r.Commits) > 0 {
@@ -127,12 +126,13 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 
 // textCatalog writes the catalog as a table for the terminal.
 func textCatalog(w io.Writer, controls []reports.Control, l i18n.Localizer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tCATEGORY\tSEVERITY\tEVALUATION\tTITLE\n")
+	rows := [][]string{{"ID", upper(l, "detail.category"), upper(l, "detail.severity"), upper(l, "detail.evaluation"), upper(l, "detail.title")}}
 	for _, c := range controls {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Category, c.Severity, evaluation(c), l.Title(c))
+		rows = append(rows, []string{c.ID, categoryName(l, c.Category), l.Severity(c.Severity), evaluation(c), l.Title(c)})
 	}
-	return tw.Flush()
+	ew := &errWriter{w: w}
+	writeTable(ew, "", rows)
+	return ew.err
 }
 
 // ControlDetail writes everything the catalog says about one control, as
@@ -152,8 +152,9 @@ func ControlDetail(w io.Writer, c reports.Control, lang string) error {
 	ew := &errWriter{w: w}
 	ew.printf("%s  %s\n", c.ID, l.Title(c))
 	ew.printf("  (%s)\n", other)
-	ew.printf("  category:    %s\n  severity:    %s\n  evaluation:  %s\n", c.Category, c.Severity, evaluation(c))
-	ew.printf("  rationale:   %s\n  remediation: %s\n", c.Rationale, c.Remediation)
+	label := func(id string) string { return pad(l.T(id)+":", 12) }
+	ew.printf("  %s %s\n  %s %s\n  %s %s\n", label("detail.category"), categoryName(l, c.Category), label("detail.severity"), l.Severity(c.Severity), label("detail.evaluation"), evaluation(c))
+	ew.printf("  %s %s\n  %s %s\n", label("detail.rationale"), c.Rationale, label("detail.remediation"), c.Remediation)
 	if len(c.CIS) > 0 {
 		ew.printf("  CIS:         %s\n", strings.Join(c.CIS, ", "))
 	}
@@ -167,7 +168,7 @@ func ControlDetail(w io.Writer, c reports.Control, lang string) error {
 		ew.printf("  Polaris:     %s\n", strings.Join(c.Polaris, ", "))
 	}
 	if c.Seed != "" {
-		ew.printf("  source:      %s, section %q\n", c.Seed, c.Section)
+		ew.printf("  %s %s, %s\n", label("detail.source"), c.Seed, sectionOf(l, c.Section))
 	}
 	return ew.err
 }

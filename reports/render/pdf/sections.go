@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/reports"
-	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // controlTitle is the control's title in the document's language.
@@ -38,9 +37,6 @@ func (d *doc) findingTitle(f *reports.Finding) string {
 }
 
 func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
-
-// score is a score over total counted checks, "n/a" over nothing.
-func score(v float64, total int) string { return i18n.Percent(v, total) }
 
 // scoreColor is the colour of a score over total counted checks (grey
 // for n/a).
@@ -199,12 +195,12 @@ func (d *doc) summary() {
 	}
 	d.font("B", 30, col)
 	f.SetXY(marginL+3, y+9)
-	f.CellFormat(64, 14, score(s.Score, s.Total), "", 0, "LM", false, 0, "")
+	f.CellFormat(64, 14, d.t.Percent(s.Score, s.Total), "", 0, "LM", false, 0, "")
 	d.font("", 8.5, colMuted)
 	f.SetXY(marginL+3, y+26)
 	prev := t.T("pdf.previous") + ": " + t.T("pdf.noPrevious")
 	if b := r.Base; b != nil {
-		prev = fmt.Sprintf("%s: %s", t.T("pdf.previous"), score(b.Summary.Score, b.Summary.Total))
+		prev = fmt.Sprintf("%s: %s", t.T("pdf.previous"), d.t.Percent(b.Summary.Score, b.Summary.Total))
 		if b.Summary.Scored() && s.Scored() {
 			prev += fmt.Sprintf("   %s: %+.1f", t.T("pdf.delta"), s.Score-b.Summary.Score)
 		}
@@ -360,7 +356,7 @@ func (d *doc) barChart() {
 			f.SetXY(x0+barW+1, y+1.2)
 			v := "—"
 			if ok {
-				v = score(p.Score, p.Total)
+				v = d.t.Percent(p.Score, p.Total)
 			}
 			f.CellFormat(valueW-1, 3.8, v, "", 0, "LM", false, 0, "")
 		}
@@ -376,7 +372,7 @@ func (d *doc) barChart() {
 		}
 		d.font("B", 8.5, scoreColor(c.Score, c.Total))
 		f.SetXY(x0+barW+1, y+5)
-		f.CellFormat(valueW-1, 4.2, score(c.Score, c.Total), "", 0, "LM", false, 0, "")
+		f.CellFormat(valueW-1, 4.2, d.t.Percent(c.Score, c.Total), "", 0, "LM", false, 0, "")
 	}
 	// legend
 	y := y0 + float64(n)*rowH + 7
@@ -522,7 +518,7 @@ func (d *doc) checklist() {
 	for _, cat := range cats {
 		title := t.Category(cat)
 		if s, ok := scores[cat]; ok {
-			title += fmt.Sprintf("  —  %d/%d  (%s)", s.Passed, s.Total, score(s.Score, s.Total))
+			title += fmt.Sprintf("  —  %d/%d  (%s)", s.Passed, s.Total, d.t.Percent(s.Score, s.Total))
 		}
 		for start := 0; start < max(len(scopes), 1); start += maxScopeCols {
 			part := scopes[start:min(start+maxScopeCols, len(scopes))]
@@ -626,11 +622,11 @@ func (d *doc) source(c *reports.ControlResult) string {
 	}
 	switch {
 	case ref != "" && c.Section != "":
-		return ref + " " + c.Section
+		return ref + " " + d.t.Section(c.Section)
 	case ref != "":
 		return ref
 	}
-	return orDash(c.Section)
+	return orDash(d.t.Section(c.Section))
 }
 
 // sources lists the seed documents the checklist cites, with their files.
