@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -98,6 +99,9 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 			opts.Progress = func(format string, args ...any) { slog.Debug("report: " + fmt.Sprintf(format, args...)) }
 			started := time.Now()
 			r, err := scan.Run(ctx, opts)
+			if uc := (*scan.UnknownClusterError)(nil); errors.As(err, &uc) {
+				return usageError("--cluster %s: %v", uc.Cluster, uc)
+			}
 			if err != nil {
 				return err
 			}
