@@ -228,6 +228,12 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 		src := srcs[name]
 		var f *ast.File
 		var err error
+		if ext := filepath.Ext(name); ext != ".cue" {
+			if e := dataFileError(name, src, ext != ".json"); e != nil {
+				l.errs = append(l.errs, e)
+				continue
+			}
+		}
 		switch filepath.Ext(name) {
 		case ".cue":
 			f, err = parser.ParseFile(name, src, parser.ParseComments)
