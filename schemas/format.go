@@ -7,52 +7,86 @@ import (
 	"path"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/output"
 	"github.com/plinth-dev/plinth/internal/sarif"
 )
 
-// Formats are the output formats of validation errors.
-var Formats = []string{"text", "json", "github", "sarif"}
-
-// WriteErrors writes validation errors in one of Formats. base is prepended
-// to every file name (slash-separated, relative to the repository root) so
-// GitHub annotations and SARIF locations point at the right file; it may be
-// empty. An empty list is written as a valid, empty report.
-func WriteErrors(w io.Writer, errs Errors, format, base string) error {
-	return WriteResult(w, errs, nil, format, base)
+// Writer is one output format of validation errors and warnings, an entry
+// of Writers.
+type Writer struct {
+	Name string
+	// Document formats are for machines: the command's output, written
+	// whole even when the platform cannot be read. The other (text) is for
+	// people.
+	Document bool
+	// RepoRelative formats resolve file names from the root of the
+	// repository (GitHub annotations, code scanning): base should be the
+	// platform directory relative to it.
+	RepoRelative bool
+	write        func(w io.Writer, errs, warns Errors, base string) error
 }
 
-// WriteResult writes validation errors and warnings (Model.Warnings) in
-// one of Formats: text lines with "warning: " after the location, a
-// "warnings" list in json, ::warning commands in github and results of
-// level warning in sarif.
-func WriteResult(w io.Writer, errs, warns Errors, format, base string) error {
-	switch format {
-	case "text":
-		for _, list := range []struct {
-			es     Errors
-			prefix string
-		}{{errs, ""}, {warns, "warning: "}} {
-			for _, e := range list.es {
-				shown := *e
-				shown.Pos.File = joinBase(base, e.Pos.File)
-				shown.Msg = list.prefix + e.Msg
-				if _, err := fmt.Fprintln(w, shown.Error()); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	case "json":
-		return writeJSON(w, errs, warns, base)
-	case "github":
+// Info is the format's entry in the output registry.
+func (f Writer) Info() output.Info { return output.Info{Name: f.Name} }
+
+// Write writes validation errors and warnings (Model.Warnings): text lines
+// with "warning: " after the location, a "warnings" list in json,
+// ::warning commands in github and results of level warning in sarif. base
+// is prepended to every file name (slash-separated) so GitHub annotations
+// and SARIF locations point at the right file; it may be empty. An empty
+// list is written as a valid, empty report.
+func (f Writer) Write(w io.Writer, errs, warns Errors, base string) error {
+	return f.write(w, errs, warns, base)
+}
+
+// Writers are the output formats of validation, in the order help lists
+// them.
+var Writers = output.New(
+	Writer{Name: "text", write: writeText},
+	Writer{Name: "json", Document: true, write: writeJSON},
+	Writer{Name: "github", Document: true, RepoRelative: true, write: func(w io.Writer, errs, warns Errors, base string) error {
 		if err := writeGitHub(w, errs, "error", base); err != nil {
 			return err
 		}
 		return writeGitHub(w, warns, "warning", base)
-	case "sarif":
-		return writeSARIF(w, errs, warns, base)
+	}},
+	Writer{Name: "sarif", Document: true, RepoRelative: true, write: writeSARIF},
+)
+
+// Formats are the names of Writers.
+var Formats = Writers.Names(nil)
+
+// WriteErrors writes validation errors in one of Writers (see
+// Writer.Write).
+func WriteErrors(w io.Writer, errs Errors, format, base string) error {
+	return WriteResult(w, errs, nil, format, base)
+}
+
+// WriteResult writes validation errors and warnings in one of Writers (see
+// Writer.Write).
+func WriteResult(w io.Writer, errs, warns Errors, format, base string) error {
+	f, ok := Writers.Lookup(format)
+	if !ok {
+		return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
 	}
-	return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
+	return f.Write(w, errs, warns, base)
+}
+
+func writeText(w io.Writer, errs, warns Errors, base string) error {
+	for _, list := range []struct {
+		es     Errors
+		prefix string
+	}{{errs, ""}, {warns, "warning: "}} {
+		for _, e := range list.es {
+			shown := *e
+			shown.Pos.File = joinBase(base, e.Pos.File)
+			shown.Msg = list.prefix + e.Msg
+			if _, err := fmt.Fprintln(w, shown.Error()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func joinBase(base, file string) string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -64,8 +66,10 @@ func Load(dir string) (*Model, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("load platform: no .cue files in %s", dir)
 	}
+	started := time.Now()
 	srcs := make(map[string][]byte, len(files))
 	var refused Errors
+	size := 0
 	for _, name := range files {
 		b, err := root.ReadFile(name)
 		var fe *fsguard.Error
@@ -79,11 +83,22 @@ func Load(dir string) (*Model, error) {
 			return nil, fmt.Errorf("load platform: %w", err)
 		}
 		srcs[name] = b
+		size += len(b)
 	}
 	if len(refused) > 0 {
 		return nil, refused.sorted()
 	}
+	// -v: progress through the command's logger (standard error).
+	slog.Debug(fmt.Sprintf("platform: read %d files (%d bytes) from %s: %s", len(files), size, dir, strings.Join(files, ", ")))
 	m, err := loadSources(files, srcs)
+	var errs Errors
+	switch {
+	case errors.As(err, &errs):
+		slog.Debug(fmt.Sprintf("platform: schema and %d rules checked in %s: %d errors", len(ruleHelp), time.Since(started).Round(time.Millisecond), len(errs)))
+	case err == nil:
+		slog.Debug(fmt.Sprintf("platform: schema and %d rules checked in %s: valid, %d warnings (%d clusters, %d environments, %d services)",
+			len(ruleHelp), time.Since(started).Round(time.Millisecond), len(m.Warnings), len(m.Clusters), len(m.Environments), len(m.Services)))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +228,12 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 		src := srcs[name]
 		var f *ast.File
 		var err error
+		if ext := filepath.Ext(name); ext != ".cue" {
+			if e := dataFileError(name, src, ext != ".json"); e != nil {
+				l.errs = append(l.errs, e)
+				continue
+			}
+		}
 		switch filepath.Ext(name) {
 		case ".cue":
 			f, err = parser.ParseFile(name, src, parser.ParseComments)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/schemas"
@@ -250,5 +251,30 @@ func TestLoadDeterministic(t *testing.T) {
 		if !reflect.DeepEqual(a, b) {
 			t.Fatal("two loads of the same platform differ")
 		}
+	}
+}
+
+// TestLoadDataFileErrorsAtTheirLine: the problems of a data file that CUE
+// would place at line 1, or accept, are located at their own line.
+func TestLoadDataFileErrorsAtTheirLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, src, want string
+	}{
+		{"invalid UTF-8", "data.yaml", "teams:\n  shop:\n    x: \"\xff\"\n", "data.yaml:3:9: invalid UTF-8 (byte 0xff)"},
+		{"invalid UTF-8 in json", "data.json", "{\"teams\": {\n  \"s\xfe\": {}}}\n", "data.json:2:5: invalid UTF-8 (byte 0xfe)"},
+		{"unknown anchor", "data.yaml", "teams:\n  shop: &s {}\n  web: *w\n", "data.yaml:3:8: unknown anchor 'w' referenced"},
+		{"duplicate key, same value", "data.yaml", "teams:\n  shop: {}\n  shop: {}\n", "data.yaml:3:3: mapping key \"shop\" already defined at line 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writePlatform(t, map[string]string{"p.cue": basePlatform, tc.file: tc.src})
+			_, err := schemas.Load(dir)
+			var errs schemas.Errors
+			if !errors.As(err, &errs) || len(errs) != 1 {
+				t.Fatalf("got %v", err)
+			}
+			if got := errs[0].Error(); !strings.HasPrefix(got, tc.want) || errs[0].Rule != "syntax" {
+				t.Errorf("got %q (rule %s), want %q", got, errs[0].Rule, tc.want)
+			}
+		})
 	}
 }

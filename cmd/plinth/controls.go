@@ -26,9 +26,9 @@ Kubescape references, and the seed document and section it comes from.
 Given IDs (plinth controls PLN-NET-007), it shows those controls in full:
 rationale, remediation and references (text), or only those (json, markdown).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rd, ok := render.Lookup(formatName)
-			if !ok || !rd.Lists() {
-				return usageError("unknown --format %q: use %s", formatName, orList(render.Names(true)))
+			rd, err := lookupFormat(render.Formats, formatName, render.Renderer.Lists)
+			if err != nil {
+				return err
 			}
 			if !slices.Contains(rd.Languages, lang) {
 				return usageError("unknown --lang %q: use %s", lang, orList(rd.Languages))
@@ -58,7 +58,7 @@ rationale, remediation and references (text), or only those (json, markdown).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&formatName, "format", "o", "text", "output format: "+strings.Join(render.Names(true), "|"))
+	cmd.Flags().StringVarP(&formatName, "format", "o", "text", formatHelp(render.Formats, render.Renderer.Lists))
 	cmd.Flags().StringVar(&lang, "lang", "en", "language of titles: "+strings.Join(i18n.Languages(), "|"))
 	return cmd
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -86,10 +88,13 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 			if err != nil {
 				return err
 			}
+			started := time.Now()
 			st, err := writeGuarded(cmd, in, res, out, force)
 			if err != nil {
 				return err
 			}
+			slog.Debug(fmt.Sprintf("generate: wrote %s in %s: %d written, %d unchanged, %d stale removed",
+				out, time.Since(started).Round(time.Millisecond), st.Written, st.Unchanged, st.Removed))
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d files (%d written, %d unchanged, %d stale removed)\n",
 				out, len(res.Files), st.Written, st.Unchanged, st.Removed)
 			return nil
@@ -224,7 +229,17 @@ var optionFlags = map[string]string{
 // prints its located errors on standard error and exits 1. Nothing is
 // written either way.
 func loadPlatform(cmd *cobra.Command, dir string, opts generator.Options) (*schemas.Model, *generator.Output, error) {
+	started := time.Now()
 	m, out, err := generator.Load(dir, opts)
+	if err == nil {
+		// -v: progress through the command's logger (standard error).
+		envs := len(m.Environments)
+		if len(opts.Envs) > 0 {
+			envs = len(opts.Envs)
+		}
+		slog.Debug(fmt.Sprintf("generate: rendered %d environments on %d clusters (engine %s, flavor %s): %d files, checked in %s",
+			envs, len(m.Clusters), or(opts.Engine, m.Platform.GitOps.Engine), or(opts.Flavor, generator.FlavorKustomize), len(out.Files), time.Since(started).Round(time.Millisecond)))
+	}
 	var optErr *generator.OptionError
 	var noDir *generator.NoPlatformError
 	var errs schemas.Errors
@@ -244,6 +259,14 @@ func loadPlatform(cmd *cobra.Command, dir string, opts generator.Options) (*sche
 		return nil, nil, err
 	}
 	return nil, nil, fmt.Errorf("%w (nothing written)", err)
+}
+
+// or is a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // sameDir reports whether two paths name the same directory.

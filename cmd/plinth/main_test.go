@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,67 @@ func TestVersionCommand(t *testing.T) {
 	}
 	if code := run([]string{"version", "-o", "yaml"}, &out, &errOut); code != exitUsage {
 		t.Errorf("version -o yaml: exit %d", code)
+	}
+}
+
+// TestBadFlagValuesExitUsage: a bad value of --env, --path, --branch (generate,
+// publish, diff) or --cluster (report) is bad usage, exit 2, with a message
+// naming the flag, and nothing is done.
+func TestBadFlagValuesExitUsage(t *testing.T) {
+	base, platform, bare := pubSetup(t)
+	out := filepath.Join(base, "out")
+	fleet := copyRepo(t, "flux")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // in stderr
+	}{
+		{"generate --env", []string{"generate", platform, "--out", out, "--env", "nope"}, `--env "nope"`},
+		{"publish --branch HEAD", []string{"publish", platform, "--repo", bare, "--branch", "HEAD"}, "--branch"},
+		{"publish --branch empty", []string{"publish", platform, "--repo", bare, "--branch", " "}, "--branch"},
+		{"publish --path", []string{"publish", platform, "--repo", bare, "--path", "../x"}, "--path"},
+		{"diff --branch", []string{"diff", platform, "--repo", bare, "--branch", "a..b"}, "--branch"},
+		{"diff --path", []string{"diff", platform, "--repo", bare, "--path", "a/../../x"}, "--path"},
+		{"report --cluster", []string{"report", "--repo", fleet, "--cluster", "nope"}, "--cluster nope"},
+		{"validate --format", []string{"validate", platform, "--format", "xml"}, `--format "xml"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runPlinth(t, tc.args...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, exitUsage, errOut, tc.want)
+			}
+		})
+	}
+}
+
+// TestVerboseProgress: -v logs the progress of validate and generate on
+// standard error (files read, rules checked, environments rendered, files
+// written, with timings); without -v they log nothing.
+func TestVerboseProgress(t *testing.T) {
+	base, platform, _ := pubSetup(t)
+	out := filepath.Join(base, "out")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"validate", []string{"-v", "validate", platform}, []string{"platform: read 3 files", "rules checked in"}},
+		{"generate", []string{"-v", "generate", platform, "--out", out}, []string{"platform: read 3 files", "generate: rendered 3 environments on 2 clusters", "generate: wrote " + out}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runPlinth(t, tc.args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			code, _, errOut = runPlinth(t, tc.args[1:]...)
+			if code != exitOK || strings.Contains(errOut, "level=DEBUG") {
+				t.Errorf("without -v: exit %d, stderr %q", code, errOut)
+			}
+		})
 	}
 }

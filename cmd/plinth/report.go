@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -60,9 +61,9 @@ or higher exists, when --fail-on-coverage is given and the coverage is below
 it, or on errors; 2 on bad usage; 0 otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rd, ok := render.Lookup(formatName)
-			if !ok {
-				return usageError("unknown --format %q: use one of %s", formatName, strings.Join(render.Names(false), ", "))
+			rd, err := lookupFormat(render.Formats, formatName, nil)
+			if err != nil {
+				return err
 			}
 			if repo == "" {
 				return usageError("--repo is required")
@@ -98,6 +99,9 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 			opts.Progress = func(format string, args ...any) { slog.Debug("report: " + fmt.Sprintf(format, args...)) }
 			started := time.Now()
 			r, err := scan.Run(ctx, opts)
+			if uc := (*scan.UnknownClusterError)(nil); errors.As(err, &uc) {
+				return usageError("--cluster %s: %v", uc.Cluster, uc)
+			}
 			if err != nil {
 				return err
 			}
@@ -137,7 +141,7 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 	f.StringVar(&ref, "ref", "", "revision to evaluate (branch, tag, commit; default HEAD)")
 	f.StringVar(&since, "since", "", "compare with this revision or date (YYYY-MM-DD)")
 	f.StringVar(&month, "month", "", "evaluate the last commit of this month (YYYY-MM) against the month before")
-	f.StringVarP(&formatName, "format", "o", "text", "output format: "+strings.Join(render.Names(false), "|"))
+	f.StringVarP(&formatName, "format", "o", "text", formatHelp(render.Formats, nil))
 	f.StringVar(&out, "out", "", "write the report to FILE instead of standard output")
 	f.StringVar(&failOn, "fail-on", "", "exit 1 when a failing finding has this severity or higher: "+strings.Join(reports.Severities, "|"))
 	f.Float64Var(&failCoverage, "fail-on-coverage", 0, "exit 1 when less than this percentage of the sources was evaluated (rendered / (rendered + not evaluated))")

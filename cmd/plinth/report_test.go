@@ -100,7 +100,7 @@ func TestReportCommand(t *testing.T) {
 				t.Errorf("scopes: %.400s", out)
 			}
 		}},
-		{"unknown cluster", []string{"report", "--repo", repo, "--cluster", "staging"}, nil, exitFailure, func(t *testing.T, _, errOut string) {
+		{"unknown cluster", []string{"report", "--repo", repo, "--cluster", "staging"}, nil, exitUsage, func(t *testing.T, _, errOut string) {
 			if !strings.Contains(errOut, "--cluster staging") || !strings.Contains(errOut, "(it has prod)") {
 				t.Errorf("stderr %q", errOut)
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,7 +15,7 @@ import (
 func init() { register(newValidateCmd) }
 
 func newValidateCmd() *cobra.Command {
-	var format string
+	var formatName string
 	var strict bool
 	cmd := &cobra.Command{
 		Use:   "validate [DIR]",
@@ -37,15 +36,16 @@ exit 0, or 1 with --strict.
 Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(schemas.Formats, format) {
-				return usageError("unknown --format %q: use one of %s", format, strings.Join(schemas.Formats, ", "))
+			format, err := lookupFormat(schemas.Writers, formatName, nil)
+			if err != nil {
+				return err
 			}
 			dir := "."
 			if len(args) == 1 {
 				dir = args[0]
 			}
 			base := filepath.ToSlash(filepath.Clean(dir))
-			if format == "github" || format == "sarif" {
+			if format.RepoRelative {
 				base = repoRelative(dir)
 			}
 			// Text is for people and goes to standard error; a machine
@@ -53,7 +53,7 @@ Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 			// always as a whole document, even when the platform cannot be
 			// read at all.
 			report := cmd.OutOrStdout()
-			if format == "text" {
+			if !format.Document {
 				report = cmd.ErrOrStderr()
 			}
 			m, err := schemas.Load(dir)
@@ -61,7 +61,7 @@ Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 			var loadErr error // the platform could not be read at all
 			if err != nil && !errors.As(err, &errs) {
 				loadErr = err
-				if format == "text" {
+				if !format.Document {
 					return &exitError{code: loadExitCode(dir), err: err}
 				}
 				errs = schemas.Errors{{Rule: "load", Msg: err.Error()}}
@@ -70,7 +70,7 @@ Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 			if m != nil {
 				warns = m.Warnings
 			}
-			if err := schemas.WriteResult(report, errs, warns, format, base); err != nil {
+			if err := format.Write(report, errs, warns, base); err != nil {
 				return fmt.Errorf("write report: %w", err)
 			}
 			if loadErr != nil {
@@ -89,7 +89,7 @@ Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 			if n := len(warns); n > 0 {
 				summary += fmt.Sprintf(", %d baseline warning(s)", n)
 			}
-			if format == "text" {
+			if !format.Document {
 				fmt.Fprintln(cmd.OutOrStdout(), summary)
 			} else {
 				fmt.Fprintln(cmd.ErrOrStderr(), summary)
@@ -101,7 +101,7 @@ Exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "o", "text", "output format: "+strings.Join(schemas.Formats, "|"))
+	cmd.Flags().StringVarP(&formatName, "format", "o", "text", formatHelp(schemas.Writers, nil))
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on baseline warnings too")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plinth-dev/plinth/internal/output"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/i18n"
 	"github.com/plinth-dev/plinth/reports/render/pdf"
@@ -35,6 +36,11 @@ type Renderer struct {
 	Languages []string
 	report    func(w io.Writer, r *reports.Report, l i18n.Localizer, o Options) error
 	catalog   func(w io.Writer, controls []reports.Control, l i18n.Localizer) error
+}
+
+// Info is the format's entry in the output registry.
+func (rd Renderer) Info() output.Info {
+	return output.Info{Name: rd.Name, Binary: rd.Binary, Languages: slices.Clone(rd.Languages)}
 }
 
 // Lists reports whether the format can list the baseline catalog.
@@ -82,39 +88,30 @@ func textual(f func(io.Writer, *reports.Report, i18n.Localizer) error) func(io.W
 	return func(w io.Writer, r *reports.Report, l i18n.Localizer, _ Options) error { return f(w, r, l) }
 }
 
-// renderers are the formats, in the order help lists them.
-var renderers = []Renderer{
-	{Name: "text", Languages: i18n.Languages(), report: textual(textReport), catalog: textCatalog},
-	{Name: "json", Languages: i18n.Languages(), report: textual(jsonReport), catalog: jsonCatalog},
-	{Name: "markdown", Languages: i18n.Languages(), report: textual(markdownReport), catalog: markdownCatalog},
-	{Name: "sarif", Languages: i18n.Languages(), report: textual(sarifReport)},
-	{Name: "junit", Languages: i18n.Languages(), report: textual(junitReport)},
-	{Name: "pdf", Binary: true, Languages: i18n.Languages(), report: func(w io.Writer, r *reports.Report, l i18n.Localizer, o Options) error {
+// Formats are the formats of a report and the catalog, in the order help
+// lists them.
+var Formats = output.New(
+	Renderer{Name: "text", Languages: i18n.Languages(), report: textual(textReport), catalog: textCatalog},
+	Renderer{Name: "json", Languages: i18n.Languages(), report: textual(jsonReport), catalog: jsonCatalog},
+	Renderer{Name: "markdown", Languages: i18n.Languages(), report: textual(markdownReport), catalog: markdownCatalog},
+	Renderer{Name: "sarif", Languages: i18n.Languages(), report: textual(sarifReport)},
+	Renderer{Name: "junit", Languages: i18n.Languages(), report: textual(junitReport)},
+	Renderer{Name: "pdf", Binary: true, Languages: i18n.Languages(), report: func(w io.Writer, r *reports.Report, l i18n.Localizer, o Options) error {
 		return pdf.Render(w, r, pdf.Options{Lang: l.Lang(), Generator: o.Generator})
 	}},
-}
+)
 
 // All returns the formats, in the order help lists them.
-func All() []Renderer { return slices.Clone(renderers) }
+func All() []Renderer { return Formats.All() }
 
 // Lookup returns the format called name.
-func Lookup(name string) (Renderer, bool) {
-	for _, rd := range renderers {
-		if rd.Name == name {
-			return rd, true
-		}
-	}
-	return Renderer{}, false
-}
+func Lookup(name string) (Renderer, bool) { return Formats.Lookup(name) }
 
 // Names lists the formats of a report; with catalog, only those that can
 // list the catalog.
 func Names(catalog bool) []string {
-	var out []string
-	for _, rd := range renderers {
-		if !catalog || rd.Lists() {
-			out = append(out, rd.Name)
-		}
+	if catalog {
+		return Formats.Names(Renderer.Lists)
 	}
-	return out
+	return Formats.Names(nil)
 }

@@ -230,8 +230,23 @@ func short(h string) string {
 	return h
 }
 
-// checkClusters fails when a cluster asked for has no clusters/<name>/
-// directory in the snapshot.
+// UnknownClusterError is a cluster asked for (Options.Clusters) that has no
+// clusters/<name>/ directory in the repository.
+type UnknownClusterError struct {
+	Cluster, Repo string
+	// Have are the clusters the repository has.
+	Have []string
+}
+
+func (e *UnknownClusterError) Error() string {
+	if len(e.Have) == 0 {
+		return fmt.Sprintf("repository %s has no clusters/<cluster>/ directories", e.Repo)
+	}
+	return fmt.Sprintf("repository %s has no clusters/%s/ (it has %s)", e.Repo, e.Cluster, strings.Join(e.Have, ", "))
+}
+
+// checkClusters fails with an UnknownClusterError when a cluster asked for
+// has no clusters/<name>/ directory in the snapshot.
 func checkClusters(snap *source.Snapshot, want []string) error {
 	if len(want) == 0 {
 		return nil
@@ -239,10 +254,7 @@ func checkClusters(snap *source.Snapshot, want []string) error {
 	names := render.ClusterNames(snap)
 	for _, c := range want {
 		if !slices.Contains(names, c) {
-			if len(names) == 0 {
-				return fmt.Errorf("--cluster %s: repository %s has no clusters/<cluster>/ directories", c, snap.Repo)
-			}
-			return fmt.Errorf("--cluster %s: repository %s has no clusters/%s/ (it has %s)", c, snap.Repo, c, strings.Join(names, ", "))
+			return &UnknownClusterError{Cluster: c, Repo: snap.Repo, Have: names}
 		}
 	}
 	return nil
