@@ -70,6 +70,8 @@ func TestBadFlagValuesExitUsage(t *testing.T) {
 		{"diff --branch", []string{"diff", platform, "--repo", bare, "--branch", "a..b"}, "--branch"},
 		{"diff --path", []string{"diff", platform, "--repo", bare, "--path", "a/../../x"}, "--path"},
 		{"report --cluster", []string{"report", "--repo", fleet, "--cluster", "nope"}, "--cluster nope"},
+		{"report --month and --since", []string{"report", "--repo", fleet, "--month", "2026-11", "--since", "HEAD"}, "--month and --since cannot be combined"},
+		{"report --month", []string{"report", "--repo", fleet, "--month", "11/2026"}, `--month "11/2026": want YYYY-MM`},
 		{"validate --format", []string{"validate", platform, "--format", "xml"}, `--format "xml"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -102,6 +102,9 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 			if uc := (*scan.UnknownClusterError)(nil); errors.As(err, &uc) {
 				return usageError("--cluster %s: %v", uc.Cluster, uc)
 			}
+			if oe := (*scan.OptionError)(nil); errors.As(err, &oe) {
+				return usageError("--%s %q: %s", oe.Option, oe.Value, oe.Reason)
+			}
 			if err != nil {
 				return err
 			}

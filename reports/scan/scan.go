@@ -65,13 +65,22 @@ var (
 	dateRE  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
 
+// OptionError is an Options field that cannot be used, in the engine's
+// own words: Option names the field ("month", "since"); the command adds
+// its flag.
+type OptionError struct {
+	Option, Value, Reason string
+}
+
+func (e *OptionError) Error() string { return fmt.Sprintf("%s %q: %s", e.Option, e.Value, e.Reason) }
+
 // Run evaluates the repository.
 func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if opts.Month != "" && opts.Since != "" {
-		return nil, fmt.Errorf("--month and --since cannot be combined")
+		return nil, &OptionError{Option: "month", Value: opts.Month, Reason: "a month is compared with the month before; it cannot be combined with since"}
 	}
 	if opts.Month != "" && !monthRE.MatchString(opts.Month) {
-		return nil, fmt.Errorf("--month %q: want YYYY-MM", opts.Month)
+		return nil, &OptionError{Option: "month", Value: opts.Month, Reason: "want YYYY-MM"}
 	}
 	// Without a date, a git repository's report is dated by the commit
 	// evaluated (reproducible); a plain directory by the time of the run.
@@ -100,7 +109,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	}
 	if !repo.IsGit() {
 		if opts.Ref != "" || opts.Since != "" || opts.Month != "" {
-			return nil, fmt.Errorf("repository %s is not a git repository: --ref, --since and --month need history", opts.Repo)
+			return nil, fmt.Errorf("repository %s is not a git repository: a revision, since or month needs history", opts.Repo)
 		}
 		snap, err := repo.Snapshot(nil, "")
 		if err != nil {
@@ -147,7 +156,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	case opts.Since != "" && dateRE.MatchString(opts.Since):
 		t, err := time.Parse("2006-01-02", opts.Since)
 		if err != nil {
-			return nil, fmt.Errorf("--since %q: %w", opts.Since, err)
+			return nil, &OptionError{Option: "since", Value: opts.Since, Reason: err.Error()}
 		}
 		if base, err = repo.LastBefore(tip, t); err != nil {
 			return nil, err
