@@ -16,11 +16,12 @@ var (
 	catalogOnce sync.Once
 	catalog     []Control
 	titles      map[string]map[string]string // control ID -> language -> title
+	texts       map[string]map[string]string // control ID -> field/language -> text
 	catalogErr  error
 )
 
 func loadCatalog() {
-	catalog, titles, catalogErr = parseCatalog(catalogYAML)
+	catalog, titles, texts, catalogErr = parseCatalog(catalogYAML)
 	if catalogErr != nil {
 		// The catalog is embedded and checked by tests; a broken one is a build defect.
 		panic(catalogErr)
@@ -61,53 +62,77 @@ func ControlTitle(id, lang string) (string, bool) {
 	return t, ok
 }
 
-// catalogEntry is a control as catalog.yaml writes it: with its Korean title.
-type catalogEntry struct {
-	Control
-	TitleKO string `json:"titleKo"`
+// Control text fields ControlText translates.
+const (
+	FieldRationale   = "rationale"
+	FieldRemediation = "remediation"
+)
+
+// ControlText is the rationale or remediation (field: FieldRationale,
+// FieldRemediation) the catalog gives control id in lang ("en", "ko"); ok is
+// false for a control, field or language it has no text for. It is the one
+// place translated control texts come from.
+func ControlText(id, field, lang string) (string, bool) {
+	catalogOnce.Do(loadCatalog)
+	t, ok := texts[id][field+"/"+lang]
+	return t, ok
 }
 
-func parseCatalog(data []byte) ([]Control, map[string]map[string]string, error) {
+// catalogEntry is a control as catalog.yaml writes it: with its Korean
+// title, rationale and remediation.
+type catalogEntry struct {
+	Control
+	TitleKO       string `json:"titleKo"`
+	RationaleKO   string `json:"rationaleKo"`
+	RemediationKO string `json:"remediationKo"`
+}
+
+func parseCatalog(data []byte) ([]Control, map[string]map[string]string, map[string]map[string]string, error) {
 	var doc struct {
 		Controls []catalogEntry `json:"controls"`
 	}
 	if err := yaml.UnmarshalStrict(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("reports/catalog.yaml: %w", err)
+		return nil, nil, nil, fmt.Errorf("reports/catalog.yaml: %w", err)
 	}
 	seen := map[string]bool{}
 	controls := make([]Control, 0, len(doc.Controls))
 	titles := make(map[string]map[string]string, len(doc.Controls))
+	texts := make(map[string]map[string]string, len(doc.Controls))
 	for i, e := range doc.Controls {
 		c := e.Control
 		where := fmt.Sprintf("reports/catalog.yaml: control %d (%s)", i+1, c.ID)
 		switch {
-		case c.ID == "" || c.Title == "" || e.TitleKO == "" || c.Rationale == "" || c.Remediation == "":
-			return nil, nil, fmt.Errorf("%s: id, title, titleKo, rationale and remediation are required", where)
+		case c.ID == "" || c.Title == "" || e.TitleKO == "" || c.Rationale == "" || e.RationaleKO == "" || c.Remediation == "" || e.RemediationKO == "":
+			return nil, nil, nil, fmt.Errorf("%s: id, title, titleKo, rationale, rationaleKo, remediation and remediationKo are required", where)
 		case (c.Seed == "") != (c.Section == ""):
-			return nil, nil, fmt.Errorf("%s: seed and section go together", where)
+			return nil, nil, nil, fmt.Errorf("%s: seed and section go together", where)
 		case c.Seed == "" && len(c.CIS)+len(c.Kubescape)+len(c.KubeScore)+len(c.Polaris) == 0:
-			return nil, nil, fmt.Errorf("%s: cite a seed section or at least one peer reference (cis, kubescape, kubeScore, polaris)", where)
+			return nil, nil, nil, fmt.Errorf("%s: cite a seed section or at least one peer reference (cis, kubescape, kubeScore, polaris)", where)
 		case seen[c.ID]:
-			return nil, nil, fmt.Errorf("%s: duplicate id", where)
+			return nil, nil, nil, fmt.Errorf("%s: duplicate id", where)
 		case !slices.Contains(Categories, c.Category):
-			return nil, nil, fmt.Errorf("%s: category %q is not one of %v", where, c.Category, Categories)
+			return nil, nil, nil, fmt.Errorf("%s: category %q is not one of %v", where, c.Category, Categories)
 		case SeverityRank(c.Severity) == 0:
-			return nil, nil, fmt.Errorf("%s: unknown severity %q", where, c.Severity)
+			return nil, nil, nil, fmt.Errorf("%s: unknown severity %q", where, c.Severity)
 		case c.Evaluation != EvalManifest && c.Evaluation != EvalDeclared && c.Evaluation != EvalManual:
-			return nil, nil, fmt.Errorf("%s: unknown evaluation %q", where, c.Evaluation)
+			return nil, nil, nil, fmt.Errorf("%s: unknown evaluation %q", where, c.Evaluation)
 		case len(c.Providers) > 0 && c.Evaluation != EvalDeclared:
-			return nil, nil, fmt.Errorf("%s: providers apply to declared controls only", where)
+			return nil, nil, nil, fmt.Errorf("%s: providers apply to declared controls only", where)
 		}
 		for _, p := range c.Providers {
 			if !slices.Contains(Providers, p) {
-				return nil, nil, fmt.Errorf("%s: provider %q is not one of %v", where, p, Providers)
+				return nil, nil, nil, fmt.Errorf("%s: provider %q is not one of %v", where, p, Providers)
 			}
 		}
 		seen[c.ID] = true
 		controls = append(controls, c)
 		titles[c.ID] = map[string]string{"en": c.Title, "ko": e.TitleKO}
+		texts[c.ID] = map[string]string{
+			FieldRationale + "/en": c.Rationale, FieldRationale + "/ko": e.RationaleKO,
+			FieldRemediation + "/en": c.Remediation, FieldRemediation + "/ko": e.RemediationKO,
+		}
 	}
-	return controls, titles, nil
+	return controls, titles, texts, nil
 }
 
 // SeverityRank orders severities: low 1 .. critical 4, unknown 0.

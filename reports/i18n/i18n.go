@@ -1,8 +1,8 @@
 // Package i18n is the one translation of plinth's reports: a message catalog
 // keyed by ID with every language beside it, the names of severities,
-// statuses, categories and seed documents, and the control titles of the
-// catalog (reports.ControlTitle). Every report format draws its words from
-// here.
+// statuses, categories and seed documents, and the control titles,
+// rationales and remediations of the catalog (reports.ControlTitle,
+// reports.ControlText). Every report format draws its words from here.
 package i18n
 
 import (
@@ -92,6 +92,26 @@ func (l Localizer) Title(c reports.Control) string {
 		}
 	}
 	return c.Title
+}
+
+// Rationale is a control's rationale: the catalog's text in the localizer's
+// language (reports.ControlText), else the control's own (English) one.
+func (l Localizer) Rationale(c reports.Control) string {
+	return l.controlText(c.ID, reports.FieldRationale, c.Rationale)
+}
+
+// Remediation is a control's remediation, as Rationale.
+func (l Localizer) Remediation(c reports.Control) string {
+	return l.controlText(c.ID, reports.FieldRemediation, c.Remediation)
+}
+
+func (l Localizer) controlText(id, field, own string) string {
+	if l.Lang() != English {
+		if t, ok := reports.ControlText(id, field, l.Lang()); ok {
+			return t
+		}
+	}
+	return own
 }
 
 // FindingTitle is the title of a finding's control, as Title.

@@ -128,8 +128,8 @@ func markdownControl(ew *errWriter, c reports.Control, l i18n.Localizer) {
 	}
 	ew.printf("- **%s:** %s\n", l.T("catalog.severity"), l.Severity(c.Severity))
 	ew.printf("- **%s:** %s\n", l.T("catalog.checks"), mdEscape(checks))
-	ew.printf("- **%s:** %s\n", l.T("catalog.why"), mdEscape(c.Rationale))
-	ew.printf("- **%s:** %s\n", l.T("catalog.remediation"), mdEscape(c.Remediation))
+	ew.printf("- **%s:** %s\n", l.T("catalog.why"), mdEscape(l.Rationale(c)))
+	ew.printf("- **%s:** %s\n", l.T("catalog.remediation"), mdEscape(l.Remediation(c)))
 	if c.Seed != "" {
 		ew.printf("- **%s:** %s (`%s`), %s\n", l.T("catalog.source"), mdEscape(l.Seed(c.Seed)), c.Seed, mdEscape(sectionOf(l, c.Section)))
 	}

@@ -34,8 +34,8 @@ func sarifReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			ID:               c.ID,
 			Name:             strings.ReplaceAll(c.ID, "-", ""),
 			ShortDescription: l.Title(c.Control),
-			FullDescription:  c.Rationale,
-			Help:             c.Remediation,
+			FullDescription:  l.Rationale(c.Control),
+			Help:             l.Remediation(c.Control),
 			Properties:       props,
 			Level:            level(c.Severity),
 		})

@@ -154,7 +154,7 @@ func ControlDetail(w io.Writer, c reports.Control, lang string) error {
 	ew.printf("  (%s)\n", other)
 	label := func(id string) string { return pad(l.T(id)+":", 12) }
 	ew.printf("  %s %s\n  %s %s\n  %s %s\n", label("detail.category"), categoryName(l, c.Category), label("detail.severity"), l.Severity(c.Severity), label("detail.evaluation"), evaluation(c))
-	ew.printf("  %s %s\n  %s %s\n", label("detail.rationale"), c.Rationale, label("detail.remediation"), c.Remediation)
+	ew.printf("  %s %s\n  %s %s\n", label("detail.rationale"), l.Rationale(c), label("detail.remediation"), l.Remediation(c))
 	if len(c.CIS) > 0 {
 		ew.printf("  CIS:         %s\n", strings.Join(c.CIS, ", "))
 	}

@@ -766,7 +766,7 @@ func (d *doc) findings() {
 				tb.span(label, true, colWhite, severityColor[fd.Severity])
 				controlLabel, controlColor = label, severityColor[fd.Severity]
 				if c, ok := d.control(fd.Control); ok && c.Remediation != "" {
-					tb.span(t.T("pdf.remediation")+": "+c.Remediation, false, colWhite, colMuted)
+					tb.span(t.T("pdf.remediation")+": "+t.Remediation(c.Control), false, colWhite, colMuted)
 				}
 			}
 			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: fd.Message})
