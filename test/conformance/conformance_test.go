@@ -10,11 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/generator/validate"
-	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -133,7 +134,7 @@ func TestConformance(t *testing.T) {
 			if err := generator.Write(out, filepath.Join(repo, filepath.FromSlash(tc.repoPath))); err != nil {
 				t.Fatalf("write: %v", err)
 			}
-			snap := snapshot(t, repo)
+			snap := snapshot.Dir(t, repo)
 			for _, c := range m.Clusters {
 				r, err := Render(snap, path.Join(tc.repoPath, "clusters"), c.Name)
 				if err != nil {
@@ -154,20 +155,6 @@ func TestConformance(t *testing.T) {
 			}
 		})
 	}
-}
-
-// snapshot reads a repository directory as the report does.
-func snapshot(t *testing.T, dir string) *source.Snapshot {
-	t.Helper()
-	repo, err := source.Open(context.Background(), dir, source.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := repo.Snapshot(nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
 }
 
 // checkRendered makes sure the render reached every workload of the cluster,

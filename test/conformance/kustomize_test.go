@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
+
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/generator"
@@ -60,7 +62,7 @@ func TestRenderMatchesKustomizeCLI(t *testing.T) {
 				if err := generator.Write(out, repo); err != nil {
 					t.Fatalf("write: %v", err)
 				}
-				snap := snapshot(t, repo)
+				snap := snapshot.Dir(t, repo)
 				for _, c := range m.Clusters {
 					compareWithCLI(t, bin, repo, c.Name, render.Render(snap, render.Options{Clusters: []string{c.Name}}))
 				}

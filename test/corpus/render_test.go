@@ -3,16 +3,14 @@ package corpus_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
+
 	"github.com/plinth-dev/plinth/internal/gitops/render"
-	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/scan"
@@ -46,7 +44,7 @@ func TestCorpusRender(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			var diffs []string
 			report := func(format string, args ...any) { diffs = append(diffs, fmt.Sprintf(format, args...)) }
-			res := render.Render(snapshotOf(t, e.Dir), render.Options{RepoURL: e.RepoURL})
+			res := render.Render(snapshot.Dir(t, e.Dir), render.Options{RepoURL: e.RepoURL})
 			// The report knows the repository by its clone's origin.
 			clone := gittest.FromDir(t, e.Dir, gittest.Date(2026, 10, 1))
 			if e.RepoURL != "" {
@@ -82,25 +80,6 @@ func TestCorpusRender(t *testing.T) {
 			}
 		})
 	}
-}
-
-// snapshotOf reads a corpus directory as it is.
-func snapshotOf(t *testing.T, dir string) *source.Snapshot {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return source.FromFiles(filepath.Base(dir), files)
 }
 
 // deployerOf is how render names an expected deployer: "" for manifests

@@ -1,34 +1,16 @@
 package render
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
+
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/test/corpus"
 )
-
-// dirSnapshot reads a directory into a snapshot named after it.
-func dirSnapshot(t *testing.T, dir string) *source.Snapshot {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return source.FromFiles(filepath.Base(dir), files)
-}
 
 // TestFluxCorpus renders the Flux repositories of the corpus and compares
 // what each cluster deploys and what is not evaluated (with its reason)
@@ -42,7 +24,7 @@ func TestFluxCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			snap := dirSnapshot(t, dir)
+			snap := snapshot.Dir(t, dir)
 			if len(exp.Clusters) == 1 && exp.Clusters[0].Name == "" {
 				// Without clusters/, which roots are rendered is discovery's
 				// business (render.go); to check what Flux deploys from the

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
+
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/test/corpus"
 )
@@ -210,7 +212,7 @@ func TestArtifactCopy(t *testing.T) {
 // dependsOn recorded.
 func TestFluxCorpusValues(t *testing.T) {
 	corpusDir := filepath.Join("..", "..", "..", "testdata", "corpus")
-	multi := Render(dirSnapshot(t, filepath.Join(corpusDir, "flux-multitenancy")), Options{RepoURL: "git@github.com:example-org/flux-multitenancy"})
+	multi := Render(snapshot.Dir(t, filepath.Join(corpusDir, "flux-multitenancy")), Options{RepoURL: "git@github.com:example-org/flux-multitenancy"})
 	web := object(multi, "Deployment", "shared-web")
 	if web == nil {
 		t.Fatal("Deployment shared-web not rendered")
@@ -232,7 +234,7 @@ func TestFluxCorpusValues(t *testing.T) {
 		t.Errorf("shared-web dependsOn %v", deps)
 	}
 
-	mono := Render(dirSnapshot(t, filepath.Join(corpusDir, "flux-monorepo")), Options{})
+	mono := Render(snapshot.Dir(t, filepath.Join(corpusDir, "flux-monorepo")), Options{})
 	issuer := object(mono, "ClusterIssuer", "letsencrypt")
 	if issuer == nil || str(issuer.Value, "spec", "acme", "server") != "https://acme-v02.api.letsencrypt.org/directory" || issuer.File != "infrastructure/configs/cluster-issuers.yaml" {
 		t.Errorf("ClusterIssuer patched by infra-configs: %+v", issuer)
@@ -241,7 +243,7 @@ func TestFluxCorpusValues(t *testing.T) {
 		t.Errorf("Deployment cache through the apps ExternalArtifact: %+v", cache)
 	}
 
-	snap := underCluster(dirSnapshot(t, filepath.Join(corpusDir, "helm-local-deps")), []corpus.Deployer{{Deployer: corpus.Ref{Path: "releases"}}}, "x")
+	snap := underCluster(snapshot.Dir(t, filepath.Join(corpusDir, "helm-local-deps")), []corpus.Deployer{{Deployer: corpus.Ref{Path: "releases"}}}, "x")
 	helm := Render(snap, Options{RepoURL: "https://github.com/example-org/helm-local-deps.git"})
 	api, worker := object(helm, "Deployment", "platform-api"), object(helm, "Deployment", "platform-worker")
 	if api == nil || worker == nil {

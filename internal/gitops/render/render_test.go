@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
+
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 // snapshotOf reads a testdata repository into a snapshot.
 func snapshotOf(t *testing.T, name string) *source.Snapshot {
 	t.Helper()
-	return dirSnapshot(t, filepath.Join("..", "..", "..", "testdata", "repos", name))
+	return snapshot.Dir(t, filepath.Join("..", "..", "..", "testdata", "repos", name))
 }
 
 func object(res *Result, kind, name string) *Object {
