@@ -90,35 +90,25 @@ func coveragePercent(n, total int) float64 {
 // not evaluated, and whether the whole source was left out (false: it was
 // rendered, only partly, e.g. without values kept outside the repository).
 func problemReason(p render.Problem) (string, bool) {
-	m := p.Message
-	switch p.Reason {
-	case render.ReasonRemoteChart:
-		return reports.ReasonRemoteChart, true
-	case render.ReasonOtherRepository:
-		return reports.ReasonOtherRepository, true
-	case render.ReasonPlugin:
-		return reports.ReasonPlugin, true
-	case render.ReasonUnsupported:
-		return reports.ReasonUnsupported, true
-	case render.ReasonClusterValue:
-		return "", false // rendered without a value kept outside the repository
-	}
-	switch {
-	case strings.Contains(m, source.ErrTooLarge.Error()):
-		return reports.ReasonTooLarge, true
-	case !p.NotEvaluated:
+	if !p.NotEvaluated {
 		return reports.ReasonRenderError, true
-	case !strings.Contains(m, "not evaluated") && !strings.Contains(m, "not fetched"):
-		return "", false
-	case strings.Contains(m, "remote chart"), strings.Contains(m, "chart dependency"), strings.Contains(m, "chart from"):
-		return reports.ReasonRemoteChart, true
-	case strings.Contains(strings.ToLower(m), "plugin"):
-		return reports.ReasonPlugin, true
-	case strings.Contains(m, "not this Git repository"), strings.Contains(m, "not in this repository"),
-		strings.Contains(m, "another repository"), strings.Contains(m, "remote resource"):
-		return reports.ReasonOtherRepository, true
+	}
+	if r, ok := reasons[p.Reason]; ok {
+		return r, r != ""
 	}
 	return reports.ReasonUnsupported, true
+}
+
+// reasons maps render's reasons to the report's; "" for what is rendered
+// without some input (counted as rendered, with a warning).
+var reasons = map[string]string{
+	render.ReasonRemoteChart:     reports.ReasonRemoteChart,
+	render.ReasonOtherRepository: reports.ReasonOtherRepository,
+	render.ReasonPlugin:          reports.ReasonPlugin,
+	render.ReasonUnsupported:     reports.ReasonUnsupported,
+	render.ReasonTooLarge:        reports.ReasonTooLarge,
+	render.ReasonClusterValue:    "",
+	render.ReasonValuesElsewhere: "",
 }
 
 func location(file string, line int) string {

@@ -71,14 +71,14 @@ func (d *renderer) thisRepo(url, p string) bool {
 func (d *renderer) argoSource(o Object, src map[string]any, ns string, refs argoRefs) (*entry, []Problem) {
 	url := str(src, "repoURL")
 	if chartName := str(src, "chart"); chartName != "" {
-		return nil, []Problem{d.notEvaluatedOf(o, ReasonRemoteChart, "remote chart %q from %s is not fetched (no network); its objects are not evaluated", chartName, url)}
+		return nil, []Problem{d.notEvaluated(o, ReasonRemoteChart, "remote chart %q from %s is not fetched (no network); its objects are not evaluated", chartName, url)}
 	}
 	p, ok := repoPath(str(src, "path"))
 	if !ok {
 		return nil, []Problem{d.badRef(o, "source path %q points outside the repository", str(src, "path"))}
 	}
 	if !d.thisRepo(url, p) {
-		return nil, []Problem{d.notEvaluatedOf(o, ReasonOtherRepository, "source path %q is in other repository %s; its objects are not evaluated", p, url)}
+		return nil, []Problem{d.notEvaluated(o, ReasonOtherRepository, "source path %q is in other repository %s; its objects are not evaluated", p, url)}
 	}
 	if !d.snap.IsDir(p) {
 		return nil, []Problem{d.badRef(o, "source path %q does not exist in this repository", p)}
@@ -95,7 +95,7 @@ func (d *renderer) argoSource(o Object, src map[string]any, ns string, refs argo
 			name = "(discovered)"
 		}
 		d.claimed = append(d.claimed, p) // follow runs one object at a time
-		return nil, []Problem{d.notEvaluatedOf(o, ReasonPlugin, "plugin %s (Config Management Plugin, %s) is not run; its objects are not evaluated", name, p)}
+		return nil, []Problem{d.notEvaluated(o, ReasonPlugin, "plugin %s (Config Management Plugin, %s) is not run; its objects are not evaluated", name, p)}
 	case "helm":
 		helm := mapAt(src, "helm")
 		e.kind = "chart"
@@ -220,7 +220,7 @@ func (g *appSetGen) generate(gm map[string]any, depth int) []appSetParams {
 	}
 	for _, name := range clusterGenerators {
 		if _, ok := gm[name]; ok {
-			g.probs = append(g.probs, d.notEvaluatedOf(o, ReasonUnsupported, "generator %s needs the Argo CD cluster or a remote service; its applications are not evaluated", name))
+			g.probs = append(g.probs, d.notEvaluated(o, ReasonUnsupported, "generator %s needs the Argo CD cluster or a remote service; its applications are not evaluated", name))
 			return nil
 		}
 	}
@@ -228,7 +228,7 @@ func (g *appSetGen) generate(gm map[string]any, depth int) []appSetParams {
 	case mapAt(gm, "git") != nil:
 		git := mapAt(gm, "git")
 		if url := str(git, "repoURL"); !g.d.thisRepo(url, "") {
-			g.probs = append(g.probs, d.notEvaluatedOf(o, ReasonOtherRepository, "git generator of other repository %s; its applications are not evaluated", url))
+			g.probs = append(g.probs, d.notEvaluated(o, ReasonOtherRepository, "git generator of other repository %s; its applications are not evaluated", url))
 			return nil
 		}
 		if listAt(git, "files") != nil {
@@ -242,7 +242,7 @@ func (g *appSetGen) generate(gm map[string]any, depth int) []appSetParams {
 	case mapAt(gm, "merge") != nil:
 		return g.merge(listAt(gm, "merge", "generators"), listAt(gm, "merge", "mergeKeys"), depth)
 	}
-	g.probs = append(g.probs, d.notEvaluatedOf(o, ReasonUnsupported, "generator %v is not supported offline; its applications are not evaluated", keys(gm)))
+	g.probs = append(g.probs, d.notEvaluated(o, ReasonUnsupported, "generator %v is not supported offline; its applications are not evaluated", keys(gm)))
 	return nil
 }
 
@@ -372,7 +372,7 @@ func (g *appSetGen) list(l map[string]any) []appSetParams {
 		out = append(out, p)
 	}
 	if listAt(l, "elements") == nil && str(l, "elementsYaml") != "" {
-		g.probs = append(g.probs, g.d.notEvaluated(g.o, "list generator elementsYaml is not supported offline; its applications are not evaluated"))
+		g.probs = append(g.probs, g.d.notEvaluated(g.o, ReasonUnsupported, "list generator elementsYaml is not supported offline; its applications are not evaluated"))
 	}
 	return out
 }

@@ -187,12 +187,12 @@ func (d *renderer) argoHelmValues(o Object, chartDir string, helm map[string]any
 				continue
 			}
 			if !ref.here {
-				probs = append(probs, d.notEvaluatedOf(o, ReasonClusterValue, "values file %q is in other repository %s: not read", s, ref.url))
+				probs = append(probs, d.notEvaluated(o, ReasonValuesElsewhere, "values file %q is in other repository %s: not read", s, ref.url))
 				continue
 			}
 			vp = rest
 		case strings.Contains(s, "://"):
-			probs = append(probs, d.notEvaluatedOf(o, ReasonClusterValue, "values file %q is remote: not fetched (no network)", s))
+			probs = append(probs, d.notEvaluated(o, ReasonValuesElsewhere, "values file %q is remote: not fetched (no network)", s))
 			continue
 		default:
 			vp = path.Join(chartDir, s)

@@ -36,7 +36,7 @@ func (d *renderer) fluxKustomization(o Object) ([]entry, []Problem) {
 	if src.artifact != nil {
 		rp, ok := d.artifactPath(src.artifact, p)
 		if !ok {
-			return nil, []Problem{d.notEvaluatedOf(o, ReasonOtherRepository,
+			return nil, []Problem{d.notEvaluated(o, ReasonOtherRepository,
 				"%s: path %q of the artifact is not a copy of one directory of this repository; its objects are not evaluated", src.desc, p)}
 		}
 		p = rp
@@ -188,7 +188,7 @@ func (d *renderer) helmRelease(o Object) ([]entry, []Problem) {
 // this repository and its valuesFiles.
 func (d *renderer) helmChartSource(o Object, spec map[string]any) (string, []any, *Problem) {
 	remote := func(format string, args ...any) (string, []any, *Problem) {
-		p := d.notEvaluatedOf(o, ReasonRemoteChart, format, args...)
+		p := d.notEvaluated(o, ReasonRemoteChart, format, args...)
 		return "", nil, &p
 	}
 	var chart string
@@ -209,7 +209,7 @@ func (d *renderer) helmChartSource(o Object, spec map[string]any) (string, []any
 			return remote("remote chart from chartRef OCIRepository %s/%s%s is not fetched (no network); its objects are not evaluated", ns, name, url)
 		case "HelmChart":
 			if !found {
-				p := d.notEvaluatedOf(o, ReasonOtherRepository, "chartRef HelmChart %s/%s is not in this repository; its objects are not evaluated", ns, name)
+				p := d.notEvaluated(o, ReasonOtherRepository, "chartRef HelmChart %s/%s is not in this repository; its objects are not evaluated", ns, name)
 				return "", nil, &p
 			}
 			hs := mapAt(srcObj.Value, "spec")
@@ -235,7 +235,7 @@ func (d *renderer) helmChartSource(o Object, spec map[string]any) (string, []any
 			}
 			chart = "."
 		default:
-			p := d.notEvaluatedOf(o, ReasonOtherRepository, "chartRef %s %s/%s is not rendered offline; its objects are not evaluated", kind, ns, name)
+			p := d.notEvaluated(o, ReasonOtherRepository, "chartRef %s %s/%s is not rendered offline; its objects are not evaluated", kind, ns, name)
 			return "", nil, &p
 		}
 	} else {
@@ -273,7 +273,7 @@ func (d *renderer) helmChartSource(o Object, spec map[string]any) (string, []any
 	if src.artifact != nil {
 		rp, ok := d.artifactPath(src.artifact, p)
 		if !ok {
-			b := d.notEvaluatedOf(o, ReasonOtherRepository, "%s: chart %q of the artifact is not a copy of one directory of this repository; its objects are not evaluated", src.desc, p)
+			b := d.notEvaluated(o, ReasonOtherRepository, "%s: chart %q of the artifact is not a copy of one directory of this repository; its objects are not evaluated", src.desc, p)
 			return "", nil, &b
 		}
 		// values files are relative to the artifact root, like the chart
@@ -326,7 +326,7 @@ func (d *renderer) valuesFrom(o Object, refs []any) (map[string]any, []Problem) 
 				if ok {
 					what += " key " + key
 				}
-				probs = append(probs, d.notEvaluatedOf(o, ReasonClusterValue,
+				probs = append(probs, d.notEvaluated(o, ReasonClusterValue,
 					"spec.valuesFrom %s is not in this repository (made in the cluster?); rendered without it", what))
 			}
 			continue

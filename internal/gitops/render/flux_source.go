@@ -12,17 +12,6 @@ import (
 // ExternalArtifact of an ArtifactGenerator holds, and everything else as not
 // evaluated with its reason.
 
-// Reasons a source is not evaluated (Problem.Reason).
-const (
-	ReasonRemoteChart     = "remote chart"
-	ReasonOtherRepository = "other repository"
-	ReasonPlugin          = "plugin"        // an Argo CD Config Management Plugin
-	ReasonUnsupported     = "not supported" // a generator or source kind needing the cluster
-	// ReasonClusterValue: a value read from the cluster (a ConfigMap or
-	// Secret that is not in the repository).
-	ReasonClusterValue = "value from the cluster"
-)
-
 // fluxIndex holds the rendered objects Flux references resolve against
 // (sources, ArtifactGenerators, ConfigMaps and Secrets). Render adds to it
 // and follows objects from one goroutine only.
@@ -159,7 +148,7 @@ func (d *renderer) otherUnless(o Object, src *fluxSource, exists bool, p string)
 	if !src.weak || exists {
 		return nil
 	}
-	prob := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s (%s) is another repository or revision (%s is not in this one); its objects are not evaluated", src.desc, src.url, p)
+	prob := d.notEvaluated(o, ReasonOtherRepository, "source %s (%s) is another repository or revision (%s is not in this one); its objects are not evaluated", src.desc, src.url, p)
 	return &prob
 }
 
@@ -182,7 +171,7 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 				// flux bootstrap's source of this repository, kept out of it
 				return &fluxSource{desc: desc}, nil
 			}
-			p := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s is not in this repository (another repository?); its objects are not evaluated", desc)
+			p := d.notEvaluated(o, ReasonOtherRepository, "source %s is not in this repository (another repository?); its objects are not evaluated", desc)
 			return nil, &p
 		}
 		if this, weak := d.isThisRepo(src); this {
@@ -199,13 +188,13 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 		if d.opts.RepoURL == "" {
 			hint = "; the repository's own URL is unknown (give --repo URL or set the clone's origin)"
 		}
-		p := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s (%s) is another repository; its objects are not evaluated%s", desc, str(src.Value, "spec", "url"), hint)
+		p := d.notEvaluated(o, ReasonOtherRepository, "source %s (%s) is another repository; its objects are not evaluated%s", desc, str(src.Value, "spec", "url"), hint)
 		return nil, &p
 	case "ExternalArtifact":
 		art, probs := d.externalArtifact(o, ns, name)
 		if art == nil {
 			if len(probs) == 0 {
-				p := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s is produced by no ArtifactGenerator of this repository; its objects are not evaluated", desc)
+				p := d.notEvaluated(o, ReasonOtherRepository, "source %s is produced by no ArtifactGenerator of this repository; its objects are not evaluated", desc)
 				return nil, &p
 			}
 			return nil, &probs[0]
@@ -219,7 +208,7 @@ func (d *renderer) resolveSource(o Object, ref map[string]any) (*fluxSource, *Pr
 			detail = ""
 		}
 	}
-	p := d.notEvaluatedOf(o, ReasonOtherRepository, "source %s%s is not this Git repository; its objects are not evaluated", desc, detail)
+	p := d.notEvaluated(o, ReasonOtherRepository, "source %s%s is not this Git repository; its objects are not evaluated", desc, detail)
 	return nil, &p
 }
 
@@ -302,7 +291,7 @@ func (d *renderer) externalArtifact(o Object, ns, name string) (*artifact, []Pro
 					probs = append(probs, d.badRef(g, "copy from %q: no such source alias", from))
 					continue
 				case prob != nil:
-					p := d.notEvaluatedOf(o, ReasonOtherRepository, "ExternalArtifact %s/%s: copy from %s: %s", ns, name, from, prob.Message)
+					p := d.notEvaluated(o, ReasonOtherRepository, "ExternalArtifact %s/%s: copy from %s: %s", ns, name, from, prob.Message)
 					probs = append(probs, p)
 					continue
 				}
@@ -503,10 +492,4 @@ func (d *renderer) covers(a *artifact, artDir, repoDir string) bool {
 		}
 	}
 	return true
-}
-
-func (d *renderer) notEvaluatedOf(o Object, reason, format string, args ...any) Problem {
-	p := d.notEvaluated(o, format, args...)
-	p.Reason, p.Of = reason, ofObject(o)
-	return p
 }

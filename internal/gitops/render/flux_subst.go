@@ -146,7 +146,7 @@ func (d *renderer) fluxVars(o Object) (map[string]string, []Problem) {
 		src, ok := d.fluxIdx.get(o.Cluster, kind, o.Namespace, name)
 		if !ok {
 			if get(ref, "optional") != true {
-				probs = append(probs, d.notEvaluatedOf(o, ReasonClusterValue,
+				probs = append(probs, d.notEvaluated(o, ReasonClusterValue,
 					"postBuild.substituteFrom %s %s/%s is not in this repository (made in the cluster?); its variables are left empty", kind, o.Namespace, name))
 			}
 			continue

@@ -52,8 +52,10 @@ func isGitOps(apiVersion, kind string) bool {
 	return false
 }
 
-func (d *renderer) notEvaluated(o Object, format string, args ...any) Problem {
-	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...), NotEvaluated: true}
+// notEvaluated is what o deploys left out, with its reason (Reason*).
+func (d *renderer) notEvaluated(o Object, reason, format string, args ...any) Problem {
+	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...),
+		NotEvaluated: true, Reason: reason, Of: ofObject(o)}
 }
 
 func (d *renderer) badRef(o Object, format string, args ...any) Problem {
@@ -77,7 +79,7 @@ func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]an
 	for _, vf := range files {
 		s, _ := vf.(string)
 		if strings.HasPrefix(s, "$") {
-			probs = append(probs, d.notEvaluated(o, "values file %q of another source is not read", s))
+			probs = append(probs, d.notEvaluated(o, ReasonValuesElsewhere, "values file %q of another source is not read", s))
 			continue
 		}
 		vp, ok := repoPath(path.Join(dir, s))

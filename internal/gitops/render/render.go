@@ -92,6 +92,21 @@ func apiGroup(apiVersion string) string {
 	return ""
 }
 
+// Reasons a source or file is not evaluated (Problem.Reason). The first
+// five leave it out; the last two render it without some input.
+const (
+	ReasonRemoteChart     = "remote chart"     // a chart of a Helm or OCI repository (never fetched)
+	ReasonOtherRepository = "other repository" // a source or remote resource outside this repository
+	ReasonPlugin          = "plugin"           // an Argo CD Config Management Plugin
+	ReasonUnsupported     = "not supported"    // a generator or source kind needing the cluster
+	ReasonTooLarge        = "file too large"   // a file over the size limit (never read)
+	// ReasonClusterValue: a value read from the cluster (a ConfigMap or
+	// Secret that is not in the repository).
+	ReasonClusterValue = "value from the cluster"
+	// ReasonValuesElsewhere: a values file of another source or a remote one.
+	ReasonValuesElsewhere = "values outside the repository"
+)
+
 // Problem is something that could not be rendered or read.
 type Problem struct {
 	Cluster string
@@ -102,7 +117,7 @@ type Problem struct {
 	// sources): they are not errors of the repository.
 	NotEvaluated bool
 	// Reason says why something is not evaluated (ReasonRemoteChart,
-	// ReasonOtherRepository, ...); "" when not set.
+	// ReasonOtherRepository, ...); every NotEvaluated problem has one.
 	Reason string
 	// Of is the GitOps object the problem is about ("Kind/namespace/name",
 	// "Kind/name" when cluster-scoped), "" when none.
@@ -234,7 +249,7 @@ func Render(snap *source.Snapshot, opts Options) *Result {
 			continue // not a manifest: never read, never a failure
 		}
 		if f, _ := snap.File(p); f != nil && f.Err != nil {
-			res.Problems = append(res.Problems, Problem{File: p, Message: f.Err.Error(), NotEvaluated: errors.Is(f.Err, source.ErrTooLarge)})
+			res.Problems = append(res.Problems, fileProblem(p, f.Err))
 		}
 	}
 	clustersDir := "clusters"
@@ -683,12 +698,25 @@ func (d *renderer) renderPlainDir(e entry, r *rendered) {
 	}
 }
 
+// fileProblem is a file of the snapshot that could not be read: not
+// evaluated when it is too large, else an error of the repository.
+func fileProblem(p string, err error) Problem {
+	prob := Problem{File: p, Message: err.Error()}
+	if errors.Is(err, source.ErrTooLarge) {
+		prob.NotEvaluated, prob.Reason = true, ReasonTooLarge
+	}
+	return prob
+}
+
 // renderFile adds the Kubernetes objects of one YAML file.
 func (d *renderer) renderFile(e entry, p string, r *rendered) {
 	docs, err := d.docs(p)
 	if err != nil {
 		r.problem(e, p, yamlErrLine(err.Error()), "%v", err)
-		r.problems[len(r.problems)-1].NotEvaluated = errors.Is(err, source.ErrTooLarge)
+		if errors.Is(err, source.ErrTooLarge) {
+			last := &r.problems[len(r.problems)-1]
+			last.NotEvaluated, last.Reason = true, ReasonTooLarge
+		}
 	}
 	for _, doc := range docs {
 		o, ok := newObject(doc.Value, p, doc.Line, e.cluster)
