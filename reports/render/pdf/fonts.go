@@ -13,10 +13,10 @@ import (
 // embeds all its fonts and a fresh machine needs nothing installed. See
 // fonts/README.md for their origin and fonts/OFL.txt for their licence.
 //
-//go:embed fonts/NanumGothic.ttf.zst fonts/NanumGothicBold.ttf.zst
+//go:embed fonts/PlinthGothic.ttf.zst fonts/PlinthGothicBold.ttf.zst
 var fontFS embed.FS
 
-const fontFamily = "NanumGothic"
+const fontFamily = "PlinthGothic"
 
 type fontSet struct {
 	regular, bold []byte
@@ -26,11 +26,11 @@ type fontSet struct {
 
 // loadFonts decompresses the embedded fonts once per process.
 var loadFonts = sync.OnceValues(func() (fontSet, error) {
-	reg, err := unzstdFont("fonts/NanumGothic.ttf.zst")
+	reg, err := unzstdFont("fonts/PlinthGothic.ttf.zst")
 	if err != nil {
 		return fontSet{}, err
 	}
-	bold, err := unzstdFont("fonts/NanumGothicBold.ttf.zst")
+	bold, err := unzstdFont("fonts/PlinthGothicBold.ttf.zst")
 	if err != nil {
 		return fontSet{}, err
 	}

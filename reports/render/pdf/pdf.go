@@ -5,7 +5,7 @@
 //
 // All page layout lives here; the report engine never knows about pages.
 // The output is A4 portrait with a header and footer on every page, embeds
-// its fonts (NanumGothic, subset) and is byte-for-byte reproducible: every
+// its fonts (Plinth Gothic, a subset of NanumGothic) and is byte-for-byte reproducible: every
 // date in it comes from the report, never from the clock.
 package pdf
 

@@ -278,7 +278,7 @@ func TestClean(t *testing.T) {
 		{"line\nbreak", "line\nbreak"},
 		{"emoji 😀", "emoji ?"},
 		{"bad \xff utf8", "bad ? utf8"},
-		{"保护映像和运行时", "保?映像和?行?"}, // simplified Chinese the Korean face lacks
+		{"保护映像和运行时", "????????"}, // the embedded face has no CJK ideographs (fonts/README.md)
 	}
 	for _, tc := range tests {
 		if got := d.clean(tc.in); got != tc.want {
