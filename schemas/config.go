@@ -303,10 +303,10 @@ func (l *loader) checkWorkloadEnv(envName string, w Workload, links map[string]s
 			}
 		}
 		if w.Identity.Provider() == "aks" && slices.Contains(azureIdentityEnv, e.Name) {
-			l.addEnv("env-duplicate", at, envName, "%s is set by the Azure Workload Identity webhook in pods of a service with identity.clientID: remove it (the webhook would keep yours, and the pod would sign in with it)", e.Name)
+			l.addEnv("env-duplicate", at, envName, "%s is set by the Azure Workload Identity webhook in pods of a service with identity.clientID (from its service account): remove it", e.Name)
 		}
 		if svc, ok := links[e.Name]; ok {
-			l.addEnv("env-duplicate", at, envName, "%s is a service link variable Kubernetes sets for Service %q in namespace %q: use another name", e.Name, svc, w.Namespace)
+			l.addEnv("env-duplicate", at, envName, "%s is a service link variable Kubernetes sets for Service %q of the namespace: use another name", e.Name, svc)
 		}
 	}
 	if c := w.Config; c != nil {
