@@ -288,6 +288,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	if err != nil {
 		return wo, err
 	}
+	configurePod(w, &pod)
 	pdb := false
 	switch w.Kind {
 	case "CronJob":
@@ -404,6 +405,9 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 
 	if w.Secrets != nil {
 		typed = append(typed, b.secretProviderClass(w, labels))
+	}
+	if cm := configMap(w, labels); cm != nil {
+		typed = append(typed, cm)
 	}
 
 	plan := b.netpolPlan(w, byName, callers)
@@ -566,7 +570,7 @@ func (b *builder) secretProviderClass(w schemas.Workload, labels map[string]stri
 		}
 	}
 	c := tree.NewCR("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass", w.Name, w.Namespace,
-		secretProviderClassSpec{Provider: provider, Parameters: params})
+		secretProviderClassSpec{Provider: provider, Parameters: params, SecretObjects: secretObjects(w)})
 	c.Metadata.Labels = labels
 	return c
 }

@@ -257,6 +257,11 @@ type Workload struct {
 	// PDB and ZoneSpread are the tier policy, possibly overridden for the service.
 	PDB        bool `json:"pdb"`
 	ZoneSpread bool `json:"zoneSpread"`
+	// Env, Config, Command and Args configure the container (config.go).
+	Env     []EnvVar `json:"env,omitempty"` // sorted by name
+	Config  *Config  `json:"config,omitempty"`
+	Command []string `json:"command,omitempty"`
+	Args    []string `json:"args,omitempty"`
 	// Source is where the service is declared.
 	Source Pos `json:"-"`
 }

@@ -86,6 +86,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		m.Environments = append(m.Environments, env)
 	}
 	l.checkDependencies(m)
+	l.checkConfigRefs(m)
 	l.flushEnvErrors()
 	l.checkProviders(m)
 	l.checkQuotas(s, m)
@@ -304,6 +305,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			setBool(&w.PDB, p.PDB)
 			setBool(&w.ZoneSpread, p.ZoneSpread)
 		}
+		applyConfig(&w, f)
 	}
 	if !replicasSet {
 		w.Replicas = bp.Replicas
@@ -320,6 +322,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		w.Replicas = w.Autoscale.Min
 	}
 	sort.Strings(w.DependsOn)
+	finishConfig(&w)
 	if w.Kind == "CronJob" {
 		w.Replicas = 1
 		w.PDB = false

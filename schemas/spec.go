@@ -108,6 +108,10 @@ type rawWorkload struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
+	Env     map[string]rawEnvValue `json:"env"` // config.go
+	Config  *rawConfig             `json:"config"`
+	Command []string               `json:"command"`
+	Args    []string               `json:"args"`
 }
 
 // removable is an optional object field of a workload in one of three

@@ -99,6 +99,11 @@ type chartValues struct {
 	Schedule      string             `json:"schedule"`
 	Ingress       *chartIngress      `json:"ingress"`
 	NetworkPolicy chartNetpol        `json:"networkPolicy"`
+	// Env, Command, Args and Config: the container's configuration (config.go).
+	Env     []chartEnv   `json:"env"`
+	Command []string     `json:"command"`
+	Args    []string     `json:"args"`
+	Config  *chartConfig `json:"config"`
 }
 
 type chartSecrets struct {
@@ -106,6 +111,8 @@ type chartSecrets struct {
 	GCPProject string   `json:"gcpProject,omitempty"`
 	Objects    []string `json:"objects"`
 	TenantID   string   `json:"tenantID,omitempty"`
+	// Sync: the objects synced into <name>-secrets for environment variables.
+	Sync []schemas.SecretKey `json:"sync,omitempty"`
 }
 
 type chartIngress struct {
@@ -166,6 +173,7 @@ func values(wo tree.Workload) *chartValues {
 			v.Secrets.KeyVault, v.Secrets.TenantID = w.Secrets.KeyVault, w.Secrets.TenantID
 		}
 	}
+	configValues(v, w)
 	if w.Ingress != nil {
 		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: tree.ClusterIssuer}
 		if v.Ingress.Path == "" {

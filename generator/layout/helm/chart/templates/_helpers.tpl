@@ -32,6 +32,7 @@ metadata:
     {{- if $azure }}
     azure.workload.identity/use: "true"
     {{- end }}
+  {{- include "service.configAnnotations" . | nindent 2 }}
 spec:
   serviceAccountName: {{ $v.name | quote }}
   automountServiceAccountToken: false
@@ -74,6 +75,7 @@ spec:
     - name: {{ $v.name | quote }}
       image: {{ $v.image | quote }}
       imagePullPolicy: IfNotPresent
+      {{- include "service.containerConfig" . | nindent 6 }}
       {{- if $v.port }}
       ports:
         - name: http
@@ -120,6 +122,7 @@ spec:
           mountPath: /mnt/secrets-store
           readOnly: true
         {{- end }}
+        {{- include "service.configVolumeMount" . | nindent 8 }}
   volumes:
     - name: tmp
       emptyDir: {}
@@ -131,4 +134,5 @@ spec:
         volumeAttributes:
           secretProviderClass: {{ $v.name | quote }}
     {{- end }}
+    {{- include "service.configVolume" . | nindent 4 }}
 {{- end }}
