@@ -71,6 +71,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 			Pos: l.pathPos([]string{"environments", name})}
 		l.checkEnvironment(s, name, e)
 		env.Policy = l.policy(name, e, bi)
+		env.Patches = l.patches(e.Patches, []string{"environments", name, "patches"})
 		if env.Policy.BackupRequired && e.Backup == nil {
 			l.add("backup-required", env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
 		}
@@ -86,6 +87,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		m.Environments = append(m.Environments, env)
 	}
 	l.checkDependencies(m)
+	l.checkEscape(s)
 	l.flushEnvErrors()
 	l.checkProviders(m)
 	l.checkQuotas(s, m)
@@ -304,6 +306,12 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			setBool(&w.PDB, p.PDB)
 			setBool(&w.ZoneSpread, p.ZoneSpread)
 		}
+		if f.ExtraObjects != nil {
+			w.ExtraObjects = l.extraObjects(f.ExtraObjects, appendPath(at, "extraObjects"))
+		}
+		if f.Patches != nil {
+			w.Patches = l.patches(f.Patches, appendPath(at, "patches"))
+		}
 	}
 	if !replicasSet {
 		w.Replicas = bp.Replicas
@@ -399,6 +407,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if w.DependsOn == nil {
 		w.DependsOn = nil
 	}
+	l.checkExtraNamespaces(w, envName)
 	return w
 }
 

@@ -38,6 +38,7 @@ type rawEnvironment struct {
 	Cluster string          `json:"cluster"`
 	Backup  *Backup         `json:"backup"`
 	Policy  *policyOverride `json:"policy"`
+	Patches []rawPatch      `json:"patches"`
 }
 
 type policyOverride struct {
@@ -108,6 +109,8 @@ type rawWorkload struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
+	ExtraObjects []map[string]any `json:"extraObjects"`
+	Patches      []rawPatch       `json:"patches"`
 }
 
 // removable is an optional object field of a workload in one of three
