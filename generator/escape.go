@@ -2,6 +2,7 @@ package generator
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -38,7 +39,7 @@ func (b *builder) escape(eo *tree.Env) error {
 	}
 	for i, p := range env.Patches {
 		if !envUsed[i] {
-			errs = append(errs, targetError(p, fmt.Sprintf("no service of environment %q has", env.Name)))
+			errs = append(errs, targetError(p, fmt.Sprintf("no service of environment %q has a %%s", env.Name)))
 		}
 	}
 	errs = append(errs, collisions(eo)...)
@@ -69,10 +70,10 @@ func patchWorkload(wo *tree.Workload, envName string, envPatches []schemas.Patch
 					continue
 				}
 				set.used[j] = true
-				n, err := applyPatch(o, p)
+				n, at, path, err := applyPatch(o, p)
 				if err != nil {
-					errs = append(errs, &schemas.Error{Pos: p.Pos, Path: p.Path, Rule: "patch-target",
-						Msg: fmt.Sprintf("in environment %q: %s %s: %v", envName, o.Kind, o.Name, err)})
+					errs = append(errs, &schemas.Error{Pos: at, Path: path, Rule: "patch-target",
+						Msg: fmt.Sprintf("in environment %q, %s %s: %v", envName, o.Kind, o.Name, err)})
 					continue
 				}
 				o, last = n, p
@@ -82,7 +83,7 @@ func patchWorkload(wo *tree.Workload, envName string, envPatches []schemas.Patch
 			continue
 		}
 		if err := validate.Validate(kubeVersion, []validate.Object{{Source: last.Path, Value: o.Value}}); err != nil {
-			errs = append(errs, invalidObject(last.Pos, last.Path, "patch-target", "the patched object is invalid", err))
+			errs = append(errs, invalidObject(bodyPos(last), last.Path, "patch-target", fmt.Sprintf("in environment %q, the patched %s %s is invalid", envName, o.Kind, o.Name), err))
 			continue
 		}
 		wo.Objects[i] = o
@@ -90,65 +91,91 @@ func patchWorkload(wo *tree.Workload, envName string, envPatches []schemas.Patch
 	}
 	for j, p := range w.Patches {
 		if !used[j] {
-			errs = append(errs, targetError(p, fmt.Sprintf("service %q has", w.Name)))
+			errs = append(errs, targetError(p, fmt.Sprintf("service %q has no %%s", w.Name)))
 		}
 	}
 	return errs
 }
 
-// targetError says that a patch's target matches no generated object.
-func targetError(p schemas.Patch, who string) *schemas.Error {
+// targetError says that a patch's target matches no generated object;
+// format says who has no object of the target, with a %s for it.
+func targetError(p schemas.Patch, format string) *schemas.Error {
 	what := p.Target.Kind
 	if p.Target.Name != "" {
 		what += " named " + p.Target.Name
 	}
-	return &schemas.Error{Pos: p.Pos, Path: p.Path + ".target", Rule: "patch-target",
-		Msg: fmt.Sprintf("the target matches no generated object: %s no %s (plinth generates its objects from the fields of the service; use extraObjects for an object of your own)", who, what)}
+	return &schemas.Error{Pos: p.TargetPos, Path: p.Path + ".target", Rule: "patch-target",
+		Msg: "the target matches no generated object: " + fmt.Sprintf(format, what) + " (plinth generates its objects from the fields of the service; use extraObjects for an object of your own)"}
 }
 
 // applyPatch applies one patch to an object; the result keeps its identity.
-func applyPatch(o tree.Object, p *schemas.Patch) (tree.Object, error) {
+// Its error is located at the part of the patch that failed.
+func applyPatch(o tree.Object, p *schemas.Patch) (tree.Object, schemas.Pos, string, error) {
 	doc, err := json.Marshal(o.Value)
 	if err != nil {
-		return o, fmt.Errorf("encode: %w", err)
+		return o, p.Pos, p.Path, fmt.Errorf("encode: %w", err)
 	}
-	var out []byte
 	if p.StrategicMerge != nil {
+		at, path := p.BodyPos, p.Path+".strategicMerge"
 		patch, err := json.Marshal(p.StrategicMerge)
 		if err != nil {
-			return o, fmt.Errorf("encode strategicMerge: %w", err)
+			return o, at, path, fmt.Errorf("encode strategicMerge: %w", err)
 		}
 		gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
 		if typed, terr := scheme.Scheme.New(gvk); terr == nil {
-			out, err = strategicpatch.StrategicMergePatch(doc, patch, typed)
+			doc, err = strategicpatch.StrategicMergePatch(doc, patch, typed)
 		} else {
-			out, err = jsonpatch.MergePatch(doc, patch)
+			doc, err = jsonpatch.MergePatch(doc, patch)
 		}
 		if err != nil {
-			return o, fmt.Errorf("strategic merge patch does not apply: %w", err)
+			return o, at, path, fmt.Errorf("the strategic merge patch does not apply: %w", err)
 		}
-	} else {
-		patch, err := json.Marshal(p.JSONPatch)
+		return decodePatched(o, doc, at, path)
+	}
+	// One operation at a time, to name the one that fails.
+	for i, op := range p.JSONPatch {
+		at, path := p.Pos, fmt.Sprintf("%s.jsonPatch[%d]", p.Path, i)
+		if i < len(p.OpPos) {
+			at = p.OpPos[i]
+		}
+		b, err := json.Marshal([]any{op})
 		if err != nil {
-			return o, fmt.Errorf("encode jsonPatch: %w", err)
+			return o, at, path, fmt.Errorf("encode: %w", err)
 		}
-		ops, err := jsonpatch.DecodePatch(patch)
+		ops, err := jsonpatch.DecodePatch(b)
 		if err != nil {
-			return o, fmt.Errorf("JSON patch: %w", err)
+			return o, at, path, fmt.Errorf("not a JSON patch operation: %w", err)
 		}
-		if out, err = ops.Apply(doc); err != nil {
-			return o, fmt.Errorf("JSON patch does not apply: %w", err)
+		if doc, err = ops.Apply(doc); err != nil {
+			return o, at, path, fmt.Errorf("the JSON patch operation does not apply: %w", err)
 		}
 	}
+	return decodePatched(o, doc, p.Pos, p.Path+".jsonPatch")
+}
+
+// bodyPos is where a patch's changes are declared: its strategic merge
+// patch or its last JSON patch operation.
+func bodyPos(p *schemas.Patch) schemas.Pos {
+	switch {
+	case p.StrategicMerge != nil:
+		return p.BodyPos
+	case len(p.OpPos) > 0:
+		return p.OpPos[len(p.OpPos)-1]
+	}
+	return p.Pos
+}
+
+// decodePatched decodes a patched object and checks it is still o.
+func decodePatched(o tree.Object, doc []byte, at schemas.Pos, path string) (tree.Object, schemas.Pos, string, error) {
 	var m map[string]any
-	if err := json.Unmarshal(out, &m); err != nil {
-		return o, fmt.Errorf("decode the patched object: %w", err)
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return o, at, path, fmt.Errorf("decode the patched object: %w", err)
 	}
 	n, err := tree.FromMap(m)
 	if err != nil || n.ID() != o.ID() {
-		return o, fmt.Errorf("the patch changes what the object is (apiVersion, kind, name or namespace): target the object you mean instead")
+		return o, at, path, fmt.Errorf("the patch changes what the object is (apiVersion, kind, name or namespace): target the object you mean instead")
 	}
-	return n, nil
+	return n, at, path, nil
 }
 
 // extraObjects adds a workload's extra objects, in its namespace.
@@ -244,9 +271,13 @@ func extraDecl(wo tree.Workload, o tree.Object) schemas.ExtraObject {
 // invalidObject is a located error for an object that fails offline
 // validation, one line per problem without the validator's prefix.
 func invalidObject(pos schemas.Pos, path, rule, what string, err error) *schemas.Error {
-	lines := strings.Split(err.Error(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, path+": ")
+	var lines []string
+	if ve := (*validate.Error)(nil); errors.As(err, &ve) {
+		for _, l := range ve.Problems {
+			lines = append(lines, strings.TrimPrefix(l, path+": "))
+		}
+	} else {
+		lines = []string{err.Error()}
 	}
 	return &schemas.Error{Pos: pos, Path: path, Rule: rule, Msg: what + ": " + strings.Join(lines, "; ")}
 }

@@ -37,6 +37,11 @@ type Patch struct {
 	Pos            Pos              `json:"-"`
 	// Path is the CUE path of the declaration, e.g. services.api.patches[1].
 	Path string `json:"-"`
+	// TargetPos is where the target is declared, BodyPos the strategic
+	// merge patch, OpPos each JSON patch operation.
+	TargetPos Pos   `json:"-"`
+	BodyPos   Pos   `json:"-"`
+	OpPos     []Pos `json:"-"`
 }
 
 // PatchTarget selects generated objects by kind and, optionally, name.
@@ -203,7 +208,11 @@ func (l *loader) patches(ps []rawPatch, at []string) []Patch {
 	for i, p := range ps {
 		pat := appendPath(at, fmt.Sprint(i))
 		mp := Patch{Target: PatchTarget{Kind: p.Target.Kind, Name: deref(p.Target.Name)},
-			StrategicMerge: p.StrategicMerge, JSONPatch: p.JSONPatch, Pos: l.pathPos(pat), Path: pathString(pat)}
+			StrategicMerge: p.StrategicMerge, JSONPatch: p.JSONPatch, Pos: l.pathPos(pat), Path: pathString(pat),
+			TargetPos: l.pathPos(appendPath(pat, "target")), BodyPos: l.pathPos(appendPath(pat, "strategicMerge"))}
+		for j := range p.JSONPatch {
+			mp.OpPos = append(mp.OpPos, l.pathPos(appendPath(pat, "jsonPatch", fmt.Sprint(j))))
+		}
 		out = append(out, mp)
 	}
 	return out
@@ -217,7 +226,9 @@ func (l *loader) extraObjects(objs []map[string]any, at []string) []ExtraObject 
 	out := make([]ExtraObject, 0, len(objs))
 	for i, o := range objs {
 		pat := appendPath(at, fmt.Sprint(i))
-		out = append(out, ExtraObject{Value: o, Pos: l.pathPos(pat), Path: pathString(pat), at: pat})
+		// Located at its kind, which with its name says what it is.
+		pos := l.pathPos(appendPath(pat, "kind"))
+		out = append(out, ExtraObject{Value: o, Pos: pos, Path: pathString(pat), at: pat})
 	}
 	return out
 }
