@@ -123,12 +123,14 @@ func (l *loader) checkPatches(ps []rawPatch, at []string) {
 		}
 		switch {
 		case p.StrategicMerge == nil && p.JSONPatch == nil:
-			l.addAt("patch", pat, "a patch needs strategicMerge: {...} or jsonPatch: [...]")
+			l.addAt("patch", appendPath(pat, "target"), "a patch needs strategicMerge: {...} or jsonPatch: [...]")
 		case p.StrategicMerge != nil && p.JSONPatch != nil:
-			l.addAt("patch", pat, "a patch is a strategicMerge or a jsonPatch, not both: split it in two patches")
-		case p.StrategicMerge != nil:
+			l.addAt("patch", appendPath(pat, "target"), "a patch is a strategicMerge or a jsonPatch, not both: split it in two patches")
+		}
+		if p.StrategicMerge != nil {
 			l.checkStrategicMerge(p, appendPath(pat, "strategicMerge"))
-		default:
+		}
+		if p.JSONPatch != nil {
 			l.checkJSONPatch(p.JSONPatch, appendPath(pat, "jsonPatch"))
 		}
 	}
