@@ -22,6 +22,9 @@ func escapeObjects(t *testing.T, out *Output) map[string]map[string]any {
 	t.Helper()
 	res := render.Render(source.FromFiles("generated", out.Files), render.Options{})
 	for _, p := range res.Problems {
+		if p.Reason == render.ReasonRemoteChart {
+			continue // the addons' charts are not fetched
+		}
 		t.Errorf("render: %s:%d: %s", p.File, p.Line, p.Message)
 	}
 	objs := map[string]map[string]any{}
