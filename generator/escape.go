@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
@@ -181,6 +182,9 @@ func decodePatched(o tree.Object, doc []byte, at schemas.Pos, path string) (tree
 // extraObjects adds a workload's extra objects, in its namespace.
 func extraObjects(wo *tree.Workload, kubeVersion string) schemas.Errors {
 	w := wo.Spec
+	if len(w.ExtraObjects) == 0 {
+		return nil
+	}
 	var errs schemas.Errors
 	generated, declared := map[string]bool{}, map[string]bool{}
 	for _, o := range wo.Objects {
@@ -230,6 +234,9 @@ func extraObjects(wo *tree.Workload, kubeVersion string) schemas.Errors {
 // collisions reports extra objects that share a name with another object of
 // their namespace: a team namespace's own objects or another service's.
 func collisions(eo *tree.Env) schemas.Errors {
+	if !slices.ContainsFunc(eo.Workloads, func(wo tree.Workload) bool { return len(wo.Extra) > 0 }) {
+		return nil
+	}
 	owner := map[string]string{}
 	for team, objs := range eo.Infra {
 		for _, o := range objs {
