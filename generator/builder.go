@@ -105,6 +105,9 @@ func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) 
 		}
 		eo.Workloads = append(eo.Workloads, wo)
 	}
+	if err := b.escape(eo); err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
 	return eo, nil
 }
 

@@ -67,6 +67,8 @@ type Environment struct {
 	Backup    *Backup    `json:"backup,omitempty"`
 	Workloads []Workload `json:"workloads"` // sorted by name
 	Pos       Pos        `json:"-"`
+	// Patches apply to the generated objects of every workload (escape.go).
+	Patches []Patch `json:"patches,omitempty"`
 }
 
 // TierPolicy is what the tier blueprint decides for every namespace and
@@ -264,6 +266,9 @@ type Workload struct {
 	Args    []string `json:"args,omitempty"`
 	// Source is where the service is declared.
 	Source Pos `json:"-"`
+	// ExtraObjects and Patches are the escape hatch (escape.go).
+	ExtraObjects []ExtraObject `json:"extraObjects,omitempty"`
+	Patches      []Patch       `json:"patches,omitempty"`
 }
 
 // Security is the restricted security context of a workload's pods.

@@ -71,6 +71,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 			Pos: l.pathPos([]string{"environments", name})}
 		l.checkEnvironment(s, name, e)
 		env.Policy = l.policy(name, e, bi)
+		env.Patches = l.patches(e.Patches, []string{"environments", name, "patches"})
 		if env.Policy.BackupRequired && e.Backup == nil {
 			l.add("backup-required", env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
 		}
@@ -87,6 +88,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 	}
 	l.checkDependencies(m)
 	l.checkConfigRefs(m)
+	l.checkEscape(s)
 	l.flushEnvErrors()
 	l.checkProviders(m)
 	l.checkQuotas(s, m)
@@ -306,6 +308,12 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			setBool(&w.ZoneSpread, p.ZoneSpread)
 		}
 		applyConfig(&w, f)
+		if f.ExtraObjects != nil {
+			w.ExtraObjects = l.extraObjects(f.ExtraObjects, appendPath(at, "extraObjects"))
+		}
+		if f.Patches != nil {
+			w.Patches = l.patches(f.Patches, appendPath(at, "patches"))
+		}
 	}
 	if !replicasSet {
 		w.Replicas = bp.Replicas
@@ -402,6 +410,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if w.DependsOn == nil {
 		w.DependsOn = nil
 	}
+	l.checkExtraNamespaces(w, envName)
 	return w
 }
 

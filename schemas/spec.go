@@ -38,6 +38,7 @@ type rawEnvironment struct {
 	Cluster string          `json:"cluster"`
 	Backup  *Backup         `json:"backup"`
 	Policy  *policyOverride `json:"policy"`
+	Patches []rawPatch      `json:"patches"`
 }
 
 type policyOverride struct {
@@ -108,10 +109,12 @@ type rawWorkload struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
-	Env     map[string]rawEnvValue `json:"env"` // config.go
-	Config  *rawConfig             `json:"config"`
-	Command []string               `json:"command"`
-	Args    []string               `json:"args"`
+	Env          map[string]rawEnvValue `json:"env"` // config.go
+	Config       *rawConfig             `json:"config"`
+	Command      []string               `json:"command"`
+	Args         []string               `json:"args"`
+	ExtraObjects []map[string]any       `json:"extraObjects"`
+	Patches      []rawPatch             `json:"patches"`
 }
 
 // removable is an optional object field of a workload in one of three

@@ -103,6 +103,9 @@ func TestConformance(t *testing.T) {
 	// Development on GKE (GKE Workload Identity, Secret Manager add-on),
 	// production on AKS.
 	multicloud := filepath.Join("..", "..", "schemas", "examples", "multicloud")
+	// The escape hatch: patches per service, override and environment, and
+	// extra objects (a ConfigMap, a Role).
+	escape := filepath.Join("..", "..", "testdata", "platforms", "escape")
 	tests := []struct {
 		name, dir, engine, flavor string
 		repoPath                  string // publish --path: the output's directory in the repository
@@ -119,6 +122,10 @@ func TestConformance(t *testing.T) {
 		{"multicloud/flux/helm", multicloud, "flux", "helm", ""},
 		{"multicloud/argocd/kustomize", multicloud, "argocd", "kustomize", ""},
 		{"multicloud/argocd/helm", multicloud, "argocd", "helm", ""},
+		{"escape/flux/kustomize", escape, "flux", "kustomize", ""},
+		{"escape/flux/helm", escape, "flux", "helm", ""},
+		{"escape/argocd/kustomize", escape, "argocd", "kustomize", ""},
+		{"escape/argocd/helm", escape, "argocd", "helm", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

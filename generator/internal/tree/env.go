@@ -57,6 +57,11 @@ type Workload struct {
 	PDB          bool
 	Requirements corev1.ResourceRequirements
 	Plan         NetpolPlan
+	// Extra are the workload's extra objects (the escape hatch), in its
+	// namespace, deployed beside Objects; Patched says whether a patch
+	// changed Objects.
+	Extra   []Object
+	Patched bool
 }
 
 // NetpolPlan is what the default deny must let through for one workload:

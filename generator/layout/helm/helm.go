@@ -5,6 +5,7 @@ package helm
 import (
 	"embed"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,21 +37,28 @@ func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 	if err := writeChart(t); err != nil {
 		return nil, err
 	}
+	if err := writeObjectsChart(t, envs); err != nil {
+		return nil, err
+	}
 	apps := make([]tree.Apps, len(envs))
 	for i, e := range envs {
 		for _, wo := range e.Workloads {
 			w := wo.Spec
 			srcs := t.Sources(w.Source, e.Env.Pos)
 			vp := tree.AppsDir + "/" + e.Env.Name + "/" + w.Team + "/values/" + w.Name + ".yaml"
-			if err := t.AddYAML(vp, srcs, values(wo)); err != nil {
+			chart, vals, objs := chartDir, any(values(wo)), wo.Objects
+			if escaped(wo) {
+				chart, vals, objs = objectsDir, newObjectsValues(wo), append(slices.Clone(wo.Objects), wo.Extra...)
+			}
+			if err := t.AddYAML(vp, srcs, vals); err != nil {
 				return nil, err
 			}
 			t.ExpectChart(tree.ChartCheck{
-				Chart: chartDir, Values: vp, Release: w.Name, Namespace: w.Namespace,
-				Expected: tree.DigestsOf(wo.Objects), KubeVersion: e.Cluster.KubernetesVersion,
+				Chart: chart, Values: vp, Release: w.Name, Namespace: w.Namespace,
+				Expected: tree.DigestsOf(objs), KubeVersion: e.Cluster.KubernetesVersion,
 			})
 			apps[i].Releases = append(apps[i].Releases, tree.Release{
-				Name: w.Name, Team: w.Team, Namespace: w.Namespace, Chart: chartDir, Values: vp, Sources: srcs,
+				Name: w.Name, Team: w.Team, Namespace: w.Namespace, Chart: chart, Values: vp, Sources: srcs,
 			})
 		}
 	}
@@ -59,22 +67,27 @@ func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 
 // writeChart copies the embedded chart into the tree with headers.
 func writeChart(t *tree.Tree) error {
+	return writeEmbedded(t, chartFS, "chart", chartDir)
+}
+
+// writeEmbedded copies the embedded chart root of fsys into the tree at dir.
+func writeEmbedded(t *tree.Tree, fsys embed.FS, root, dir string) error {
 	srcs := t.Sources()
-	return fs.WalkDir(chartFS, "chart", func(p string, d fs.DirEntry, err error) error {
+	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := chartFS.ReadFile(p)
+		data, err := fsys.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		rel := strings.TrimPrefix(p, "chart/")
+		rel := strings.TrimPrefix(p, root+"/")
 		h := tree.Header(srcs)
 		if strings.HasPrefix(rel, "templates/") {
 			// A template comment: nothing of it reaches the rendered output.
 			h = "{{- /*\n" + strings.ReplaceAll(strings.TrimRight(h, "\n"), "# ", "") + "\n*/ -}}\n"
 		}
-		t.Put(chartDir+"/"+rel, append([]byte(h), data...))
+		t.Put(dir+"/"+rel, append([]byte(h), data...))
 		return nil
 	})
 }

@@ -110,6 +110,12 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 		k.Resources = append(k.Resources, "../../base/"+svc)
 		include = append(include, baseDir+"/"+svc+"/")
 		expected = append(expected, wo.Objects...)
+		if f, err := extraResources(t, dir, svc, srcs, wo); err != nil {
+			return err
+		} else if f != "" {
+			extra = append(extra, f)
+			expected = append(expected, wo.Extra...)
+		}
 
 		base := map[string]tree.Object{}
 		for _, o := range bases[svc].Objects {

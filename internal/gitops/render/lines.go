@@ -43,6 +43,9 @@ func (res *Result) FieldLine(o *Object, container, field string) int {
 			}
 		}
 		if found < 0 {
+			found, indent = listItemNamed(lines, start, end, container)
+		}
+		if found < 0 {
 			return o.Line
 		}
 		from, to = found, end
