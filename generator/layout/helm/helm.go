@@ -42,7 +42,7 @@ func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 			w := wo.Spec
 			srcs := t.Sources(w.Source, e.Env.Pos)
 			vp := tree.AppsDir + "/" + e.Env.Name + "/" + w.Team + "/values/" + w.Name + ".yaml"
-			if err := t.AddYAML(vp, srcs, values(wo)); err != nil {
+			if err := t.AddYAML(vp, srcs, values(wo, t.Model.ClusterIssuer())); err != nil {
 				return nil, err
 			}
 			t.ExpectChart(tree.ChartCheck{
@@ -122,7 +122,7 @@ type chartNetpol struct {
 }
 
 // values are the chart values equivalent to a workload's objects.
-func values(wo tree.Workload) *chartValues {
+func values(wo tree.Workload, issuer string) *chartValues {
 	w, plan := wo.Spec, wo.Plan
 	resources := map[string]any{}
 	for name, l := range map[string]map[string]string{"requests": quantities(wo.Requirements.Requests), "limits": quantities(wo.Requirements.Limits)} {
@@ -167,7 +167,7 @@ func values(wo tree.Workload) *chartValues {
 		}
 	}
 	if w.Ingress != nil {
-		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: tree.ClusterIssuer}
+		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: issuer}
 		if v.Ingress.Path == "" {
 			v.Ingress.Path = "/"
 		}
