@@ -141,6 +141,7 @@ func TestConformance(t *testing.T) {
 					t.Fatalf("cluster %s: render: %v", c.Name, err)
 				}
 				checkRendered(t, m, c.Name, r)
+				checkAddonObjects(t, m, c, r)
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 				problems, err := srv.Apply(ctx, r)
 				cancel()
