@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,57 +8,14 @@ import (
 	"github.com/plinth-dev/plinth/schemas"
 )
 
-// addonsPlatform has a generic cluster "edge" and an aks cluster "main",
-// one environment on each, a web service with an ingress, and the addon
-// blueprints: the Secrets Store CSI driver and its Azure provider (generic
-// clusters only), cert-manager with an issuer of its own name, and
-// trivy-operator.
-const addonsPlatform = `package addons
-
-platform: {
-	name: "addons"
-	registries: ["demo.azurecr.io"]
-	gitops: {engine: "flux", repo: "https://git.example.com/addons-gitops.git"}
-}
-clusters: edge: {provider: "generic", kubernetesVersion: "1.34", zones: ["a", "b"]}
-clusters: main: {provider: "aks", kubernetesVersion: "1.34", zones: ["1", "2", "3"]}
-environments: {
-	lab: {tier: "development", cluster: "edge"}
-	dev: {tier: "development", cluster: "main"}
-}
-teams: shop: {
-	access: edit: ["6f1c2a34-8d4e-4b7a-9c1e-2f3a4b5c6d70"]
-	quota: {cpu: "4", memory: "8Gi"}
-}
-services: cart: {
-	team:      "shop"
-	blueprint: "web"
-	image:     "demo.azurecr.io/cart:1.0.0"
-	port:      8080
-	resources: {
-		requests: {cpu: "100m", memory: "128Mi"}
-		limits: {cpu: "200m", memory: "256Mi"}
-	}
-	ingress: host: "cart.example.com"
-}
-addons: {
-	csi: blueprint: "secrets-store-csi"
-	"csi-azure": blueprint: "secrets-store-csi-azure"
-	certs: {
-		blueprint: "cert-manager"
-		issuer: {name: "shop-acme", acme: {email: "platform@example.com", ingressClass: "nginx"}}
-	}
-	scanner: {blueprint: "trivy-operator", values: trivy: severity: "CRITICAL"}
-}
-`
-
+// loadAddonsPlatform loads testdata/addons: a generic cluster "edge" and an
+// aks cluster "main", one environment on each, a web service with an
+// ingress, and the addon blueprints secrets-store-csi and
+// secrets-store-csi-azure (generic clusters only), cert-manager with the
+// issuer "shop-acme", and trivy-operator.
 func loadAddonsPlatform(t *testing.T) *schemas.Model {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "platform.cue"), []byte(addonsPlatform), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
+	m, err := schemas.Load(filepath.Join("..", "testdata", "addons"))
 	if err != nil {
 		t.Fatal(err)
 	}

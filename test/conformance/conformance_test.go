@@ -103,6 +103,8 @@ func TestConformance(t *testing.T) {
 	// Development on GKE (GKE Workload Identity, Secret Manager add-on),
 	// production on AKS.
 	multicloud := filepath.Join("..", "..", "schemas", "examples", "multicloud")
+	// Addon blueprints on a generic and an aks cluster.
+	addons := filepath.Join("..", "..", "testdata", "addons")
 	tests := []struct {
 		name, dir, engine, flavor string
 		repoPath                  string // publish --path: the output's directory in the repository
@@ -119,6 +121,10 @@ func TestConformance(t *testing.T) {
 		{"multicloud/flux/helm", multicloud, "flux", "helm", ""},
 		{"multicloud/argocd/kustomize", multicloud, "argocd", "kustomize", ""},
 		{"multicloud/argocd/helm", multicloud, "argocd", "helm", ""},
+		{"addons/flux/kustomize", addons, "flux", "kustomize", ""},
+		{"addons/flux/helm", addons, "flux", "helm", ""},
+		{"addons/argocd/kustomize", addons, "argocd", "kustomize", ""},
+		{"addons/argocd/helm", addons, "argocd", "helm", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
