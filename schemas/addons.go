@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"fmt"
 	"net/mail"
 	"net/url"
 	"slices"
@@ -180,6 +181,26 @@ func (l *loader) checkAddonOrder(addons []Addon) {
 		}
 		addons[i].After = deps
 	}
+}
+
+// addonWarnings warns of an addon blueprint that no cluster of the platform
+// installs: it is left to the managed add-on of every cluster's provider.
+func (l *loader) addonWarnings(m *Model) Errors {
+	var warns Errors
+	for _, a := range m.Addons {
+		installed := false
+		for _, c := range m.Clusters {
+			installed = installed || a.InstallsOn(c.Provider)
+		}
+		if installed || len(m.Clusters) == 0 {
+			continue
+		}
+		at := []string{"addons", a.Name, "blueprint"}
+		warns = append(warns, &Error{Pos: l.pathPos(at), Path: pathString(at), Rule: "addon-blueprint",
+			Msg: fmt.Sprintf("blueprint %q installs on %s clusters only (the others run the provider's managed add-on), and the platform has none: it is installed nowhere",
+				a.Blueprint, orList(a.Providers))})
+	}
+	return warns
 }
 
 // mergeValues merges over onto base (maps deeply, other values replaced);

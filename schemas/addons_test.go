@@ -1,7 +1,9 @@
 package schemas_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/schemas"
@@ -101,6 +103,46 @@ func TestAddonBlueprints(t *testing.T) {
 			}
 			if got.InstallsOn("aks") == (len(got.Providers) > 0 && got.Providers[0] == "generic") {
 				t.Errorf("InstallsOn(aks) = %v with providers %v", got.InstallsOn("aks"), got.Providers)
+			}
+		})
+	}
+}
+
+// TestAddonNowhereWarns: a blueprint no cluster of the platform installs
+// (the CSI driver where every cluster is aks or gke) is a warning at the
+// blueprint, not an error.
+func TestAddonNowhereWarns(t *testing.T) {
+	tests := []struct {
+		provider string
+		warn     bool
+	}{
+		{"aks", true},
+		{"gke", true},
+		{"generic", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.provider, func(t *testing.T) {
+			src := strings.Replace(basePlatform, `provider: "generic"`, `provider: "`+tc.provider+`"`, 1) +
+				"addons: csi: {\n\tblueprint: \"secrets-store-csi\"\n}\n"
+			m, err := schemas.Load(writePlatform(t, map[string]string{"p.cue": src}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range m.Warnings {
+				if w.Rule == "addon-blueprint" {
+					got = append(got, fmt.Sprintf("%d %s: %s", w.Pos.Line, w.Path, w.Msg))
+				}
+			}
+			if !tc.warn {
+				if len(got) > 0 {
+					t.Errorf("warnings %q, want none", got)
+				}
+				return
+			}
+			want := "19 addons.csi.blueprint: blueprint \"secrets-store-csi\" installs on generic clusters only"
+			if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+				t.Errorf("warnings %q, want one starting %q", got, want)
 			}
 		})
 	}

@@ -191,7 +191,7 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		return nil, l.errs.sorted()
 	}
 	m.Files = files
-	m.Warnings = l.baselineWarnings(m)
+	m.Warnings = append(l.baselineWarnings(m), l.addonWarnings(m)...)
 	return m, nil
 }
 
