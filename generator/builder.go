@@ -402,7 +402,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 				}},
 			},
 		}
-		ing.Annotations = map[string]string{annoIssuer: clusterIssuer}
+		ing.Annotations = map[string]string{annoIssuer: b.m.ClusterIssuer()}
 		typed = append(typed, ing)
 	}
 

@@ -213,6 +213,8 @@ var ruleHelp = map[string]string{
 	"addon-chart":         "Addons name a Helm chart.",
 	"addon-repo":          "Addons name a Helm repository URL.",
 	"addon-version":       "Addons pin an exact chart version.",
+	"addon-blueprint":     "Addons name a built-in addon blueprint, or give chart, repo, version and namespace.",
+	"addon-issuer":        "The cert-manager addon blueprint declares its ACME ClusterIssuer.",
 	"baseline":            "A production cluster's declared settings meet the baseline controls plinth report evaluates (a warning).",
 }
 

@@ -191,7 +191,7 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		return nil, l.errs.sorted()
 	}
 	m.Files = files
-	m.Warnings = append(l.baselineWarnings(m), l.secretEnvWarnings(m)...).sorted()
+	m.Warnings = append(append(l.baselineWarnings(m), l.secretEnvWarnings(m)...), l.addonWarnings(m)...).sorted()
 	return m, nil
 }
 

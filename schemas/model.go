@@ -287,4 +287,12 @@ type Addon struct {
 	Namespace string         `json:"namespace"`
 	Values    map[string]any `json:"values,omitempty"`
 	Pos       Pos            `json:"-"`
+	// Blueprint is the built-in addon blueprint it comes from, if any;
+	// Providers the cluster providers it is installed on (empty: all);
+	// After the addons it installs after; Issuer the ClusterIssuer of the
+	// cert-manager blueprint.
+	Blueprint string   `json:"blueprint,omitempty"`
+	Providers []string `json:"providers,omitempty"`
+	After     []string `json:"after,omitempty"`
+	Issuer    *Issuer  `json:"issuer,omitempty"`
 }

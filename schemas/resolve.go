@@ -95,11 +95,9 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 	l.checkIngresses(m)
 
 	for _, name := range sortedKeys(s.Addons) {
-		a := s.Addons[name]
-		l.checkAddon(name, a)
-		m.Addons = append(m.Addons, Addon{Name: name, Chart: a.Chart, Repo: a.Repo, Version: a.Version,
-			Namespace: a.Namespace, Values: a.Values, Pos: l.pathPos([]string{"addons", name})})
+		m.Addons = append(m.Addons, l.addon(name, s.Addons[name], bi))
 	}
+	l.checkAddonOrder(m.Addons)
 	if m.Clusters == nil {
 		m.Clusters = []Cluster{}
 	}

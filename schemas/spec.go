@@ -166,6 +166,8 @@ type rawService struct {
 }
 
 type rawAddon struct {
+	Blueprint string         `json:"blueprint"`
+	Issuer    *rawIssuer     `json:"issuer"`
 	Chart     string         `json:"chart"`
 	Repo      string         `json:"repo"`
 	Version   string         `json:"version"`
@@ -201,6 +203,8 @@ type kind struct {
 type builtins struct {
 	Tiers map[string]TierPolicy `json:"tiers"`
 	Kinds map[string]kind       `json:"kinds"`
+	// Addons are the addon blueprints (blueprints/addons.cue).
+	Addons map[string]addonBlueprint `json:"addons"`
 }
 
 // defaults fills the schema's defaults into a spec decoded from the user's

@@ -57,6 +57,9 @@ var crdSources = []crdSource{
 	{Module: "github.com/argoproj/argo-cd/v3", Version: "v3.5.7", Dirs: []string{"manifests/crds"}},
 	{Module: "sigs.k8s.io/gateway-api", Version: "v1.6.3", Dirs: []string{"config/crd/standard"}},
 	{Module: "sigs.k8s.io/secrets-store-csi-driver", Version: "v1.5.4", Dirs: []string{"config/crd/bases"}, NoSumDB: true},
+	// cert-manager's CRDs (the ClusterIssuer of the cert-manager addon
+	// blueprint), plain controller-gen output in the module's deploy/crds.
+	{Module: "github.com/cert-manager/cert-manager", Version: "v1.21.2", Dirs: []string{"deploy/crds"}},
 }
 
 // objectMetaRef is where CRD schemas point for metadata: the Kubernetes

@@ -58,6 +58,8 @@ var manifestChecks = map[string]func(*evaluator){
 	"PLN-SEC-033": checkSecretEnv,
 	"PLN-SEC-034": checkKernelIsolation,
 	"PLN-SEC-035": checkPullPolicy,
+	"PLN-SEC-036": checkImageRescan,
+	"PLN-SEC-037": checkCertManager,
 	"PLN-HA-011":  checkBarePod,
 	"PLN-HA-012":  checkPDBDisruptions,
 	"PLN-HA-013":  checkSelects("PodDisruptionBudget", "spec", "selector"),

@@ -18,6 +18,7 @@ var sectionsEn = map[string]string{
 	"3. 로깅 전략":                             "3. Logging strategy",
 	"3. 업그레이드 전략":                          "3. Upgrade strategy",
 	"4. Azure Key Vault 통합":                "4. Azure Key Vault integration",
+	"5. 이미지 보안 - Trivy":                    "5. Image security: Trivy",
 	"기본 이미지 업데이트 시 새 이미지를 자동으로 빌드":         "Build new images automatically when the base image is updated",
 	"높은 권한을 가진 컨테이너 방지":                    "Prevent highly privileged containers",
 	"루트로 실행하지 않기":                          "Do not run as root",

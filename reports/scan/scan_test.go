@@ -75,6 +75,10 @@ func TestPlantedViolations(t *testing.T) {
 			{"PLN-SEC-019", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", ""},
 			{"PLN-RES-002", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", ""},
 			{"PLN-SEC-022", reports.StatusPass, "infra/worker.yaml", 1, "Deployment/worker", "namespace platform"},
+			// Baseline add-ons recognised by the HelmReleases of their
+			// remote charts.
+			{"PLN-SEC-036", reports.StatusPass, "clusters/prod/apps.yaml", 46, "HelmRelease/trivy-operator", "Trivy Operator deployed by HelmRelease/trivy-operator"},
+			{"PLN-SEC-037", reports.StatusPass, "clusters/prod/apps.yaml", 65, "HelmRelease/cert-manager", "no Ingress asks it"},
 		},
 		"argocd": {
 			{"PLN-SEC-012", reports.StatusFail, "apps/guestbook/deployment.yaml", 19, "Deployment/frontend", "hostNetwork"},
@@ -94,6 +98,11 @@ func TestPlantedViolations(t *testing.T) {
 			// Trusted registries from .plinth/baseline.yaml.
 			{"PLN-SEC-018", reports.StatusFail, "apps/guestbook/deployment.yaml", 22, "Deployment/frontend", "not from a trusted registry (registry.example.com, from .plinth/baseline.yaml)"},
 			{"PLN-SEC-018", reports.StatusPass, "services/api/deployment.yaml", 1, "Deployment/api", ""},
+			// cert-manager from an Application of its remote chart, but the
+			// ClusterIssuer the Ingress names is deployed by nobody; no
+			// Trivy Operator.
+			{"PLN-SEC-037", reports.StatusFail, "apps/guestbook/ingress.yaml", 1, "Ingress/guestbook", "ClusterIssuer letsencrypt-prod named by Ingress/guestbook is not deployed"},
+			{"PLN-SEC-036", reports.StatusFail, "", 0, "", "no Trivy Operator is deployed"},
 		},
 		"plain": {
 			{"PLN-SEC-007", reports.StatusFail, "manifests/app.yaml", 23, "Deployment/legacy-app", "user 0"},

@@ -106,6 +106,8 @@ func TestConformance(t *testing.T) {
 	// The escape hatch: patches per service, override and environment, and
 	// extra objects (a ConfigMap, a Role).
 	escape := filepath.Join("..", "..", "testdata", "platforms", "escape")
+	// Addon blueprints on a generic and an aks cluster.
+	addons := filepath.Join("..", "..", "testdata", "addons")
 	tests := []struct {
 		name, dir, engine, flavor string
 		repoPath                  string // publish --path: the output's directory in the repository
@@ -126,6 +128,10 @@ func TestConformance(t *testing.T) {
 		{"escape/flux/helm", escape, "flux", "helm", ""},
 		{"escape/argocd/kustomize", escape, "argocd", "kustomize", ""},
 		{"escape/argocd/helm", escape, "argocd", "helm", ""},
+		{"addons/flux/kustomize", addons, "flux", "kustomize", ""},
+		{"addons/flux/helm", addons, "flux", "helm", ""},
+		{"addons/argocd/kustomize", addons, "argocd", "kustomize", ""},
+		{"addons/argocd/helm", addons, "argocd", "helm", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,6 +154,7 @@ func TestConformance(t *testing.T) {
 					t.Fatalf("cluster %s: render: %v", c.Name, err)
 				}
 				checkRendered(t, m, c.Name, r)
+				checkAddonObjects(t, m, c, r)
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 				problems, err := srv.Apply(ctx, r)
 				cancel()

@@ -53,7 +53,8 @@ func (Engine) Cluster(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 
 	// Projects.
 	repos := []string{gitops.Repo}
-	for _, a := range t.Model.Addons {
+	addons := tree.Addons(t.Model, c)
+	for _, a := range addons {
 		if !slices.Contains(repos, argoRepoURL(a.Repo)) {
 			repos = append(repos, argoRepoURL(a.Repo))
 		}
@@ -88,10 +89,10 @@ func (Engine) Cluster(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 	}
 
 	// Addons.
-	if len(t.Model.Addons) > 0 {
+	if len(addons) > 0 {
 		var apps []any
 		var pos []schemas.Pos
-		for _, a := range t.Model.Addons {
+		for _, a := range addons {
 			app := tree.NewCR("argoproj.io/v1alpha1", "Application", "addon-"+a.Name, argoNS, argoApplicationSpec{
 				Project: argoPlatform,
 				Source: argoSource{
@@ -101,9 +102,16 @@ func (Engine) Cluster(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 				Destination: argoDestination{Server: argoServer, Namespace: a.Namespace},
 				SyncPolicy:  &argoSyncPolicy{Automated: automated.Automated, SyncOptions: []string{"CreateNamespace=true", "ServerSideApply=true"}},
 			})
-			app.Metadata.Annotations = map[string]string{syncWave: "-2"}
+			app.Metadata.Annotations = map[string]string{syncWave: addonWave(a, addons)}
 			apps = append(apps, app)
 			pos = append(pos, a.Pos)
+		}
+		cfg, err := addonConfig(t, c, addons, branch)
+		if err != nil {
+			return err
+		}
+		if cfg != nil {
+			apps = append(apps, cfg)
 		}
 		if err := addFile("addons.yaml", t.Sources(pos...), apps); err != nil {
 			return err

@@ -38,6 +38,7 @@ type argoDestination struct {
 type argoSyncPolicy struct {
 	Automated   *argoAutomated `json:"automated,omitempty"`
 	SyncOptions []string       `json:"syncOptions,omitempty"`
+	Retry       *argoRetry     `json:"retry,omitempty"`
 }
 
 type argoAutomated struct {

@@ -60,11 +60,12 @@ func (Engine) Cluster(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 	sourceRef := fluxRef{Kind: "GitRepository", Name: fluxSource}
 
 	var infraDeps []fluxDepends
-	if len(t.Model.Addons) > 0 {
+	addons := tree.Addons(t.Model, c)
+	if len(addons) > 0 {
 		addonsDir := dir + "/addons"
 		var addonRes []string
 		var addonObjs []tree.Object
-		for _, a := range t.Model.Addons {
+		for _, a := range addons {
 			repo := tree.NewCR("source.toolkit.fluxcd.io/v1", "HelmRepository", a.Name, fluxNS, fluxHelmRepositorySpec{
 				Interval: "1h", URL: a.Repo, Type: helmRepoType(a.Repo),
 			})
@@ -76,9 +77,10 @@ func (Engine) Cluster(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 					Chart: a.Chart, Version: a.Version,
 					SourceRef: fluxRef{Kind: "HelmRepository", Name: a.Name},
 				}},
-				Install: &fluxHelmInstall{CreateNamespace: true, Remediation: &fluxRemediation{Retries: 3}},
-				Upgrade: &fluxHelmUpgrade{Remediation: &fluxRemediation{Retries: 3}},
-				Values:  a.Values,
+				Install:   &fluxHelmInstall{CreateNamespace: true, Remediation: &fluxRemediation{Retries: 3}},
+				Upgrade:   &fluxHelmUpgrade{Remediation: &fluxRemediation{Retries: 3}},
+				Values:    a.Values,
+				DependsOn: addonDeps(a, addons),
 			})
 			objs, err := tree.FromTypedList([]any{repo, rel})
 			if err != nil {
@@ -108,6 +110,18 @@ func (Engine) Cluster(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 			return err
 		}
 		infraDeps = []fluxDepends{{Name: addonsName}}
+		cfg, err := addonConfig(t, c, addons, sourceRef)
+		if err != nil {
+			return err
+		}
+		if cfg != nil {
+			expected = append(expected, *cfg)
+			res = append(res, addonsConfigName+".yaml")
+			if err := t.AddDocs(dir+"/"+addonsConfigName+".yaml", t.Sources(), *cfg); err != nil {
+				return err
+			}
+			infraDeps = append(infraDeps, fluxDepends{Name: addonsConfigName})
+		}
 	}
 
 	for _, e := range envs {

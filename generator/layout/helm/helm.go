@@ -46,7 +46,7 @@ func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 			w := wo.Spec
 			srcs := t.Sources(w.Source, e.Env.Pos)
 			vp := tree.AppsDir + "/" + e.Env.Name + "/" + w.Team + "/values/" + w.Name + ".yaml"
-			chart, vals, objs := chartDir, any(values(wo)), wo.Objects
+			chart, vals, objs := chartDir, any(values(wo, t.Model.ClusterIssuer())), wo.Objects
 			if escaped(wo) {
 				chart, vals, objs = objectsDir, newObjectsValues(wo), append(slices.Clone(wo.Objects), wo.Extra...)
 			}
@@ -142,7 +142,7 @@ type chartNetpol struct {
 }
 
 // values are the chart values equivalent to a workload's objects.
-func values(wo tree.Workload) *chartValues {
+func values(wo tree.Workload, issuer string) *chartValues {
 	w, plan := wo.Spec, wo.Plan
 	resources := map[string]any{}
 	for name, l := range map[string]map[string]string{"requests": quantities(wo.Requirements.Requests), "limits": quantities(wo.Requirements.Limits)} {
@@ -188,7 +188,7 @@ func values(wo tree.Workload) *chartValues {
 	}
 	configValues(v, w)
 	if w.Ingress != nil {
-		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: tree.ClusterIssuer}
+		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: issuer}
 		if v.Ingress.Path == "" {
 			v.Ingress.Path = "/"
 		}

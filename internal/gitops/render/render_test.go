@@ -78,8 +78,8 @@ func TestArgoRender(t *testing.T) {
 			t.Errorf("problem: %+v", p)
 		}
 	}
-	if notEvaluated != 1 {
-		t.Errorf("%d not-evaluated sources, want the remote redis chart", notEvaluated)
+	if notEvaluated != 2 {
+		t.Errorf("%d not-evaluated sources, want the remote redis and cert-manager charts", notEvaluated)
 	}
 }
 
