@@ -27,17 +27,19 @@ type rawPlatform struct {
 }
 
 type rawCluster struct {
-	Provider          string         `json:"provider"`
-	KubernetesVersion string         `json:"kubernetesVersion"`
-	Zones             []string       `json:"zones"`
-	Settings          map[string]any `json:"settings"`
+	Provider          string                 `json:"provider"`
+	KubernetesVersion string                 `json:"kubernetesVersion"`
+	Zones             []string               `json:"zones"`
+	Settings          map[string]any         `json:"settings"`
+	NodePools         map[string]rawNodePool `json:"nodePools"`
 }
 
 type rawEnvironment struct {
-	Tier    string          `json:"tier"`
-	Cluster string          `json:"cluster"`
-	Backup  *Backup         `json:"backup"`
-	Policy  *policyOverride `json:"policy"`
+	Tier     string          `json:"tier"`
+	Cluster  string          `json:"cluster"`
+	Backup   *Backup         `json:"backup"`
+	Policy   *policyOverride `json:"policy"`
+	NodePool *string         `json:"nodePool"`
 }
 
 type policyOverride struct {
@@ -108,6 +110,8 @@ type rawWorkload struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
+	NodePool          *string `json:"nodePool"`
+	PriorityClassName *string `json:"priorityClassName"`
 }
 
 // removable is an optional object field of a workload in one of three
@@ -176,6 +180,7 @@ type rawBlueprint struct {
 		RunAsUser  *int64 `json:"runAsUser"`
 		RunAsGroup *int64 `json:"runAsGroup"`
 	} `json:"security"`
+	NodePool *string `json:"nodePool"`
 }
 
 // kind is a built-in workload blueprint (blueprints/kinds.cue).
