@@ -288,6 +288,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	if err != nil {
 		return wo, err
 	}
+	place(&pod.Spec, w)
 	pdb := false
 	switch w.Kind {
 	case "CronJob":

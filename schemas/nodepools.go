@@ -28,16 +28,18 @@ type NodePool struct {
 // cluster (which names the node label) and the pool as the cluster
 // declares it (whose taints the pods tolerate).
 type Placement struct {
-	Pool     string   `json:"pool"`
-	Provider string   `json:"provider"` // "aks" | "gke" | "generic"
-	Taints   []string `json:"taints,omitempty"`
-	Spot     bool     `json:"spot,omitempty"`
-	GPU      bool     `json:"gpu,omitempty"`
+	Pool     string  `json:"pool"`
+	Provider string  `json:"provider"` // "aks" | "gke" | "generic"
+	Taints   []Taint `json:"taints,omitempty"`
+	Spot     bool    `json:"spot,omitempty"`
+	GPU      bool    `json:"gpu,omitempty"`
 }
 
-// Taint is a parsed node taint.
+// Taint is a parsed node taint; Value may be empty.
 type Taint struct {
-	Key, Value, Effect string
+	Key    string `json:"key"`
+	Value  string `json:"value,omitempty"`
+	Effect string `json:"effect"` // NoSchedule | PreferNoSchedule | NoExecute
 }
 
 // CriticalAddonsOnly is the taint key of AKS system pools: only the
@@ -247,7 +249,12 @@ func (l *loader) placeWorkloads(s *rawSpec, m *Model) {
 				l.addEnv("node-pool", at, env.Name, "node pool %q of cluster %q is a system pool, kept for the cluster's critical add-ons (%s): name a user pool; %s", pool, c.Name, CriticalAddonsOnly, poolChoices("", c))
 				continue
 			}
-			w.NodePool.Taints, w.NodePool.Spot, w.NodePool.GPU = slices.Clone(np.Taints), np.Spot, np.GPU
+			w.NodePool.Spot, w.NodePool.GPU = np.Spot, np.GPU
+			for _, t := range np.Taints {
+				if tt, err := ParseTaint(t); err == nil { // else already an error of the cluster
+					w.NodePool.Taints = append(w.NodePool.Taints, tt)
+				}
+			}
 		}
 	}
 }

@@ -99,6 +99,10 @@ type chartValues struct {
 	Schedule      string             `json:"schedule"`
 	Ingress       *chartIngress      `json:"ingress"`
 	NetworkPolicy chartNetpol        `json:"networkPolicy"`
+	// The node pool's selector and tolerations, and the PriorityClass.
+	NodeSelector      map[string]string   `json:"nodeSelector,omitempty"`
+	Tolerations       []corev1.Toleration `json:"tolerations,omitempty"`
+	PriorityClassName string              `json:"priorityClassName,omitempty"`
 }
 
 type chartSecrets struct {
@@ -172,6 +176,8 @@ func values(wo tree.Workload) *chartValues {
 			v.Ingress.Path = "/"
 		}
 	}
+	v.NodeSelector, v.Tolerations = tree.Placement(w)
+	v.PriorityClassName = w.PriorityClassName
 	return v
 }
 
