@@ -124,7 +124,7 @@ func (l *loader) nodePools(name string, c rawCluster) []NodePool {
 			}
 		}
 		system = system || np.Mode == "system"
-		l.checkPoolZones(c, p.Zones, appendPath(pat, "zones"))
+		l.checkPoolZones(p.Zones, appendPath(pat, "zones"))
 		for i, t := range p.Taints {
 			tat := appendPath(pat, "taints", fmt.Sprint(i))
 			tt, err := ParseTaint(t)
@@ -160,17 +160,12 @@ func (l *loader) nodePools(name string, c rawCluster) []NodePool {
 	return out
 }
 
-// checkPoolZones requires a pool's zones to be unique zones of its cluster
-// (when the cluster lists zones).
-func (l *loader) checkPoolZones(c rawCluster, zones []string, at []string) {
+// checkPoolZones requires a pool's zones to be non-empty and unique.
+func (l *loader) checkPoolZones(zones []string, at []string) {
 	seen := map[string]bool{}
 	for i, z := range zones {
-		zat := appendPath(at, fmt.Sprint(i))
-		switch {
-		case z == "" || seen[z]:
-			l.addAt("zones", zat, "zone %q must be a non-empty, unique zone name", z)
-		case len(c.Zones) > 0 && !slices.Contains(c.Zones, z):
-			l.addAt("zones", zat, "zone %q is not a zone of the cluster (%s)", z, strings.Join(c.Zones, ", "))
+		if z == "" || seen[z] {
+			l.addAt("zones", appendPath(at, fmt.Sprint(i)), "zone %q must be a non-empty, unique zone name", z)
 		}
 		seen[z] = true
 	}
