@@ -292,6 +292,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 		return wo, err
 	}
 	configurePod(w, &pod)
+	place(&pod.Spec, w)
 	pdb := false
 	switch w.Kind {
 	case "CronJob":

@@ -211,6 +211,7 @@ func clusterState(t *tree.Tree, c schemas.Cluster, envs []*tree.Env) error {
 	if st.Settings == nil {
 		st.Settings = map[string]any{}
 	}
+	st.NodePools = nodePoolStates(c)
 	for _, eo := range envs {
 		es := repo.EnvState{Name: eo.Env.Name, Tier: eo.Env.Tier, Namespaces: []string{}}
 		for _, team := range t.Model.Teams {

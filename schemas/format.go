@@ -215,6 +215,12 @@ var ruleHelp = map[string]string{
 	"addon-version":       "Addons pin an exact chart version.",
 	"addon-blueprint":     "Addons name a built-in addon blueprint, or give chart, repo, version and namespace.",
 	"addon-issuer":        "The cert-manager addon blueprint declares its ACME ClusterIssuer.",
+	"node-pool-name":      "Node pool names follow the provider's rule: AKS Linux pools 1-12 lowercase letters and digits, GKE 1-40 lowercase letters, digits and '-', DNS-1123 labels elsewhere.",
+	"node-pool-taint":     "Node pool taints are key=value:Effect (or key:Effect); CriticalAddonsOnly only on system pools.",
+	"node-pool-size":      "Node pool sizes have 0 <= min <= max, max >= 1, and a non-empty vmSize.",
+	"node-pool-system":    "An AKS cluster that declares node pools has a system pool; system pools keep a node and are not spot pools.",
+	"node-pool":           "A service's node pool is a user pool declared on the cluster of every environment it runs in.",
+	"priority-class":      "priorityClassName is a DNS-1123 subdomain and not one of the reserved system- classes.",
 	"baseline":            "A production cluster's declared settings meet the baseline controls plinth report evaluates (a warning).",
 }
 

@@ -54,7 +54,9 @@ type Cluster struct {
 	// Settings are the declared cluster settings (private cluster, AAD, network
 	// policy engine, ...) as plain JSON-compatible values, recorded for the report.
 	Settings map[string]any `json:"settings,omitempty"`
-	Pos      Pos            `json:"-"`
+	// NodePools are the declared node pools, sorted by name.
+	NodePools []NodePool `json:"nodePools,omitempty"`
+	Pos       Pos        `json:"-"`
 }
 
 // Environment is one deployment target, with its tier policy and the
@@ -264,6 +266,10 @@ type Workload struct {
 	Config  *Config  `json:"config,omitempty"`
 	Command []string `json:"command,omitempty"`
 	Args    []string `json:"args,omitempty"`
+	// NodePool is the node pool the pods run on (nil: any node), and
+	// PriorityClassName the PriorityClass they name ("": none).
+	NodePool          *Placement `json:"nodePool,omitempty"`
+	PriorityClassName string     `json:"priorityClassName,omitempty"`
 	// Source is where the service is declared.
 	Source Pos `json:"-"`
 	// ExtraObjects and Patches are the escape hatch (escape.go).

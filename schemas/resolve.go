@@ -29,6 +29,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		}
 		m.Clusters = append(m.Clusters, Cluster{Name: name, Provider: c.Provider, KubernetesVersion: c.KubernetesVersion,
 			Zones: zones, Settings: c.Settings, Pos: l.pathPos([]string{"clusters", name})})
+		m.Clusters[len(m.Clusters)-1].NodePools = l.nodePools(name, c)
 	}
 
 	for _, name := range sortedKeys(s.Teams) {
@@ -89,6 +90,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 	l.checkDependencies(m)
 	l.checkConfigRefs(m)
 	l.checkEscape(s)
+	l.placeWorkloads(s, m)
 	l.flushEnvErrors()
 	l.checkProviders(m)
 	l.checkQuotas(s, m)

@@ -291,6 +291,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 			l.addAt("cron", appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)
 		}
 	}
+	l.checkPlacementFields(f, at)
 }
 
 // checkIdentity checks an identity declared at path at: exactly one form,

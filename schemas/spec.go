@@ -27,18 +27,20 @@ type rawPlatform struct {
 }
 
 type rawCluster struct {
-	Provider          string         `json:"provider"`
-	KubernetesVersion string         `json:"kubernetesVersion"`
-	Zones             []string       `json:"zones"`
-	Settings          map[string]any `json:"settings"`
+	Provider          string                 `json:"provider"`
+	KubernetesVersion string                 `json:"kubernetesVersion"`
+	Zones             []string               `json:"zones"`
+	Settings          map[string]any         `json:"settings"`
+	NodePools         map[string]rawNodePool `json:"nodePools"`
 }
 
 type rawEnvironment struct {
-	Tier    string          `json:"tier"`
-	Cluster string          `json:"cluster"`
-	Backup  *Backup         `json:"backup"`
-	Policy  *policyOverride `json:"policy"`
-	Patches []rawPatch      `json:"patches"`
+	Tier     string          `json:"tier"`
+	Cluster  string          `json:"cluster"`
+	Backup   *Backup         `json:"backup"`
+	Policy   *policyOverride `json:"policy"`
+	Patches  []rawPatch      `json:"patches"`
+	NodePool *string         `json:"nodePool"`
 }
 
 type policyOverride struct {
@@ -109,12 +111,14 @@ type rawWorkload struct {
 		PDB        *bool `json:"pdb"`
 		ZoneSpread *bool `json:"zoneSpread"`
 	} `json:"policy"`
-	Env          map[string]rawEnvValue `json:"env"` // config.go
-	Config       *rawConfig             `json:"config"`
-	Command      []string               `json:"command"`
-	Args         []string               `json:"args"`
-	ExtraObjects []map[string]any       `json:"extraObjects"`
-	Patches      []rawPatch             `json:"patches"`
+	Env               map[string]rawEnvValue `json:"env"` // config.go
+	Config            *rawConfig             `json:"config"`
+	Command           []string               `json:"command"`
+	Args              []string               `json:"args"`
+	ExtraObjects      []map[string]any       `json:"extraObjects"`
+	Patches           []rawPatch             `json:"patches"`
+	NodePool          *string                `json:"nodePool"`
+	PriorityClassName *string                `json:"priorityClassName"`
 }
 
 // removable is an optional object field of a workload in one of three
@@ -185,6 +189,7 @@ type rawBlueprint struct {
 		RunAsUser  *int64 `json:"runAsUser"`
 		RunAsGroup *int64 `json:"runAsGroup"`
 	} `json:"security"`
+	NodePool *string `json:"nodePool"`
 }
 
 // kind is a built-in workload blueprint (blueprints/kinds.cue).

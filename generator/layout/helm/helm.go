@@ -117,6 +117,10 @@ type chartValues struct {
 	Command []string     `json:"command"`
 	Args    []string     `json:"args"`
 	Config  *chartConfig `json:"config"`
+	// The node pool's selector and tolerations, and the PriorityClass.
+	NodeSelector      map[string]string   `json:"nodeSelector,omitempty"`
+	Tolerations       []corev1.Toleration `json:"tolerations,omitempty"`
+	PriorityClassName string              `json:"priorityClassName,omitempty"`
 }
 
 type chartSecrets struct {
@@ -193,6 +197,8 @@ func values(wo tree.Workload, issuer string) *chartValues {
 			v.Ingress.Path = "/"
 		}
 	}
+	v.NodeSelector, v.Tolerations = tree.Placement(w)
+	v.PriorityClassName = w.PriorityClassName
 	return v
 }
 

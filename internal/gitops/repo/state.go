@@ -16,6 +16,8 @@ type ClusterState struct {
 	Environments      []EnvState     `json:"environments"`
 	// Registries are the trusted registries (platform.registries).
 	Registries []string `json:"registries,omitempty"`
+	// NodePools are the node pools the cluster declares, sorted by name.
+	NodePools []NodePoolState `json:"nodePools,omitempty"`
 }
 
 // EnvState is one environment of a cluster state.

@@ -36,6 +36,7 @@ metadata:
 spec:
   serviceAccountName: {{ $v.name | quote }}
   automountServiceAccountToken: false
+  {{- with include "service.placement" . | trim }}{{ . | nindent 2 }}{{ end }}
   {{- if eq $v.kind "CronJob" }}
   restartPolicy: OnFailure
   {{- else }}
