@@ -196,7 +196,15 @@ type Finding struct {
 	Object      string `json:"object"` // Kind/name
 	File        string `json:"file"`   // repository-relative
 	Line        int    `json:"line"`
-	Message     string `json:"message"`
+	// Message is the English text of the finding's message (stable: CI
+	// consumers match it); MessageID names the message (Msg.ID) and
+	// MessageKo is its Korean text. Msg is the message itself, rendered in
+	// a report's language by reports/i18n (empty for findings made
+	// elsewhere: then Message is shown).
+	Message   string `json:"message"`
+	MessageID string `json:"messageId,omitempty"`
+	MessageKo string `json:"messageKo,omitempty"`
+	Msg       Msg    `json:"-"`
 	// Deployer is the GitOps object that deploys Object, as
 	// "Kind/namespace/name" ("Application/argocd/blog"); empty for objects
 	// applied directly and for findings not about one object.

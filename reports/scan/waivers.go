@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // Annotations of a waiver on an object.
@@ -140,18 +141,26 @@ func applyWaivers(findings []reports.Finding, waivers []reports.Waiver, _ *rende
 				continue
 			}
 			f.Status = reports.StatusWaived
-			f.Message = fmt.Sprintf("waived (%s:%d): %s — %s", w.File, w.Line, w.Reason, f.Message)
+			i18n.SetMessage(f, reports.M("scan.waived", fmt.Sprintf("%s:%d", w.File, w.Line), w.Reason, messageOf(f)))
 			expiredBy = nil
 			break
 		}
 		if expiredBy != nil {
-			why := "it has no reason"
+			why := reports.M("scan.waiverNoReason")
 			if expiredBy.Reason != "" {
-				why = "it expired on " + expiredBy.Until
+				why = reports.M("scan.waiverExpired", expiredBy.Until)
 			}
-			f.Message = fmt.Sprintf("%s (waiver at %s:%d does not apply: %s)", f.Message, expiredBy.File, expiredBy.Line, why)
+			i18n.SetMessage(f, reports.M("scan.waiverNotApplied", messageOf(f), fmt.Sprintf("%s:%d", expiredBy.File, expiredBy.Line), why))
 		}
 	}
+}
+
+// messageOf is a finding's message (its text when it has none).
+func messageOf(f *reports.Finding) reports.Msg {
+	if f.Msg.IsZero() {
+		return reports.M("msg.text", f.Message)
+	}
+	return f.Msg
 }
 
 func matches(w *reports.Waiver, f *reports.Finding) bool {

@@ -769,7 +769,7 @@ func (d *doc) findings() {
 					tb.span(t.T("pdf.remediation")+": "+t.Remediation(c.Control), false, colWhite, colMuted)
 				}
 			}
-			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: fd.Message})
+			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: t.Brief(*fd)})
 		}
 	}
 }
