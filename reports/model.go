@@ -109,12 +109,18 @@ type NotEvaluated struct {
 	Line    int    `json:"line,omitempty"`
 	Reason  string `json:"reason"` // one of the Reason constants
 	Message string `json:"message"`
+	// MessageKo is the Korean text of Message, Msg the message itself (as Finding's).
+	MessageKo string `json:"messageKo,omitempty"`
+	Msg       Msg    `json:"-"`
 }
 
 // Warning is a message of a rendering tool.
 type Warning struct {
 	File    string `json:"file,omitempty"`
 	Message string `json:"message"`
+	// MessageKo is the Korean text of Message, Msg the message itself (as Finding's).
+	MessageKo string `json:"messageKo,omitempty"`
+	Msg       Msg    `json:"-"`
 }
 
 // Baseline identifies the earlier state a report is compared with, and its summary.

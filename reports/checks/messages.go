@@ -1,15 +1,38 @@
 package checks
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
 )
 
-// problemMsg is the message of a rendering problem: the rendering tool's
-// own words (kustomize, Helm, jsonnet errors), shown as they are.
-func problemMsg(p render.Problem) reports.Msg { return reports.M("msg.text", p.Message) }
+// problemMsg is the message of a rendering problem: its format (the
+// message ID, translated where the catalog has it) and arguments when it
+// was made of them, else its text as it is. The arguments, what a
+// rendering tool said (kustomize, Helm, jsonnet errors) included, are
+// shown as they are.
+func problemMsg(p render.Problem) reports.Msg { return ProblemMsg(p) }
+
+// ProblemMsg is problemMsg, for the scan's coverage.
+func ProblemMsg(p render.Problem) reports.Msg {
+	if p.Format != "" {
+		parts := strings.Split(p.Args, render.ArgSep)
+		if p.Args == "" {
+			parts = nil
+		}
+		args := make([]any, len(parts))
+		for i, a := range parts {
+			args[i] = a
+		}
+		if fmt.Sprintf(p.Format, args...) == p.Message {
+			return reports.M(p.Format, args...)
+		}
+	}
+	return reports.M("msg.text", p.Message)
+}
 
 // declaredPhrases are the descriptions the declared rules give of a
 // cluster (internal/baseline Rule.Check and Supported), each with the

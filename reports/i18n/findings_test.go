@@ -138,3 +138,47 @@ func mustControl(t *testing.T, id string) reports.Control {
 	}
 	return c
 }
+
+// notEvaluatedCall is a source left out by the rendering, with its format.
+var notEvaluatedCall = regexp.MustCompile(`(?:notEvaluated\([^,]+,\s*Reason\w+,|remote\()\s*"((?:[^"\\]|\\.)*)"`)
+
+// TestRenderingNotEvaluatedTranslated: every message of a source not
+// evaluated (internal/gitops/render) has its Korean text, with the same
+// arguments.
+func TestRenderingNotEvaluatedTranslated(t *testing.T) {
+	files, err := filepath.Glob("../../internal/gitops/render/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verbs := regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]`)
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range notEvaluatedCall.FindAllStringSubmatch(string(b), -1) {
+			format, err := strconv.Unquote(`"` + m[1] + `"`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := verbs.ReplaceAllString("%s: "+format, "%s")
+			n++
+			ko, ok := renderingMessages[id]
+			if !ok {
+				t.Errorf("%s: %q has no Korean text", f, id)
+				continue
+			}
+			args := make([]any, strings.Count(id, "%s"))
+			for i := range args {
+				args[i] = "x"
+			}
+			if got := fmt.Sprintf(ko, args...); strings.Contains(got, "%!") {
+				t.Errorf("%q: the Korean %q gives %q", id, ko, got)
+			}
+		}
+	}
+	if n < 15 {
+		t.Fatalf("found %d not-evaluated messages: the pattern no longer matches", n)
+	}
+}

@@ -68,21 +68,34 @@ var englishL = Localizer{lang: English}
 func SetMessage(f *reports.Finding, m reports.Msg) {
 	f.Msg, f.MessageID = m, m.ID
 	f.Message = englishL.Format(m)
-	f.MessageKo = Localizer{lang: "ko"}.Format(m)
+	f.MessageKo = Korean(m)
 }
 
 // Message is a finding's message in the localizer's language: its Msg
 // when it has one, else its Korean text under ko when there is one, else
 // its (English) Message.
-func (l Localizer) Message(f reports.Finding) string {
-	if !f.Msg.IsZero() {
-		return l.Format(f.Msg)
-	}
-	if l.Lang() == "ko" && f.MessageKo != "" {
-		return f.MessageKo
-	}
-	return f.Message
+func (l Localizer) Message(f reports.Finding) string { return l.text(f.Msg, f.Message, f.MessageKo) }
+
+// Skipped is the message of a source not evaluated, as Message.
+func (l Localizer) Skipped(s reports.NotEvaluated) string {
+	return l.text(s.Msg, s.Message, s.MessageKo)
 }
+
+// Warning is the message of a warning, as Message.
+func (l Localizer) Warning(w reports.Warning) string { return l.text(w.Msg, w.Message, w.MessageKo) }
+
+func (l Localizer) text(m reports.Msg, english, korean string) string {
+	if !m.IsZero() {
+		return l.Format(m)
+	}
+	if l.Lang() == "ko" && korean != "" {
+		return korean
+	}
+	return english
+}
+
+// Korean is the message m in Korean (for the JSON's messageKo).
+func Korean(m reports.Msg) string { return Localizer{lang: "ko"}.Format(m) }
 
 // MessageIDs lists the IDs of the finding messages (prefix "msg.", "check.",
 // "scan.", "decl."): each has every language (TestCatalogComplete).

@@ -165,13 +165,13 @@ func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
 		s.Cases = append(s.Cases, junitCase{
 			Name:      fmt.Sprintf(l.T("junit.notEvaluated"), skippedLocation(sk)),
 			Classname: "plinth.coverage." + orRepo(sk.Cluster),
-			Skipped:   &junitSkipped{Message: l.Reason(sk.Reason) + ": " + sk.Message},
+			Skipped:   &junitSkipped{Message: l.Reason(sk.Reason) + ": " + l.Skipped(sk)},
 		})
 		s.Tests++
 		s.Skipped++
 	}
 	for _, w := range r.Warnings {
-		s.Cases = append(s.Cases, junitCase{Name: fmt.Sprintf(l.T("junit.warning"), warningLocation(w)), Classname: "plinth.coverage.warnings", SystemOut: w.Message})
+		s.Cases = append(s.Cases, junitCase{Name: fmt.Sprintf(l.T("junit.warning"), warningLocation(w)), Classname: "plinth.coverage.warnings", SystemOut: l.Warning(w)})
 		s.Tests++
 	}
 	return s

@@ -87,13 +87,13 @@ func writeCoverageMarkdown(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if len(c.Skipped) > 0 {
 		ew.printf("\n**%s (%d)**\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", l.T("cov.notEvaluated"), len(c.Skipped), l.T("cov.cluster"), l.T("pdf.colLocation"), l.T("pdf.colReason"), l.T("pdf.colMessage"))
 		for _, s := range c.Skipped {
-			ew.printf("| %s | `%s` | %s | %s |\n", mdEscape(l.ClusterLabel(s.Cluster)), skippedLocation(s), mdEscape(l.Reason(s.Reason)), mdEscape(s.Message))
+			ew.printf("| %s | `%s` | %s | %s |\n", mdEscape(l.ClusterLabel(s.Cluster)), skippedLocation(s), mdEscape(l.Reason(s.Reason)), mdEscape(l.Skipped(s)))
 		}
 	}
 	if len(r.Warnings) > 0 {
 		ew.printf("\n**%s (%d)**\n\n", l.T("cov.warnings"), len(r.Warnings))
 		for _, w := range r.Warnings {
-			ew.printf("- `%s` %s\n", warningLocation(w), mdEscape(w.Message))
+			ew.printf("- `%s` %s\n", warningLocation(w), mdEscape(l.Warning(w)))
 		}
 	}
 }

@@ -70,13 +70,13 @@ func writeCoverageText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if len(c.Skipped) > 0 {
 		ew.printf("%s (%d):\n", l.T("cov.notEvaluated"), len(c.Skipped))
 		for _, s := range c.Skipped {
-			ew.printf("  [%s] %s %s: %s\n", l.ClusterLabel(s.Cluster), skippedLocation(s), l.Reason(s.Reason), s.Message)
+			ew.printf("  [%s] %s %s: %s\n", l.ClusterLabel(s.Cluster), skippedLocation(s), l.Reason(s.Reason), l.Skipped(s))
 		}
 	}
 	if len(r.Warnings) > 0 {
 		ew.printf("%s (%d):\n", l.T("cov.warnings"), len(r.Warnings))
 		for _, w := range r.Warnings {
-			ew.printf("  %s: %s\n", warningLocation(w), w.Message)
+			ew.printf("  %s: %s\n", warningLocation(w), l.Warning(w))
 		}
 	}
 }

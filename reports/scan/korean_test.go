@@ -29,7 +29,7 @@ var englishWords = map[string]bool{
 	"get": true, "list": true, "watch": true, "create": true, "escalate": true, "bind": true, "impersonate": true,
 	"edit": true, "view": true, "enforce": true, "audit": true, "warn": true,
 	// Commands of the remediations and setting values.
-	"az": true, "aks": true, "update": true, "gcloud": true, "patch": true, "stable": true, "rapid": true, "none": true,
+	"az": true, "aks": true, "update": true, "kustomize": true, "build": true, "gcloud": true, "patch": true, "stable": true, "rapid": true, "none": true,
 }
 
 // englishRun is two or more words of Latin letters in a row.
@@ -40,15 +40,28 @@ var englishRun = regexp.MustCompile(`[A-Za-z]+(?:[ ,]+[A-Za-z]+)+`)
 // report's own words.
 func dataOf(r *reports.Report) []string {
 	var out []string
+	// A message made of a rendering's format shows its arguments (paths,
+	// URLs, the tool's own error) as they are; one without is all data.
+	data := func(m reports.Msg, text string) {
+		if m.IsZero() || m.ID == "msg.text" {
+			out = append(out, text)
+			return
+		}
+		for _, a := range m.Args {
+			if s, ok := a.(string); ok && strings.Contains(m.ID, "%") {
+				out = append(out, s)
+			}
+		}
+	}
 	for _, s := range r.Coverage.Skipped {
-		out = append(out, s.Message)
+		data(s.Msg, s.Message)
 	}
 	for _, w := range r.Warnings {
-		out = append(out, w.Message)
+		data(w.Msg, w.Message)
 	}
 	for _, f := range r.Findings {
-		if f.MessageID == "msg.text" {
-			out = append(out, f.Message)
+		if f.MessageID == "msg.text" || strings.Contains(f.MessageID, "%") {
+			data(f.Msg, f.Message)
 		}
 	}
 	for _, w := range r.Waivers {

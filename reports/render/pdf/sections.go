@@ -467,7 +467,7 @@ func (d *doc) coverage() {
 		)
 		tb.header()
 		for _, s := range c.Skipped {
-			tb.row(cell{text: t.ClusterLabel(s.Cluster)}, cell{text: t.Reason(s.Reason), bold: true}, cell{text: location(s.File, s.Line)}, cell{text: s.Message})
+			tb.row(cell{text: t.ClusterLabel(s.Cluster)}, cell{text: t.Reason(s.Reason), bold: true}, cell{text: location(s.File, s.Line)}, cell{text: t.Skipped(s)})
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -479,7 +479,7 @@ func (d *doc) coverage() {
 		)
 		tb.header()
 		for _, w := range r.Warnings {
-			tb.row(cell{text: orDash(w.File)}, cell{text: w.Message})
+			tb.row(cell{text: orDash(w.File)}, cell{text: t.Warning(w)})
 		}
 	}
 }
