@@ -64,3 +64,23 @@ func init() {
 		}
 	}
 }
+
+// scanProblems are the scan's own problems of a repository (its .plinth/ files).
+var scanProblems = map[string]string{
+	"invalid cluster state: %s":                                                                              "잘못된 클러스터 상태 파일: %s",
+	"invalid baseline configuration: %s":                                                                     "잘못된 베이스라인 구성: %s",
+	"invalid waiver file: %s":                                                                                "잘못된 예외 파일: %s",
+	"invalid waiver file: want a top-level \"waivers:\" list":                                                "잘못된 예외 파일: 최상위에 \"waivers:\" 목록이 있어야 함",
+	"invalid waiver: want a mapping with at least control and reason":                                        "잘못된 예외: 최소한 control과 reason이 있는 매핑이어야 함",
+	"%s is a symbolic link (to %s); not read: replace it with the file itself":                               "%s: 심볼릭 링크임 (대상 %s). 읽지 않음: 파일 자체로 바꿔야 함",
+	"%s cannot be read; not read: %s":                                                                        "%s: 읽을 수 없음. 읽지 않음: %s",
+	"%s is a symbolic link (to %s); not read: the waivers, baseline and cluster states below it are ignored": "%s: 심볼릭 링크임 (대상 %s). 읽지 않음: 그 아래의 예외, 베이스라인, 클러스터 상태 파일은 무시됨",
+}
+
+func init() {
+	for format, ko := range scanProblems {
+		if _, dup := messages[format]; !dup {
+			messages[format] = map[string]string{English: format, "ko": ko}
+		}
+	}
+}

@@ -84,7 +84,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, []render.Problem{{File: WaiverFile, Line: 1, Message: fmt.Sprintf("invalid waiver file: %v", err)}}
+		return nil, []render.Problem{render.Templated(render.Problem{File: WaiverFile, Line: 1}, "invalid waiver file: %v", err)}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -97,7 +97,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 		}
 	}
 	if list == nil || list.Kind != yaml.SequenceNode {
-		return nil, []render.Problem{{File: WaiverFile, Line: root.Line, Message: "invalid waiver file: want a top-level \"waivers:\" list"}}
+		return nil, []render.Problem{render.Templated(render.Problem{File: WaiverFile, Line: root.Line}, "invalid waiver file: want a top-level \"waivers:\" list")}
 	}
 	var out []reports.Waiver
 	var probs []render.Problem
@@ -111,7 +111,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 			Until     string `yaml:"until"`
 		}
 		if err := item.Decode(&e); err != nil || e.Control == "" {
-			probs = append(probs, render.Problem{File: WaiverFile, Line: item.Line, Message: "invalid waiver: want a mapping with at least control and reason"})
+			probs = append(probs, render.Templated(render.Problem{File: WaiverFile, Line: item.Line}, "invalid waiver: want a mapping with at least control and reason"))
 			continue
 		}
 		w := reports.Waiver{Control: e.Control, Cluster: e.Cluster, Namespace: e.Namespace, Object: e.Object,
@@ -186,21 +186,24 @@ func plinthFile(snap *source.Snapshot, p string) (data []byte, ok bool, prob *re
 	case !found:
 		return nil, false, nil
 	case f.Link != "":
-		return nil, false, &render.Problem{File: p, Line: 1, Message: fmt.Sprintf("%s is a symbolic link (to %q); not read: replace it with the file itself", p, f.Link)}
+		return nil, false, problemAt(render.Templated(render.Problem{File: p, Line: 1}, "%s is a symbolic link (to %q); not read: replace it with the file itself", p, f.Link))
 	case f.Err != nil:
-		return nil, false, &render.Problem{File: p, Line: 1, Message: fmt.Sprintf("%s cannot be read; not read: %v", p, f.Err)}
+		return nil, false, problemAt(render.Templated(render.Problem{File: p, Line: 1}, "%s cannot be read; not read: %v", p, f.Err))
 	}
 	return f.Data, true, nil
 }
 
 // linkedPlinthDirs reports .plinth/ or .plinth/clusters/ kept as a symbolic
 // link: nothing below it is read.
+// problemAt is a pointer to p.
+func problemAt(p render.Problem) *render.Problem { return &p }
+
 func linkedPlinthDirs(snap *source.Snapshot) []render.Problem {
 	var probs []render.Problem
 	for _, dir := range []string{path.Dir(StateDir), StateDir} {
 		if f, ok := snap.File(dir); ok && f.Link != "" {
-			probs = append(probs, render.Problem{File: dir, Line: 1,
-				Message: fmt.Sprintf("%s is a symbolic link (to %q); not read: the waivers, baseline and cluster states below it are ignored", dir, f.Link)})
+			probs = append(probs, render.Templated(render.Problem{File: dir, Line: 1},
+				"%s is a symbolic link (to %q); not read: the waivers, baseline and cluster states below it are ignored", dir, f.Link))
 		}
 	}
 	return probs

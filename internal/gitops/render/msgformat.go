@@ -30,3 +30,10 @@ func msgArgs(format string, args []any) string {
 	}
 	return strings.Join(out, ArgSep)
 }
+
+// Templated is p with the message fmt.Sprintf(format, args...), its
+// Format and Args set (for problems made outside the rendering).
+func Templated(p Problem, format string, args ...any) Problem {
+	p.Message, p.Format, p.Args = fmt.Sprintf(format, args...), msgFormat(format), msgArgs(format, args)
+	return p
+}
