@@ -12,6 +12,9 @@ var findingMessages = map[string]map[string]string{
 	"msg.more": {"en": " and %d more", "ko": " 외 %d개"},
 	"msg.text": {"en": "%s", "ko": "%s"},
 
+	// The scope of a repository without clusters/ (scan.Scope).
+	"report.scopeRepository": {"en": "repository", "ko": "저장소"},
+
 	"check.list":                {"en": "%s", "ko": "%s"},
 	"check.attest":              {"en": "needs attestation", "ko": "증빙 필요"},
 	"check.container":           {"en": "container %q %s", "ko": "컨테이너 %q: %s"},

@@ -115,9 +115,22 @@ func MessageIDs() []string {
 // for a layout that shows the control's remediation beside it (the PDF).
 func (l Localizer) Brief(f reports.Finding) string {
 	if !f.Msg.IsZero() {
-		m := f.Msg
-		m.Fix = ""
-		return l.Format(m)
+		return l.Format(withoutFix(f.Msg))
 	}
 	return l.Message(f)
+}
+
+// withoutFix is m without remediations, its arguments' included (a
+// waiver's note around a check's message).
+func withoutFix(m reports.Msg) reports.Msg {
+	m.Fix = ""
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		if inner, ok := a.(reports.Msg); ok {
+			a = withoutFix(inner)
+		}
+		args[i] = a
+	}
+	m.Args = args
+	return m
 }

@@ -22,8 +22,8 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
-	"github.com/plinth-dev/plinth/reports/i18n"
 	"github.com/plinth-dev/plinth/reports/evidence"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // Files of the repository the engine reads besides the manifests.
