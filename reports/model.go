@@ -109,12 +109,18 @@ type NotEvaluated struct {
 	Line    int    `json:"line,omitempty"`
 	Reason  string `json:"reason"` // one of the Reason constants
 	Message string `json:"message"`
+	// MessageKo is the Korean text of Message, Msg the message itself (as Finding's).
+	MessageKo string `json:"messageKo,omitempty"`
+	Msg       Msg    `json:"-"`
 }
 
 // Warning is a message of a rendering tool.
 type Warning struct {
 	File    string `json:"file,omitempty"`
 	Message string `json:"message"`
+	// MessageKo is the Korean text of Message, Msg the message itself (as Finding's).
+	MessageKo string `json:"messageKo,omitempty"`
+	Msg       Msg    `json:"-"`
 }
 
 // Baseline identifies the earlier state a report is compared with, and its summary.
@@ -196,7 +202,15 @@ type Finding struct {
 	Object      string `json:"object"` // Kind/name
 	File        string `json:"file"`   // repository-relative
 	Line        int    `json:"line"`
-	Message     string `json:"message"`
+	// Message is the English text of the finding's message (stable: CI
+	// consumers match it); MessageID names the message (Msg.ID) and
+	// MessageKo is its Korean text. Msg is the message itself, rendered in
+	// a report's language by reports/i18n (empty for findings made
+	// elsewhere: then Message is shown).
+	Message   string `json:"message"`
+	MessageID string `json:"messageId,omitempty"`
+	MessageKo string `json:"messageKo,omitempty"`
+	Msg       Msg    `json:"-"`
 	// Deployer is the GitOps object that deploys Object, as
 	// "Kind/namespace/name" ("Application/argocd/blog"); empty for objects
 	// applied directly and for findings not about one object.

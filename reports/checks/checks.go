@@ -5,16 +5,14 @@
 package checks
 
 import (
-	"fmt"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/evidence"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // ClusterState is a cluster's recorded state (repo.ClusterState) as read
@@ -50,7 +48,7 @@ func Evaluate(in *Input) []reports.Finding {
 		switch c.Evaluation {
 		case reports.EvalManual:
 			for _, cl := range ev.clusters {
-				ev.add(reports.StatusManual, cl, "", "", nil, "needs attestation: "+c.Remediation)
+				ev.add(reports.StatusManual, cl, "", "", nil, reports.M("check.attest").WithFix(c.ID))
 			}
 		case reports.EvalDeclared:
 			ev.declared()
@@ -152,12 +150,13 @@ func (ev *evaluator) env(cluster, ns string) repo.EnvState {
 	return ev.envOf[cluster][ns]
 }
 
-func (ev *evaluator) add(status, cluster, namespace, object string, at *render.Object, msg string) {
+func (ev *evaluator) add(status, cluster, namespace, object string, at *render.Object, msg reports.Msg) {
 	f := reports.Finding{
 		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
-		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Message: msg,
+		Status: status, Cluster: cluster, Namespace: namespace, Object: object,
 		Environment: ev.env(cluster, namespace).Name,
 	}
+	i18n.SetMessage(&f, msg)
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
@@ -165,7 +164,7 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 }
 
 // addObj adds a finding about object o.
-func (ev *evaluator) addObj(o *render.Object, status, msg string) {
+func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
 	ns := ""
 	if !o.ClusterScoped() {
 		ns = namespaceOf(o)
@@ -173,7 +172,7 @@ func (ev *evaluator) addObj(o *render.Object, status, msg string) {
 	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
 }
 
-func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg string) {
+func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg reports.Msg) {
 	ev.add(status, cluster, namespace, object, nil, msg)
 	f := &ev.findings[len(ev.findings)-1]
 	f.File, f.Line = file, line
@@ -216,12 +215,4 @@ func intAt(v any, path ...string) (int, bool) {
 		return int(n), true
 	}
 	return 0, false
-}
-
-func joinNames(names []string) string {
-	names = slices.Compact(names)
-	if len(names) > 5 {
-		return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
-	}
-	return strings.Join(names, ", ")
 }

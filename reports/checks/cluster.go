@@ -16,7 +16,7 @@ import (
 
 var manifestChecks = map[string]func(*evaluator){
 	"PLN-SEC-002": checkRBAC,
-	"PLN-SEC-003": checkNamespaces(defaultDenyIngress, "has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules)"),
+	"PLN-SEC-003": checkNamespaces(defaultDenyIngress, "check.noDefaultDeny"),
 	"PLN-SEC-005": checkPSA,
 	"PLN-SEC-006": checkPrivileged,
 	"PLN-SEC-007": checkNonRoot,
@@ -39,11 +39,11 @@ var manifestChecks = map[string]func(*evaluator){
 	"PLN-HA-009":  checkReplicas,
 	"PLN-RES-001": checkResources("requests"),
 	"PLN-RES-002": checkResources("limits"),
-	"PLN-RES-003": checkNamespaces(hasKind("ResourceQuota"), "has no ResourceQuota"),
-	"PLN-RES-004": checkNamespaces(hasKind("LimitRange"), "has no LimitRange"),
+	"PLN-RES-003": checkNamespaces(hasKind("ResourceQuota"), "check.noResourceQuota"),
+	"PLN-RES-004": checkNamespaces(hasKind("LimitRange"), "check.noLimitRange"),
 	"PLN-RES-005": checkAutoscaled,
 	"PLN-NET-003": checkIngressClass,
-	"PLN-NET-005": checkNamespaces(egressControlled, "has no NetworkPolicy restricting egress of all pods (podSelector {}, policyTypes [Egress])"),
+	"PLN-NET-005": checkNamespaces(egressControlled, "check.noEgressPolicy"),
 	"PLN-NET-006": checkLoadBalancers,
 	"PLN-NET-007": checkOpenEgress,
 	"PLN-OPS-003": checkRendering,
@@ -99,7 +99,8 @@ func (ev *evaluator) workloadNamespaces(cluster string) []string {
 }
 
 // checkNamespaces makes one finding per workload namespace: pass when ok
-// finds an object satisfying the control (it becomes the finding's location).
+// finds an object satisfying the control (it becomes the finding's location);
+// missing is the message id of a namespace without one.
 func checkNamespaces(ok func(o *render.Object) bool, missing string) func(*evaluator) {
 	return func(ev *evaluator) {
 		for _, c := range ev.clusters {
@@ -114,10 +115,10 @@ func checkNamespaces(ok func(o *render.Object) bool, missing string) func(*evalu
 			}
 			for _, ns := range ev.workloadNamespaces(c) {
 				if o := byNS[ns]; o != nil {
-					ev.add(reports.StatusPass, c, ns, o.ID(), o, "satisfied by "+o.ID())
+					ev.add(reports.StatusPass, c, ns, o.ID(), o, reports.M("check.satisfiedBy", o.ID()))
 					continue
 				}
-				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns), fmt.Sprintf("namespace %s %s; %s", ns, missing, ev.control.Remediation))
+				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns), reports.M(missing, ns).WithFix(ev.control.ID))
 			}
 		}
 	}
@@ -174,7 +175,7 @@ func checkPSA(ev *evaluator) {
 		for _, ns := range ev.workloadNamespaces(c) {
 			if ev.nsObjects[c][ns] == nil {
 				ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns),
-					fmt.Sprintf("namespace %s runs workloads but is not defined in the repository, so it has no Pod Security Admission labels; %s", ns, ev.control.Remediation))
+					reports.M("check.namespaceUndefined", ns).WithFix(ev.control.ID))
 			}
 		}
 		names := make([]string, 0, len(ev.nsObjects[c]))
@@ -192,13 +193,13 @@ func checkPSA(ev *evaluator) {
 			tier := ev.env(c, n).Tier
 			switch {
 			case enforce == "":
-				ev.addObj(o, reports.StatusFail, "no pod-security.kubernetes.io/enforce label; "+ev.control.Remediation)
+				ev.addObj(o, reports.StatusFail, reports.M("check.noEnforceLabel").WithFix(ev.control.ID))
 			case tier == "production" && enforce != "restricted":
-				ev.addObj(o, reports.StatusFail, fmt.Sprintf("production namespace enforces %q, not restricted; %s", enforce, ev.control.Remediation))
+				ev.addObj(o, reports.StatusFail, reports.M("check.productionNotRestricted", enforce).WithFix(ev.control.ID))
 			case enforce == "privileged":
-				ev.addObj(o, reports.StatusFail, "enforces privileged (no restriction); "+ev.control.Remediation)
+				ev.addObj(o, reports.StatusFail, reports.M("check.enforcesPrivileged").WithFix(ev.control.ID))
 			default:
-				ev.addObj(o, reports.StatusPass, "enforces "+enforce)
+				ev.addObj(o, reports.StatusPass, reports.M("check.enforces", enforce))
 			}
 		}
 	}
@@ -212,9 +213,9 @@ func checkRBAC(ev *evaluator) {
 			}
 			switch o.Kind {
 			case "RoleBinding":
-				ev.addObj(o, reports.StatusPass, "scoped to namespace "+namespaceOf(o))
+				ev.addObj(o, reports.StatusPass, reports.M("check.scopedTo", namespaceOf(o)))
 			case "ClusterRoleBinding":
-				var people []string
+				var people reports.Names
 				for _, s := range listAt(o.Value, "subjects") {
 					if k := str(s, "kind"); k == "User" || k == "Group" {
 						people = append(people, k+" "+str(s, "name"))
@@ -223,11 +224,11 @@ func checkRBAC(ev *evaluator) {
 				role := str(o.Value, "roleRef", "name")
 				switch {
 				case len(people) > 0:
-					ev.addObj(o, reports.StatusFail, fmt.Sprintf("binds ClusterRole %s cluster-wide to %s; %s", role, joinNames(people), ev.control.Remediation))
+					ev.addObj(o, reports.StatusFail, reports.M("check.clusterWideTo", role, people).WithFix(ev.control.ID))
 				case role == "cluster-admin":
-					ev.addObj(o, reports.StatusFail, "binds cluster-admin cluster-wide; "+ev.control.Remediation)
+					ev.addObj(o, reports.StatusFail, reports.M("check.clusterAdminWide").WithFix(ev.control.ID))
 				default:
-					ev.addObj(o, reports.StatusPass, "binds ClusterRole "+role+" to service accounts only")
+					ev.addObj(o, reports.StatusPass, reports.M("check.serviceAccountsOnly", role))
 				}
 			}
 		}
@@ -241,7 +242,7 @@ func checkSecrets(ev *evaluator) {
 				continue
 			}
 			if len(mapAt(o.Value, "data")) > 0 || len(mapAt(o.Value, "stringData")) > 0 {
-				keys := []string{}
+				keys := reports.Names{}
 				for k := range mapAt(o.Value, "data") {
 					keys = append(keys, k)
 				}
@@ -249,65 +250,65 @@ func checkSecrets(ev *evaluator) {
 					keys = append(keys, k)
 				}
 				sort.Strings(keys)
-				ev.addObj(o, reports.StatusFail, fmt.Sprintf("Secret with data (keys %s) is stored in Git; %s", joinNames(keys), ev.control.Remediation))
+				ev.addObj(o, reports.StatusFail, reports.M("check.secretInGit", keys).WithFix(ev.control.ID))
 			} else {
-				ev.addObj(o, reports.StatusPass, "Secret carries no data")
+				ev.addObj(o, reports.StatusPass, reports.M("check.secretNoData"))
 			}
 		}
 	}
 }
 
 func checkIngressTLS(ev *evaluator) {
-	forKind(ev, "Ingress", func(o *render.Object) (bool, string) {
+	forKind(ev, "Ingress", func(o *render.Object) (bool, reports.Msg) {
 		if len(listAt(o.Value, "spec", "tls")) == 0 {
-			return true, "no spec.tls; " + ev.control.Remediation
+			return true, reports.M("check.noTLS").WithFix(ev.control.ID)
 		}
-		return false, "terminates TLS"
+		return false, reports.M("check.tls")
 	})
 }
 
 func checkIngressClass(ev *evaluator) {
-	forKind(ev, "Ingress", func(o *render.Object) (bool, string) {
+	forKind(ev, "Ingress", func(o *render.Object) (bool, reports.Msg) {
 		if c := str(o.Value, "spec", "ingressClassName"); c != "" {
-			return false, "ingress class " + c
+			return false, reports.M("check.ingressClass", c)
 		}
 		if c := str(o.Value, "metadata", "annotations", "kubernetes.io/ingress.class"); c != "" {
-			return false, "ingress class " + c + " (annotation)"
+			return false, reports.M("check.ingressClassAnnotation", c)
 		}
-		return true, "no ingress class; " + ev.control.Remediation
+		return true, reports.M("check.noIngressClass").WithFix(ev.control.ID)
 	})
 }
 
 func checkLoadBalancers(ev *evaluator) {
-	forKind(ev, "Service", func(o *render.Object) (bool, string) {
+	forKind(ev, "Service", func(o *render.Object) (bool, reports.Msg) {
 		if str(o.Value, "spec", "type") != "LoadBalancer" {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		ann := mapAt(o.Value, "metadata", "annotations")
 		if fmt.Sprint(ann["service.beta.kubernetes.io/azure-load-balancer-internal"]) == "true" ||
 			fmt.Sprint(ann["networking.gke.io/load-balancer-type"]) == "Internal" ||
 			fmt.Sprint(ann["cloud.google.com/load-balancer-type"]) == "Internal" {
-			return false, "internal load balancer"
+			return false, reports.M("check.internalLB")
 		}
-		return true, "public LoadBalancer Service; " + ev.control.Remediation
+		return true, reports.M("check.publicLB").WithFix(ev.control.ID)
 	})
 }
 
 func checkExternalIPs(ev *evaluator) {
-	forKind(ev, "Service", func(o *render.Object) (bool, string) {
+	forKind(ev, "Service", func(o *render.Object) (bool, reports.Msg) {
 		if ips := strList(listAt(o.Value, "spec", "externalIPs")); len(ips) > 0 {
-			return true, "spec.externalIPs " + joinNames(ips) + "; " + ev.control.Remediation
+			return true, reports.M("check.externalIPs", reports.Names(ips)).WithFix(ev.control.ID)
 		}
-		return false, "no externalIPs"
+		return false, reports.M("check.noExternalIPs")
 	})
 }
 
 func checkNodePorts(ev *evaluator) {
-	forKind(ev, "Service", func(o *render.Object) (bool, string) {
+	forKind(ev, "Service", func(o *render.Object) (bool, reports.Msg) {
 		if t := str(o.Value, "spec", "type"); t == "NodePort" {
-			return true, "type NodePort opens the port on every node; " + ev.control.Remediation
+			return true, reports.M("check.nodePort").WithFix(ev.control.ID)
 		}
-		return false, "not a NodePort Service"
+		return false, reports.M("check.notNodePort")
 	})
 }
 
@@ -316,18 +317,18 @@ func checkNodePorts(ev *evaluator) {
 // 0.0.0.0/0 or ::/0 without except. Policies without egress rules are
 // skipped.
 func checkOpenEgress(ev *evaluator) {
-	forKind(ev, "NetworkPolicy", func(o *render.Object) (bool, string) {
+	forKind(ev, "NetworkPolicy", func(o *render.Object) (bool, reports.Msg) {
 		rules := listAt(o.Value, "spec", "egress")
 		if len(rules) == 0 {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		for i, r := range rules {
 			rule, _ := r.(map[string]any)
 			if anyDestination(rule) && !dnsOnly(rule) {
-				return true, fmt.Sprintf("egress rule %d allows every address%s; %s", i+1, portsOf(rule), ev.control.Remediation)
+				return true, reports.M("check.openEgress", i+1, portsOf(rule)).WithFix(ev.control.ID)
 			}
 		}
-		return false, fmt.Sprintf("%d egress rule(s), each to named peers or networks", len(rules))
+		return false, reports.M("check.egressNamed", len(rules))
 	})
 }
 
@@ -363,20 +364,20 @@ func dnsOnly(rule map[string]any) bool {
 	return true
 }
 
-func portsOf(rule map[string]any) string {
+func portsOf(rule map[string]any) reports.Msg {
 	ports := listAt(rule, "ports")
 	if len(ports) == 0 {
-		return " on every port"
+		return reports.M("check.everyPort")
 	}
 	var out []string
 	for _, p := range ports {
 		out = append(out, fmt.Sprint(get(p, "port")))
 	}
-	return " on port(s) " + strings.Join(out, ", ")
+	return reports.M("check.ports", strings.Join(out, ", "))
 }
 
-// forKind makes a finding for every object of kind (msg "" skips it).
-func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, string)) {
+// forKind makes a finding for every object of kind (no message skips it).
+func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, reports.Msg)) {
 	for _, c := range ev.clusters {
 		for _, o := range ev.byCluster[c] {
 			if o.Kind != kind {
@@ -386,7 +387,7 @@ func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, string
 			switch {
 			case failed:
 				ev.addObj(o, reports.StatusFail, msg)
-			case msg != "":
+			case !msg.IsZero():
 				ev.addObj(o, reports.StatusPass, msg)
 			}
 		}
@@ -431,34 +432,34 @@ func (ev *evaluator) autoscaler(o *render.Object, kind string) *render.Object {
 }
 
 // multiReplica calls fn for workloads running two or more replicas.
-func (ev *evaluator) multiReplica(fn func(o *render.Object, spec map[string]any, n int) (bool, string)) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
+func (ev *evaluator) multiReplica(fn func(o *render.Object, spec map[string]any, n int) (bool, reports.Msg)) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 		n, ok := ev.replicas(o)
 		if !ok || n < 2 {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		return fn(o, spec, n)
 	})
 }
 
 func checkReplicas(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, reports.Msg) {
 		n, ok := ev.replicas(o)
 		if !ok {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		if tier := ev.env(o.Cluster, namespaceOf(o)).Tier; tier != "" && tier != "production" {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		if n < 2 {
-			return true, fmt.Sprintf("runs %d replica(s); %s", n, ev.control.Remediation)
+			return true, reports.M("check.replicas", n).WithFix(ev.control.ID)
 		}
-		return false, fmt.Sprintf("runs at least %d replicas", n)
+		return false, reports.M("check.atLeastReplicas", n)
 	})
 }
 
 func checkPDB(ev *evaluator) {
-	ev.multiReplica(func(o *render.Object, _ map[string]any, n int) (bool, string) {
+	ev.multiReplica(func(o *render.Object, _ map[string]any, n int) (bool, reports.Msg) {
 		podLbls := labels.Set{}
 		for k, v := range podLabels(o) {
 			podLbls[k] = fmt.Sprint(v)
@@ -468,10 +469,10 @@ func checkPDB(ev *evaluator) {
 				continue
 			}
 			if sel := selector(mapAt(p.Value, "spec", "selector")); sel != nil && !sel.Empty() && sel.Matches(podLbls) {
-				return false, "covered by PodDisruptionBudget/" + p.Name
+				return false, reports.M("check.coveredByPDB", p.Name)
 			}
 		}
-		return true, fmt.Sprintf("%d replicas and no PodDisruptionBudget selects its pods; %s", n, ev.control.Remediation)
+		return true, reports.M("check.noPDB", n).WithFix(ev.control.ID)
 	})
 }
 
@@ -504,43 +505,43 @@ func spreads(spec map[string]any, keys ...string) bool {
 }
 
 func checkAntiAffinity(ev *evaluator) {
-	ev.multiReplica(func(o *render.Object, spec map[string]any, n int) (bool, string) {
+	ev.multiReplica(func(o *render.Object, spec map[string]any, n int) (bool, reports.Msg) {
 		if mapAt(spec, "affinity", "podAntiAffinity") != nil {
-			return false, "has pod anti-affinity"
+			return false, reports.M("check.antiAffinity")
 		}
 		if spreads(spec, "kubernetes.io/hostname") {
-			return false, "spreads over hosts"
+			return false, reports.M("check.spreadsHosts")
 		}
-		return true, fmt.Sprintf("%d replicas without pod anti-affinity; %s", n, ev.control.Remediation)
+		return true, reports.M("check.noAntiAffinity", n).WithFix(ev.control.ID)
 	})
 }
 
 func checkZoneSpread(ev *evaluator) {
-	ev.multiReplica(func(o *render.Object, spec map[string]any, n int) (bool, string) {
+	ev.multiReplica(func(o *render.Object, spec map[string]any, n int) (bool, reports.Msg) {
 		if st := ev.in.States[o.Cluster]; st != nil && len(st.Zones) < 2 {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		if spreads(spec, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone") {
-			return false, "spreads over zones"
+			return false, reports.M("check.spreadsZones")
 		}
-		return true, fmt.Sprintf("%d replicas without a zone topologySpreadConstraint; %s", n, ev.control.Remediation)
+		return true, reports.M("check.noZoneSpread", n).WithFix(ev.control.ID)
 	})
 }
 
 func checkAutoscaled(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, reports.Msg) {
 		if !scalable(o) {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		if h := ev.autoscaler(o, "HorizontalPodAutoscaler"); h != nil {
-			return false, "scaled by HorizontalPodAutoscaler/" + h.Name
+			return false, reports.M("check.scaledBy", "HorizontalPodAutoscaler/"+h.Name)
 		}
 		if h := ev.autoscaler(o, "VerticalPodAutoscaler"); h != nil {
-			return false, "scaled by VerticalPodAutoscaler/" + h.Name
+			return false, reports.M("check.scaledBy", "VerticalPodAutoscaler/"+h.Name)
 		}
 		// Fixed capacity may be intended: needs attestation, never a pass.
-		ev.addObj(o, reports.StatusManual, "no HorizontalPodAutoscaler or VerticalPodAutoscaler; attest that fixed replicas are intended or add one")
-		return false, ""
+		ev.addObj(o, reports.StatusManual, reports.M("check.noAutoscaler"))
+		return false, reports.Msg{}
 	})
 }
 
@@ -567,10 +568,10 @@ func checkBackup(ev *evaluator) {
 				}
 			}
 			if by != nil {
-				ev.add(reports.StatusPass, c, ns, by.ID(), by, "backed up by "+by.ID())
+				ev.add(reports.StatusPass, c, ns, by.ID(), by, reports.M("check.backedUpBy", by.ID()))
 				continue
 			}
-			ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns), fmt.Sprintf("no Velero Schedule includes namespace %s; %s", ns, ev.control.Remediation))
+			ev.add(reports.StatusFail, c, ns, "Namespace/"+ns, ev.nsLocation(c, ns), reports.M("check.noBackup", ns).WithFix(ev.control.ID))
 		}
 	}
 }
@@ -589,14 +590,14 @@ func strList(l []any) []string {
 func checkRendering(ev *evaluator) {
 	d := ev.in.Discovery
 	for _, s := range d.Sources {
-		ev.addAt(reports.StatusPass, s.Cluster, "", "", s.Path, 0, fmt.Sprintf("%s %s renders", s.Kind, s.Path))
+		ev.addAt(reports.StatusPass, s.Cluster, "", "", s.Path, 0, reports.M("check.renders", s.Kind, s.Path))
 	}
 	for _, p := range d.Problems {
 		status := reports.StatusFail
 		if p.NotEvaluated {
 			status = reports.StatusManual
 		}
-		ev.addAt(status, p.Cluster, "", "", p.File, p.Line, p.Message)
+		ev.addAt(status, p.Cluster, "", "", p.File, p.Line, problemMsg(p))
 	}
 }
 

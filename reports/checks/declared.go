@@ -2,7 +2,6 @@ package checks
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/baseline"
@@ -62,15 +61,15 @@ func (ev *evaluator) declared() {
 		st := ev.in.States[c]
 		obs, err := ev.clusterEvidence(c)
 		if err != nil {
-			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, "", 0, err.Error())
+			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, "", 0, reports.M("msg.text", err.Error()))
 			continue
 		}
-		where := "the repository"
+		where := reports.M("decl.theRepository")
 		if c != "" {
-			where = repo.ClusterStatePath(c)
+			where = reports.M("msg.text", repo.ClusterStatePath(c))
 		}
 		if !hasRule || (st == nil && obs == nil) {
-			ev.add(reports.StatusManual, c, "", "", nil, fmt.Sprintf("no declared cluster settings in %s and no --evidence; attest: %s", where, ev.control.Remediation))
+			ev.add(reports.StatusManual, c, "", "", nil, reports.M("decl.noSettingsNoEvidence", where).WithFix(ev.control.ID))
 			continue
 		}
 		var decl *baseline.Cluster
@@ -88,7 +87,7 @@ func (ev *evaluator) declared() {
 		}
 		if obs != nil && decl != nil && decl.Provider != "" && obs.Provider != "" && decl.Provider != obs.Provider {
 			ev.addEvidence(reports.StatusFail, c, file, jsonKeyLine(st.Data, "provider"), obs.Files[0]+"#$",
-				fmt.Sprintf("declared provider %s but the evidence %s describes a %s cluster", decl.Provider, strings.Join(obs.Files, ", "), obs.Provider))
+				reports.M("decl.providerDiffers", decl.Provider, strings.Join(obs.Files, ", "), obs.Provider))
 			continue
 		}
 		if !rule.Applies(provider) {
@@ -96,7 +95,7 @@ func (ev *evaluator) declared() {
 				line = jsonKeyLine(st.Data, "provider")
 			}
 			ev.addAt(reports.StatusNA, c, "", "Cluster/"+c, file, line,
-				fmt.Sprintf("applies to %s clusters; this one is %s", strings.Join(ev.control.Providers, ", "), provider))
+				reports.M("decl.appliesTo", strings.Join(ev.control.Providers, ", "), provider))
 			continue
 		}
 		if obs != nil && rule.Has(&obs.Observed) {
@@ -104,26 +103,27 @@ func (ev *evaluator) declared() {
 			continue
 		}
 		if decl == nil || (rule.Optional && !rule.Has(decl)) {
-			what := "not declared in " + where
+			id := "decl.notDeclaredIn"
 			if decl == nil {
-				what = "no declared cluster settings in " + where
+				id = "decl.noSettingsIn"
 			}
+			what := reports.M(id, where)
 			if obs != nil {
-				what += fmt.Sprintf(" and not shown by the evidence (%s)", strings.Join(obs.Files, ", "))
+				what = reports.M("decl.andNotShown", what, strings.Join(obs.Files, ", "))
 			}
-			ev.addAt(reports.StatusManual, c, "", "Cluster/"+c, file, line, fmt.Sprintf("%s; attest: %s", what, ev.control.Remediation))
+			ev.addAt(reports.StatusManual, c, "", "Cluster/"+c, file, line, reports.M("decl.attest", what).WithFix(ev.control.ID))
 			continue
 		}
 		ok, what := rule.Check(decl)
-		suffix := ""
+		suffix := reports.M("msg.text", "")
 		if obs != nil && rule.Key != "environments" { // environments are the repository's own
-			suffix = fmt.Sprintf(" (only declared: the evidence %s does not show it)", strings.Join(obs.Files, ", "))
+			suffix = reports.M("decl.onlyDeclared", strings.Join(obs.Files, ", "))
 		}
 		if ok {
-			ev.addAt(reports.StatusPass, c, "", "Cluster/"+c, file, line, "declared: "+what+suffix)
+			ev.addAt(reports.StatusPass, c, "", "Cluster/"+c, file, line, reports.M("decl.declared", whatMsg(what), suffix))
 		} else {
 			ev.addAt(reports.StatusFail, c, "", "Cluster/"+c, file, line,
-				fmt.Sprintf("not declared: %s (settings.%s %s)%s; %s", what, rule.Key, baseline.Shown(rule.Value(decl)), suffix, ev.control.Remediation))
+				reports.M("decl.notDeclared", whatMsg(what), rule.Key, valueMsg(baseline.Shown(rule.Value(decl))), suffix).WithFix(ev.control.ID))
 		}
 	}
 }
@@ -146,19 +146,18 @@ func (ev *evaluator) fromEvidence(rule baseline.Rule, c string, decl *baseline.C
 		d, o := rule.Value(decl), rule.Value(&observed)
 		if baseline.Differs(d, o) {
 			ev.addEvidence(reports.StatusFail, c, file, line, src,
-				fmt.Sprintf("declared %s %s but the cluster has %s (%s); make the cluster and settings.%s agree: %s",
-					rule.Key, baseline.Display(d), baseline.Display(o), src, rule.Key, ev.control.Remediation))
+				reports.M("decl.differs", rule.Key, valueMsg(baseline.Display(d)), valueMsg(baseline.Display(o)), src).WithFix(ev.control.ID))
 			return
 		}
 	}
 	if ok {
-		ev.addEvidence(reports.StatusPass, c, file, line, src, fmt.Sprintf("the cluster has %s (%s)", what, src))
+		ev.addEvidence(reports.StatusPass, c, file, line, src, reports.M("decl.clusterHas", whatMsg(what), src))
 	} else {
-		ev.addEvidence(reports.StatusFail, c, file, line, src, fmt.Sprintf("the cluster has %s (%s); %s", what, src, ev.control.Remediation))
+		ev.addEvidence(reports.StatusFail, c, file, line, src, reports.M("decl.clusterHas", whatMsg(what), src).WithFix(ev.control.ID))
 	}
 }
 
-func (ev *evaluator) addEvidence(status, c, file string, line int, src, msg string) {
+func (ev *evaluator) addEvidence(status, c, file string, line int, src string, msg reports.Msg) {
 	ev.addAt(status, c, "", "Cluster/"+c, file, line, msg)
 	ev.findings[len(ev.findings)-1].Evidence = src
 }
@@ -177,8 +176,7 @@ func (ev *evaluator) unmatchedEvidence() {
 	}
 	ev.control = c
 	for _, f := range files {
-		ev.addAt(reports.StatusFail, "", "", "", "", 0, fmt.Sprintf("evidence %s belongs to no cluster of the repository (%s): name the file <cluster>.json or after the cluster's name",
-			f, joinNames(ev.clusters)))
+		ev.addAt(reports.StatusFail, "", "", "", "", 0, reports.M("decl.unmatchedEvidence", f, reports.Names(ev.clusters)))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
+	"github.com/plinth-dev/plinth/reports"
 )
 
 // serviceAccountOf is the ServiceAccount a pod spec runs under.
@@ -24,35 +25,35 @@ func serviceAccountOf(spec map[string]any) string {
 // automountServiceAccountToken true on the pod, or unset on the pod and
 // not false on its ServiceAccount (as defined in the repository).
 func checkAutomountToken(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 		if v, set := boolAt(spec, "automountServiceAccountToken"); set {
 			if v {
-				return true, "sets automountServiceAccountToken: true; " + ev.control.Remediation
+				return true, reports.M("check.automountTrue").WithFix(ev.control.ID)
 			}
-			return false, "automountServiceAccountToken: false"
+			return false, reports.M("check.automountFalse")
 		}
 		name := serviceAccountOf(spec)
 		sa := ev.lookup(o.Cluster, namespaceOf(o), "ServiceAccount", name)
 		if sa != nil {
 			if v, set := boolAt(sa.Value, "automountServiceAccountToken"); set && !v {
-				return false, "ServiceAccount " + name + " sets automountServiceAccountToken: false"
+				return false, reports.M("check.saAutomountFalse", name)
 			}
 		}
-		return true, fmt.Sprintf("mounts the token of ServiceAccount %s (automountServiceAccountToken is not false on the pod or the ServiceAccount); %s", name, ev.control.Remediation)
+		return true, reports.M("check.mountsToken", name).WithFix(ev.control.ID)
 	})
 }
 
 func checkDefaultServiceAccount(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 		if sa := serviceAccountOf(spec); sa != "default" {
-			return false, "runs as ServiceAccount " + sa
+			return false, reports.M("check.serviceAccount", sa)
 		}
-		return true, "runs as the default ServiceAccount of namespace " + namespaceOf(o) + "; " + ev.control.Remediation
+		return true, reports.M("check.defaultServiceAccount", namespaceOf(o)).WithFix(ev.control.ID)
 	})
 }
 
 func checkHostPort(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		var ports []string
 		for _, p := range listAt(c.v, "ports") {
 			if n, ok := intAt(p, "hostPort"); ok && n > 0 {
@@ -60,30 +61,30 @@ func checkHostPort(ev *evaluator) {
 			}
 		}
 		if len(ports) > 0 {
-			return "binds host port " + strings.Join(ports, ", ")
+			return reports.M("check.hostPort", strings.Join(ports, ", "))
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkSecretEnv(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
-		var uses []string
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
+		var uses reports.Msgs
 		for _, e := range listAt(c.v, "env") {
 			if ref := mapAt(e, "valueFrom", "secretKeyRef"); ref != nil {
-				uses = append(uses, fmt.Sprintf("env %s from Secret %s key %s", str(e, "name"), str(ref, "name"), str(ref, "key")))
+				uses = append(uses, reports.M("check.envSecret", str(e, "name"), str(ref, "name"), str(ref, "key")))
 			}
 		}
 		for _, e := range listAt(c.v, "envFrom") {
 			if ref := mapAt(e, "secretRef"); ref != nil {
-				uses = append(uses, "envFrom Secret "+str(ref, "name"))
+				uses = append(uses, reports.M("check.envFromSecret", str(ref, "name")))
 			}
 		}
 		if len(uses) > 0 {
-			return "takes " + joinNames(uses)
+			return reports.M("check.takesSecrets", uses)
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 // safeSysctls are the sysctls the Baseline Pod Security Standard allows.
@@ -100,47 +101,47 @@ var seLinuxTypes = []string{"", "container_t", "container_init_t", "container_kv
 // isolationProblems lists what a securityContext (of a pod or a container)
 // relaxes of the kernel's isolation: SELinux and AppArmor overrides, and
 // for a container an unmasked /proc.
-func isolationProblems(sc map[string]any, where string) []string {
-	var out []string
+func isolationProblems(sc map[string]any, where reports.Msg) reports.Msgs {
+	var out reports.Msgs
 	if sel := mapAt(sc, "seLinuxOptions"); sel != nil {
 		if t := str(sel, "type"); !slices.Contains(seLinuxTypes, t) {
-			out = append(out, fmt.Sprintf("%s sets SELinux type %s", where, t))
+			out = append(out, reports.M("check.seLinuxType", where, t))
 		}
 		for _, f := range []string{"user", "role"} {
 			if str(sel, f) != "" {
-				out = append(out, fmt.Sprintf("%s sets SELinux %s %s", where, f, str(sel, f)))
+				out = append(out, reports.M("check.seLinux", where, f, str(sel, f)))
 			}
 		}
 	}
 	if str(sc, "appArmorProfile", "type") == "Unconfined" {
-		out = append(out, where+" runs AppArmor Unconfined")
+		out = append(out, reports.M("check.appArmorUnconfined", where))
 	}
 	if str(sc, "procMount") == "Unmasked" {
-		out = append(out, where+" has procMount: Unmasked")
+		out = append(out, reports.M("check.procUnmasked", where))
 	}
 	return out
 }
 
 func checkKernelIsolation(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 		psc := mapAt(spec, "securityContext")
-		probs := isolationProblems(psc, "the pod")
+		probs := isolationProblems(psc, reports.M("check.thePod"))
 		for _, s := range listAt(psc, "sysctls") {
 			if n := str(s, "name"); !slices.Contains(safeSysctls, n) {
-				probs = append(probs, "the pod sets unsafe sysctl "+n)
+				probs = append(probs, reports.M("check.unsafeSysctl", n))
 			}
 		}
 		for _, c := range containers(spec) {
-			probs = append(probs, isolationProblems(secCtx(c), fmt.Sprintf("container %q", c.name))...)
+			probs = append(probs, isolationProblems(secCtx(c), reports.M("check.containerName", c.name))...)
 			key := "container.apparmor.security.beta.kubernetes.io/" + c.name
 			if v, _ := mapAt(podMeta(o), "annotations")[key].(string); v == "unconfined" {
-				probs = append(probs, fmt.Sprintf("container %q runs AppArmor unconfined (annotation)", c.name))
+				probs = append(probs, reports.M("check.appArmorAnnotation", c.name))
 			}
 		}
 		if len(probs) > 0 {
-			return true, joinNames(probs) + "; " + ev.control.Remediation
+			return true, reports.M("check.list", probs).WithFix(ev.control.ID)
 		}
-		return false, "keeps the default /proc masks, safe sysctls, SELinux and AppArmor profiles"
+		return false, reports.M("check.isolationKept")
 	})
 }
 
@@ -164,35 +165,35 @@ func mutableImage(image string) bool {
 }
 
 func checkPullPolicy(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		image, policy := str(c.v, "image"), str(c.v, "imagePullPolicy")
 		switch {
 		case image == "" || policy == "":
-			return "" // the default policy follows the tag: Always for latest, IfNotPresent otherwise
+			return reports.Msg{} // the default policy follows the tag: Always for latest, IfNotPresent otherwise
 		case mutableImage(image) && policy != "Always":
-			return fmt.Sprintf("pulls the mutable %q with imagePullPolicy %s", image, policy)
+			return reports.M("check.pullMutable", image, policy)
 		case !mutableImage(image) && policy == "Always":
-			return fmt.Sprintf("pulls the fixed %q with imagePullPolicy Always", image)
+			return reports.M("check.pullFixedAlways", image)
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkBarePod(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, reports.Msg) {
 		if o.Kind == "Pod" {
-			return true, "a bare Pod is not recreated when it fails or its node is drained; " + ev.control.Remediation
+			return true, reports.M("check.barePod").WithFix(ev.control.ID)
 		}
-		return false, "managed by its " + o.Kind
+		return false, reports.M("check.managedBy", o.Kind)
 	})
 }
 
 func checkIdenticalProbes(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 		if !longRunning(o) {
-			return false, ""
+			return false, reports.Msg{}
 		}
-		var same []string
+		var same reports.Names
 		both := 0
 		for _, c := range containers(spec) {
 			l, r := get(c.v, "livenessProbe"), get(c.v, "readinessProbe")
@@ -206,10 +207,10 @@ func checkIdenticalProbes(ev *evaluator) {
 		}
 		switch {
 		case len(same) > 0:
-			return true, fmt.Sprintf("container %s has identical liveness and readiness probes; %s", joinNames(same), ev.control.Remediation)
+			return true, reports.M("check.identicalProbes", same).WithFix(ev.control.ID)
 		case both == 0:
-			return false, ""
+			return false, reports.Msg{}
 		}
-		return false, "liveness and readiness probes differ"
+		return false, reports.M("check.probesDiffer")
 	})
 }

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -25,45 +24,42 @@ func checkClusterAdminBound(ev *evaluator) {
 			}
 			role := str(o.Value, "roleRef", "name")
 			if str(o.Value, "roleRef", "kind") == "ClusterRole" && role == "cluster-admin" {
-				var subjects []string
+				var subjects reports.Names
 				for _, s := range listAt(o.Value, "subjects") {
 					subjects = append(subjects, str(s, "kind")+" "+str(s, "name"))
 				}
-				ev.addObj(o, reports.StatusFail, fmt.Sprintf("%s binds cluster-admin to %s; %s", o.Kind, orNone(joinNames(subjects)), ev.control.Remediation))
+				m := reports.M("check.bindsClusterAdmin", o.Kind, subjects)
+				if len(subjects) == 0 {
+					m = reports.M("check.bindsClusterAdminNobody", o.Kind)
+				}
+				ev.addObj(o, reports.StatusFail, m.WithFix(ev.control.ID))
 				continue
 			}
-			ev.addObj(o, reports.StatusPass, "binds "+str(o.Value, "roleRef", "kind")+" "+role)
+			ev.addObj(o, reports.StatusPass, reports.M("check.binds", str(o.Value, "roleRef", "kind"), role))
 		}
 	}
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "no subject"
-	}
-	return s
-}
-
 // eachRole evaluates every rule of every Role and ClusterRole of the
 // repository: bad describes what a rule grants that it should not.
-func (ev *evaluator) eachRole(bad func(rule map[string]any) string) {
+func (ev *evaluator) eachRole(bad func(rule map[string]any) reports.Msg) {
 	for _, c := range ev.clusters {
 		for _, o := range ev.byCluster[c] {
 			if !isRBAC(o, "Role", "ClusterRole") {
 				continue
 			}
-			var probs []string
+			var probs reports.Msgs
 			for i, r := range listAt(o.Value, "rules") {
 				rule, _ := r.(map[string]any)
-				if p := bad(rule); p != "" {
-					probs = append(probs, fmt.Sprintf("rule %d %s", i+1, p))
+				if p := bad(rule); !p.IsZero() {
+					probs = append(probs, reports.M("check.rule", i+1, p))
 				}
 			}
 			if len(probs) > 0 {
-				ev.addObj(o, reports.StatusFail, joinNames(probs)+"; "+ev.control.Remediation)
+				ev.addObj(o, reports.StatusFail, reports.M("check.list", probs).WithFix(ev.control.ID))
 				continue
 			}
-			ev.addObj(o, reports.StatusPass, fmt.Sprintf("%d rule(s), none of them concerned", len(listAt(o.Value, "rules"))))
+			ev.addObj(o, reports.StatusPass, reports.M("check.rulesFine", len(listAt(o.Value, "rules"))))
 		}
 	}
 }
@@ -98,8 +94,8 @@ func ruleGrants(rule map[string]any, group string, resources, verbs []string) bo
 	return false
 }
 
-// matching returns the items pred holds for, joined after prefix, or "".
-func matching(prefix, sep string, items []string, pred func(string) bool) string {
+// matching returns the message id with the items pred holds for, or no message.
+func matching(id string, items []string, pred func(string) bool) reports.Msg {
 	var out []string
 	for _, it := range items {
 		if pred(it) {
@@ -107,39 +103,39 @@ func matching(prefix, sep string, items []string, pred func(string) bool) string
 		}
 	}
 	if len(out) == 0 {
-		return ""
+		return reports.Msg{}
 	}
-	return prefix + strings.Join(out, sep)
+	return reports.M(id, strings.Join(out, ", "))
 }
 
 func checkRoleWildcards(ev *evaluator) {
-	ev.eachRole(func(rule map[string]any) string {
-		return matching("has * in ", " and ", []string{"apiGroups", "resources", "verbs"}, func(f string) bool {
+	ev.eachRole(func(rule map[string]any) reports.Msg {
+		return matching("check.wildcardIn", []string{"apiGroups", "resources", "verbs"}, func(f string) bool {
 			return slices.Contains(strList(listAt(rule, f)), "*")
 		})
 	})
 }
 
 func checkRoleSecrets(ev *evaluator) {
-	ev.eachRole(func(rule map[string]any) string {
+	ev.eachRole(func(rule map[string]any) reports.Msg {
 		if ruleGrants(rule, "", []string{"secrets"}, []string{"get", "list", "watch"}) {
-			return "reads Secrets (" + strings.Join(strList(listAt(rule, "verbs")), ",") + ")"
+			return reports.M("check.readsSecrets", strings.Join(strList(listAt(rule, "verbs")), ","))
 		}
-		return ""
+		return reports.Msg{}
 	})
 }
 
 func checkRoleExec(ev *evaluator) {
-	ev.eachRole(func(rule map[string]any) string {
-		return matching("grants ", " and ", []string{"pods/exec", "pods/attach"}, func(r string) bool {
+	ev.eachRole(func(rule map[string]any) reports.Msg {
+		return matching("check.grants", []string{"pods/exec", "pods/attach"}, func(r string) bool {
 			return ruleGrants(rule, "", []string{r}, []string{"create", "get"})
 		})
 	})
 }
 
 func checkRoleEscalation(ev *evaluator) {
-	ev.eachRole(func(rule map[string]any) string {
-		return matching("grants ", ", ", strList(listAt(rule, "verbs")), func(v string) bool {
+	ev.eachRole(func(rule map[string]any) reports.Msg {
+		return matching("check.grants", strList(listAt(rule, "verbs")), func(v string) bool {
 			return v == "escalate" || v == "bind" || v == "impersonate"
 		})
 	})

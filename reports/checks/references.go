@@ -67,12 +67,12 @@ func (ev *evaluator) selected(o *render.Object, sel labels.Selector) []*render.O
 	return out
 }
 
-func ids(objs []*render.Object) string {
-	var names []string
+func ids(objs []*render.Object) reports.Names {
+	var names reports.Names
 	for _, o := range objs {
 		names = append(names, o.ID())
 	}
-	return joinNames(names)
+	return names
 }
 
 // checkSelects makes a finding for every object of kind whose label
@@ -80,31 +80,31 @@ func ids(objs []*render.Object) string {
 // namespace.
 func checkSelects(kind string, path ...string) func(*evaluator) {
 	return func(ev *evaluator) {
-		forKind(ev, kind, func(o *render.Object) (bool, string) {
+		forKind(ev, kind, func(o *render.Object) (bool, reports.Msg) {
 			m, ok := get(o.Value, path...).(map[string]any)
 			if !ok {
 				if kind == "PodDisruptionBudget" {
-					return true, "has no selector, so it selects no pod; " + ev.control.Remediation
+					return true, reports.M("check.noSelector").WithFix(ev.control.ID)
 				}
-				return false, ""
+				return false, reports.Msg{}
 			}
 			if kind == "Service" {
 				if len(m) == 0 || str(o.Value, "spec", "type") == "ExternalName" {
-					return false, "" // endpoints managed outside the selector
+					return false, reports.Msg{} // endpoints managed outside the selector
 				}
 				m = map[string]any{"matchLabels": m}
 			}
 			sel := selector(m)
 			if sel == nil {
-				return true, "has an invalid selector; " + ev.control.Remediation
+				return true, reports.M("check.invalidSelector").WithFix(ev.control.ID)
 			}
 			if sel.Empty() {
-				return false, "selects every pod of namespace " + namespaceOf(o)
+				return false, reports.M("check.selectsAll", namespaceOf(o))
 			}
 			if hit := ev.selected(o, sel); len(hit) > 0 {
-				return false, "selects the pods of " + ids(hit)
+				return false, reports.M("check.selectsPodsOf", ids(hit))
 			}
-			return true, fmt.Sprintf("selector %s matches no pod template in namespace %s; %s", sel, namespaceOf(o), ev.control.Remediation)
+			return true, reports.M("check.selectsNothing", sel.String(), namespaceOf(o)).WithFix(ev.control.ID)
 		})
 	}
 }
@@ -113,30 +113,30 @@ func checkSelects(kind string, path ...string) func(*evaluator) {
 // disruption: maxUnavailable 0, minAvailable 100 %, or minAvailable at
 // least the replicas of a workload it selects.
 func checkPDBDisruptions(ev *evaluator) {
-	forKind(ev, "PodDisruptionBudget", func(o *render.Object) (bool, string) {
+	forKind(ev, "PodDisruptionBudget", func(o *render.Object) (bool, reports.Msg) {
 		spec := mapAt(o.Value, "spec")
 		if v, ok := spec["maxUnavailable"]; ok {
 			if s := fmt.Sprint(v); s == "0" || s == "0%" {
-				return true, "maxUnavailable " + s + " allows no disruption; " + ev.control.Remediation
+				return true, reports.M("check.noDisruption", "maxUnavailable "+s).WithFix(ev.control.ID)
 			}
-			return false, "maxUnavailable " + fmt.Sprint(v)
+			return false, reports.M("msg.text", "maxUnavailable "+fmt.Sprint(v))
 		}
 		v, ok := spec["minAvailable"]
 		if !ok {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		if s := fmt.Sprint(v); s == "100%" {
-			return true, "minAvailable 100% allows no disruption; " + ev.control.Remediation
+			return true, reports.M("check.noDisruption", "minAvailable 100%").WithFix(ev.control.ID)
 		}
 		minAvail, isInt := intAt(spec, "minAvailable")
 		if sel := selector(mapAt(spec, "selector")); isInt && sel != nil && !sel.Empty() {
 			for _, w := range ev.selected(o, sel) {
 				if n, ok := ev.replicas(w); ok && n <= minAvail {
-					return true, fmt.Sprintf("minAvailable %d with %d replica(s) of %s allows no disruption; %s", minAvail, n, w.ID(), ev.control.Remediation)
+					return true, reports.M("check.minAvailableReplicas", minAvail, n, w.ID()).WithFix(ev.control.ID)
 				}
 			}
 		}
-		return false, "minAvailable " + fmt.Sprint(v) + " leaves room for a disruption"
+		return false, reports.M("check.roomForDisruption", "minAvailable "+fmt.Sprint(v))
 	})
 }
 
@@ -186,7 +186,7 @@ func checkBackends(ev *evaluator) {
 			if len(backends) == 0 {
 				continue
 			}
-			var missing []string
+			var missing reports.Names
 			for _, b := range backends {
 				ns, name := namespaceOf(o), b
 				if i := strings.IndexByte(b, '/'); i > 0 {
@@ -197,20 +197,20 @@ func checkBackends(ev *evaluator) {
 				}
 			}
 			if len(missing) > 0 {
-				ev.addObj(o, reports.StatusFail, fmt.Sprintf("sends traffic to %s, not defined in the cluster; %s", joinNames(missing), ev.control.Remediation))
+				ev.addObj(o, reports.StatusFail, reports.M("check.missingBackends", missing).WithFix(ev.control.ID))
 				continue
 			}
-			ev.addObj(o, reports.StatusPass, "every backend Service exists")
+			ev.addObj(o, reports.StatusPass, reports.M("check.backendsExist"))
 		}
 	}
 }
 
 func checkHPATarget(ev *evaluator) {
-	forKind(ev, "HorizontalPodAutoscaler", func(o *render.Object) (bool, string) {
+	forKind(ev, "HorizontalPodAutoscaler", func(o *render.Object) (bool, reports.Msg) {
 		kind, name := str(o.Value, "spec", "scaleTargetRef", "kind"), str(o.Value, "spec", "scaleTargetRef", "name")
 		if ev.lookup(o.Cluster, namespaceOf(o), kind, name) == nil {
-			return true, fmt.Sprintf("scales %s/%s, not defined in namespace %s; %s", kind, name, namespaceOf(o), ev.control.Remediation)
+			return true, reports.M("check.missingScaleTarget", kind+"/"+name, namespaceOf(o)).WithFix(ev.control.ID)
 		}
-		return false, "scales " + kind + "/" + name
+		return false, reports.M("check.scales", kind+"/"+name)
 	})
 }

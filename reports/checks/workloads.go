@@ -98,7 +98,7 @@ func containers(spec map[string]any) []container {
 
 // eachWorkload calls fn for every workload of every cluster; fn returns the
 // offending containers (or a reason) and the finding is made from it.
-func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg string)) {
+func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg reports.Msg)) {
 	for _, c := range ev.clusters {
 		for _, o := range ev.byCluster[c] {
 			spec := podSpec(o)
@@ -108,7 +108,7 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 			ev.line = 0
 			failed, msg := fn(o, spec)
 			switch {
-			case msg == "" && !failed:
+			case msg.IsZero() && !failed:
 				continue // not applicable
 			case failed:
 				ev.addObj(o, reports.StatusFail, msg)
@@ -123,9 +123,9 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 }
 
 // perContainer fails a workload when bad reports a problem for one of its containers.
-func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any, c container) string, fix string) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
-		var probs []string
+func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any, c container) reports.Msg) {
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
+		var probs reports.Msgs
 		n := 0
 		for _, c := range containers(spec) {
 			if c.init && !includeInit {
@@ -133,7 +133,7 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 			}
 			n++
 			ev.field, ev.podField = "", false
-			if p := bad(spec, c); p != "" {
+			if p := bad(spec, c); !p.IsZero() {
 				if len(probs) == 0 {
 					if ev.podField {
 						ev.line = ev.in.Discovery.PodFieldLine(o, ev.field)
@@ -141,16 +141,16 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 						ev.line = ev.in.Discovery.FieldLine(o, c.name, cmp.Or(ev.field, containerField[ev.control.ID]))
 					}
 				}
-				probs = append(probs, fmt.Sprintf("container %q %s", c.name, p))
+				probs = append(probs, reports.M("check.container", c.name, p))
 			}
 		}
 		if n == 0 {
-			return false, ""
+			return false, reports.Msg{}
 		}
 		if len(probs) > 0 {
-			return true, joinNames(probs) + "; " + fix
+			return true, reports.M("check.list", probs).WithFix(ev.control.ID)
 		}
-		return false, "all containers comply"
+		return false, reports.M("check.containersComply")
 	})
 }
 
@@ -166,16 +166,16 @@ var containerField = map[string]string{
 func secCtx(c container) map[string]any { return mapAt(c.v, "securityContext") }
 
 func checkPrivileged(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		if b, _ := boolAt(secCtx(c), "privileged"); b {
-			return "is privileged"
+			return reports.M("check.privileged")
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkNonRoot(ev *evaluator) {
-	ev.perContainer(true, func(pod map[string]any, c container) string {
+	ev.perContainer(true, func(pod map[string]any, c container) reports.Msg {
 		psc, csc := mapAt(pod, "securityContext"), secCtx(c)
 		uid, uidSet := intAt(csc, "runAsUser")
 		if !uidSet {
@@ -186,30 +186,30 @@ func checkNonRoot(ev *evaluator) {
 			}
 		}
 		if uidSet && uid == 0 {
-			return "runs as user 0"
+			return reports.M("check.runsAsRoot")
 		}
 		nonRoot, set := boolAt(csc, "runAsNonRoot")
 		if !set {
 			nonRoot, set = boolAt(psc, "runAsNonRoot")
 		}
 		if (set && nonRoot) || (uidSet && uid > 0) {
-			return ""
+			return reports.Msg{}
 		}
-		return "may run as root (no runAsNonRoot: true or runAsUser > 0)"
-	}, ev.control.Remediation)
+		return reports.M("check.mayRunAsRoot")
+	})
 }
 
 func checkPrivilegeEscalation(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		if b, set := boolAt(secCtx(c), "allowPrivilegeEscalation"); !set || b {
-			return "allows privilege escalation"
+			return reports.M("check.privilegeEscalation")
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkCapabilities(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		dropsAll := false
 		for _, d := range listAt(secCtx(c), "capabilities", "drop") {
 			if s, _ := d.(string); strings.EqualFold(s, "ALL") {
@@ -225,62 +225,62 @@ func checkCapabilities(ev *evaluator) {
 		switch {
 		case len(added) > 0 && !dropsAll:
 			ev.field = "add"
-			return "adds capabilities " + strings.Join(added, ",") + " and does not drop ALL capabilities"
+			return reports.M("check.addsCapsNoDrop", strings.Join(added, ","))
 		case len(added) > 0:
 			ev.field = "add"
-			return "adds capabilities " + strings.Join(added, ",")
+			return reports.M("check.addsCaps", strings.Join(added, ","))
 		case !dropsAll:
-			return "does not drop ALL capabilities"
+			return reports.M("check.noDropAll")
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkReadOnlyRoot(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		if b, _ := boolAt(secCtx(c), "readOnlyRootFilesystem"); !b {
-			return "has a writable root filesystem"
+			return reports.M("check.writableRoot")
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkSeccomp(ev *evaluator) {
-	ev.perContainer(true, func(pod map[string]any, c container) string {
+	ev.perContainer(true, func(pod map[string]any, c container) reports.Msg {
 		t := str(secCtx(c), "seccompProfile", "type")
 		if t == "" {
 			t = str(pod, "securityContext", "seccompProfile", "type")
 		}
 		if t == "RuntimeDefault" || t == "Localhost" {
-			return ""
+			return reports.Msg{}
 		}
 		if t == "" {
-			return "has no seccomp profile"
+			return reports.M("check.noSeccomp")
 		}
-		return "uses seccomp profile " + t
-	}, ev.control.Remediation)
+		return reports.M("check.seccompProfile", t)
+	})
 }
 
 func checkHostAccess(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
-		var probs []string
+	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
+		var probs reports.Msgs
 		for _, f := range []string{"hostNetwork", "hostPID", "hostIPC"} {
 			if b, _ := boolAt(spec, f); b {
 				if len(probs) == 0 {
 					ev.line = ev.in.Discovery.FieldLine(o, "", f)
 				}
-				probs = append(probs, f+": true")
+				probs = append(probs, reports.M("check.hostField", f))
 			}
 		}
 		for _, v := range listAt(spec, "volumes") {
 			if get(v, "hostPath") != nil {
-				probs = append(probs, fmt.Sprintf("hostPath volume %q", str(v, "name")))
+				probs = append(probs, reports.M("check.hostPath", str(v, "name")))
 			}
 		}
 		if len(probs) > 0 {
-			return true, joinNames(probs) + "; " + ev.control.Remediation
+			return true, reports.M("check.list", probs).WithFix(ev.control.ID)
 		}
-		return false, "no host namespaces or host paths"
+		return false, reports.M("check.noHostAccess")
 	})
 }
 
@@ -316,73 +316,70 @@ var publicRegistries = map[string]string{
 
 func checkTrustedRegistry(ev *evaluator) {
 	trusted := ev.in.TrustedRegistries
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		image := str(c.v, "image")
 		if image == "" {
-			return "has no image"
+			return reports.M("check.noImage")
 		}
 		if len(trusted) == 0 {
 			host := imageRegistry(image)
 			if !strings.HasPrefix(image, host+"/") {
-				return fmt.Sprintf("uses %q without naming its registry (Docker Hub implied), not a private registry; %s", image, configureTrusted)
+				return reports.M("check.implicitDockerHub", image, reports.M("check.configureTrusted"))
 			}
 			if name, ok := publicRegistries[host]; ok {
-				return fmt.Sprintf("uses %q from %s, a public registry, not a private one; %s", image, name, configureTrusted)
+				return reports.M("check.publicRegistry", image, name, reports.M("check.configureTrusted"), host)
 			}
-			return ""
+			return reports.Msg{}
 		}
 		for _, t := range trusted {
 			t = strings.TrimSuffix(t, "/")
 			if strings.HasPrefix(image, t+"/") {
-				return ""
+				return reports.Msg{}
 			}
 		}
-		return fmt.Sprintf("uses %q, not from a trusted registry (%s, from %s)", image, strings.Join(trusted, ", "), ev.in.RegistriesFile)
-	}, ev.control.Remediation)
+		return reports.M("check.untrustedRegistry", image, strings.Join(trusted, ", "), ev.in.RegistriesFile)
+	})
 }
 
-// configureTrusted says how to name the trusted registries when none are.
-const configureTrusted = "no trusted registries are configured: list them in platform.registries (plinth records them) or as trustedRegistries in .plinth/baseline.yaml"
-
 func checkPinnedImage(ev *evaluator) {
-	ev.perContainer(true, func(_ map[string]any, c container) string {
+	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 		image := str(c.v, "image")
 		switch tag, digest := imageTag(image); {
 		case digest:
-			return ""
+			return reports.Msg{}
 		case tag == "":
-			return fmt.Sprintf("uses %q without a tag (latest)", image)
+			return reports.M("check.noTag", image)
 		case tag == "latest":
-			return fmt.Sprintf("uses %q", image)
+			return reports.M("check.latestTag", image)
 		}
-		return ""
-	}, ev.control.Remediation)
+		return reports.Msg{}
+	})
 }
 
 func checkProbe(field string) func(ev *evaluator) {
 	return func(ev *evaluator) {
-		ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, string) {
+		ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 			// Like kube-score: probes matter for pods a Service sends traffic to.
 			if !longRunning(o) || !ev.served(o) {
-				return false, ""
+				return false, reports.Msg{}
 			}
-			var missing []string
+			var missing reports.Names
 			for _, c := range containers(spec) {
 				if !c.init && get(c.v, field) == nil {
 					missing = append(missing, fmt.Sprintf("%q", c.name))
 				}
 			}
 			if len(missing) > 0 {
-				return true, fmt.Sprintf("container %s has no %s; %s", joinNames(missing), field, ev.control.Remediation)
+				return true, reports.M("check.noProbe", missing, field).WithFix(ev.control.ID)
 			}
-			return false, "every container has a " + field
+			return false, reports.M("check.hasProbe", field)
 		})
 	}
 }
 
 func checkResources(field string) func(ev *evaluator) {
 	return func(ev *evaluator) {
-		ev.perContainer(true, func(_ map[string]any, c container) string {
+		ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
 			var missing []string
 			for _, r := range []string{"cpu", "memory"} {
 				if get(c.v, "resources", field, r) == nil {
@@ -390,19 +387,19 @@ func checkResources(field string) func(ev *evaluator) {
 				}
 			}
 			if len(missing) > 0 {
-				return "has no " + field + "." + strings.Join(missing, " and ")
+				return reports.M("check.noResources", field, strings.Join(missing, ", "+field+"."))
 			}
-			return ""
-		}, ev.control.Remediation)
+			return reports.Msg{}
+		})
 	}
 }
 
 func checkDefaultNamespace(ev *evaluator) {
-	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, string) {
+	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, reports.Msg) {
 		if namespaceOf(o) == "default" {
-			return true, "runs in the default namespace; " + ev.control.Remediation
+			return true, reports.M("check.defaultNamespace").WithFix(ev.control.ID)
 		}
-		return false, "runs in namespace " + namespaceOf(o)
+		return false, reports.M("check.namespace", namespaceOf(o))
 	})
 }
 

@@ -59,3 +59,16 @@ func (l Localizer) Percent(score float64, total int) string {
 	}
 	return Percent(score, total)
 }
+
+// scopeRepository is the scope of a repository without clusters/ (scan.Scope).
+const scopeRepository = "repository"
+
+// Scope names a scope of Report.Scopes: the repository as a whole
+// ("repository") in the localizer's language, a cluster or environment
+// as it is.
+func (l Localizer) Scope(s string) string {
+	if s == scopeRepository {
+		return l.T("report.scopeRepository")
+	}
+	return s
+}

@@ -92,7 +92,7 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 				var failing, notes []string
 				for _, f := range fs {
 					status = worse(status, f.Status)
-					line := fmt.Sprintf("%s %s %s: %s", l.Status(f.Status), location(f), objOrNS(f, l), f.Message)
+					line := fmt.Sprintf("%s %s %s: %s", l.Status(f.Status), location(f), objOrNS(f, l), l.Message(f))
 					if f.Status == reports.StatusFail {
 						failing = append(failing, line)
 					} else {
@@ -104,7 +104,7 @@ func junitReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 					tc.Failure = &junitFailure{Message: fmt.Sprintf(l.T("junit.failing"), len(failing)), Type: c.Severity, Text: strings.Join(failing, "\n")}
 					s.Failures++
 				case reports.StatusManual, reports.StatusNA:
-					tc.Skipped = &junitSkipped{Message: l.Status(status) + ": " + firstMessage(fs)}
+					tc.Skipped = &junitSkipped{Message: l.Status(status) + ": " + firstMessage(fs, l)}
 					s.Skipped++
 				}
 				if len(notes) > 0 && tc.Failure == nil {
@@ -165,13 +165,13 @@ func coverageSuite(r *reports.Report, l i18n.Localizer) junitSuite {
 		s.Cases = append(s.Cases, junitCase{
 			Name:      fmt.Sprintf(l.T("junit.notEvaluated"), skippedLocation(sk)),
 			Classname: "plinth.coverage." + orRepo(sk.Cluster),
-			Skipped:   &junitSkipped{Message: l.Reason(sk.Reason) + ": " + sk.Message},
+			Skipped:   &junitSkipped{Message: l.Reason(sk.Reason) + ": " + l.Skipped(sk)},
 		})
 		s.Tests++
 		s.Skipped++
 	}
 	for _, w := range r.Warnings {
-		s.Cases = append(s.Cases, junitCase{Name: fmt.Sprintf(l.T("junit.warning"), warningLocation(w)), Classname: "plinth.coverage.warnings", SystemOut: w.Message})
+		s.Cases = append(s.Cases, junitCase{Name: fmt.Sprintf(l.T("junit.warning"), warningLocation(w)), Classname: "plinth.coverage.warnings", SystemOut: l.Warning(w)})
 		s.Tests++
 	}
 	return s
@@ -193,11 +193,11 @@ func orRepo(c string) string {
 	return c
 }
 
-func firstMessage(fs []reports.Finding) string {
+func firstMessage(fs []reports.Finding, l i18n.Localizer) string {
 	if len(fs) == 0 {
 		return ""
 	}
-	return fs[0].Message
+	return l.Message(fs[0])
 }
 
 var rank = map[string]int{reports.StatusNA: 0, reports.StatusPass: 1, reports.StatusWaived: 2, reports.StatusManual: 3, reports.StatusFail: 4}

@@ -41,7 +41,7 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 				ew.printf("| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", l.T("report.control"), l.T("report.severity"), l.T("report.scope"), l.T("report.location"), l.T("report.object"), l.T("report.message"))
 			}
 			fails++
-			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), mdEscape(objOrNS(f, l)), mdEscape(f.Message))
+			ew.printf("| %s | %s | %s | `%s` | %s | %s |\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), mdEscape(objOrNS(f, l)), mdEscape(l.Message(f)))
 		}
 	}
 	if fails == 0 {
@@ -60,7 +60,7 @@ func markdownReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 	if r.Changes != nil {
 		ew.printf("\n### %s\n\n", fmt.Sprintf(l.T("report.changes"), "`"+baseName(r)+"`"))
 		for _, f := range r.Changes.New {
-			ew.printf("- ❌ %s: %s `%s` %s\n", l.T("report.new"), f.Control, location(f), mdEscape(f.Message))
+			ew.printf("- ❌ %s: %s `%s` %s\n", l.T("report.new"), f.Control, location(f), mdEscape(l.Message(f)))
 		}
 		for _, f := range r.Changes.Fixed {
 			ew.printf("- ✅ %s: %s `%s` %s\n", l.T("report.fixed"), f.Control, location(f), mdEscape(objOrNS(f, l)))
@@ -87,13 +87,13 @@ func writeCoverageMarkdown(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if len(c.Skipped) > 0 {
 		ew.printf("\n**%s (%d)**\n\n| %s | %s | %s | %s |\n|---|---|---|---|\n", l.T("cov.notEvaluated"), len(c.Skipped), l.T("cov.cluster"), l.T("pdf.colLocation"), l.T("pdf.colReason"), l.T("pdf.colMessage"))
 		for _, s := range c.Skipped {
-			ew.printf("| %s | `%s` | %s | %s |\n", mdEscape(l.ClusterLabel(s.Cluster)), skippedLocation(s), mdEscape(l.Reason(s.Reason)), mdEscape(s.Message))
+			ew.printf("| %s | `%s` | %s | %s |\n", mdEscape(l.ClusterLabel(s.Cluster)), skippedLocation(s), mdEscape(l.Reason(s.Reason)), mdEscape(l.Skipped(s)))
 		}
 	}
 	if len(r.Warnings) > 0 {
 		ew.printf("\n**%s (%d)**\n\n", l.T("cov.warnings"), len(r.Warnings))
 		for _, w := range r.Warnings {
-			ew.printf("- `%s` %s\n", warningLocation(w), mdEscape(w.Message))
+			ew.printf("- `%s` %s\n", warningLocation(w), mdEscape(l.Warning(w)))
 		}
 	}
 }

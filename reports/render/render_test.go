@@ -44,6 +44,10 @@ func handMade() *reports.Report {
 	gone := reports.Finding{Control: privileged.ID, Title: privileged.Title, Category: privileged.Category, Severity: privileged.Severity,
 		Status: reports.StatusFail, Cluster: "prod", Namespace: "shop", Object: "Deployment/redis", File: "apps/redis/deployment.yaml", Line: 9,
 		Message: "container redis is privileged"}
+	// Messages as the checks and the scan make them (IDs with arguments).
+	i18n.SetMessage(&fail, reports.M("check.container", "cart", reports.M("check.privileged")))
+	i18n.SetMessage(&gone, reports.M("check.container", "redis", reports.M("check.privileged")))
+	i18n.SetMessage(&waived, reports.M("scan.waived", ".plinth/waivers.yaml:4", "single-zone pilot", reports.M("check.noZoneSpread", 3)))
 	return &reports.Report{
 		SchemaVersion: reports.SchemaVersion, Repo: "https://git.example.com/fleet.git", Ref: "refs/heads/main",
 		Commit: "3f9c2a1d8e7b6a5f4e3d2c1b0a99887766554433", CommitDate: day(10, 30), Date: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),

@@ -48,7 +48,7 @@ func sarifReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		results = append(results, sarif.Result{
 			RuleID:       f.Control,
 			Level:        level(f.Severity),
-			Message:      fmt.Sprintf("%s [%s] %s: %s", l.FindingTitle(f), scopeOf(f), objOrNS(f, l), f.Message),
+			Message:      fmt.Sprintf("%s [%s] %s: %s", l.FindingTitle(f), scopeOf(f), objOrNS(f, l), l.Message(f)),
 			File:         f.File,
 			Line:         f.Line,
 			Suppressed:   f.Status == reports.StatusWaived,
@@ -64,7 +64,7 @@ func sarifReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 		results = append(results, sarif.Result{
 			RuleID:       renderControl,
 			Level:        sarif.LevelNote,
-			Message:      fmt.Sprintf("%s (%s) [%s]: %s", l.T("cov.notEvaluated"), l.Reason(sk.Reason), l.ClusterLabel(sk.Cluster), sk.Message),
+			Message:      fmt.Sprintf("%s (%s) [%s]: %s", l.T("cov.notEvaluated"), l.Reason(sk.Reason), l.ClusterLabel(sk.Cluster), l.Skipped(sk)),
 			File:         sk.File,
 			Line:         sk.Line,
 			Fingerprints: map[string]any{"plinth/v1": strings.Join([]string{renderControl, sk.Cluster, "not-evaluated", sk.File, sk.Message}, "|")},

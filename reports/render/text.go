@@ -41,7 +41,7 @@ func textReport(w io.Writer, r *reports.Report, l i18n.Localizer) error {
 			continue
 		}
 		n++
-		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), objOrNS(f, l), clean(f.Message))
+		ew.printf("  %s %s [%s] %s %s: %s\n", f.Control, l.Severity(f.Severity), scopeOf(f), location(f), objOrNS(f, l), clean(l.Message(f)))
 	}
 	if n == 0 {
 		ew.printf("  %s\n", l.T("report.none"))
@@ -70,13 +70,13 @@ func writeCoverageText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	if len(c.Skipped) > 0 {
 		ew.printf("%s (%d):\n", l.T("cov.notEvaluated"), len(c.Skipped))
 		for _, s := range c.Skipped {
-			ew.printf("  [%s] %s %s: %s\n", l.ClusterLabel(s.Cluster), skippedLocation(s), l.Reason(s.Reason), s.Message)
+			ew.printf("  [%s] %s %s: %s\n", l.ClusterLabel(s.Cluster), skippedLocation(s), l.Reason(s.Reason), l.Skipped(s))
 		}
 	}
 	if len(r.Warnings) > 0 {
 		ew.printf("%s (%d):\n", l.T("cov.warnings"), len(r.Warnings))
 		for _, w := range r.Warnings {
-			ew.printf("  %s: %s\n", warningLocation(w), w.Message)
+			ew.printf("  %s: %s\n", warningLocation(w), l.Warning(w))
 		}
 	}
 }
@@ -105,7 +105,7 @@ func writeChangesText(ew *errWriter, r *reports.Report, l i18n.Localizer) {
 	}
 	ew.printf("\n%s: %s\n", fmt.Sprintf(l.T("report.changes"), baseName(r)), fmt.Sprintf(l.T("report.changeCounts"), len(r.Changes.New), len(r.Changes.Fixed), len(r.Changes.NoLongerEvaluated)))
 	for _, f := range r.Changes.New {
-		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f, l), clean(f.Message))
+		ew.printf("  + %s %s %s: %s\n", f.Control, location(f), objOrNS(f, l), clean(l.Message(f)))
 	}
 	for _, f := range r.Changes.Fixed {
 		ew.printf("  - %s %s %s\n", f.Control, location(f), objOrNS(f, l))

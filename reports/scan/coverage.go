@@ -19,6 +19,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // coverage counts what a rendering evaluated: sources rendered, sources not
@@ -56,13 +57,15 @@ func coverage(disc *render.Result) (reports.Coverage, []reports.Warning) {
 	}
 	for _, p := range disc.Problems {
 		reason, whole := problemReason(p)
+		m := checks.ProblemMsg(p)
 		if !whole {
-			warnings = append(warnings, reports.Warning{File: location(p.File, p.Line), Message: p.Message})
+			warnings = append(warnings, reports.Warning{File: location(p.File, p.Line), Message: p.Message, Msg: m, MessageKo: i18n.Korean(m)})
 			continue
 		}
 		cl(p.Cluster).NotEvaluated++
 		cov.NotEvaluated++
-		cov.Skipped = append(cov.Skipped, reports.NotEvaluated{Cluster: p.Cluster, File: p.File, Line: p.Line, Reason: reason, Message: p.Message})
+		cov.Skipped = append(cov.Skipped, reports.NotEvaluated{Cluster: p.Cluster, File: p.File, Line: p.Line, Reason: reason, Message: p.Message,
+			Msg: m, MessageKo: i18n.Korean(m)})
 	}
 	cov.Sources = cov.Rendered + cov.NotEvaluated
 	cov.Percent = coveragePercent(cov.Rendered, cov.Sources)
@@ -269,7 +272,7 @@ func sortWarnings(ws []reports.Warning) []reports.Warning {
 	})
 	out := ws[:0]
 	for i, w := range ws {
-		if i > 0 && w == ws[i-1] {
+		if i > 0 && w.File == ws[i-1].File && w.Message == ws[i-1].Message {
 			continue
 		}
 		out = append(out, w)

@@ -23,6 +23,7 @@ import (
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/checks"
 	"github.com/plinth-dev/plinth/reports/evidence"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // Files of the repository the engine reads besides the manifests.
@@ -354,8 +355,10 @@ func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, cluste
 		// Malformed waiver files are a rendering problem of the repository.
 		c, _ := reports.LookupControl("PLN-OPS-003")
 		for _, p := range waiverProblems {
-			findings = append(findings, reports.Finding{Control: c.ID, Title: c.Title, Category: c.Category, Severity: c.Severity,
-				Status: reports.StatusFail, File: p.File, Line: p.Line, Message: p.Message})
+			f := reports.Finding{Control: c.ID, Title: c.Title, Category: c.Category, Severity: c.Severity,
+				Status: reports.StatusFail, File: p.File, Line: p.Line}
+			i18n.SetMessage(&f, checks.ProblemMsg(p))
+			findings = append(findings, f)
 		}
 	}
 	applyWaivers(findings, waivers, disc)
@@ -541,7 +544,7 @@ func readStates(snap *source.Snapshot) (map[string]*checks.ClusterState, []rende
 		}
 		var st checks.ClusterState
 		if err := json.Unmarshal(data, &st); err != nil {
-			probs = append(probs, render.Problem{File: p, Line: 1, Message: fmt.Sprintf("invalid cluster state: %v", err)})
+			probs = append(probs, render.Templated(render.Problem{File: p, Line: 1}, "invalid cluster state: %v", err))
 			continue
 		}
 		name := strings.TrimSuffix(path.Base(p), ".json")
@@ -569,7 +572,7 @@ func readBaseline(snap *source.Snapshot, states map[string]*checks.ClusterState)
 			TrustedRegistries []string `yaml:"trustedRegistries"`
 		}
 		if err := yaml.Unmarshal(data, &b); err != nil {
-			probs = append(probs, render.Problem{File: BaselineFile, Line: 1, Message: fmt.Sprintf("invalid baseline configuration: %v", err)})
+			probs = append(probs, render.Templated(render.Problem{File: BaselineFile, Line: 1}, "invalid baseline configuration: %v", err))
 		}
 		regs = append(regs, b.TrustedRegistries...)
 		file = BaselineFile

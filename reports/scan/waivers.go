@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/reports"
+	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // Annotations of a waiver on an object.
@@ -83,7 +84,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, []render.Problem{{File: WaiverFile, Line: 1, Message: fmt.Sprintf("invalid waiver file: %v", err)}}
+		return nil, []render.Problem{render.Templated(render.Problem{File: WaiverFile, Line: 1}, "invalid waiver file: %v", err)}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -96,7 +97,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 		}
 	}
 	if list == nil || list.Kind != yaml.SequenceNode {
-		return nil, []render.Problem{{File: WaiverFile, Line: root.Line, Message: "invalid waiver file: want a top-level \"waivers:\" list"}}
+		return nil, []render.Problem{render.Templated(render.Problem{File: WaiverFile, Line: root.Line}, "invalid waiver file: want a top-level \"waivers:\" list")}
 	}
 	var out []reports.Waiver
 	var probs []render.Problem
@@ -110,7 +111,7 @@ func readWaiverFile(snap *source.Snapshot, date time.Time) ([]reports.Waiver, []
 			Until     string `yaml:"until"`
 		}
 		if err := item.Decode(&e); err != nil || e.Control == "" {
-			probs = append(probs, render.Problem{File: WaiverFile, Line: item.Line, Message: "invalid waiver: want a mapping with at least control and reason"})
+			probs = append(probs, render.Templated(render.Problem{File: WaiverFile, Line: item.Line}, "invalid waiver: want a mapping with at least control and reason"))
 			continue
 		}
 		w := reports.Waiver{Control: e.Control, Cluster: e.Cluster, Namespace: e.Namespace, Object: e.Object,
@@ -140,18 +141,26 @@ func applyWaivers(findings []reports.Finding, waivers []reports.Waiver, _ *rende
 				continue
 			}
 			f.Status = reports.StatusWaived
-			f.Message = fmt.Sprintf("waived (%s:%d): %s — %s", w.File, w.Line, w.Reason, f.Message)
+			i18n.SetMessage(f, reports.M("scan.waived", fmt.Sprintf("%s:%d", w.File, w.Line), w.Reason, messageOf(f)))
 			expiredBy = nil
 			break
 		}
 		if expiredBy != nil {
-			why := "it has no reason"
+			why := reports.M("scan.waiverNoReason")
 			if expiredBy.Reason != "" {
-				why = "it expired on " + expiredBy.Until
+				why = reports.M("scan.waiverExpired", expiredBy.Until)
 			}
-			f.Message = fmt.Sprintf("%s (waiver at %s:%d does not apply: %s)", f.Message, expiredBy.File, expiredBy.Line, why)
+			i18n.SetMessage(f, reports.M("scan.waiverNotApplied", messageOf(f), fmt.Sprintf("%s:%d", expiredBy.File, expiredBy.Line), why))
 		}
 	}
+}
+
+// messageOf is a finding's message (its text when it has none).
+func messageOf(f *reports.Finding) reports.Msg {
+	if f.Msg.IsZero() {
+		return reports.M("msg.text", f.Message)
+	}
+	return f.Msg
 }
 
 func matches(w *reports.Waiver, f *reports.Finding) bool {
@@ -177,21 +186,24 @@ func plinthFile(snap *source.Snapshot, p string) (data []byte, ok bool, prob *re
 	case !found:
 		return nil, false, nil
 	case f.Link != "":
-		return nil, false, &render.Problem{File: p, Line: 1, Message: fmt.Sprintf("%s is a symbolic link (to %q); not read: replace it with the file itself", p, f.Link)}
+		return nil, false, problemAt(render.Templated(render.Problem{File: p, Line: 1}, "%s is a symbolic link (to %q); not read: replace it with the file itself", p, f.Link))
 	case f.Err != nil:
-		return nil, false, &render.Problem{File: p, Line: 1, Message: fmt.Sprintf("%s cannot be read; not read: %v", p, f.Err)}
+		return nil, false, problemAt(render.Templated(render.Problem{File: p, Line: 1}, "%s cannot be read; not read: %v", p, f.Err))
 	}
 	return f.Data, true, nil
 }
 
 // linkedPlinthDirs reports .plinth/ or .plinth/clusters/ kept as a symbolic
 // link: nothing below it is read.
+// problemAt is a pointer to p.
+func problemAt(p render.Problem) *render.Problem { return &p }
+
 func linkedPlinthDirs(snap *source.Snapshot) []render.Problem {
 	var probs []render.Problem
 	for _, dir := range []string{path.Dir(StateDir), StateDir} {
 		if f, ok := snap.File(dir); ok && f.Link != "" {
-			probs = append(probs, render.Problem{File: dir, Line: 1,
-				Message: fmt.Sprintf("%s is a symbolic link (to %q); not read: the waivers, baseline and cluster states below it are ignored", dir, f.Link)})
+			probs = append(probs, render.Templated(render.Problem{File: dir, Line: 1},
+				"%s is a symbolic link (to %q); not read: the waivers, baseline and cluster states below it are ignored", dir, f.Link))
 		}
 	}
 	return probs

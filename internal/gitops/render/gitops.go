@@ -55,11 +55,12 @@ func isGitOps(apiVersion, kind string) bool {
 // notEvaluated is what o deploys left out, with its reason (Reason*).
 func (d *renderer) notEvaluated(o Object, reason, format string, args ...any) Problem {
 	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...),
-		NotEvaluated: true, Reason: reason, Of: ofObject(o)}
+		NotEvaluated: true, Reason: reason, Of: ofObject(o), Format: msgFormat("%s: " + format), Args: msgArgs("%s: "+format, append([]any{o.ID()}, args...))}
 }
 
 func (d *renderer) badRef(o Object, format string, args ...any) Problem {
-	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...)}
+	return Problem{Cluster: o.Cluster, File: o.File, Line: o.Line, Message: o.ID() + ": " + fmt.Sprintf(format, args...),
+		Format: msgFormat("%s: " + format), Args: msgArgs("%s: "+format, append([]any{o.ID()}, args...))}
 }
 
 // repoPath cleans a repository-relative path from a Flux or Argo CD object

@@ -41,7 +41,9 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 		if !found {
 			r.problems = append(r.problems, Problem{Cluster: e.cluster, File: chartFile, Line: d.lineOf(chartFile, dep.Name),
 				Message: deployerPrefix(e.deployer) + fmt.Sprintf("chart dependency %q (%s) of %s is not vendored in charts/; its objects are not evaluated", dep.Name, dep.Repository, e.path), NotEvaluated: true,
-				Reason: ReasonRemoteChart, Of: e.deployer})
+				Reason: ReasonRemoteChart, Of: e.deployer,
+				Format: msgFormat("%schart dependency %q (%s) of %s is not vendored in charts/; its objects are not evaluated"),
+				Args:   msgArgs("%s%q%s%s", []any{deployerPrefix(e.deployer), dep.Name, dep.Repository, e.path})})
 		}
 	}
 	release := e.release

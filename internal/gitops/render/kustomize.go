@@ -112,7 +112,8 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 	remote := d.remoteResources(kfile)
 	for _, rem := range remote {
 		r.problems = append(r.problems, Problem{Cluster: e.cluster, File: kfile, Line: d.lineOf(kfile, rem),
-			Message: fmt.Sprintf("remote resource %q is not fetched; its objects are not evaluated", rem), NotEvaluated: true, Reason: ReasonOtherRepository})
+			Message: fmt.Sprintf("remote resource %q is not fetched; its objects are not evaluated", rem), NotEvaluated: true, Reason: ReasonOtherRepository,
+			Format: msgFormat("remote resource %q is not fetched; its objects are not evaluated"), Args: msgArgs("%q", []any{rem})})
 	}
 	if cycle := d.kustomizationCycle(e.path); cycle != nil {
 		// kustomize fails the build ("cycle detected"); none of the

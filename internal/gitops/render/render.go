@@ -122,6 +122,12 @@ type Problem struct {
 	// Of is the GitOps object the problem is about ("Kind/namespace/name",
 	// "Kind/name" when cluster-scoped), "" when none.
 	Of string
+	// Format and Args, when set, are what Message was made of: Format with
+	// every verb made %s, and the arguments each formatted by its verb,
+	// separated by ArgSep (see msgFormat). The reports translate a message
+	// by its Format.
+	Format string
+	Args   string
 }
 
 // Source is one thing rendered successfully (a kustomization, a chart, a file).
@@ -608,7 +614,8 @@ type rendered struct {
 }
 
 func (r *rendered) problem(e entry, file string, line int, format string, args ...any) {
-	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...), Of: e.deployer})
+	r.problems = append(r.problems, Problem{Cluster: e.cluster, File: file, Line: line, Message: fmt.Sprintf(format, args...), Of: e.deployer,
+		Format: msgFormat(format), Args: msgArgs(format, args)})
 }
 
 func (d *renderer) render(e entry) rendered {

@@ -121,7 +121,7 @@ func (d *doc) cover() {
 	rows = append(rows, [][2]string{
 		{t.T("pdf.commit"), commit},
 		{t.T("pdf.comparedWith"), base},
-		{t.T("pdf.scopes"), orDash(strings.Join(d.scopes(), ", "))},
+		{t.T("pdf.scopes"), orDash(strings.Join(mapStrings(d.scopes(), t.Scope), ", "))},
 		{t.T("pdf.overallScore"), t.Score(r.Summary, r.Coverage)},
 		{t.T("cov.percent"), t.Sources(r.Coverage) + "; " + t.Objects(r.Coverage)},
 		{t.T("pdf.reportDate"), day(r.Date)},
@@ -467,7 +467,7 @@ func (d *doc) coverage() {
 		)
 		tb.header()
 		for _, s := range c.Skipped {
-			tb.row(cell{text: t.ClusterLabel(s.Cluster)}, cell{text: t.Reason(s.Reason), bold: true}, cell{text: location(s.File, s.Line)}, cell{text: s.Message})
+			tb.row(cell{text: t.ClusterLabel(s.Cluster)}, cell{text: t.Reason(s.Reason), bold: true}, cell{text: location(s.File, s.Line)}, cell{text: t.Skipped(s)})
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -479,7 +479,7 @@ func (d *doc) coverage() {
 		)
 		tb.header()
 		for _, w := range r.Warnings {
-			tb.row(cell{text: orDash(w.File)}, cell{text: w.Message})
+			tb.row(cell{text: orDash(w.File)}, cell{text: t.Warning(w)})
 		}
 	}
 }
@@ -548,7 +548,7 @@ func (d *doc) checklistTable(title string, controls []*reports.ControlResult, sc
 		{head: t.T("pdf.colSource"), w: srcW, align: "L"},
 	}
 	for _, s := range scopes {
-		cols = append(cols, column{head: s, w: sw, align: "C"})
+		cols = append(cols, column{head: t.Scope(s), w: sw, align: "C"})
 	}
 	cols = append(cols, column{head: t.T("pdf.colSignOff"), w: signW, align: "C"})
 	tb := d.newTable(7.5, cols...)
@@ -769,7 +769,7 @@ func (d *doc) findings() {
 					tb.span(t.T("pdf.remediation")+": "+t.Remediation(c.Control), false, colWhite, colMuted)
 				}
 			}
-			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: fd.Message})
+			tb.row(cell{text: fd.Object}, cell{text: location(fd.File, fd.Line)}, cell{text: t.Brief(*fd)})
 		}
 	}
 }
@@ -895,4 +895,13 @@ func (d *doc) waivers() {
 		}
 		d.f.Ln(5)
 	}
+}
+
+// mapStrings is fn of every item of list.
+func mapStrings(list []string, fn func(string) string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = fn(s)
+	}
+	return out
 }
