@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -96,13 +95,13 @@ func containsName(names []string, n string) bool {
 func checkImageRescan(ev *evaluator) {
 	for _, c := range ev.clusters {
 		if by := ev.deployedBy(c, trivyOperator); by != nil {
-			ev.add(reports.StatusPass, c, "", by.ID(), by, "Trivy Operator deployed by "+by.ID()+describeRelease(by))
+			ev.add(reports.StatusPass, c, "", by.ID(), by, deployedMsg("Trivy Operator", by))
 			continue
 		}
 		if len(ev.byCluster[c]) == 0 {
 			continue
 		}
-		ev.add(reports.StatusFail, c, "", "", nil, "no Trivy Operator is deployed from the repository; "+ev.control.Remediation)
+		ev.add(reports.StatusFail, c, "", "", nil, reports.M("check.noTrivyOperator").WithFix(ev.control.ID))
 	}
 }
 
@@ -132,13 +131,12 @@ func checkCertManager(ev *evaluator) {
 		by := ev.deployedBy(c, certManager)
 		if asking == 0 {
 			if by != nil {
-				ev.add(reports.StatusPass, c, "", by.ID(), by, "cert-manager deployed by "+by.ID()+describeRelease(by)+"; no Ingress asks it for a certificate")
+				ev.add(reports.StatusPass, c, "", by.ID(), by, reports.M("check.certManagerUnused", deployedMsg("cert-manager", by)))
 			}
 			continue
 		}
 		if by == nil {
-			ev.add(reports.StatusFail, c, "", "", nil, fmt.Sprintf("%d Ingresses ask cert-manager for a certificate, but no cert-manager is deployed from the repository; %s",
-				asking, ev.control.Remediation))
+			ev.add(reports.StatusFail, c, "", "", nil, reports.M("check.certManagerMissing", asking).WithFix(ev.control.ID))
 			continue
 		}
 		names := make([]string, 0, len(wanted))
@@ -153,25 +151,26 @@ func checkCertManager(ev *evaluator) {
 			}
 			failed = true
 			ing := wanted[n][0]
-			ev.addObj(ing, reports.StatusFail, fmt.Sprintf("ClusterIssuer %s named by %s is not deployed from the repository (cert-manager from %s)", n, ing.ID(), by.ID()))
+			ev.addObj(ing, reports.StatusFail, reports.M("check.clusterIssuerMissing", n, ing.ID(), by.ID()))
 		}
 		if !failed {
-			ev.add(reports.StatusPass, c, "", by.ID(), by, "cert-manager deployed by "+by.ID()+describeRelease(by)+issuerList(names))
+			ev.add(reports.StatusPass, c, "", by.ID(), by, issuersMsg(deployedMsg("cert-manager", by), names))
 		}
 	}
 }
 
-// describeRelease names the chart of a release.
-func describeRelease(o *render.Object) string {
+// deployedMsg says which release deploys an add-on, with its chart.
+func deployedMsg(addon string, o *render.Object) reports.Msg {
 	if charts := releaseCharts(o); len(charts) > 0 {
-		return " (chart " + charts[0] + ")"
+		return reports.M("check.addonDeployedChart", addon, o.ID(), charts[0])
 	}
-	return ""
+	return reports.M("check.addonDeployed", addon, o.ID())
 }
 
-func issuerList(names []string) string {
+// issuersMsg adds the ClusterIssuers found deployed to m.
+func issuersMsg(m reports.Msg, names []string) reports.Msg {
 	if len(names) == 0 {
-		return ""
+		return m
 	}
-	return "; ClusterIssuer " + joinNames(names) + " deployed"
+	return reports.M("check.clusterIssuersDeployed", m, reports.Names(names))
 }

@@ -15,7 +15,16 @@ var findingMessages = map[string]map[string]string{
 	// The scope of a repository without clusters/ (scan.Scope).
 	"report.scopeRepository": {"en": "repository", "ko": "저장소"},
 
-	"check.list":                {"en": "%s", "ko": "%s"},
+	"check.list": {"en": "%s", "ko": "%s"},
+	// Add-ons the baseline asks for (checks/addons.go).
+	"check.addonDeployed":          {"en": "%s deployed by %s", "ko": "%s 배포됨: %s"},
+	"check.addonDeployedChart":     {"en": "%s deployed by %s (chart %s)", "ko": "%s 배포됨: %s (차트 %s)"},
+	"check.noTrivyOperator":        {"en": "no Trivy Operator is deployed from the repository", "ko": "저장소에서 배포하는 Trivy Operator 없음"},
+	"check.certManagerUnused":      {"en": "%s; no Ingress asks it for a certificate", "ko": "%s. 인증서를 요청하는 Ingress 없음"},
+	"check.certManagerMissing":     {"en": "%d Ingresses ask cert-manager for a certificate, but no cert-manager is deployed from the repository", "ko": "Ingress %d개가 cert-manager에 인증서를 요청하지만 저장소에서 배포하는 cert-manager 없음"},
+	"check.clusterIssuerMissing":   {"en": "ClusterIssuer %s named by %s is not deployed from the repository (cert-manager from %s)", "ko": "ClusterIssuer %s 배포되지 않음 (지정한 객체: %s, cert-manager: %s)"},
+	"check.clusterIssuersDeployed": {"en": "%s; ClusterIssuer %s deployed", "ko": "%s. ClusterIssuer %s 배포됨"},
+
 	"check.attest":              {"en": "needs attestation", "ko": "증빙 필요"},
 	"check.container":           {"en": "container %q %s", "ko": "컨테이너 %q: %s"},
 	"check.containerName":       {"en": "container %q", "ko": "컨테이너 %q"},

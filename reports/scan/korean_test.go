@@ -29,7 +29,7 @@ var englishWords = map[string]bool{
 	"get": true, "list": true, "watch": true, "create": true, "escalate": true, "bind": true, "impersonate": true,
 	"edit": true, "view": true, "enforce": true, "audit": true, "warn": true,
 	// Commands of the remediations and setting values.
-	"az": true, "aks": true, "update": true, "kustomize": true, "build": true, "gcloud": true, "patch": true, "stable": true, "rapid": true, "none": true,
+	"az": true, "aks": true, "update": true, "helm": true, "install": true, "kustomize": true, "build": true, "gcloud": true, "patch": true, "stable": true, "rapid": true, "none": true,
 }
 
 // englishRun is two or more words of Latin letters in a row.
