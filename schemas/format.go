@@ -210,6 +210,11 @@ var ruleHelp = map[string]string{
 	"addon-chart":         "Addons name a Helm chart.",
 	"addon-repo":          "Addons name a Helm repository URL.",
 	"addon-version":       "Addons pin an exact chart version.",
+	"metrics-port":        "A metrics endpoint is served on a port of the service.",
+	"metrics-path":        "Metrics paths are absolute HTTP paths.",
+	"metrics-published":   "A metrics path is not published outside the cluster on an Ingress or route of the same port.",
+	"monitoring":          "A cluster's monitoring block names a valid namespace and labels, and no Prometheus Operator settings for managed Prometheus.",
+	"monitoring-provider": "Azure Monitor managed Prometheus is chosen on aks clusters only.",
 	"baseline":            "A production cluster's declared settings meet the baseline controls plinth report evaluates (a warning).",
 }
 

@@ -54,7 +54,10 @@ type Cluster struct {
 	// Settings are the declared cluster settings (private cluster, AAD, network
 	// policy engine, ...) as plain JSON-compatible values, recorded for the report.
 	Settings map[string]any `json:"settings,omitempty"`
-	Pos      Pos            `json:"-"`
+	// Monitoring is the Prometheus that scrapes the services' metrics (nil:
+	// not declared, a Prometheus Operator with the generator's defaults).
+	Monitoring *Monitoring `json:"monitoring,omitempty"`
+	Pos        Pos         `json:"-"`
 }
 
 // Environment is one deployment target, with its tier policy and the
@@ -250,6 +253,8 @@ type Workload struct {
 	Egress    []Egress     `json:"egress,omitempty"`    // calls outside the cluster, as declared
 	Identity  *Identity    `json:"identity,omitempty"`
 	Secrets   *Secrets     `json:"secrets,omitempty"`
+	// Metrics is the Prometheus metrics endpoint the cluster scrapes.
+	Metrics *Metrics `json:"metrics,omitempty"`
 	// Schedule is the cron schedule of a CronJob workload.
 	Schedule string `json:"schedule,omitempty"`
 	// Security is the container security context the blueprint sets.

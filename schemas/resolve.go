@@ -29,6 +29,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		}
 		m.Clusters = append(m.Clusters, Cluster{Name: name, Provider: c.Provider, KubernetesVersion: c.KubernetesVersion,
 			Zones: zones, Settings: c.Settings, Pos: l.pathPos([]string{"clusters", name})})
+		m.Clusters[len(m.Clusters)-1].Monitoring = l.monitoring(name, c)
 	}
 
 	for _, name := range sortedKeys(s.Teams) {
@@ -239,6 +240,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	// src records which declaration last set a field, to locate errors.
 	src := map[string][]string{}
 	replicasSet := false
+	var metrics *rawMetrics
 	apply := func(f *rawWorkload, at []string) {
 		if f == nil {
 			return
@@ -295,6 +297,9 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 				Objects: slices.Clone(sec.Objects), TenantID: deref(sec.TenantID)}
 		}) {
 			set("secrets")
+		}
+		if pick(&metrics, f.Metrics, func(mt rawMetrics) *rawMetrics { return &mt }) {
+			set("metrics")
 		}
 		if f.Schedule != nil {
 			w.Schedule = *f.Schedule
@@ -399,6 +404,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if w.DependsOn == nil {
 		w.DependsOn = nil
 	}
+	l.resolveMetrics(&w, metrics, envName, at("metrics"))
 	return w
 }
 

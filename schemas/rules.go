@@ -285,6 +285,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	if f.Secrets.V != nil {
 		l.checkSecrets(f.Secrets.V, appendPath(at, "secrets"))
 	}
+	l.checkMetricsFields(f.Metrics.V, appendPath(at, "metrics"))
 	if f.Schedule != nil {
 		if _, err := cronParser.Parse(*f.Schedule); err != nil {
 			l.addAt("cron", appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)

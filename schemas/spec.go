@@ -31,6 +31,7 @@ type rawCluster struct {
 	KubernetesVersion string         `json:"kubernetesVersion"`
 	Zones             []string       `json:"zones"`
 	Settings          map[string]any `json:"settings"`
+	Monitoring        *rawMonitoring `json:"monitoring"`
 }
 
 type rawEnvironment struct {
@@ -103,6 +104,7 @@ type rawWorkload struct {
 	Egress    []Egress               `json:"egress"`
 	Identity  removable[rawIdentity] `json:"identity"`
 	Secrets   removable[rawSecrets]  `json:"secrets"`
+	Metrics   removable[rawMetrics]  `json:"metrics"`
 	Schedule  *string                `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
@@ -211,6 +213,9 @@ func (s *rawSpec) defaults() {
 		}
 		if a := w.Autoscale.V; a != nil && a.CPUUtilization == 0 {
 			a.CPUUtilization = 70
+		}
+		if mt := w.Metrics.V; mt != nil && mt.Path == "" {
+			mt.Path = "/metrics"
 		}
 	}
 	for name, svc := range s.Services {
