@@ -405,6 +405,9 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	if w.Secrets != nil {
 		typed = append(typed, b.secretProviderClass(w, labels))
 	}
+	if w.Metrics != nil {
+		typed = append(typed, b.monitor(w, labels, selector))
+	}
 
 	plan := b.netpolPlan(w, byName, callers)
 	if np := b.networkPolicy(w, labels, selector, plan); np != nil {
@@ -596,6 +599,7 @@ func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Work
 		}
 	}
 	p.EgressCIDR = w.Egress
+	p.Scrape = scrapePeer(w)
 	if w.Identity.Provider() == "gke" {
 		p.EgressCIDR = slices.Concat(w.Egress, gkeMetadataEgress)
 	}
@@ -632,6 +636,12 @@ func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]
 		}
 		np.Spec.PolicyTypes = append(np.Spec.PolicyTypes, networkingv1.PolicyTypeIngress)
 		np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{rule}
+	}
+	if p.Scrape != nil {
+		if len(np.Spec.Ingress) == 0 {
+			np.Spec.PolicyTypes = append(np.Spec.PolicyTypes, networkingv1.PolicyTypeIngress)
+		}
+		np.Spec.Ingress = append(np.Spec.Ingress, scrapeRule(*p.Scrape))
 	}
 	for _, e := range p.Egress {
 		rule := networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{{

@@ -44,6 +44,62 @@ type Metrics struct {
 	// Service says the port is one of the workload's Service: scraped
 	// through a ServiceMonitor, else through a PodMonitor.
 	Service bool `json:"service"`
+	// Scraper is the Prometheus of the environment's cluster.
+	Scraper Scraper `json:"scraper"`
+}
+
+// Scraper is the Prometheus that scrapes a workload's metrics on its
+// cluster, with the defaults applied.
+type Scraper struct {
+	Prometheus string `json:"prometheus"` // PrometheusOperator or PrometheusAzureManaged
+	// Namespace and Pods find the scraping pods, for the NetworkPolicy.
+	Namespace string            `json:"namespace"`
+	Pods      map[string]string `json:"pods"`
+	// MonitorLabels go on the ServiceMonitor or PodMonitor.
+	MonitorLabels map[string]string `json:"monitorLabels,omitempty"`
+}
+
+// Where the scrapers run by default: a Prometheus Operator's Prometheus
+// in "monitoring" (or the namespace of a kube-prometheus-stack addon), its
+// pods labelled app.kubernetes.io/name=prometheus (the operator sets it);
+// the managed add-on's collector, the ama-metrics Deployment in
+// kube-system, whose pods are labelled rsName=ama-metrics.
+const (
+	defaultPrometheusNS    = "monitoring"
+	prometheusStack        = "kube-prometheus-stack"
+	azureManagedNamespace  = "kube-system"
+	azureManagedPodLabel   = "rsName"
+	azureManagedPodValue   = "ama-metrics"
+	prometheusPodLabel     = "app.kubernetes.io/name"
+	prometheusPodLabelName = "prometheus"
+)
+
+// scraperOf is the scraper of cluster, defaults applied.
+func scraperOf(s *rawSpec, cluster string) Scraper {
+	mo := s.Clusters[cluster].Monitoring
+	if mo == nil {
+		mo = &rawMonitoring{}
+	}
+	sc := Scraper{Prometheus: mo.Prometheus, MonitorLabels: mo.MonitorLabels}
+	if sc.Prometheus == PrometheusAzureManaged {
+		sc.Namespace, sc.Pods = azureManagedNamespace, map[string]string{azureManagedPodLabel: azureManagedPodValue}
+		return sc
+	}
+	sc.Prometheus = PrometheusOperator
+	sc.Namespace = defaultPrometheusNS
+	for _, name := range sortedKeys(s.Addons) {
+		if a := s.Addons[name]; a.Chart == prometheusStack || name == prometheusStack {
+			sc.Namespace = a.Namespace
+		}
+	}
+	if mo.Namespace != nil {
+		sc.Namespace = *mo.Namespace
+	}
+	sc.Pods = mo.PodLabels
+	if len(sc.Pods) == 0 {
+		sc.Pods = map[string]string{prometheusPodLabel: prometheusPodLabelName}
+	}
+	return sc
 }
 
 // defaultPortName is the name of a service's single port in the output.
@@ -154,12 +210,12 @@ func (l *loader) checkMetricsFields(mt *rawMetrics, at []string) {
 // resolveMetrics resolves the metrics endpoint of w against its ports in
 // environment env, with the declared block at path at, and checks that no
 // published route serves it.
-func (l *loader) resolveMetrics(w *Workload, mt *rawMetrics, env string, at []string) {
+func (l *loader) resolveMetrics(s *rawSpec, cluster string, w *Workload, mt *rawMetrics, env string, at []string) {
 	if mt == nil {
 		w.Metrics = nil
 		return
 	}
-	m := &Metrics{Path: mt.Path}
+	m := &Metrics{Path: mt.Path, Scraper: scraperOf(s, cluster)}
 	if mt.Interval != nil {
 		m.Interval = *mt.Interval
 	}

@@ -404,7 +404,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if w.DependsOn == nil {
 		w.DependsOn = nil
 	}
-	l.resolveMetrics(&w, metrics, envName, at("metrics"))
+	l.resolveMetrics(s, env.Cluster, &w, metrics, envName, at("metrics"))
 	return w
 }
 

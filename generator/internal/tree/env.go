@@ -68,6 +68,16 @@ type NetpolPlan struct {
 	From       []PeerRef // Name empty: a whole namespace (the ingress controller)
 	Egress     []PeerRef
 	EgressCIDR []schemas.Egress
+	// Scrape is the Prometheus that scrapes its metrics, if any.
+	Scrape *ScrapePeer
+}
+
+// ScrapePeer is the Prometheus that may scrape a workload: its pods (by
+// namespace and labels) on the metrics port.
+type ScrapePeer struct {
+	Namespace string            `json:"namespace"`
+	Pods      map[string]string `json:"pods"`
+	Port      int               `json:"port"`
 }
 
 // PeerRef is a peer of a NetworkPolicy rule.

@@ -99,6 +99,7 @@ type chartValues struct {
 	Schedule      string             `json:"schedule"`
 	Ingress       *chartIngress      `json:"ingress"`
 	NetworkPolicy chartNetpol        `json:"networkPolicy"`
+	Metrics       *chartMetrics      `json:"metrics"`
 }
 
 type chartSecrets struct {
@@ -119,6 +120,7 @@ type chartNetpol struct {
 	From       []tree.PeerRef   `json:"from"`
 	Egress     []tree.PeerRef   `json:"egress"`
 	EgressCIDR []schemas.Egress `json:"egressCIDR"`
+	Scrape     *tree.ScrapePeer `json:"scrape"`
 }
 
 // values are the chart values equivalent to a workload's objects.
@@ -134,7 +136,8 @@ func values(wo tree.Workload) *chartValues {
 		Name: w.Name, Labels: wo.Labels, Kind: w.Kind, Image: w.Image, Port: w.Port,
 		Replicas: w.Replicas, Autoscale: w.Autoscale, PDB: wo.PDB, Resources: resources,
 		Probes: w.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread,
-		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR},
+		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR, Scrape: plan.Scrape},
+		Metrics: metricsValues(wo),
 	}
 	if v.Kind != "CronJob" {
 		v.Kind = "Deployment"
