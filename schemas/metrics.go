@@ -102,9 +102,6 @@ func scraperOf(s *rawSpec, cluster string) Scraper {
 	return sc
 }
 
-// defaultPortName is the name of a service's single port in the output.
-const defaultPortName = "http"
-
 type rawMonitoring struct {
 	Prometheus    string            `json:"prometheus"`
 	Namespace     *string           `json:"namespace"`
@@ -222,18 +219,28 @@ func (l *loader) resolveMetrics(s *rawSpec, cluster string, w *Workload, mt *raw
 	if m.Path == "" {
 		m.Path = "/metrics"
 	}
-	switch p := mt.Port; {
-	case w.Port == 0:
-		l.addEnv("metrics-port", at, env, "metrics are scraped from a port of the service, and it has none: add port: <1-65535>, or remove metrics")
-		w.Metrics = nil
-		return
-	case p == nil, p.Name == defaultPortName, p.Name == "" && p.Number == w.Port:
-		m.Port, m.PortName, m.Service = w.Port, defaultPortName, true
-	default:
-		l.addEnv("metrics-port", appendPath(at, "port"), env, "metrics port %s is not a port of the service: use %d or %q (the service's port), or leave port out", p, w.Port, defaultPortName)
+	ports := w.AllPorts()
+	if len(ports) == 0 {
+		l.addEnv("metrics-port", at, env, "metrics are scraped from a port of the service, and it has none: add port: <1-65535> (or a port in ports), or remove metrics")
 		w.Metrics = nil
 		return
 	}
+	port, ok := metricsPortOf(w, mt.Port)
+	if !ok {
+		var names []string
+		for _, p := range ports {
+			names = append(names, fmt.Sprintf("%q (%d)", p.Name, p.Port))
+		}
+		l.addEnv("metrics-port", appendPath(at, "port"), env, "metrics port %s is not a port of the service: use one of %s by name or number, or leave port out", mt.Port, strings.Join(names, ", "))
+		w.Metrics = nil
+		return
+	}
+	if port.Protocol != "TCP" {
+		l.addEnv("metrics-port", appendPath(at, "port"), env, "metrics port %q is %s: Prometheus scrapes over HTTP, on a TCP port", port.Name, port.Protocol)
+		w.Metrics = nil
+		return
+	}
+	m.Port, m.PortName, m.Service = port.Port, port.Name, port.Service
 	w.Metrics = m
 	pathAt := appendPath(at, "path")
 	if !l.user.LookupPath(makePath(pathAt)).Exists() {
@@ -244,6 +251,35 @@ func (l *loader) resolveMetrics(s *rawSpec, cluster string, w *Workload, mt *raw
 			l.addEnv("metrics-published", pathAt, env, "metrics path %s on port %q is published on the %s %s (%s): metrics must not be exposed outside the cluster (seed 003); serve them on another port, or move the %s path", m.Path, m.PortName, pub.Via, pub.Host+pub.Path, pub.Field, pub.Via)
 		}
 	}
+}
+
+// metricsPortName is the port metrics are scraped from by default, when
+// the service declares one of this name.
+const metricsPortName = "metrics"
+
+// metricsPortOf is the port of w that metrics.port names (by name, or a TCP
+// port by number); when port is nil, the port named "metrics", else the
+// primary port, else the first one.
+func metricsPortOf(w *Workload, port *metricsPort) (Port, bool) {
+	ports := w.AllPorts()
+	if len(ports) == 0 {
+		return Port{}, false
+	}
+	for _, p := range ports {
+		switch {
+		case port == nil && p.Name == metricsPortName,
+			port != nil && port.Name != "" && p.Name == port.Name,
+			port != nil && port.Name == "" && p.Port == port.Number && p.Protocol == "TCP":
+			return p, true
+		}
+	}
+	if port != nil {
+		return Port{}, false
+	}
+	if p, ok := w.PrimaryPort(); ok {
+		return p, true
+	}
+	return ports[0], true
 }
 
 // Published is an HTTP path a workload publishes outside the cluster on one
@@ -265,7 +301,7 @@ func publishedPaths(w *Workload) []Published {
 		if path == "" {
 			path = "/"
 		}
-		out = append(out, Published{Port: defaultPortName, Host: in.Host, Path: path, Via: "ingress", Field: "ingress.path"})
+		out = append(out, Published{Port: w.PortName(), Host: in.Host, Path: path, Via: "ingress", Field: "ingress.path"})
 	}
 	return out
 }

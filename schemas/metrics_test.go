@@ -20,6 +20,9 @@ func TestMetricsResolve(t *testing.T) {
 		none     bool
 		path     string
 		interval string
+		port     string // port name, "http" when empty
+		number   int    // 8080 when 0
+		podOnly  bool   // a port the Service does not expose
 	}
 	tests := []struct {
 		name   string
@@ -74,9 +77,37 @@ func TestMetricsResolve(t *testing.T) {
 			errs: []string{`services.api.overrides.prod.metrics.path: metrics-published: metrics path /internal/metrics on port "http" is published on the ingress api.example.com/internal`},
 		},
 		{
+			name: "the port named metrics by default, not on the Service",
+			fields: `ports: [{name: "metrics", port: 9090, service: false}]
+	metrics: {}`,
+			want: map[string]want{"prod": {path: "/metrics", port: "metrics", number: 9090, podOnly: true}},
+		},
+		{
+			name: "a declared port by number, on the Service; the http port in staging",
+			fields: `ports: [{name: "admin", port: 9091, appProtocol: "http"}]
+	metrics: port: 9091
+	overrides: staging: metrics: port: "http"`,
+			want: map[string]want{"prod": {path: "/metrics", port: "admin", number: 9091}, "staging": {path: "/metrics"}},
+		},
+		{
+			name: "a separate port is not published by the ingress",
+			fields: `ports: [{name: "metrics", port: 9090}]
+	metrics: path: "/"
+	ingress: {host: "api.example.com", path: "/"}
+	overrides: staging: ingress: null
+	overrides: dev: ingress: null`,
+			want: map[string]want{"prod": {path: "/", port: "metrics", number: 9090}},
+		},
+		{
+			name: "a UDP port",
+			fields: `ports: [{name: "statsd", port: 8125, protocol: "UDP"}]
+	metrics: port: "statsd"`,
+			errs: []string{`services.api.metrics.port: metrics-port: metrics port "statsd" is UDP: Prometheus scrapes over HTTP, on a TCP port`},
+		},
+		{
 			name:   "a port the service does not have",
 			fields: `metrics: port: 9090`,
-			errs:   []string{`services.api.metrics.port: metrics-port: metrics port 9090 is not a port of the service: use 8080 or "http"`},
+			errs:   []string{`services.api.metrics.port: metrics-port: metrics port 9090 is not a port of the service: use one of "http" (8080) by name or number`},
 		},
 		{
 			name:   "a port name the service does not have",
@@ -108,8 +139,13 @@ func TestMetricsResolve(t *testing.T) {
 				case want.none:
 				case got == nil:
 					t.Errorf("%s: no metrics, want %+v", env, want)
-				case got.Path != want.path || got.Interval != want.interval || got.Port != 8080 || got.PortName != "http" || !got.Service:
-					t.Errorf("%s: metrics %+v, want path %s interval %q on port http 8080 of the Service", env, *got, want.path, want.interval)
+				default:
+					if want.port == "" {
+						want.port, want.number = "http", 8080
+					}
+					if got.Path != want.path || got.Interval != want.interval || got.Port != want.number || got.PortName != want.port || got.Service == want.podOnly {
+						t.Errorf("%s: metrics %+v, want %+v", env, *got, want)
+					}
 				}
 			}
 		})
