@@ -2,6 +2,7 @@ package schemas_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -243,5 +244,60 @@ func checkErrs(t *testing.T, err error, want []string) {
 		if !found {
 			t.Errorf("no error %q in:\n%v", w, err)
 		}
+	}
+}
+
+// TestScraper checks who scrapes a service's metrics in each environment:
+// the defaults of each Prometheus, the namespace of a kube-prometheus-stack
+// addon, and the cluster's own settings.
+func TestScraper(t *testing.T) {
+	const head = `package anything
+platform: {name: "demo", registries: ["demo.azurecr.io"], gitops: repo: "https://git.example.com/demo-gitops.git"}
+environments: dev: {tier: "development", cluster: "c"}
+teams: shop: access: {}
+services: api: {
+	team: "shop", blueprint: "web", image: "demo.azurecr.io/api:1.0.0", port: 8080
+	resources: {requests: {cpu: "100m", memory: "64Mi"}, limits: {cpu: "200m", memory: "128Mi"}}
+	metrics: {}
+}
+`
+	const stack = `addons: kps: {chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts", version: "65.1.0", namespace: "observability"}
+`
+	tests := []struct {
+		name, src string
+		want      schemas.Scraper
+	}{
+		{
+			name: "operator without a monitoring block",
+			src:  `clusters: c: {provider: "generic", kubernetesVersion: "1.34"}`,
+			want: schemas.Scraper{Prometheus: "operator", Namespace: "monitoring", Pods: map[string]string{"app.kubernetes.io/name": "prometheus"}},
+		},
+		{
+			name: "operator in the namespace of kube-prometheus-stack",
+			src:  `clusters: c: {provider: "generic", kubernetesVersion: "1.34"}` + "\n" + stack,
+			want: schemas.Scraper{Prometheus: "operator", Namespace: "observability", Pods: map[string]string{"app.kubernetes.io/name": "prometheus"}},
+		},
+		{
+			name: "operator as declared",
+			src: `clusters: c: {provider: "generic", kubernetesVersion: "1.34", monitoring: {namespace: "prom", podLabels: app: "prom", monitorLabels: team: "sre"}}` + "\n" + stack,
+			want: schemas.Scraper{Prometheus: "operator", Namespace: "prom", Pods: map[string]string{"app": "prom"}, MonitorLabels: map[string]string{"team": "sre"}},
+		},
+		{
+			name: "Azure managed",
+			src:  `clusters: c: {provider: "aks", kubernetesVersion: "1.34", monitoring: prometheus: "azure-managed"}` + "\n" + stack,
+			want: schemas.Scraper{Prometheus: "azure-managed", Namespace: "kube-system", Pods: map[string]string{"rsName": "ama-metrics"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := schemas.Load(writePlatform(t, map[string]string{"p.cue": head + tc.src + "\n"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := workload(t, m, "dev", "api").Metrics.Scraper
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("scraper %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }
