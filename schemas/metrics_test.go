@@ -279,7 +279,7 @@ services: api: {
 		},
 		{
 			name: "operator as declared",
-			src: `clusters: c: {provider: "generic", kubernetesVersion: "1.34", monitoring: {namespace: "prom", podLabels: app: "prom", monitorLabels: team: "sre"}}` + "\n" + stack,
+			src:  `clusters: c: {provider: "generic", kubernetesVersion: "1.34", monitoring: {namespace: "prom", podLabels: app: "prom", monitorLabels: team: "sre"}}` + "\n" + stack,
 			want: schemas.Scraper{Prometheus: "operator", Namespace: "prom", Pods: map[string]string{"app": "prom"}, MonitorLabels: map[string]string{"team": "sre"}},
 		},
 		{
