@@ -179,6 +179,9 @@ var ruleHelp = map[string]string{
 	"quantity":            "Resources are valid Kubernetes quantities.",
 	"port-range":          "Ports are 1..65535.",
 	"port-required":       "Web services and services with ingress or probes declare a port.",
+	"port-name":           "Port names are IANA service names (at most 15 lowercase letters, digits and '-').",
+	"port-unique":         "Port names are unique, and port numbers unique per protocol (the port shorthand is the port \"http\").",
+	"app-protocol":        "appProtocol is an IANA service name or a domain-prefixed name such as kubernetes.io/h2c.",
 	"cidr":                "Egress CIDRs parse and are network addresses in canonical form.",
 	"cidr-except":         "Egress except ranges lie strictly inside their cidr.",
 	"egress-ports":        "Egress rules list at least one port, each once.",
@@ -221,6 +224,11 @@ var ruleHelp = map[string]string{
 	"node-pool-system":    "An AKS cluster that declares node pools has a system pool; system pools keep a node and are not spot pools.",
 	"node-pool":           "A service's node pool is a user pool declared on the cluster of every environment it runs in.",
 	"priority-class":      "priorityClassName is a DNS-1123 subdomain and not one of the reserved system- classes.",
+	"metrics-port":        "A metrics endpoint is served on a port of the service.",
+	"metrics-path":        "Metrics paths are absolute HTTP paths.",
+	"metrics-published":   "A metrics path is not published outside the cluster on an Ingress or route of the same port.",
+	"monitoring":          "A cluster's monitoring block names a valid namespace and labels, and no Prometheus Operator settings for managed Prometheus.",
+	"monitoring-provider": "Azure Monitor managed Prometheus is chosen on aks clusters only.",
 	"baseline":            "A production cluster's declared settings meet the baseline controls plinth report evaluates (a warning).",
 }
 

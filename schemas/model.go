@@ -56,7 +56,10 @@ type Cluster struct {
 	Settings map[string]any `json:"settings,omitempty"`
 	// NodePools are the declared node pools, sorted by name.
 	NodePools []NodePool `json:"nodePools,omitempty"`
-	Pos       Pos        `json:"-"`
+	// Monitoring is the Prometheus that scrapes the services' metrics (nil:
+	// not declared, a Prometheus Operator with the generator's defaults).
+	Monitoring *Monitoring `json:"monitoring,omitempty"`
+	Pos        Pos         `json:"-"`
 }
 
 // Environment is one deployment target, with its tier policy and the
@@ -160,6 +163,16 @@ type Probes struct {
 	Readiness string `json:"readiness,omitempty"`
 }
 
+// Port is a named container port; Service says whether the workload's
+// Service exposes it.
+type Port struct {
+	Name        string `json:"name"`
+	Port        int    `json:"port"`
+	Protocol    string `json:"protocol"` // "TCP" | "UDP" | "SCTP"
+	AppProtocol string `json:"appProtocol,omitempty"`
+	Service     bool   `json:"service"`
+}
+
 // Ingress exposes a service on a host and path.
 type Ingress struct {
 	Host string `json:"host"`
@@ -244,6 +257,9 @@ type Workload struct {
 	Kind  string `json:"kind"`
 	Image string `json:"image"`
 	Port  int    `json:"port,omitempty"` // 0: no Service
+	// Ports are every container port: the port shorthand first (named
+	// "http"), then the declared ports in order. Port is the primary one.
+	Ports []Port `json:"ports,omitempty"`
 	// Replicas is the static replica count; ignored when Autoscale is set.
 	Replicas  int          `json:"replicas"`
 	Autoscale *Autoscale   `json:"autoscale,omitempty"`
@@ -254,6 +270,8 @@ type Workload struct {
 	Egress    []Egress     `json:"egress,omitempty"`    // calls outside the cluster, as declared
 	Identity  *Identity    `json:"identity,omitempty"`
 	Secrets   *Secrets     `json:"secrets,omitempty"`
+	// Metrics is the Prometheus metrics endpoint the cluster scrapes.
+	Metrics *Metrics `json:"metrics,omitempty"`
 	// Schedule is the cron schedule of a CronJob workload.
 	Schedule string `json:"schedule,omitempty"`
 	// Security is the container security context the blueprint sets.

@@ -212,6 +212,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	if f.Replicas != nil {
 		l.checkReplicas(*f.Replicas, appendPath(at, "replicas"))
 	}
+	l.checkPorts(f.Ports, appendPath(at, "ports"))
 	if a := f.Autoscale.V; a != nil {
 		aat := appendPath(at, "autoscale")
 		if a.Min < 1 {
@@ -286,6 +287,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 		l.checkSecrets(f.Secrets.V, appendPath(at, "secrets"))
 	}
 	l.checkConfigFields(f, at)
+	l.checkMetricsFields(f.Metrics.V, appendPath(at, "metrics"))
 	if f.Schedule != nil {
 		if _, err := cronParser.Parse(*f.Schedule); err != nil {
 			l.addAt("cron", appendPath(at, "schedule"), "schedule %q is not a valid cron expression (five fields, e.g. \"*/15 * * * *\"): %v", *f.Schedule, err)

@@ -32,6 +32,7 @@ type rawCluster struct {
 	Zones             []string               `json:"zones"`
 	Settings          map[string]any         `json:"settings"`
 	NodePools         map[string]rawNodePool `json:"nodePools"`
+	Monitoring        *rawMonitoring         `json:"monitoring"`
 }
 
 type rawEnvironment struct {
@@ -95,6 +96,7 @@ type rawWorkload struct {
 	Image     *string              `json:"image"`
 	Port      *int                 `json:"port"`
 	Replicas  *int                 `json:"replicas"`
+	Ports     []rawPort            `json:"ports"`
 	Autoscale removable[Autoscale] `json:"autoscale"`
 	Resources *struct {
 		Requests *rawResources `json:"requests"`
@@ -106,6 +108,7 @@ type rawWorkload struct {
 	Egress    []Egress               `json:"egress"`
 	Identity  removable[rawIdentity] `json:"identity"`
 	Secrets   removable[rawSecrets]  `json:"secrets"`
+	Metrics   removable[rawMetrics]  `json:"metrics"`
 	Schedule  *string                `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
@@ -227,6 +230,9 @@ func (s *rawSpec) defaults() {
 		}
 		if a := w.Autoscale.V; a != nil && a.CPUUtilization == 0 {
 			a.CPUUtilization = 70
+		}
+		if mt := w.Metrics.V; mt != nil && mt.Path == "" {
+			mt.Path = "/metrics"
 		}
 	}
 	for name, svc := range s.Services {

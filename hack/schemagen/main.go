@@ -5,7 +5,9 @@
 //     module of every supported minor, converted to one JSON Schema document per
 //     minor (kubernetes-<minor>.json.gz);
 //   - the CustomResourceDefinitions of Velero, Flux (source, kustomize and helm
-//     controllers), Argo CD, the Gateway API and the Secrets Store CSI driver,
+//     controllers), Argo CD, the Gateway API, the Secrets Store CSI driver and
+//     the Prometheus Operator's ServiceMonitor and PodMonitor (also under
+//     Azure Monitor managed Prometheus' group, azmonitoring.coreos.com),
 //     kept as published (crds.yaml.gz, for installing them on a test API server)
 //     and converted to JSON Schema (crds.json.gz).
 //
@@ -44,6 +46,12 @@ type crdSource struct {
 	Module, Version string
 	Dirs            []string // folders inside the module holding *.yaml CRDs
 	NoSumDB         bool     // the checksum database does not list this module
+	Files           []string // when set, only these files of Dirs
+	// Group, when set, renames the CRDs' API group: Azure Monitor managed
+	// Prometheus installs the Prometheus Operator's ServiceMonitor and
+	// PodMonitor CRDs under azmonitoring.coreos.com, changed in nothing but
+	// the group, and publishes them in no module or package.
+	Group string
 }
 
 // crdSources are pinned to the newest releases whose go.mod the local Go
@@ -60,7 +68,14 @@ var crdSources = []crdSource{
 	// cert-manager's CRDs (the ClusterIssuer of the cert-manager addon
 	// blueprint), plain controller-gen output in the module's deploy/crds.
 	{Module: "github.com/cert-manager/cert-manager", Version: "v1.21.2", Dirs: []string{"deploy/crds"}},
+	// v0.94.1: the newest release of the module on the proxy, the one of the
+	// pkg/apis/monitoring types the generator writes.
+	{Module: "github.com/prometheus-operator/prometheus-operator", Version: "v0.94.1", Dirs: []string{"example/prometheus-operator-crd"}, Files: prometheusMonitorCRDs},
+	{Module: "github.com/prometheus-operator/prometheus-operator", Version: "v0.94.1", Dirs: []string{"example/prometheus-operator-crd"}, Files: prometheusMonitorCRDs, Group: "azmonitoring.coreos.com"},
 }
+
+// prometheusMonitorCRDs are the Prometheus Operator CRDs plinth writes objects of.
+var prometheusMonitorCRDs = []string{"monitoring.coreos.com_podmonitors.yaml", "monitoring.coreos.com_servicemonitors.yaml"}
 
 // objectMetaRef is where CRD schemas point for metadata: the Kubernetes
 // document of the same compiler (see validate.go).
@@ -111,12 +126,19 @@ func run(out string) error {
 			}
 			slices.Sort(files)
 			for _, f := range files {
-				n, err := addCRDs(f, &rawCRDs, crdDoc, kinds)
+				if s.Files != nil && !slices.Contains(s.Files, filepath.Base(f)) {
+					continue
+				}
+				n, err := addCRDs(f, s.Group, &rawCRDs, crdDoc, kinds)
 				if err != nil {
 					return fmt.Errorf("%s@%s: %w", s.Module, s.Version, err)
 				}
 				if n > 0 {
-					sources = append(sources, fmt.Sprintf("crds\t%s@%s %s", s.Module, s.Version, path.Join(d, filepath.Base(f))))
+					line := fmt.Sprintf("crds\t%s@%s %s", s.Module, s.Version, path.Join(d, filepath.Base(f)))
+					if s.Group != "" {
+						line += " (group renamed to " + s.Group + ")"
+					}
+					sources = append(sources, line)
 				}
 			}
 		}
@@ -297,8 +319,9 @@ func addTypeMeta(p map[string]any) {
 	p["metadata"] = map[string]any{"$ref": objectMetaRef}
 }
 
-// addCRDs appends the CRDs of a YAML file to raw and their converted schemas to defs.
-func addCRDs(file string, raw *bytes.Buffer, defs map[string]any, kinds map[string]string) (int, error) {
+// addCRDs appends the CRDs of a YAML file to raw and their converted schemas
+// to defs; with group set, under that API group.
+func addCRDs(file, group string, raw *bytes.Buffer, defs map[string]any, kinds map[string]string) (int, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return 0, err
@@ -331,6 +354,14 @@ func addCRDs(file string, raw *bytes.Buffer, defs map[string]any, kinds map[stri
 		if crd.Kind != "CustomResourceDefinition" {
 			continue
 		}
+		if group != "" {
+			moved, err := regroup(doc, group)
+			if err != nil {
+				return 0, fmt.Errorf("%s: %w", filepath.Base(file), err)
+			}
+			doc = moved
+			crd.Spec.Group = group
+		}
 		n++
 		raw.WriteString("---\n")
 		raw.Write(bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(doc), []byte("---"))))
@@ -353,6 +384,25 @@ func addCRDs(file string, raw *bytes.Buffer, defs map[string]any, kinds map[stri
 		}
 	}
 	return n, nil
+}
+
+// regroup moves a CRD to another API group: its spec.group and its name,
+// <plural>.<group>.
+func regroup(doc []byte, group string) ([]byte, error) {
+	var crd map[string]any
+	if err := yaml.Unmarshal(doc, &crd); err != nil {
+		return nil, err
+	}
+	md, _ := crd["metadata"].(map[string]any)
+	spec, _ := crd["spec"].(map[string]any)
+	names, _ := spec["names"].(map[string]any)
+	plural, _ := names["plural"].(string)
+	if md == nil || plural == "" {
+		return nil, fmt.Errorf("CRD without metadata or spec.names.plural")
+	}
+	md["name"] = plural + "." + group
+	spec["group"] = group
+	return yaml.Marshal(crd)
 }
 
 // splitYAML splits a multi-document YAML stream.

@@ -188,6 +188,9 @@ func checkRendered(t *testing.T, m *schemas.Model, cluster string, r *Rendered) 
 		}
 		for _, w := range e.Workloads {
 			want[w.Kind+" "+w.Namespace+"/"+w.Name] = true
+			if w.Metrics != nil {
+				want[monitorKind(w)+" "+w.Namespace+"/"+w.Name] = true
+			}
 		}
 	}
 	for _, o := range r.Objects {

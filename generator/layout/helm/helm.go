@@ -100,6 +100,8 @@ type chartValues struct {
 	Kind          string             `json:"kind"`
 	Image         string             `json:"image"`
 	Port          int                `json:"port"`
+	PortName      string             `json:"portName"`
+	Ports         []schemas.Port     `json:"ports"`
 	Replicas      int                `json:"replicas"`
 	Autoscale     *schemas.Autoscale `json:"autoscale"`
 	PDB           bool               `json:"pdb"`
@@ -121,6 +123,7 @@ type chartValues struct {
 	NodeSelector      map[string]string   `json:"nodeSelector,omitempty"`
 	Tolerations       []corev1.Toleration `json:"tolerations,omitempty"`
 	PriorityClassName string              `json:"priorityClassName,omitempty"`
+	Metrics           *chartMetrics       `json:"metrics"`
 }
 
 type chartSecrets struct {
@@ -140,9 +143,11 @@ type chartIngress struct {
 }
 
 type chartNetpol struct {
-	From       []tree.PeerRef   `json:"from"`
-	Egress     []tree.PeerRef   `json:"egress"`
-	EgressCIDR []schemas.Egress `json:"egressCIDR"`
+	From       []tree.PeerRef    `json:"from"`
+	Ports      []tree.NetpolPort `json:"ports"`
+	Egress     []tree.PeerRef    `json:"egress"`
+	EgressCIDR []schemas.Egress  `json:"egressCIDR"`
+	Scrape     *tree.ScrapePeer  `json:"scrape"`
 }
 
 // values are the chart values equivalent to a workload's objects.
@@ -158,13 +163,21 @@ func values(wo tree.Workload, issuer string) *chartValues {
 		Name: w.Name, Labels: wo.Labels, Kind: w.Kind, Image: w.Image, Port: w.Port,
 		Replicas: w.Replicas, Autoscale: w.Autoscale, PDB: wo.PDB, Resources: resources,
 		Probes: w.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread,
-		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR},
+		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR, Scrape: plan.Scrape},
+		Metrics: metricsValues(wo),
 	}
 	if v.Kind != "CronJob" {
 		v.Kind = "Deployment"
 	}
 	if v.NetworkPolicy.From == nil {
 		v.NetworkPolicy.From = []tree.PeerRef{}
+	}
+	v.NetworkPolicy.Ports, v.Ports, v.PortName = plan.Ports, w.AllPorts(), w.PortName()
+	if v.NetworkPolicy.Ports == nil {
+		v.NetworkPolicy.Ports = []tree.NetpolPort{}
+	}
+	if v.Ports == nil {
+		v.Ports = []schemas.Port{}
 	}
 	if v.NetworkPolicy.Egress == nil {
 		v.NetworkPolicy.Egress = []tree.PeerRef{}

@@ -117,15 +117,18 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 			expected = append(expected, wo.Extra...)
 		}
 
+		// Objects by API version and kind: a kind may come from another
+		// group in another environment (a ServiceMonitor of the Prometheus
+		// Operator or of Azure Monitor), which no patch can turn into.
 		base := map[string]tree.Object{}
 		for _, o := range bases[svc].Objects {
-			base[o.Kind] = o.WithoutNamespace()
+			base[o.APIVersion+" "+o.Kind] = o.WithoutNamespace()
 		}
 		seen := map[string]bool{}
 		for _, o := range wo.Objects {
-			seen[o.Kind] = true
+			seen[o.APIVersion+" "+o.Kind] = true
 			plain := o.WithoutNamespace()
-			b, ok := base[o.Kind]
+			b, ok := base[o.APIVersion+" "+o.Kind]
 			if !ok {
 				f := svc + "-" + tree.FileName(o.Kind)
 				extra = append(extra, f)
@@ -146,12 +149,12 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 				Group: o.Group(), Version: o.Version(), Kind: o.Kind, Name: o.Name,
 			}})
 		}
-		for _, kind := range tree.SortedKeys(base) {
-			if seen[kind] {
+		for _, key := range tree.SortedKeys(base) {
+			if seen[key] {
 				continue
 			}
-			b := base[kind]
-			f := "patches/" + svc + "-delete-" + tree.FileName(kind)
+			b := base[key]
+			f := "patches/" + svc + "-delete-" + tree.FileName(b.Kind)
 			del := map[string]any{
 				"apiVersion": b.APIVersion, "kind": b.Kind,
 				"metadata": map[string]any{"name": b.Name}, "$patch": "delete",
