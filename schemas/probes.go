@@ -316,11 +316,7 @@ func (l *loader) resolveProbes(w *Workload, declared []string, env string) {
 		case name == "":
 			p.setPort(w.PortName())
 		case !names[name]:
-			at := appendPath(declared, e.field)
-			if declared == nil {
-				at = []string{"services", w.Name}
-			}
-			l.addEnv("probe-port", at, env, "probe port %q is not a port of the service: %s", name, choices(name, list))
+			l.addEnv("probe-port", l.probeAt(w.Name, env, e.field), env, "probe port %q is not a port of the service: %s", name, choices(name, list))
 		}
 	}
 	if needPort {
@@ -351,4 +347,16 @@ func (ps Probes) clone() Probes {
 		}
 	}
 	return out
+}
+
+// probeAt is the path where a probe of a service is declared for env: in
+// overrides.<env>.probes, else on the service, else (from the blueprint)
+// the service itself.
+func (l *loader) probeAt(svc, env, field string) []string {
+	for _, at := range [][]string{{"services", svc, "overrides", env, "probes", field}, {"services", svc, "probes", field}} {
+		if l.user.LookupPath(makePath(at)).Exists() {
+			return at
+		}
+	}
+	return []string{"services", svc}
 }
