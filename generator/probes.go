@@ -48,10 +48,10 @@ func kubeProbe(p *schemas.Probe, ports []schemas.Port) *corev1.Probe {
 	case p.TCP != nil:
 		k.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromString(p.TCP.Port)}
 	case p.GRPC != nil:
-		k.GRPC = &corev1.GRPCAction{Port: portNumber(ports, p.GRPC.Port)}
-		if p.GRPC.Service != "" {
-			k.GRPC.Service = new(p.GRPC.Service)
-		}
+		// service is always written ("": the server as a whole), since
+		// the API type does not omit an unset one and the chart's values
+		// would carry it as null.
+		k.GRPC = &corev1.GRPCAction{Port: portNumber(ports, p.GRPC.Port), Service: new(p.GRPC.Service)}
 	case p.Exec != nil:
 		k.Exec = &corev1.ExecAction{Command: append([]string(nil), p.Exec.Command...)}
 	}

@@ -49,6 +49,15 @@ readinessProbe: {httpGet: {path: /ready, port: grpc}, periodSeconds: 5, timeoutS
 startupProbe: {exec: {command: [/bin/started]}, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 30}
 `,
 		},
+		{
+			name: "grpc without a service checks the whole server",
+			probes: schemas.Probes{
+				Readiness: timings(schemas.Probe{GRPC: &schemas.GRPCProbe{Port: "grpc"}}, 5),
+			},
+			want: `
+readinessProbe: {grpc: {port: 9090, service: ""}, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3}
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
