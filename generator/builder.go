@@ -288,6 +288,8 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	if err != nil {
 		return wo, err
 	}
+	c := pod.Spec.Containers[0]
+	wo.Probes = tree.ContainerProbes{Liveness: c.LivenessProbe, Readiness: c.ReadinessProbe, Startup: c.StartupProbe}
 	pdb := false
 	switch w.Kind {
 	case "CronJob":
@@ -415,9 +417,6 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	}
 	tree.SortObjects(wo.Objects)
 	wo.Labels, wo.PDB, wo.Plan = labels, pdb, plan
-	if w.Kind != "CronJob" {
-		wo.Probes = containerProbes(w)
-	}
 	wo.Requirements, err = requirements(w.Resources)
 	return wo, err
 }
