@@ -255,12 +255,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 		}
 	}
 	if p := f.Probes; p != nil {
-		if p.Liveness != nil {
-			l.checkProbe(*p.Liveness, appendPath(at, "probes", "liveness"))
-		}
-		if p.Readiness != nil {
-			l.checkProbe(*p.Readiness, appendPath(at, "probes", "readiness"))
-		}
+		l.checkProbes(p, appendPath(at, "probes"))
 	}
 	if in := f.Ingress.V; in != nil {
 		if errs := validation.IsDNS1123Subdomain(in.Host); len(errs) > 0 || !strings.Contains(in.Host, ".") {
