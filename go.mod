@@ -19,7 +19,10 @@ require (
 	sigs.k8s.io/yaml v1.6.0
 )
 
-require github.com/onsi/gomega v1.40.0 // indirect
+require (
+	github.com/onsi/gomega v1.40.0 // indirect
+	sigs.k8s.io/gateway-api v1.6.3 // indirect
+)
 
 require (
 	dario.cat/mergo v1.0.1 // indirect

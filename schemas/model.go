@@ -67,6 +67,8 @@ type Environment struct {
 	Backup    *Backup    `json:"backup,omitempty"`
 	Workloads []Workload `json:"workloads"` // sorted by name
 	Pos       Pos        `json:"-"`
+	// Gateway is the environment's Gateway API Gateway, if declared.
+	Gateway *Gateway `json:"gateway,omitempty"`
 }
 
 // TierPolicy is what the tier blueprint decides for every namespace and
@@ -250,6 +252,7 @@ type Workload struct {
 	Egress    []Egress     `json:"egress,omitempty"`    // calls outside the cluster, as declared
 	Identity  *Identity    `json:"identity,omitempty"`
 	Secrets   *Secrets     `json:"secrets,omitempty"`
+	Route     *Route       `json:"route,omitempty"`
 	// Schedule is the cron schedule of a CronJob workload.
 	Schedule string `json:"schedule,omitempty"`
 	// Security is the container security context the blueprint sets.

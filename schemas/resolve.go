@@ -71,6 +71,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 			Pos: l.pathPos([]string{"environments", name})}
 		l.checkEnvironment(s, name, e)
 		env.Policy = l.policy(name, e, bi)
+		env.Gateway = l.gateway(s, name, e)
 		if env.Policy.BackupRequired && e.Backup == nil {
 			l.add("backup-required", env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
 		}
@@ -296,6 +297,9 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		}) {
 			set("secrets")
 		}
+		if pick(&w.Route, f.Route, func(r rawRoute) *Route { return route(r, name) }) {
+			set("route")
+		}
 		if f.Schedule != nil {
 			w.Schedule = *f.Schedule
 			set("schedule")
@@ -343,6 +347,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && w.Port == 0 && src["probes"] != nil {
 		l.addAt("port-required", at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
 	}
+	l.checkWorkloadRoute(&w, env, at("route"))
 	if w.Port == 0 {
 		w.Probes = Probes{}
 	}

@@ -38,6 +38,7 @@ type rawEnvironment struct {
 	Cluster string          `json:"cluster"`
 	Backup  *Backup         `json:"backup"`
 	Policy  *policyOverride `json:"policy"`
+	Gateway *rawGateway     `json:"gateway"`
 }
 
 type policyOverride struct {
@@ -103,6 +104,7 @@ type rawWorkload struct {
 	Egress    []Egress               `json:"egress"`
 	Identity  removable[rawIdentity] `json:"identity"`
 	Secrets   removable[rawSecrets]  `json:"secrets"`
+	Route     removable[rawRoute]    `json:"route"`
 	Schedule  *string                `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
