@@ -99,6 +99,8 @@ type chartValues struct {
 	Schedule      string             `json:"schedule"`
 	Ingress       *chartIngress      `json:"ingress"`
 	NetworkPolicy chartNetpol        `json:"networkPolicy"`
+	Route         *chartRoute        `json:"route"`
+	Canary        *chartCanary       `json:"canary"`
 }
 
 type chartSecrets struct {
@@ -166,6 +168,7 @@ func values(wo tree.Workload) *chartValues {
 			v.Secrets.KeyVault, v.Secrets.TenantID = w.Secrets.KeyVault, w.Secrets.TenantID
 		}
 	}
+	v.Route, v.Canary = routeValues(wo)
 	if w.Ingress != nil {
 		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: tree.ClusterIssuer}
 		if v.Ingress.Path == "" {
