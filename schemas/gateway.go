@@ -252,9 +252,10 @@ func (l *loader) checkWorkloadRoute(w *Workload, env Environment, routeAt []stri
 	}
 	if g := env.Gateway; g == nil {
 		l.addEnv("gateway-required", routeAt, env.Name, "the environment declares no gateway for the route to attach to: add environments.%s.gateway: {hostnames: [...]} or remove the route there with overrides: %s: route: null", env.Name, env.Name)
-	} else {
+	} else if served := slices.DeleteFunc(slices.Clone(g.Hostnames), func(h string) bool { return !validHostname(h) }); len(served) > 0 {
+		// A gateway without a valid hostname has its own error.
 		for i, h := range r.Hostnames {
-			if validHostname(h) && !slices.ContainsFunc(g.Hostnames, func(lh string) bool { return hostCovers(lh, h) }) {
+			if validHostname(h) && !slices.ContainsFunc(served, func(lh string) bool { return hostCovers(lh, h) }) {
 				l.addEnv("route-hostname", appendPath(routeAt, "hostnames", fmt.Sprint(i)), env.Name, "route hostname %q is not served by the gateway (hostnames %s): add it to environments.%s.gateway.hostnames", h, strings.Join(g.Hostnames, ", "), env.Name)
 			}
 		}
