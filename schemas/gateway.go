@@ -290,3 +290,18 @@ func hostCovers(listener, route string) bool {
 	}
 	return strings.HasPrefix(route, "*.") && strings.HasSuffix(listener, route[1:])
 }
+
+// gatewayDefaults fills the schema's defaults of gateways into a spec
+// decoded from the user's values alone (when the schema reported errors).
+func (s *rawSpec) gatewayDefaults() {
+	for _, e := range s.Environments {
+		if g := e.Gateway; g != nil {
+			if g.ClassName == "" {
+				g.ClassName = "azure-alb-external"
+			}
+			if g.ClusterIssuer == "" {
+				g.ClusterIssuer = "letsencrypt-prod"
+			}
+		}
+	}
+}

@@ -215,6 +215,7 @@ func (s *rawSpec) defaults() {
 			a.CPUUtilization = 70
 		}
 	}
+	s.gatewayDefaults()
 	for name, svc := range s.Services {
 		fill(&svc.rawWorkload)
 		for env, o := range svc.Overrides {
