@@ -373,7 +373,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 			Spec: corev1.ServiceSpec{
 				Type:     corev1.ServiceTypeClusterIP,
 				Selector: selector,
-				Ports:    []corev1.ServicePort{{Name: "http", Port: int32(w.Port), TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+				Ports:    servicePorts(w),
 			},
 		})
 	}
@@ -396,7 +396,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 							Path:     path,
 							PathType: new(networkingv1.PathTypePrefix),
 							Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-								Name: w.Name, Port: networkingv1.ServiceBackendPort{Name: "http"},
+								Name: w.Name, Port: networkingv1.ServiceBackendPort{Name: w.PortName()},
 							}},
 						}},
 					}},
@@ -460,14 +460,13 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 		},
 		VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
 	}
-	if w.Port > 0 {
-		c.Ports = []corev1.ContainerPort{{Name: "http", ContainerPort: int32(w.Port), Protocol: corev1.ProtocolTCP}}
+	if c.Ports = containerPorts(w); len(c.Ports) > 0 {
 		if w.Kind != "CronJob" {
 			if w.Probes.Liveness != "" {
-				c.LivenessProbe = httpProbe(w.Probes.Liveness, 10)
+				c.LivenessProbe = httpProbe(w.Probes.Liveness, w.PortName(), 10)
 			}
 			if w.Probes.Readiness != "" {
-				c.ReadinessProbe = httpProbe(w.Probes.Readiness, 5)
+				c.ReadinessProbe = httpProbe(w.Probes.Readiness, w.PortName(), 5)
 			}
 		}
 	}
@@ -517,9 +516,9 @@ func controllerMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
 	return m
 }
 
-func httpProbe(path string, period int32) *corev1.Probe {
+func httpProbe(path, port string, period int32) *corev1.Probe {
 	return &corev1.Probe{
-		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}},
+		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString(port)}},
 		PeriodSeconds:    period,
 		TimeoutSeconds:   2,
 		FailureThreshold: 3,
@@ -585,6 +584,7 @@ type (
 func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Workload, callers []string) netpolPlan {
 	var p netpolPlan
 	if w.Port > 0 {
+		p.Ports = tree.NetpolPorts(w.ServedPorts())
 		if w.Ingress != nil {
 			p.From = append(p.From, peerRef{Namespace: b.ingressNS})
 		}
@@ -600,7 +600,7 @@ func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Work
 	}
 	for _, d := range w.DependsOn {
 		if dw, ok := byName[d]; ok {
-			p.Egress = append(p.Egress, peerRef{Namespace: dw.Namespace, Name: dw.Name, Port: dw.Port})
+			p.Egress = append(p.Egress, peerRef{Namespace: dw.Namespace, Name: dw.Name, Ports: tree.NetpolPorts(dw.ServedPorts())})
 		}
 	}
 	p.EgressCIDR = w.Egress
@@ -629,7 +629,7 @@ func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]
 	}
 	if len(p.From) > 0 {
 		rule := networkingv1.NetworkPolicyIngressRule{
-			Ports: []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(w.Port)))}},
+			Ports: netpolPorts(p.Ports),
 		}
 		for _, f := range p.From {
 			if f.CIDR != "" {
@@ -650,9 +650,7 @@ func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]
 			NamespaceSelector: nsSelector(e.Namespace),
 			PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{labelName: e.Name}},
 		}}}
-		if e.Port > 0 {
-			rule.Ports = []networkingv1.NetworkPolicyPort{{Protocol: new(corev1.ProtocolTCP), Port: new(intstr.FromInt32(int32(e.Port)))}}
-		}
+		rule.Ports = netpolPorts(e.Ports)
 		np.Spec.Egress = append(np.Spec.Egress, rule)
 	}
 	for _, e := range p.EgressCIDR {

@@ -158,6 +158,16 @@ type Probes struct {
 	Readiness string `json:"readiness,omitempty"`
 }
 
+// Port is a named container port; Service says whether the workload's
+// Service exposes it.
+type Port struct {
+	Name        string `json:"name"`
+	Port        int    `json:"port"`
+	Protocol    string `json:"protocol"` // "TCP" | "UDP" | "SCTP"
+	AppProtocol string `json:"appProtocol,omitempty"`
+	Service     bool   `json:"service"`
+}
+
 // Ingress exposes a service on a host and path.
 type Ingress struct {
 	Host string `json:"host"`
@@ -242,6 +252,9 @@ type Workload struct {
 	Kind  string `json:"kind"`
 	Image string `json:"image"`
 	Port  int    `json:"port,omitempty"` // 0: no Service
+	// Ports are every container port: the port shorthand first (named
+	// "http"), then the declared ports in order. Port is the primary one.
+	Ports []Port `json:"ports,omitempty"`
 	// Replicas is the static replica count; ignored when Autoscale is set.
 	Replicas  int          `json:"replicas"`
 	Autoscale *Autoscale   `json:"autoscale,omitempty"`

@@ -240,6 +240,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	// src records which declaration last set a field, to locate errors.
 	src := map[string][]string{}
 	replicasSet := false
+	var declaredPorts []rawPort
 	apply := func(f *rawWorkload, at []string) {
 		if f == nil {
 			return
@@ -257,6 +258,10 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			w.Replicas = *f.Replicas
 			replicasSet = true
 			set("replicas")
+		}
+		if f.Ports != nil {
+			declaredPorts = f.Ports
+			set("ports")
 		}
 		if pick(&w.Autoscale, f.Autoscale, func(a Autoscale) *Autoscale { return &a }) {
 			set("autoscale")
@@ -336,19 +341,27 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		return base
 	}
 	where := fmt.Sprintf("in environment %q (tier %s)", envName, env.Tier)
+	shorthand := w.Port
+	l.checkShorthandPorts(shorthand, declaredPorts, at("ports"), envName)
+	w.Ports = resolvePorts(shorthand, declaredPorts)
+	if p, ok := w.PrimaryPort(); ok {
+		w.Port = p.Port
+	} else {
+		w.Port = 0
+	}
 
 	// Rules that depend on the combination of fields in this environment.
-	if bp.PortRequired && w.Port == 0 {
+	if bp.PortRequired && len(w.Ports) == 0 {
 		l.addAt("port-required", at("port"), "blueprint %q needs a port: add port: <1-65535> (the container port its Service and probes use)", svc.Blueprint)
 	}
 	if w.Ingress != nil && w.Port == 0 {
 		l.addEnv("port-required", at("ingress"), envName, "a service with ingress needs a port: add port: <1-65535>")
 	}
-	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && w.Port == 0 && src["probes"] != nil {
+	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && len(w.Ports) == 0 && src["probes"] != nil {
 		l.addAt("port-required", at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
 	}
 	l.checkWorkloadRoute(&w, env, at("route"))
-	if w.Port == 0 {
+	if len(w.Ports) == 0 {
 		w.Probes = Probes{}
 	}
 	if bp.ScheduleRequired && w.Schedule == "" {
@@ -358,7 +371,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		for _, f := range []struct {
 			name string
 			set  bool
-		}{{"port", w.Port != 0}, {"autoscale", w.Autoscale != nil}, {"ingress", w.Ingress != nil}, {"replicas", replicasSet}} {
+		}{{"port", shorthand != 0}, {"ports", len(w.Ports) > 0 && shorthand == 0}, {"autoscale", w.Autoscale != nil}, {"ingress", w.Ingress != nil}, {"replicas", replicasSet}} {
 			if f.set {
 				l.addEnv("kind-fields", at(f.name), envName, "a cron workload takes no %s: it runs to completion on its schedule; remove %s or use the web or worker blueprint", f.name, f.name)
 			}

@@ -212,6 +212,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	if f.Replicas != nil {
 		l.checkReplicas(*f.Replicas, appendPath(at, "replicas"))
 	}
+	l.checkPorts(f.Ports, appendPath(at, "ports"))
 	if a := f.Autoscale.V; a != nil {
 		aat := appendPath(at, "autoscale")
 		if a.Min < 1 {

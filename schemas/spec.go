@@ -93,6 +93,7 @@ type rawWorkload struct {
 	Image     *string              `json:"image"`
 	Port      *int                 `json:"port"`
 	Replicas  *int                 `json:"replicas"`
+	Ports     []rawPort            `json:"ports"`
 	Autoscale removable[Autoscale] `json:"autoscale"`
 	Resources *struct {
 		Requests *rawResources `json:"requests"`

@@ -68,19 +68,38 @@ type Workload struct {
 // (Egress) and calls to networks outside the cluster (EgressCIDR, seed 004
 // "네트워킹 > 2. Network Policy": allow only what is needed).
 type NetpolPlan struct {
-	From       []PeerRef // Name empty: a whole namespace (the ingress controller)
+	From []PeerRef // Name empty: a whole namespace (the ingress controller)
+	// Ports are the ports From is admitted on: every port the workload's
+	// Service exposes.
+	Ports      []NetpolPort
 	Egress     []PeerRef
 	EgressCIDR []schemas.Egress
 }
 
-// PeerRef is a peer of a NetworkPolicy rule.
+// PeerRef is a peer of a NetworkPolicy rule; Ports are the ports called on
+// it (egress to a service: every port its Service exposes).
 type PeerRef struct {
-	Namespace string `json:"namespace"`
-	Name      string `json:"name,omitempty"`
-	Port      int    `json:"port,omitempty"`
+	Namespace string       `json:"namespace"`
+	Name      string       `json:"name,omitempty"`
+	Ports     []NetpolPort `json:"ports,omitempty"`
 	// CIDR, when set, is an address range instead of pods (a gateway's
 	// data plane outside the cluster).
 	CIDR string `json:"cidr,omitempty"`
+}
+
+// NetpolPort is a port of a NetworkPolicy rule.
+type NetpolPort struct {
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+}
+
+// NetpolPorts are the NetworkPolicy ports of a workload's served ports.
+func NetpolPorts(ports []schemas.Port) []NetpolPort {
+	var out []NetpolPort
+	for _, p := range ports {
+		out = append(out, NetpolPort{Port: p.Port, Protocol: p.Protocol})
+	}
+	return out
 }
 
 // WorkloadsByTeam groups the workloads of an environment by team.

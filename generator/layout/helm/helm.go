@@ -87,6 +87,8 @@ type chartValues struct {
 	Kind          string             `json:"kind"`
 	Image         string             `json:"image"`
 	Port          int                `json:"port"`
+	PortName      string             `json:"portName"`
+	Ports         []schemas.Port     `json:"ports"`
 	Replicas      int                `json:"replicas"`
 	Autoscale     *schemas.Autoscale `json:"autoscale"`
 	PDB           bool               `json:"pdb"`
@@ -118,9 +120,10 @@ type chartIngress struct {
 }
 
 type chartNetpol struct {
-	From       []tree.PeerRef   `json:"from"`
-	Egress     []tree.PeerRef   `json:"egress"`
-	EgressCIDR []schemas.Egress `json:"egressCIDR"`
+	From       []tree.PeerRef    `json:"from"`
+	Ports      []tree.NetpolPort `json:"ports"`
+	Egress     []tree.PeerRef    `json:"egress"`
+	EgressCIDR []schemas.Egress  `json:"egressCIDR"`
 }
 
 // values are the chart values equivalent to a workload's objects.
@@ -143,6 +146,13 @@ func values(wo tree.Workload) *chartValues {
 	}
 	if v.NetworkPolicy.From == nil {
 		v.NetworkPolicy.From = []tree.PeerRef{}
+	}
+	v.NetworkPolicy.Ports, v.Ports, v.PortName = plan.Ports, w.AllPorts(), w.PortName()
+	if v.NetworkPolicy.Ports == nil {
+		v.NetworkPolicy.Ports = []tree.NetpolPort{}
+	}
+	if v.Ports == nil {
+		v.Ports = []schemas.Port{}
 	}
 	if v.NetworkPolicy.Egress == nil {
 		v.NetworkPolicy.Egress = []tree.PeerRef{}

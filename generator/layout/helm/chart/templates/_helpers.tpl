@@ -74,17 +74,19 @@ spec:
     - name: {{ $v.name | quote }}
       image: {{ $v.image | quote }}
       imagePullPolicy: IfNotPresent
-      {{- if $v.port }}
+      {{- if $v.ports }}
       ports:
-        - name: http
-          containerPort: {{ int64 $v.port }}
-          protocol: TCP
+        {{- range $v.ports }}
+        - name: {{ .name | quote }}
+          containerPort: {{ int64 .port }}
+          protocol: {{ .protocol | quote }}
+        {{- end }}
       {{- if ne $v.kind "CronJob" }}
       {{- with $v.probes.liveness }}
       livenessProbe:
         httpGet:
           path: {{ . | quote }}
-          port: http
+          port: {{ $v.portName | quote }}
         periodSeconds: 10
         timeoutSeconds: 2
         failureThreshold: 3
@@ -93,7 +95,7 @@ spec:
       readinessProbe:
         httpGet:
           path: {{ . | quote }}
-          port: http
+          port: {{ $v.portName | quote }}
         periodSeconds: 5
         timeoutSeconds: 2
         failureThreshold: 3
