@@ -88,21 +88,10 @@ func httpRoute(w schemas.Workload, labels map[string]string) *gatewayv1.HTTPRout
 		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayAPI, Kind: "HTTPRoute"},
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: labels},
 	}
-	if g := r.Gateway; g != nil {
-		rt.Spec.ParentRefs = []gatewayv1.ParentReference{{
-			Group: new(gatewayv1.Group(gatewayv1.GroupName)), Kind: new(gatewayv1.Kind("Gateway")),
-			Namespace: new(gatewayv1.Namespace(g.Namespace)), Name: gatewayv1.ObjectName(g.Name),
-		}}
-	}
-	for _, h := range r.Hostnames {
-		rt.Spec.Hostnames = append(rt.Spec.Hostnames, gatewayv1.Hostname(h))
-	}
-	backends := []gatewayv1.HTTPBackendRef{{BackendRef: serviceBackend(w.Name, w.Port)}}
-	if c := r.Canary; c != nil {
-		backends[0].Weight = new(int32(100 - c.Weight))
-		canary := serviceBackend(c.Name, w.Port)
-		canary.Weight = new(int32(c.Weight))
-		backends = append(backends, gatewayv1.HTTPBackendRef{BackendRef: canary})
+	rt.Spec.CommonRouteSpec, rt.Spec.Hostnames = parentRefs(r), hostnames(r.Hostnames)
+	var backends []gatewayv1.HTTPBackendRef
+	for _, b := range weightedBackends(w, w.Port) {
+		backends = append(backends, gatewayv1.HTTPBackendRef{BackendRef: b})
 	}
 	for _, rule := range r.Rules {
 		m := gatewayv1.HTTPRouteMatch{Path: &gatewayv1.HTTPPathMatch{
@@ -118,12 +107,59 @@ func httpRoute(w schemas.Workload, labels map[string]string) *gatewayv1.HTTPRout
 	return rt
 }
 
-// serviceBackend is a route's reference to a port of a Service of the
-// route's namespace.
-func serviceBackend(name string, port int) gatewayv1.BackendRef {
-	return gatewayv1.BackendRef{BackendObjectReference: gatewayv1.BackendObjectReference{
-		Kind: new(gatewayv1.Kind("Service")), Name: gatewayv1.ObjectName(name), Port: new(gatewayv1.PortNumber(int32(port))),
-	}}
+// grpcRoute is the service's GRPCRoute to its gRPC port (seed 004 "3.
+// Ingress 컨트롤러 선택", "gRPC 지원"), weighted like the HTTPRoute.
+func grpcRoute(w schemas.Workload, labels map[string]string, port int) *gatewayv1.GRPCRoute {
+	var backends []gatewayv1.GRPCBackendRef
+	for _, b := range weightedBackends(w, port) {
+		backends = append(backends, gatewayv1.GRPCBackendRef{BackendRef: b})
+	}
+	rt := &gatewayv1.GRPCRoute{
+		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayAPI, Kind: "GRPCRoute"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: labels},
+	}
+	rt.Spec.CommonRouteSpec, rt.Spec.Hostnames = parentRefs(w.Route), hostnames(w.GRPCRouteHostnames())
+	rt.Spec.Rules = []gatewayv1.GRPCRouteRule{{BackendRefs: backends}}
+	return rt
+}
+
+// parentRefs attach a route to its environment's Gateway.
+func parentRefs(r *schemas.Route) gatewayv1.CommonRouteSpec {
+	g := r.Gateway
+	if g == nil {
+		return gatewayv1.CommonRouteSpec{}
+	}
+	return gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{{
+		Group: new(gatewayv1.Group(gatewayv1.GroupName)), Kind: new(gatewayv1.Kind("Gateway")),
+		Namespace: new(gatewayv1.Namespace(g.Namespace)), Name: gatewayv1.ObjectName(g.Name),
+	}}}
+}
+
+func hostnames(hosts []string) []gatewayv1.Hostname {
+	out := make([]gatewayv1.Hostname, 0, len(hosts))
+	for _, h := range hosts {
+		out = append(out, gatewayv1.Hostname(h))
+	}
+	return out
+}
+
+// weightedBackends are a route's references to port of the service's
+// Service and, with a canary, of the canary's, weighted 100-weight and
+// weight (seed 004 "고급 기능 - 트래픽 분할 (Canary)").
+func weightedBackends(w schemas.Workload, port int) []gatewayv1.BackendRef {
+	backend := func(name string) gatewayv1.BackendRef {
+		return gatewayv1.BackendRef{BackendObjectReference: gatewayv1.BackendObjectReference{
+			Kind: new(gatewayv1.Kind("Service")), Name: gatewayv1.ObjectName(name), Port: new(gatewayv1.PortNumber(int32(port))),
+		}}
+	}
+	out := []gatewayv1.BackendRef{backend(w.Name)}
+	if c := w.Route.Canary; c != nil && w.Kind != "CronJob" {
+		out[0].Weight = new(int32(100 - c.Weight))
+		canary := backend(c.Name)
+		canary.Weight = new(int32(c.Weight))
+		out = append(out, canary)
+	}
+	return out
 }
 
 // canaryObjects are the canary's Deployment and Service, and its
@@ -182,13 +218,21 @@ func (b *builder) canaryObjects(w schemas.Workload, typed []any) []any {
 	return out
 }
 
-// routeObjects are the objects a workload's route adds: the HTTPRoute and
-// the canary's.
+// routeObjects are the objects a workload's route adds: the HTTPRoute
+// (unless its primary port is its gRPC port), the GRPCRoute of its gRPC
+// port, and the canary's.
 func (b *builder) routeObjects(w schemas.Workload, labels map[string]string, typed []any) []any {
 	if w.Route == nil || w.Port == 0 {
 		return nil
 	}
-	out := []any{httpRoute(w, labels)}
+	var out []any
+	http, grpc := w.RouteKinds()
+	if http {
+		out = append(out, httpRoute(w, labels))
+	}
+	if p, ok := w.GRPCPort(); grpc && ok {
+		out = append(out, grpcRoute(w, labels, p.Port))
+	}
 	if w.Route.Canary != nil && w.Kind != "CronJob" {
 		out = append(out, b.canaryObjects(w, typed)...)
 	}

@@ -20,7 +20,7 @@ environments: {
 	dev: {tier: "development", cluster: "one"}
 	live: {
 		tier: "production", cluster: "one", backup: {schedule: "@daily", ttl: "720h"}
-		gateway: {hostnames: ["api.example.com"], sourceRanges: ["10.225.0.0/24"]}
+		gateway: {hostnames: ["api.example.com", "*.rpc.example.com"], sourceRanges: ["10.225.0.0/24"]}
 	}
 }
 teams: ops: access: {}
@@ -29,14 +29,24 @@ services: {
 	api: {
 		team: "ops", blueprint: "web", image: "r.example.com/api:1.0.0", port: 8080, resources: #res
 		dependsOn: ["queue"]
+		ports: [{name: "rpc", port: 9090, appProtocol: "kubernetes.io/h2c"}]
 		route: {
 			hostnames: ["api.example.com"]
+			grpcHostnames: ["api.rpc.example.com"]
 			rules: [{path: {type: "Exact", value: "/v1"}, headers: [{name: "x-tenant", value: "a"}]}]
 			canary: {image: "r.example.com/api:1.1.0", weight: 25}
 		}
 		overrides: dev: route: null
 	}
 	queue: {team: "ops", blueprint: "web", image: "r.example.com/queue:2.0.0", port: 9000, resources: #res}
+	// gRPC only: a GRPCRoute on the route's hostnames, no HTTPRoute.
+	ledger: {
+		team: "ops", blueprint: "web", image: "r.example.com/ledger:1.0.0", resources: #res
+		ports: [{name: "grpc", port: 50051}]
+		probes: {liveness: "/healthz", readiness: "/readyz"}
+		route: hostnames: ["ledger.rpc.example.com"]
+		overrides: dev: route: null
+	}
 }
 `
 
@@ -73,6 +83,28 @@ rules:
   - {kind: Service, name: api-canary, port: 8080, weight: 25}
 `); !ok {
 		t.Errorf("HTTPRoute api spec:\n%s\nwant:\n%s", g, w)
+	}
+
+	if g, w, ok := sameYAML(t, live["GRPCRoute/api"]["spec"], `
+parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: live-gateway, name: gateway}]
+hostnames: [api.rpc.example.com]
+rules:
+- backendRefs:
+  - {kind: Service, name: api, port: 9090, weight: 75}
+  - {kind: Service, name: api-canary, port: 9090, weight: 25}
+`); !ok {
+		t.Errorf("GRPCRoute api spec:\n%s\nwant:\n%s", g, w)
+	}
+	if g, w, ok := sameYAML(t, live["GRPCRoute/ledger"]["spec"], `
+parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: live-gateway, name: gateway}]
+hostnames: [ledger.rpc.example.com]
+rules:
+- backendRefs: [{kind: Service, name: ledger, port: 50051}]
+`); !ok || live["HTTPRoute/ledger"] != nil {
+		t.Errorf("GRPCRoute ledger spec:\n%s\nwant:\n%s\nand no HTTPRoute (%v)", g, w, live["HTTPRoute/ledger"] != nil)
+	}
+	if ports := dig(live["Service/api-canary"], "spec", "ports").([]any); len(ports) != 2 {
+		t.Errorf("canary Service ports %v, want the service's two", ports)
 	}
 
 	// Each version's selectors take its own pods only.
@@ -125,7 +157,7 @@ ingress:
 - from:
   - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: live-gateway}}
   - ipBlock: {cidr: 10.225.0.0/24}
-  ports: [{protocol: TCP, port: 8080}]
+  ports: [{protocol: TCP, port: 8080}, {protocol: TCP, port: 9090}]
 egress:
 - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ops-live}}, podSelector: {matchLabels: {app.kubernetes.io/name: queue}}}]
   ports: [{protocol: TCP, port: 9000}]
@@ -143,7 +175,7 @@ egress:
 		t.Errorf("NetworkPolicy queue ingress (the canary calls what api calls):\n%s\nwant:\n%s", g, w)
 	}
 
-	for _, id := range []string{"HTTPRoute/api", "Deployment/api-canary", "Service/api-canary", "PodDisruptionBudget/api-canary"} {
+	for _, id := range []string{"HTTPRoute/api", "GRPCRoute/api", "GRPCRoute/ledger", "Deployment/api-canary", "Service/api-canary", "PodDisruptionBudget/api-canary"} {
 		if dev[id] != nil {
 			t.Errorf("dev: %s, want none (route: null)", id)
 		}
@@ -162,6 +194,16 @@ listeners:
   port: 443
   protocol: HTTPS
   tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: https-api-example-com-tls}]}
+  allowedRoutes:
+    kinds: [{kind: HTTPRoute}, {kind: GRPCRoute}]
+    namespaces:
+      from: Selector
+      selector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [ops-live]}]}
+- name: https-wildcard-rpc-example-com
+  hostname: "*.rpc.example.com"
+  port: 443
+  protocol: HTTPS
+  tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: https-wildcard-rpc-example-com-tls}]}
   allowedRoutes:
     kinds: [{kind: HTTPRoute}, {kind: GRPCRoute}]
     namespaces:

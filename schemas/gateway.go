@@ -40,7 +40,10 @@ func GatewayNamespace(env string) string { return env + "-gateway" }
 type Route struct {
 	Hostnames []string    `json:"hostnames"`
 	Rules     []RouteRule `json:"rules"` // at least one: PathPrefix "/" by default
-	Canary    *Canary     `json:"canary,omitempty"`
+	// GRPCHostnames are the GRPCRoute's hostnames when they differ from
+	// Hostnames (a service with an HTTP and a gRPC port).
+	GRPCHostnames []string `json:"grpcHostnames,omitempty"`
+	Canary        *Canary  `json:"canary,omitempty"`
 	// Gateway is the environment's Gateway the route attaches to (nil when
 	// the environment declares none, which is an error).
 	Gateway *Gateway `json:"-"`
@@ -92,9 +95,10 @@ type rawGateway struct {
 }
 
 type rawRoute struct {
-	Hostnames []string       `json:"hostnames"`
-	Rules     []rawRouteRule `json:"rules"`
-	Canary    *struct {
+	Hostnames     []string       `json:"hostnames"`
+	Rules         []rawRouteRule `json:"rules"`
+	GRPCHostnames []string       `json:"grpcHostnames"`
+	Canary        *struct {
 		Image    string `json:"image"`
 		Replicas *int   `json:"replicas"`
 		Weight   int    `json:"weight"`
@@ -173,9 +177,19 @@ func (l *loader) checkRouteFields(s *rawSpec, r *rawRoute, at []string) {
 	if len(r.Hostnames) == 0 {
 		l.addAt("route-hostname", appendPath(at, "hostnames"), "a route needs at least one hostname the gateway serves")
 	}
-	for i, h := range r.Hostnames {
-		if !validHostname(h) {
-			l.addAt("route-hostname", appendPath(at, "hostnames", fmt.Sprint(i)), "route hostname %q must be a DNS name like \"shop.example.com\" or a wildcard like \"*.example.com\" (lowercase, no scheme or port)", h)
+	for _, field := range []struct {
+		name  string
+		hosts []string
+	}{{"hostnames", r.Hostnames}, {"grpcHostnames", r.GRPCHostnames}} {
+		for i, h := range field.hosts {
+			if !validHostname(h) {
+				l.addAt("route-hostname", appendPath(at, field.name, fmt.Sprint(i)), "route hostname %q must be a DNS name like \"shop.example.com\" or a wildcard like \"*.example.com\" (lowercase, no scheme or port)", h)
+			}
+		}
+	}
+	for i, h := range r.GRPCHostnames {
+		if slices.ContainsFunc(r.Hostnames, func(o string) bool { return hostCovers(o, h) }) {
+			l.addAt("route-hostname", appendPath(at, "grpcHostnames", fmt.Sprint(i)), "gRPC hostname %q is also an HTTP hostname of the route: a listener takes an HTTPRoute or a GRPCRoute per hostname, not both", h)
 		}
 	}
 	for i, rule := range r.Rules {
@@ -209,7 +223,7 @@ func (l *loader) checkRouteFields(s *rawSpec, r *rawRoute, at []string) {
 // route converts a declared route: one PathPrefix "/" rule when none is
 // given, defaults filled in.
 func route(r rawRoute, svc string) *Route {
-	out := &Route{Hostnames: slices.Clone(r.Hostnames)}
+	out := &Route{Hostnames: slices.Clone(r.Hostnames), GRPCHostnames: slices.Clone(r.GRPCHostnames)}
 	for _, rule := range r.Rules {
 		rr := RouteRule{Path: PathMatch{Type: "PathPrefix", Value: "/"}}
 		if p := rule.Path; p != nil {
@@ -254,11 +268,24 @@ func (l *loader) checkWorkloadRoute(w *Workload, env Environment, routeAt []stri
 		l.addEnv("gateway-required", routeAt, env.Name, "the environment declares no gateway for the route to attach to: add environments.%s.gateway: {hostnames: [...]} or remove the route there with overrides: %s: route: null", env.Name, env.Name)
 	} else if served := slices.DeleteFunc(slices.Clone(g.Hostnames), func(h string) bool { return !validHostname(h) }); len(served) > 0 {
 		// A gateway without a valid hostname has its own error.
-		for i, h := range r.Hostnames {
-			if validHostname(h) && !slices.ContainsFunc(served, func(lh string) bool { return hostCovers(lh, h) }) {
-				l.addEnv("route-hostname", appendPath(routeAt, "hostnames", fmt.Sprint(i)), env.Name, "route hostname %q is not served by the gateway (hostnames %s): add it to environments.%s.gateway.hostnames", h, strings.Join(g.Hostnames, ", "), env.Name)
+		for _, field := range []struct {
+			name  string
+			hosts []string
+		}{{"hostnames", r.Hostnames}, {"grpcHostnames", r.GRPCHostnames}} {
+			for i, h := range field.hosts {
+				if validHostname(h) && !slices.ContainsFunc(served, func(lh string) bool { return hostCovers(lh, h) }) {
+					l.addEnv("route-hostname", appendPath(routeAt, field.name, fmt.Sprint(i)), env.Name, "route hostname %q is not served by the gateway (hostnames %s): add it to environments.%s.gateway.hostnames", h, strings.Join(g.Hostnames, ", "), env.Name)
+				}
 			}
 		}
+	}
+	http, grpc := w.RouteKinds()
+	switch {
+	case http && grpc && len(r.GRPCHostnames) == 0:
+		p, _ := w.GRPCPort()
+		l.addEnv("route-hostname", routeAt, env.Name, "the gRPC port %q gets a GRPCRoute beside the HTTPRoute, and a listener takes one of them per hostname: add route.grpcHostnames", p.Name)
+	case !grpc && len(r.GRPCHostnames) > 0:
+		l.addEnv("route-hostname", appendPath(routeAt, "grpcHostnames"), env.Name, "grpcHostnames need a served gRPC port (appProtocol grpc or kubernetes.io/h2c, or named grpc)")
 	}
 	c := r.Canary
 	if c == nil {
@@ -304,4 +331,37 @@ func (s *rawSpec) gatewayDefaults() {
 			}
 		}
 	}
+}
+
+// GRPCPort is the served port a GRPCRoute sends to: the first one with
+// appProtocol grpc or kubernetes.io/h2c, or named grpc.
+func (w *Workload) GRPCPort() (Port, bool) {
+	for _, p := range w.ServedPorts() {
+		if p.AppProtocol == "grpc" || p.AppProtocol == "kubernetes.io/h2c" || p.Name == "grpc" {
+			return p, true
+		}
+	}
+	return Port{}, false
+}
+
+// RouteKinds says which routes a workload's route becomes: an HTTPRoute to
+// its primary port unless that is its gRPC port, a GRPCRoute to its gRPC
+// port when it has one. Both false without a route or a served port.
+func (w *Workload) RouteKinds() (http, grpc bool) {
+	if w.Route == nil {
+		return false, false
+	}
+	g, grpc := w.GRPCPort()
+	p, served := w.PrimaryPort()
+	return served && (!grpc || p.Name != g.Name), grpc
+}
+
+// GRPCRouteHostnames are the hostnames of the route's GRPCRoute: its
+// grpcHostnames, else its hostnames when there is no HTTPRoute.
+func (w *Workload) GRPCRouteHostnames() []string {
+	http, _ := w.RouteKinds()
+	if len(w.Route.GRPCHostnames) > 0 || http {
+		return w.Route.GRPCHostnames
+	}
+	return w.Route.Hostnames
 }

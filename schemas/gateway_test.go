@@ -161,6 +161,27 @@ func TestRouteRules(t *testing.T) {
 			},
 		},
 		{
+			name: "an HTTP and a gRPC port need grpcHostnames apart from the hostnames",
+			extra: `ports: [{name: "grpc", port: 9090}]
+	route: hostnames: ["api.example.com"]
+	overrides: dev: route: null
+	overrides: staging: route: {hostnames: ["a.staging.example.com"], grpcHostnames: ["a.staging.example.com"]}`,
+			want: []string{
+				`services.api.route: route-hostname: the gRPC port "grpc" gets a GRPCRoute beside the HTTPRoute, and a listener takes one of them per hostname: add route.grpcHostnames (in environment prod)`,
+				`services.api.overrides.staging.route.grpcHostnames[0]: route-hostname: gRPC hostname "a.staging.example.com" is also an HTTP hostname of the route`,
+			},
+		},
+		{
+			name: "grpcHostnames without a gRPC port",
+			extra: `route: {hostnames: ["api.example.com"], grpcHostnames: ["rpc.example.com"]}
+	overrides: dev: route: null
+	overrides: staging: route: null`,
+			want: []string{
+				`services.api.route.grpcHostnames: route-hostname: grpcHostnames need a served gRPC port`,
+				`services.api.route.grpcHostnames[0]: route-hostname: route hostname "rpc.example.com" is not served by the gateway`,
+			},
+		},
+		{
 			name: "the canary counts in the quota",
 			extra: `route: {hostnames: ["api.example.com"], canary: {image: "demo.azurecr.io/api:1.1.0", weight: 5, replicas: 4}}
 	overrides: dev: route: null

@@ -5,12 +5,20 @@ import (
 	"github.com/plinth-dev/plinth/schemas"
 )
 
-// chartRoute are the values of a service's HTTPRoute (templates/httproute.yaml).
+// chartRoute are the values of a service's HTTPRoute (templates/httproute.yaml,
+// when HTTP) and GRPCRoute (templates/grpcroute.yaml, when GRPC is set).
 type chartRoute struct {
 	Parent    *chartParent        `json:"parent"`
+	HTTP      bool                `json:"http"`
 	Hostnames []string            `json:"hostnames"`
 	Rules     []schemas.RouteRule `json:"rules"`
 	Backends  []chartBackend      `json:"backends"`
+	GRPC      *chartGRPCRoute     `json:"grpc"`
+}
+
+type chartGRPCRoute struct {
+	Hostnames []string       `json:"hostnames"`
+	Backends  []chartBackend `json:"backends"`
 }
 
 type chartParent struct {
@@ -41,8 +49,11 @@ func routeValues(wo tree.Workload) (*chartRoute, *chartCanary) {
 	if w.Route == nil || w.Port == 0 {
 		return nil, nil
 	}
-	r := &chartRoute{Hostnames: w.Route.Hostnames, Rules: w.Route.Rules,
-		Backends: []chartBackend{{Name: w.Name, Port: w.Port}}}
+	r := &chartRoute{Hostnames: w.Route.Hostnames, Rules: w.Route.Rules, Backends: backends(w, w.Port)}
+	r.HTTP, _ = w.RouteKinds()
+	if p, ok := w.GRPCPort(); ok {
+		r.GRPC = &chartGRPCRoute{Hostnames: w.GRPCRouteHostnames(), Backends: backends(w, p.Port)}
+	}
 	if g := w.Route.Gateway; g != nil {
 		r.Parent = &chartParent{Namespace: g.Namespace, Name: g.Name}
 	}
@@ -50,8 +61,6 @@ func routeValues(wo tree.Workload) (*chartRoute, *chartCanary) {
 	if c == nil || w.Kind == "CronJob" {
 		return r, nil
 	}
-	r.Backends[0].Weight = new(100 - c.Weight)
-	r.Backends = append(r.Backends, chartBackend{Name: c.Name, Port: w.Port, Weight: new(c.Weight)})
 	labels := map[string]string{tree.LabelName: c.Name, tree.LabelCanaryOf: w.Name}
 	for k, v := range wo.Labels {
 		if _, ok := labels[k]; !ok {
@@ -59,4 +68,15 @@ func routeValues(wo tree.Workload) (*chartRoute, *chartCanary) {
 		}
 	}
 	return r, &chartCanary{Name: c.Name, Image: c.Image, Replicas: c.Replicas, Labels: labels, PDB: w.PDB && c.Replicas > 1}
+}
+
+// backends are a route's Services on port: the service's and, weighted, the
+// canary's.
+func backends(w schemas.Workload, port int) []chartBackend {
+	out := []chartBackend{{Name: w.Name, Port: port}}
+	if c := w.Route.Canary; c != nil && w.Kind != "CronJob" {
+		out[0].Weight = new(100 - c.Weight)
+		out = append(out, chartBackend{Name: c.Name, Port: port, Weight: new(c.Weight)})
+	}
+	return out
 }
