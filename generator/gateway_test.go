@@ -72,36 +72,33 @@ func TestRouteAndCanary(t *testing.T) {
 	}
 	live, dev := byID("apps/live"), byID("apps/dev")
 
-	route := live["HTTPRoute/api"]
-	if g, w, ok := sameYAML(t, route["spec"], `
-parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: live-gateway, name: gateway}]
-hostnames: [api.example.com]
+	parent := "parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: live-gateway, name: gateway}]\n"
+	for _, r := range []struct{ id, spec string }{
+		{"HTTPRoute/api", parent + `hostnames: [api.example.com]
 rules:
 - matches: [{path: {type: Exact, value: /v1}, headers: [{type: Exact, name: x-tenant, value: a}]}]
   backendRefs:
   - {kind: Service, name: api, port: 8080, weight: 75}
   - {kind: Service, name: api-canary, port: 8080, weight: 25}
-`); !ok {
-		t.Errorf("HTTPRoute api spec:\n%s\nwant:\n%s", g, w)
-	}
-
-	if g, w, ok := sameYAML(t, live["GRPCRoute/api"]["spec"], `
-parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: live-gateway, name: gateway}]
-hostnames: [api.rpc.example.com]
+`},
+		{"GRPCRoute/api", parent + `hostnames: [api.rpc.example.com]
 rules:
 - backendRefs:
   - {kind: Service, name: api, port: 9090, weight: 75}
   - {kind: Service, name: api-canary, port: 9090, weight: 25}
-`); !ok {
-		t.Errorf("GRPCRoute api spec:\n%s\nwant:\n%s", g, w)
-	}
-	if g, w, ok := sameYAML(t, live["GRPCRoute/ledger"]["spec"], `
-parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: live-gateway, name: gateway}]
-hostnames: [ledger.rpc.example.com]
+`},
+		// gRPC only: no HTTPRoute.
+		{"GRPCRoute/ledger", parent + `hostnames: [ledger.rpc.example.com]
 rules:
 - backendRefs: [{kind: Service, name: ledger, port: 50051}]
-`); !ok || live["HTTPRoute/ledger"] != nil {
-		t.Errorf("GRPCRoute ledger spec:\n%s\nwant:\n%s\nand no HTTPRoute (%v)", g, w, live["HTTPRoute/ledger"] != nil)
+`},
+	} {
+		if g, w, ok := sameYAML(t, live[r.id]["spec"], r.spec); !ok {
+			t.Errorf("%s spec:\n%s\nwant:\n%s", r.id, g, w)
+		}
+	}
+	if live["HTTPRoute/ledger"] != nil {
+		t.Errorf("HTTPRoute ledger: want none (its only port is gRPC)")
 	}
 	if ports := dig(live["Service/api-canary"], "spec", "ports").([]any); len(ports) != 2 {
 		t.Errorf("canary Service ports %v, want the service's two", ports)
