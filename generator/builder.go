@@ -421,6 +421,9 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 	}
 	tree.SortObjects(wo.Objects)
 	wo.Labels, wo.PDB, wo.Plan = labels, pdb, plan
+	if w.Kind != "CronJob" {
+		wo.Probes = containerProbes(w)
+	}
 	wo.Requirements, err = requirements(w.Resources)
 	return wo, err
 }
@@ -460,15 +463,10 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 		},
 		VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
 	}
-	if c.Ports = containerPorts(w); len(c.Ports) > 0 {
-		if w.Kind != "CronJob" {
-			if w.Probes.Liveness != "" {
-				c.LivenessProbe = httpProbe(w.Probes.Liveness, w.PortName(), 10)
-			}
-			if w.Probes.Readiness != "" {
-				c.ReadinessProbe = httpProbe(w.Probes.Readiness, w.PortName(), 5)
-			}
-		}
+	c.Ports = containerPorts(w)
+	if w.Kind != "CronJob" {
+		probes := containerProbes(w)
+		c.LivenessProbe, c.ReadinessProbe, c.StartupProbe = probes.Liveness, probes.Readiness, probes.Startup
 	}
 	volumes := []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 	if w.Secrets != nil {
@@ -514,15 +512,6 @@ func (b *builder) podTemplate(w schemas.Workload, labels, selector map[string]st
 func controllerMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
 	m.Annotations = map[string]string{annoKubeScoreIgnore: kubeScoreIgnored}
 	return m
-}
-
-func httpProbe(path, port string, period int32) *corev1.Probe {
-	return &corev1.Probe{
-		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString(port)}},
-		PeriodSeconds:    period,
-		TimeoutSeconds:   2,
-		FailureThreshold: 3,
-	}
 }
 
 // secretsDriver is the CSI driver that mounts the secrets' store.

@@ -75,7 +75,7 @@ services: api: {
 			if dev.PDB || !prod.PDB || dev.ZoneSpread || !prod.ZoneSpread {
 				t.Errorf("pdb/spread dev=%v/%v prod=%v/%v", dev.PDB, dev.ZoneSpread, prod.PDB, prod.ZoneSpread)
 			}
-			if prod.Probes.Liveness != "/healthz" || prod.Probes.Readiness != "/readyz" {
+			if prod.Probes.Liveness.HTTP.Path != "/healthz" || prod.Probes.Readiness.HTTP.Path != "/readyz" {
 				t.Errorf("probes %+v", prod.Probes)
 			}
 			if prod.Security.RunAsUser <= 10000 || !prod.Security.ReadOnlyRootFilesystem {
@@ -120,7 +120,7 @@ services: rpc: {
 	resources: {requests: {cpu: "100m", memory: "64Mi"}, limits: {cpu: "200m", memory: "128Mi"}}
 }`}, func(t *testing.T, m *schemas.Model) {
 			w := workload(t, m, "prod", "rpc")
-			if w.Port != 9090 || w.Probes.Liveness != "/live" || w.Probes.Readiness != "/readyz" || w.Security.RunAsUser != 20000 || w.Replicas != 3 || w.Kind != "Deployment" {
+			if w.Port != 9090 || w.Probes.Liveness.HTTP.Path != "/live" || w.Probes.Readiness.HTTP.Path != "/readyz" || w.Security.RunAsUser != 20000 || w.Replicas != 3 || w.Kind != "Deployment" {
 				t.Errorf("workload %+v", w)
 			}
 			p := m.Environments[1].Policy

@@ -152,10 +152,12 @@ type Autoscale struct {
 	CPUUtilization int `json:"cpuUtilization"`
 }
 
-// Probes are HTTP paths for liveness and readiness.
+// Probes are a workload's liveness, readiness and startup probes (nil:
+// none).
 type Probes struct {
-	Liveness  string `json:"liveness,omitempty"`
-	Readiness string `json:"readiness,omitempty"`
+	Liveness  *Probe `json:"liveness,omitempty"`
+	Readiness *Probe `json:"readiness,omitempty"`
+	Startup   *Probe `json:"startup,omitempty"`
 }
 
 // Port is a named container port; Service says whether the workload's

@@ -151,14 +151,9 @@ func (l *loader) resolveBlueprints(s *rawSpec, bi *builtins) map[string]blueprin
 			bp.Replicas = *b.Replicas
 		}
 		if b.Probes != nil {
-			if b.Probes.Liveness != nil {
-				l.checkProbe(*b.Probes.Liveness, []string{"blueprints", name, "probes", "liveness"})
-				bp.Probes.Liveness = *b.Probes.Liveness
-			}
-			if b.Probes.Readiness != nil {
-				l.checkProbe(*b.Probes.Readiness, []string{"blueprints", name, "probes", "readiness"})
-				bp.Probes.Readiness = *b.Probes.Readiness
-			}
+			l.checkProbes(b.Probes, []string{"blueprints", name, "probes"})
+			bp.Probes = bp.Probes.clone()
+			setProbes(&bp.Probes, b.Probes)
 		}
 		if b.Security != nil {
 			if b.Security.RunAsUser != nil {
@@ -231,7 +226,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		Blueprint:  svc.Blueprint,
 		Kind:       bp.Kind,
 		Port:       bp.Port,
-		Probes:     bp.Probes,
+		Probes:     bp.Probes.clone(),
 		Security:   bp.Security,
 		PDB:        env.Policy.PDB,
 		ZoneSpread: env.Policy.ZoneSpread,
@@ -276,8 +271,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 			set("resources")
 		}
 		if p := f.Probes; p != nil {
-			setStr(&w.Probes.Liveness, p.Liveness)
-			setStr(&w.Probes.Readiness, p.Readiness)
+			setProbes(&w.Probes, p)
 			set("probes")
 		}
 		if pick(&w.Ingress, f.Ingress, func(in Ingress) *Ingress { return &in }) {
@@ -357,13 +351,8 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if w.Ingress != nil && w.Port == 0 {
 		l.addEnv("port-required", at("ingress"), envName, "a service with ingress needs a port: add port: <1-65535>")
 	}
-	if (w.Probes.Liveness != "" || w.Probes.Readiness != "") && len(w.Ports) == 0 && src["probes"] != nil {
-		l.addAt("port-required", at("probes"), "HTTP probes need a port: add port: <1-65535> or remove probes")
-	}
 	l.checkWorkloadRoute(&w, env, at("route"))
-	if len(w.Ports) == 0 {
-		w.Probes = Probes{}
-	}
+	l.resolveProbes(&w, src["probes"], envName)
 	if bp.ScheduleRequired && w.Schedule == "" {
 		l.addAt("schedule-required", at("schedule"), "blueprint %q needs a schedule: add schedule: \"*/15 * * * *\" (cron syntax)", svc.Blueprint)
 	}
@@ -371,7 +360,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		for _, f := range []struct {
 			name string
 			set  bool
-		}{{"port", shorthand != 0}, {"ports", len(w.Ports) > 0 && shorthand == 0}, {"autoscale", w.Autoscale != nil}, {"ingress", w.Ingress != nil}, {"replicas", replicasSet}} {
+		}{{"port", shorthand != 0}, {"ports", len(w.Ports) > 0 && shorthand == 0}, {"probes", src["probes"] != nil}, {"autoscale", w.Autoscale != nil}, {"ingress", w.Ingress != nil}, {"replicas", replicasSet}} {
 			if f.set {
 				l.addEnv("kind-fields", at(f.name), envName, "a cron workload takes no %s: it runs to completion on its schedule; remove %s or use the web or worker blueprint", f.name, f.name)
 			}

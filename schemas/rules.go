@@ -255,12 +255,7 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 		}
 	}
 	if p := f.Probes; p != nil {
-		if p.Liveness != nil {
-			l.checkProbe(*p.Liveness, appendPath(at, "probes", "liveness"))
-		}
-		if p.Readiness != nil {
-			l.checkProbe(*p.Readiness, appendPath(at, "probes", "readiness"))
-		}
+		l.checkProbes(p, appendPath(at, "probes"))
 	}
 	if r := f.Route.V; r != nil {
 		l.checkRouteFields(s, r, appendPath(at, "route"))

@@ -226,8 +226,3 @@ func (s *rawSpec) defaults() {
 		s.Services[name] = svc
 	}
 }
-
-type rawProbes struct {
-	Liveness  *string `json:"liveness"`
-	Readiness *string `json:"readiness"`
-}

@@ -60,6 +60,17 @@ type Workload struct {
 	PDB          bool
 	Requirements corev1.ResourceRequirements
 	Plan         NetpolPlan
+	// Probes are its container's probes.
+	Probes ContainerProbes
+}
+
+// ContainerProbes are the Kubernetes probes of a workload's container
+// (nil where it has none). The helm flavor's values carry them as they
+// are, so both flavors render the same probes.
+type ContainerProbes struct {
+	Liveness  *corev1.Probe `json:"liveness,omitempty"`
+	Readiness *corev1.Probe `json:"readiness,omitempty"`
+	Startup   *corev1.Probe `json:"startup,omitempty"`
 }
 
 // NetpolPlan is what the default deny must let through for one workload:

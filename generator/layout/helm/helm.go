@@ -82,27 +82,27 @@ func writeChart(t *tree.Tree) error {
 // chartValues are the values of one service in one environment: everything
 // the shared chart needs to render the same objects as the kustomize layout.
 type chartValues struct {
-	Name          string             `json:"name"`
-	Labels        map[string]string  `json:"labels"`
-	Kind          string             `json:"kind"`
-	Image         string             `json:"image"`
-	Port          int                `json:"port"`
-	PortName      string             `json:"portName"`
-	Ports         []schemas.Port     `json:"ports"`
-	Replicas      int                `json:"replicas"`
-	Autoscale     *schemas.Autoscale `json:"autoscale"`
-	PDB           bool               `json:"pdb"`
-	Resources     map[string]any     `json:"resources"`
-	Probes        schemas.Probes     `json:"probes"`
-	Security      schemas.Security   `json:"security"`
-	ZoneSpread    bool               `json:"zoneSpread"`
-	Identity      *schemas.Identity  `json:"identity"`
-	Secrets       *chartSecrets      `json:"secrets"`
-	Schedule      string             `json:"schedule"`
-	Ingress       *chartIngress      `json:"ingress"`
-	NetworkPolicy chartNetpol        `json:"networkPolicy"`
-	Route         *chartRoute        `json:"route"`
-	Canary        *chartCanary       `json:"canary"`
+	Name          string               `json:"name"`
+	Labels        map[string]string    `json:"labels"`
+	Kind          string               `json:"kind"`
+	Image         string               `json:"image"`
+	Port          int                  `json:"port"`
+	PortName      string               `json:"portName"`
+	Ports         []schemas.Port       `json:"ports"`
+	Replicas      int                  `json:"replicas"`
+	Autoscale     *schemas.Autoscale   `json:"autoscale"`
+	PDB           bool                 `json:"pdb"`
+	Resources     map[string]any       `json:"resources"`
+	Probes        tree.ContainerProbes `json:"probes"`
+	Security      schemas.Security     `json:"security"`
+	ZoneSpread    bool                 `json:"zoneSpread"`
+	Identity      *schemas.Identity    `json:"identity"`
+	Secrets       *chartSecrets        `json:"secrets"`
+	Schedule      string               `json:"schedule"`
+	Ingress       *chartIngress        `json:"ingress"`
+	NetworkPolicy chartNetpol          `json:"networkPolicy"`
+	Route         *chartRoute          `json:"route"`
+	Canary        *chartCanary         `json:"canary"`
 }
 
 type chartSecrets struct {
@@ -138,7 +138,7 @@ func values(wo tree.Workload) *chartValues {
 	v := &chartValues{
 		Name: w.Name, Labels: wo.Labels, Kind: w.Kind, Image: w.Image, Port: w.Port,
 		Replicas: w.Replicas, Autoscale: w.Autoscale, PDB: wo.PDB, Resources: resources,
-		Probes: w.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread,
+		Probes: wo.Probes, Security: w.Security, ZoneSpread: w.ZoneSpread,
 		Schedule: w.Schedule, NetworkPolicy: chartNetpol{From: plan.From, Egress: plan.Egress, EgressCIDR: plan.EgressCIDR},
 	}
 	if v.Kind != "CronJob" {

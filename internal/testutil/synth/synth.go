@@ -113,6 +113,16 @@ func service(b *bytes.Buffer, i, t int) {
 		fmt.Fprintf(b, "\t\tblueprint: \"cron\"\n\t\tschedule: \"%d * * * *\"\n", i%60)
 	case isWorker(i):
 		b.WriteString("\t\tblueprint: \"worker\"\n")
+		switch i % 15 {
+		case 8:
+			// A port and no probes: default TCP probes.
+			b.WriteString("\t\tport: 9000\n")
+		case 13:
+			// Named ports and probes of every kind.
+			b.WriteString("\t\tports: [{name: \"grpc\", port: 9090, appProtocol: \"kubernetes.io/h2c\"}, {name: \"admin\", port: 8081}, {name: \"stats\", port: 8125, protocol: \"UDP\", service: false}]\n")
+			b.WriteString("\t\tprobes: {liveness: {grpc: {}, periodSeconds: 20}, readiness: {grpc: service: \"ready\"}, startup: {http: {path: \"/started\", port: \"admin\"}, failureThreshold: 60}}\n")
+			b.WriteString("\t\toverrides: dev: probes: startup: exec: command: [\"/bin/started\"]\n")
+		}
 	default:
 		b.WriteString("\t\tblueprint: \"web\"\n\t\tport: 8080\n")
 		if i%4 == 0 {

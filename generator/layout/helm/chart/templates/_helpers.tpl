@@ -81,25 +81,19 @@ spec:
           containerPort: {{ int64 .port }}
           protocol: {{ .protocol | quote }}
         {{- end }}
+      {{- end }}
       {{- if ne $v.kind "CronJob" }}
       {{- with $v.probes.liveness }}
       livenessProbe:
-        httpGet:
-          path: {{ . | quote }}
-          port: {{ $v.portName | quote }}
-        periodSeconds: 10
-        timeoutSeconds: 2
-        failureThreshold: 3
+        {{- toYaml . | nindent 8 }}
       {{- end }}
       {{- with $v.probes.readiness }}
       readinessProbe:
-        httpGet:
-          path: {{ . | quote }}
-          port: {{ $v.portName | quote }}
-        periodSeconds: 5
-        timeoutSeconds: 2
-        failureThreshold: 3
+        {{- toYaml . | nindent 8 }}
       {{- end }}
+      {{- with $v.probes.startup }}
+      startupProbe:
+        {{- toYaml . | nindent 8 }}
       {{- end }}
       {{- end }}
       resources:
