@@ -89,6 +89,11 @@ func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) 
 		}
 		eo.Velero = &o
 	}
+	gw, err := b.gatewayObjects(env, cluster)
+	if err != nil {
+		return nil, fmt.Errorf("environment %s: gateway: %w", env.Name, err)
+	}
+	eo.Gateway = gw
 	byName := make(map[string]*schemas.Workload, len(env.Workloads))
 	callers := map[string][]string{}
 	for i := range env.Workloads {
@@ -408,6 +413,7 @@ func (b *builder) workload(w schemas.Workload, byName map[string]*schemas.Worklo
 		ing.Annotations = map[string]string{annoIssuer: b.m.ClusterIssuer()}
 		typed = append(typed, ing)
 	}
+	typed = append(typed, b.routeObjects(w, labels, typed)...)
 
 	if w.Secrets != nil {
 		typed = append(typed, b.secretProviderClass(w, labels))
@@ -581,11 +587,13 @@ func (b *builder) netpolPlan(w schemas.Workload, byName map[string]*schemas.Work
 		if w.Ingress != nil {
 			p.From = append(p.From, peerRef{Namespace: b.ingressNS})
 		}
+		p.From = append(p.From, gatewayPeers(w)...)
 		cs := append([]string(nil), callers...)
 		sort.Strings(cs)
 		for _, c := range cs {
 			if cw, ok := byName[c]; ok {
 				p.From = append(p.From, peerRef{Namespace: cw.Namespace, Name: cw.Name})
+				p.From = append(p.From, canaryPeer(cw)...)
 			}
 		}
 	}
@@ -617,13 +625,17 @@ func (b *builder) networkPolicy(w schemas.Workload, labels, selector map[string]
 	np := &networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: labels},
-		Spec:       networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{MatchLabels: selector}},
+		Spec:       networkingv1.NetworkPolicySpec{PodSelector: netpolSelector(w, selector)},
 	}
 	if len(p.From) > 0 {
 		rule := networkingv1.NetworkPolicyIngressRule{
 			Ports: netpolPorts(p.Ports),
 		}
 		for _, f := range p.From {
+			if f.CIDR != "" {
+				rule.From = append(rule.From, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: f.CIDR}})
+				continue
+			}
 			peer := networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSelector(f.Namespace)}
 			if f.Name != "" {
 				peer.PodSelector = &metav1.LabelSelector{MatchLabels: map[string]string{labelName: f.Name}}

@@ -187,6 +187,13 @@ func infrastructure(t *tree.Tree, envs []*tree.Env) error {
 				return err
 			}
 		}
+		if len(eo.Gateway) > 0 {
+			res = append(res, "gateway.yaml")
+			objs = append(objs, eo.Gateway...)
+			if err := t.AddDocs(envDir+"/gateway.yaml", t.Sources(eo.Env.Pos), eo.Gateway...); err != nil {
+				return err
+			}
+		}
 		if err := t.AddRoot(envDir, t.Sources(eo.Env.Pos), tree.NewKustomization("", res), nil, objs, eo.Cluster.KubernetesVersion); err != nil {
 			return err
 		}

@@ -474,7 +474,7 @@ func explainedPaths(list []cueerrors.Error) map[string]bool {
 
 // removableFields are the fields #Override (platform.cue) lets an override
 // set to null, removing the service's value in that environment.
-var removableFields = []string{"autoscale", "identity", "ingress", "metrics", "secrets"}
+var removableFields = []string{"autoscale", "identity", "ingress", "metrics", "route", "secrets"}
 
 // nullMisuse explains a null the schema rejects at path, where want is the
 // type the schema takes: "" when null is no special case there.

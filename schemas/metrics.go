@@ -247,7 +247,7 @@ func (l *loader) resolveMetrics(s *rawSpec, cluster string, w *Workload, mt *raw
 		pathAt = at // the default path
 	}
 	for _, pub := range publishedPaths(w) {
-		if pub.Port == m.PortName && pathCovers(pub.Path, m.Path) {
+		if pub.Port == m.PortName && (pub.Path == m.Path || !pub.Exact && pathCovers(pub.Path, m.Path)) {
 			l.addEnv("metrics-published", pathAt, env, "metrics path %s on port %q is published on the %s %s (%s): metrics must not be exposed outside the cluster (seed 003); serve them on another port, or move the %s path", m.Path, m.PortName, pub.Via, pub.Host+pub.Path, pub.Field, pub.Via)
 		}
 	}
@@ -288,6 +288,7 @@ type Published struct {
 	Port  string // the Service port's name
 	Host  string
 	Path  string // a path prefix: it publishes every path it covers
+	Exact bool   // Path is matched exactly (a route's Exact match), not as a prefix
 	Via   string // "ingress", ...
 	Field string // the service field that declares it
 }
@@ -302,6 +303,18 @@ func publishedPaths(w *Workload) []Published {
 			path = "/"
 		}
 		out = append(out, Published{Port: w.PortName(), Host: in.Host, Path: path, Via: "ingress", Field: "ingress.path"})
+	}
+	// A Gateway API HTTPRoute sends its rules' paths to the primary port
+	// (the GRPCRoute serves gRPC methods, not HTTP paths).
+	if r := w.Route; r != nil && w.Port > 0 && len(r.Hostnames) > 0 {
+		for i, rule := range r.Rules {
+			path := rule.Path.Value
+			if path == "" {
+				path = "/"
+			}
+			out = append(out, Published{Port: w.PortName(), Host: r.Hostnames[0], Path: path, Exact: rule.Path.Type == "Exact",
+				Via: "route", Field: fmt.Sprintf("route.rules[%d].path", i)})
+		}
 	}
 	return out
 }

@@ -74,6 +74,8 @@ type Environment struct {
 	Pos       Pos        `json:"-"`
 	// Patches apply to the generated objects of every workload (escape.go).
 	Patches []Patch `json:"patches,omitempty"`
+	// Gateway is the environment's Gateway API Gateway, if declared.
+	Gateway *Gateway `json:"gateway,omitempty"`
 }
 
 // TierPolicy is what the tier blueprint decides for every namespace and
@@ -274,6 +276,7 @@ type Workload struct {
 	Secrets   *Secrets     `json:"secrets,omitempty"`
 	// Metrics is the Prometheus metrics endpoint the cluster scrapes.
 	Metrics *Metrics `json:"metrics,omitempty"`
+	Route   *Route   `json:"route,omitempty"`
 	// Schedule is the cron schedule of a CronJob workload.
 	Schedule string `json:"schedule,omitempty"`
 	// Security is the container security context the blueprint sets.

@@ -224,7 +224,7 @@ services: [_]: overrides: prod: ingress: null
 	overrides: dev: dependsOn: null
 }
 `,
-			want: []string{"services.api.overrides.dev.dependsOn: schema: got null, want a value of type [...string]: null in an override removes only autoscale, identity, ingress, metrics or secrets"},
+			want: []string{"services.api.overrides.dev.dependsOn: schema: got null, want a value of type [...string]: null in an override removes only autoscale, identity, ingress, metrics, route or secrets"},
 		},
 		{
 			name:     "a mistake inside a removable field under overrides",

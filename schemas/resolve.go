@@ -74,6 +74,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		l.checkEnvironment(s, name, e)
 		env.Policy = l.policy(name, e, bi)
 		env.Patches = l.patches(e.Patches, []string{"environments", name, "patches"})
+		env.Gateway = l.gateway(s, name, e)
 		if env.Policy.BackupRequired && e.Backup == nil {
 			l.add("backup-required", env.Pos, "environments."+name, "tier %q requires a Velero backup: add backup: {schedule: \"0 2 * * *\", ttl: \"720h\"} (or set policy: backupRequired: false explicitly)", e.Tier)
 		}
@@ -101,6 +102,7 @@ func (l *loader) resolve(s *rawSpec, bi *builtins) *Model {
 		m.Addons = append(m.Addons, l.addon(name, s.Addons[name], bi))
 	}
 	l.checkAddonOrder(m.Addons)
+	defaultGatewayIssuers(m)
 	if m.Clusters == nil {
 		m.Clusters = []Cluster{}
 	}
@@ -303,6 +305,9 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 		if pick(&metrics, f.Metrics, func(mt rawMetrics) *rawMetrics { return &mt }) {
 			set("metrics")
 		}
+		if pick(&w.Route, f.Route, func(r rawRoute) *Route { return route(r, name) }) {
+			set("route")
+		}
 		if f.Schedule != nil {
 			w.Schedule = *f.Schedule
 			set("schedule")
@@ -363,6 +368,7 @@ func (l *loader) workload(s *rawSpec, envName string, env Environment, name stri
 	if w.Ingress != nil && w.Port == 0 {
 		l.addEnv("port-required", at("ingress"), envName, "a service with ingress needs a port: add port: <1-65535>")
 	}
+	l.checkWorkloadRoute(&w, env, at("route"))
 	l.resolveProbes(&w, src["probes"], envName)
 	if bp.ScheduleRequired && w.Schedule == "" {
 		l.addAt("schedule-required", at("schedule"), "blueprint %q needs a schedule: add schedule: \"*/15 * * * *\" (cron syntax)", svc.Blueprint)

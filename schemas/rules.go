@@ -257,6 +257,9 @@ func (l *loader) checkFields(s *rawSpec, name string, f *rawWorkload, at []strin
 	if p := f.Probes; p != nil {
 		l.checkProbes(p, appendPath(at, "probes"))
 	}
+	if r := f.Route.V; r != nil {
+		l.checkRouteFields(s, r, appendPath(at, "route"))
+	}
 	if in := f.Ingress.V; in != nil {
 		if errs := validation.IsDNS1123Subdomain(in.Host); len(errs) > 0 || !strings.Contains(in.Host, ".") {
 			l.addAt("ingress-host", appendPath(at, "ingress", "host"), "ingress host %q must be a fully qualified DNS name like \"api.example.com\" (lowercase, no scheme or port)", in.Host)
@@ -548,6 +551,7 @@ func (l *loader) checkQuotas(s *rawSpec, m *Model) {
 			if w.Autoscale != nil {
 				n = int64(w.Autoscale.Max)
 			}
+			n += int64(w.CanaryReplicas())
 			if use[w.Team] == nil {
 				use[w.Team] = map[string]*usage{}
 			}

@@ -42,6 +42,7 @@ type rawEnvironment struct {
 	Policy   *policyOverride `json:"policy"`
 	Patches  []rawPatch      `json:"patches"`
 	NodePool *string         `json:"nodePool"`
+	Gateway  *rawGateway     `json:"gateway"`
 }
 
 type policyOverride struct {
@@ -109,6 +110,7 @@ type rawWorkload struct {
 	Identity  removable[rawIdentity] `json:"identity"`
 	Secrets   removable[rawSecrets]  `json:"secrets"`
 	Metrics   removable[rawMetrics]  `json:"metrics"`
+	Route     removable[rawRoute]    `json:"route"`
 	Schedule  *string                `json:"schedule"`
 	Policy    *struct {
 		PDB        *bool `json:"pdb"`
@@ -235,6 +237,7 @@ func (s *rawSpec) defaults() {
 			mt.Path = "/metrics"
 		}
 	}
+	s.gatewayDefaults()
 	for name, svc := range s.Services {
 		fill(&svc.rawWorkload)
 		for env, o := range svc.Overrides {

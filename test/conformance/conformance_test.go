@@ -191,6 +191,15 @@ func checkRendered(t *testing.T, m *schemas.Model, cluster string, r *Rendered) 
 			if w.Metrics != nil {
 				want[monitorKind(w)+" "+w.Namespace+"/"+w.Name] = true
 			}
+			if w.Route != nil {
+				want["HTTPRoute "+w.Namespace+"/"+w.Name] = true
+			}
+			if w.CanaryReplicas() > 0 {
+				want["Deployment "+w.Namespace+"/"+w.Route.Canary.Name] = true
+			}
+		}
+		if g := e.Gateway; g != nil {
+			want["Gateway "+g.Namespace+"/"+g.Name] = true
 		}
 	}
 	for _, o := range r.Objects {

@@ -14,6 +14,7 @@ const (
 	LabelTeam      = "plinth.dev/team"
 	LabelEnv       = "plinth.dev/environment"
 	LabelTier      = "plinth.dev/tier"
+	LabelCanaryOf  = "plinth.dev/canary-of"
 	ClusterIssuer  = "letsencrypt-prod" // seed 004 "Nginx Ingress Controller" example
 	IngressClass   = "nginx"
 )
@@ -39,6 +40,8 @@ type Env struct {
 	Infra map[string][]Object
 	// Velero is the environment's backup Schedule, if any.
 	Velero *Object
+	// Gateway holds the environment's gateway namespace and Gateway, if any.
+	Gateway []Object
 	// Workloads holds the objects of each workload, in workload order.
 	Workloads []Workload
 	// Apps is what the layout deploys in the environment, for the engine.
@@ -105,6 +108,9 @@ type PeerRef struct {
 	Namespace string       `json:"namespace"`
 	Name      string       `json:"name,omitempty"`
 	Ports     []NetpolPort `json:"ports,omitempty"`
+	// CIDR, when set, is an address range instead of pods (a gateway's
+	// data plane outside the cluster).
+	CIDR string `json:"cidr,omitempty"`
 }
 
 // NetpolPort is a port of a NetworkPolicy rule.

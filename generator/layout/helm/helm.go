@@ -124,6 +124,8 @@ type chartValues struct {
 	Tolerations       []corev1.Toleration `json:"tolerations,omitempty"`
 	PriorityClassName string              `json:"priorityClassName,omitempty"`
 	Metrics           *chartMetrics       `json:"metrics"`
+	Route             *chartRoute         `json:"route"`
+	Canary            *chartCanary        `json:"canary"`
 }
 
 type chartSecrets struct {
@@ -204,6 +206,7 @@ func values(wo tree.Workload, issuer string) *chartValues {
 		}
 	}
 	configValues(v, w)
+	v.Route, v.Canary = routeValues(wo)
 	if w.Ingress != nil {
 		v.Ingress = &chartIngress{Host: w.Ingress.Host, Path: w.Ingress.Path, ClassName: tree.IngressClass, ClusterIssuer: issuer}
 		if v.Ingress.Path == "" {

@@ -5,6 +5,7 @@ package kustomize
 import (
 	"runtime"
 	"sort"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -54,7 +55,7 @@ func base(t *tree.Tree, bo tree.Workload) error {
 	srcs := t.Sources(bo.Spec.Source)
 	var res []string
 	for _, o := range bo.Objects {
-		f := tree.FileName(o.Kind)
+		f := objectFile(bo.Spec.Name, o.Kind, o.Name)
 		res = append(res, f)
 		if err := t.AddDocs(dir+"/"+f, srcs, o.WithoutNamespace()); err != nil {
 			return err
@@ -122,15 +123,15 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 		// Operator or of Azure Monitor), which no patch can turn into.
 		base := map[string]tree.Object{}
 		for _, o := range bases[svc].Objects {
-			base[o.APIVersion+" "+o.Kind] = o.WithoutNamespace()
+			base[objectKey(o)] = o.WithoutNamespace()
 		}
 		seen := map[string]bool{}
 		for _, o := range wo.Objects {
-			seen[o.APIVersion+" "+o.Kind] = true
+			seen[objectKey(o)] = true
 			plain := o.WithoutNamespace()
-			b, ok := base[o.APIVersion+" "+o.Kind]
+			b, ok := base[objectKey(o)]
 			if !ok {
-				f := svc + "-" + tree.FileName(o.Kind)
+				f := svc + "-" + objectFile(svc, o.Kind, o.Name)
 				extra = append(extra, f)
 				if err := t.AddDocs(dir+"/"+f, srcs, plain); err != nil {
 					return err
@@ -141,7 +142,7 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 			if len(ops) == 0 {
 				continue
 			}
-			f := "patches/" + svc + "-" + tree.FileName(o.Kind)
+			f := "patches/" + svc + "-" + objectFile(svc, o.Kind, o.Name)
 			if err := t.AddYAML(dir+"/"+f, srcs, ops); err != nil {
 				return err
 			}
@@ -154,7 +155,7 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 				continue
 			}
 			b := base[key]
-			f := "patches/" + svc + "-delete-" + tree.FileName(b.Kind)
+			f := "patches/" + svc + "-delete-" + objectFile(svc, b.Kind, b.Name)
 			del := map[string]any{
 				"apiVersion": b.APIVersion, "kind": b.Kind,
 				"metadata": map[string]any{"name": b.Name}, "$patch": "delete",
@@ -173,4 +174,20 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 	}
 	teamPos = append(teamPos, e.Env.Pos)
 	return t.AddRoot(dir, t.Sources(teamPos...), k, include, expected, e.Cluster.KubernetesVersion)
+}
+
+// objectKey identifies an object of a service: a service has one object of
+// a kind, or several (a canary's Deployment and Service beside its own),
+// in one API group (a ServiceMonitor of the Prometheus Operator or of Azure
+// Monitor).
+func objectKey(o tree.Object) string { return o.APIVersion + " " + o.Kind + "/" + o.Name }
+
+// objectFile is the file of a service's object: named after its kind, and
+// prefixed by what its name adds to the service's ("canary-deployment.yaml"
+// for <service>-canary).
+func objectFile(svc, kind, name string) string {
+	if rest, ok := strings.CutPrefix(name, svc+"-"); ok && rest != "" {
+		return rest + "-" + tree.FileName(kind)
+	}
+	return tree.FileName(kind)
 }

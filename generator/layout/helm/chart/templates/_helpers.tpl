@@ -1,6 +1,6 @@
-{{/* Selector labels of the service's pods. */}}
+{{/* Selector labels of the service's pods (selectorName: the canary's). */}}
 {{- define "service.selector" -}}
-app.kubernetes.io/name: {{ .Values.name | quote }}
+app.kubernetes.io/name: {{ .Values.selectorName | default .Values.name | quote }}
 {{- end }}
 
 {{/* Metadata of every object. */}}
