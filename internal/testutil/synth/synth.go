@@ -16,8 +16,10 @@ const ServicesPerTeam = 20
 // (created if needed): three environments — dev and staging sharing the
 // "nonprod" cluster, prod on the "prod" cluster —, one team per
 // ServicesPerTeam services, and a mix of web (some autoscaled, some with
-// ingress, some with Workload Identity and Key Vault secrets, some calling
-// networks outside the cluster), worker and cron services. Output is deterministic.
+// ingress, some with a Gateway API route and a canary, some with metrics,
+// configuration or a patch, some with Workload Identity and Key Vault
+// secrets, some calling networks outside the cluster), worker and cron
+// services, on the clusters' node pools. Output is deterministic.
 func Write(dir string, services int) error {
 	if services < 0 {
 		return fmt.Errorf("synth: services must be >= 0, got %d", services)
@@ -62,23 +64,37 @@ platform: {
 	gitops: {engine: "flux", repo: "https://git.example.com/synthetic-gitops.git"}
 }
 
+_pools: {
+	systempool: {mode: "system", taints: ["CriticalAddonsOnly=true:NoSchedule"], min: 3, max: 3}
+	apppool: {min: 3, max: 30}
+	spotpool: {spot: true, taints: ["kubernetes.azure.com/scalesetpriority=spot:NoSchedule"], min: 0, max: 10}
+}
+
 clusters: {
-	nonprod: {provider: "aks", kubernetesVersion: "1.34", zones: ["1", "2", "3"]}
+	nonprod: {provider: "aks", kubernetesVersion: "1.34", zones: ["1", "2", "3"], nodePools: _pools}
 	prod: {
 		provider:          "aks"
 		kubernetesVersion: "1.34"
 		zones: ["1", "2", "3"]
 		settings: {privateCluster: true, networkPlugin: "azure", networkPolicy: "azure", workloadIdentity: true, keyVaultCSI: true}
+		nodePools: _pools
 	}
 }
 
 environments: {
-	dev: {tier: "development", cluster: "nonprod"}
-	staging: {tier: "staging", cluster: "nonprod"}
+	dev: {tier: "development", cluster: "nonprod", nodePool: "apppool"}
+	staging: {
+		tier:     "staging"
+		cluster:  "nonprod"
+		nodePool: "apppool"
+		gateway: hostnames: ["apps.staging.synthetic.example.com"]
+	}
 	prod: {
-		tier:    "production"
-		cluster: "prod"
+		tier:     "production"
+		cluster:  "prod"
+		nodePool: "apppool"
 		backup: {schedule: "0 2 * * *", ttl: "720h"}
+		gateway: hostnames: ["apps.synthetic.example.com"]
 	}
 }
 
@@ -111,6 +127,10 @@ func service(b *bytes.Buffer, i, t int) {
 	switch {
 	case isCron(i):
 		fmt.Fprintf(b, "\t\tblueprint: \"cron\"\n\t\tschedule: \"%d * * * *\"\n", i%60)
+		b.WriteString("\t\tcommand: [\"/app/job\"]\n\t\targs: [\"--once\"]\n")
+		if i%20 == 19 {
+			b.WriteString("\t\toverrides: prod: nodePool: \"spotpool\"\n")
+		}
 	case isWorker(i):
 		b.WriteString("\t\tblueprint: \"worker\"\n")
 		switch i % 15 {
@@ -133,6 +153,36 @@ func service(b *bytes.Buffer, i, t int) {
 			fmt.Fprintf(b, "\t\tingress: {host: \"%s.synthetic.example.com\", path: \"/\"}\n", name)
 			fmt.Fprintf(b, "\t\toverrides: staging: ingress: {host: \"%s.staging.synthetic.example.com\", path: \"/\"}\n", name)
 			fmt.Fprintf(b, "\t\toverrides: dev: ingress: {host: \"%s.dev.synthetic.example.com\", path: \"/\"}\n", name)
+		}
+		switch {
+		case i%6 == 3:
+			// A Gateway API route (none in dev), with a 10 % canary in prod
+			// for every other one.
+			canary := ""
+			if i%12 == 3 {
+				canary = fmt.Sprintf(", canary: {image: \"synth.azurecr.io/%s:1.%d.1\", weight: 10}", name, i%7)
+			}
+			fmt.Fprintf(b, "\t\troute: {hostnames: [\"apps.synthetic.example.com\"], rules: [{path: value: \"/%s\"}]%s}\n", name, canary)
+			fmt.Fprintf(b, "\t\toverrides: staging: route: {hostnames: [\"apps.staging.synthetic.example.com\"], rules: [{path: value: \"/%s\"}]}\n", name)
+			b.WriteString("\t\toverrides: dev: route: null\n")
+		case i%6 != 1 && i%5 == 4:
+			// Metrics on the http port (a ServiceMonitor).
+			b.WriteString("\t\tmetrics: interval: \"30s\"\n")
+		case i%5 == 2:
+			// Metrics on a port of their own the Service does not expose
+			// (a PodMonitor).
+			b.WriteString("\t\tports: [{name: \"metrics\", port: 9102, service: false}]\n\t\tmetrics: port: \"metrics\"\n")
+		}
+		if i%4 == 2 {
+			// Configuration: variables, one from the configuration, and a
+			// mounted file; dev logs more.
+			b.WriteString("\t\tenv: {QUEUE: \"jobs\", LOG_LEVEL: {config: \"log-level\"}}\n")
+			b.WriteString("\t\tconfig: {data: \"log-level\": \"info\", files: \"app.yaml\": \"listen: :8080\\n\"}\n")
+			b.WriteString("\t\toverrides: dev: config: data: \"log-level\": \"debug\"\n")
+		}
+		if i%25 == 7 {
+			// The escape hatch: a patch of the generated Deployment.
+			fmt.Fprintf(b, "\t\tpatches: [{target: kind: \"Deployment\", strategicMerge: metadata: annotations: \"synth.example.com/owner\": %q}]\n", teamName(t))
 		}
 	}
 	fmt.Fprintf(b, "\t\timage: \"synth.azurecr.io/%s:1.%d.0\"\n", name, i%7)
