@@ -198,7 +198,8 @@ type renderer struct {
 	// file:// dependency (helm.go)
 	localDeps map[string]string
 	opts      Options
-	fluxIdx   fluxIndex // rendered objects Flux references resolve against (flux_source.go)
+	fluxIdx   fluxIndex       // rendered objects Flux references resolve against (flux_source.go)
+	parsed    parsedTemplates // parsed chart templates, by their texts (helmparse.go)
 }
 
 type docsResult struct {
