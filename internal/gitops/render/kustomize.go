@@ -241,6 +241,7 @@ func (d *renderer) kustomizationEntries(kfile string) []string {
 type Cache struct {
 	builds memo[[]builtObject]  // kustomize builds, by buildKey
 	charts memo[[]renderedFile] // chart renderings, by chartKey
+	docs   memo[docsResult]     // parsed files, by path and content (docscache.go)
 }
 
 // NewCache returns an empty cache.

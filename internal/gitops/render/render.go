@@ -579,6 +579,12 @@ func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	if ok {
 		return r.docs, r.err
 	}
+	if r, ok := d.sharedDocs(p); ok {
+		d.mu.Lock()
+		d.docCache[p] = r
+		d.mu.Unlock()
+		return r.docs, r.err
+	}
 	f, found := d.snap.File(p)
 	switch {
 	case !found:
@@ -594,6 +600,7 @@ func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	d.mu.Lock()
 	d.docCache[p] = r
 	d.mu.Unlock()
+	d.shareDocs(p, r)
 	return r.docs, r.err
 }
 
