@@ -31,6 +31,15 @@ import (
 // gets, so both tools see the same manifests).
 func generatedRepo(b *testing.B, n int) (repo, manifests string) {
 	b.Helper()
+	repo, manifests, _ = generatedRepoFlavor(b, n, generator.FlavorKustomize)
+	return repo, manifests
+}
+
+// generatedRepoFlavor is generatedRepo for one layout (generator.FlavorKustomize
+// or generator.FlavorHelm); it also returns the repository's handle so a
+// benchmark can commit a second state.
+func generatedRepoFlavor(b *testing.B, n int, flavor string) (repo, manifests string, r *gittest.Repo) {
+	b.Helper()
 	dir := b.TempDir()
 	if err := synth.Write(filepath.Join(dir, "platform"), n); err != nil {
 		b.Fatal(err)
@@ -39,11 +48,11 @@ func generatedRepo(b *testing.B, n int) (repo, manifests string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	out, err := generator.Generate(m, generator.Options{})
+	out, err := generator.Generate(m, generator.Options{Flavor: flavor})
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := gittest.New(b)
+	r = gittest.New(b)
 	for p, data := range out.Files {
 		r.Write(p, data)
 	}
@@ -65,8 +74,8 @@ func generatedRepo(b *testing.B, n int) (repo, manifests string) {
 	if err := os.WriteFile(manifests, buf.Bytes(), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d services: %d files in the repository, %d rendered objects (%d bytes)", n, len(out.Files), len(res.Objects), buf.Len())
-	return r.Dir, manifests
+	b.Logf("%s, %d services: %d files in the repository, %d rendered objects (%d bytes)", flavor, n, len(out.Files), len(res.Objects), buf.Len())
+	return r.Dir, manifests, r
 }
 
 func kubeScore(b *testing.B) string {
@@ -101,7 +110,11 @@ func runKubeScore(b *testing.B, bin, manifests string) {
 }
 
 func runReport(b *testing.B, repo string) {
-	r, err := scan.Run(context.Background(), scan.Options{Repo: repo, Date: reportDate})
+	runReportOpts(b, scan.Options{Repo: repo, Date: reportDate})
+}
+
+func runReportOpts(b *testing.B, opts scan.Options) {
+	r, err := scan.Run(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -138,10 +151,13 @@ func BenchmarkReport(b *testing.B) {
 // report on the rendered manifests / kube-score.
 func BenchmarkReportVsKubeScore(b *testing.B) {
 	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
-	for _, n := range []int{100, 500} {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+	for _, bc := range []struct {
+		flavor string
+		n      int
+	}{{generator.FlavorKustomize, 100}, {generator.FlavorKustomize, 500}, {generator.FlavorHelm, 100}, {generator.FlavorHelm, 500}} {
+		b.Run(fmt.Sprintf("layout=%s/services=%d", bc.flavor, bc.n), func(b *testing.B) {
 			bin := kubeScore(b)
-			repo, manifests := generatedRepo(b, n)
+			repo, manifests, _ := generatedRepoFlavor(b, bc.n, bc.flavor)
 			var report, rendered, ks, reportCPU, renderedCPU, ksCPU time.Duration
 			b.ResetTimer()
 			for b.Loop() {
@@ -173,4 +189,79 @@ func cpuTime(who int) time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// changeServices writes a second state of a generated repository: the
+// synthetic platform of n services with the image of a few services bumped,
+// generated again in layout flavor and committed on top of r's first
+// state. It returns the new commit.
+func changeServices(b *testing.B, r *gittest.Repo, n int, flavor string) string {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "platform")
+	if err := synth.Write(dir, n); err != nil {
+		b.Fatal(err)
+	}
+	changed := 0
+	for i := 1; i < n && changed < 5; i += n / 5 {
+		name := fmt.Sprintf("svc%04d", i)
+		file := filepath.Join(dir, fmt.Sprintf("services-team%03d.cue", i/synth.ServicesPerTeam))
+		data, err := os.ReadFile(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		old := fmt.Sprintf("synth.azurecr.io/%s:1.%d.0", name, i%7)
+		if !bytes.Contains(data, []byte(old)) {
+			b.Fatalf("%s: no %s", file, old)
+		}
+		data = bytes.Replace(data, []byte(old), fmt.Appendf(nil, "synth.azurecr.io/%s:9.9.9", name), 1)
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		changed++
+	}
+	m, err := schemas.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := generator.Generate(m, generator.Options{Flavor: flavor})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for p, data := range out.Files {
+		r.Write(p, data)
+	}
+	return r.Commit("bump five images", gittest.Date(2026, 10, 15))
+}
+
+// BenchmarkReportTwoStates measures, in one run, plinth report on one state
+// of the 500-service repository and plinth report --since on two states (the
+// second changing five services' images); ratio = two states / one state.
+func BenchmarkReportTwoStates(b *testing.B) {
+	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
+	for _, flavor := range []string{generator.FlavorKustomize, generator.FlavorHelm} {
+		b.Run(fmt.Sprintf("layout=%s/services=500", flavor), func(b *testing.B) {
+			const n = 500
+			repo, _, r := generatedRepoFlavor(b, n, flavor)
+			first, err := exec.Command("git", "-C", repo, "rev-parse", "HEAD").Output()
+			if err != nil {
+				b.Fatal(err)
+			}
+			changeServices(b, r, n, flavor)
+			since := string(bytes.TrimSpace(first))
+			var one, two, oneCPU, twoCPU time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				t0, c0 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
+				runReport(b, repo)
+				t1, c1 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
+				runReportOpts(b, scan.Options{Repo: repo, Since: since, Date: reportDate})
+				one, two = one+t1.Sub(t0), two+time.Since(t1)
+				oneCPU, twoCPU = oneCPU+c1-c0, twoCPU+cpuTime(syscall.RUSAGE_SELF)-c1
+			}
+			b.ReportMetric(one.Seconds()/float64(b.N), "one-state-s/op")
+			b.ReportMetric(two.Seconds()/float64(b.N), "two-states-s/op")
+			b.ReportMetric(two.Seconds()/one.Seconds(), "ratio")
+			b.ReportMetric(twoCPU.Seconds()/oneCPU.Seconds(), "cpu-ratio")
+		})
+	}
 }

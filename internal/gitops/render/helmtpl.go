@@ -59,6 +59,9 @@ type helmChartRun struct {
 	// after an abandoned run too).
 	mu      sync.Mutex
 	current string
+	// parsed, when set, shares parsed template sets between the runs of
+	// one Render (helmparse.go).
+	parsed *parsedTemplates
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -157,15 +160,10 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 			err = fmt.Errorf("rendering template failed: %v", r)
 		}
 	}()
-	t := template.New("gotpl")
-	t.Option("missingkey=zero")
-	c.initFunMap(t)
 	keys := helmSortTemplates(tpls)
-	for _, filename := range keys {
-		c.setCurrent(filename)
-		if _, err := t.New(filename).Parse(tpls[filename].tpl); err != nil {
-			return map[string]string{}, helmParseError(filename, err)
-		}
+	t, err := c.parse(tpls, keys)
+	if err != nil {
+		return map[string]string{}, err
 	}
 	rendered = make(map[string]string, len(keys))
 	for _, filename := range keys {

@@ -242,6 +242,8 @@ func (d *renderer) kustomizationEntries(kfile string) []string {
 type Cache struct {
 	builds memo[[]builtObject]  // kustomize builds, by buildKey
 	charts memo[[]renderedFile] // chart renderings, by chartKey
+	docs   memo[docsResult]     // parsed files, by path and content (docscache.go)
+	native memo[nativeEntry]    // nested native builds, by buildKey (nativecache.go)
 }
 
 // NewCache returns an empty cache.

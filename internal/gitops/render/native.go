@@ -141,7 +141,7 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 		if !d.snap.IsDir(p) {
 			return nil, false
 		}
-		more, ok := d.nativeAccumulate(p, visiting, depth+1)
+		more, ok := d.nativeAccumulateShared(p, visiting, depth+1)
 		if !ok {
 			return nil, false
 		}

@@ -204,7 +204,8 @@ type renderer struct {
 	// file:// dependency (helm.go)
 	localDeps map[string]string
 	opts      Options
-	fluxIdx   fluxIndex // rendered objects Flux references resolve against (flux_source.go)
+	fluxIdx   fluxIndex       // rendered objects Flux references resolve against (flux_source.go)
+	parsed    parsedTemplates // parsed chart templates, by their texts (helmparse.go)
 }
 
 type docsResult struct {
@@ -584,6 +585,12 @@ func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	if ok {
 		return r.docs, r.err
 	}
+	if r, ok := d.sharedDocs(p); ok {
+		d.mu.Lock()
+		d.docCache[p] = r
+		d.mu.Unlock()
+		return r.docs, r.err
+	}
 	f, found := d.snap.File(p)
 	switch {
 	case !found:
@@ -599,6 +606,7 @@ func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	d.mu.Lock()
 	d.docCache[p] = r
 	d.mu.Unlock()
+	d.shareDocs(p, r)
 	return r.docs, r.err
 }
 
