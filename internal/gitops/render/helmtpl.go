@@ -279,11 +279,59 @@ func helmFuncMap() template.FuncMap {
 }
 
 func helmToYAML(v any) string {
-	data, err := yaml.Marshal(v)
+	// yaml.Marshal is json.Marshal and then JSONToYAML, which parses the
+	// JSON again as YAML and writes it: the second step is where the time
+	// goes, and charts convert the same values (labels, probes) over and
+	// over, so its result is kept by the JSON it was made from.
+	j, err := json.Marshal(v)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(string(data), "\n")
+	if s, ok := toYAMLCache.get(j); ok {
+		return s
+	}
+	data, err := yaml.JSONToYAML(j)
+	if err != nil {
+		return ""
+	}
+	s := strings.TrimSuffix(string(data), "\n")
+	toYAMLCache.put(j, s)
+	return s
+}
+
+// toYAMLCache keeps toYaml's results of small values, by their JSON, for
+// the whole process (renders run in parallel); it is emptied when it holds
+// more than its budget, so a chart with ever new values costs no memory.
+var toYAMLCache = &yamlCache{max: 16 << 20, maxKey: 4 << 10}
+
+type yamlCache struct {
+	mu          sync.Mutex
+	m           map[string]string
+	size        int
+	max, maxKey int
+}
+
+func (c *yamlCache) get(j []byte) (string, bool) {
+	if len(j) > c.maxKey {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[string(j)]
+	return s, ok
+}
+
+func (c *yamlCache) put(j []byte, s string) {
+	if len(j) > c.maxKey {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.size+len(j)+len(s) > c.max {
+		c.m, c.size = map[string]string{}, 0
+	}
+	c.m[string(j)] = s
+	c.size += len(j) + len(s)
 }
 
 func helmToYAMLPretty(v any) string {
