@@ -62,6 +62,13 @@ type Root struct {
 	// that nothing is written through them.
 	write bool
 	lock  *os.File // the root held open for Lock
+	// dirs are the directories of a written root that were checked (or
+	// made) by this Root and found real directories, not links: Check and
+	// MkdirAll skip them, since a long tree of files otherwise checks every
+	// parent again, each lookup walking from the root (write.go). Removes
+	// and renames of directories forget them. os.Root keeps every operation
+	// inside the root whatever happens to the tree meanwhile.
+	dirs dirCache
 }
 
 // Open opens dir. what names the directory in messages ("the platform
@@ -129,6 +136,9 @@ func (r *Root) Check(name string) error {
 	parts := strings.Split(c, "/")
 	for i := range parts {
 		p := strings.Join(parts[:i+1], "/")
+		if i < len(parts)-1 && r.write && r.dirs.has(p) {
+			continue
+		}
 		fi, err := r.root.Lstat(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
@@ -141,6 +151,9 @@ func (r *Root) Check(name string) error {
 		}
 		if i < len(parts)-1 && !fi.IsDir() {
 			return r.errorf(p, ErrNotRegular, "not a directory")
+		}
+		if i < len(parts)-1 && r.write {
+			r.dirs.add(p)
 		}
 	}
 	return nil

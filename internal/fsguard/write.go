@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strings"
+	"sync"
 )
 
 // ErrLocked is a directory another process is writing.
@@ -76,10 +78,16 @@ func (r *Root) MkdirAll(name string) error {
 	if err != nil {
 		return err
 	}
-	if c == "." {
+	if c == "." || r.dirs.has(c) {
 		return nil
 	}
-	return r.wrap(c, r.root.MkdirAll(c, 0o755))
+	if err := r.root.MkdirAll(c, 0o755); err != nil {
+		return r.wrap(c, err)
+	}
+	for d := c; d != "."; d = path.Dir(d) {
+		r.dirs.add(d)
+	}
+	return nil
 }
 
 // WriteFile creates (or truncates) the regular file name with data, making
@@ -121,6 +129,8 @@ func (r *Root) Rename(from, to string) error {
 	if err := r.MkdirAll(path.Dir(ct)); err != nil {
 		return err
 	}
+	r.dirs.forget(cf)
+	r.dirs.forget(ct)
 	if err := r.root.Rename(cf, ct); err != nil {
 		return r.errorf(cf, err, "move to %s: %v", r.display(ct), unwrapPath(err))
 	}
@@ -137,6 +147,7 @@ func (r *Root) Remove(name string) error {
 	if c == "." {
 		return r.errorf(c, ErrOutside, "the root itself is not removed")
 	}
+	r.dirs.forget(c)
 	return r.wrap(c, r.root.Remove(c))
 }
 
@@ -150,6 +161,7 @@ func (r *Root) RemoveAll(name string) error {
 	if c == "." {
 		return r.errorf(c, ErrOutside, "the root itself is not removed")
 	}
+	r.dirs.forget(c)
 	return r.wrap(c, r.root.RemoveAll(c))
 }
 
@@ -159,6 +171,7 @@ func (r *Root) RemoveAll(name string) error {
 func (r *Root) RemoveEmptyDirs(dir string) {
 	c, err := r.clean(dir)
 	for err == nil && c != "." {
+		r.dirs.forget(c)
 		fi, lerr := r.root.Lstat(c)
 		if lerr != nil || !fi.IsDir() || r.root.Remove(c) != nil {
 			return
@@ -196,4 +209,41 @@ func (r *Root) Lock() error {
 	}
 	r.lock = f
 	return nil
+}
+
+// dirCache is a set of directory names (cleaned, relative to the root),
+// safe for concurrent use.
+type dirCache struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (d *dirCache) has(name string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[name]
+}
+
+func (d *dirCache) add(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil {
+		d.m = map[string]bool{}
+	}
+	d.m[name] = true
+}
+
+// forget drops name and every directory under it: it is removed or moved,
+// or may be.
+func (d *dirCache) forget(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.m[name] {
+		return // not a known directory: nothing under it is known either
+	}
+	for k := range d.m {
+		if k == name || strings.HasPrefix(k, name+"/") {
+			delete(d.m, k)
+		}
+	}
 }

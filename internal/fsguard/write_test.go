@@ -225,3 +225,74 @@ func FuzzWrite(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckedDirectoriesForgotten: directories a Root checked or made are
+// not checked again, until the Root removes or moves them: a link put in
+// the place of a removed or renamed directory is refused again.
+func TestCheckedDirectoriesForgotten(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		remove func(r *fsguard.Root) error
+	}{
+		{"RemoveAll", func(r *fsguard.Root) error { return r.RemoveAll("a") }},
+		// A checked directory replaced behind the Root's back (plinth holds
+		// a lock on its output; this is someone else): os.Root still keeps
+		// the write inside the root, only the message is os.Root's.
+		{"replaced by someone else", func(r *fsguard.Root) error { return nil }},
+		{"RemoveAll of a child", func(r *fsguard.Root) error { return r.RemoveAll("a/b") }},
+		{"Rename", func(r *fsguard.Root) error { return r.Rename("a/b", "moved/b") }},
+		{"Remove and RemoveEmptyDirs", func(r *fsguard.Root) error {
+			for _, f := range []string{"a/b/c/f.yaml", "a/b/c/g.yaml"} {
+				if err := r.Remove(f); err != nil {
+					return err
+				}
+			}
+			r.RemoveEmptyDirs("a/b/c")
+			return nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := t.TempDir()
+			dir := filepath.Join(base, "root")
+			outside := filepath.Join(base, "outside")
+			for _, d := range []string{dir, outside} {
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := fsguard.OpenWrite(dir, "the output directory", fsguard.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.WriteFile("a/b/c/f.yaml", []byte("x\n")); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.WriteFile("a/b/c/g.yaml", []byte("x\n")); err != nil { // from the checked directories
+				t.Fatal(err)
+			}
+			if err := tc.remove(r); err != nil {
+				t.Fatal(err)
+			}
+			// Someone else puts a link where the directories were.
+			os.RemoveAll(filepath.Join(dir, "a", "b"))
+			if err := os.MkdirAll(filepath.Join(dir, "a"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, filepath.Join(dir, "a", "b")); err != nil {
+				t.Fatal(err)
+			}
+			err = r.WriteFile("a/b/c/h.yaml", []byte("x\n"))
+			if tc.name == "replaced by someone else" {
+				if err == nil {
+					t.Fatal("write through a link to outside the root: no error")
+				}
+			} else if !errors.Is(err, fsguard.ErrLink) {
+				t.Fatalf("write through a link in place of a forgotten directory: %v, want ErrLink", err)
+			}
+			if ents, _ := os.ReadDir(outside); len(ents) != 0 {
+				t.Errorf("written outside: %v", ents)
+			}
+		})
+	}
+}
