@@ -140,20 +140,18 @@ func (r *Root) Rename(from, to string) error {
 // Remove removes the file or empty directory name. A link is refused, not
 // removed: whatever it is, plinth did not write it.
 func (r *Root) Remove(name string) error {
-	c, err := r.checked(name)
-	if err != nil {
-		return err
-	}
-	if c == "." {
-		return r.errorf(c, ErrOutside, "the root itself is not removed")
-	}
-	r.dirs.forget(c)
-	return r.wrap(c, r.root.Remove(c))
+	return r.remove(name, r.root.Remove)
 }
 
 // RemoveAll removes name and everything under it; nothing when it does not
 // exist. Links under it are removed themselves, never followed.
 func (r *Root) RemoveAll(name string) error {
+	return r.remove(name, r.root.RemoveAll)
+}
+
+// remove checks name, never the root itself, forgets it as a checked
+// directory, and removes it with rm.
+func (r *Root) remove(name string, rm func(string) error) error {
 	c, err := r.checked(name)
 	if err != nil {
 		return err
@@ -162,7 +160,7 @@ func (r *Root) RemoveAll(name string) error {
 		return r.errorf(c, ErrOutside, "the root itself is not removed")
 	}
 	r.dirs.forget(c)
-	return r.wrap(c, r.root.RemoveAll(c))
+	return r.wrap(c, rm(c))
 }
 
 // RemoveEmptyDirs removes the directory dir and then its parents while they

@@ -194,11 +194,25 @@ var findingMessages = map[string]map[string]string{
 	"decl.value.upstream":       {"en": "upstream Kubernetes", "ko": "업스트림 Kubernetes"},
 }
 
+// init adds the messages of findings, of the scan, and the formats of
+// rendering and scan problems (rendering.go) to the catalog, in that order;
+// an ID already there keeps its text.
 func init() {
-	for id, m := range findingMessages {
-		if _, dup := messages[id]; !dup {
-			messages[id] = m
+	for _, set := range []map[string]map[string]string{findingMessages, scanMessages} {
+		for id, m := range set {
+			addMessage(id, m)
 		}
+	}
+	for _, set := range []map[string]string{renderingMessages, scanProblems} {
+		for format, ko := range set {
+			addMessage(format, map[string]string{English: format, "ko": ko})
+		}
+	}
+}
+
+func addMessage(id string, m map[string]string) {
+	if _, dup := messages[id]; !dup {
+		messages[id] = m
 	}
 }
 
@@ -208,12 +222,4 @@ var scanMessages = map[string]map[string]string{
 	"scan.waiverNotApplied": {"en": "%s (waiver at %s does not apply: %s)", "ko": "%s (%s의 예외는 적용되지 않음: %s)"},
 	"scan.waiverNoReason":   {"en": "it has no reason", "ko": "사유 없음"},
 	"scan.waiverExpired":    {"en": "it expired on %s", "ko": "%s에 만료됨"},
-}
-
-func init() {
-	for id, m := range scanMessages {
-		if _, dup := messages[id]; !dup {
-			messages[id] = m
-		}
-	}
 }

@@ -57,14 +57,6 @@ var renderingMessages = map[string]string{
 	"evaluate jsonnet %s: %s":                              "jsonnet %s 평가 실패: %s",
 }
 
-func init() {
-	for format, ko := range renderingMessages {
-		if _, dup := messages[format]; !dup {
-			messages[format] = map[string]string{English: format, "ko": ko}
-		}
-	}
-}
-
 // scanProblems are the scan's own problems of a repository (its .plinth/ files).
 var scanProblems = map[string]string{
 	"invalid cluster state: %s":                                                                              "잘못된 클러스터 상태 파일: %s",
@@ -75,12 +67,4 @@ var scanProblems = map[string]string{
 	"%s is a symbolic link (to %s); not read: replace it with the file itself":                               "%s: 심볼릭 링크임 (대상 %s). 읽지 않음: 파일 자체로 바꿔야 함",
 	"%s cannot be read; not read: %s":                                                                        "%s: 읽을 수 없음. 읽지 않음: %s",
 	"%s is a symbolic link (to %s); not read: the waivers, baseline and cluster states below it are ignored": "%s: 심볼릭 링크임 (대상 %s). 읽지 않음: 그 아래의 예외, 베이스라인, 클러스터 상태 파일은 무시됨",
-}
-
-func init() {
-	for format, ko := range scanProblems {
-		if _, dup := messages[format]; !dup {
-			messages[format] = map[string]string{English: format, "ko": ko}
-		}
-	}
 }
