@@ -178,11 +178,7 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		return nil, l.errs.sorted()
 	}
 	var spec rawSpec
-	b, err := unified.MarshalJSON()
-	if err == nil {
-		err = json.Unmarshal(b, &spec)
-	}
-	if err != nil {
+	if _, err := decodeSpec(unified, &spec); err != nil {
 		l.addCUE("schema", err)
 		return nil, l.errs.sorted()
 	}
