@@ -177,3 +177,4 @@ type (
 		X int `json:"x"`
 	}
 )
+

@@ -544,8 +544,7 @@ func selector(s string) cue.Selector {
 	if strings.HasPrefix(s, "#") {
 		return cue.Def(s)
 	}
-	var i int
-	if _, err := fmt.Sscanf(s, "%d", &i); err == nil && fmt.Sprint(i) == s {
+	if i, err := strconv.Atoi(s); err == nil && strconv.Itoa(i) == s {
 		return cue.Index(i)
 	}
 	return cue.Str(s)
