@@ -177,4 +177,3 @@ type (
 		X int `json:"x"`
 	}
 )
-
