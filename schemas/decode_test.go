@@ -20,6 +20,7 @@ var (
 	decodeMu       sync.Mutex
 	decodeProblems []string
 	decodeCount    int
+	fastCount      int
 )
 
 // TestMain checks every spec any test of the package decodes (valid
@@ -41,6 +42,15 @@ func TestMain(m *testing.M) {
 			decodeProblems = append(decodeProblems, problem)
 		}
 	}
+	unifyHook = func(fast, exact cue.Value) {
+		problem := checkFastUnify(fast, exact)
+		decodeMu.Lock()
+		defer decodeMu.Unlock()
+		fastCount++
+		if problem != "" {
+			decodeProblems = append(decodeProblems, problem)
+		}
+	}
 	code := m.Run()
 	decodeMu.Lock()
 	if len(decodeProblems) > 0 {
@@ -48,6 +58,10 @@ func TestMain(m *testing.M) {
 		for _, p := range decodeProblems {
 			fmt.Fprintln(os.Stderr, p)
 		}
+		code = 1
+	}
+	if code == 0 && decodeCount > 0 && fastCount == 0 {
+		fmt.Fprintln(os.Stderr, "FAIL: no load took the fast unification (removal.go)")
 		code = 1
 	}
 	decodeMu.Unlock()
@@ -96,6 +110,30 @@ type (
 		X quantity `json:"x"`
 	}
 )
+
+// checkFastUnify compares the fast unification (removal.go) with the
+// exact one: the exact one must be valid too, with the same JSON.
+func checkFastUnify(fast, exact cue.Value) string {
+	if err := exact.Validate(cue.Concrete(true)); err != nil {
+		return fmt.Sprintf("the fast unification is valid, the exact one is not: %v", err)
+	}
+	var values [2]any
+	var texts [2][]byte
+	for i, v := range []cue.Value{fast, exact} {
+		b, err := v.MarshalJSON()
+		if err == nil {
+			err = json.Unmarshal(b, &values[i])
+		}
+		if err != nil {
+			return fmt.Sprintf("export: %v", err)
+		}
+		texts[i] = b
+	}
+	if !reflect.DeepEqual(values[0], values[1]) {
+		return fmt.Sprintf("the fast unification differs from the exact one:\n fast  %.3000s\n exact %.3000s", texts[0], texts[1])
+	}
+	return ""
+}
 
 func TestDecodeCUE(t *testing.T) {
 	ctx := cuecontext.New()

@@ -155,8 +155,13 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		return nil, err
 	}
 	l.spec = schema.LookupPath(cue.ParsePath("#Spec"))
-	unified := l.spec.Unify(user)
-	if err := unified.Validate(cue.Concrete(true)); err != nil {
+	unified, fast := l.unifyFast(user) // removal.go
+	var invalid error
+	if !fast {
+		unified = l.spec.Unify(user)
+		invalid = unified.Validate(cue.Concrete(true))
+	}
+	if err := invalid; err != nil {
 		l.addCUE("schema", err)
 		// Report the rules the schema cannot express too, on the user's
 		// values as written, unless the schema already flagged the path.
