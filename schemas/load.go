@@ -24,8 +24,6 @@ import (
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
-	cuejson "cuelang.org/go/encoding/json"
-	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/plinth-dev/plinth/blueprints"
 	"github.com/plinth-dev/plinth/internal/fsguard"
@@ -225,28 +223,13 @@ type loader struct {
 func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error) {
 	inst := build.NewContext().NewInstance("", nil)
 	var parsed []*ast.File
-	for _, name := range files {
-		src := srcs[name]
-		var f *ast.File
-		var err error
-		if ext := filepath.Ext(name); ext != ".cue" {
-			if e := dataFileError(name, src, ext != ".json"); e != nil {
-				l.errs = append(l.errs, e)
-				continue
-			}
+	for i, r := range parseAll(files, srcs) { // parse.go: in parallel, results in file order
+		name := files[i]
+		if r.dataErr != nil {
+			l.errs = append(l.errs, r.dataErr)
+			continue
 		}
-		switch filepath.Ext(name) {
-		case ".cue":
-			f, err = parser.ParseFile(name, src, parser.ParseComments)
-		case ".json":
-			var expr ast.Expr
-			expr, err = cuejson.Extract(name, src)
-			if err == nil {
-				f, err = exprFile(name, expr)
-			}
-		default:
-			f, err = cueyaml.Extract(name, src)
-		}
+		f, err := r.file, r.err
 		if err != nil {
 			n := len(l.errs)
 			l.addCUE("syntax", err)
