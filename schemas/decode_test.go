@@ -42,8 +42,11 @@ func TestMain(m *testing.M) {
 			decodeProblems = append(decodeProblems, problem)
 		}
 	}
-	unifyHook = func(fast, exact cue.Value) {
-		problem := checkFastUnify(fast, exact)
+	unifyHook = func(fast, exact cue.Value, err error) {
+		problem := fmt.Sprint(err)
+		if err == nil {
+			problem = checkFastUnify(fast, exact)
+		}
 		decodeMu.Lock()
 		defer decodeMu.Unlock()
 		fastCount++

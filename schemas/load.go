@@ -144,19 +144,18 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		return nil, err
 	}
 	l.user = user
-	schema := l.ctx.CompileBytes(schemaSource, cue.Filename(schemaFile))
-	if err := schema.Err(); err != nil {
-		return nil, fmt.Errorf("load platform: embedded schema: %w", err)
-	}
 	bi, err := loadBuiltins()
 	if err != nil {
 		return nil, err
 	}
-	l.spec = schema.LookupPath(cue.ParsePath("#Spec"))
 	unified, fast := l.unifyFast(user) // removal.go
 	var invalid error
 	if !fast {
-		unified = l.spec.Unify(user)
+		spec, err := l.exactSpec()
+		if err != nil {
+			return nil, err
+		}
+		unified = spec.Unify(user)
 		invalid = unified.Validate(cue.Concrete(true))
 	}
 	if err := invalid; err != nil {
@@ -209,7 +208,7 @@ func overlaps(path string, errs Errors) bool {
 
 type loader struct {
 	ctx       *cue.Context
-	spec      cue.Value // #Spec of the schema
+	spec      cue.Value // #Spec of the schema, once exactSpec compiled it
 	user      cue.Value
 	userFiles map[string]bool
 	errs      Errors

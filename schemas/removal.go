@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"sync"
@@ -206,11 +207,28 @@ func (l *loader) unifyFast(user cue.Value) (cue.Value, bool) {
 		return cue.Value{}, false
 	}
 	if unifyHook != nil {
-		unifyHook(unified, l.spec.Unify(user))
+		exact, err := l.exactSpec()
+		if err == nil {
+			exact = exact.Unify(user)
+		}
+		unifyHook(unified, exact, err)
 	}
 	return unified, true
 }
 
 // unifyHook, set by the package's tests, sees the fast unification of every
 // platform it applies to beside the exact one.
-var unifyHook func(fast, exact cue.Value)
+var unifyHook func(fast, exact cue.Value, err error)
+
+// exactSpec compiles the schema and returns its #Spec, once per load: only
+// a load the fast path does not take needs it.
+func (l *loader) exactSpec() (cue.Value, error) {
+	if !l.spec.Exists() {
+		schema := l.ctx.CompileBytes(schemaSource, cue.Filename(schemaFile))
+		if err := schema.Err(); err != nil {
+			return cue.Value{}, fmt.Errorf("load platform: embedded schema: %w", err)
+		}
+		l.spec = schema.LookupPath(cue.ParsePath("#Spec"))
+	}
+	return l.spec, nil
+}
