@@ -272,7 +272,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 		if strings.HasPrefix(path.Base(file), "_") {
 			continue
 		}
-		docs, err := parseDocs([]byte(content))
+		docs, err := renderedDocs(content)
 		files = append(files, renderedFile{file: file, docs: docs, err: err})
 	}
 	return files
