@@ -66,7 +66,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
 				return nil, err
 			}
-			rv, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+			rv, err := renderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true})
 			if err != nil {
 				return nil, err
 			}

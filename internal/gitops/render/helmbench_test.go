@@ -69,3 +69,13 @@ func BenchmarkRenderHelm(b *testing.B) {
 		}
 	}
 }
+
+// TestHelmLayoutValues: the generated chart with every values file of the
+// synthetic platform gives the same render values with renderValues as
+// with Helm, coalesced by renderValues.
+func TestHelmLayoutValues(t *testing.T) {
+	files := helmRepo(t, 40, generator.EngineFlux)
+	if n, fast := render.CheckRenderValues(t, files, "charts/service"); n < 100 || fast != n {
+		t.Errorf("renderValues coalesced %d of %d", fast, n)
+	}
+}
