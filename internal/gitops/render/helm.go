@@ -304,22 +304,16 @@ var kindLine = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)`)
 // templateLine returns the line of the nth "kind: <kind>" in a template
 // (the rendered line numbers do not exist in the repository), else 1.
 func (d *renderer) templateLine(file, kind string, nth int) int {
-	f, ok := d.snap.File(file)
-	if !ok || f.Err != nil {
-		return 1
-	}
 	first := 0
-	lines := strings.Split(string(f.Data), "\n")
-	for i, l := range lines {
-		m := kindLine.FindStringSubmatch(l)
-		if m == nil || m[1] != kind || strings.HasPrefix(l, " ") && first > 0 {
+	for _, k := range d.parsed.templateKinds(d.snap, file) {
+		if k.kind != kind || k.indented && first > 0 {
 			continue
 		}
 		if first == 0 {
-			first = docStart(lines, i) + 1
+			first = k.start
 		}
 		if nth == 0 {
-			return docStart(lines, i) + 1
+			return k.start
 		}
 		nth--
 	}

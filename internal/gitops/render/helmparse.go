@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"text/template"
+
+	"helm.sh/helm/v3/pkg/chart"
 )
 
 // A chart is rendered once per release and environment: its templates are
@@ -38,8 +40,10 @@ const maxFreeSets = 64
 // parsedTemplates are parsed chart template sets by the hash of their
 // names and texts, for the renderings of one Render.
 type parsedTemplates struct {
-	mu sync.Mutex
-	m  map[string]*parsedSet
+	mu    sync.Mutex
+	m     map[string]*parsedSet
+	keys  map[*chart.Chart]string // the key of a chart's templates (a chart loaded once)
+	kinds map[string][]kindAt     // templates' kind lines, by file (helmlines.go)
 }
 
 // parse returns a chart's templates (keys: their names in execution
@@ -53,15 +57,26 @@ func (c *helmChartRun) parse(tpls map[string]helmRenderable, keys []string) (*he
 		set.t = t
 		return set, err
 	}
-	h := sha256.New()
-	for _, k := range keys {
-		h.Write([]byte(k))
-		h.Write([]byte{0})
-		h.Write([]byte(tpls[k].tpl))
-		h.Write([]byte{0})
-	}
-	key := hex.EncodeToString(h.Sum(nil))
 	c.parsed.mu.Lock()
+	key, known := c.parsed.keys[c.chart]
+	c.parsed.mu.Unlock()
+	if !known {
+		h := sha256.New()
+		for _, k := range keys {
+			h.Write([]byte(k))
+			h.Write([]byte{0})
+			h.Write([]byte(tpls[k].tpl))
+			h.Write([]byte{0})
+		}
+		key = hex.EncodeToString(h.Sum(nil))
+	}
+	c.parsed.mu.Lock()
+	if c.chart != nil && !known {
+		if c.parsed.keys == nil {
+			c.parsed.keys = map[*chart.Chart]string{}
+		}
+		c.parsed.keys[c.chart] = key
+	}
 	ps, ok := c.parsed.m[key]
 	c.parsed.mu.Unlock()
 	if !ok {

@@ -62,6 +62,9 @@ type helmChartRun struct {
 	// parsed, when set, shares parsed template sets between the runs of
 	// one Render (helmparse.go).
 	parsed *parsedTemplates
+	// chart is the chart rendered when it has no dependencies: loaded
+	// once and never modified, so its templates are known by it.
+	chart *chart.Chart
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -81,6 +84,9 @@ func (c *helmChartRun) Current() string {
 func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (map[string]string, error) {
 	tmap := map[string]helmRenderable{}
 	helmAllTemplates(chrt, tmap, values)
+	if chrt.Metadata.Dependencies == nil && len(chrt.Dependencies()) == 0 {
+		c.chart = chrt // loaded once and shared (loadChart)
+	}
 	var out map[string]string
 	err := c.r.execute(func() error {
 		var err error
