@@ -3,7 +3,9 @@ package render_test
 import (
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -33,8 +35,8 @@ func helmRepo(tb testing.TB, n int, engine string) map[string][]byte {
 
 // TestHelmLayoutParsed: on the synthetic platform in the Helm layout (both
 // engines), every template output of a report's renders is read by
-// parseDocs as the YAML decoder reads it, and every values file by
-// valuesDoc as yaml.Unmarshal reads it (and valuesDoc reads all of them).
+// helmYAMLDocs (none left to parseDocs) as parseDocs and the YAML decoder
+// read it, and every values file by valuesDoc as yaml.Unmarshal reads it.
 func TestHelmLayoutParsed(t *testing.T) {
 	for _, engine := range []string{generator.EngineFlux, generator.EngineArgoCD} {
 		files := helmRepo(t, 40, engine)
@@ -48,11 +50,11 @@ func TestHelmLayoutParsed(t *testing.T) {
 			t.Errorf("%s: valuesDoc read %d of %d values files", engine, read, n)
 		}
 		var objects int
-		outputs := render.CheckChartOutputs(t, func() {
+		outputs, read := render.CheckChartOutputs(t, func() {
 			objects = len(render.Render(source.FromFiles("synth", files), render.Options{}).Objects)
 		})
-		if outputs < 100 || objects < outputs {
-			t.Errorf("%s: %d template outputs, %d objects", engine, outputs, objects)
+		if outputs < 100 || objects < outputs || read != outputs {
+			t.Errorf("%s: helmYAMLDocs read %d of %d template outputs (%d objects)", engine, read, outputs, objects)
 		}
 	}
 }
@@ -62,12 +64,23 @@ func TestHelmLayoutParsed(t *testing.T) {
 func BenchmarkRenderHelm(b *testing.B) {
 	files := helmRepo(b, 500, "")
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		res := render.Render(source.FromFiles("bench", files), render.Options{})
 		if len(res.Objects) == 0 {
 			b.Fatal("no objects")
 		}
 	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// cpuTime is the user+system CPU time of this process.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestHelmLayoutValues: the generated chart with every values file of the
