@@ -264,8 +264,16 @@ func wrapRun(cur func() *tmplRun, name string, fn any) any {
 	if v.Kind() != reflect.Func {
 		return fn
 	}
-	t := v.Type()
 	pre := preChecks[name]
+	if f := typedWrap(cur, name, fn, pre); f != nil {
+		return f // the same checks without reflection (helmfuncs.go)
+	}
+	return wrapReflect(cur, name, v, pre)
+}
+
+// wrapReflect is wrapRun for any function, by reflection.
+func wrapReflect(cur func() *tmplRun, name string, v reflect.Value, pre func([]reflect.Value) int64) any {
+	t := v.Type()
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
 		if err := cur().check(); err != nil {
 			panic(err)
