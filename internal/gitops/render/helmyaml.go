@@ -507,7 +507,7 @@ func yamlPlain(s string) (any, bool) {
 		if v, err := strconv.ParseUint(plain, 0, 64); err == nil {
 			return v, true
 		}
-		if yamlFloat.MatchString(plain) {
+		if strings.Trim(plain, "0123456789.eE+-") == "" && yamlFloat.MatchString(plain) { // "100m", "64Mi" cannot match
 			if f, err := strconv.ParseFloat(plain, 64); err == nil {
 				return f, true
 			}
