@@ -238,30 +238,44 @@ func budgetErr(err error) error {
 // funcs wraps every function of fm with the run's checks and overrides the
 // print builtins with checked ones.
 func (r *tmplRun) funcs(fm template.FuncMap) template.FuncMap {
+	return runFuncs(func() *tmplRun { return r }, fm)
+}
+
+// runFuncs is funcs with the run looked up at each call: a template set
+// bound once serves one run after another (helmparse.go).
+func runFuncs(cur func() *tmplRun, fm template.FuncMap) template.FuncMap {
 	out := make(template.FuncMap, len(fm)+3)
 	for name, fn := range fm {
-		out[name] = r.wrap(name, fn)
+		out[name] = wrapRun(cur, name, fn)
 	}
 	for name, fn := range map[string]any{"print": fmt.Sprint, "printf": fmt.Sprintf, "println": fmt.Sprintln} {
 		if _, ok := out[name]; !ok {
-			out[name] = r.wrap(name, fn)
+			out[name] = wrapRun(cur, name, fn)
 		}
 	}
 	return out
 }
 
-// wrap returns fn with the budget checks around each call. A refusal
-// panics with the *BudgetError: text/template turns a function's panic
-// into an error of the template.
-func (r *tmplRun) wrap(name string, fn any) any {
+// wrapRun returns fn with the budget checks of the run cur returns around
+// each call. A refusal panics with the *BudgetError: text/template turns a
+// function's panic into an error of the template.
+func wrapRun(cur func() *tmplRun, name string, fn any) any {
 	v := reflect.ValueOf(fn)
 	if v.Kind() != reflect.Func {
 		return fn
 	}
-	t := v.Type()
 	pre := preChecks[name]
+	if f := typedWrap(cur, name, fn, pre); f != nil {
+		return f // the same checks without reflection (helmfuncs.go)
+	}
+	return wrapReflect(cur, name, v, pre)
+}
+
+// wrapReflect is wrapRun for any function, by reflection.
+func wrapReflect(cur func() *tmplRun, name string, v reflect.Value, pre func([]reflect.Value) int64) any {
+	t := v.Type()
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		if err := r.check(); err != nil {
+		if err := cur().check(); err != nil {
 			panic(err)
 		}
 		if pre != nil {

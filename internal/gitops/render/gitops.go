@@ -106,6 +106,9 @@ func (d *renderer) valuesFile(p string) (map[string]any, error) {
 	if f.Err != nil {
 		return nil, f.Err
 	}
+	if v, ok := valuesDoc(f.Data); ok {
+		return v, nil // the same values (helmdocs.go)
+	}
 	var v map[string]any
 	if err := yaml.Unmarshal(f.Data, &v); err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)

@@ -66,7 +66,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
 				return nil, err
 			}
-			rv, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+			rv, err := renderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true})
 			if err != nil {
 				return nil, err
 			}
@@ -272,7 +272,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 		if strings.HasPrefix(path.Base(file), "_") {
 			continue
 		}
-		docs, err := parseDocs([]byte(content))
+		docs, err := renderedDocs(content)
 		files = append(files, renderedFile{file: file, docs: docs, err: err})
 	}
 	return files
@@ -304,22 +304,16 @@ var kindLine = regexp.MustCompile(`^\s*kind:\s*["']?([A-Za-z0-9]+)`)
 // templateLine returns the line of the nth "kind: <kind>" in a template
 // (the rendered line numbers do not exist in the repository), else 1.
 func (d *renderer) templateLine(file, kind string, nth int) int {
-	f, ok := d.snap.File(file)
-	if !ok || f.Err != nil {
-		return 1
-	}
 	first := 0
-	lines := strings.Split(string(f.Data), "\n")
-	for i, l := range lines {
-		m := kindLine.FindStringSubmatch(l)
-		if m == nil || m[1] != kind || strings.HasPrefix(l, " ") && first > 0 {
+	for _, k := range d.parsed.templateKinds(d.snap, file) {
+		if k.kind != kind || k.indented && first > 0 {
 			continue
 		}
 		if first == 0 {
-			first = docStart(lines, i) + 1
+			first = k.start
 		}
 		if nth == 0 {
-			return docStart(lines, i) + 1
+			return k.start
 		}
 		nth--
 	}

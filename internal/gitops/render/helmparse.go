@@ -3,18 +3,64 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 	"text/template"
+
+	"helm.sh/helm/v3/pkg/chart"
 )
 
-// parse parses a chart's templates (keys: their names in execution order)
-// into one template set bound to c's functions. With c.parsed set, a set
-// parsed before from the same names and texts is cloned instead: a chart
-// rendered once per release and environment is parsed once. A clone shares
-// the parse trees (never modified by execution) and gets c's functions,
-// so the output is the one a fresh parse gives.
-func (c *helmChartRun) parse(tpls map[string]helmRenderable, keys []string) (*template.Template, error) {
-	key := ""
-	if c.parsed != nil {
+// A chart is rendered once per release and environment: its templates are
+// parsed once per Render and kept, with sets of them bound to Helm's
+// functions for reuse. Binding (sprig's map, the budget's wrappers, and
+// text/template's checks of each function) costs about as much as a small
+// chart's execution, so a bound set is not made per rendering but taken
+// from a pool: its functions reach the run executing it through its slot,
+// set before each run. A set goes back to the pool only once the
+// goroutine executing it is done (a run abandoned at its deadline keeps
+// it). Execution never modifies a parsed tree, so a set executed before
+// gives what a fresh parse gives.
+
+// helmSet is a template set bound to Helm's functions through slot.
+type helmSet struct {
+	t    *template.Template
+	slot *helmSlot
+	from *parsedSet // the pool it goes back to; nil for a set of one run
+}
+
+// parsedSet is a parsed template set and its pool of bound clones.
+type parsedSet struct {
+	base *template.Template // parsed, never bound to a run nor executed
+	mu   sync.Mutex
+	free []*helmSet
+}
+
+// maxFreeSets bounds a pool: one set per rendering running at once.
+const maxFreeSets = 64
+
+// parsedTemplates are parsed chart template sets by the hash of their
+// names and texts, for the renderings of one Render.
+type parsedTemplates struct {
+	mu    sync.Mutex
+	m     map[string]*parsedSet
+	keys  map[*chart.Chart]string // the key of a chart's templates (a chart loaded once)
+	kinds map[string][]kindAt     // templates' kind lines, by file (helmlines.go)
+}
+
+// parse returns a chart's templates (keys: their names in execution
+// order) as one template set bound to Helm's functions for run c. With
+// c.parsed set, a set parsed before from the same names and texts is
+// reused.
+func (c *helmChartRun) parse(tpls map[string]helmRenderable, keys []string) (*helmSet, error) {
+	if c.parsed == nil {
+		set := &helmSet{slot: &helmSlot{c: c, included: map[string]int{}}}
+		t, err := c.parseSet(tpls, keys, set.slot)
+		set.t = t
+		return set, err
+	}
+	c.parsed.mu.Lock()
+	key, known := c.parsed.keys[c.chart]
+	c.parsed.mu.Unlock()
+	if !known {
 		h := sha256.New()
 		for _, k := range keys {
 			h.Write([]byte(k))
@@ -23,45 +69,80 @@ func (c *helmChartRun) parse(tpls map[string]helmRenderable, keys []string) (*te
 			h.Write([]byte{0})
 		}
 		key = hex.EncodeToString(h.Sum(nil))
-		c.parsed.mu.Lock()
-		base, ok := c.parsed.m[key]
-		c.parsed.mu.Unlock()
-		if ok {
-			return c.bind(base)
-		}
 	}
+	c.parsed.mu.Lock()
+	if c.chart != nil && !known {
+		if c.parsed.keys == nil {
+			c.parsed.keys = map[*chart.Chart]string{}
+		}
+		c.parsed.keys[c.chart] = key
+	}
+	ps, ok := c.parsed.m[key]
+	c.parsed.mu.Unlock()
+	if !ok {
+		t, err := c.parseSet(tpls, keys, &helmSlot{c: c})
+		if err != nil {
+			return nil, err
+		}
+		c.parsed.mu.Lock()
+		if c.parsed.m == nil {
+			c.parsed.m = map[string]*parsedSet{}
+		}
+		if ps, ok = c.parsed.m[key]; !ok {
+			ps = &parsedSet{base: t}
+			c.parsed.m[key] = ps
+		}
+		c.parsed.mu.Unlock()
+	}
+	ps.mu.Lock()
+	if n := len(ps.free); n > 0 {
+		set := ps.free[n-1]
+		ps.free = ps.free[:n-1]
+		ps.mu.Unlock()
+		set.slot.c = c
+		set.slot.included = map[string]int{}
+		return set, nil
+	}
+	ps.mu.Unlock()
+	t, err := ps.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return c.bindNew(t, ps), nil
+}
+
+// parseSet parses the templates into one new set, its functions bound
+// through slot.
+func (c *helmChartRun) parseSet(tpls map[string]helmRenderable, keys []string, slot *helmSlot) (*template.Template, error) {
 	t := template.New("gotpl")
 	t.Option("missingkey=zero")
-	c.initFunMap(t)
+	slot.bindFuncs(t)
 	for _, filename := range keys {
 		c.setCurrent(filename)
 		if _, err := t.New(filename).Parse(tpls[filename].tpl); err != nil {
 			return nil, helmParseError(filename, err)
 		}
 	}
-	if c.parsed == nil {
-		return t, nil
-	}
-	c.parsed.mu.Lock()
-	if c.parsed.m == nil {
-		c.parsed.m = map[string]*template.Template{}
-	}
-	c.parsed.m[key] = t
-	c.parsed.mu.Unlock()
-	// The stored set stays unexecuted: runs execute clones of it.
-	return c.bind(t)
-}
-
-// bind clones a parsed template set and binds c's functions to the clone.
-func (c *helmChartRun) bind(base *template.Template) (*template.Template, error) {
-	t, err := base.Clone()
-	if err != nil {
-		return nil, err
-	}
-	c.initFunMap(t)
 	return t, nil
 }
 
-// parsedTemplates are parsed chart template sets by the hash of their names
-// and texts.
-type parsedTemplates = memo[*template.Template]
+// bindNew binds t, a set of its own, to Helm's functions for run c.
+func (c *helmChartRun) bindNew(t *template.Template, from *parsedSet) *helmSet {
+	set := &helmSet{t: t, slot: &helmSlot{c: c, included: map[string]int{}}, from: from}
+	set.slot.bindFuncs(t)
+	return set
+}
+
+// release puts set back into its pool.
+func (set *helmSet) release() {
+	ps := set.from
+	if ps == nil {
+		return
+	}
+	set.slot.c = nil
+	ps.mu.Lock()
+	if len(ps.free) < maxFreeSets {
+		ps.free = append(ps.free, set)
+	}
+	ps.mu.Unlock()
+}

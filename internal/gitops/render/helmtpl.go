@@ -62,6 +62,9 @@ type helmChartRun struct {
 	// parsed, when set, shares parsed template sets between the runs of
 	// one Render (helmparse.go).
 	parsed *parsedTemplates
+	// chart is the chart rendered when it has no dependencies: loaded
+	// once and never modified, so its templates are known by it.
+	chart *chart.Chart
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -81,6 +84,9 @@ func (c *helmChartRun) Current() string {
 func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (map[string]string, error) {
 	tmap := map[string]helmRenderable{}
 	helmAllTemplates(chrt, tmap, values)
+	if chrt.Metadata.Dependencies == nil && len(chrt.Dependencies()) == 0 {
+		c.chart = chrt // loaded once and shared (loadChart)
+	}
 	var out map[string]string
 	err := c.r.execute(func() error {
 		var err error
@@ -90,8 +96,19 @@ func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (ma
 	return out, budgetErr(err)
 }
 
-func (c *helmChartRun) includeFun(t *template.Template, includedNames map[string]int) func(string, any) (string, error) {
+// helmSlot is what the functions of a bound template set (helmparse.go)
+// reach through: the run executing it, set before each execution, and the
+// include counts of that run.
+type helmSlot struct {
+	c        *helmChartRun
+	included map[string]int
+}
+
+func (s *helmSlot) run() *tmplRun { return s.c.r }
+
+func (s *helmSlot) includeFun(t *template.Template) func(string, any) (string, error) {
 	return func(name string, data any) (string, error) {
+		includedNames := s.included
 		if v, ok := includedNames[name]; ok {
 			if v > helmRecursionLimit {
 				return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
@@ -100,29 +117,29 @@ func (c *helmChartRun) includeFun(t *template.Template, includedNames map[string
 		} else {
 			includedNames[name] = 1
 		}
-		buf := c.r.writer()
+		buf := s.c.r.writer()
 		err := t.ExecuteTemplate(buf, name, data)
 		includedNames[name]--
 		return buf.String(), err
 	}
 }
 
-func (c *helmChartRun) tplFun(parent *template.Template, includedNames map[string]int) func(string, any) (string, error) {
+func (s *helmSlot) tplFun(parent *template.Template) func(string, any) (string, error) {
 	return func(tpl string, vals any) (string, error) {
 		t, err := parent.Clone()
 		if err != nil {
 			return "", fmt.Errorf("cannot clone template: %w", err)
 		}
 		t.Option("missingkey=zero")
-		t.Funcs(c.r.funcs(template.FuncMap{
-			"include": c.includeFun(t, includedNames),
-			"tpl":     c.tplFun(t, includedNames),
+		t.Funcs(runFuncs(s.run, template.FuncMap{
+			"include": s.includeFun(t),
+			"tpl":     s.tplFun(t),
 		}))
 		t, err = t.New(parent.Name()).Parse(tpl)
 		if err != nil {
 			return "", fmt.Errorf("cannot parse template %q: %w", tpl, err)
 		}
-		buf := c.r.writer()
+		buf := s.c.r.writer()
 		if err := t.Execute(buf, vals); err != nil {
 			return "", fmt.Errorf("error during tpl function execution for %q: %w", tpl, err)
 		}
@@ -130,11 +147,11 @@ func (c *helmChartRun) tplFun(parent *template.Template, includedNames map[strin
 	}
 }
 
-func (c *helmChartRun) initFunMap(t *template.Template) {
+// bindFuncs binds Helm's functions to t through s.
+func (s *helmSlot) bindFuncs(t *template.Template) {
 	fm := helmFuncMap()
-	includedNames := map[string]int{}
-	fm["include"] = c.includeFun(t, includedNames)
-	fm["tpl"] = c.tplFun(t, includedNames)
+	fm["include"] = s.includeFun(t)
+	fm["tpl"] = s.tplFun(t)
 	fm["required"] = func(warn string, val any) (any, error) {
 		if val == nil {
 			return val, fmt.Errorf("%s", helmWarnWrap(warn))
@@ -145,7 +162,7 @@ func (c *helmChartRun) initFunMap(t *template.Template) {
 	}
 	fm["fail"] = func(msg string) (string, error) { return "", fmt.Errorf("%s", helmWarnWrap(msg)) }
 	fm["getHostByName"] = func(_ string) string { return "" }
-	t.Funcs(c.r.funcs(fm))
+	t.Funcs(runFuncs(s.run, fm))
 }
 
 func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[string]string, err error) {
@@ -161,10 +178,14 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 		}
 	}()
 	keys := helmSortTemplates(tpls)
-	t, err := c.parse(tpls, keys)
+	set, err := c.parse(tpls, keys)
 	if err != nil {
 		return map[string]string{}, err
 	}
+	// Back to its pool once this goroutine is done with it, even when the
+	// run was abandoned at its deadline and someone else reports it.
+	defer set.release()
+	t := set.t
 	rendered = make(map[string]string, len(keys))
 	for _, filename := range keys {
 		if strings.HasPrefix(path.Base(filename), "_") {

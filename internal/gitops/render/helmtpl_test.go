@@ -17,7 +17,7 @@ import (
 // same errors.
 func TestHelmEngineSameAsHelm(t *testing.T) {
 	var dirs []string
-	for _, root := range []string{"../../../testdata", "../../../generator/chart"} { // not testdata/hostile: runaway charts
+	for _, root := range []string{"../../../testdata", "../../../generator/layout/helm/chart"} { // not testdata/hostile: runaway charts
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && d.IsDir() && d.Name() == "hostile" {
 				return filepath.SkipDir

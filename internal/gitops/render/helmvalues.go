@@ -1,0 +1,153 @@
+package render
+
+import (
+	"log"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+)
+
+// renderValues is chartutil.ToRenderValues(ch, vals, opts,
+// chartutil.DefaultCapabilities). For a chart without subcharts or schema
+// whose values (and vals) hold only what YAML and JSON decoding make, it
+// coalesces the values itself: Helm deep-copies both with reflection
+// (copystructure), which costs more than executing a small chart's
+// templates. helmvalues_test.go holds both equal, warnings included.
+func renderValues(ch *chart.Chart, vals map[string]any, opts chartutil.ReleaseOptions) (chartutil.Values, error) {
+	if len(ch.Dependencies()) == 0 && ch.Schema == nil {
+		if v, ok := coalesceRoot(ch, vals); ok {
+			return chartutil.Values{
+				"Chart":        ch.Metadata,
+				"Capabilities": chartutil.DefaultCapabilities,
+				"Release": map[string]any{
+					"Name":      opts.Name,
+					"Namespace": opts.Namespace,
+					"IsUpgrade": opts.IsUpgrade,
+					"IsInstall": opts.IsInstall,
+					"Revision":  opts.Revision,
+					"Service":   "Helm",
+				},
+				"Values": v,
+			}, nil
+		}
+	}
+	return chartutil.ToRenderValues(ch, vals, opts, chartutil.DefaultCapabilities)
+}
+
+// helmWarnf is where Helm's coalescing warnings go (log.Printf, as Helm).
+var helmWarnf = log.Printf
+
+// coalesceRoot is chartutil.CoalesceValues(ch, vals) for a chart without
+// subcharts: the chart's values under copies of vals, a null in vals
+// removing a default, tables merged key by key; ok is false for values
+// holding anything but maps, lists and scalars.
+func coalesceRoot(ch *chart.Chart, vals map[string]any) (chartutil.Values, bool) {
+	cv, ok := copyValue(vals)
+	if !ok {
+		return nil, false
+	}
+	v, _ := cv.(map[string]any)
+	if v == nil {
+		v = map[string]any{}
+	}
+	dv, ok := copyValue(ch.Values)
+	if !ok {
+		return nil, false
+	}
+	defaults, _ := dv.(map[string]any)
+	prefix := ch.Metadata.Name
+	for key, val := range defaults {
+		value, ok := v[key]
+		switch {
+		case !ok:
+			v[key] = val
+		case value == nil:
+			delete(v, key)
+		default:
+			dest, isTable := value.(map[string]any)
+			if !isTable {
+				continue
+			}
+			if src, ok := val.(map[string]any); ok {
+				coalesceTables(dest, src, prefix+"."+key)
+			} else if val != nil {
+				helmWarnf("warning: skipped value for %s.%s: Not a table.", prefix, key)
+			}
+		}
+	}
+	return v, true
+}
+
+// coalesceTables merges the defaults src under dst (Helm's
+// coalesceTablesFullKey without merge): a null in dst removes a non-null
+// default; src is modified.
+func coalesceTables(dst, src map[string]any, prefix string) {
+	if src == nil || dst == nil {
+		return // Helm returns one of them; the caller keeps dst
+	}
+	srcNonNil := make(map[string]bool, len(src))
+	for key, val := range src {
+		if val != nil {
+			srcNonNil[key] = true
+		}
+	}
+	for key, val := range dst {
+		if val == nil {
+			src[key] = nil
+		}
+	}
+	for key, val := range src {
+		full := prefix + "." + key
+		dv, ok := dst[key]
+		_, srcTable := val.(map[string]any)
+		_, dstTable := dv.(map[string]any)
+		switch {
+		case ok && dv == nil && srcNonNil[key]:
+			delete(dst, key)
+		case !ok:
+			dst[key] = val
+		case srcTable && dstTable:
+			coalesceTables(dv.(map[string]any), val.(map[string]any), full)
+		case srcTable:
+			helmWarnf("warning: cannot overwrite table with non table for %s (%v)", full, val)
+		case dstTable && val != nil:
+			helmWarnf("warning: destination for %s is a table. Ignoring non-table value (%v)", full, val)
+		}
+	}
+}
+
+// copyValue deep-copies a decoded value as copystructure does (nil maps
+// and lists stay nil); ok is false for any other type.
+func copyValue(v any) (any, bool) {
+	switch v := v.(type) {
+	case nil, string, bool, int, int64, uint64, float64:
+		return v, true
+	case map[string]any:
+		if v == nil {
+			return v, true
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			c, ok := copyValue(e)
+			if !ok {
+				return nil, false
+			}
+			out[k] = c
+		}
+		return out, true
+	case []any:
+		if v == nil {
+			return v, true
+		}
+		out := make([]any, len(v))
+		for i, e := range v {
+			c, ok := copyValue(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = c
+		}
+		return out, true
+	}
+	return nil, false
+}
