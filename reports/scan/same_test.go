@@ -95,19 +95,27 @@ func evaluateGenerated(t *testing.T, m *schemas.Model, engine, flavor string, re
 	}
 	files := out.Files
 	if rendered {
-		res := render.Render(source.FromFiles("same", out.Files), render.Options{})
-		var buf bytes.Buffer
-		for _, o := range res.Objects {
-			data, err := yaml.Marshal(o.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteString("---\n")
-			buf.Write(data)
-		}
-		files = map[string][]byte{"rendered/rendered.yaml": buf.Bytes()}
+		data, _ := renderedYAML(t, out.Files)
+		files = map[string][]byte{"rendered/rendered.yaml": data}
 	}
 	return scan.Evaluate(source.FromFiles("same", files), reportDate)
+}
+
+// renderedYAML is the objects rendered from a repository's files, as one
+// multi-document YAML file, and their number.
+func renderedYAML(tb testing.TB, files map[string][]byte) ([]byte, int) {
+	tb.Helper()
+	res := render.Render(source.FromFiles("rendered", files), render.Options{})
+	var buf bytes.Buffer
+	for _, o := range res.Objects {
+		data, err := yaml.Marshal(o.Value)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		buf.WriteString("---\n")
+		buf.Write(data)
+	}
+	return buf.Bytes(), len(res.Objects)
 }
 
 func synthModel(t *testing.T, n int) *schemas.Model {
