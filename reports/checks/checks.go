@@ -7,6 +7,8 @@ package checks
 import (
 	"sort"
 
+	"k8s.io/apimachinery/pkg/labels"
+
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
@@ -97,6 +99,12 @@ type evaluator struct {
 	line int
 	pods map[string][]podTemplate // cluster, namespace -> pod templates
 
+	// Indexes of the objects (index.go).
+	workloads map[string][]*workload      // cluster -> workloads
+	byKind    map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
+	selectors map[*render.Object]labels.Selector
+	cur       *workload // the workload eachWorkload is at
+
 	// Evidence per cluster, built on first use (declared.go).
 	evidence    map[string]*evidence.Cluster
 	evidenceErr map[string]error
@@ -142,6 +150,7 @@ func newEvaluator(in *Input) *evaluator {
 		}
 		ev.envOf[c] = m
 	}
+	ev.buildIndex()
 	return ev
 }
 

@@ -1,0 +1,80 @@
+package checks
+
+import (
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/plinth-dev/plinth/internal/gitops/render"
+)
+
+// The evaluator's indexes of a cluster's objects, built once so that a
+// control visits only the objects it is about (not every object of the
+// cluster, and not every object again for each workload); each keeps the
+// objects in their order in the cluster, so findings come in the same order.
+
+// workload is an object that runs pods, with its pod spec.
+type workload struct {
+	o    *render.Object
+	spec map[string]any
+	// cs are its containers, read on first use (containersOf).
+	cs     []container
+	csRead bool
+}
+
+// index fills the indexes of ev's objects.
+func (ev *evaluator) buildIndex() {
+	ev.workloads = map[string][]*workload{}
+	ev.byKind = map[string][]*render.Object{}
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if spec := podSpec(o); spec != nil {
+				ev.workloads[c] = append(ev.workloads[c], &workload{o: o, spec: spec})
+			}
+		}
+	}
+	for c, objs := range ev.byCluster {
+		for _, o := range objs {
+			k := kindKey(c, o.Kind)
+			ev.byKind[k] = append(ev.byKind[k], o)
+			if o.Kind == "Service" || o.Kind == "PodDisruptionBudget" {
+				k := nsKindKey(c, namespaceOf(o), o.Kind)
+				ev.byKind[k] = append(ev.byKind[k], o)
+			}
+		}
+	}
+}
+
+func kindKey(cluster, kind string) string { return cluster + "\x00" + kind }
+
+func nsKindKey(cluster, ns, kind string) string { return cluster + "\x00" + ns + "\x00" + kind }
+
+// ofKind returns the objects of a kind of a cluster.
+func (ev *evaluator) ofKind(cluster, kind string) []*render.Object {
+	return ev.byKind[kindKey(cluster, kind)]
+}
+
+// inNamespace returns the Services or PodDisruptionBudgets of a cluster's
+// namespace.
+func (ev *evaluator) inNamespace(cluster, ns, kind string) []*render.Object {
+	return ev.byKind[nsKindKey(cluster, ns, kind)]
+}
+
+// containersOf returns the containers of a workload (read once).
+func (w *workload) containersOf() []container {
+	if !w.csRead {
+		w.cs, w.csRead = containers(w.spec), true
+	}
+	return w.cs
+}
+
+// selectorOf is selector(m) of o's field at path, made once per object.
+func (ev *evaluator) selectorOf(o *render.Object, path ...string) labels.Selector {
+	if sel, ok := ev.selectors[o]; ok {
+		return sel
+	}
+	if ev.selectors == nil {
+		ev.selectors = map[*render.Object]labels.Selector{}
+	}
+	sel := selector(mapAt(o.Value, path...))
+	ev.selectors[o] = sel
+	return sel
+}
