@@ -472,6 +472,13 @@ func selector(m map[string]any) labels.Selector {
 	if m == nil {
 		return nil
 	}
+	if ls, ok := plainSelector(m); ok {
+		sel, err := metav1.LabelSelectorAsSelector(ls)
+		if err != nil {
+			return nil
+		}
+		return sel
+	}
 	data, err := json.Marshal(m)
 	if err != nil {
 		return nil

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -77,4 +78,26 @@ func (ev *evaluator) selectorOf(o *render.Object, path ...string) labels.Selecto
 	sel := selector(mapAt(o.Value, path...))
 	ev.selectors[o] = sel
 	return sel
+}
+
+// plainSelector is the LabelSelector of a selector that is matchLabels
+// with string values alone (or nothing), as a JSON round trip would make
+// it; false for anything else, which selector converts through JSON.
+func plainSelector(m map[string]any) (*metav1.LabelSelector, bool) {
+	ls := &metav1.LabelSelector{}
+	for k, v := range m {
+		ml, ok := v.(map[string]any)
+		if k != "matchLabels" || !ok {
+			return nil, false
+		}
+		ls.MatchLabels = make(map[string]string, len(ml))
+		for lk, lv := range ml {
+			s, ok := lv.(string)
+			if !ok {
+				return nil, false
+			}
+			ls.MatchLabels[lk] = s
+		}
+	}
+	return ls, true
 }
