@@ -14,7 +14,6 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/evidence"
-	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // ClusterState is a cluster's recorded state (repo.ClusterState) as read
@@ -65,6 +64,7 @@ func Evaluate(in *Input) []reports.Finding {
 	if in.Evidence != nil {
 		ev.unmatchedEvidence()
 	}
+	setTexts(ev.findings)
 	return ev.findings
 }
 
@@ -165,7 +165,7 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 		Status: status, Cluster: cluster, Namespace: namespace, Object: object,
 		Environment: ev.env(cluster, namespace).Name,
 	}
-	i18n.SetMessage(&f, msg)
+	f.Msg, f.MessageID = msg, msg.ID // its texts: setTexts, once all are made
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
