@@ -19,6 +19,19 @@ type workload struct {
 	// cs are its containers, read on first use (containersOf).
 	cs     []container
 	csRead bool
+	// served: 0 not known yet, 1 a Service selects its pods, -1 none.
+	served int8
+}
+
+// isServed is ev.served(w.o), found once.
+func (w *workload) isServed(ev *evaluator) bool {
+	if w.served == 0 {
+		w.served = -1
+		if ev.served(w.o) {
+			w.served = 1
+		}
+	}
+	return w.served > 0
 }
 
 // index fills the indexes of ev's objects.

@@ -357,11 +357,11 @@ func checkProbe(field string) func(ev *evaluator) {
 	return func(ev *evaluator) {
 		ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 			// Like kube-score: probes matter for pods a Service sends traffic to.
-			if !longRunning(o) || !ev.served(o) {
+			if !longRunning(o) || !ev.cur.isServed(ev) {
 				return false, reports.Msg{}
 			}
 			var missing reports.Names
-			for _, c := range containers(spec) {
+			for _, c := range ev.cur.containersOf() {
 				if !c.init && get(c.v, field) == nil {
 					missing = append(missing, fmt.Sprintf("%q", c.name))
 				}
