@@ -5,8 +5,10 @@
 package checks
 
 import (
+	"runtime"
 	"sort"
 
+	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
@@ -42,10 +44,18 @@ type Input struct {
 
 // Evaluate returns one finding per control and evaluated object, namespace or
 // cluster, in catalog order.
+//
+// The manifest controls run in parallel, each with an evaluator of its own
+// over the shared indexes (built beforehand, read only), and their findings
+// are joined in catalog order: the result does not depend on scheduling.
 func Evaluate(in *Input) []reports.Finding {
 	ev := newEvaluator(in)
-	for _, c := range reports.Catalog() {
-		ev.control = c
+	ev.prepare()
+	catalog := reports.Catalog()
+	per := make([][]reports.Finding, len(catalog))
+	var manifest []int
+	for i, c := range catalog {
+		ev.control, ev.findings = c, nil
 		switch c.Evaluation {
 		case reports.EvalManual:
 			for _, cl := range ev.clusters {
@@ -54,12 +64,27 @@ func Evaluate(in *Input) []reports.Finding {
 		case reports.EvalDeclared:
 			ev.declared()
 		default:
-			fn, ok := manifestChecks[c.ID]
-			if !ok {
-				continue
+			if _, ok := manifestChecks[c.ID]; ok {
+				manifest = append(manifest, i)
 			}
-			fn(ev)
 		}
+		per[i] = ev.findings
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, i := range manifest {
+		w := *ev
+		w.control, w.findings = catalog[i], nil
+		g.Go(func() error {
+			manifestChecks[w.control.ID](&w)
+			per[i] = w.findings
+			return nil
+		})
+	}
+	_ = g.Wait()
+	ev.findings = nil
+	for _, fs := range per {
+		ev.findings = append(ev.findings, fs...)
 	}
 	if in.Evidence != nil {
 		ev.unmatchedEvidence()

@@ -57,6 +57,28 @@ func (ev *evaluator) buildIndex() {
 	}
 }
 
+// prepare builds what the checks would otherwise build on first use, so
+// that evaluators running controls in parallel only read what they share:
+// the index of objects by name, the pod templates, every workload's
+// containers and whether a Service selects its pods, and the selector of
+// every PodDisruptionBudget.
+func (ev *evaluator) prepare() {
+	ev.lookup("", "", "", "")
+	ev.templates("", "")
+	for _, c := range ev.clusters {
+		for _, w := range ev.workloads[c] {
+			w.containersOf()
+			w.isServed(ev)
+		}
+	}
+	ev.selectors = map[*render.Object]labels.Selector{}
+	for i := range ev.in.Discovery.Objects {
+		if o := &ev.in.Discovery.Objects[i]; o.Kind == "PodDisruptionBudget" {
+			ev.selectorOf(o, "spec", "selector")
+		}
+	}
+}
+
 func kindKey(cluster, kind string) string { return cluster + "\x00" + kind }
 
 func nsKindKey(cluster, ns, kind string) string { return cluster + "\x00" + ns + "\x00" + kind }
