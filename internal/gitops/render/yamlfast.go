@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -428,17 +429,64 @@ func (p *fastParser) resolve(text string) (any, bool) {
 	if v, ok := p.cache[text]; ok {
 		return v, true
 	}
+	v, ok := decimal(text)
+	if !ok {
+		if v, ok = resolved(text); !ok {
+			return nil, false
+		}
+	}
+	p.cache[text] = v
+	return v, true
+}
+
+// decimal is the int a plain decimal number without a leading zero and of
+// at most 18 digits resolves to ("8080", "-1": the decoder's ParseInt of
+// the same text, which no other rule of its claims first).
+func decimal(text string) (any, bool) {
+	digits := strings.TrimPrefix(text, "-")
+	if len(digits) == 0 || len(digits) > 18 || digits[0] == '0' && len(digits) > 1 {
+		return nil, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return nil, false
+		}
+	}
+	n, err := strconv.Atoi(text)
+	return n, err == nil
+}
+
+// resolvedCache holds what the decoder resolved plain scalars to, for
+// every stream (values are immutable scalars); bounded.
+var resolvedCache = struct {
+	sync.Mutex
+	m map[string]any
+}{m: map[string]any{}}
+
+// resolved is the value the decoder gives the plain scalar text as a
+// mapping value; false when it is not a scalar fastDocs keeps.
+func resolved(text string) (any, bool) {
+	resolvedCache.Lock()
+	v, ok := resolvedCache.m[text]
+	resolvedCache.Unlock()
+	if ok {
+		return v, true
+	}
 	var m map[string]any
 	if err := yaml.Unmarshal([]byte("v: "+text), &m); err != nil || len(m) != 1 {
 		return nil, false
 	}
-	v, ok := m["v"]
+	v, ok = m["v"]
 	switch v.(type) {
 	case nil, string, bool, int, int64, uint64, float64, time.Time:
 	default:
 		return nil, false
 	}
-	p.cache[text] = v
+	resolvedCache.Lock()
+	if len(resolvedCache.m) < 1<<16 {
+		resolvedCache.m[text] = v
+	}
+	resolvedCache.Unlock()
 	return v, ok
 }
 

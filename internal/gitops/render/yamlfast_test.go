@@ -20,6 +20,7 @@ func TestFastDocs(t *testing.T) {
 		{"object", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    app.kubernetes.io/name: a\ndata:\n  k: v\n", true},
 		{"documents", "---\na: 1\n---\n# c\n---\n\n  b: 2\n  c: [] # x\n--- # y\nd: {}\n", true},
 		{"scalars", "a: 1\nb: -2\nc: 1.5\nd: .5\ne: true\nf: FALSE\ng: null\nh: ~\ni: yes\nj: on\nk: 0x1F\nl: 1_000\nm: 012\nn: 1e3\no: .inf\np: 99999999999999999999\nq: 2026-11-30\ns: <<\nt: a:b\nu: http://x/y?z=1#f\nv: a #comment\nw: 'it''s'\nx: \"q\\\"\\n\\u00e9\\x41\\'\"\ny: \"\"\nz: ''\n", true},
+		{"numbers", "a: 0\nb: 00\nc: 012\nd: -0\ne: 123456789012345678\nf: 1234567890123456789\ng: -12\nh: 1_0\ni: 0b11\nj: 0o17\nk: +5\nl: 1.\nm: 12e\n", true},
 		{"sequences", "a:\n- 1\n- b: 2\n  c: 3\n-\n- - 4\n", false},
 		{"sequences ok", "a:\n- 1\n- b: 2\n  c: 3\n-\n  d: 5\n-\nb:\n  - x\n  - 'y'\n  -   z: 1\n      w: 2\n", true},
 		{"nested sequence entry", "a:\n  -\n    - 1\n", true},
