@@ -375,8 +375,8 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 	}
 	if c[0] == '"' || c[0] == '\'' {
 		s, rest, ok := quoted(c)
-		if !ok || len(rest) == 0 || rest[0] != ':' || len(rest) > 1 && rest[1] != ' ' {
-			return "", nil, false
+		if !ok || len(rest) == 0 || rest[0] != ':' || len(rest) > 1 && rest[1] != ' ' || len(c)-len(rest) > 1000 {
+			return "", nil, false // a simple key is at most 1024 characters
 		}
 		return s, rest[1:], true
 	}
