@@ -33,21 +33,27 @@ func Catalog() []Control {
 	catalogOnce.Do(loadCatalog)
 	out := make([]Control, len(catalog))
 	for i, c := range catalog {
-		c.CIS = slices.Clone(c.CIS)
-		c.Kubescape = slices.Clone(c.Kubescape)
-		c.Providers = slices.Clone(c.Providers)
-		c.KubeScore = slices.Clone(c.KubeScore)
-		c.Polaris = slices.Clone(c.Polaris)
-		out[i] = c
+		out[i] = c.clone()
 	}
 	return out
 }
 
-// LookupControl returns the control with the given ID.
+// clone is c with lists of its own.
+func (c Control) clone() Control {
+	c.CIS = slices.Clone(c.CIS)
+	c.Kubescape = slices.Clone(c.Kubescape)
+	c.Providers = slices.Clone(c.Providers)
+	c.KubeScore = slices.Clone(c.KubeScore)
+	c.Polaris = slices.Clone(c.Polaris)
+	return c
+}
+
+// LookupControl returns the control with the given ID (a copy).
 func LookupControl(id string) (Control, bool) {
-	for _, c := range Catalog() {
+	catalogOnce.Do(loadCatalog)
+	for _, c := range catalog {
 		if c.ID == id {
-			return c, true
+			return c.clone(), true
 		}
 	}
 	return Control{}, false

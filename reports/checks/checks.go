@@ -5,14 +5,17 @@
 package checks
 
 import (
+	"runtime"
 	"sort"
+
+	"golang.org/x/sync/errgroup"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/evidence"
-	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
 // ClusterState is a cluster's recorded state (repo.ClusterState) as read
@@ -41,10 +44,18 @@ type Input struct {
 
 // Evaluate returns one finding per control and evaluated object, namespace or
 // cluster, in catalog order.
+//
+// The manifest controls run in parallel, each with an evaluator of its own
+// over the shared indexes (built beforehand, read only), and their findings
+// are joined in catalog order: the result does not depend on scheduling.
 func Evaluate(in *Input) []reports.Finding {
 	ev := newEvaluator(in)
-	for _, c := range reports.Catalog() {
-		ev.control = c
+	ev.prepare()
+	catalog := reports.Catalog()
+	per := make([][]reports.Finding, len(catalog))
+	var manifest []int
+	for i, c := range catalog {
+		ev.control, ev.findings = c, nil
 		switch c.Evaluation {
 		case reports.EvalManual:
 			for _, cl := range ev.clusters {
@@ -53,16 +64,32 @@ func Evaluate(in *Input) []reports.Finding {
 		case reports.EvalDeclared:
 			ev.declared()
 		default:
-			fn, ok := manifestChecks[c.ID]
-			if !ok {
-				continue
+			if _, ok := manifestChecks[c.ID]; ok {
+				manifest = append(manifest, i)
 			}
-			fn(ev)
 		}
+		per[i] = ev.findings
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, i := range manifest {
+		w := *ev
+		w.control, w.findings = catalog[i], nil
+		g.Go(func() error {
+			manifestChecks[w.control.ID](&w)
+			per[i] = w.findings
+			return nil
+		})
+	}
+	_ = g.Wait()
+	ev.findings = nil
+	for _, fs := range per {
+		ev.findings = append(ev.findings, fs...)
 	}
 	if in.Evidence != nil {
 		ev.unmatchedEvidence()
 	}
+	setTexts(ev.findings)
 	return ev.findings
 }
 
@@ -96,6 +123,12 @@ type evaluator struct {
 	// field, where its failing finding points (eachWorkload).
 	line int
 	pods map[string][]podTemplate // cluster, namespace -> pod templates
+
+	// Indexes of the objects (index.go).
+	workloads map[string][]*workload      // cluster -> workloads
+	byKind    map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
+	selectors map[*render.Object]labels.Selector
+	cur       *workload // the workload eachWorkload is at
 
 	// Evidence per cluster, built on first use (declared.go).
 	evidence    map[string]*evidence.Cluster
@@ -142,6 +175,7 @@ func newEvaluator(in *Input) *evaluator {
 		}
 		ev.envOf[c] = m
 	}
+	ev.buildIndex()
 	return ev
 }
 
@@ -156,7 +190,7 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 		Status: status, Cluster: cluster, Namespace: namespace, Object: object,
 		Environment: ev.env(cluster, namespace).Name,
 	}
-	i18n.SetMessage(&f, msg)
+	f.Msg, f.MessageID = msg, msg.ID // its texts: setTexts, once all are made
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}

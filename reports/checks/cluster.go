@@ -76,10 +76,8 @@ var manifestChecks = map[string]func(*evaluator){
 // controls to: those running workloads and those of its recorded environments.
 func (ev *evaluator) workloadNamespaces(cluster string) []string {
 	set := map[string]bool{}
-	for _, o := range ev.byCluster[cluster] {
-		if podSpec(o) != nil {
-			set[namespaceOf(o)] = true
-		}
+	for _, w := range ev.workloads[cluster] {
+		set[namespaceOf(w.o)] = true
 	}
 	if st := ev.in.States[cluster]; st != nil {
 		for _, e := range st.Environments {
@@ -379,10 +377,7 @@ func portsOf(rule map[string]any) reports.Msg {
 // forKind makes a finding for every object of kind (no message skips it).
 func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, reports.Msg)) {
 	for _, c := range ev.clusters {
-		for _, o := range ev.byCluster[c] {
-			if o.Kind != kind {
-				continue
-			}
+		for _, o := range ev.ofKind(c, kind) {
 			failed, msg := fn(o)
 			switch {
 			case failed:
@@ -464,11 +459,8 @@ func checkPDB(ev *evaluator) {
 		for k, v := range podLabels(o) {
 			podLbls[k] = fmt.Sprint(v)
 		}
-		for _, p := range ev.byCluster[o.Cluster] {
-			if p.Kind != "PodDisruptionBudget" || namespaceOf(p) != namespaceOf(o) {
-				continue
-			}
-			if sel := selector(mapAt(p.Value, "spec", "selector")); sel != nil && !sel.Empty() && sel.Matches(podLbls) {
+		for _, p := range ev.inNamespace(o.Cluster, namespaceOf(o), "PodDisruptionBudget") {
+			if sel := ev.selectorOf(p, "spec", "selector"); sel != nil && !sel.Empty() && sel.Matches(podLbls) {
 				return false, reports.M("check.coveredByPDB", p.Name)
 			}
 		}
@@ -479,6 +471,13 @@ func checkPDB(ev *evaluator) {
 func selector(m map[string]any) labels.Selector {
 	if m == nil {
 		return nil
+	}
+	if ls, ok := plainSelector(m); ok {
+		sel, err := metav1.LabelSelectorAsSelector(ls)
+		if err != nil {
+			return nil
+		}
+		return sel
 	}
 	data, err := json.Marshal(m)
 	if err != nil {

@@ -131,7 +131,7 @@ func checkKernelIsolation(ev *evaluator) {
 				probs = append(probs, reports.M("check.unsafeSysctl", n))
 			}
 		}
-		for _, c := range containers(spec) {
+		for _, c := range ev.cur.containersOf() {
 			probs = append(probs, isolationProblems(secCtx(c), reports.M("check.containerName", c.name))...)
 			key := "container.apparmor.security.beta.kubernetes.io/" + c.name
 			if v, _ := mapAt(podMeta(o), "annotations")[key].(string); v == "unconfined" {
@@ -195,7 +195,7 @@ func checkIdenticalProbes(ev *evaluator) {
 		}
 		var same reports.Names
 		both := 0
-		for _, c := range containers(spec) {
+		for _, c := range ev.cur.containersOf() {
 			l, r := get(c.v, "livenessProbe"), get(c.v, "readinessProbe")
 			if c.init || l == nil || r == nil {
 				continue

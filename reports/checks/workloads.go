@@ -100,13 +100,10 @@ func containers(spec map[string]any) []container {
 // offending containers (or a reason) and the finding is made from it.
 func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg reports.Msg)) {
 	for _, c := range ev.clusters {
-		for _, o := range ev.byCluster[c] {
-			spec := podSpec(o)
-			if spec == nil {
-				continue
-			}
-			ev.line = 0
-			failed, msg := fn(o, spec)
+		for _, w := range ev.workloads[c] {
+			o := w.o
+			ev.line, ev.cur = 0, w
+			failed, msg := fn(o, w.spec)
 			switch {
 			case msg.IsZero() && !failed:
 				continue // not applicable
@@ -127,7 +124,7 @@ func (ev *evaluator) perContainer(includeInit bool, bad func(pod map[string]any,
 	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 		var probs reports.Msgs
 		n := 0
-		for _, c := range containers(spec) {
+		for _, c := range ev.cur.containersOf() {
 			if c.init && !includeInit {
 				continue
 			}
@@ -360,11 +357,11 @@ func checkProbe(field string) func(ev *evaluator) {
 	return func(ev *evaluator) {
 		ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
 			// Like kube-score: probes matter for pods a Service sends traffic to.
-			if !longRunning(o) || !ev.served(o) {
+			if !longRunning(o) || !ev.cur.isServed(ev) {
 				return false, reports.Msg{}
 			}
 			var missing reports.Names
-			for _, c := range containers(spec) {
+			for _, c := range ev.cur.containersOf() {
 				if !c.init && get(c.v, field) == nil {
 					missing = append(missing, fmt.Sprintf("%q", c.name))
 				}
@@ -406,10 +403,7 @@ func checkDefaultNamespace(ev *evaluator) {
 // served says whether a Service of the workload's namespace selects its pods.
 func (ev *evaluator) served(o *render.Object) bool {
 	lbls := podLabels(o)
-	for _, svc := range ev.byCluster[o.Cluster] {
-		if svc.Kind != "Service" || namespaceOf(svc) != namespaceOf(o) {
-			continue
-		}
+	for _, svc := range ev.inNamespace(o.Cluster, namespaceOf(o), "Service") {
 		sel := mapAt(svc.Value, "spec", "selector")
 		if len(sel) == 0 {
 			continue

@@ -13,12 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
-	"github.com/plinth-dev/plinth/internal/gitops/render"
-	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/reports/scan"
@@ -57,24 +53,15 @@ func generatedRepoFlavor(b *testing.B, n int, flavor string) (repo, manifests st
 		r.Write(p, data)
 	}
 	r.Commit("generated", gittest.Date(2026, 10, 1))
-	res := render.Render(source.FromFiles("bench", out.Files), render.Options{})
-	var buf bytes.Buffer
-	for _, o := range res.Objects {
-		data, err := yaml.Marshal(o.Value)
-		if err != nil {
-			b.Fatal(err)
-		}
-		buf.WriteString("---\n")
-		buf.Write(data)
-	}
+	data, objects := renderedYAML(b, out.Files)
 	if err := os.Mkdir(filepath.Join(dir, "rendered"), 0o755); err != nil {
 		b.Fatal(err)
 	}
 	manifests = filepath.Join(dir, "rendered", "rendered.yaml")
-	if err := os.WriteFile(manifests, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(manifests, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%s, %d services: %d files in the repository, %d rendered objects (%d bytes)", flavor, n, len(out.Files), len(res.Objects), buf.Len())
+	b.Logf("%s, %d services: %d files in the repository, %d rendered objects (%d bytes)", flavor, n, len(out.Files), objects, len(data))
 	return r.Dir, manifests, r
 }
 

@@ -4,6 +4,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -380,24 +381,25 @@ func sortFindings(fs []reports.Finding) {
 	for i, c := range reports.Catalog() {
 		order[c.ID] = i
 	}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
+	// Sorted by index (a finding is large to move), stably: the order is
+	// the one sorting the findings themselves gives.
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &fs[i], &fs[j]
 		if a.Control != b.Control {
-			return order[a.Control] < order[b.Control]
+			return cmp.Compare(order[a.Control], order[b.Control])
 		}
-		for _, p := range [][2]string{{a.Cluster, b.Cluster}, {a.Environment, b.Environment}, {a.Namespace, b.Namespace}, {a.File, b.File}} {
-			if p[0] != p[1] {
-				return p[0] < p[1]
-			}
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Object != b.Object {
-			return a.Object < b.Object
-		}
-		return a.Message < b.Message
+		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Environment, b.Environment), cmp.Compare(a.Namespace, b.Namespace),
+			cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Object, b.Object), cmp.Compare(a.Message, b.Message))
 	})
+	sorted := make([]reports.Finding, len(fs))
+	for k, i := range idx {
+		sorted[k] = fs[i]
+	}
+	copy(fs, sorted)
 }
 
 // Scope names a cluster and environment in Report.Scopes.

@@ -24,8 +24,18 @@ const maxDocs = 100000
 
 // parseDocs splits a multi-document YAML stream into its mapping documents.
 // Empty documents are skipped; a document that is not a mapping is an
-// error naming its line. Alias bombs are refused by the decoder.
+// error naming its line. Alias bombs are refused by the decoder. Streams
+// in the block style tools write are read by fastDocs, which gives the
+// same documents without the decoder's node tree; decodeDocs reads the rest.
 func parseDocs(data []byte) ([]yamlDoc, error) {
+	if docs, ok := fastDocs(data); ok {
+		return docs, nil
+	}
+	return decodeDocs(data)
+}
+
+// decodeDocs is parseDocs with the YAML decoder.
+func decodeDocs(data []byte) ([]yamlDoc, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []yamlDoc
 	for i := 0; ; i++ {

@@ -1,0 +1,596 @@
+package render
+
+import (
+	"bytes"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
+)
+
+// fastDocs reads the documents of a YAML stream written in the block
+// style Kubernetes tools write (block mappings and sequences, plain and
+// one-line quoted scalars, literal block scalars, empty [] and {}) without
+// building the YAML decoder's node tree: the value and starting line of
+// every document, exactly as parseDocs' decoder gives them. It returns
+// false, and parseDocs decodes the stream as before, on anything else:
+// anchors, tags, flow collections, folded or multi-line scalars, keys
+// that are not strings, duplicate keys, tabs, carriage returns, control
+// characters, directives, or a document that is not a mapping (the
+// decoder's error then names it). Large streams are read a chunk of
+// documents per core.
+func fastDocs(data []byte) ([]yamlDoc, bool) {
+	if !fastChars(data) {
+		return nil, false
+	}
+	lines := splitLines(data)
+	var spans [][2]int // [first, end) line indexes of each document
+	first := 0
+	for i, l := range lines {
+		t := data[l.start:l.end]
+		if len(t) == 0 || (t[0] != '-' && t[0] != '.' && t[0] != '%') {
+			continue
+		}
+		if t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ') {
+			return nil, false // a directive or a document end marker
+		}
+		if !bytes.HasPrefix(t, []byte("---")) || len(t) > 3 && t[3] != ' ' {
+			continue
+		}
+		if rest := bytes.TrimLeft(t[3:], " "); len(rest) > 0 && rest[0] != '#' {
+			return nil, false // content on the "---" line
+		}
+		spans = append(spans, [2]int{first, i})
+		first = i + 1
+	}
+	spans = append(spans, [2]int{first, len(lines)})
+	if len(spans) >= maxDocs {
+		return nil, false
+	}
+	out := make([]*yamlDoc, len(spans))
+	ok := make([]bool, len(spans))
+	parse := func(from, to int) {
+		p := &fastParser{data: data, cache: map[string]any{}}
+		for k := from; k < to; k++ {
+			p.lines, p.i, p.bad = lines[spans[k][0]:spans[k][1]], 0, false
+			out[k], ok[k] = p.document(spans[k][0])
+		}
+	}
+	if chunks := min(runtime.GOMAXPROCS(0), len(spans)/64); len(data) > 1<<20 && chunks > 1 {
+		var g errgroup.Group
+		for c := range chunks {
+			g.Go(func() error {
+				parse(c*len(spans)/chunks, (c+1)*len(spans)/chunks)
+				return nil
+			})
+		}
+		_ = g.Wait()
+	} else {
+		parse(0, len(spans))
+	}
+	var docs []yamlDoc
+	for k, d := range out {
+		if !ok[k] {
+			return nil, false
+		}
+		if d != nil {
+			docs = append(docs, *d)
+		}
+	}
+	return docs, true
+}
+
+// fastChars says whether data holds only what fastDocs reads: printable
+// UTF-8 and newlines, no tab, carriage return, byte order mark or line
+// separator that the YAML scanner treats in its own way.
+func fastChars(data []byte) bool {
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError || r < 0xa0 || r == 0x2028 || r == 0x2029 || r >= 0xd800 && r < 0xe000 || r == 0xfeff || r == 0xfffe || r == 0xffff {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// fastLine is one line of the stream: its bytes are data[start:end] (no
+// newline); pos is where its content starts (after its indentation, or
+// after a "- " read already).
+type fastLine struct {
+	start, pos, end int
+	nl              bool // a newline follows
+}
+
+func splitLines(data []byte) []fastLine {
+	lines := make([]fastLine, 0, bytes.Count(data, []byte("\n"))+1)
+	for start := 0; start < len(data); {
+		end, nl := len(data), false
+		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
+			end, nl = start+i, true
+		}
+		pos := start
+		for pos < end && data[pos] == ' ' {
+			pos++
+		}
+		lines = append(lines, fastLine{start: start, pos: pos, end: end, nl: nl})
+		start = end + 1
+	}
+	return lines
+}
+
+// fastParser reads one document at a time; bad is set when the document
+// is outside what it reads.
+type fastParser struct {
+	data  []byte
+	lines []fastLine
+	i     int
+	bad   bool
+	depth int
+	// cache holds the values of plain scalars the decoder resolved, and
+	// keys, by their text.
+	cache map[string]any
+}
+
+// maxFastDepth bounds nesting (the decoder has a limit of its own).
+const maxFastDepth = 500
+
+func (p *fastParser) fail() any {
+	p.bad = true
+	return nil
+}
+
+// document reads the document of p.lines, whose first line is the
+// stream's line first (0-based): nil for an empty one.
+func (p *fastParser) document(first int) (*yamlDoc, bool) {
+	p.skip()
+	if p.i >= len(p.lines) {
+		return nil, true
+	}
+	l := p.lines[p.i]
+	if !p.keyLine(l) {
+		return nil, false // a sequence or scalar document: the decoder says so
+	}
+	line := first + p.i + 1
+	v := p.mapping(l.pos - l.start)
+	p.skip()
+	if p.bad || p.i < len(p.lines) {
+		return nil, false
+	}
+	return &yamlDoc{Value: v, Line: line}, true
+}
+
+// skip passes blank and comment lines.
+func (p *fastParser) skip() {
+	for ; p.i < len(p.lines); p.i++ {
+		l := p.lines[p.i]
+		if l.pos < l.end && p.data[l.pos] != '#' {
+			return
+		}
+	}
+}
+
+func (p *fastParser) indent(l fastLine) int { return l.pos - l.start }
+
+func (p *fastParser) content(l fastLine) []byte { return p.data[l.pos:l.end] }
+
+// dash says whether a line's content is a sequence entry ("- x" or "-").
+func dash(c []byte) bool { return len(c) > 0 && c[0] == '-' && (len(c) == 1 || c[1] == ' ') }
+
+func (p *fastParser) keyLine(l fastLine) bool {
+	_, _, ok := p.splitKey(p.content(l))
+	return ok
+}
+
+// node reads the block node starting at the current line, more indented
+// than its parent.
+func (p *fastParser) node() any {
+	l := p.lines[p.i]
+	switch c := p.content(l); {
+	case dash(c):
+		return p.sequence(p.indent(l))
+	case p.keyLine(l):
+		return p.mapping(p.indent(l))
+	}
+	return p.fail() // a scalar on a line of its own
+}
+
+// mapping reads a block mapping whose keys are at column n.
+func (p *fastParser) mapping(n int) map[string]any {
+	if p.depth++; p.depth > maxFastDepth {
+		p.fail()
+	}
+	defer func() { p.depth-- }()
+	m := map[string]any{}
+	for !p.bad {
+		p.skip()
+		if p.i >= len(p.lines) {
+			break
+		}
+		l := p.lines[p.i]
+		if ind := p.indent(l); ind < n {
+			break
+		} else if ind > n {
+			p.fail()
+			break
+		}
+		key, rest, ok := p.splitKey(p.content(l))
+		if !ok {
+			p.fail() // a sequence entry or scalar among the keys
+			break
+		}
+		if _, dup := m[key]; dup {
+			p.fail()
+			break
+		}
+		m[key] = p.value(l.pos+len(p.content(l))-len(rest), n, true)
+	}
+	return m
+}
+
+// sequence reads a block sequence whose entries are at column s.
+func (p *fastParser) sequence(s int) []any {
+	if p.depth++; p.depth > maxFastDepth {
+		p.fail()
+	}
+	defer func() { p.depth-- }()
+	list := []any{}
+	for !p.bad {
+		p.skip()
+		if p.i >= len(p.lines) {
+			break
+		}
+		l := p.lines[p.i]
+		if ind := p.indent(l); ind < s {
+			break
+		} else if ind > s {
+			p.fail()
+			break
+		}
+		if !dash(p.content(l)) {
+			break // the next key of an enclosing mapping at the same column
+		}
+		pos := l.pos + 1
+		for pos < l.end && p.data[pos] == ' ' {
+			pos++
+		}
+		if pos < l.end && dash(p.data[pos:l.end]) {
+			list = append(list, p.fail()) // "- - x"
+			break
+		}
+		if pos < l.end && p.data[pos] != '#' {
+			if _, _, ok := p.splitKey(p.data[pos:l.end]); ok {
+				// "- key: value": a mapping at the key's column.
+				p.lines[p.i].pos = pos
+				list = append(list, p.mapping(pos-l.start))
+				continue
+			}
+		}
+		list = append(list, p.value(pos, s, false))
+	}
+	return list
+}
+
+// value reads the value starting at pos of the current line (after "key:"
+// or "- "), of a node at column n, and moves past it; inMap: the value of
+// a key, which may be a sequence at the key's own column.
+func (p *fastParser) value(pos, n int, inMap bool) any {
+	l := p.lines[p.i]
+	for pos < l.end && p.data[pos] == ' ' {
+		pos++
+	}
+	if pos >= l.end || p.data[pos] == '#' {
+		p.i++
+		p.skip()
+		if p.i >= len(p.lines) {
+			return nil
+		}
+		next := p.lines[p.i]
+		switch ind := p.indent(next); {
+		case ind > n:
+			return p.node()
+		case inMap && ind == n && dash(p.content(next)):
+			return p.sequence(n)
+		}
+		return nil
+	}
+	c := p.data[pos:l.end]
+	switch c[0] {
+	case '"', '\'':
+		s, rest, ok := quoted(c)
+		if !ok || !lineEnd(rest, true) {
+			return p.fail()
+		}
+		p.i++
+		return s
+	case '|':
+		return p.literal(c[1:], n)
+	case '[', '{':
+		if len(c) < 2 || c[1] != c[0]+2 || !lineEnd(c[2:], true) {
+			return p.fail() // a flow collection that is not empty
+		}
+		p.i++
+		if c[0] == '[' {
+			return []any{}
+		}
+		return map[string]any{}
+	case '>', '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}':
+		return p.fail()
+	}
+	text, ok := plainValue(c)
+	if !ok {
+		return p.fail()
+	}
+	v, ok := p.resolve(text)
+	if !ok {
+		return p.fail()
+	}
+	p.i++
+	return v
+}
+
+// lineEnd says whether rest is spaces, then a comment or nothing; spaced:
+// a comment needs a space before it (after a quoted scalar).
+func lineEnd(rest []byte, spaced bool) bool {
+	t := bytes.TrimLeft(rest, " ")
+	return len(t) == 0 || t[0] == '#' && (len(t) < len(rest) || !spaced)
+}
+
+// plainValue is the plain scalar of a line's rest, without its comment
+// and trailing spaces; false when it is not one plain scalar (": " or a
+// trailing ":" in it, "- " at its start).
+func plainValue(c []byte) (string, bool) {
+	if c[0] == '-' && (len(c) == 1 || c[1] == ' ') {
+		return "", false
+	}
+	end := len(c)
+	if i := bytes.Index(c, []byte(" #")); i >= 0 {
+		end = i
+	}
+	t := bytes.TrimRight(c[:end], " ")
+	if len(t) == 0 || bytes.Contains(t, []byte(": ")) || t[len(t)-1] == ':' {
+		return "", false
+	}
+	return string(t), true
+}
+
+// splitKey splits "key: rest" (rest after the colon); false when c is not
+// a mapping entry fastDocs reads.
+func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
+	if len(c) == 0 {
+		return "", nil, false
+	}
+	if c[0] == '"' || c[0] == '\'' {
+		s, rest, ok := quoted(c)
+		if !ok || len(rest) == 0 || rest[0] != ':' || len(rest) > 1 && rest[1] != ' ' || len(c)-len(rest) > 1000 {
+			return "", nil, false // a simple key is at most 1024 characters
+		}
+		return s, rest[1:], true
+	}
+	if strings.IndexByte("-?:,[]{}#&*!|>%@`", c[0]) >= 0 {
+		return "", nil, false
+	}
+	for i := 0; i < len(c); i++ {
+		switch c[i] {
+		case '#':
+			if c[i-1] == ' ' {
+				return "", nil, false
+			}
+		case ':':
+			if i+1 < len(c) && c[i+1] != ' ' {
+				continue
+			}
+			if c[i-1] == ' ' || i > 1000 {
+				return "", nil, false
+			}
+			key := c[:i]
+			if s, ok := p.cache[string(key)].(string); ok {
+				return s, c[i+1:], true
+			}
+			v, ok := p.resolve(string(key))
+			s, isStr := v.(string)
+			if !ok || !isStr || s == "<<" {
+				return "", nil, false
+			}
+			return s, c[i+1:], true
+		}
+	}
+	return "", nil, false
+}
+
+// resolve is the value of a plain scalar as the decoder resolves it: a
+// string unless its first character hints at a number, a boolean, null,
+// or a special float, which the decoder itself resolves (once per text).
+func (p *fastParser) resolve(text string) (any, bool) {
+	switch text[0] {
+	case '+', '-', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '~':
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
+		switch text {
+		case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL":
+		default:
+			return p.intern(text), true
+		}
+	default:
+		return p.intern(text), true
+	}
+	if v, ok := p.cache[text]; ok {
+		return v, true
+	}
+	v, ok := decimal(text)
+	if !ok {
+		if v, ok = resolved(text); !ok {
+			return nil, false
+		}
+	}
+	p.cache[text] = v
+	return v, true
+}
+
+// decimal is the int a plain decimal number without a leading zero and of
+// at most 18 digits resolves to ("8080", "-1": the decoder's ParseInt of
+// the same text, which no other rule of its claims first).
+func decimal(text string) (any, bool) {
+	digits := strings.TrimPrefix(text, "-")
+	if len(digits) == 0 || len(digits) > 18 || digits[0] == '0' && len(digits) > 1 {
+		return nil, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return nil, false
+		}
+	}
+	n, err := strconv.Atoi(text)
+	return n, err == nil
+}
+
+// resolvedCache holds what the decoder resolved plain scalars to, for
+// every stream (values are immutable scalars); bounded.
+var resolvedCache = struct {
+	sync.Mutex
+	m map[string]any
+}{m: map[string]any{}}
+
+// resolved is the value the decoder gives the plain scalar text as a
+// mapping value; false when it is not a scalar fastDocs keeps.
+func resolved(text string) (any, bool) {
+	resolvedCache.Lock()
+	v, ok := resolvedCache.m[text]
+	resolvedCache.Unlock()
+	if ok {
+		return v, true
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte("v: "+text), &m); err != nil || len(m) != 1 {
+		return nil, false
+	}
+	v, ok = m["v"]
+	switch v.(type) {
+	case nil, string, bool, int, int64, uint64, float64, time.Time:
+	default:
+		return nil, false
+	}
+	resolvedCache.Lock()
+	if len(resolvedCache.m) < 1<<16 {
+		resolvedCache.m[text] = v
+	}
+	resolvedCache.Unlock()
+	return v, ok
+}
+
+// intern returns one string per text (keys and labels repeat).
+func (p *fastParser) intern(text string) string {
+	if s, ok := p.cache[text].(string); ok {
+		return s
+	}
+	p.cache[text] = text
+	return text
+}
+
+// quoted reads a quoted scalar ending on its line; rest follows it.
+func quoted(c []byte) (string, []byte, bool) {
+	q := c[0]
+	var b []byte
+	for i := 1; i < len(c); i++ {
+		ch := c[i]
+		switch {
+		case ch == q && q == '\'':
+			if i+1 < len(c) && c[i+1] == '\'' {
+				b = append(b, '\'')
+				i++
+				continue
+			}
+			return string(b), c[i+1:], true
+		case ch == q:
+			return string(b), c[i+1:], true
+		case ch == '\\' && q == '"':
+			if i+1 >= len(c) {
+				return "", nil, false
+			}
+			i++
+			if r, ok := simpleEscapes[c[i]]; ok {
+				b = utf8.AppendRune(b, r)
+				continue
+			}
+			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c[i]]
+			if width == 0 || i+width >= len(c) {
+				return "", nil, false
+			}
+			r, err := strconv.ParseUint(string(c[i+1:i+1+width]), 16, 32)
+			if err != nil || r >= 0xd800 && r < 0xe000 || r > 0x10ffff {
+				return "", nil, false
+			}
+			b = utf8.AppendRune(b, rune(r))
+			i += width
+		default:
+			b = append(b, ch)
+		}
+	}
+	return "", nil, false // it goes on on the next line
+}
+
+// simpleEscapes are the one-character escapes of double-quoted scalars.
+var simpleEscapes = map[byte]rune{
+	'0': 0, 'a': '\a', 'b': '\b', 't': '\t', 'n': '\n', 'v': '\v', 'f': '\f', 'r': '\r', 'e': 0x1b,
+	' ': ' ', '"': '"', '\'': '\'', '\\': '\\', 'N': 0x85, '_': 0xa0, 'L': 0x2028, 'P': 0x2029,
+}
+
+// literal reads a literal block scalar ("|" or "|-", header being what
+// follows the "|") of a node at column n, as the YAML scanner does: its
+// indentation is that of its first line, which must be more than n.
+func (p *fastParser) literal(header []byte, n int) any {
+	strip := len(header) > 0 && header[0] == '-'
+	if strip {
+		header = header[1:]
+	}
+	if !lineEnd(header, true) {
+		return p.fail() // "|+", an indentation indicator, or text
+	}
+	p.i++
+	if p.i >= len(p.lines) {
+		return p.fail()
+	}
+	first := p.lines[p.i]
+	ind := p.indent(first)
+	if first.pos == first.end || ind <= n {
+		return p.fail() // empty, or starting with blank lines
+	}
+	var b []byte
+	breaks := 0 // blank lines since the last content line
+	started, lastNL := false, false
+	for ; p.i < len(p.lines); p.i++ {
+		l := p.lines[p.i]
+		blank := l.pos == l.end
+		if blank && l.end-l.start <= ind {
+			breaks++
+			continue
+		}
+		if !blank && p.indent(l) < ind {
+			break
+		}
+		if started {
+			b = append(b, '\n')
+			for ; breaks > 0; breaks-- {
+				b = append(b, '\n')
+			}
+		}
+		b = append(b, p.data[l.start+ind:l.end]...)
+		started, lastNL = true, l.nl
+	}
+	if !strip && lastNL {
+		b = append(b, '\n')
+	}
+	return string(b)
+}

@@ -1,0 +1,138 @@
+package checks
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/plinth-dev/plinth/internal/gitops/render"
+)
+
+// The evaluator's indexes of a cluster's objects, built once so that a
+// control visits only the objects it is about (not every object of the
+// cluster, and not every object again for each workload); each keeps the
+// objects in their order in the cluster, so findings come in the same order.
+
+// workload is an object that runs pods, with its pod spec.
+type workload struct {
+	o    *render.Object
+	spec map[string]any
+	// cs are its containers, read on first use (containersOf).
+	cs     []container
+	csRead bool
+	// served: 0 not known yet, 1 a Service selects its pods, -1 none.
+	served int8
+}
+
+// isServed is ev.served(w.o), found once.
+func (w *workload) isServed(ev *evaluator) bool {
+	if w.served == 0 {
+		w.served = -1
+		if ev.served(w.o) {
+			w.served = 1
+		}
+	}
+	return w.served > 0
+}
+
+// index fills the indexes of ev's objects.
+func (ev *evaluator) buildIndex() {
+	ev.workloads = map[string][]*workload{}
+	ev.byKind = map[string][]*render.Object{}
+	for _, c := range ev.clusters {
+		for _, o := range ev.byCluster[c] {
+			if spec := podSpec(o); spec != nil {
+				ev.workloads[c] = append(ev.workloads[c], &workload{o: o, spec: spec})
+			}
+		}
+	}
+	for c, objs := range ev.byCluster {
+		for _, o := range objs {
+			k := kindKey(c, o.Kind)
+			ev.byKind[k] = append(ev.byKind[k], o)
+			if o.Kind == "Service" || o.Kind == "PodDisruptionBudget" {
+				k := nsKindKey(c, namespaceOf(o), o.Kind)
+				ev.byKind[k] = append(ev.byKind[k], o)
+			}
+		}
+	}
+}
+
+// prepare builds what the checks would otherwise build on first use, so
+// that evaluators running controls in parallel only read what they share:
+// the index of objects by name, the pod templates, every workload's
+// containers and whether a Service selects its pods, and the selector of
+// every PodDisruptionBudget.
+func (ev *evaluator) prepare() {
+	ev.lookup("", "", "", "")
+	ev.templates("", "")
+	for _, c := range ev.clusters {
+		for _, w := range ev.workloads[c] {
+			w.containersOf()
+			w.isServed(ev)
+		}
+	}
+	ev.selectors = map[*render.Object]labels.Selector{}
+	for i := range ev.in.Discovery.Objects {
+		if o := &ev.in.Discovery.Objects[i]; o.Kind == "PodDisruptionBudget" {
+			ev.selectorOf(o, "spec", "selector")
+		}
+	}
+}
+
+func kindKey(cluster, kind string) string { return cluster + "\x00" + kind }
+
+func nsKindKey(cluster, ns, kind string) string { return cluster + "\x00" + ns + "\x00" + kind }
+
+// ofKind returns the objects of a kind of a cluster.
+func (ev *evaluator) ofKind(cluster, kind string) []*render.Object {
+	return ev.byKind[kindKey(cluster, kind)]
+}
+
+// inNamespace returns the Services or PodDisruptionBudgets of a cluster's
+// namespace.
+func (ev *evaluator) inNamespace(cluster, ns, kind string) []*render.Object {
+	return ev.byKind[nsKindKey(cluster, ns, kind)]
+}
+
+// containersOf returns the containers of a workload (read once).
+func (w *workload) containersOf() []container {
+	if !w.csRead {
+		w.cs, w.csRead = containers(w.spec), true
+	}
+	return w.cs
+}
+
+// selectorOf is selector(m) of o's field at path, made once per object.
+func (ev *evaluator) selectorOf(o *render.Object, path ...string) labels.Selector {
+	if sel, ok := ev.selectors[o]; ok {
+		return sel
+	}
+	if ev.selectors == nil {
+		ev.selectors = map[*render.Object]labels.Selector{}
+	}
+	sel := selector(mapAt(o.Value, path...))
+	ev.selectors[o] = sel
+	return sel
+}
+
+// plainSelector is the LabelSelector of a selector that is matchLabels
+// with string values alone (or nothing), as a JSON round trip would make
+// it; false for anything else, which selector converts through JSON.
+func plainSelector(m map[string]any) (*metav1.LabelSelector, bool) {
+	ls := &metav1.LabelSelector{}
+	for k, v := range m {
+		ml, ok := v.(map[string]any)
+		if k != "matchLabels" || !ok {
+			return nil, false
+		}
+		ls.MatchLabels = make(map[string]string, len(ml))
+		for lk, lv := range ml {
+			s, ok := lv.(string)
+			if !ok {
+				return nil, false
+			}
+			ls.MatchLabels[lk] = s
+		}
+	}
+	return ls, true
+}
