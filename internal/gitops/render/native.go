@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -47,7 +46,6 @@ type nres struct {
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
 	jsonNumber bool   // value went through JSON: numbers are float64
-	json       []byte // the value as JSON after its last patch (namespace aside)
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -78,6 +76,9 @@ func (d *renderer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 		}
 		v := r.value
 		if r.jsonNumber {
+			if !r.copied {
+				v = deepCopy(v).(map[string]any) // shared with the cache
+			}
 			v = yamlNumbers(v).(map[string]any)
 		}
 		out = append(out, builtObject{Value: v, File: r.file, Line: r.line})
@@ -285,15 +286,13 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false
 		}
 	}
-	patch, err := jsonpatch.DecodePatch(text)
+	patch, err := decodeJSONPatch(text)
 	if err != nil || len(patch) == 0 {
 		return nil, false
 	}
 	for _, op := range patch {
-		for _, p := range []func() (string, error){op.Path, op.From} {
-			if s, err := p(); err == nil && !patchablePath(s) {
-				return nil, false
-			}
+		if (op.pathErr == nil && !patchablePath(op.path)) || (op.fromErr == nil && !patchablePath(op.from)) {
+			return nil, false
 		}
 	}
 	matched := 0
@@ -302,21 +301,14 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			continue
 		}
 		matched++
-		doc, err := json.Marshal(r.value)
+		v, err := patch.apply(r.value) // jsonpatch.go
 		if err != nil {
-			return nil, false
-		}
-		if doc, err = patch.Apply(doc); err != nil {
-			return nil, false
-		}
-		var v map[string]any
-		if err := json.Unmarshal(doc, &v); err != nil {
 			return nil, false
 		}
 		if !plainAnnotations(v) {
 			return nil, false
 		}
-		r.value, r.copied, r.jsonNumber, r.json = v, true, true, doc
+		r.value, r.copied, r.jsonNumber = v, true, true
 	}
 	return res, matched > 0
 }
@@ -398,7 +390,7 @@ func effectiveNS(ns string) string { return cmp.Or(ns, "default") }
 // fields have the wrong shape (spec: 0), so such objects are left to it.
 func (d *renderer) wellTyped(r *nres) bool {
 	key := ""
-	if r.json == nil {
+	if !r.jsonNumber {
 		// As read from its file: checked once per report.
 		key = r.file + ":" + strconv.Itoa(r.line)
 		d.mu.Lock()
@@ -408,12 +400,9 @@ func (d *renderer) wellTyped(r *nres) bool {
 			return ok
 		}
 	}
-	data := r.json
-	if data == nil {
-		var err error
-		if data, err = json.Marshal(r.value); err != nil {
-			return false
-		}
+	data, err := json.Marshal(r.value)
+	if err != nil {
+		return false
 	}
 	var into any = &metav1.PartialObjectMetadata{}
 	if o, err := scheme.Scheme.New(schema.GroupVersionKind{Group: r.gvk.Group, Version: r.gvk.Version, Kind: r.gvk.Kind}); err == nil {
