@@ -54,9 +54,10 @@ type jsonOp struct {
 	pathErr  error
 	from     string
 	fromErr  error
-	hasValue bool             // the operation has a value member
-	raw      *json.RawMessage // its text; nil for null
-	value    any              // the text decoded (numbers float64)
+	hasValue bool   // the operation has a value member
+	null     bool   // which is null
+	raw      []byte // its text (for a test; nil for null)
+	value    any    // the text decoded (numbers float64)
 	valueErr error
 }
 
@@ -78,21 +79,29 @@ func decodeJSONPatch(text []byte) (jsonPatch, error) {
 				op.kind = s
 			}
 		}
-		op.path, op.pathErr = opString(o, "path", "operation missing path field: %w")
-		op.from, op.fromErr = opString(o, "from", "operation, missing from field: %w")
-		op.raw, op.hasValue = o["value"]
-		if op.raw != nil {
-			op.valueErr = json.Unmarshal(*op.raw, &op.value)
+		op.path, op.pathErr = opString(o, "path", errNoPath)
+		op.from, op.fromErr = opString(o, "from", errNoFrom)
+		raw, hasValue := o["value"]
+		op.hasValue, op.null = hasValue, hasValue && raw == nil
+		if raw != nil {
+			op.raw = *raw
+			op.valueErr = json.Unmarshal(*raw, &op.value)
 		}
 	}
 	return p, nil
 }
 
+// The errors of a missing path or from.
+var (
+	errNoPath = fmt.Errorf("operation missing path field: %w", errPatchMissing)
+	errNoFrom = fmt.Errorf("operation, missing from field: %w", errPatchMissing)
+)
+
 // opString reads a string member of an operation ("path", "from").
-func opString(o map[string]*json.RawMessage, key, missing string) (string, error) {
+func opString(o map[string]*json.RawMessage, key string, missing error) (string, error) {
 	raw := o[key]
 	if raw == nil {
-		return "unknown", fmt.Errorf(missing, errPatchMissing)
+		return "unknown", missing
 	}
 	var s string
 	if err := json.Unmarshal(*raw, &s); err != nil {
@@ -106,7 +115,7 @@ func (op *jsonOp) newValue() (any, error) {
 	switch {
 	case !op.hasValue:
 		return nil, nil
-	case op.raw == nil:
+	case op.null:
 		return opNull, nil
 	case op.valueErr != nil:
 		return nil, errPatchDeclined // the library inserts the text; decoding the result fails
@@ -388,7 +397,7 @@ func (d *patchDoc) replace(op *jsonOp) error {
 		if !op.hasValue {
 			return errPatchNilMember // the library dereferences the missing value
 		}
-		if op.raw != nil && op.valueErr != nil {
+		if !op.null && op.valueErr != nil {
 			return errPatchDeclined
 		}
 		switch op.value.(type) {
@@ -498,10 +507,7 @@ func (d *patchDoc) test(op *jsonOp) error {
 	if err != nil {
 		return err
 	}
-	var value []byte
-	if op.raw != nil {
-		value = *op.raw
-	}
+	value := op.raw
 	if op.path == "" {
 		if !op.hasValue {
 			return errPatchNilMember
@@ -524,7 +530,7 @@ func (d *patchDoc) test(op *jsonOp) error {
 		return fmt.Errorf("error in test for path: '%s': %w", op.path, err)
 	}
 	switch {
-	case val == nil && (!op.hasValue || op.raw == nil):
+	case val == nil && (!op.hasValue || op.null):
 		return nil
 	case val == nil || !op.hasValue:
 		return fmt.Errorf("testing value %s failed: %w", op.path, errPatchTest)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"maps"
 	"path"
 	"strconv"
 	"strings"
@@ -15,7 +16,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/resid"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	k8syaml "sigs.k8s.io/yaml"
 )
 
 // The native build renders the kustomizations plinth generates (and
@@ -103,8 +103,8 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 	// kustomize reads its kustomization file as YAML 1.1 (namespace: off is
 	// false there, and refused): read it the same way.
 	f, _ := d.snap.File(kfile)
-	var k map[string]any
-	if err := k8syaml.Unmarshal(f.Data, &k); err != nil {
+	k, err := readKustomization(f.Data) // nativeyaml.go
+	if err != nil {
 		return nil, false
 	}
 	for key := range k {
@@ -168,9 +168,7 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 			if namespaceSpecial[r.gvk.Kind] || openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: r.gvk.ApiVersion(), Kind: r.gvk.Kind}) {
 				return nil, false
 			}
-			r.own()
-			r.value["metadata"].(map[string]any)["namespace"] = s
-			r.curNS = s
+			r.setNamespace(s)
 		}
 	}
 	return res, true
@@ -276,17 +274,11 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false // namespace, label and annotation selectors
 		}
 	}
-	sr, err := types.NewSelectorRegex(&sel)
+	sr, err := newTargetSelector(sel)
 	if err != nil {
 		return nil, false
 	}
-	text := data
-	if len(text) == 0 || text[0] != '[' {
-		if text, err = k8syaml.YAMLToJSON(data); err != nil {
-			return nil, false
-		}
-	}
-	patch, err := decodeJSONPatch(text)
+	patch, err := readJSONPatch(data)
 	if err != nil || len(patch) == 0 {
 		return nil, false
 	}
@@ -297,7 +289,7 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 	}
 	matched := 0
 	for _, r := range res {
-		if !sr.MatchName(r.name) || !sr.MatchGvk(r.gvk) {
+		if !sr.match(r.name, r.gvk) {
 			continue
 		}
 		matched++
@@ -417,12 +409,17 @@ func (d *renderer) wellTyped(r *nres) bool {
 	return ok
 }
 
-// own makes the value private to this build before it is changed.
-func (r *nres) own() {
+// setNamespace sets the namespace of the object. A value shared with
+// others (docs, the cache) is not changed: the object gets its own copy of
+// the two maps on the way, the rest stays shared.
+func (r *nres) setNamespace(ns string) {
 	if !r.copied {
-		r.value = deepCopy(r.value).(map[string]any)
-		r.copied = true
+		v := maps.Clone(r.value)
+		v["metadata"] = maps.Clone(v["metadata"].(map[string]any))
+		r.value = v
 	}
+	r.value["metadata"].(map[string]any)["namespace"] = ns
+	r.curNS = ns
 }
 
 func deepCopy(v any) any {
