@@ -3,15 +3,12 @@ package render
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/resid"
@@ -46,6 +43,10 @@ type nres struct {
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
 	jsonNumber bool   // value went through JSON: numbers are float64
+	// orig is the value as read from its file; touched the member paths
+	// patches wrote at since (nativetyped.go).
+	orig    map[string]any
+	touched [][]string
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -198,7 +199,7 @@ func (d *renderer) nativeFile(p string) ([]*nres, bool) {
 		if _, set := meta["namespace"]; set && !isString {
 			return nil, false
 		}
-		out = append(out, &nres{value: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
+		out = append(out, &nres{value: doc.Value, orig: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
 			name: name, orgNS: ns, curNS: ns})
 	}
 	return out, true
@@ -301,6 +302,7 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false
 		}
 		r.value, r.copied, r.jsonNumber = v, true, true
+		r.touched = append(slices.Clip(r.touched), patch.touchedPaths()...)
 	}
 	return res, matched > 0
 }
@@ -381,31 +383,29 @@ func effectiveNS(ns string) string { return cmp.Or(ns, "default") }
 // transformers walk the fields of known kinds and refuse objects whose
 // fields have the wrong shape (spec: 0), so such objects are left to it.
 func (d *renderer) wellTyped(r *nres) bool {
-	key := ""
 	if !r.jsonNumber {
-		// As read from its file: checked once per report.
-		key = r.file + ":" + strconv.Itoa(r.line)
-		d.mu.Lock()
-		ok, done := d.typed[key]
-		d.mu.Unlock()
-		if done {
-			return ok
-		}
+		return d.typedAsRead(r.file, r.line, r.value, r.gvk)
 	}
-	data, err := json.Marshal(r.value)
-	if err != nil {
-		return false
+	if ok, known := d.typedByParts(r); known { // nativetyped.go
+		return ok
 	}
-	var into any = &metav1.PartialObjectMetadata{}
-	if o, err := scheme.Scheme.New(schema.GroupVersionKind{Group: r.gvk.Group, Version: r.gvk.Version, Kind: r.gvk.Kind}); err == nil {
-		into = o
+	return decodesInto(r.value, r.gvk)
+}
+
+// typedAsRead is wellTyped of an object as read from file:line, checked
+// once per report.
+func (d *renderer) typedAsRead(file string, line int, v map[string]any, gvk resid.Gvk) bool {
+	key := file + ":" + strconv.Itoa(line)
+	d.mu.Lock()
+	ok, done := d.typed[key]
+	d.mu.Unlock()
+	if done {
+		return ok
 	}
-	ok := json.Unmarshal(data, into) == nil
-	if key != "" {
-		d.mu.Lock()
-		d.typed[key] = ok
-		d.mu.Unlock()
-	}
+	ok = decodesInto(v, gvk)
+	d.mu.Lock()
+	d.typed[key] = ok
+	d.mu.Unlock()
 	return ok
 }
 
