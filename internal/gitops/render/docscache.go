@@ -3,7 +3,7 @@ package render
 // The files a history report's two states have in common are parsed once:
 // with a Cache, parsed files are shared by path and content hash (a parse
 // error names the path, so the path is part of the key). Parsed values are
-// never modified (a build copies an object before it changes it: nres.own).
+// never modified (a build copies what it changes of an object: nres.setNamespace, jsonPatch.apply).
 
 func docsMemo(c *Cache) *memo[docsResult] { return &c.docs }
 

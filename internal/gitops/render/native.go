@@ -3,20 +3,16 @@ package render
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
-	jsonpatch "gopkg.in/evanphx/json-patch.v4"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/resid"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	k8syaml "sigs.k8s.io/yaml"
 )
 
 // The native build renders the kustomizations plinth generates (and
@@ -47,7 +43,10 @@ type nres struct {
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
 	jsonNumber bool   // value went through JSON: numbers are float64
-	json       []byte // the value as JSON after its last patch (namespace aside)
+	// orig is the value as read from its file; touched the member paths
+	// patches wrote at since (nativetyped.go).
+	orig    map[string]any
+	touched [][]string
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -78,6 +77,9 @@ func (d *renderer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 		}
 		v := r.value
 		if r.jsonNumber {
+			if !r.copied {
+				v = deepCopy(v).(map[string]any) // shared with the cache
+			}
 			v = yamlNumbers(v).(map[string]any)
 		}
 		out = append(out, builtObject{Value: v, File: r.file, Line: r.line})
@@ -102,8 +104,8 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 	// kustomize reads its kustomization file as YAML 1.1 (namespace: off is
 	// false there, and refused): read it the same way.
 	f, _ := d.snap.File(kfile)
-	var k map[string]any
-	if err := k8syaml.Unmarshal(f.Data, &k); err != nil {
+	k, err := readKustomization(f.Data) // nativeyaml.go
+	if err != nil {
 		return nil, false
 	}
 	for key := range k {
@@ -167,9 +169,7 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 			if namespaceSpecial[r.gvk.Kind] || openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: r.gvk.ApiVersion(), Kind: r.gvk.Kind}) {
 				return nil, false
 			}
-			r.own()
-			r.value["metadata"].(map[string]any)["namespace"] = s
-			r.curNS = s
+			r.setNamespace(s)
 		}
 	}
 	return res, true
@@ -199,7 +199,7 @@ func (d *renderer) nativeFile(p string) ([]*nres, bool) {
 		if _, set := meta["namespace"]; set && !isString {
 			return nil, false
 		}
-		out = append(out, &nres{value: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
+		out = append(out, &nres{value: doc.Value, orig: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
 			name: name, orgNS: ns, curNS: ns})
 	}
 	return out, true
@@ -275,48 +275,34 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false // namespace, label and annotation selectors
 		}
 	}
-	sr, err := types.NewSelectorRegex(&sel)
+	sr, err := newTargetSelector(sel)
 	if err != nil {
 		return nil, false
 	}
-	text := data
-	if len(text) == 0 || text[0] != '[' {
-		if text, err = k8syaml.YAMLToJSON(data); err != nil {
-			return nil, false
-		}
-	}
-	patch, err := jsonpatch.DecodePatch(text)
+	patch, err := readJSONPatch(data)
 	if err != nil || len(patch) == 0 {
 		return nil, false
 	}
 	for _, op := range patch {
-		for _, p := range []func() (string, error){op.Path, op.From} {
-			if s, err := p(); err == nil && !patchablePath(s) {
-				return nil, false
-			}
+		if (op.pathErr == nil && !patchablePath(op.path)) || (op.fromErr == nil && !patchablePath(op.from)) {
+			return nil, false
 		}
 	}
 	matched := 0
 	for _, r := range res {
-		if !sr.MatchName(r.name) || !sr.MatchGvk(r.gvk) {
+		if !sr.match(r.name, r.gvk) {
 			continue
 		}
 		matched++
-		doc, err := json.Marshal(r.value)
+		v, err := patch.apply(r.value) // jsonpatch.go
 		if err != nil {
-			return nil, false
-		}
-		if doc, err = patch.Apply(doc); err != nil {
-			return nil, false
-		}
-		var v map[string]any
-		if err := json.Unmarshal(doc, &v); err != nil {
 			return nil, false
 		}
 		if !plainAnnotations(v) {
 			return nil, false
 		}
-		r.value, r.copied, r.jsonNumber, r.json = v, true, true, doc
+		r.value, r.copied, r.jsonNumber = v, true, true
+		r.touched = append(slices.Clip(r.touched), patch.touchedPaths()...)
 	}
 	return res, matched > 0
 }
@@ -397,43 +383,43 @@ func effectiveNS(ns string) string { return cmp.Or(ns, "default") }
 // transformers walk the fields of known kinds and refuse objects whose
 // fields have the wrong shape (spec: 0), so such objects are left to it.
 func (d *renderer) wellTyped(r *nres) bool {
-	key := ""
-	if r.json == nil {
-		// As read from its file: checked once per report.
-		key = r.file + ":" + strconv.Itoa(r.line)
-		d.mu.Lock()
-		ok, done := d.typed[key]
-		d.mu.Unlock()
-		if done {
-			return ok
-		}
+	if !r.jsonNumber {
+		return d.typedAsRead(r.file, r.line, r.value, r.gvk)
 	}
-	data := r.json
-	if data == nil {
-		var err error
-		if data, err = json.Marshal(r.value); err != nil {
-			return false
-		}
+	if ok, known := d.typedByParts(r); known { // nativetyped.go
+		return ok
 	}
-	var into any = &metav1.PartialObjectMetadata{}
-	if o, err := scheme.Scheme.New(schema.GroupVersionKind{Group: r.gvk.Group, Version: r.gvk.Version, Kind: r.gvk.Kind}); err == nil {
-		into = o
+	return decodesInto(r.value, r.gvk)
+}
+
+// typedAsRead is wellTyped of an object as read from file:line, checked
+// once per report.
+func (d *renderer) typedAsRead(file string, line int, v map[string]any, gvk resid.Gvk) bool {
+	key := file + ":" + strconv.Itoa(line)
+	d.mu.Lock()
+	ok, done := d.typed[key]
+	d.mu.Unlock()
+	if done {
+		return ok
 	}
-	ok := json.Unmarshal(data, into) == nil
-	if key != "" {
-		d.mu.Lock()
-		d.typed[key] = ok
-		d.mu.Unlock()
-	}
+	ok = decodesInto(v, gvk)
+	d.mu.Lock()
+	d.typed[key] = ok
+	d.mu.Unlock()
 	return ok
 }
 
-// own makes the value private to this build before it is changed.
-func (r *nres) own() {
+// setNamespace sets the namespace of the object. A value shared with
+// others (docs, the cache) is not changed: the object gets its own copy of
+// the two maps on the way, the rest stays shared.
+func (r *nres) setNamespace(ns string) {
 	if !r.copied {
-		r.value = deepCopy(r.value).(map[string]any)
-		r.copied = true
+		v := maps.Clone(r.value)
+		v["metadata"] = maps.Clone(v["metadata"].(map[string]any))
+		r.value = v
 	}
+	r.value["metadata"].(map[string]any)["namespace"] = ns
+	r.curNS = ns
 }
 
 func deepCopy(v any) any {

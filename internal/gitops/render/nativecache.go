@@ -6,7 +6,7 @@ package render
 // which hashes every file the build can read. A change to one service then
 // rebuilds its own kustomizations and those that include them, not every
 // other one. The cached objects' values are shared: every user copies a
-// value before it changes it (nres.own).
+// value before it changes it (nres.setNamespace, jsonPatch.apply).
 
 // nativeEntry is a nested kustomization's accumulated objects and the depth
 // they were built at (a deeper use could exceed maxNativeDepth).
