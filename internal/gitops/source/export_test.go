@@ -9,6 +9,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
+// GoGitReads is how many trees and blobs go-git read instead of the object store.
+func (r *Repository) GoGitReads() int64 {
+	if r.cache == nil {
+		return 0
+	}
+	return r.cache.goGit.Load()
+}
+
 // GoGitSnapshot reads the repository at commit c the way Snapshot did
 // before the object store (gitsnap.go): every tree and blob through
 // go-git, one after the other. Tests and benchmarks compare the two.

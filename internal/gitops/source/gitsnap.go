@@ -31,6 +31,9 @@ const maxTreeObject = 4 * maxFileSize
 type objectCache struct {
 	objs *objectStore
 
+	// goGit counts the trees and blobs go-git read instead (tests).
+	goGit atomic.Int64
+
 	mu    sync.Mutex
 	trees map[plumbing.Hash]*rawObject
 	blobs map[plumbing.Hash]gitObject
@@ -83,6 +86,7 @@ func (t treeStorer) EncodedObject(typ plumbing.ObjectType, h plumbing.Hash) (plu
 	}
 	o, err := t.oc.objs.read(h, maxTreeObject)
 	if err != nil || o.typ != plumbing.TreeObject || o.data == nil {
+		t.oc.goGit.Add(1)
 		return t.EncodedObjectStorer.EncodedObject(typ, h)
 	}
 	raw = &rawObject{h: h, typ: o.typ, data: o.data}
@@ -237,6 +241,7 @@ func (r *Repository) addEntry(s *Snapshot, w *walked, links map[string]string, t
 		s.add(f)
 		return nil
 	}
+	r.cache.goGit.Add(1)
 	blob, err := r.repo.BlobObject(entry.Hash)
 	switch {
 	case err != nil && r.hint(err) != "":
