@@ -29,6 +29,8 @@ const maxTreeObject = 4 * maxFileSize
 // and the blobs already read, by hash. A file unchanged between two states
 // is the same blob: the second state gets it without reading it again.
 type objectCache struct {
+	dirs []string // the objects directories, opened on first use
+	open sync.Once
 	objs *objectStore
 
 	// goGit counts the trees and blobs go-git read instead (tests).
@@ -44,7 +46,29 @@ func newObjectCache(repo *git.Repository) *objectCache {
 	if st, ok := repo.Storer.(*filesystem.Storage); ok {
 		dirs = objectsDirs(st.Filesystem().Root())
 	}
-	return &objectCache{objs: newObjectStore(dirs...), trees: map[plumbing.Hash]*rawObject{}, blobs: map[plumbing.Hash]gitObject{}}
+	return &objectCache{dirs: dirs, trees: map[plumbing.Hash]*rawObject{}, blobs: map[plumbing.Hash]gitObject{}}
+}
+
+// store opens the object store on first use.
+func (oc *objectCache) store() *objectStore {
+	oc.open.Do(func() { oc.objs = newObjectStore(oc.dirs...) })
+	return oc.objs
+}
+
+// addDir reads the objects directory dir too, after the others.
+func (oc *objectCache) addDir(dir string) {
+	oc.dirs = append(oc.dirs, dir)
+	if oc.objs != nil {
+		oc.objs.add(dir)
+	}
+}
+
+// Close closes the object store.
+func (oc *objectCache) Close() error {
+	if oc.objs == nil {
+		return nil
+	}
+	return oc.objs.Close()
 }
 
 // blob reads the blob h with the object store (data nil when it is larger
@@ -56,7 +80,7 @@ func (oc *objectCache) blob(h plumbing.Hash) (gitObject, bool) {
 	if ok {
 		return o, true
 	}
-	o, err := oc.objs.read(h, maxFileSize)
+	o, err := oc.store().read(h, maxFileSize)
 	if err != nil || o.typ != plumbing.BlobObject {
 		return gitObject{}, false
 	}
@@ -84,7 +108,7 @@ func (t treeStorer) EncodedObject(typ plumbing.ObjectType, h plumbing.Hash) (plu
 	if ok {
 		return raw, nil
 	}
-	o, err := t.oc.objs.read(h, maxTreeObject)
+	o, err := t.oc.store().read(h, maxTreeObject)
 	if err != nil || o.typ != plumbing.TreeObject || o.data == nil {
 		t.oc.goGit.Add(1)
 		return t.EncodedObjectStorer.EncodedObject(typ, h)

@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -66,6 +67,10 @@ type baseKey struct {
 type objectDir struct {
 	root  *os.Root
 	packs []*packIndex
+
+	mu     sync.Mutex
+	fanout [256]*os.Root // objects/xx/, opened on first use (nil: not yet or absent)
+	absent [256]bool
 }
 
 // packIndex is one pack and its version 2 index, held in memory.
@@ -199,6 +204,11 @@ func (s *objectStore) Close() error {
 		for _, p := range d.packs {
 			errs = append(errs, p.f.Close())
 		}
+		for _, sub := range d.fanout {
+			if sub != nil {
+				errs = append(errs, sub.Close())
+			}
+		}
 		errs = append(errs, d.root.Close())
 	}
 	s.dirs = nil
@@ -226,8 +236,11 @@ func (s *objectStore) readDepth(h plumbing.Hash, limit int64, depth int) (gitObj
 
 // readLoose reads objects/xx/xxxx...: "<type> <size>\x00<content>", deflated.
 func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
-	hex := h.String()
-	f, err := d.root.Open(hex[:2] + "/" + hex[2:])
+	sub := d.subdir(h[0])
+	if sub == nil {
+		return gitObject{}, errNotRead
+	}
+	f, err := sub.Open(h.String()[2:])
 	if err != nil {
 		return gitObject{}, errNotRead
 	}
@@ -270,6 +283,19 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 		return gitObject{}, errNotRead
 	}
 	return o, nil
+}
+
+// subdir is the root of objects/xx/ for the first byte of a hash, or nil.
+func (d *objectDir) subdir(b byte) *os.Root {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.fanout[b] == nil && !d.absent[b] {
+		var err error
+		if d.fanout[b], err = d.root.OpenRoot(fmt.Sprintf("%02x", b)); err != nil {
+			d.fanout[b], d.absent[b] = nil, true
+		}
+	}
+	return d.fanout[b]
 }
 
 // entryHeader is the header of the pack entry at off: its type, its size

@@ -205,7 +205,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 			// The cause is shown redacted and not wrapped: its text may hold secrets.
 			return nil, fmt.Errorf("clone %s: %s%s", rem.Display, rem.Redactor.Redact(err.Error()), hint)
 		}
-		return &Repository{Location: rem.Display, repo: repo, remote: rem.Display, temp: []string{temp}}, nil
+		return &Repository{Location: rem.Display, repo: repo, remote: rem.Display, temp: []string{temp}, cache: newObjectCache(repo)}, nil
 	}
 	st, err := os.Stat(location)
 	if err != nil {
@@ -221,7 +221,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", location, err)
 	}
-	r := &Repository{Location: location, repo: repo, remote: originURL(repo)}
+	r := &Repository{Location: location, repo: repo, remote: originURL(repo), cache: newObjectCache(repo)}
 	r.lacks, r.origin, err = incomplete(repo, location, opts)
 	if err != nil {
 		return nil, err
@@ -233,7 +233,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 func (r *Repository) Close() error {
 	var errs []error
 	if r.cache != nil {
-		errs = append(errs, r.cache.objs.Close())
+		errs = append(errs, r.cache.Close())
 		r.cache = nil
 	}
 	for _, d := range r.temp {
@@ -411,7 +411,7 @@ func (r *Repository) Complete(ctx context.Context) error {
 	}
 	r.repo, r.lacks = repo, ""
 	if r.cache != nil {
-		r.cache.objs.add(filepath.Join(temp, "objects"))
+		r.cache.addDir(filepath.Join(temp, "objects"))
 	}
 	return nil
 }
