@@ -1,6 +1,7 @@
 // Package source reads a GitOps repository at one revision without checking
-// it out: a local git repository through go-git's object storage, a remote
-// one cloned into a temporary directory, or a plain directory. Reads never
+// it out: a local git repository from its object storage (objects.go reads
+// loose objects and packs directly, go-git the rest), a remote one cloned
+// into a temporary directory, or a plain directory. Reads never
 // leave the repository (symlinks pointing outside are refused) and are
 // bounded in size: a file larger than maxFileSize is listed as not
 // evaluated without being inflated. Network operations are bounded in time
