@@ -1,6 +1,7 @@
 // Package source reads a GitOps repository at one revision without checking
-// it out: a local git repository through go-git's object storage, a remote
-// one cloned into a temporary directory, or a plain directory. Reads never
+// it out: a local git repository from its object storage (objects.go reads
+// loose objects and packs directly, go-git the rest), a remote one cloned
+// into a temporary directory, or a plain directory. Reads never
 // leave the repository (symlinks pointing outside are refused) and are
 // bounded in size: a file larger than maxFileSize is listed as not
 // evaluated without being inflated. Network operations are bounded in time
@@ -29,7 +30,6 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -163,8 +163,9 @@ type Repository struct {
 	// origin is where Complete fetches it from (nil: unknown).
 	lacks  string
 	origin *gitauth.Remote
-	remote string   // Snapshot.Remote
-	temp   []string // directories to remove on Close
+	remote string       // Snapshot.Remote
+	temp   []string     // directories to remove on Close
+	cache  *objectCache // the objects read, shared by the snapshots (gitsnap.go)
 }
 
 // Options configure Open.
@@ -205,7 +206,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 			// The cause is shown redacted and not wrapped: its text may hold secrets.
 			return nil, fmt.Errorf("clone %s: %s%s", rem.Display, rem.Redactor.Redact(err.Error()), hint)
 		}
-		return &Repository{Location: rem.Display, repo: repo, remote: rem.Display, temp: []string{temp}}, nil
+		return &Repository{Location: rem.Display, repo: repo, remote: rem.Display, temp: []string{temp}, cache: newObjectCache(repo)}, nil
 	}
 	st, err := os.Stat(location)
 	if err != nil {
@@ -221,7 +222,7 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", location, err)
 	}
-	r := &Repository{Location: location, repo: repo, remote: originURL(repo)}
+	r := &Repository{Location: location, repo: repo, remote: originURL(repo), cache: newObjectCache(repo)}
 	r.lacks, r.origin, err = incomplete(repo, location, opts)
 	if err != nil {
 		return nil, err
@@ -232,6 +233,10 @@ func Open(ctx context.Context, location string, opts Options) (*Repository, erro
 // Close removes the temporary copies the repository was read from.
 func (r *Repository) Close() error {
 	var errs []error
+	if r.cache != nil {
+		errs = append(errs, r.cache.Close())
+		r.cache = nil
+	}
 	for _, d := range r.temp {
 		errs = append(errs, os.RemoveAll(d))
 	}
@@ -406,6 +411,9 @@ func (r *Repository) Complete(ctx context.Context) error {
 		return fmt.Errorf("repository %s: history from %s: %w", r.Location, r.origin.Display, err)
 	}
 	r.repo, r.lacks = repo, ""
+	if r.cache != nil {
+		r.cache.addDir(filepath.Join(temp, "objects"))
+	}
 	return nil
 }
 
@@ -522,60 +530,7 @@ func (r *Repository) Snapshot(c *object.Commit, ref string) (*Snapshot, error) {
 	if r.repo == nil {
 		return readDir(r.dir, r.Location)
 	}
-	tree, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
-	}
-	s := newSnapshot()
-	s.Repo, s.Ref, s.Commit, s.CommitDate, s.Remote = r.Location, ref, c.Hash.String(), c.Committer.When.UTC(), r.remote
-	links := map[string]string{}
-	var total int64
-	walker := object.NewTreeWalker(tree, true, nil)
-	defer walker.Close()
-	for {
-		name, entry, err := walker.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
-		}
-		if len(s.files) >= maxFiles {
-			return nil, fmt.Errorf("repository %s: more than %d files", r.Location, maxFiles)
-		}
-		switch entry.Mode {
-		case filemode.Regular, filemode.Executable, filemode.Deprecated:
-		case filemode.Symlink:
-			target, err := r.blob(entry.Hash, 4096)
-			if err != nil {
-				s.add(&File{Path: name, Err: err})
-				continue
-			}
-			links[name] = string(target)
-			continue
-		default:
-			continue // directories, submodules
-		}
-		f := &File{Path: name}
-		blob, err := r.repo.BlobObject(entry.Hash)
-		switch {
-		case err != nil && r.hint(err) != "":
-			return nil, fmt.Errorf("repository %s: commit %s: %s: %w%s", r.Location, c.Hash, name, err, r.hint(err))
-		case err != nil:
-			f.Err = fmt.Errorf("read %s: %w", name, err)
-		case blob.Size > maxFileSize:
-			f.Err = tooLarge(name, blob.Size)
-		case total+blob.Size > maxTotalSize:
-			return nil, fmt.Errorf("repository %s: more than %d bytes of files", r.Location, maxTotalSize)
-		default:
-			f.Data, f.Err = readBlob(blob, maxFileSize)
-			total += int64(len(f.Data))
-		}
-		s.add(f)
-	}
-	resolveLinks(s, links)
-	s.finish()
-	return s, nil
+	return r.gitSnapshot(c, ref)
 }
 
 func (r *Repository) blob(h plumbing.Hash, limit int64) ([]byte, error) {

@@ -1,0 +1,508 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+)
+
+// objectStore reads git objects straight from a repository's objects
+// directories (loose objects and packs with a version 2 index), safely from
+// several goroutines at once and without go-git's per-object overheads
+// (a packfile opened again for every object, paths resolved through a
+// chroot, every object copied into a memory gitObject). It is an accelerator
+// only: whatever it cannot read the way go-git would (an object it does
+// not find, an index or pack format it does not know, a corrupt object, an
+// alternate object directory) is reported as errNotRead and the caller
+// reads it with go-git, which gives its usual result or error.
+//
+// Objects larger than the limit the caller gives are never inflated: their
+// size comes from the loose object's header, the pack entry's header or,
+// for a delta, the delta's header. Every open file stays inside the
+// objects directory (os.Root).
+type objectStore struct {
+	dirs []*objectDir
+
+	mu        sync.Mutex // guards bases
+	bases     map[baseKey]gitObject
+	baseBytes int
+}
+
+// errNotRead: the object store did not read the object; go-git reads it.
+var errNotRead = errors.New("object not read by the object store")
+
+const (
+	// maxBaseCache bounds the bytes of delta bases kept for other deltas.
+	maxBaseCache = 32 << 20
+	// maxDeltaDepth bounds a chain of deltas (git's default is 50).
+	maxDeltaDepth = 1000
+)
+
+// gitObject is a decoded git object.
+type gitObject struct {
+	typ  plumbing.ObjectType
+	data []byte // nil when the object is larger than the limit asked for
+	size int64
+}
+
+type baseKey struct {
+	pack *packIndex
+	off  int64
+}
+
+type objectDir struct {
+	root  *os.Root
+	packs []*packIndex
+
+	mu     sync.Mutex
+	fanout [256]*os.Root // objects/xx/, opened on first use (nil: not yet or absent)
+	absent [256]bool
+}
+
+// packIndex is one pack and its version 2 index, held in memory.
+type packIndex struct {
+	f       *os.File
+	size    int64
+	fanout  [256]uint32
+	hashes  []byte // 20 bytes per object, sorted
+	offsets []byte // 4 bytes per object
+	large   []byte // 8 bytes per large offset
+}
+
+// newObjectStore opens the objects directories dirs; a directory or pack
+// that cannot be read is left to go-git.
+func newObjectStore(dirs ...string) *objectStore {
+	s := &objectStore{bases: map[baseKey]gitObject{}}
+	for _, d := range dirs {
+		s.add(d)
+	}
+	return s
+}
+
+// add opens one more objects directory (read after the others).
+func (s *objectStore) add(dir string) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return
+	}
+	od := &objectDir{root: root}
+	entries, _ := fsReadDir(root, "pack")
+	for _, name := range entries {
+		if !strings.HasSuffix(name, ".idx") {
+			continue
+		}
+		if p := openPack(root, path.Join("pack", name)); p != nil {
+			od.packs = append(od.packs, p)
+		}
+	}
+	s.dirs = append(s.dirs, od)
+}
+
+func fsReadDir(root *os.Root, dir string) ([]string, error) {
+	f, err := root.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	sort.Strings(names)
+	return names, err
+}
+
+// openPack reads the version 2 index idx and opens its pack, or returns nil.
+func openPack(root *os.Root, idx string) *packIndex {
+	fi, err := root.Open(idx)
+	if err != nil {
+		return nil
+	}
+	st, err := fi.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 1<<30 {
+		fi.Close()
+		return nil
+	}
+	data := make([]byte, st.Size())
+	_, err = io.ReadFull(fi, data)
+	fi.Close()
+	if err != nil || len(data) < 8+256*4 || !bytes.Equal(data[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
+		return nil
+	}
+	p := &packIndex{}
+	for i := range p.fanout {
+		p.fanout[i] = binary.BigEndian.Uint32(data[8+4*i:])
+	}
+	n := int64(p.fanout[255])
+	pos := int64(8 + 256*4)
+	if int64(len(data)) < pos+n*(20+4+4)+40 {
+		return nil
+	}
+	p.hashes = data[pos : pos+20*n]
+	pos += 20*n + 4*n // hashes, CRCs
+	p.offsets = data[pos : pos+4*n]
+	pos += 4 * n
+	p.large = data[pos : int64(len(data))-40]
+	pf, err := root.Open(strings.TrimSuffix(idx, ".idx") + ".pack")
+	if err != nil {
+		return nil
+	}
+	var hdr [8]byte
+	pst, err := pf.Stat()
+	if err != nil || !pst.Mode().IsRegular() {
+		pf.Close()
+		return nil
+	}
+	if _, err := pf.ReadAt(hdr[:], 0); err != nil || string(hdr[:4]) != "PACK" || (hdr[7] != 2 && hdr[7] != 3) || hdr[4]|hdr[5]|hdr[6] != 0 {
+		pf.Close()
+		return nil
+	}
+	p.f, p.size = pf, pst.Size()
+	return p
+}
+
+// find returns the offset of h in the pack.
+func (p *packIndex) find(h plumbing.Hash) (int64, bool) {
+	lo := 0
+	if h[0] > 0 {
+		lo = int(p.fanout[h[0]-1])
+	}
+	hi := int(p.fanout[h[0]])
+	if hi > len(p.hashes)/20 || lo > hi {
+		return 0, false
+	}
+	i := lo + sort.Search(hi-lo, func(i int) bool { return bytes.Compare(p.hashes[(lo+i)*20:(lo+i)*20+20], h[:]) >= 0 })
+	if i >= hi || !bytes.Equal(p.hashes[i*20:i*20+20], h[:]) {
+		return 0, false
+	}
+	off := int64(binary.BigEndian.Uint32(p.offsets[i*4:]))
+	if off&0x80000000 != 0 {
+		j := (off & 0x7fffffff) * 8
+		if j+8 > int64(len(p.large)) {
+			return 0, false
+		}
+		off = int64(binary.BigEndian.Uint64(p.large[j:]))
+	}
+	return off, off >= 12 && off < p.size
+}
+
+// Close closes the packs and directories.
+func (s *objectStore) Close() error {
+	var errs []error
+	for _, d := range s.dirs {
+		for _, p := range d.packs {
+			errs = append(errs, p.f.Close())
+		}
+		for _, sub := range d.fanout {
+			if sub != nil {
+				errs = append(errs, sub.Close())
+			}
+		}
+		errs = append(errs, d.root.Close())
+	}
+	s.dirs = nil
+	return errors.Join(errs...)
+}
+
+// read returns the object h; its data is nil when it is larger than limit.
+func (s *objectStore) read(h plumbing.Hash, limit int64) (gitObject, error) {
+	return s.readDepth(h, limit, 0)
+}
+
+func (s *objectStore) readDepth(h plumbing.Hash, limit int64, depth int) (gitObject, error) {
+	for _, d := range s.dirs {
+		if o, err := d.readLoose(h, limit); !errors.Is(err, errNotRead) {
+			return o, err
+		}
+		for _, p := range d.packs {
+			if off, ok := p.find(h); ok {
+				return s.readPacked(p, off, limit, depth)
+			}
+		}
+	}
+	return gitObject{}, errNotRead
+}
+
+// readLoose reads objects/xx/xxxx...: "<type> <size>\x00<content>", deflated.
+func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
+	sub := d.subdir(h[0])
+	if sub == nil {
+		return gitObject{}, errNotRead
+	}
+	f, err := sub.Open(h.String()[2:])
+	if err != nil {
+		return gitObject{}, errNotRead
+	}
+	defer f.Close()
+	z := getInflater(f)
+	defer putInflater(z)
+	if z.err != nil {
+		return gitObject{}, errNotRead
+	}
+	var hdr [64]byte
+	n, nul := 0, -1
+	for nul < 0 && n < len(hdr) {
+		m, err := z.r.Read(hdr[n:])
+		n += m
+		nul = bytes.IndexByte(hdr[:n], 0)
+		if err != nil && nul < 0 {
+			return gitObject{}, errNotRead
+		}
+	}
+	if nul < 0 {
+		return gitObject{}, errNotRead
+	}
+	name, sz, ok := strings.Cut(string(hdr[:nul]), " ")
+	typ, err := plumbing.ParseObjectType(name)
+	size, serr := strconv.ParseInt(sz, 10, 64)
+	if !ok || err != nil || serr != nil || size < 0 || !typ.Valid() || typ == plumbing.OFSDeltaObject || typ == plumbing.REFDeltaObject {
+		return gitObject{}, errNotRead
+	}
+	o := gitObject{typ: typ, size: size}
+	if size > limit {
+		return o, nil
+	}
+	rest := hdr[nul+1 : n]
+	if int64(len(rest)) > size {
+		return gitObject{}, errNotRead
+	}
+	o.data = make([]byte, size)
+	copy(o.data, rest)
+	if _, err := io.ReadFull(z.r, o.data[len(rest):]); err != nil {
+		return gitObject{}, errNotRead
+	}
+	return o, nil
+}
+
+// subdir is the root of objects/xx/ for the first byte of a hash, or nil.
+func (d *objectDir) subdir(b byte) *os.Root {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.fanout[b] == nil && !d.absent[b] {
+		var err error
+		if d.fanout[b], err = d.root.OpenRoot(fmt.Sprintf("%02x", b)); err != nil {
+			d.fanout[b], d.absent[b] = nil, true
+		}
+	}
+	return d.fanout[b]
+}
+
+// entryHeader is the header of the pack entry at off: its type, its size
+// (of the object, or of the delta), the base of a delta and where the
+// deflated data starts.
+func (p *packIndex) entryHeader(off int64) (typ plumbing.ObjectType, size, baseOff int64, baseHash plumbing.Hash, data int64, err error) {
+	var buf [64]byte
+	n, rerr := p.f.ReadAt(buf[:], off)
+	if n == 0 && rerr != nil {
+		return 0, 0, 0, baseHash, 0, errNotRead
+	}
+	b := buf[:n]
+	i := 0
+	next := func() (byte, bool) {
+		if i >= len(b) {
+			return 0, false
+		}
+		c := b[i]
+		i++
+		return c, true
+	}
+	c, _ := next()
+	typ = plumbing.ObjectType((c >> 4) & 7)
+	size = int64(c & 15)
+	for shift := uint(4); c&0x80 != 0; shift += 7 {
+		var ok bool
+		if c, ok = next(); !ok || shift > 56 {
+			return 0, 0, 0, baseHash, 0, errNotRead
+		}
+		size |= int64(c&0x7f) << shift
+	}
+	switch typ {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+	case plumbing.OFSDeltaObject:
+		c, ok := next()
+		rel := int64(c & 0x7f)
+		for ok && c&0x80 != 0 {
+			if c, ok = next(); rel > 1<<48 {
+				ok = false
+			}
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		if !ok || rel <= 0 || rel > off-12 {
+			return 0, 0, 0, baseHash, 0, errNotRead
+		}
+		baseOff = off - rel
+	case plumbing.REFDeltaObject:
+		if i+20 > len(b) {
+			return 0, 0, 0, baseHash, 0, errNotRead
+		}
+		copy(baseHash[:], b[i:i+20])
+		i += 20
+	default:
+		return 0, 0, 0, baseHash, 0, errNotRead
+	}
+	return typ, size, baseOff, baseHash, off + int64(i), nil
+}
+
+// inflateAt inflates size bytes of the pack from off.
+func (p *packIndex) inflateAt(off, size int64) ([]byte, error) {
+	z := getInflater(io.NewSectionReader(p.f, off, p.size-off))
+	defer putInflater(z)
+	if z.err != nil {
+		return nil, errNotRead
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(z.r, data); err != nil {
+		return nil, errNotRead
+	}
+	return data, nil
+}
+
+// readPacked reads the pack entry at off, resolving deltas.
+func (s *objectStore) readPacked(p *packIndex, off, limit int64, depth int) (gitObject, error) {
+	if depth > maxDeltaDepth {
+		return gitObject{}, errNotRead
+	}
+	if depth > 0 {
+		s.mu.Lock()
+		o, ok := s.bases[baseKey{p, off}]
+		s.mu.Unlock()
+		if ok {
+			return o, nil
+		}
+	}
+	typ, size, baseOff, baseHash, data, err := p.entryHeader(off)
+	if err != nil {
+		return gitObject{}, err
+	}
+	if typ != plumbing.OFSDeltaObject && typ != plumbing.REFDeltaObject {
+		o := gitObject{typ: typ, size: size}
+		if size <= limit {
+			if o.data, err = p.inflateAt(data, size); err != nil {
+				return gitObject{}, err
+			}
+		}
+		if depth > 0 && o.data != nil {
+			s.keepBase(baseKey{p, off}, o)
+		}
+		return o, nil
+	}
+	if size > 2*maxFileSize+1024 {
+		return gitObject{}, errNotRead // a delta this large is left to go-git
+	}
+	delta, err := p.inflateAt(data, size)
+	if err != nil {
+		return gitObject{}, err
+	}
+	srcSize, rest, ok := uvarint(delta)
+	target, _, ok2 := uvarint(rest)
+	if !ok || !ok2 {
+		return gitObject{}, errNotRead
+	}
+	var base gitObject
+	if typ == plumbing.OFSDeltaObject {
+		base, err = s.readPacked(p, baseOff, maxFileSize, depth+1)
+	} else {
+		base, err = s.readDepth(baseHash, maxFileSize, depth+1)
+	}
+	if err != nil {
+		return gitObject{}, errNotRead
+	}
+	o := gitObject{typ: base.typ, size: target}
+	if target > limit {
+		return o, nil
+	}
+	if base.data == nil || int64(len(base.data)) != srcSize {
+		return gitObject{}, errNotRead // a large base is left to go-git
+	}
+	if o.data, err = packfile.PatchDelta(base.data, delta); err != nil || int64(len(o.data)) != target {
+		return gitObject{}, errNotRead
+	}
+	o.data = o.data[:target:target]
+	if depth > 0 {
+		s.keepBase(baseKey{p, off}, o)
+	}
+	return o, nil
+}
+
+func (s *objectStore) keepBase(k baseKey, o gitObject) {
+	if len(o.data) > maxBaseCache/8 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.baseBytes+len(o.data) > maxBaseCache {
+		clear(s.bases)
+		s.baseBytes = 0
+	}
+	s.bases[k] = o
+	s.baseBytes += len(o.data)
+}
+
+// uvarint decodes a delta header's size (little-endian base 128).
+func uvarint(b []byte) (int64, []byte, bool) {
+	var v int64
+	for i, shift := 0, uint(0); i < len(b) && shift < 63; i, shift = i+1, shift+7 {
+		v |= int64(b[i]&0x7f) << shift
+		if b[i]&0x80 == 0 {
+			return v, b[i+1:], true
+		}
+	}
+	return 0, nil, false
+}
+
+// inflater is a reusable zlib reader.
+type inflater struct {
+	br  *bufio.Reader
+	r   io.ReadCloser
+	err error
+}
+
+var inflaters sync.Pool
+
+func getInflater(src io.Reader) *inflater {
+	z, _ := inflaters.Get().(*inflater)
+	if z == nil {
+		z = &inflater{br: bufio.NewReaderSize(src, 16<<10)}
+		z.r, z.err = zlib.NewReader(z.br)
+		return z
+	}
+	z.br.Reset(src)
+	if z.r == nil {
+		z.r, z.err = zlib.NewReader(z.br)
+	} else {
+		z.err = z.r.(zlib.Resetter).Reset(z.br, nil)
+	}
+	return z
+}
+
+func putInflater(z *inflater) {
+	if z.err != nil || z.r == nil {
+		z.r = nil // a reader that failed on its header is made again
+	}
+	z.br.Reset(nil)
+	inflaters.Put(z)
+}
+
+// objectsDirs are the objects directories of the git directory gitDir: its
+// own, or that of the main work tree for a linked one (commondir).
+func objectsDirs(gitDir string) []string {
+	if data, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common := strings.TrimSpace(string(data))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+		return []string{filepath.Join(common, "objects")}
+	}
+	return []string{filepath.Join(gitDir, "objects")}
+}
