@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // Object is one Kubernetes object as a JSON-compatible map, with the
@@ -148,28 +147,23 @@ func SortObjects(objs []Object) {
 
 // marshalDocs renders objects as a YAML stream (sorted keys) after a header.
 func marshalDocs(header string, objs ...Object) ([]byte, error) {
-	var b strings.Builder
-	b.WriteString(header)
+	buf := make([]byte, 0, len(header)+512*len(objs))
+	buf = append(buf, header...)
 	for i, o := range objs {
-		data, err := yaml.Marshal(o.Value)
-		if err != nil {
+		if i > 0 {
+			buf = append(buf, "---\n"...)
+		}
+		var err error
+		if buf, err = appendValue(buf, o.Value); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 		}
-		if i > 0 {
-			b.WriteString("---\n")
-		}
-		b.Write(data)
 	}
-	return []byte(b.String()), nil
+	return buf, nil
 }
 
 // marshalYAML renders any value as YAML after a header.
 func marshalYAML(header string, v any) ([]byte, error) {
-	data, err := yaml.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(header), data...), nil
+	return appendValue(append(make([]byte, 0, len(header)+512), header...), v)
 }
 
 // Digests identify the objects a build must produce: object id -> SHA-256
