@@ -1,7 +1,6 @@
 package tree
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -164,29 +163,6 @@ func marshalDocs(header string, objs ...Object) ([]byte, error) {
 // marshalYAML renders any value as YAML after a header.
 func marshalYAML(header string, v any) ([]byte, error) {
 	return appendValue(append(make([]byte, 0, len(header)+512), header...), v)
-}
-
-// Digests identify the objects a build must produce: object id -> SHA-256
-// of its JSON (compact, so the checks hold no object trees).
-type Digests map[string][32]byte
-
-// DigestsOf are the digests of objs.
-func DigestsOf(objs []Object) Digests {
-	d := make(Digests, len(objs))
-	for _, o := range objs {
-		d[o.ID()] = Digest(o.Value)
-	}
-	return d
-}
-
-// Digest is the SHA-256 of an object's compact JSON.
-func Digest(v map[string]any) [32]byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Values decoded from JSON or YAML always encode.
-		return [32]byte{}
-	}
-	return sha256.Sum256(b)
 }
 
 // CR is the common head of a custom resource (an object of a kind a CRD
