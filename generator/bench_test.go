@@ -25,7 +25,7 @@ func BenchmarkGenerate(b *testing.B) {
 	full := testFullCheck
 	testFullCheck = false
 	b.Cleanup(func() { testFullCheck = full })
-	b.Cleanup(tree.CrossCheckYAML(nil)) // as the command writes YAML: directly
+	b.Cleanup(tree.CrossCheck(nil)) // as the command writes YAML: directly
 	for _, n := range []int{100, 500, 2000} {
 		for _, flavor := range []string{FlavorKustomize, FlavorHelm} {
 			if flavor == FlavorHelm && n > 500 {

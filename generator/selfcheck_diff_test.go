@@ -25,7 +25,7 @@ import (
 // compared with what sigs.k8s.io/yaml writes.
 func TestMain(m *testing.M) {
 	testFullCheck = true
-	tree.CrossCheckYAML(&tree.YAMLCheck{})
+	tree.CrossCheck(&tree.Checked{})
 	os.Exit(m.Run())
 }
 

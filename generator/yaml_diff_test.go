@@ -12,7 +12,7 @@ import (
 // TestYAMLWrittenLikeSigs: every YAML file of the output of the examples
 // and of a synthetic platform, for every engine and flavor, is what
 // sigs.k8s.io/yaml.Marshal writes (the tree's direct YAML writer is
-// checked against it on every value: tree.CrossCheckYAML), and the values
+// checked against it on every value: tree.CrossCheck), and the values
 // it cannot write directly are few.
 func TestYAMLWrittenLikeSigs(t *testing.T) {
 	dir := t.TempDir()
@@ -29,8 +29,8 @@ func TestYAMLWrittenLikeSigs(t *testing.T) {
 	for name, m := range models {
 		for _, c := range combos {
 			t.Run(name+"/"+c.engine+"-"+c.flavor, func(t *testing.T) {
-				var counts tree.YAMLCheck
-				defer tree.CrossCheckYAML(&counts)()
+				var counts tree.Checked
+				defer tree.CrossCheck(&counts)()
 				generate(t, m, Options{Engine: c.engine, Flavor: c.flavor})
 				direct, fallback := counts.Direct.Load(), counts.Fallback.Load()
 				t.Logf("%d values written directly, %d by sigs.k8s.io/yaml", direct, fallback)

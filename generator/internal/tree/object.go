@@ -48,8 +48,8 @@ func FromTyped(v any) (Object, error) {
 	if err != nil {
 		return Object{}, fmt.Errorf("encode %T: %w", v, err)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := decodeObject(data)
+	if err != nil {
 		return Object{}, fmt.Errorf("decode %T: %w", v, err)
 	}
 	delete(m, "status")

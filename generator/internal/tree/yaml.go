@@ -26,7 +26,7 @@ import (
 // small integer or a fraction, a key that is not ASCII, keys YAML does not
 // order strictly, a type it does not know), in which case appendValue uses
 // sigs.k8s.io/yaml. yaml_test.go, FuzzYAML and the generator's tests
-// (CrossCheckYAML on everything they generate) hold the two equal.
+// (CrossCheck on everything they generate) hold the two equal.
 
 // yamlWidth is the column past which go.yaml.in/yaml/v2 breaks a scalar at
 // a space (best_width).
@@ -41,8 +41,10 @@ const maxSimpleKey = 100
 // is encoded and decoded first, as Marshal does.
 func appendValue(buf []byte, v any) ([]byte, error) {
 	direct := v
-	switch v.(type) {
+	switch t := v.(type) {
 	case map[string]any, []any:
+	case *Kustomization:
+		direct = t.value()
 	default:
 		data, err := json.Marshal(v)
 		if err != nil {
@@ -74,18 +76,19 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 }
 
 // crossCheck, when set, makes appendValue compare what it writes
-// directly with sigs.k8s.io/yaml.Marshal, and counts (tests:
-// CrossCheckYAML).
-var crossCheck atomic.Pointer[YAMLCheck]
+// directly with sigs.k8s.io/yaml.Marshal, and FromTyped what it decodes
+// directly with encoding/json (tests: CrossCheck).
+var crossCheck atomic.Pointer[Checked]
 
-// YAMLCheck counts the values written directly and those written by
+// Checked counts the values written as YAML directly and those written by
 // sigs.k8s.io/yaml while it is set.
-type YAMLCheck struct{ Direct, Fallback atomic.Int64 }
+type Checked struct{ Direct, Fallback atomic.Int64 }
 
-// CrossCheckYAML makes every YAML file the tree writes directly be written
-// by sigs.k8s.io/yaml too, and a difference an error, counting into c; the
-// returned function restores the previous setting. For tests.
-func CrossCheckYAML(c *YAMLCheck) (restore func()) {
+// CrossCheck makes every YAML file the tree writes directly be written by
+// sigs.k8s.io/yaml too, and every typed object FromTyped decodes directly
+// be decoded by encoding/json too, a difference an error; it counts into c.
+// The returned function restores the previous setting. For tests.
+func CrossCheck(c *Checked) (restore func()) {
 	old := crossCheck.Swap(c)
 	return func() { crossCheck.Store(old) }
 }

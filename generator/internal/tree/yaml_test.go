@@ -3,7 +3,9 @@ package tree
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -226,5 +228,28 @@ func fuzzValue(data *[]byte, depth int) any {
 		return f
 	default:
 		return float64(int8(next())) / 4
+	}
+}
+
+// TestKustomizationValue: a Kustomization's value encodes as the
+// Kustomization does.
+func TestKustomizationValue(t *testing.T) {
+	for _, k := range []*Kustomization{
+		NewKustomization("", nil), NewKustomization("ns", []string{"a", "b"}),
+		{APIVersion: "v", Kind: "K"},
+		{APIVersion: "v", Kind: "K", Resources: []string{"x"}, Patches: []Patch{{Path: "p"}, {Path: "q", Target: &PatchTarget{Version: "v1", Kind: "Service", Name: "n"}},
+			{Path: "r", Target: &PatchTarget{Group: "apps", Version: "v1", Kind: "Deployment", Name: "d"}}}},
+	} {
+		data, err := json.Marshal(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want any
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := any(k.value()); !reflect.DeepEqual(got, want) {
+			t.Errorf("value %v, want %s", got, data)
+		}
 	}
 }
