@@ -76,23 +76,14 @@ func (d *jsonDecoder) value(depth int) any {
 			}
 			d.pos++
 			m[k] = d.value(depth + 1)
-			d.space()
-			if d.pos >= len(d.data) {
-				d.bad = true
-				return nil
-			}
-			switch d.data[d.pos] {
-			case ',':
-				d.pos++
-			case '}':
-				d.pos++
-				return m
-			default:
-				d.bad = true
-				return nil
+			if !d.more('}') {
+				break
 			}
 		}
-		return nil
+		if d.bad {
+			return nil
+		}
+		return m
 	case c == '[':
 		d.pos++
 		l := []any{}
@@ -103,23 +94,14 @@ func (d *jsonDecoder) value(depth int) any {
 		}
 		for !d.bad {
 			l = append(l, d.value(depth+1))
-			d.space()
-			if d.pos >= len(d.data) {
-				d.bad = true
-				return nil
-			}
-			switch d.data[d.pos] {
-			case ',':
-				d.pos++
-			case ']':
-				d.pos++
-				return l
-			default:
-				d.bad = true
-				return nil
+			if !d.more(']') {
+				break
 			}
 		}
-		return nil
+		if d.bad {
+			return nil
+		}
+		return l
 	case c == '"':
 		s, ok := d.str()
 		if !ok {
@@ -161,6 +143,24 @@ func (d *jsonDecoder) value(depth int) any {
 		d.bad = true
 		return nil
 	}
+}
+
+// more reads the separator after a member or element: true after a comma,
+// false after the closing bracket or on anything else (then bad).
+func (d *jsonDecoder) more(closing byte) bool {
+	d.space()
+	if d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+			return true
+		case closing:
+			d.pos++
+			return false
+		}
+	}
+	d.bad = true
+	return false
 }
 
 // str reads a string without escapes or control characters (others are
