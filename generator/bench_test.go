@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plinth-dev/plinth/generator/internal/tree"
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
@@ -24,6 +25,7 @@ func BenchmarkGenerate(b *testing.B) {
 	full := testFullCheck
 	testFullCheck = false
 	b.Cleanup(func() { testFullCheck = full })
+	b.Cleanup(tree.CrossCheck(nil)) // as the command writes YAML: directly
 	for _, n := range []int{100, 500, 2000} {
 		for _, flavor := range []string{FlavorKustomize, FlavorHelm} {
 			if flavor == FlavorHelm && n > 500 {

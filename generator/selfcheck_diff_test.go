@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/plinth-dev/plinth/generator/internal/tree"
 	"github.com/plinth-dev/plinth/generator/internal/verify"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
@@ -20,9 +21,11 @@ import (
 
 // TestMain runs every Generate of the package's tests with the full
 // self-check: kustomize and the Helm SDK must agree with the emulation on
-// everything the tests generate.
+// everything the tests generate. Every YAML file written directly is
+// compared with what sigs.k8s.io/yaml writes.
 func TestMain(m *testing.M) {
 	testFullCheck = true
+	tree.CrossCheck(&tree.Checked{})
 	os.Exit(m.Run())
 }
 

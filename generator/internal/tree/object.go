@@ -1,14 +1,12 @@
 package tree
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // Object is one Kubernetes object as a JSON-compatible map, with the
@@ -50,8 +48,8 @@ func FromTyped(v any) (Object, error) {
 	if err != nil {
 		return Object{}, fmt.Errorf("encode %T: %w", v, err)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := decodeObject(data)
+	if err != nil {
 		return Object{}, fmt.Errorf("decode %T: %w", v, err)
 	}
 	delete(m, "status")
@@ -148,51 +146,23 @@ func SortObjects(objs []Object) {
 
 // marshalDocs renders objects as a YAML stream (sorted keys) after a header.
 func marshalDocs(header string, objs ...Object) ([]byte, error) {
-	var b strings.Builder
-	b.WriteString(header)
+	buf := make([]byte, 0, len(header)+512*len(objs))
+	buf = append(buf, header...)
 	for i, o := range objs {
-		data, err := yaml.Marshal(o.Value)
-		if err != nil {
+		if i > 0 {
+			buf = append(buf, "---\n"...)
+		}
+		var err error
+		if buf, err = appendValue(buf, o.Value); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 		}
-		if i > 0 {
-			b.WriteString("---\n")
-		}
-		b.Write(data)
 	}
-	return []byte(b.String()), nil
+	return buf, nil
 }
 
 // marshalYAML renders any value as YAML after a header.
 func marshalYAML(header string, v any) ([]byte, error) {
-	data, err := yaml.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(header), data...), nil
-}
-
-// Digests identify the objects a build must produce: object id -> SHA-256
-// of its JSON (compact, so the checks hold no object trees).
-type Digests map[string][32]byte
-
-// DigestsOf are the digests of objs.
-func DigestsOf(objs []Object) Digests {
-	d := make(Digests, len(objs))
-	for _, o := range objs {
-		d[o.ID()] = Digest(o.Value)
-	}
-	return d
-}
-
-// Digest is the SHA-256 of an object's compact JSON.
-func Digest(v map[string]any) [32]byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Values decoded from JSON or YAML always encode.
-		return [32]byte{}
-	}
-	return sha256.Sum256(b)
+	return appendValue(append(make([]byte, 0, len(header)+512), header...), v)
 }
 
 // CR is the common head of a custom resource (an object of a kind a CRD

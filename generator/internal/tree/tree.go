@@ -185,6 +185,37 @@ type PatchTarget struct {
 	Name    string `json:"name"`
 }
 
+// value is k as its JSON decodes (what appendValue writes).
+func (k *Kustomization) value() map[string]any {
+	v := map[string]any{"apiVersion": k.APIVersion, "kind": k.Kind, "resources": nil}
+	if k.Namespace != "" {
+		v["namespace"] = k.Namespace
+	}
+	if k.Resources != nil {
+		res := make([]any, len(k.Resources))
+		for i, r := range k.Resources {
+			res[i] = r
+		}
+		v["resources"] = res
+	}
+	if len(k.Patches) > 0 {
+		ps := make([]any, len(k.Patches))
+		for i, p := range k.Patches {
+			pv := map[string]any{"path": p.Path}
+			if t := p.Target; t != nil {
+				tv := map[string]any{"version": t.Version, "kind": t.Kind, "name": t.Name}
+				if t.Group != "" {
+					tv["group"] = t.Group
+				}
+				pv["target"] = tv
+			}
+			ps[i] = pv
+		}
+		v["patches"] = ps
+	}
+	return v
+}
+
 // NewKustomization lists resources (none: an empty list) in namespace ns.
 func NewKustomization(ns string, resources []string) *Kustomization {
 	if resources == nil {

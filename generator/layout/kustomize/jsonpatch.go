@@ -13,6 +13,23 @@ type patchOp struct {
 	Value any    `json:"value,omitempty"`
 }
 
+// opsValue are ops as their JSON decodes (the tree writes such values
+// directly as YAML).
+func opsValue(ops []patchOp) any {
+	if ops == nil {
+		return nil
+	}
+	out := make([]any, len(ops))
+	for i, op := range ops {
+		v := map[string]any{"op": op.Op, "path": op.Path}
+		if op.Value != nil {
+			v["value"] = op.Value
+		}
+		out[i] = v
+	}
+	return out
+}
+
 // diffJSON returns the RFC 6902 operations that turn a into b. Maps are
 // compared key by key; any other differing value (lists included) is
 // replaced whole, which keeps overlays exact and readable.
@@ -47,11 +64,54 @@ func diffMaps(prefix string, a, b map[string]any, ops *[]patchOp) {
 			bm, bok := bv.(map[string]any)
 			if aok && bok {
 				diffMaps(path, am, bm, ops)
-			} else if !reflect.DeepEqual(av, bv) {
+			} else if !jsonEqual(av, bv) {
 				*ops = append(*ops, patchOp{Op: "replace", Path: path, Value: bv})
 			}
 		}
 	}
+}
+
+// jsonEqual is reflect.DeepEqual for decoded JSON values (maps, slices,
+// strings, float64, bool, nil), without reflection; other types are left to
+// reflect.DeepEqual.
+func jsonEqual(a, b any) bool {
+	switch av := a.(type) {
+	case string:
+		bv, ok := b.(string)
+		return ok && av == bv
+	case float64:
+		bv, ok := b.(float64)
+		return ok && av == bv
+	case bool:
+		bv, ok := b.(bool)
+		return ok && av == bv
+	case nil:
+		return b == nil
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok || len(av) != len(bv) || (av == nil) != (bv == nil) {
+			return false
+		}
+		for k, ae := range av {
+			be, ok := bv[k]
+			if !ok || !jsonEqual(ae, be) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) || (av == nil) != (bv == nil) {
+			return false
+		}
+		for i := range av {
+			if !jsonEqual(av[i], bv[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")

@@ -24,6 +24,7 @@ func TestDiffJSON(t *testing.T) {
 		{"list replaced whole", `{"l":[{"a":1},{"b":2}]}`, `{"l":[{"a":1}]}`, 1},
 		{"map to scalar", `{"v":{"a":1}}`, `{"v":"x"}`, 1},
 		{"false and zero values", `{"a":true,"n":1}`, `{"a":false,"n":0}`, 2},
+		{"empty values", `{"a":{"b":1}}`, `{"a":{"b":{}},"c":[],"d":""}`, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,6 +43,10 @@ func TestDiffJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// What the tree writes: the same JSON.
+			if vraw, err := json.Marshal(opsValue(ops)); err != nil || string(vraw) != string(raw) {
+				t.Errorf("opsValue encodes as %s (%v), want %s", vraw, err, raw)
+			}
 			p, err := jsonpatch.DecodePatch(raw)
 			if err != nil {
 				t.Fatal(err)
@@ -58,5 +63,20 @@ func TestDiffJSON(t *testing.T) {
 				t.Errorf("patched = %s, want %s", got, tc.b)
 			}
 		})
+	}
+}
+
+// TestJSONEqual: jsonEqual is reflect.DeepEqual on decoded JSON values.
+func TestJSONEqual(t *testing.T) {
+	values := []any{nil, "a", "b", "", 1.0, 2.0, 0.0, true, false,
+		map[string]any{}, map[string]any(nil), map[string]any{"a": 1.0}, map[string]any{"a": 2.0}, map[string]any{"b": 1.0},
+		map[string]any{"a": nil}, map[string]any{"a": []any{}}, []any{}, []any(nil), []any{1.0}, []any{1.0, "a"}, []any{"a", 1.0},
+		[]any{map[string]any{"x": []any{true}}}, []any{map[string]any{"x": []any{false}}}, []string{"a"}, map[string]string{"a": "b"}, 1}
+	for _, a := range values {
+		for _, b := range values {
+			if got, want := jsonEqual(a, b), reflect.DeepEqual(a, b); got != want {
+				t.Errorf("jsonEqual(%#v, %#v) = %v, want %v", a, b, got, want)
+			}
+		}
 	}
 }

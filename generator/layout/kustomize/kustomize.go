@@ -143,7 +143,7 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 				continue
 			}
 			f := "patches/" + svc + "-" + objectFile(svc, o.Kind, o.Name)
-			if err := t.AddYAML(dir+"/"+f, srcs, ops); err != nil {
+			if err := t.AddYAML(dir+"/"+f, srcs, opsValue(ops)); err != nil {
 				return err
 			}
 			k.Patches = append(k.Patches, tree.Patch{Path: f, Target: &tree.PatchTarget{
