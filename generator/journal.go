@@ -122,13 +122,10 @@ func (t *tx) discard() {
 	t.r.RemoveEmptyDirs(".plinth")
 }
 
-// commit flushes the staged files and writes the journal: from then on the
-// write is finished by whoever comes next.
+// commit writes the journal, flushing the staged files with it (save's
+// first flush), before it is in place: from then on the write is finished
+// by whoever comes next.
 func (t *tx) commit() error {
-	if err := t.r.Sync(); err != nil {
-		t.discard()
-		return err
-	}
 	if err := t.save(); err != nil {
 		_ = t.r.Remove(journalTmp)
 		_ = t.r.Remove(journalPath)
@@ -138,7 +135,9 @@ func (t *tx) commit() error {
 	return nil
 }
 
-// save writes the journal atomically (temporary file, sync, rename, sync).
+// save writes the journal atomically (temporary file, sync, rename, sync);
+// the first sync flushes whatever was written before it too (one syncfs of
+// the file system on Linux).
 func (t *tx) save() error {
 	data, err := json.MarshalIndent(t.j, "", " ")
 	if err != nil {
