@@ -351,7 +351,7 @@ func (t *tx) forward(ds *fsguard.Dirs, s step) error {
 	}
 	// A stale file's directory may sit where the new file goes.
 	if fi, err := td.Lstat(elem); err == nil && fi.IsDir() {
-		if err := td.Remove(elem); err != nil {
+		if err := ds.Remove(td, elem); err != nil {
 			return err
 		}
 	}

@@ -149,16 +149,6 @@ func (d *Dir) ReadDir() ([]fs.DirEntry, error) {
 	return ents, nil
 }
 
-// Remove removes the file or empty directory elem (a link is removed
-// itself, never followed).
-func (d *Dir) Remove(elem string) error {
-	if err := d.element(elem); err != nil {
-		return err
-	}
-	d.r.dirs.forget(d.path(elem))
-	return d.r.wrap(d.path(elem), d.root.Remove(elem))
-}
-
 // Dirs opens the directories of a written root, each from the one above it,
 // and keeps them open while they are used. Not safe for concurrent use:
 // one per goroutine. Close closes them all.
@@ -308,6 +298,17 @@ func (ds *Dirs) Rename(from *Dir, fromElem string, to *Dir, toElem string) error
 		return ds.r.errorf(fp, err, "move to %s: %v", ds.r.display(tp), unwrapPath(err))
 	}
 	return nil
+}
+
+// Remove removes the file or empty directory elem of d; a link is refused,
+// not removed, as Root.Remove refuses it. A handle of that directory is
+// closed.
+func (ds *Dirs) Remove(d *Dir, elem string) error {
+	if _, err := d.Exists(elem); err != nil {
+		return err
+	}
+	ds.forget(d.path(elem))
+	return ds.r.wrap(d.path(elem), d.root.Remove(elem))
 }
 
 // fd opens the directory itself, for the *at calls os.Root has no

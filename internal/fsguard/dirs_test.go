@@ -66,6 +66,15 @@ func TestDirs(t *testing.T) {
 			return ds.Rename(from, fromElem, to, toElem)
 		}
 	}
+	remove := func(dir, elem string) op {
+		return func(ds *fsguard.Dirs) error {
+			d, err := ds.Open(dir)
+			if err != nil {
+				return err
+			}
+			return ds.Remove(d, elem)
+		}
+	}
 	tests := []struct {
 		name   string
 		op     op
@@ -93,6 +102,10 @@ func TestDirs(t *testing.T) {
 		{"exists: a file", exists("sub", "own.yaml", true), nil, ""},
 		{"exists: nothing", exists("sub", "none", false), nil, ""},
 		{"exists: a link", exists(".", "file.yaml", false), fsguard.ErrOutside, "file.yaml: symbolic link to outside"},
+		{"remove a file", remove("sub", "own.yaml"), nil, ""},
+		{"remove an empty directory", remove(".", "empty"), nil, ""},
+		{"remove a link", remove(".", "file.yaml"), fsguard.ErrOutside, "file.yaml: symbolic link to outside"},
+		{"remove through a link", remove("outdir", "secret"), fsguard.ErrOutside, "outdir: symbolic link"},
 		{"rename a file into new directories", rename("sub", "own.yaml", "x/y", "own.yaml"), nil, ""},
 		{"rename a directory", rename(".", "sub", "x", "sub"), nil, ""},
 		{"rename a directory onto one", rename(".", "sub", ".", "empty"), fs.ErrExist, "sub: move to"},
