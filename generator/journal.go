@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sort"
 
 	"github.com/plinth-dev/plinth/internal/fsguard"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
@@ -79,20 +80,38 @@ func newTx(r *fsguard.Root, changes []repo.Change) *tx {
 }
 
 // stage writes the new files into the staging directory, stopping when ctx
-// ends. Any leftovers are removed first.
+// ends. Any leftovers are removed first. The directories are written on
+// both cores, each through a handle opened once (fsguard.Dirs); the error is
+// that of the first directory in path order that failed.
 func (t *tx) stage(ctx context.Context, files map[string][]byte) error {
 	if err := t.r.RemoveAll(stagingDir); err != nil {
 		return err
 	}
+	staged := map[string]bool{}
 	for _, s := range t.j.Steps {
+		if s.New {
+			staged[s.Path] = true
+		}
+	}
+	byDir := filesByDir(staged)
+	err := eachDir(t.r, len(byDir), func(ds *fsguard.Dirs, i int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if s.New {
-			if err := t.r.WriteFile(newDir+s.Path, files[s.Path]); err != nil {
+		dir := byDir[i]
+		d, err := ds.Make(path.Join(newDir, dir.name))
+		if err != nil {
+			return fmt.Errorf("staging: %w", err)
+		}
+		for _, elem := range dir.elems {
+			if err := d.Create(elem, files[dir.path(elem)]); err != nil {
 				return fmt.Errorf("staging: %w", err)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return ctx.Err()
 }
@@ -103,13 +122,10 @@ func (t *tx) discard() {
 	t.r.RemoveEmptyDirs(".plinth")
 }
 
-// commit flushes the staged files and writes the journal: from then on the
-// write is finished by whoever comes next.
+// commit writes the journal, flushing the staged files with it (save's
+// first flush), before it is in place: from then on the write is finished
+// by whoever comes next.
 func (t *tx) commit() error {
-	if err := t.r.Sync(); err != nil {
-		t.discard()
-		return err
-	}
 	if err := t.save(); err != nil {
 		_ = t.r.Remove(journalTmp)
 		_ = t.r.Remove(journalPath)
@@ -119,7 +135,9 @@ func (t *tx) commit() error {
 	return nil
 }
 
-// save writes the journal atomically (temporary file, sync, rename, sync).
+// save writes the journal atomically (temporary file, sync, rename, sync);
+// the first sync flushes whatever was written before it too (one syncfs of
+// the file system on Linux).
 func (t *tx) save() error {
 	data, err := json.MarshalIndent(t.j, "", " ")
 	if err != nil {
@@ -143,11 +161,7 @@ func (t *tx) save() error {
 func (t *tx) apply() error {
 	var err error
 	if t.j.Direction == forward {
-		for _, s := range t.j.Steps {
-			if err = t.forward(s); err != nil {
-				break
-			}
-		}
+		err = t.forwardAll()
 		if err != nil {
 			t.j.Direction = backward
 			if serr := t.save(); serr != nil {
@@ -179,6 +193,100 @@ func (t *tx) apply() error {
 	return nil
 }
 
+// forwardAll makes the forward moves: first the staged directories whose
+// place in the tree is free move whole (moveDirs), then every other step in
+// journal order, through directory handles opened once.
+func (t *tx) forwardAll() error {
+	ds := t.r.Dirs()
+	defer ds.Close()
+	moved, err := t.moveDirs(ds)
+	if err != nil {
+		return err
+	}
+	for _, s := range t.j.Steps {
+		if under(s.Path, moved) {
+			continue // moved in with its directory
+		}
+		ds.Next()
+		if err := t.forward(ds, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveDirs moves each staged directory whose name is free in the tree (its
+// parent a directory there, nothing at its name) into place whole: one
+// rename for every file under it, the first write of a tree being a few
+// renames. Everything under such a directory is a staged new file (nothing
+// of the tree is there to replace), so this is what the steps under it do,
+// in one move: a step whose file is not in the staging directory any more
+// has been moved in, as for a file moved alone. Directories that are there
+// or in doubt (a link, a file, an error) are left to the steps, which
+// report the error. The manifest's directory is always there (the staging
+// directory is in it), so the manifest still moves last.
+func (t *tx) moveDirs(ds *fsguard.Dirs) (map[string]bool, error) {
+	dirs := map[string]bool{}
+	for _, s := range t.j.Steps {
+		if !s.New {
+			continue
+		}
+		for d := path.Dir(s.Path); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	names := make([]string, 0, len(dirs))
+	for d := range dirs {
+		names = append(names, d)
+	}
+	sort.Strings(names) // parents first
+	moved := map[string]bool{}
+	for _, d := range names {
+		if under(d, moved) {
+			continue
+		}
+		ds.Next()
+		parent, elem := path.Dir(d), path.Base(d)
+		pd, err := ds.Open(parent)
+		if err != nil {
+			continue
+		}
+		if there, err := pd.Exists(elem); err != nil || there {
+			continue
+		}
+		sd, err := ds.Open(path.Join(newDir, parent))
+		if err != nil {
+			continue
+		}
+		if fi, err := sd.Lstat(elem); err != nil || !fi.IsDir() {
+			continue
+		}
+		if failMove != nil {
+			if err := failMove(d); err != nil {
+				return nil, err
+			}
+		}
+		if err := ds.Rename(sd, elem, pd, elem); err != nil {
+			return nil, err
+		}
+		moved[d] = true
+	}
+	return moved, nil
+}
+
+// under reports whether p is in one of the directories dirs.
+func under(p string, dirs map[string]bool) bool {
+	if len(dirs) == 0 {
+		return false
+	}
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		if dirs[d] {
+			return true
+		}
+	}
+	return false
+}
+
 // finish drops the journal (the write is decided: no run replays it), then
 // the staging directory and the directories stale files left empty.
 func (t *tx) finish() error {
@@ -201,8 +309,9 @@ func (t *tx) finish() error {
 
 // forward moves the old file of s out of the way (into old/) and the staged
 // one in; steps already done are skipped.
-func (t *tx) forward(s step) error {
-	staged, err := t.r.Exists(newDir + s.Path)
+func (t *tx) forward(ds *fsguard.Dirs, s step) error {
+	dir, elem := path.Dir(s.Path), path.Base(s.Path)
+	sd, staged, err := lookupIn(ds, path.Join(newDir, dir), elem)
 	if err != nil {
 		return err
 	}
@@ -215,16 +324,20 @@ func (t *tx) forward(s step) error {
 		}
 	}
 	if s.Old {
-		there, err := t.r.Exists(s.Path)
+		td, there, err := lookupIn(ds, dir, elem)
 		if err != nil {
 			return err
 		}
-		kept, err := t.r.Exists(oldDir + s.Path)
+		_, kept, err := lookupIn(ds, path.Join(oldDir, dir), elem)
 		if err != nil {
 			return err
 		}
 		if there && !kept {
-			if err := t.r.Rename(s.Path, oldDir+s.Path); err != nil {
+			od, err := ds.Make(path.Join(oldDir, dir))
+			if err != nil {
+				return err
+			}
+			if err := ds.Rename(td, elem, od, elem); err != nil {
 				return err
 			}
 		}
@@ -232,13 +345,31 @@ func (t *tx) forward(s step) error {
 	if !s.New {
 		return nil
 	}
+	td, err := ds.Make(dir)
+	if err != nil {
+		return err
+	}
 	// A stale file's directory may sit where the new file goes.
-	if fi, err := t.r.Lstat(s.Path); err == nil && fi.IsDir() {
-		if err := t.r.Remove(s.Path); err != nil {
+	if fi, err := td.Lstat(elem); err == nil && fi.IsDir() {
+		if err := ds.Remove(td, elem); err != nil {
 			return err
 		}
 	}
-	return t.r.Rename(newDir+s.Path, s.Path)
+	return ds.Rename(sd, elem, td, elem)
+}
+
+// lookupIn opens dir and says whether elem is in it (nil, false when dir is
+// not there); a link on the way or at elem is an error.
+func lookupIn(ds *fsguard.Dirs, dir, elem string) (*fsguard.Dir, bool, error) {
+	d, err := ds.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	there, err := d.Exists(elem)
+	return d, there, err
 }
 
 // backward undoes forward: the new file goes back into new/ and the old one

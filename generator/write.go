@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"runtime"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/plinth-dev/plinth/internal/fsguard"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
@@ -253,7 +258,7 @@ func checkOutput(out *Output) error {
 func plan(out *Output, dir string, r *fsguard.Root) (*repo.Changes, error) {
 	var tree repo.Tree = emptyTree{}
 	if r != nil {
-		tree = rootTree{r}
+		tree = rootTree{r: r, seen: readAhead(r, out.Files)}
 	}
 	pl, err := repo.Plan(tree, out.Files)
 	var notOwned *repo.NotOwnedError
@@ -268,12 +273,33 @@ func plan(out *Output, dir string, r *fsguard.Root) (*repo.Changes, error) {
 }
 
 // rootTree is a tree on disk read through the guard: a link on the way to a
-// file is an error, never followed.
-type rootTree struct{ r *fsguard.Root }
+// file is an error, never followed. The files of the new tree are looked up
+// and read ahead, one directory listing per directory and one read per file
+// that is there (readAhead); any other path, and any file the read-ahead
+// found anything unusual about, is read through the guard path by path.
+type rootTree struct {
+	r    *fsguard.Root
+	seen map[string]seenFile
+}
 
-func (t rootTree) ReadFile(p string) ([]byte, error) { return t.r.ReadFile(p) }
+// seenFile is what the read-ahead found at a path of the new tree.
+type seenFile struct {
+	exists, same bool
+	cur          []byte // the file, when it is not the generated one
+	slow         bool   // left to the guard
+}
+
+func (t rootTree) ReadFile(p string) ([]byte, error) {
+	if f, ok := t.seen[p]; ok && f.exists && !f.same {
+		return f.cur, nil
+	}
+	return t.r.ReadFile(p)
+}
 
 func (t rootTree) Stat(p string, data []byte) (exists, same bool, err error) {
+	if f, ok := t.seen[p]; ok { // compared with out.Files[p], which Plan passes
+		return f.exists, f.same, nil
+	}
 	cur, err := t.r.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, false, nil
@@ -282,6 +308,147 @@ func (t rootTree) Stat(p string, data []byte) (exists, same bool, err error) {
 		return false, false, err
 	}
 	return true, string(cur) == string(data), nil
+}
+
+// readAhead looks up the files of the new tree in r, the directories on
+// both cores: a directory that is not there holds none of them; in one that
+// is, the listing says which are there, and those that are regular files
+// are read and compared with the generated ones. A file in a directory that
+// cannot be opened or listed, or that is not a regular file, or that cannot
+// be read, is left out: the plan reads it through the guard, which gives
+// the error.
+func readAhead(r *fsguard.Root, files map[string][]byte) map[string]seenFile {
+	byDir := filesByDir(files)
+	found := make([][]seenFile, len(byDir))
+	_ = eachDir(r, len(byDir), func(ds *fsguard.Dirs, i int) error {
+		dir := byDir[i]
+		res := make([]seenFile, len(dir.elems))
+		found[i] = res
+		d, err := ds.Open(dir.name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // none there
+		}
+		if err != nil {
+			found[i] = nil
+			return nil
+		}
+		ents, err := d.ReadDir()
+		if err != nil {
+			found[i] = nil
+			return nil
+		}
+		kinds := make(map[string]fs.FileMode, len(ents))
+		for _, e := range ents {
+			kinds[e.Name()] = e.Type()
+		}
+		for j, elem := range dir.elems {
+			kind, there := kinds[elem]
+			if !there {
+				continue
+			}
+			var cur []byte
+			if kind.IsRegular() {
+				cur, err = d.ReadFile(elem)
+			}
+			if !kind.IsRegular() || err != nil {
+				res[j].slow = true
+				continue
+			}
+			res[j].exists = true
+			if res[j].same = string(cur) == string(files[dir.path(elem)]); !res[j].same {
+				res[j].cur = cur
+			}
+		}
+		return nil
+	})
+	seen := make(map[string]seenFile, len(files))
+	for i, dir := range byDir {
+		for j, elem := range dir.elems {
+			if found[i] != nil && !found[i][j].slow {
+				seen[dir.path(elem)] = found[i][j]
+			}
+		}
+	}
+	return seen
+}
+
+// dirFiles are the names of the files of one directory (sorted).
+type dirFiles struct {
+	name  string // "." for the top
+	elems []string
+}
+
+func (d dirFiles) path(elem string) string {
+	if d.name == "." {
+		return elem
+	}
+	return d.name + "/" + elem
+}
+
+// filesByDir groups paths by directory, directories and names sorted.
+func filesByDir[T any](files map[string]T) []dirFiles {
+	idx := map[string]int{}
+	var out []dirFiles
+	for p := range files {
+		dir, elem := path.Dir(p), path.Base(p)
+		i, ok := idx[dir]
+		if !ok {
+			i = len(out)
+			idx[dir] = i
+			out = append(out, dirFiles{name: dir})
+		}
+		out[i].elems = append(out[i].elems, elem)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	for _, d := range out {
+		sort.Strings(d.elems)
+	}
+	return out
+}
+
+// eachDir calls fn for 0..n-1 on GOMAXPROCS goroutines, each with its own
+// directory handles, taking indexes in small runs (neighbouring directories
+// share their parents' handles). The error returned is that of the lowest
+// index, whatever the order the calls ran in; after an error no new run is
+// started.
+func eachDir(r *fsguard.Root, n int, fn func(ds *fsguard.Dirs, i int) error) error {
+	const run = 16
+	errs := make([]error, n)
+	var next atomic.Int64
+	var failedAt atomic.Int64 // the lowest index that failed; n: none
+	failedAt.Store(int64(n))
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+run-1)/run) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ds := r.Dirs()
+			defer ds.Close()
+			for {
+				// Runs are taken in order: every index below a failure
+				// still runs, so the error is the sequential one.
+				start := int(next.Add(run)) - run
+				if start >= n || int64(start) > failedAt.Load() {
+					return
+				}
+				for i := start; i < min(start+run, n); i++ {
+					ds.Next()
+					if errs[i] = fn(ds, i); errs[i] != nil {
+						for cur := failedAt.Load(); int64(i) < cur && !failedAt.CompareAndSwap(cur, int64(i)); cur = failedAt.Load() {
+						}
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emptyTree is a directory that does not exist yet.

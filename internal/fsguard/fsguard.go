@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Reasons a name is refused; test with errors.Is on the *Error returned.
@@ -57,7 +58,10 @@ type Root struct {
 	name string // display name of the directory, as given
 	what string // what the directory is, for messages ("the platform directory")
 	lim  Limits
-	read int64
+	// read is the bytes read so far; readMu guards it (Dir.ReadFile runs
+	// on several goroutines).
+	read   int64
+	readMu sync.Mutex
 	// write: the root is written (OpenWrite); messages about links say
 	// that nothing is written through them.
 	write bool
@@ -188,7 +192,11 @@ func (r *Root) ReadFile(name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, r.errorf(c, ErrNotRegular, "%s is not read (only regular files are)", kind(fi.Mode()))
 	}
-	if err := r.fits(c, fi.Size()); err != nil {
+	r.readMu.Lock()
+	err = r.fits(c, fi.Size())
+	limit := r.remaining()
+	r.readMu.Unlock()
+	if err != nil {
 		return nil, err
 	}
 	// Non-blocking, so that a file swapped for a fifo since Lstat cannot
@@ -201,11 +209,12 @@ func (r *Root) ReadFile(name string) ([]byte, error) {
 	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return nil, r.errorf(c, ErrNotRegular, "changed while being read: not a regular file")
 	}
-	limit := r.remaining()
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, r.errorf(c, err, "%v", unwrapPath(err))
 	}
+	r.readMu.Lock()
+	defer r.readMu.Unlock()
 	if err := r.fits(c, int64(len(b))); err != nil {
 		return nil, err
 	}
@@ -252,8 +261,13 @@ func (r *Root) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, r.errorf(c, err, "%v", unwrapPath(err))
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	sortEntries(entries)
 	return entries, nil
+}
+
+// sortEntries sorts directory entries by name.
+func sortEntries(entries []fs.DirEntry) {
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 }
 
 // WalkDir walks the tree at name in lexical order like fs.WalkDir, calling
