@@ -1,7 +1,6 @@
 package generator
 
 import (
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -22,7 +21,7 @@ import (
 
 // API versions of the scrape configuration.
 var monitorAPIVersion = map[string]string{
-	schemas.PrometheusOperator:     monitoringv1.SchemeGroupVersion.String(),
+	schemas.PrometheusOperator:     monitoringAPIVersion,
 	schemas.PrometheusAzureManaged: "azmonitoring.coreos.com/v1",
 }
 
@@ -52,19 +51,19 @@ func (b *builder) monitor(w schemas.Workload, labels, selector map[string]string
 	}
 	sel := metav1.LabelSelector{MatchLabels: selector}
 	if mt.Service {
-		tm, om := head(monitoringv1.ServiceMonitorsKind)
-		return &monitoringv1.ServiceMonitor{TypeMeta: tm, ObjectMeta: om, Spec: monitoringv1.ServiceMonitorSpec{
+		tm, om := head(serviceMonitorKind)
+		return &serviceMonitor{TypeMeta: tm, ObjectMeta: om, Spec: serviceMonitorSpec{
 			Selector:              sel,
-			Endpoints:             []monitoringv1.Endpoint{{Port: mt.PortName, Path: mt.Path, Interval: monitoringv1.Duration(mt.Interval)}},
+			Endpoints:             []monitorEndpoint{{Port: mt.PortName, Path: mt.Path, Interval: mt.Interval}},
 			LabelLimit:            limits.count,
 			LabelNameLengthLimit:  limits.name,
 			LabelValueLengthLimit: limits.value,
 		}}
 	}
-	tm, om := head(monitoringv1.PodMonitorsKind)
-	return &monitoringv1.PodMonitor{TypeMeta: tm, ObjectMeta: om, Spec: monitoringv1.PodMonitorSpec{
+	tm, om := head(podMonitorKind)
+	return &podMonitor{TypeMeta: tm, ObjectMeta: om, Spec: podMonitorSpec{
 		Selector:              sel,
-		PodMetricsEndpoints:   []monitoringv1.PodMetricsEndpoint{{Port: new(mt.PortName), Path: mt.Path, Interval: monitoringv1.Duration(mt.Interval)}},
+		PodMetricsEndpoints:   []podMetricsEndpoint{{Port: new(mt.PortName), Path: mt.Path, Interval: mt.Interval}},
 		LabelLimit:            limits.count,
 		LabelNameLengthLimit:  limits.name,
 		LabelValueLengthLimit: limits.value,
