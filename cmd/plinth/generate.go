@@ -125,12 +125,19 @@ type interrupts struct {
 	stop    func()
 }
 
+// interruptsHandled, set by tests, is called once generate handles
+// SIGINT and SIGTERM itself.
+var interruptsHandled func()
+
 func handleInterrupts(cmd *cobra.Command, dir string) *interrupts {
 	stderr := cmd.ErrOrStderr()
 	in := &interrupts{}
 	in.ctx, in.cancel = context.WithCancel(cmd.Context())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	if interruptsHandled != nil {
+		interruptsHandled()
+	}
 	done := make(chan struct{})
 	in.stop = func() {
 		signal.Stop(sigs)

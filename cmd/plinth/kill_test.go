@@ -22,6 +22,10 @@ import (
 // so the kill test drives a real process without building one.
 func TestMain(m *testing.M) {
 	if os.Getenv("PLINTH_TEST_AS_MAIN") == "1" {
+		if ready := os.Getenv("PLINTH_TEST_HANDLED"); ready != "" {
+			// Tell the test when a signal no longer ends the process at once.
+			interruptsHandled = func() { _ = os.WriteFile(ready, nil, 0o644) }
+		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -30,8 +34,14 @@ func TestMain(m *testing.M) {
 // plinthProcess starts plinth with args (the test binary as main).
 func plinthProcess(t *testing.T, stderr *bytes.Buffer, args ...string) *exec.Cmd {
 	t.Helper()
+	return plinthProcessEnv(t, stderr, nil, args...)
+}
+
+// plinthProcessEnv is plinthProcess with env added to the environment.
+func plinthProcessEnv(t *testing.T, stderr *bytes.Buffer, env []string, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "PLINTH_TEST_AS_MAIN=1")
+	cmd.Env = append(append(os.Environ(), "PLINTH_TEST_AS_MAIN=1"), env...)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -192,13 +202,19 @@ func TestKillGenerate(t *testing.T) {
 				defer os.RemoveAll(out)
 				copyTree(t, oldTree, out)
 				var stderr bytes.Buffer
-				cmd := plinthProcess(t, &stderr, "generate", newPlat, "--out", out)
+				handled := filepath.Join(base, "handled")
+				os.Remove(handled)
+				cmd := plinthProcessEnv(t, &stderr, []string{"PLINTH_TEST_HANDLED=" + handled}, "generate", newPlat, "--out", out)
 				exited := make(chan struct{})
 				var werr error
 				go func() { werr = cmd.Wait(); close(exited) }()
 				if whileWriting {
 					waitFor(filepath.Join(out, ".plinth", "staging"), exited, 20000)
 				} else {
+					// Once generate handles signals (before that, as for
+					// any process, a signal ends it at once), while it
+					// loads and renders.
+					waitFor(handled, exited, 20000)
 					time.Sleep(full / 10)
 				}
 				_ = cmd.Process.Signal(sig)
