@@ -2,13 +2,11 @@ package render
 
 import "bytes"
 
-// renderedDocs parses one template's output.
+// renderedDocs parses one template's output (parseDocs: fastDocs reads
+// the plain block YAML chart templates write).
 func renderedDocs(content string) ([]yamlDoc, error) {
 	if chartOutputHook != nil {
 		chartOutputHook(content)
-	}
-	if docs, ok := helmYAMLDocs([]byte(content)); ok {
-		return docs, nil
 	}
 	return parseDocs([]byte(content))
 }
@@ -17,8 +15,8 @@ func renderedDocs(content string) ([]yamlDoc, error) {
 // parses.
 var chartOutputHook func(content string)
 
-// valuesDoc decodes a values file of one document through helmYAMLDocs,
-// else parseDocs, giving what yaml.Unmarshal into a map followed by
+// valuesDoc decodes a values file of one document through parseDocs,
+// giving what yaml.Unmarshal into a map followed by
 // stringKeys gives; ok is false for anything else (an empty file, more than one document, a document
 // that is not a mapping, an error): the caller then decodes the file
 // itself, for its value or its message.
@@ -26,12 +24,9 @@ func valuesDoc(data []byte) (map[string]any, bool) {
 	if bytes.HasPrefix(data, []byte("---")) || bytes.HasPrefix(data, []byte("...")) || bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n...")) {
 		return nil, false // yaml.Unmarshal reads only the first document
 	}
-	docs, ok := helmYAMLDocs(data)
-	if !ok {
-		var err error
-		if docs, err = parseDocs(data); err != nil {
-			return nil, false
-		}
+	docs, err := parseDocs(data)
+	if err != nil {
+		return nil, false
 	}
 	if len(docs) != 1 {
 		return nil, false

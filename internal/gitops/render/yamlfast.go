@@ -14,12 +14,14 @@ import (
 )
 
 // fastDocs reads the documents of a YAML stream written in the block
-// style Kubernetes tools write (block mappings and sequences, plain and
-// one-line quoted scalars, literal block scalars, empty [] and {}) without
-// building the YAML decoder's node tree: the value and starting line of
-// every document, exactly as parseDocs' decoder gives them. It returns
+// style Kubernetes tools and chart templates write (block mappings and
+// sequences, plain and one-line quoted scalars, literal block scalars,
+// one-line flow sequences of scalars, empty {}) without building the YAML
+// decoder's node tree: the value and starting line of every document,
+// exactly as parseDocs' decoder gives them. It returns
 // false, and parseDocs decodes the stream as before, on anything else:
-// anchors, tags, flow collections, folded or multi-line scalars, keys
+// anchors, tags, nested or multi-line flow collections, flow mappings that
+// are not empty, folded or multi-line scalars, "|+" keeping blank lines, keys
 // that are not strings, duplicate keys, tabs, carriage returns, control
 // characters, directives, or a document that is not a mapping (the
 // decoder's error then names it). Large streams are read a chunk of
@@ -318,14 +320,19 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 		return s
 	case '|':
 		return p.literal(c[1:], n)
-	case '[', '{':
-		if len(c) < 2 || c[1] != c[0]+2 || !lineEnd(c[2:], true) {
-			return p.fail() // a flow collection that is not empty
+	case '[':
+		list, ok := p.flowSequence(c)
+		if !ok {
+			return p.fail()
 		}
 		p.i++
-		if c[0] == '[' {
-			return []any{}
+		return list
+	case '{':
+		rest := bytes.TrimLeft(c[1:], " ")
+		if len(rest) == 0 || rest[0] != '}' || !lineEnd(rest[1:], true) {
+			return p.fail() // a flow mapping that is not empty
 		}
+		p.i++
 		return map[string]any{}
 	case '>', '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}':
 		return p.fail()
@@ -552,11 +559,12 @@ var simpleEscapes = map[byte]rune{
 // indentation is that of its first line, which must be more than n.
 func (p *fastParser) literal(header []byte, n int) any {
 	strip := len(header) > 0 && header[0] == '-'
-	if strip {
+	keep := len(header) > 0 && header[0] == '+'
+	if strip || keep {
 		header = header[1:]
 	}
 	if !lineEnd(header, true) {
-		return p.fail() // "|+", an indentation indicator, or text
+		return p.fail() // an indentation indicator, or text
 	}
 	p.i++
 	if p.i >= len(p.lines) {
@@ -588,6 +596,9 @@ func (p *fastParser) literal(header []byte, n int) any {
 		}
 		b = append(b, p.data[l.start+ind:l.end]...)
 		started, lastNL = true, l.nl
+	}
+	if keep && breaks > 0 {
+		return p.fail() // "|+" keeps the blank lines after it: left to the decoder
 	}
 	if !strip && lastNL {
 		b = append(b, '\n')
