@@ -2,13 +2,16 @@ package render
 
 import "bytes"
 
-// renderedDocs parses one template's output (parseDocs: fastDocs reads
-// the plain block YAML chart templates write).
+// renderedDocs parses one template's output as parseDocs does (fastDocs
+// reads the plain block YAML chart templates write, without a copy).
 func renderedDocs(content string) ([]yamlDoc, error) {
 	if chartOutputHook != nil {
 		chartOutputHook(content)
 	}
-	return parseDocs([]byte(content))
+	if docs, ok := fastDocsText(content); ok {
+		return docs, nil
+	}
+	return decodeDocs([]byte(content))
 }
 
 // chartOutputHook, set by tests, sees every template output renderedDocs

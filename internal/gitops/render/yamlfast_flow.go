@@ -25,7 +25,7 @@ func (p *fastParser) flowSequence(c []byte) ([]any, bool) {
 			return nil, false
 		}
 		if c[i] == '"' || c[i] == '\'' {
-			s, rest, ok := quoted(c[i:])
+			s, rest, ok := p.quoted(c[i:])
 			if !ok {
 				return nil, false
 			}
@@ -43,7 +43,7 @@ func (p *fastParser) flowSequence(c []byte) ([]any, bool) {
 			if len(item) == 0 || bytes.IndexByte([]byte("?,&*!|>%@`<"), item[0]) >= 0 || dash(item) {
 				return nil, false
 			}
-			v, ok := p.resolve(string(item))
+			v, ok := p.resolve(p.str(item))
 			if !ok {
 				return nil, false
 			}
