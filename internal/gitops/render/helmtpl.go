@@ -304,7 +304,7 @@ func helmToYAML(v any) string {
 	// JSON again as YAML and writes it: the second step is where the time
 	// goes, and charts convert the same values (labels, probes) over and
 	// over, so its result is kept by the JSON it was made from.
-	j, err := json.Marshal(v)
+	j, err := marshalJSON(v)
 	if err != nil {
 		return ""
 	}
