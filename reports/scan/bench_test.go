@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -23,18 +24,45 @@ import (
 
 // generatedRepo commits plinth's output for a synthetic platform of n
 // services into a git repository and writes the objects the report engine
-// renders from it into one multi-document YAML file (the input kube-score
-// gets, so both tools see the same manifests).
-func generatedRepo(b *testing.B, n int) (repo, manifests string) {
+// renders from it into multi-document YAML files of one directory (the
+// input kube-score gets, so both tools see the same manifests).
+func generatedRepo(b *testing.B, n int) (repo string, manifests []string) {
 	b.Helper()
 	repo, manifests, _ = generatedRepoFlavor(b, n, generator.FlavorKustomize)
 	return repo, manifests
 }
 
+// maxRenderedFile bounds each file of the rendered manifests, well under
+// the size over which source skips a file (8 MiB), so that plinth report
+// on the directory reads every object kube-score reads.
+const maxRenderedFile = 2 << 20
+
+// splitRendered cuts a multi-document stream of objects, each starting
+// with a "---" line, into parts of at most max bytes, at document starts
+// (a single larger document makes a part of its own).
+func splitRendered(data []byte, max int) [][]byte {
+	var parts [][]byte
+	for len(data) > 0 {
+		end := len(data)
+		if end > max {
+			end = bytes.LastIndex(data[:min(len(data), max+len("---\n"))], []byte("\n---\n")) + 1
+			if end <= 0 {
+				end = bytes.Index(data[1:], []byte("\n---\n")) + 2
+				if end <= 1 {
+					end = len(data)
+				}
+			}
+		}
+		parts = append(parts, data[:end])
+		data = data[end:]
+	}
+	return parts
+}
+
 // generatedRepoFlavor is generatedRepo for one layout (generator.FlavorKustomize
 // or generator.FlavorHelm); it also returns the repository's handle so a
 // benchmark can commit a second state.
-func generatedRepoFlavor(b *testing.B, n int, flavor string) (repo, manifests string, r *gittest.Repo) {
+func generatedRepoFlavor(b *testing.B, n int, flavor string) (repo string, manifests []string, r *gittest.Repo) {
 	b.Helper()
 	dir := b.TempDir()
 	if err := synth.Write(filepath.Join(dir, "platform"), n); err != nil {
@@ -57,11 +85,14 @@ func generatedRepoFlavor(b *testing.B, n int, flavor string) (repo, manifests st
 	if err := os.Mkdir(filepath.Join(dir, "rendered"), 0o755); err != nil {
 		b.Fatal(err)
 	}
-	manifests = filepath.Join(dir, "rendered", "rendered.yaml")
-	if err := os.WriteFile(manifests, data, 0o644); err != nil {
-		b.Fatal(err)
+	for i, part := range splitRendered(data, maxRenderedFile) {
+		p := filepath.Join(dir, "rendered", fmt.Sprintf("rendered-%03d.yaml", i))
+		if err := os.WriteFile(p, part, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		manifests = append(manifests, p)
 	}
-	b.Logf("%s, %d services: %d files in the repository, %d rendered objects (%d bytes)", flavor, n, len(out.Files), objects, len(data))
+	b.Logf("%s, %d services: %d files in the repository, %d rendered objects (%d bytes in %d files)", flavor, n, len(out.Files), objects, len(data), len(manifests))
 	return r.Dir, manifests, r
 }
 
@@ -83,8 +114,8 @@ func kubeScore(b *testing.B) string {
 	return ""
 }
 
-func runKubeScore(b *testing.B, bin, manifests string) {
-	cmd := exec.Command(bin, "score", "--output-format", "ci", manifests)
+func runKubeScore(b *testing.B, bin string, manifests []string) {
+	cmd := exec.Command(bin, append([]string{"score", "--output-format", "ci"}, manifests...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -133,8 +164,8 @@ func BenchmarkReport(b *testing.B) {
 // BenchmarkReportVsKubeScore measures, in one run, plinth report on the
 // git repository (reading it, discovering and rendering every kustomization
 // and chart, evaluating the baseline), plinth report on the rendered
-// manifests alone (one YAML file: parsing and evaluation) and kube-score on
-// that same file. ratio = full report / kube-score; ratio-rendered =
+// manifests alone (a directory of YAML files, each under source's size
+// limit: parsing and evaluation) and kube-score on those same files. ratio = full report / kube-score; ratio-rendered =
 // report on the rendered manifests / kube-score.
 func BenchmarkReportVsKubeScore(b *testing.B) {
 	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
@@ -151,7 +182,7 @@ func BenchmarkReportVsKubeScore(b *testing.B) {
 				t0, c0 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
 				runReport(b, repo)
 				t1, c1 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
-				runReport(b, filepath.Dir(manifests))
+				runReport(b, filepath.Dir(manifests[0]))
 				t2, c2, k2 := time.Now(), cpuTime(syscall.RUSAGE_SELF), cpuTime(syscall.RUSAGE_CHILDREN)
 				runKubeScore(b, bin, manifests)
 				report, rendered, ks = report+t1.Sub(t0), rendered+t2.Sub(t1), ks+time.Since(t2)
@@ -249,6 +280,43 @@ func BenchmarkReportTwoStates(b *testing.B) {
 			b.ReportMetric(two.Seconds()/float64(b.N), "two-states-s/op")
 			b.ReportMetric(two.Seconds()/one.Seconds(), "ratio")
 			b.ReportMetric(twoCPU.Seconds()/oneCPU.Seconds(), "cpu-ratio")
+		})
+	}
+}
+
+func TestSplitRendered(t *testing.T) {
+	doc := func(n int) string { return "---\nkind: X\ndata: " + strings.Repeat("x", n) + "\n" }
+	for _, tc := range []struct {
+		name  string
+		in    string
+		max   int
+		parts int
+	}{
+		{"empty", "", 10, 0},
+		{"under the bound", doc(1) + doc(2), 100, 1},
+		{"two per part", doc(10) + doc(10) + doc(10) + doc(10), 2 * len(doc(10)), 2},
+		{"one per part", doc(10) + doc(10) + doc(10), len(doc(10)) + 5, 3},
+		{"a larger document alone", doc(1) + doc(50) + doc(1), 30, 3},
+		{"one larger document", doc(50), 30, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parts := splitRendered([]byte(tc.in), tc.max)
+			if len(parts) != tc.parts {
+				t.Errorf("%d parts, want %d", len(parts), tc.parts)
+			}
+			var joined []byte
+			for _, p := range parts {
+				if !bytes.HasPrefix(p, []byte("---\n")) {
+					t.Errorf("part %q does not start a document", p)
+				}
+				if len(p) > tc.max && strings.Count(string(p), "---\n") > 1 {
+					t.Errorf("part of %d bytes over %d with more than one document", len(p), tc.max)
+				}
+				joined = append(joined, p...)
+			}
+			if string(joined) != tc.in {
+				t.Errorf("parts join to %q, want %q", joined, tc.in)
+			}
 		})
 	}
 }

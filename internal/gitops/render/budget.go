@@ -521,8 +521,15 @@ func argsSize(a []reflect.Value) int64 {
 // valueSize estimates the serialized size of v, returning early once it is
 // over limit.
 func valueSize(v reflect.Value, limit int64) int64 {
+	return valueSizeOf(v, limit, true)
+}
+
+// valueSizeOf is valueSize; typed: values that decoding YAML or JSON makes
+// are walked without reflection (budgetsize.go), to the same sum.
+func valueSizeOf(v reflect.Value, limit int64, typed bool) int64 {
 	var n int64
 	var walk func(v reflect.Value, depth int)
+	plain := &plainSizer{n: &n, limit: limit, reflected: func(v reflect.Value, depth int) { walk(v, depth) }}
 	walk = func(v reflect.Value, depth int) {
 		if n > limit {
 			return
@@ -534,6 +541,10 @@ func valueSize(v reflect.Value, limit int64) int64 {
 		switch v.Kind() {
 		case reflect.Interface, reflect.Pointer:
 			if !v.IsNil() {
+				if typed && v.Kind() == reflect.Interface && v.CanInterface() {
+					plain.elem(v.Elem().Interface(), depth+1)
+					return
+				}
 				walk(v.Elem(), depth+1)
 			}
 		case reflect.String:

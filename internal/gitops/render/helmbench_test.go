@@ -35,7 +35,7 @@ func helmRepo(tb testing.TB, n int, engine string) map[string][]byte {
 
 // TestHelmLayoutParsed: on the synthetic platform in the Helm layout (both
 // engines), every template output of a report's renders is read by
-// helmYAMLDocs (none left to parseDocs) as parseDocs and the YAML decoder
+// fastDocs (none left to the decoder) as the YAML decoder
 // read it, and every values file by valuesDoc as yaml.Unmarshal reads it.
 func TestHelmLayoutParsed(t *testing.T) {
 	for _, engine := range []string{generator.EngineFlux, generator.EngineArgoCD} {
@@ -54,7 +54,7 @@ func TestHelmLayoutParsed(t *testing.T) {
 			objects = len(render.Render(source.FromFiles("synth", files), render.Options{}).Objects)
 		})
 		if outputs < 100 || objects < outputs || read != outputs {
-			t.Errorf("%s: helmYAMLDocs read %d of %d template outputs (%d objects)", engine, read, outputs, objects)
+			t.Errorf("%s: fastDocs read %d of %d template outputs (%d objects)", engine, read, outputs, objects)
 		}
 	}
 }

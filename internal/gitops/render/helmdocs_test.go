@@ -122,9 +122,9 @@ func eachTestYAML(t *testing.T, f func(p string, data []byte)) {
 }
 
 // CheckChartOutputs runs f, which renders charts, and checks that every
-// template output is read by renderedDocs as parseDocs and the YAML
+// template output is read by fastDocs as parseDocs' decoder and the YAML
 // decoder read it; it returns how many outputs there were and how many
-// helmYAMLDocs read.
+// fastDocs read.
 func CheckChartOutputs(t *testing.T, f func()) (outputs, read int) {
 	t.Helper()
 	var mu sync.Mutex

@@ -44,6 +44,27 @@ type parsedTemplates struct {
 	m     map[string]*parsedSet
 	keys  map[*chart.Chart]string // the key of a chart's templates (a chart loaded once)
 	kinds map[string][]kindAt     // templates' kind lines, by file (helmlines.go)
+	texts map[*chart.File]string  // the texts of the templates of charts loaded once
+}
+
+// text is string(f.Data) for a template of a chart loaded once and shared
+// by its renderings (never modified), converted once per Render; nil p:
+// converted each time.
+func (p *parsedTemplates) text(f *chart.File) string {
+	if p == nil {
+		return string(f.Data)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.texts[f]
+	if !ok {
+		if p.texts == nil {
+			p.texts = map[*chart.File]string{}
+		}
+		s = string(f.Data)
+		p.texts[f] = s
+	}
+	return s
 }
 
 // parse returns a chart's templates (keys: their names in execution

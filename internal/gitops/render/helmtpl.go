@@ -83,10 +83,12 @@ func (c *helmChartRun) Current() string {
 // helmRender is engine.Render(chrt, values) under the run's budget.
 func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (map[string]string, error) {
 	tmap := map[string]helmRenderable{}
-	helmAllTemplates(chrt, tmap, values)
+	var texts func(*chart.File) string
 	if chrt.Metadata.Dependencies == nil && len(chrt.Dependencies()) == 0 {
 		c.chart = chrt // loaded once and shared (loadChart)
+		texts = c.parsed.text
 	}
+	helmAllTemplates(chrt, tmap, values, texts)
 	var out map[string]string
 	err := c.r.execute(func() error {
 		var err error
@@ -248,8 +250,9 @@ func helmSortTemplates(tpls map[string]helmRenderable) []string {
 }
 
 // helmAllTemplates collects the templates of a chart and its dependencies
-// with their scoped values (Helm's recAllTpls).
-func helmAllTemplates(c *chart.Chart, templates map[string]helmRenderable, vals chartutil.Values) map[string]any {
+// with their scoped values (Helm's recAllTpls); text, when set, gives a
+// template's text (string(f.Data)).
+func helmAllTemplates(c *chart.Chart, templates map[string]helmRenderable, vals chartutil.Values, text func(*chart.File) string) map[string]any {
 	subCharts := map[string]any{}
 	chartMetaData := struct {
 		chart.Metadata
@@ -269,7 +272,7 @@ func helmAllTemplates(c *chart.Chart, templates map[string]helmRenderable, vals 
 		next["Values"] = vs
 	}
 	for _, child := range c.Dependencies() {
-		subCharts[child.Name()] = helmAllTemplates(child, templates, next)
+		subCharts[child.Name()] = helmAllTemplates(child, templates, next, text)
 	}
 	parentID := c.ChartFullPath()
 	library := strings.EqualFold(c.Metadata.Type, "library")
@@ -277,7 +280,13 @@ func helmAllTemplates(c *chart.Chart, templates map[string]helmRenderable, vals 
 		if t == nil || library && !strings.HasPrefix(filepath.Base(t.Name), "_") {
 			continue
 		}
-		templates[path.Join(parentID, t.Name)] = helmRenderable{tpl: string(t.Data), vals: next, basePath: path.Join(parentID, "templates")}
+		var tpl string
+		if text != nil {
+			tpl = text(t)
+		} else {
+			tpl = string(t.Data)
+		}
+		templates[path.Join(parentID, t.Name)] = helmRenderable{tpl: tpl, vals: next, basePath: path.Join(parentID, "templates")}
 	}
 	return next
 }
@@ -304,7 +313,7 @@ func helmToYAML(v any) string {
 	// JSON again as YAML and writes it: the second step is where the time
 	// goes, and charts convert the same values (labels, probes) over and
 	// over, so its result is kept by the JSON it was made from.
-	j, err := json.Marshal(v)
+	j, err := marshalJSON(v)
 	if err != nil {
 		return ""
 	}

@@ -50,17 +50,18 @@ func coalesceRoot(ch *chart.Chart, vals map[string]any) (chartutil.Values, bool)
 	if v == nil {
 		v = map[string]any{}
 	}
-	dv, ok := copyValue(ch.Values)
-	if !ok {
+	if !copyable(ch.Values) {
 		return nil, false
 	}
-	defaults, _ := dv.(map[string]any)
+	// The defaults are copied where they go into v (or are merged, which
+	// modifies them), not where v overrides them.
+	defaults := ch.Values
 	prefix := ch.Metadata.Name
 	for key, val := range defaults {
 		value, ok := v[key]
 		switch {
 		case !ok:
-			v[key] = val
+			v[key], _ = copyValue(val)
 		case value == nil:
 			delete(v, key)
 		default:
@@ -69,13 +70,38 @@ func coalesceRoot(ch *chart.Chart, vals map[string]any) (chartutil.Values, bool)
 				continue
 			}
 			if src, ok := val.(map[string]any); ok {
-				coalesceTables(dest, src, prefix+"."+key)
+				cp, _ := copyValue(src)
+				coalesceTables(dest, cp.(map[string]any), prefix+"."+key)
 			} else if val != nil {
 				helmWarnf("warning: skipped value for %s.%s: Not a table.", prefix, key)
 			}
 		}
 	}
 	return v, true
+}
+
+// copyable says whether copyValue copies v (it holds only maps, lists and
+// the scalars decoding makes), without copying it.
+func copyable(v any) bool {
+	switch v := v.(type) {
+	case nil, string, bool, int, int64, uint64, float64:
+		return true
+	case map[string]any:
+		for _, e := range v {
+			if !copyable(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range v {
+			if !copyable(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // coalesceTables merges the defaults src under dst (Helm's

@@ -8,23 +8,36 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	yaml "go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
 )
 
 // fastDocs reads the documents of a YAML stream written in the block
-// style Kubernetes tools write (block mappings and sequences, plain and
-// one-line quoted scalars, literal block scalars, empty [] and {}) without
-// building the YAML decoder's node tree: the value and starting line of
-// every document, exactly as parseDocs' decoder gives them. It returns
+// style Kubernetes tools and chart templates write (block mappings and
+// sequences, plain and one-line quoted scalars, literal block scalars,
+// one-line flow sequences of scalars, empty {}) without building the YAML
+// decoder's node tree: the value and starting line of every document,
+// exactly as parseDocs' decoder gives them. It returns
 // false, and parseDocs decodes the stream as before, on anything else:
-// anchors, tags, flow collections, folded or multi-line scalars, keys
+// anchors, tags, nested or multi-line flow collections, flow mappings that
+// are not empty, folded or multi-line scalars, "|+" keeping blank lines, keys
 // that are not strings, duplicate keys, tabs, carriage returns, control
 // characters, directives, or a document that is not a mapping (the
 // decoder's error then names it). Large streams are read a chunk of
 // documents per core.
 func fastDocs(data []byte) ([]yamlDoc, bool) {
+	return fastDocsText(string(data))
+}
+
+// fastDocsText is fastDocs of a stream held as a string: the strings of
+// the values it gives are parts of src (no copy of each scalar), except
+// those the YAML text escapes or folds (quoted with escapes, literal
+// blocks).
+func fastDocsText(src string) ([]yamlDoc, bool) {
+	// data is src's bytes, only ever read.
+	data := unsafe.Slice(unsafe.StringData(src), len(src))
 	if !fastChars(data) {
 		return nil, false
 	}
@@ -55,7 +68,7 @@ func fastDocs(data []byte) ([]yamlDoc, bool) {
 	out := make([]*yamlDoc, len(spans))
 	ok := make([]bool, len(spans))
 	parse := func(from, to int) {
-		p := &fastParser{data: data, cache: map[string]any{}}
+		p := &fastParser{data: data, src: src}
 		for k := from; k < to; k++ {
 			p.lines, p.i, p.bad = lines[spans[k][0]:spans[k][1]], 0, false
 			out[k], ok[k] = p.document(spans[k][0])
@@ -136,12 +149,13 @@ func splitLines(data []byte) []fastLine {
 // is outside what it reads.
 type fastParser struct {
 	data  []byte
+	src   string // data as a string: scalars are parts of it (str)
 	lines []fastLine
 	i     int
 	bad   bool
 	depth int
-	// cache holds the values of plain scalars the decoder resolved, and
-	// keys, by their text.
+	// cache holds the values of plain scalars resolved to something else
+	// than a string, by their text (made when first needed).
 	cache map[string]any
 }
 
@@ -310,7 +324,7 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 	c := p.data[pos:l.end]
 	switch c[0] {
 	case '"', '\'':
-		s, rest, ok := quoted(c)
+		s, rest, ok := p.quoted(c)
 		if !ok || !lineEnd(rest, true) {
 			return p.fail()
 		}
@@ -318,14 +332,19 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 		return s
 	case '|':
 		return p.literal(c[1:], n)
-	case '[', '{':
-		if len(c) < 2 || c[1] != c[0]+2 || !lineEnd(c[2:], true) {
-			return p.fail() // a flow collection that is not empty
+	case '[':
+		list, ok := p.flowSequence(c)
+		if !ok {
+			return p.fail()
 		}
 		p.i++
-		if c[0] == '[' {
-			return []any{}
+		return list
+	case '{':
+		rest := bytes.TrimLeft(c[1:], " ")
+		if len(rest) == 0 || rest[0] != '}' || !lineEnd(rest[1:], true) {
+			return p.fail() // a flow mapping that is not empty
 		}
+		p.i++
 		return map[string]any{}
 	case '>', '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}':
 		return p.fail()
@@ -334,7 +353,7 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 	if !ok {
 		return p.fail()
 	}
-	v, ok := p.resolve(text)
+	v, ok := p.resolve(p.str(text))
 	if !ok {
 		return p.fail()
 	}
@@ -352,9 +371,9 @@ func lineEnd(rest []byte, spaced bool) bool {
 // plainValue is the plain scalar of a line's rest, without its comment
 // and trailing spaces; false when it is not one plain scalar (": " or a
 // trailing ":" in it, "- " at its start).
-func plainValue(c []byte) (string, bool) {
+func plainValue(c []byte) ([]byte, bool) {
 	if c[0] == '-' && (len(c) == 1 || c[1] == ' ') {
-		return "", false
+		return nil, false
 	}
 	end := len(c)
 	if i := bytes.Index(c, []byte(" #")); i >= 0 {
@@ -362,9 +381,9 @@ func plainValue(c []byte) (string, bool) {
 	}
 	t := bytes.TrimRight(c[:end], " ")
 	if len(t) == 0 || bytes.Contains(t, []byte(": ")) || t[len(t)-1] == ':' {
-		return "", false
+		return nil, false
 	}
-	return string(t), true
+	return t, true
 }
 
 // splitKey splits "key: rest" (rest after the colon); false when c is not
@@ -374,7 +393,7 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 		return "", nil, false
 	}
 	if c[0] == '"' || c[0] == '\'' {
-		s, rest, ok := quoted(c)
+		s, rest, ok := p.quoted(c)
 		if !ok || len(rest) == 0 || rest[0] != ':' || len(rest) > 1 && rest[1] != ' ' || len(c)-len(rest) > 1000 {
 			return "", nil, false // a simple key is at most 1024 characters
 		}
@@ -396,11 +415,14 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 			if c[i-1] == ' ' || i > 1000 {
 				return "", nil, false
 			}
-			key := c[:i]
-			if s, ok := p.cache[string(key)].(string); ok {
-				return s, c[i+1:], true
+			key := p.str(c[:i])
+			if key == "<<" {
+				return "", nil, false // a merge key
 			}
-			v, ok := p.resolve(string(key))
+			if plainString(key) {
+				return key, c[i+1:], true
+			}
+			v, ok := p.resolve(key)
 			s, isStr := v.(string)
 			if !ok || !isStr || s == "<<" {
 				return "", nil, false
@@ -415,19 +437,14 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 // string unless its first character hints at a number, a boolean, null,
 // or a special float, which the decoder itself resolves (once per text).
 func (p *fastParser) resolve(text string) (any, bool) {
-	switch text[0] {
-	case '+', '-', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '~':
-	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
-		switch text {
-		case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL":
-		default:
-			return p.intern(text), true
-		}
-	default:
-		return p.intern(text), true
+	if plainString(text) {
+		return text, true
 	}
 	if v, ok := p.cache[text]; ok {
 		return v, true
+	}
+	if p.cache == nil {
+		p.cache = map[string]any{}
 	}
 	v, ok := decimal(text)
 	if !ok {
@@ -437,6 +454,22 @@ func (p *fastParser) resolve(text string) (any, bool) {
 	}
 	p.cache[text] = v
 	return v, true
+}
+
+// plainString says whether the plain scalar text is a string for the
+// decoder by its first character alone (not a number, boolean, null or
+// special float).
+func plainString(text string) bool {
+	switch text[0] {
+	case '+', '-', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '~':
+		return false
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
+		switch text {
+		case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL":
+			return false
+		}
+	}
+	return true
 }
 
 // decimal is the int a plain decimal number without a leading zero and of
@@ -490,18 +523,26 @@ func resolved(text string) (any, bool) {
 	return v, ok
 }
 
-// intern returns one string per text (keys and labels repeat).
-func (p *fastParser) intern(text string) string {
-	if s, ok := p.cache[text].(string); ok {
-		return s
+// str is b, a part of p.data, as the same part of p.src.
+func (p *fastParser) str(b []byte) string {
+	if i := len(p.data) - cap(b); i >= 0 && i+len(b) <= len(p.src) {
+		return p.src[i : i+len(b)]
 	}
-	p.cache[text] = text
-	return text
+	return string(b)
 }
 
 // quoted reads a quoted scalar ending on its line; rest follows it.
-func quoted(c []byte) (string, []byte, bool) {
+func (p *fastParser) quoted(c []byte) (string, []byte, bool) {
 	q := c[0]
+	// Without escapes, the scalar is its text.
+	for i := 1; i < len(c); i++ {
+		if c[i] == '\\' && q == '"' || c[i] == q && q == '\'' && i+1 < len(c) && c[i+1] == '\'' {
+			break
+		}
+		if c[i] == q {
+			return p.str(c[1:i]), c[i+1:], true
+		}
+	}
 	var b []byte
 	for i := 1; i < len(c); i++ {
 		ch := c[i]
@@ -552,11 +593,12 @@ var simpleEscapes = map[byte]rune{
 // indentation is that of its first line, which must be more than n.
 func (p *fastParser) literal(header []byte, n int) any {
 	strip := len(header) > 0 && header[0] == '-'
-	if strip {
+	keep := len(header) > 0 && header[0] == '+'
+	if strip || keep {
 		header = header[1:]
 	}
 	if !lineEnd(header, true) {
-		return p.fail() // "|+", an indentation indicator, or text
+		return p.fail() // an indentation indicator, or text
 	}
 	p.i++
 	if p.i >= len(p.lines) {
@@ -588,6 +630,9 @@ func (p *fastParser) literal(header []byte, n int) any {
 		}
 		b = append(b, p.data[l.start+ind:l.end]...)
 		started, lastNL = true, l.nl
+	}
+	if keep && breaks > 0 {
+		return p.fail() // "|+" keeps the blank lines after it: left to the decoder
 	}
 	if !strip && lastNL {
 		b = append(b, '\n')
