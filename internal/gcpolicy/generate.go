@@ -12,8 +12,8 @@ import (
 // Generate holds every environment's objects at once while the layout
 // writes them (~280 MiB live at 2,000 services): with SoftMemoryLimit the
 // heap grew to that limit and the process to ~850 MB resident; at this one
-// it stays near 550 MB for a few more collections.
-const GenerateMemoryLimit = 480 << 20
+// it stays near 520 MB for a few more collections.
+const GenerateMemoryLimit = 448 << 20
 
 // runtimeOverhead is what the runtime holds beside the heap (stacks,
 // metadata), counted in the memory limit.
