@@ -2,9 +2,14 @@ package generator
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/generator/internal/tree"
+	"github.com/plinth-dev/plinth/internal/gitops/render"
+	"github.com/plinth-dev/plinth/internal/gitops/source"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
+	"github.com/plinth-dev/plinth/schemas"
 )
 
 // TestBuildOrder: the overlays sharing bases are started together; roots
@@ -68,4 +73,62 @@ func TestDocRelease(t *testing.T) {
 			t.Errorf("built %s: forgot %q, want %q", roots[s.built].Dir, forgotten, s.want)
 		}
 	}
+}
+
+// TestSelfCheckForgetsAsItKept: the self-check (the overlays sharing bases
+// built together, their parsed files forgotten after the last) reports
+// exactly what building every root in order and forgetting nothing reports,
+// on a synthetic platform whose output was broken in bases (shared by an
+// overlay per environment), in an overlay and in an infrastructure root.
+func TestSelfCheckForgetsAsItKept(t *testing.T) {
+	full := testFullCheck
+	testFullCheck = false
+	defer func() { testFullCheck = full }()
+	tr, opts, err := buildTree(loadSynth(t, 60), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := tr.Files()
+	var broken int
+	for i, p := range tree.SortedKeys(files) {
+		base := strings.HasPrefix(p, tree.AppsDir+"/base/") && strings.HasSuffix(p, "/deployment.yaml") && i%7 == 0
+		overlay := strings.Contains(p, "/patches/") && i%11 == 0
+		infra := strings.HasPrefix(p, tree.InfraDir+"/") && strings.HasSuffix(p, "/resourcequota.yaml") && i%13 == 0
+		if base || overlay || infra {
+			files[p] = append(files[p], "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: intruder\n"...)
+			broken++
+		}
+	}
+	roots, charts := tr.Checks()
+	if broken < 5 || len(charts) != 0 {
+		t.Fatalf("%d files broken, %d charts: the test needs several and none", broken, len(charts))
+	}
+	b := render.NewBuilder(source.FromFiles("generated", files))
+	errs := make([]error, len(roots))
+	for i, rc := range roots {
+		errs[i] = checkRoot(b, nil, rc)
+	}
+	want := joinErrors(errs, 20)
+	got := selfCheck(tr, opts)
+	if want == nil || strings.Count(want.Error(), "\n") < 4 {
+		t.Fatalf("the broken files give %v, want several errors", want)
+	}
+	t.Logf("%d files broken: %d lines of errors", broken, strings.Count(want.Error(), "\n")+1)
+	if got == nil || got.Error() != want.Error() {
+		t.Errorf("self-check:\n%v\nbuilding in order, forgetting nothing:\n%v", got, want)
+	}
+}
+
+// loadSynth loads a synthetic platform of n services.
+func loadSynth(t *testing.T, n int) *schemas.Model {
+	t.Helper()
+	dir := t.TempDir()
+	if err := synth.Write(dir, n); err != nil {
+		t.Fatal(err)
+	}
+	m, err := schemas.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
