@@ -21,7 +21,7 @@ import (
 // runs by default (not the full check the package's tests force).
 // peak-heap-MiB is the largest live heap seen while it ran.
 func BenchmarkGenerate(b *testing.B) {
-	b.Cleanup(gcpolicy.Set()) // the command's GC policy: measure what users get
+	b.Cleanup(gcpolicy.SetGenerate()) // the command's GC policy: measure what users get
 	full := testFullCheck
 	testFullCheck = false
 	b.Cleanup(func() { testFullCheck = full })

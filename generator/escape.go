@@ -168,8 +168,8 @@ func bodyPos(p *schemas.Patch) schemas.Pos {
 
 // decodePatched decodes a patched object and checks it is still o.
 func decodePatched(o tree.Object, doc []byte, at schemas.Pos, path string) (tree.Object, schemas.Pos, string, error) {
-	var m map[string]any
-	if err := json.Unmarshal(doc, &m); err != nil {
+	m, err := tree.DecodeObject(doc)
+	if err != nil {
 		return o, at, path, fmt.Errorf("decode the patched object: %w", err)
 	}
 	n, err := tree.FromMap(m)
@@ -295,8 +295,8 @@ func deepCopy(v map[string]any) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
+	out, err := tree.DecodeObject(b)
+	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	return out, nil

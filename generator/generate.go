@@ -24,9 +24,36 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if m == nil {
 		return nil, fmt.Errorf("generate: no platform model")
 	}
-	opts, envs, err := resolveOptions(m, opts)
+	t, opts, err := buildTree(m, opts)
 	if err != nil {
 		return nil, err
+	}
+	// The checks hold digests, not objects: the object trees are gone.
+	if err := selfCheck(t, opts); err != nil {
+		return nil, err
+	}
+	files := t.Files()
+	manifest, err := repo.NewManifest(files)
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	files[repo.ManifestPath] = manifest
+	out := &Output{Files: files, clusters: map[string]string{}}
+	for _, e := range m.Environments {
+		out.clusters[e.Name] = e.Cluster
+	}
+	for _, c := range m.Clusters {
+		out.clusters[c.Name] = c.Name
+	}
+	return out, nil
+}
+
+// buildTree builds every environment's objects and lays them out in the
+// output tree with the checks its files need (not yet run).
+func buildTree(m *schemas.Model, opts Options) (*tree.Tree, Options, error) {
+	opts, envs, err := resolveOptions(m, opts)
+	if err != nil {
+		return nil, opts, err
 	}
 	clusters := map[string]schemas.Cluster{}
 	for _, c := range m.Clusters {
@@ -35,10 +62,10 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	for _, e := range envs {
 		c, ok := clusters[e.Cluster]
 		if !ok {
-			return nil, fmt.Errorf("%s: environment %s: unknown cluster %q", located(m, e.Pos), e.Name, e.Cluster)
+			return nil, opts, fmt.Errorf("%s: environment %s: unknown cluster %q", located(m, e.Pos), e.Name, e.Cluster)
 		}
 		if _, ok := validate.Minor(c.KubernetesVersion); !ok {
-			return nil, fmt.Errorf("%s: cluster %s: kubernetesVersion %q: the output cannot be validated, plinth has schemas for %s",
+			return nil, opts, fmt.Errorf("%s: cluster %s: kubernetesVersion %q: the output cannot be validated, plinth has schemas for %s",
 				located(m, c.Pos), c.Name, c.KubernetesVersion, strings.Join(validate.Versions(), ", "))
 		}
 	}
@@ -58,18 +85,18 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, opts, err
 	}
 
 	t := tree.New(m, opts.RepoPath)
 	if err := infrastructure(t, envObjs); err != nil {
-		return nil, err
+		return nil, opts, err
 	}
 	eng, _ := engineNamed(opts.Engine)
 	lay, _ := layoutNamed(opts.Flavor)
 	apps, err := lay.Apps(t, envObjs)
 	if err != nil {
-		return nil, err
+		return nil, opts, err
 	}
 	for i, eo := range envObjs {
 		eo.Apps = apps[i]
@@ -85,31 +112,13 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 			continue
 		}
 		if err := eng.Cluster(t, c, cenvs); err != nil {
-			return nil, err
+			return nil, opts, err
 		}
 		if err := clusterState(t, c, cenvs); err != nil {
-			return nil, err
+			return nil, opts, err
 		}
 	}
-	// The checks hold digests, not objects: let the object trees go.
-	envObjs = nil
-	if err := selfCheck(t, opts); err != nil {
-		return nil, err
-	}
-	files := t.Files()
-	manifest, err := repo.NewManifest(files)
-	if err != nil {
-		return nil, fmt.Errorf("generate: %w", err)
-	}
-	files[repo.ManifestPath] = manifest
-	out := &Output{Files: files, clusters: map[string]string{}}
-	for _, e := range m.Environments {
-		out.clusters[e.Name] = e.Cluster
-	}
-	for _, c := range m.Clusters {
-		out.clusters[c.Name] = c.Name
-	}
-	return out, nil
+	return t, opts, nil
 }
 
 // resolveOptions fills defaults and checks the options against the model.

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -13,14 +12,7 @@ import (
 // engine and flavor; Generate's own checks build, render, lint and validate
 // all of it.
 func TestGenerateSynthetic(t *testing.T) {
-	dir := t.TempDir()
-	if err := synth.Write(dir, 45); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := loadSynth(t, 45)
 	for _, c := range combos {
 		t.Run(c.engine+"-"+c.flavor, func(t *testing.T) {
 			out := generate(t, m, Options{Engine: c.engine, Flavor: c.flavor, RepoPath: "gitops/fleet"})

@@ -47,9 +47,11 @@ func selfCheck(t *tree.Tree, opts Options) error {
 	errs := make([]error, len(roots)+len(charts))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, rc := range roots {
+	rel := newDocRelease(b.Forget, files, roots)
+	for _, i := range buildOrder(roots) {
 		g.Go(func() error {
-			errs[i] = checkRoot(b, v, rc)
+			errs[i] = checkRoot(b, v, roots[i])
+			rel.built(roots[i])
 			return nil
 		})
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/plinth-dev/plinth/generator/internal/verify"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
-	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -37,14 +36,7 @@ func TestMain(m *testing.M) {
 // overrides) and a synthetic platform. It compares the builds with each
 // other, not with what the generator meant.
 func TestSelfCheckRendersLikeTheTools(t *testing.T) {
-	dir := t.TempDir()
-	if err := synth.Write(dir, 25); err != nil {
-		t.Fatal(err)
-	}
-	sm, err := schemas.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sm := loadSynth(t, 25)
 	mc, err := schemas.Load(filepath.Join("..", "schemas", "examples", "multicloud"))
 	if err != nil {
 		t.Fatal(err)

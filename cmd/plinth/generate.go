@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plinth-dev/plinth/generator"
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -75,6 +76,7 @@ failed checks or (--check, --diff) out of date, 2 usage.`,
 			if same, _ := sameDir(dir, out); same {
 				return usageError("--out %s is the platform directory: the generated YAML would become platform input", out)
 			}
+			defer gcpolicy.Generate()()
 			if check || diff {
 				_, res, err := loadPlatform(cmd, dir, generator.Options{Engine: engine, Flavor: flavor, Envs: envs, FullCheck: verify == "full"})
 				if err != nil {

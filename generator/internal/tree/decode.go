@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strconv"
-	"unicode/utf8"
 )
 
 // decodeJSON decodes JSON as encoding/json.Unmarshal does into an any
@@ -18,7 +16,9 @@ import (
 // Held equal to encoding/json by FuzzDecodeJSON and, in the generator's
 // tests, on every object (CrossCheck).
 func decodeJSON(data []byte) (v any, ok bool) {
-	d := jsonDecoder{data: data}
+	in := interners.Get().(*interner)
+	defer interners.Put(in)
+	d := jsonDecoder{data: data, in: in}
 	v = d.value(0)
 	d.space()
 	if d.bad || d.pos != len(d.data) {
@@ -31,6 +31,7 @@ type jsonDecoder struct {
 	data []byte
 	pos  int
 	bad  bool
+	in   *interner // shares repeated strings and numbers
 }
 
 // maxDecodeDepth bounds nesting (encoding/json's limit is 10000).
@@ -64,11 +65,12 @@ func (d *jsonDecoder) value(depth int) any {
 		}
 		for !d.bad {
 			d.space()
-			k, ok := d.str()
+			kb, ok := d.str()
 			if !ok {
 				d.bad = true
 				return nil
 			}
+			k := d.in.key(kb)
 			d.space()
 			if d.pos >= len(d.data) || d.data[d.pos] != ':' {
 				d.bad = true
@@ -108,7 +110,7 @@ func (d *jsonDecoder) value(depth int) any {
 			d.bad = true
 			return nil
 		}
-		return s
+		return d.in.str(s)
 	case c == '-' || c >= '0' && c <= '9':
 		start := d.pos
 		for d.pos < len(d.data) {
@@ -124,8 +126,8 @@ func (d *jsonDecoder) value(depth int) any {
 			d.bad = true
 			return nil
 		}
-		f, err := strconv.ParseFloat(string(num), 64)
-		if err != nil {
+		f, ok := d.in.num(num)
+		if !ok {
 			d.bad = true // out of range: encoding/json's error
 			return nil
 		}
@@ -164,10 +166,10 @@ func (d *jsonDecoder) more(closing byte) bool {
 }
 
 // str reads a string without escapes or control characters (others are
-// left to encoding/json) that is valid UTF-8.
-func (d *jsonDecoder) str() (string, bool) {
+// left to encoding/json) that is valid UTF-8: its bytes, inside the data.
+func (d *jsonDecoder) str() ([]byte, bool) {
 	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-		return "", false
+		return nil, false
 	}
 	start := d.pos + 1
 	ascii := true
@@ -175,18 +177,18 @@ func (d *jsonDecoder) str() (string, bool) {
 		switch c := d.data[i]; {
 		case c == '"':
 			d.pos = i + 1
-			s := string(d.data[start:i])
-			if !ascii && !utf8.ValidString(s) {
-				return "", false
+			s := d.data[start:i:i]
+			if !validString(s, ascii) {
+				return nil, false
 			}
 			return s, true
 		case c == '\\' || c < ' ':
-			return "", false
+			return nil, false
 		case c >= 0x80:
 			ascii = false
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // validNumber reports whether b is a JSON number:
@@ -261,3 +263,8 @@ func crossCheckDecode(data []byte, got map[string]any) error {
 	}
 	return nil
 }
+
+// DecodeObject decodes a JSON object as encoding/json.Unmarshal does into
+// a map[string]any, sharing repeated strings and numbers with the objects
+// decoded before (the generator's objects after a patch).
+func DecodeObject(data []byte) (map[string]any, error) { return decodeObject(data) }

@@ -60,7 +60,8 @@ func appendCanonical(buf []byte, v any) []byte {
 		return appendCanonicalString(append(buf, 's'), t)
 	case map[string]any:
 		buf = binary.AppendUvarint(append(buf, '{'), uint64(len(t)))
-		keys := make([]string, 0, len(t))
+		var small [16]string // most objects' maps: no allocation
+		keys := small[:0]
 		for k := range t {
 			keys = append(keys, k)
 		}

@@ -244,3 +244,13 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Under are the paths of sorted (in order) that start with prefix.
+func Under(sorted []string, prefix string) []string {
+	i := sort.SearchStrings(sorted, prefix)
+	j := i
+	for j < len(sorted) && strings.HasPrefix(sorted[j], prefix) {
+		j++
+	}
+	return sorted[i:j]
+}

@@ -22,6 +22,8 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
+
+	"github.com/plinth-dev/plinth/generator/internal/tree"
 )
 
 // Verifier builds the files of one tree. It is safe for concurrent use;
@@ -51,14 +53,7 @@ func New(files map[string][]byte) *Verifier {
 }
 
 // under lists the paths below the directory prefix ("dir/").
-func (v *Verifier) under(prefix string) []string {
-	i := sort.SearchStrings(v.paths, prefix)
-	j := i
-	for j < len(v.paths) && strings.HasPrefix(v.paths[j], prefix) {
-		j++
-	}
-	return v.paths[i:j]
-}
+func (v *Verifier) under(prefix string) []string { return tree.Under(v.paths, prefix) }
 
 // Kustomize runs krusty on the kustomization in dir, giving it the files
 // under the include prefixes only.

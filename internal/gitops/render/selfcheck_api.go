@@ -52,3 +52,16 @@ func (b *Builder) run(e entry) ([]Object, error) {
 	}
 	return objs, nil
 }
+
+// Forget drops the parsed documents the Builder keeps of the files at
+// paths, for a caller that knows no later build reads them (generate's
+// self-check, once every kustomization that includes a base is built):
+// the memory they hold is freed; a build that reads them again parses
+// them again, with the same result.
+func (b *Builder) Forget(paths []string) {
+	b.d.mu.Lock()
+	defer b.d.mu.Unlock()
+	for _, p := range paths {
+		delete(b.d.docCache, p)
+	}
+}
