@@ -148,6 +148,9 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if spec, ok := l.shardedSpec(); ok { // shard.go
+		return l.model(spec, bi, files)
+	}
 	unified, fast := l.unifyFast(user) // removal.go
 	var invalid error
 	if !fast {
@@ -184,7 +187,12 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		l.addCUE("schema", err)
 		return nil, l.errs.sorted()
 	}
-	m := l.resolve(&spec, bi)
+	return l.model(&spec, bi, files)
+}
+
+// model checks the decoded spec and builds the model.
+func (l *loader) model(spec *rawSpec, bi *builtins, files []string) (*Model, error) {
+	m := l.resolve(spec, bi)
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
 	}
@@ -210,6 +218,7 @@ type loader struct {
 	ctx       *cue.Context
 	spec      cue.Value // #Spec of the schema, once exactSpec compiled it
 	user      cue.Value
+	parsed    []*ast.File // the user's files, as built into user
 	userFiles map[string]bool
 	errs      Errors
 	// envErrs collects per-environment errors until flushEnvErrors.
@@ -258,6 +267,7 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 		kept = append(kept, f)
 	}
 	parsed = kept
+	l.parsed = parsed
 	if len(l.errs) > 0 {
 		return cue.Value{}, l.errs.sorted()
 	}
