@@ -9,6 +9,7 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 )
 
@@ -34,6 +35,9 @@ import (
 // TestMain). Anything else, and any error or value the direct decoder does
 // not take in any part, sends the load to the whole unification, whose
 // errors are the ones reported: errors never come from shards.
+
+// shardField is the field of the shard in a copy of the schema's file.
+const shardField = "shard"
 
 // shardMin is the fewest services per shard: below it a shard's own schema
 // compilation costs more than its share of the work saves.
@@ -333,25 +337,29 @@ func (l *loader) unifyCore(files []*ast.File, spec *rawSpec) bool {
 	return err == nil && direct
 }
 
-// unifyShard unifies a shard's services with #Spec in a context of its own
-// (the fast schema compiled there), as unifyFast unifies the whole platform,
-// and checks and decodes the services: #Spec & {services: removals} unified
-// with {services: {"name": decl, ...}}. The other fields #Spec requires are
-// the core's. (The services are a value of their own, unified with
-// Value.Unify as the whole platform is: a struct literal in the expression
-// beside #Spec would not be closed by it.)
+// unifyShard unifies a shard's services with #Spec in a context of its own,
+// as unifyFast unifies the whole platform, and checks and decodes them. The
+// shard is a field of a copy of the fast schema's file, so that the
+// services are evaluated once with the schema:
+//
+//	shard: #Spec & {services: removals} & {services: {"name": decl, ...}}
+//
+// The other fields #Spec requires are the core's. (#Spec taken from a scope
+// in an expression built on its own would not close the struct literals
+// unified with it: it is referred to from within the file.)
 func unifyShard(fs *fastSchema, sh shard) shardResult {
-	ctx := cuecontext.New()
-	schema := ctx.CompileBytes(fs.source, cue.Filename(schemaFile))
-	if schema.Err() != nil {
+	f, err := parser.ParseFile(schemaFile, fs.source)
+	if err != nil {
 		return shardResult{}
 	}
-	spec := ctx.BuildExpr(removalsExpr(fs, sh.removals), cue.Scope(schema))
-	if spec.Err() != nil {
+	user := &ast.StructLit{Elts: []ast.Decl{&ast.Field{Label: ast.NewIdent("services"), Value: sh.services}}}
+	f.Decls = append(f.Decls, &ast.Field{Label: ast.NewIdent(shardField),
+		Value: &ast.BinaryExpr{X: removalsExpr(fs, sh.removals), Op: token.AND, Y: user}})
+	v := cuecontext.New().BuildFile(f)
+	if v.Err() != nil {
 		return shardResult{}
 	}
-	user := ctx.BuildExpr(&ast.StructLit{Elts: []ast.Decl{&ast.Field{Label: ast.NewIdent("services"), Value: sh.services}}})
-	unified := spec.Unify(user).LookupPath(cue.MakePath(cue.Str("services")))
+	unified := v.LookupPath(cue.MakePath(cue.Str(shardField), cue.Str("services")))
 	if unified.Validate(cue.Concrete(true)) != nil {
 		return shardResult{}
 	}
