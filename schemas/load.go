@@ -139,6 +139,8 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 	for _, f := range files {
 		l.userFiles[f] = true
 	}
+	go loadBuiltins() // on another CPU while the platform is built
+	defer func() { l.shards.wait() }()
 	user, err := l.build(files, srcs)
 	if err != nil {
 		return nil, err
@@ -218,7 +220,7 @@ type loader struct {
 	ctx       *cue.Context
 	spec      cue.Value // #Spec of the schema, once exactSpec compiled it
 	user      cue.Value
-	parsed    []*ast.File // the user's files, as built into user
+	shards    *shardRun // the sharded unification of the user's files (shard.go)
 	userFiles map[string]bool
 	errs      Errors
 	// envErrs collects per-environment errors until flushEnvErrors.
@@ -267,10 +269,10 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 		kept = append(kept, f)
 	}
 	parsed = kept
-	l.parsed = parsed
 	if len(l.errs) > 0 {
 		return cue.Value{}, l.errs.sorted()
 	}
+	l.shards = startShards(parsed) // shard.go: under way while the instance is built
 	for _, f := range parsed {
 		if err := inst.AddSyntax(f); err != nil {
 			l.addCUE("schema", err)

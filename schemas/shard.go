@@ -78,7 +78,7 @@ func planShards(files []*ast.File, workers int) (plan *shardPlan, ok bool) {
 				case name != "services":
 					core.Decls = append(core.Decls, d)
 					continue
-				case d.Constraint != token.ILLEGAL || len(d.Attrs) > 0:
+				case d.Constraint != token.ILLEGAL || len(d.Attrs) > 0 || d.Alias != nil:
 					return nil, false
 				}
 				s, ok := d.Value.(*ast.StructLit)
@@ -217,10 +217,10 @@ func staticLabel(l ast.Label) (string, bool) {
 }
 
 // dataLabel is the name of a regular field of plain data: not hidden, not a
-// definition, no constraint or attribute.
+// definition, no constraint, alias or attribute.
 func dataLabel(f *ast.Field) (string, bool) {
 	name, ok := staticLabel(f.Label)
-	if !ok || f.Constraint != token.ILLEGAL || len(f.Attrs) > 0 {
+	if !ok || f.Constraint != token.ILLEGAL || len(f.Attrs) > 0 || f.Alias != nil {
 		return "", false
 	}
 	if id, isIdent := f.Label.(*ast.Ident); isIdent && (len(id.Name) > 0 && (id.Name[0] == '_' || id.Name[0] == '#')) {
@@ -270,43 +270,69 @@ type shardResult struct {
 	ok       bool
 }
 
-// unifySharded unifies the platform in shards and decodes it into spec; ok
-// is false when the caller must unify the whole platform instead (spec is
-// then to be discarded).
-func (l *loader) unifySharded(files []*ast.File, spec *rawSpec) bool {
+// shardRun is the sharded unification under way: the plan, and the
+// shards' results once wait returns.
+type shardRun struct {
+	plan    *shardPlan
+	results []shardResult
+	wg      sync.WaitGroup
+}
+
+// startShards plans the sharded unification of the parsed files and starts
+// the shards, each on a goroutine of its own; nil when it does not apply.
+// It is called before the user's instance is built, which the shards do not
+// wait for: the loader's context reads the same syntax trees meanwhile, but
+// only the data in them, which neither side writes.
+func startShards(files []*ast.File) *shardRun {
 	fs := loadFastSchema()
 	if fs == nil {
-		return false
+		return nil
 	}
 	plan, ok := planShards(files, runtime.GOMAXPROCS(0))
 	if !ok {
+		return nil
+	}
+	r := &shardRun{plan: plan, results: make([]shardResult, len(plan.shards))}
+	for i, sh := range plan.shards {
+		r.wg.Go(func() { r.results[i] = unifyShard(fs, sh) })
+	}
+	return r
+}
+
+// wait waits for the shards (a nil run has none).
+func (r *shardRun) wait() {
+	if r != nil {
+		r.wg.Wait()
+	}
+}
+
+// unifySharded unifies the core of the platform while the shards run and
+// decodes both into spec; false when the caller must unify the whole
+// platform instead (spec is then to be discarded).
+func (l *loader) unifySharded(r *shardRun, spec *rawSpec) bool {
+	if r == nil {
 		return false
 	}
-	results := make([]shardResult, len(plan.shards))
-	var wg sync.WaitGroup
-	for i, sh := range plan.shards {
-		wg.Go(func() { results[i] = unifyShard(fs, sh) })
-	}
-	coreOK := l.unifyCore(plan.core, spec)
-	wg.Wait()
+	coreOK := l.unifyCore(r.plan.core, spec)
+	r.wait()
 	if !coreOK {
 		return false
 	}
 	n := 0
-	for _, r := range results {
-		if !r.ok {
+	for _, res := range r.results {
+		if !res.ok {
 			return false
 		}
-		n += len(r.services)
+		n += len(res.services)
 	}
-	if n != plan.count {
+	if n != r.plan.count {
 		return false
 	}
 	if spec.Services == nil {
 		spec.Services = make(map[string]rawService, n)
 	}
-	for _, r := range results {
-		for name, svc := range r.services {
+	for _, res := range r.results {
+		for name, svc := range res.services {
 			spec.Services[name] = svc
 		}
 	}
@@ -374,7 +400,7 @@ func unifyShard(fs *fastSchema, sh shard) shardResult {
 // applies.
 func (l *loader) shardedSpec() (*rawSpec, bool) {
 	spec := &rawSpec{}
-	if !l.unifySharded(l.parsed, spec) {
+	if !l.unifySharded(l.shards, spec) {
 		return nil, false
 	}
 	if shardHook != nil {
