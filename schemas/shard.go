@@ -2,8 +2,10 @@ package schemas
 
 import (
 	"errors"
+	"reflect"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -55,6 +57,8 @@ type shardPlan struct {
 // literal, and the removable fields their overrides set to a struct.
 type shard struct {
 	services *ast.StructLit // {"name": decl, "name": decl, ...}
+	names    []string       // the services, in order
+	decls    map[string][]ast.Expr
 	removals []removal
 }
 
@@ -115,9 +119,8 @@ func planShards(files []*ast.File, workers int) (plan *shardPlan, ok bool) {
 	}
 	workers = max(1, min(workers, len(names)/shardMin))
 	for w := range workers {
-		var sh shard
-		sh.services = &ast.StructLit{}
-		for _, svc := range names[w*len(names)/workers : (w+1)*len(names)/workers] {
+		sh := shard{services: &ast.StructLit{}, names: names[w*len(names)/workers : (w+1)*len(names)/workers], decls: decls}
+		for _, svc := range sh.names {
 			for _, v := range decls[svc] {
 				sh.services.Elts = append(sh.services.Elts, &ast.Field{Label: ast.NewString(svc), Value: v})
 			}
@@ -389,9 +392,18 @@ func unifyShard(fs *fastSchema, sh shard) shardResult {
 	if unified.Validate(cue.Concrete(true)) != nil {
 		return shardResult{}
 	}
-	var services map[string]rawService
-	if decodeCUE(unified, &services) != nil {
-		return shardResult{}
+	// The services' struct holds the shard's services and nothing else
+	// (#Spec's services has no field of its own): each is decoded as
+	// decodeCUE decodes a map's element, with the user's data beside it
+	// (datahint.go), and without iterating the struct, which sorts it.
+	services := make(map[string]rawService, len(sh.names))
+	for _, name := range sh.names {
+		v := unified.LookupPath(cue.MakePath(cue.Str(name)))
+		var svc rawService
+		if !utf8.ValidString(name) || !v.Exists() || decodeAt(v, reflect.ValueOf(&svc).Elem(), &dataHint{decls: sh.decls[name]}) != nil {
+			return shardResult{}
+		}
+		services[name] = svc
 	}
 	return shardResult{services: services, ok: true}
 }

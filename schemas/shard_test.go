@@ -171,3 +171,20 @@ func TestDataRemovals(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaRegularFields: the fields the schema declares regular, which a
+// shard's decoding always looks up (datahint.go).
+func TestSchemaRegularFields(t *testing.T) {
+	regular := schemaRegularFields()
+	if regular == nil {
+		t.Fatal("no regular fields: a label of the schema is not a plain name, every field is looked up")
+	}
+	for name, want := range map[string]bool{
+		"engine": true, "protocol": true, "path": true, "access": true, "cpuUtilization": true,
+		"image": false, "port": false, "overrides": false, "team": false, "autoscale": false,
+	} {
+		if regular[name] != want {
+			t.Errorf("%s: regular %v, want %v", name, regular[name], want)
+		}
+	}
+}
