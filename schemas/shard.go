@@ -278,6 +278,7 @@ type shardResult struct {
 type shardRun struct {
 	plan    *shardPlan
 	results []shardResult
+	done    chan int // the index of each shard as it finishes
 	wg      sync.WaitGroup
 }
 
@@ -295,9 +296,12 @@ func startShards(files []*ast.File) *shardRun {
 	if !ok {
 		return nil
 	}
-	r := &shardRun{plan: plan, results: make([]shardResult, len(plan.shards))}
+	r := &shardRun{plan: plan, results: make([]shardResult, len(plan.shards)), done: make(chan int, len(plan.shards))}
 	for i, sh := range plan.shards {
-		r.wg.Go(func() { r.results[i] = unifyShard(fs, sh) })
+		r.wg.Go(func() {
+			r.results[i] = unifyShard(fs, sh)
+			r.done <- i
+		})
 	}
 	return r
 }
@@ -316,13 +320,15 @@ func (l *loader) unifySharded(r *shardRun, spec *rawSpec) bool {
 	if r == nil {
 		return false
 	}
-	coreOK := l.unifyCore(r.plan.core, spec)
-	r.wait()
-	if !coreOK {
+	// On the first part that is not valid the whole unification starts,
+	// while the other shards finish (the loader waits for them before it
+	// returns).
+	if !l.unifyCore(r.plan.core, spec) {
 		return false
 	}
 	n := 0
-	for _, res := range r.results {
+	for range r.results {
+		res := r.results[<-r.done]
 		if !res.ok {
 			return false
 		}
