@@ -55,6 +55,12 @@ var (
 )
 
 func decodeValue(v cue.Value, rv reflect.Value) error {
+	return decodeAt(v, rv, nil)
+}
+
+// decodeAt is decodeValue where the user's plain data at the place is known
+// (datahint.go): only the fields it or the schema may hold are looked up.
+func decodeAt(v cue.Value, rv reflect.Value, h *dataHint) error {
 	v, _ = v.Default()
 	t := rv.Type()
 	k := v.Kind()
@@ -84,7 +90,7 @@ func decodeValue(v cue.Value, rv reflect.Value) error {
 		if rv.IsNil() {
 			rv.Set(reflect.New(t.Elem()))
 		}
-		return decodeValue(v, rv.Elem())
+		return decodeAt(v, rv.Elem(), h)
 	}
 	switch t.Kind() {
 	case reflect.Interface:
@@ -98,11 +104,14 @@ func decodeValue(v cue.Value, rv reflect.Value) error {
 			return err
 		}
 		for _, f := range fields {
+			if h.absent(f.name) {
+				continue
+			}
 			fv := v.LookupPath(f.path)
 			if !fv.Exists() {
 				continue
 			}
-			if err := decodeValue(fv, rv.FieldByIndex(f.index)); err != nil {
+			if err := decodeAt(fv, rv.FieldByIndex(f.index), h.field(f.name)); err != nil {
 				return err
 			}
 		}
@@ -132,7 +141,7 @@ func decodeValue(v cue.Value, rv reflect.Value) error {
 				return fmt.Errorf("decode %s: key not UTF-8", t)
 			}
 			elem := reflect.New(t.Elem()).Elem()
-			if err := decodeValue(it.Value(), elem); err != nil {
+			if err := decodeAt(it.Value(), elem, h.field(key)); err != nil {
 				return err
 			}
 			rv.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
@@ -152,7 +161,7 @@ func decodeValue(v cue.Value, rv reflect.Value) error {
 		}
 		s := reflect.MakeSlice(t, len(elems), len(elems))
 		for i, e := range elems {
-			if err := decodeValue(e, s.Index(i)); err != nil {
+			if err := decodeAt(e, s.Index(i), h.index(i)); err != nil {
 				return err
 			}
 		}
@@ -237,6 +246,7 @@ func decodeJSON(v cue.Value, rv reflect.Value) error {
 // of its JSON name.
 type field struct {
 	index []int
+	name  string
 	path  cue.Path
 }
 
@@ -293,7 +303,7 @@ func structFields(t reflect.Type) ([]field, error) {
 				return fmt.Errorf("decode %s: two fields named %q", t, name)
 			}
 			seen[name] = true
-			fields = append(fields, field{index: idx, path: cue.MakePath(cue.Str(name))})
+			fields = append(fields, field{index: idx, name: name, path: cue.MakePath(cue.Str(name))})
 		}
 		return nil
 	}

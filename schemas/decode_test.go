@@ -21,6 +21,7 @@ var (
 	decodeProblems []string
 	decodeCount    int
 	fastCount      int
+	shardCount     int
 )
 
 // TestMain checks every spec any test of the package decodes (valid
@@ -54,6 +55,23 @@ func TestMain(m *testing.M) {
 			decodeProblems = append(decodeProblems, problem)
 		}
 	}
+	shardHook = func(sharded, whole *rawSpec, err error) {
+		problem := fmt.Sprint(err)
+		if err == nil {
+			problem = ""
+			if !reflect.DeepEqual(sharded, whole) {
+				got, _ := json.Marshal(sharded)
+				want, _ := json.Marshal(whole)
+				problem = fmt.Sprintf("the sharded unification differs from the whole one:\n sharded %.2000s\n whole   %.2000s", got, want)
+			}
+		}
+		decodeMu.Lock()
+		defer decodeMu.Unlock()
+		shardCount++
+		if problem != "" {
+			decodeProblems = append(decodeProblems, problem)
+		}
+	}
 	code := m.Run()
 	decodeMu.Lock()
 	if len(decodeProblems) > 0 {
@@ -65,6 +83,10 @@ func TestMain(m *testing.M) {
 	}
 	if code == 0 && decodeCount > 0 && fastCount == 0 {
 		fmt.Fprintln(os.Stderr, "FAIL: no load took the fast unification (removal.go)")
+		code = 1
+	}
+	if code == 0 && decodeCount > 0 && shardCount == 0 {
+		fmt.Fprintln(os.Stderr, "FAIL: no load took the sharded unification (shard.go)")
 		code = 1
 	}
 	decodeMu.Unlock()

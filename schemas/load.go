@@ -139,6 +139,8 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 	for _, f := range files {
 		l.userFiles[f] = true
 	}
+	go loadBuiltins() // on another CPU while the platform is built
+	defer func() { l.shards.wait() }()
 	user, err := l.build(files, srcs)
 	if err != nil {
 		return nil, err
@@ -147,6 +149,9 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 	bi, err := loadBuiltins()
 	if err != nil {
 		return nil, err
+	}
+	if spec, ok := l.shardedSpec(); ok { // shard.go
+		return l.model(spec, bi, files)
 	}
 	unified, fast := l.unifyFast(user) // removal.go
 	var invalid error
@@ -184,7 +189,12 @@ func loadSources(files []string, srcs map[string][]byte) (*Model, error) {
 		l.addCUE("schema", err)
 		return nil, l.errs.sorted()
 	}
-	m := l.resolve(&spec, bi)
+	return l.model(&spec, bi, files)
+}
+
+// model checks the decoded spec and builds the model.
+func (l *loader) model(spec *rawSpec, bi *builtins, files []string) (*Model, error) {
+	m := l.resolve(spec, bi)
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
 	}
@@ -210,6 +220,7 @@ type loader struct {
 	ctx       *cue.Context
 	spec      cue.Value // #Spec of the schema, once exactSpec compiled it
 	user      cue.Value
+	shards    *shardRun // the sharded unification of the user's files (shard.go)
 	userFiles map[string]bool
 	errs      Errors
 	// envErrs collects per-environment errors until flushEnvErrors.
@@ -261,6 +272,7 @@ func (l *loader) build(files []string, srcs map[string][]byte) (cue.Value, error
 	if len(l.errs) > 0 {
 		return cue.Value{}, l.errs.sorted()
 	}
+	l.shards = startShards(parsed) // shard.go: under way while the instance is built
 	for _, f := range parsed {
 		if err := inst.AddSyntax(f); err != nil {
 			l.addCUE("schema", err)

@@ -178,7 +178,28 @@ func (l *loader) unifyFast(user cue.Value) (cue.Value, bool) {
 	if schema.Err() != nil {
 		return cue.Value{}, false
 	}
-	// #Spec & {services: {"svc": {overrides: {"env": {"route": #Route}}}}}
+	expr := removalsExpr(fs, removals)
+	spec := l.ctx.BuildExpr(expr, cue.Scope(schema))
+	if spec.Err() != nil {
+		return cue.Value{}, false
+	}
+	unified := spec.Unify(user)
+	if unified.Validate(cue.Concrete(true)) != nil {
+		return cue.Value{}, false
+	}
+	if unifyHook != nil {
+		exact, err := l.exactSpec()
+		if err == nil {
+			exact = exact.Unify(user)
+		}
+		unifyHook(unified, exact, err)
+	}
+	return unified, true
+}
+
+// removalsExpr is #Spec with each removal's definition added:
+// #Spec & {services: {"svc": {overrides: {"env": {"route": #Route}}}}}.
+func removalsExpr(fs *fastSchema, removals []removal) ast.Expr {
 	services := &ast.StructLit{}
 	var svc, env *ast.StructLit
 	for i, r := range removals {
@@ -196,24 +217,8 @@ func (l *loader) unifyFast(user cue.Value) (cue.Value, bool) {
 		}
 		env.Elts = append(env.Elts, &ast.Field{Label: ast.NewString(r.field), Value: ast.NewIdent(fs.defs[r.field])})
 	}
-	expr := &ast.BinaryExpr{X: ast.NewIdent("#Spec"), Op: token.AND,
+	return &ast.BinaryExpr{X: ast.NewIdent("#Spec"), Op: token.AND,
 		Y: &ast.StructLit{Elts: []ast.Decl{&ast.Field{Label: ast.NewIdent("services"), Value: services}}}}
-	spec := l.ctx.BuildExpr(expr, cue.Scope(schema))
-	if spec.Err() != nil {
-		return cue.Value{}, false
-	}
-	unified := spec.Unify(user)
-	if unified.Validate(cue.Concrete(true)) != nil {
-		return cue.Value{}, false
-	}
-	if unifyHook != nil {
-		exact, err := l.exactSpec()
-		if err == nil {
-			exact = exact.Unify(user)
-		}
-		unifyHook(unified, exact, err)
-	}
-	return unified, true
 }
 
 // unifyHook, set by the package's tests, sees the fast unification of every
