@@ -244,6 +244,7 @@ type Cache struct {
 	charts memo[[]renderedFile] // chart renderings, by chartKey
 	docs   memo[docsResult]     // parsed files, by path and content (docscache.go)
 	native memo[nativeEntry]    // nested native builds, by buildKey (nativecache.go)
+	typed  memo[bool]           // objects as read decode into their types, by file, content and line (native.go)
 }
 
 // NewCache returns an empty cache.

@@ -402,12 +402,23 @@ func (d *renderer) typedAsRead(file string, line int, v map[string]any, gvk resi
 	if done {
 		return ok
 	}
-	ok = decodesInto(v, gvk)
+	// The other state of a history report may have checked the same file.
+	shared := ""
+	if dk := d.docsKey(file); dk != "" {
+		shared = dk + ":" + strconv.Itoa(line)
+	}
+	ok, done = cacheGet(d.cache, typedMemo, shared)
+	if !done {
+		ok = decodesInto(v, gvk)
+		cachePut(d.cache, typedMemo, shared, ok)
+	}
 	d.mu.Lock()
 	d.typed[key] = ok
 	d.mu.Unlock()
 	return ok
 }
+
+func typedMemo(c *Cache) *memo[bool] { return &c.typed }
 
 // setNamespace sets the namespace of the object. A value shared with
 // others (docs, the cache) is not changed: the object gets its own copy of
