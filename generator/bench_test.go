@@ -5,9 +5,10 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/plinth-dev/plinth/internal/testutil/cputime"
 
 	"github.com/plinth-dev/plinth/generator/internal/tree"
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
@@ -41,7 +42,7 @@ func BenchmarkGenerate(b *testing.B) {
 					b.Fatal(err)
 				}
 				stop := samplePeakHeap()
-				cpu0 := cpuTime()
+				cpu0 := cputime.Self()
 				b.ResetTimer()
 				var files int
 				for b.Loop() {
@@ -54,7 +55,7 @@ func BenchmarkGenerate(b *testing.B) {
 				b.StopTimer()
 				// CPU seconds (user+system) per op: stable on a shared machine
 				// where wall time depends on the neighbours.
-				b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+				b.ReportMetric((cputime.Self()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 				b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MiB")
 				b.ReportMetric(float64(files), "files")
 			})
@@ -91,13 +92,4 @@ func samplePeakHeap() func() uint64 {
 		<-finished
 		return peak.Load()
 	}
-}
-
-// cpuTime is the user+system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -12,7 +13,7 @@ import (
 // engine and flavor; Generate's own checks build, render, lint and validate
 // all of it.
 func TestGenerateSynthetic(t *testing.T) {
-	m := loadSynth(t, 45)
+	m := synth.Load(t, 45)
 	for _, c := range combos {
 		t.Run(c.engine+"-"+c.flavor, func(t *testing.T) {
 			out := generate(t, m, Options{Engine: c.engine, Flavor: c.flavor, RepoPath: "gitops/fleet"})

@@ -15,6 +15,7 @@ import (
 	"github.com/plinth-dev/plinth/generator/internal/verify"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
+	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
 
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 // overrides) and a synthetic platform. It compares the builds with each
 // other, not with what the generator meant.
 func TestSelfCheckRendersLikeTheTools(t *testing.T) {
-	sm := loadSynth(t, 25)
+	sm := synth.Load(t, 25)
 	mc, err := schemas.Load(filepath.Join("..", "schemas", "examples", "multicloud"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/schemas"
 )
 
 // TestBuildOrder: the overlays sharing bases are started together; roots
@@ -84,7 +83,7 @@ func TestSelfCheckForgetsAsItKept(t *testing.T) {
 	full := testFullCheck
 	testFullCheck = false
 	defer func() { testFullCheck = full }()
-	tr, opts, err := buildTree(loadSynth(t, 60), Options{})
+	tr, opts, err := buildTree(synth.Load(t, 60), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,18 +116,4 @@ func TestSelfCheckForgetsAsItKept(t *testing.T) {
 	if got == nil || got.Error() != want.Error() {
 		t.Errorf("self-check:\n%v\nbuilding in order, forgetting nothing:\n%v", got, want)
 	}
-}
-
-// loadSynth loads a synthetic platform of n services.
-func loadSynth(t *testing.T, n int) *schemas.Model {
-	t.Helper()
-	dir := t.TempDir()
-	if err := synth.Write(dir, n); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
+	"github.com/plinth-dev/plinth/internal/testutil/cputime"
 )
 
 // synthFiles is a tree of the shape and sizes generate writes for the
@@ -98,19 +99,19 @@ func BenchmarkWrite(b *testing.B) {
 	v0 := &Output{Files: synthFiles(services, 0, 0)}
 	b.Logf("%d files", len(v0.Files))
 	run := func(b *testing.B, prepare func(dir string, i int) *Output) {
-		cpu := cpuTime()
+		cpu := cputime.Self()
 		var cpuSum float64
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
 			dir := filepath.Join(b.TempDir(), "out")
 			out := prepare(dir, i)
-			cpu = cpuTime()
+			cpu = cputime.Self()
 			b.StartTimer()
 			if _, err := WriteContext(context.Background(), out, dir, WriteOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			b.StopTimer()
-			cpuSum += (cpuTime() - cpu).Seconds()
+			cpuSum += (cputime.Self() - cpu).Seconds()
 			if err := os.RemoveAll(dir); err != nil {
 				b.Fatal(err)
 			}

@@ -2,9 +2,9 @@ package schemas_test
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/plinth-dev/plinth/internal/testutil/cputime"
 
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
@@ -23,7 +23,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := cputime.Self()
 			for b.Loop() {
 				m, err := schemas.Load(dir)
 				if err != nil {
@@ -33,20 +33,11 @@ func BenchmarkLoad(b *testing.B) {
 					b.Fatalf("got %d services, want %d", len(m.Services), n)
 				}
 			}
-			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((cputime.Self()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 			// About constant across sizes when time grows linearly.
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/service")
 		})
 	}
-}
-
-// cpuTime is the CPU time (user+system) the process used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func TestSynthValid(t *testing.T) {

@@ -13,7 +13,6 @@ import (
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/schemas"
 )
 
 // synthOutputs generates a synthetic platform of n services, and the same
@@ -21,15 +20,8 @@ import (
 // changed service's name.
 func synthOutputs(tb testing.TB, n int) (before, after *generator.Output, service string) {
 	tb.Helper()
-	dir := tb.TempDir()
-	if err := synth.Write(dir, n); err != nil {
-		tb.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	before, err = generator.Generate(m, generator.Options{})
+	m := synth.Load(tb, n)
+	before, err := generator.Generate(m, generator.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,9 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/plinth-dev/plinth/internal/testutil/cputime"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
@@ -149,11 +150,11 @@ func BenchmarkReport(b *testing.B) {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			repo, _ := generatedRepo(b, n)
 			b.ResetTimer()
-			cpu0 := cpuTime(syscall.RUSAGE_SELF)
+			cpu0 := cputime.Self()
 			for b.Loop() {
 				runReport(b, repo)
 			}
-			cpu := cpuTime(syscall.RUSAGE_SELF) - cpu0
+			cpu := cputime.Self() - cpu0
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/service")
 			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/service")
@@ -179,14 +180,14 @@ func BenchmarkReportVsKubeScore(b *testing.B) {
 			var report, rendered, ks, reportCPU, renderedCPU, ksCPU time.Duration
 			b.ResetTimer()
 			for b.Loop() {
-				t0, c0 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
+				t0, c0 := time.Now(), cputime.Self()
 				runReport(b, repo)
-				t1, c1 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
+				t1, c1 := time.Now(), cputime.Self()
 				runReport(b, filepath.Dir(manifests[0]))
-				t2, c2, k2 := time.Now(), cpuTime(syscall.RUSAGE_SELF), cpuTime(syscall.RUSAGE_CHILDREN)
+				t2, c2, k2 := time.Now(), cputime.Self(), cputime.Children()
 				runKubeScore(b, bin, manifests)
 				report, rendered, ks = report+t1.Sub(t0), rendered+t2.Sub(t1), ks+time.Since(t2)
-				reportCPU, renderedCPU, ksCPU = reportCPU+c1-c0, renderedCPU+c2-c1, ksCPU+cpuTime(syscall.RUSAGE_CHILDREN)-k2
+				reportCPU, renderedCPU, ksCPU = reportCPU+c1-c0, renderedCPU+c2-c1, ksCPU+cputime.Children()-k2
 			}
 			// CPU time (user+system) is what a shared CI machine does not distort.
 			b.ReportMetric(reportCPU.Seconds()/ksCPU.Seconds(), "cpu-ratio")
@@ -198,15 +199,6 @@ func BenchmarkReportVsKubeScore(b *testing.B) {
 			b.ReportMetric(rendered.Seconds()/ks.Seconds(), "ratio-rendered")
 		})
 	}
-}
-
-// cpuTime is the user+system CPU time of this process or of its waited-for children.
-func cpuTime(who int) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(who, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // changeServices writes a second state of a generated repository: the
@@ -269,12 +261,12 @@ func BenchmarkReportTwoStates(b *testing.B) {
 			var one, two, oneCPU, twoCPU time.Duration
 			b.ResetTimer()
 			for b.Loop() {
-				t0, c0 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
+				t0, c0 := time.Now(), cputime.Self()
 				runReport(b, repo)
-				t1, c1 := time.Now(), cpuTime(syscall.RUSAGE_SELF)
+				t1, c1 := time.Now(), cputime.Self()
 				runReportOpts(b, scan.Options{Repo: repo, Since: since, Date: reportDate})
 				one, two = one+t1.Sub(t0), two+time.Since(t1)
-				oneCPU, twoCPU = oneCPU+c1-c0, twoCPU+cpuTime(syscall.RUSAGE_SELF)-c1
+				oneCPU, twoCPU = oneCPU+c1-c0, twoCPU+cputime.Self()-c1
 			}
 			b.ReportMetric(one.Seconds()/float64(b.N), "one-state-s/op")
 			b.ReportMetric(two.Seconds()/float64(b.N), "two-states-s/op")

@@ -36,7 +36,7 @@ func TestReportUnchanged(t *testing.T) {
 	var synth50, example *schemas.Model
 	synthM := func(t *testing.T) *schemas.Model {
 		if synth50 == nil {
-			synth50 = synthModel(t, 50)
+			synth50 = synth.Load(t, 50)
 		}
 		return synth50
 	}
@@ -116,19 +116,6 @@ func renderedYAML(tb testing.TB, files map[string][]byte) ([]byte, int) {
 		buf.Write(data)
 	}
 	return buf.Bytes(), len(res.Objects)
-}
-
-func synthModel(t *testing.T, n int) *schemas.Model {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "platform")
-	if err := synth.Write(dir, n); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // checkGzipGolden is golden.Check for a gzipped golden file.

@@ -16,14 +16,7 @@ import (
 // the native build gives exactly kustomize's objects, and it accepts all of
 // them. An external test: the generator may import render.
 func TestNativeMatchesKustomizeOnPlinthOutput(t *testing.T) {
-	dir := t.TempDir()
-	if err := synth.Write(filepath.Join(dir, "platform"), 60); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(filepath.Join(dir, "platform"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := synth.Load(t, 60)
 	snaps := map[string]*source.Snapshot{}
 	for _, engine := range []string{"flux", "argocd"} {
 		out, err := generator.Generate(m, generator.Options{Engine: engine})

@@ -1,32 +1,22 @@
 package render_test
 
 import (
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/plinth-dev/plinth/internal/testutil/cputime"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/schemas"
 )
 
 // helmRepo is the synthetic platform of n services generated in the Helm
 // layout for engine, as files.
 func helmRepo(tb testing.TB, n int, engine string) map[string][]byte {
 	tb.Helper()
-	dir := tb.TempDir()
-	if err := synth.Write(filepath.Join(dir, "platform"), n); err != nil {
-		tb.Fatal(err)
-	}
-	m, err := schemas.Load(filepath.Join(dir, "platform"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out, err := generator.Generate(m, generator.Options{Flavor: generator.FlavorHelm, Engine: engine})
+	out, err := generator.Generate(synth.Load(tb, n), generator.Options{Flavor: generator.FlavorHelm, Engine: engine})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -64,23 +54,14 @@ func TestHelmLayoutParsed(t *testing.T) {
 func BenchmarkRenderHelm(b *testing.B) {
 	files := helmRepo(b, 500, "")
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Self()
 	for b.Loop() {
 		res := render.Render(source.FromFiles("bench", files), render.Options{})
 		if len(res.Objects) == 0 {
 			b.Fatal("no objects")
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
-}
-
-// cpuTime is the user+system CPU time of this process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric((cputime.Self()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // TestHelmLayoutValues: the generated chart with every values file of the

@@ -2,7 +2,6 @@ package render_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/schemas"
 )
 
 // TestFastDocsOnPlinthOutput: every YAML file plinth writes for a synthetic
@@ -23,14 +21,7 @@ import (
 // with the decoder, and the fast reader reads every one of them the
 // decoder reads (JSON patches, lists at the top, are not manifests).
 func TestFastDocsOnPlinthOutput(t *testing.T) {
-	dir := t.TempDir()
-	if err := synth.Write(filepath.Join(dir, "platform"), 30); err != nil {
-		t.Fatal(err)
-	}
-	m, err := schemas.Load(filepath.Join(dir, "platform"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := synth.Load(t, 30)
 	for _, engine := range []string{generator.EngineFlux, generator.EngineArgoCD} {
 		for _, flavor := range []string{generator.FlavorKustomize, generator.FlavorHelm} {
 			t.Run(engine+"-"+flavor, func(t *testing.T) {

@@ -3,16 +3,14 @@ package source_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/plinth-dev/plinth/internal/testutil/cputime"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 	"github.com/plinth-dev/plinth/internal/testutil/gittest"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
-	"github.com/plinth-dev/plinth/schemas"
 )
 
 // synthRepo commits plinth's output for a synthetic platform of n services
@@ -20,15 +18,7 @@ import (
 // repository and the two commits.
 func synthRepo(tb testing.TB, n int, flavor string) (dir, first, second string) {
 	tb.Helper()
-	pdir := filepath.Join(tb.TempDir(), "platform")
-	if err := synth.Write(pdir, n); err != nil {
-		tb.Fatal(err)
-	}
-	m, err := schemas.Load(pdir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out, err := generator.Generate(m, generator.Options{Flavor: flavor})
+	out, err := generator.Generate(synth.Load(tb, n), generator.Options{Flavor: flavor})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -61,7 +51,7 @@ func BenchmarkSnapshot(b *testing.B) {
 		for _, states := range []int{1, 2} {
 			for _, impl := range []string{"go-git", "store"} {
 				b.Run(fmt.Sprintf("%s/states=%d/%s", loc.name, states, impl), func(b *testing.B) {
-					cpu0 := cpuTime()
+					cpu0 := cputime.Self()
 					for b.Loop() {
 						r, err := source.Open(context.Background(), loc.dir, source.Options{})
 						if err != nil {
@@ -83,18 +73,9 @@ func BenchmarkSnapshot(b *testing.B) {
 						}
 						r.Close()
 					}
-					b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+					b.ReportMetric((cputime.Self()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 				})
 			}
 		}
 	}
-}
-
-// cpuTime is the user+system CPU time of this process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
