@@ -103,18 +103,7 @@ func TestWriteSide(t *testing.T) {
 			}
 			defer r.Close()
 			err = tc.op(r)
-			switch {
-			case tc.reason == nil && err != nil:
-				t.Fatalf("refused: %v", err)
-			case tc.reason != nil && err == nil:
-				t.Fatal("allowed, want a refusal")
-			case tc.reason != nil && (!errors.Is(err, tc.reason) || !strings.Contains(err.Error(), tc.msg)):
-				t.Errorf("error %q, want %v with %q", err, tc.reason, tc.msg)
-			}
-			untouched(t, secret, mtime)
-			if _, err := os.Lstat(filepath.Join(root, "file.yaml")); err != nil {
-				t.Errorf("the link itself went away: %v", err)
-			}
+			checkRefusal(t, err, tc.reason, tc.msg, root, secret, mtime)
 		})
 	}
 }
@@ -294,5 +283,24 @@ func TestCheckedDirectoriesForgotten(t *testing.T) {
 				t.Errorf("written outside: %v", ents)
 			}
 		})
+	}
+}
+
+// checkRefusal checks an operation's error against the refusal wanted
+// (reason nil: none), and that neither the file outside the tree (secret,
+// with its modification time) nor the link to it in root changed.
+func checkRefusal(t *testing.T, err, reason error, msg, root, secret string, mtime time.Time) {
+	t.Helper()
+	switch {
+	case reason == nil && err != nil:
+		t.Fatalf("refused: %v", err)
+	case reason != nil && err == nil:
+		t.Fatal("allowed, want a refusal")
+	case reason != nil && (!errors.Is(err, reason) || !strings.Contains(err.Error(), msg)):
+		t.Errorf("error %q, want %v with %q", err, reason, msg)
+	}
+	untouched(t, secret, mtime)
+	if _, err := os.Lstat(filepath.Join(root, "file.yaml")); err != nil {
+		t.Errorf("the link itself went away: %v", err)
 	}
 }
