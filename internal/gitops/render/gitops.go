@@ -98,7 +98,34 @@ func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]an
 	return vals, probs
 }
 
+// valuesFile reads the values file p. A chart's default values file is
+// named by every release of the chart: it is parsed once per Render, and
+// each caller gets a copy of its own (callers may change what they get:
+// Argo CD's parameters are set into it).
 func (d *renderer) valuesFile(p string) (map[string]any, error) {
+	d.mu.Lock()
+	kept, ok := d.values[p]
+	d.mu.Unlock()
+	if ok {
+		cp, _ := copyValue(kept)
+		return cp.(map[string]any), nil
+	}
+	v, err := d.readValuesFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if cp, ok := copyValue(v); ok {
+		d.mu.Lock()
+		if d.values == nil {
+			d.values = map[string]map[string]any{}
+		}
+		d.values[p] = cp.(map[string]any)
+		d.mu.Unlock()
+	}
+	return v, nil
+}
+
+func (d *renderer) readValuesFile(p string) (map[string]any, error) {
 	f, ok := d.snap.File(p)
 	if !ok {
 		return nil, fmt.Errorf("%s: no such file in the repository", p)

@@ -27,19 +27,12 @@ func valuesDoc(data []byte) (map[string]any, bool) {
 	if bytes.HasPrefix(data, []byte("---")) || bytes.HasPrefix(data, []byte("...")) || bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n...")) {
 		return nil, false // yaml.Unmarshal reads only the first document
 	}
-	v, ok, seen := valuesMemo.get(data)
-	if ok {
-		return v, true // a copy of what parseDocs gave (helmvaluesmemo.go)
-	}
 	docs, err := parseDocs(data)
 	if err != nil {
 		return nil, false
 	}
 	if len(docs) != 1 {
 		return nil, false
-	}
-	if seen {
-		valuesMemo.put(data, docs[0].Value)
 	}
 	return docs[0].Value, true
 }

@@ -197,8 +197,9 @@ type renderer struct {
 	docCache map[string]docsResult
 	cache    *Cache
 	budget   *Budget
-	hashes   map[string]string // file content hashes, for cache keys
-	typed    map[string]bool   // file:line of an object: it decodes into its Kubernetes type
+	hashes   map[string]string         // file content hashes, for cache keys
+	values   map[string]map[string]any // values files as read, by path (gitops.go)
+	typed    map[string]bool           // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
 	// localDeps maps <chart>/charts/<name> to the chart directory of a
 	// file:// dependency (helm.go)

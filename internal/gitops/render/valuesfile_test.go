@@ -3,12 +3,14 @@ package render
 import (
 	"reflect"
 	"testing"
+
+	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
-// TestValuesDocMemo: a values text read again gives the values yaml.Unmarshal
-// gives, each time a copy of its own (what one caller modifies, the next
-// does not see), also when the memo is emptied in between.
-func TestValuesDocMemo(t *testing.T) {
+// TestValuesFileKept: a values file read again in one Render gives the
+// values yaml.Unmarshal gives, each time a copy of its own (what one caller
+// modifies, the next does not see), also when its values are not kept.
+func TestValuesFileKept(t *testing.T) {
 	for _, text := range []string{
 		"a: 1\nb:\n  c: [x, 2]\n  d: {}\ne:\n- f: g\n",
 		"name: svc\nlabels: {}\nports:\n  - name: http\n    port: 8080\nprobes:\n  liveness:\n    httpGet:\n      path: /\n",
@@ -18,15 +20,11 @@ func TestValuesDocMemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		d := newRenderer(source.FromFiles("values", map[string][]byte{"values.yaml": []byte(text)}), Options{})
 		for i := range 4 {
-			if i == 3 {
-				valuesMemo.mu.Lock()
-				valuesMemo.m = nil
-				valuesMemo.mu.Unlock()
-			}
-			got, ok := valuesDoc([]byte(text))
-			if !ok {
-				t.Fatalf("%q: not read", text)
+			got, err := d.valuesFile("values.yaml")
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q, read %d: got\n%#v\nwant\n%#v", text, i+1, got, want)
