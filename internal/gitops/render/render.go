@@ -182,7 +182,7 @@ type entry struct {
 }
 
 func (e entry) key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%v|%s|%s", e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release, e.values, e.subst, e.argo.key(), e.flux.key())
+	return e.hashKey() // helmkey.go
 }
 
 type renderer struct {
