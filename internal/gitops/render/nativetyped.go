@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -28,20 +29,41 @@ import (
 const maxTypedParts = 32
 
 // decodesInto says whether v, as JSON, decodes into the type of gvk (its
-// metadata into ObjectMeta for kinds without one here).
+// metadata into ObjectMeta for kinds without one here): found by a walk
+// along the type (nativetypewalk.go), else by the JSON round trip.
 func decodesInto(v any, gvk resid.Gvk) bool {
+	t := typedTarget(gvk)
+	if ok, known := typedWalk(v, t); known {
+		return ok
+	}
+	return decodesIntoJSON(v, t)
+}
+
+// decodesIntoJSON is decodesInto by encoding v as JSON and decoding the
+// text into a new value of t.
+func decodesIntoJSON(v any, t reflect.Type) bool {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return false
 	}
-	return json.Unmarshal(data, typedTarget(gvk)) == nil
+	return json.Unmarshal(data, reflect.New(t.Elem()).Interface()) == nil
 }
 
-func typedTarget(gvk resid.Gvk) any {
-	if o, err := scheme.Scheme.New(schema.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}); err == nil {
-		return o
+// targetTypes holds typedTarget's answers by Gvk.
+var targetTypes sync.Map
+
+// typedTarget is the pointer type a new object of gvk has.
+func typedTarget(gvk resid.Gvk) reflect.Type {
+	if t, ok := targetTypes.Load(gvk); ok {
+		return t.(reflect.Type)
 	}
-	return &metav1.PartialObjectMetadata{}
+	var o any = &metav1.PartialObjectMetadata{}
+	if typed, err := scheme.Scheme.New(schema.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}); err == nil {
+		o = typed
+	}
+	t := reflect.TypeOf(o)
+	targetTypes.Store(gvk, t)
+	return t
 }
 
 // typedByParts decides a patched object's wellTyped from its parts; known
@@ -50,7 +72,7 @@ func (d *renderer) typedByParts(r *nres) (ok, known bool) {
 	if r.orig == nil || len(r.touched) > maxTypedParts || !jsonExact(r.orig) || !d.typedAsRead(r.file, r.line, r.orig, r.gvk) {
 		return false, false
 	}
-	root := reflect.TypeOf(typedTarget(r.gvk)).Elem()
+	root := typedTarget(r.gvk).Elem()
 	for _, tokens := range r.touched {
 		v, t, state := typedPart(r.value, root, tokens)
 		switch state {
@@ -59,8 +81,7 @@ func (d *renderer) typedByParts(r *nres) (ok, known bool) {
 		case partIgnored:
 			continue
 		}
-		data, err := json.Marshal(v)
-		if err != nil || json.Unmarshal(data, reflect.New(t).Interface()) != nil {
+		if ok, known := typedWalk(v, t); !ok && known || !known && viaJSON(v, t) != verdictOK {
 			return false, true
 		}
 	}

@@ -86,7 +86,7 @@ func TestTypedByPartsMatchesWhole(t *testing.T) {
 		if !ok {
 			invalid++
 		}
-		if want := decodesInto(v, r.gvk); ok != want {
+		if want := decodesIntoJSON(v, typedTarget(r.gvk)); ok != want {
 			t.Errorf("%s on %s: by parts %v, whole %v", text, kind, ok, want)
 		}
 	}
@@ -112,7 +112,7 @@ func TestTypedByPartsOnRepositories(t *testing.T) {
 				if !r.jsonNumber {
 					continue
 				}
-				if ok, known := d.typedByParts(r); known && ok != decodesInto(r.value, r.gvk) {
+				if ok, known := d.typedByParts(r); known && ok != decodesIntoJSON(r.value, typedTarget(r.gvk)) {
 					t.Errorf("%s: %s %s: by parts %v, whole %v", dir, r.gvk.Kind, r.name, ok, !ok)
 				}
 			}
