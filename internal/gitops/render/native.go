@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"maps"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -43,10 +42,6 @@ type nres struct {
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
 	jsonNumber bool   // value went through JSON: numbers are float64
-	// orig is the value as read from its file; touched the member paths
-	// patches wrote at since (nativetyped.go).
-	orig    map[string]any
-	touched [][]string
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -199,7 +194,7 @@ func (d *renderer) nativeFile(p string) ([]*nres, bool) {
 		if _, set := meta["namespace"]; set && !isString {
 			return nil, false
 		}
-		out = append(out, &nres{value: doc.Value, orig: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
+		out = append(out, &nres{value: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
 			name: name, orgNS: ns, curNS: ns})
 	}
 	return out, true
@@ -302,7 +297,6 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false
 		}
 		r.value, r.copied, r.jsonNumber = v, true, true
-		r.touched = append(slices.Clip(r.touched), patch.touchedPaths()...)
 	}
 	return res, matched > 0
 }
@@ -386,10 +380,7 @@ func (d *renderer) wellTyped(r *nres) bool {
 	if !r.jsonNumber {
 		return d.typedAsRead(r.file, r.line, r.value, r.gvk)
 	}
-	if ok, known := d.typedByParts(r); known { // nativetyped.go
-		return ok
-	}
-	return decodesInto(r.value, r.gvk)
+	return decodesInto(r.value, r.gvk) // nativetyped.go
 }
 
 // typedAsRead is wellTyped of an object as read from file:line, checked

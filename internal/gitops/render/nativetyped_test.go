@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
 // typedObjects are objects as read, for patches to change: kinds with a
@@ -37,10 +35,9 @@ spec:
   jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: b}], restartPolicy: Never}}}}
 `
 
-// TestTypedByPartsMatchesWhole: for random patches on typed objects, the
-// check of the parts a patch wrote gives what decoding the whole patched
-// object gives, wherever it gives an answer.
-func TestTypedByPartsMatchesWhole(t *testing.T) {
+// TestPatchedTypedMatchesJSON: for random patches on typed objects, the
+// walk gives what decoding the whole patched object through JSON gives.
+func TestPatchedTypedMatchesJSON(t *testing.T) {
 	docs, err := parseDocs([]byte(typedObjects))
 	if err != nil {
 		t.Fatal(err)
@@ -57,16 +54,14 @@ func TestTypedByPartsMatchesWhole(t *testing.T) {
 	kinds := []string{"add", "replace", "add", "remove", "copy", "move"}
 	rng := rand.New(rand.NewPCG(15, 1))
 	pick := func(list []string) string { return list[rng.IntN(len(list))] }
-	d := newRenderer(source.FromFiles("typed", map[string][]byte{}), Options{})
-	decided, checked, invalid := 0, 0, 0
-	for i := 0; i < 4000; i++ {
+	var tally walkTally
+	for i := 0; i < 12000; i++ {
 		doc := docs[i%len(docs)]
 		var ops []string
 		for n := 1 + rng.IntN(3); n > 0; n-- {
 			ops = append(ops, fmt.Sprintf(`{"op":%q,"path":%q,"from":%q,"value":%s}`, pick(kinds), pick(paths), pick(paths), pick(values)))
 		}
-		text := "[" + strings.Join(ops, ",") + "]"
-		p, err := decodeJSONPatch([]byte(text))
+		p, err := decodeJSONPatch([]byte("[" + strings.Join(ops, ",") + "]"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,32 +69,15 @@ func TestTypedByPartsMatchesWhole(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		checked++
-		apiVersion, kind := str(doc.Value, "apiVersion"), str(doc.Value, "kind")
-		r := &nres{value: v, orig: doc.Value, file: "typed.yaml", line: doc.Line, gvk: gvkOf(apiVersion, kind), jsonNumber: true,
-			touched: p.touchedPaths()}
-		ok, known := d.typedByParts(r)
-		if !known {
-			continue
-		}
-		decided++
-		if !ok {
-			invalid++
-		}
-		if want := decodesInto(v, r.gvk); ok != want {
-			t.Errorf("%s on %s: by parts %v, whole %v", text, kind, ok, want)
-		}
+		tally.check(t, v, typedTarget(gvkOf(str(doc.Value, "apiVersion"), str(doc.Value, "kind"))))
 	}
-	t.Logf("%d patched objects, %d decided by parts, %d of them not well typed", checked, decided, invalid)
-	if decided < checked/2 || invalid < decided/10 || invalid > decided*9/10 {
-		t.Errorf("%d of %d decided by parts, %d not well typed: the cases miss one side", decided, checked, invalid)
-	}
+	tally.done(t, 0.95)
 }
 
-// TestTypedByPartsOnRepositories: on every kustomization of the test
-// repositories, every patched object's check by parts agrees with decoding
-// it whole.
-func TestTypedByPartsOnRepositories(t *testing.T) {
+// TestTypedOnRepositories: on every kustomization of the test
+// repositories, every object the native build accumulates gets the same
+// answer from the walk as from decoding it through JSON.
+func TestTypedOnRepositories(t *testing.T) {
 	for _, name := range []string{"flux", "argocd", "plain", "helm"} {
 		snap := snapshotOf(t, name)
 		d := newRenderer(snap, Options{})
@@ -109,11 +87,8 @@ func TestTypedByPartsOnRepositories(t *testing.T) {
 				continue
 			}
 			for _, r := range res {
-				if !r.jsonNumber {
-					continue
-				}
-				if ok, known := d.typedByParts(r); known && ok != decodesInto(r.value, r.gvk) {
-					t.Errorf("%s: %s %s: by parts %v, whole %v", dir, r.gvk.Kind, r.name, ok, !ok)
+				if want := decodesIntoJSON(r.value, typedTarget(r.gvk)); decodesInto(r.value, r.gvk) != want {
+					t.Errorf("%s: %s %s: walk %v, JSON %v", dir, r.gvk.Kind, r.name, !want, want)
 				}
 			}
 		}
