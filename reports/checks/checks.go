@@ -57,7 +57,7 @@ func Evaluate(in *Input) []reports.Finding {
 func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 	ev := newEvaluator(in)
 	ev.prepare()
-	r.index(ev)
+	r.prepare(ev)
 	catalog := reports.Catalog()
 	per := make([][]reports.Finding, len(catalog))
 	var manifest []int

@@ -21,8 +21,6 @@ type workload struct {
 	csRead bool
 	// served: 0 not known yet, 1 a Service selects its pods, -1 none.
 	served int8
-	// idx numbers the workloads of an evaluation kept or reused (reuse.go).
-	idx int
 }
 
 // isServed is ev.served(w.o), found once.

@@ -46,55 +46,65 @@ func objectNamed(in *Input, name string) *render.Object {
 }
 
 // TestEvaluateReusing evaluates a second state reusing the findings of a
-// first, for changes of each thing the workload-local controls read: the
+// first, for changes of each thing the object-local controls read: the
 // findings are those Evaluate gives of the second state, and the findings
 // copied (marked in the first state's kept findings) are exactly those of
-// the workloads whose inputs did not change, of workload-local controls.
+// the objects whose inputs did not change, of object-local controls.
 func TestEvaluateReusing(t *testing.T) {
+	all := []string{"Deployment/web", "Deployment/api", "Deployment/worker", "Deployment/batch", "Service/web"}
+	but := func(ids ...string) []string {
+		return slices.DeleteFunc(slices.Clone(all), func(id string) bool { return slices.Contains(ids, id) })
+	}
 	for _, tc := range []struct {
 		name   string
 		change func(in *Input)
-		// changed file, for sameFile; reused are the workloads whose
-		// findings are copied.
-		changedFile string
-		reused      []string
+		// changed file, for sameFile; reused are the objects whose findings
+		// of objectOnly controls are copied, reusedCtx of nsContext ones.
+		changedFile       string
+		reused, reusedCtx []string
 	}{
-		{"unchanged", func(*Input) {}, "", []string{"web", "api", "worker", "batch"}},
+		{"unchanged", func(*Input) {}, "", all, all},
 		{"image", func(in *Input) {
 			o := objectNamed(in, "web")
 			o.Value = deployment("web", 2, podWith(map[string]any{"privileged": true}, "r.io/web:2")).Value
-		}, "", []string{"api", "worker", "batch"}},
+		}, "", but("Deployment/web"), but("Deployment/web")},
 		{"equal value, not the same map", func(in *Input) {
 			o := objectNamed(in, "web")
 			o.Value = deployment("web", 2, podWith(map[string]any{"privileged": true}, "r.io/web:1")).Value
-		}, "", []string{"web", "api", "worker", "batch"}},
+		}, "", all, all},
 		{"security context", func(in *Input) {
 			o := objectNamed(in, "api")
 			o.Value = deployment("api", 1, podWith(map[string]any{"runAsUser": 0}, "docker.io/api:latest")).Value
-		}, "", []string{"web", "worker", "batch"}},
-		{"line", func(in *Input) { objectNamed(in, "worker").Line = 7 }, "", []string{"web", "api", "batch"}},
-		{"file text", func(*Input) {}, "apps/web.yaml", []string{"api", "worker", "batch"}},
-		{"deployer", func(in *Input) { objectNamed(in, "batch").Deployer = "Kustomization/flux-system/apps" }, "", []string{"web", "api", "worker"}},
-		{"namespace", func(in *Input) { objectNamed(in, "batch").Namespace = "team-prod" }, "", []string{"web", "api", "worker"}},
-		{"environment", func(in *Input) { in.States["prod"].Environments[1].Name = "development" }, "", []string{"web", "api", "worker"}},
-		{"trusted registries", func(in *Input) { in.TrustedRegistries = []string{"r.io", "q.io"} }, "", nil},
-		{"registries file", func(in *Input) { in.RegistriesFile = ".plinth/clusters/prod.json" }, "", nil},
-		{"service and autoscaler", func(in *Input) {
+		}, "", but("Deployment/api"), but("Deployment/api")},
+		{"line", func(in *Input) { objectNamed(in, "worker").Line = 7 }, "", but("Deployment/worker"), but("Deployment/worker")},
+		{"file text", func(*Input) {}, "apps/web.yaml", but("Deployment/web"), but("Deployment/web")},
+		{"deployer", func(in *Input) { objectNamed(in, "batch").Deployer = "Kustomization/flux-system/apps" }, "", but("Deployment/batch"), but("Deployment/batch")},
+		{"namespace", func(in *Input) { objectNamed(in, "batch").Namespace = "team-prod" }, "", but("Deployment/batch"), but("Deployment/batch")},
+		{"environment", func(in *Input) { in.States["prod"].Environments[1].Name = "development" }, "", but("Deployment/batch"), but("Deployment/batch")},
+		{"tier", func(in *Input) { in.States["prod"].Environments[0].Tier = "staging" }, "", but("Deployment/web", "Deployment/api", "Deployment/worker", "Service/web"),
+			but("Deployment/web", "Deployment/api", "Deployment/worker", "Service/web")},
+		{"trusted registries", func(in *Input) { in.TrustedRegistries = []string{"r.io", "q.io"} }, "", nil, nil},
+		{"registries file", func(in *Input) { in.RegistriesFile = ".plinth/clusters/prod.json" }, "", nil, nil},
+		{"service, autoscaler and service account", func(in *Input) {
 			for i := range in.Discovery.Objects {
-				if o := &in.Discovery.Objects[i]; o.Kind == "Service" || o.Kind == "HorizontalPodAutoscaler" || o.Kind == "ServiceAccount" {
+				if o := &in.Discovery.Objects[i]; o.Kind == "HorizontalPodAutoscaler" || o.Kind == "ServiceAccount" {
 					o.Value = map[string]any{"kind": o.Kind}
 				}
 			}
-		}, "", []string{"web", "api", "worker", "batch"}},
-		{"zones", func(in *Input) { in.States["prod"].Zones = nil }, "", []string{"web", "api", "worker", "batch"}},
+		}, "", all, []string{"Deployment/batch", "Service/web"}},
+		{"a service added", func(in *Input) {
+			in.Discovery.Objects = append(in.Discovery.Objects, render.Object{APIVersion: "v1", Kind: "Service", Name: "api", Namespace: "team-prod", Cluster: "prod",
+				File: "apps/svc.yaml", Line: 9, Value: map[string]any{"kind": "Service", "spec": map[string]any{"selector": map[string]any{"app": "api"}}}})
+		}, "", all, []string{"Deployment/batch", "Service/web"}},
+		{"zones", func(in *Input) { in.States["prod"].Zones = nil }, "", all, nil},
 		{"twice the same workload", func(in *Input) {
 			in.Discovery.Objects = append(in.Discovery.Objects, *objectNamed(in, "worker"))
-		}, "", []string{"web", "api", "batch"}},
+		}, "", but("Deployment/worker"), but("Deployment/worker")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			first := reuseState()
 			if tc.name == "twice the same workload" {
-				// The duplicate is in the first state: its key names two workloads.
+				// The duplicate is in the first state: its key names two objects.
 				first.Discovery.Objects = append(first.Discovery.Objects, *objectNamed(first, "worker"))
 			}
 			_, kept := EvaluateKeeping(first)
@@ -118,33 +128,39 @@ func TestEvaluateReusing(t *testing.T) {
 			if len(got) != len(want) {
 				t.Fatalf("%d findings, want %d", len(got), len(want))
 			}
-			copied := map[string]bool{}
+			copied := map[reuseScope]map[string]bool{objectOnly: {}, nsContext: {}}
 			for i := range got {
 				g := got[i]
 				if m, ok := strings.CutPrefix(g.Message, "kept: "); ok {
-					if !workloadLocal[g.Control] {
-						t.Errorf("finding of %s copied: %s is not workload-local", g.Object, g.Control)
+					scope := objectLocal[g.Control]
+					if scope == 0 {
+						t.Fatalf("finding of %s copied: %s is not object-local", g.Object, g.Control)
 					}
-					copied[strings.TrimPrefix(g.Object, "Deployment/")] = true
+					copied[scope][g.Object] = true
 					g.Message = m
 				}
 				if !reflect.DeepEqual(g, want[i]) {
 					t.Errorf("finding %d:\n got %+v\nwant %+v", i, g, want[i])
 				}
 			}
-			for _, n := range []string{"web", "api", "worker", "batch"} {
-				if w := slices.Contains(tc.reused, n); copied[n] != w {
-					t.Errorf("findings of %s copied: %v, want %v", n, copied[n], w)
+			for scope, reused := range map[reuseScope][]string{objectOnly: tc.reused, nsContext: tc.reusedCtx} {
+				for _, id := range all {
+					if id == "Service/web" && scope == nsContext {
+						continue // no nsContext control visits a Service
+					}
+					if w := slices.Contains(reused, id); copied[scope][id] != w {
+						t.Errorf("findings of %s copied (scope %d): %v, want %v", id, scope, copied[scope][id], w)
+					}
 				}
 			}
 		})
 	}
 }
 
-// TestWorkloadLocalControlsExist keeps the list of workload-local controls
-// to manifest controls of the catalog.
-func TestWorkloadLocalControlsExist(t *testing.T) {
-	for id := range workloadLocal {
+// TestObjectLocalControlsExist keeps the list of object-local controls to
+// manifest controls of the catalog.
+func TestObjectLocalControlsExist(t *testing.T) {
+	for id := range objectLocal {
 		if _, ok := manifestChecks[id]; !ok {
 			t.Errorf("%s: no manifest check", id)
 		}
