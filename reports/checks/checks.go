@@ -49,8 +49,15 @@ type Input struct {
 // over the shared indexes (built beforehand, read only), and their findings
 // are joined in catalog order: the result does not depend on scheduling.
 func Evaluate(in *Input) []reports.Finding {
+	fs, _ := evaluate(in, nil)
+	return fs
+}
+
+// evaluate is Evaluate, keeping or reusing findings with r (reuse.go).
+func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 	ev := newEvaluator(in)
 	ev.prepare()
+	r.prepare(ev)
 	catalog := reports.Catalog()
 	per := make([][]reports.Finding, len(catalog))
 	var manifest []int
@@ -70,27 +77,33 @@ func Evaluate(in *Input) []reports.Finding {
 		}
 		per[i] = ev.findings
 	}
+	rs := make([]*reuse, len(catalog))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, i := range manifest {
 		w := *ev
 		w.control, w.findings = catalog[i], nil
+		r.forControl(&w)
 		g.Go(func() error {
 			manifestChecks[w.control.ID](&w)
-			per[i] = w.findings
+			per[i], rs[i] = w.findings, w.reuse
 			return nil
 		})
 	}
 	_ = g.Wait()
 	ev.findings = nil
-	for _, fs := range per {
+	off := make([]int, len(per))
+	var copied []bool
+	for i, fs := range per {
+		off[i] = len(ev.findings)
+		copied = rs[i].copiedAt(copied, off[i])
 		ev.findings = append(ev.findings, fs...)
 	}
 	if in.Evidence != nil {
 		ev.unmatchedEvidence()
 	}
-	setTexts(ev.findings)
-	return ev.findings
+	setTexts(ev.findings, copied)
+	return ev.findings, r.kept(ev, rs, per, off)
 }
 
 // Implemented reports whether a manifest or declared control has an evaluation.
@@ -129,6 +142,7 @@ type evaluator struct {
 	byKind    map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
 	selectors map[*render.Object]labels.Selector
 	cur       *workload // the workload eachWorkload is at
+	reuse     *reuse    // a workload-local control's keeping or reusing of findings (reuse.go)
 
 	// Evidence per cluster, built on first use (declared.go).
 	evidence    map[string]*evidence.Cluster

@@ -378,6 +378,9 @@ func portsOf(rule map[string]any) reports.Msg {
 func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, reports.Msg)) {
 	for _, c := range ev.clusters {
 		for _, o := range ev.ofKind(c, kind) {
+			if ev.reused(o) {
+				continue
+			}
 			failed, msg := fn(o)
 			switch {
 			case failed:

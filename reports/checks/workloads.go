@@ -101,6 +101,9 @@ func containers(spec map[string]any) []container {
 func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg reports.Msg)) {
 	for _, c := range ev.clusters {
 		for _, w := range ev.workloads[c] {
+			if ev.reused(w.o) {
+				continue
+			}
 			o := w.o
 			ev.line, ev.cur = 0, w
 			failed, msg := fn(o, w.spec)

@@ -178,14 +178,14 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	if err := checkClusters(snap, opts.Clusters); err != nil {
 		return nil, err
 	}
-	var cache *render.Cache
+	var two *twoStates
 	if opts.Month != "" || opts.Since != "" {
-		cache = render.NewCache() // the two states share most builds
+		two = &twoStates{cache: render.NewCache()} // the two states share most builds and findings
 	}
 	if date.IsZero() {
 		date = snap.CommitDate.UTC()
 	}
-	r := scoped(evaluateLogged(opts, "commit "+short(snap.Commit), snap, date, cache, ev))
+	r := scoped(evaluateLogged(opts, "commit "+short(snap.Commit), snap, date, two, ev))
 	r.Date, r.Month = date, opts.Month
 	if opts.Month == "" && opts.Since == "" {
 		return r, nil
@@ -205,7 +205,7 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		br := scoped(evaluateLogged(opts, "base commit "+short(bsnap.Commit), bsnap, date, cache, ev))
+		br := scoped(evaluateLogged(opts, "base commit "+short(bsnap.Commit), bsnap, date, two, ev))
 		baseRef := opts.Since
 		if baseRef == "" {
 			baseRef = base.Hash.String()
@@ -218,9 +218,9 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 }
 
 // evaluateLogged evaluates one state and reports its progress.
-func evaluateLogged(opts Options, what string, snap *source.Snapshot, date time.Time, cache *render.Cache, ev *evidence.Set) *reports.Report {
+func evaluateLogged(opts Options, what string, snap *source.Snapshot, date time.Time, two *twoStates, ev *evidence.Set) *reports.Report {
 	start := time.Now()
-	r := evaluate(snap, date, cache, opts.Clusters, ev)
+	r := evaluate(snap, date, two, opts.Clusters, ev)
 	opts.progress("%s rendered and checked in %s: %d of %d sources rendered, %d not evaluated, %d objects, %d workloads, %d findings",
 		what, time.Since(start).Round(time.Millisecond), r.Coverage.Rendered, r.Coverage.Sources, r.Coverage.NotEvaluated,
 		r.Coverage.Objects, r.Coverage.Workloads, len(r.Findings))
@@ -340,17 +340,17 @@ func Evaluate(snap *source.Snapshot, date time.Time) *reports.Report {
 	return evaluate(snap, date, nil, nil, nil)
 }
 
-func evaluate(snap *source.Snapshot, date time.Time, cache *render.Cache, clusters []string, ev *evidence.Set) *reports.Report {
+func evaluate(snap *source.Snapshot, date time.Time, two *twoStates, clusters []string, ev *evidence.Set) *reports.Report {
 	states, stateProblems := readStates(snap)
 	stop := captureOutput()
-	disc := render.Render(snap, render.Options{Cache: cache, Clusters: clusters})
+	disc := render.Render(snap, render.Options{Cache: two.renderCache(), Clusters: clusters})
 	logged := stop()
 	cov, warnings := coverage(disc)
 	warnings = append(warnings, logWarnings(snap, logged)...)
 	disc.Problems = append(disc.Problems, stateProblems...)
 	trusted, regFile, regProblems := readBaseline(snap, states)
 	disc.Problems = append(disc.Problems, regProblems...)
-	findings := checks.Evaluate(&checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile, Evidence: ev})
+	findings := two.check(snap, &checks.Input{Discovery: disc, States: states, TrustedRegistries: trusted, RegistriesFile: regFile, Evidence: ev})
 	waivers, waiverProblems := collectWaivers(snap, disc, date)
 	if len(waiverProblems) > 0 {
 		// Malformed waiver files are a rendering problem of the repository.

@@ -9,7 +9,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -245,6 +244,7 @@ type Cache struct {
 	docs   memo[docsResult]     // parsed files, by path and content (docscache.go)
 	native memo[nativeEntry]    // nested native builds, by buildKey (nativecache.go)
 	typed  memo[bool]           // objects as read decode into their types, by file, content and line (native.go)
+	keys   buildKeys            // what makes build keys, per snapshot (cachekey.go)
 }
 
 // NewCache returns an empty cache.
@@ -294,37 +294,9 @@ func builds(c *Cache) *memo[[]builtObject]  { return &c.builds }
 func charts(c *Cache) *memo[[]renderedFile] { return &c.charts }
 
 // buildKey hashes the path and the files below every directory a build of
-// the kustomization in dir can read; "" when there is no cache.
-func (d *renderer) buildKey(dir string) string {
-	if d.cache == nil {
-		return ""
-	}
-	dirs := map[string]bool{}
-	var visit func(dir string)
-	visit = func(dir string) {
-		if dirs[dir] {
-			return
-		}
-		dirs[dir] = true
-		for _, p := range d.kustomizationDirRefs(dir) {
-			visit(p)
-		}
-	}
-	visit(dir)
-	sorted := make([]string, 0, len(dirs))
-	for dir := range dirs {
-		sorted = append(sorted, dir)
-	}
-	sort.Strings(sorted)
-	h := sha256.New()
-	fmt.Fprintf(h, "build %s\n", dir)
-	for _, dir := range sorted {
-		for _, p := range d.snap.Walk(dir) {
-			fmt.Fprintf(h, "%s %s\n", p, d.fileHash(p))
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// the kustomization in dir can read; "" when there is no cache
+// (sharedBuildKey, cachekey.go).
+func (d *renderer) buildKey(dir string) string { return d.sharedBuildKey(dir) }
 
 func (d *renderer) fileHash(p string) string {
 	d.mu.Lock()
