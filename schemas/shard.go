@@ -119,20 +119,29 @@ func planShards(files []*ast.File, workers int) (plan *shardPlan, ok bool) {
 	}
 	workers = max(1, min(workers, len(names)/shardMin))
 	for w := range workers {
-		sh := shard{services: &ast.StructLit{}, names: names[w*len(names)/workers : (w+1)*len(names)/workers], decls: decls}
-		for _, svc := range sh.names {
-			for _, v := range decls[svc] {
-				sh.services.Elts = append(sh.services.Elts, &ast.Field{Label: ast.NewString(svc), Value: v})
-			}
-			r, ok := dataRemovals(svc, decls[svc])
-			if !ok {
-				return nil, false
-			}
-			sh.removals = append(sh.removals, r...)
+		sh, ok := makeShard(names[w*len(names)/workers:(w+1)*len(names)/workers], decls)
+		if !ok {
+			return nil, false
 		}
 		plan.shards = append(plan.shards, sh)
 	}
 	return plan, true
+}
+
+// makeShard is the shard of the services names, declared as decls says.
+func makeShard(names []string, decls map[string][]ast.Expr) (shard, bool) {
+	sh := shard{services: &ast.StructLit{}, names: names, decls: decls}
+	for _, svc := range sh.names {
+		for _, v := range decls[svc] {
+			sh.services.Elts = append(sh.services.Elts, &ast.Field{Label: ast.NewString(svc), Value: v})
+		}
+		r, ok := dataRemovals(svc, decls[svc])
+		if !ok {
+			return shard{}, false
+		}
+		sh.removals = append(sh.removals, r...)
+	}
+	return sh, true
 }
 
 // dataRemovals is structRemovables (removal.go) of a service declared as
@@ -299,7 +308,7 @@ func startShards(files []*ast.File) *shardRun {
 	r := &shardRun{plan: plan, results: make([]shardResult, len(plan.shards)), done: make(chan int, len(plan.shards))}
 	for i, sh := range plan.shards {
 		r.wg.Go(func() {
-			r.results[i] = unifyShard(fs, sh)
+			r.results[i] = checkShard(fs, sh) // plaincheck.go
 			r.done <- i
 		})
 	}
