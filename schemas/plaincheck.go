@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -933,20 +934,21 @@ func (v *plainValue) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendJSONString writes s (valid UTF-8) as a JSON string.
+// appendJSONString writes s as CUE's JSON does (encoding/json without
+// HTML escaping: the text matters where a quantity keeps it): printable
+// ASCII as it is, anything else through encoding/json itself.
 func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			b = append(b, c)
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 		}
 	}
+	b = append(b, '"')
+	b = append(b, s...)
 	return append(b, '"')
 }
 
