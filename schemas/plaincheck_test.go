@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -177,6 +178,72 @@ func TestPlainCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// plainSnippets are declarations of a service, valid and not, that
+// TestPlainCheckCombined unifies in every kind of combination.
+var plainSnippets = []string{
+	`{env: A: {secret: "s"}}`, `{env: A: {config: "c"}}`, `{env: A: {secret: "s", key: "k"}}`, `{env: A: {key: "k"}}`,
+	`{env: A: {}}`, `{env: A: "x"}`, `{env: A: null}`, `{env: A: 5}`, `{env: A: {secret: 1}}`, `{env: A: {config: "c", key: "k"}}`,
+	`{probes: liveness: "/h"}`, `{probes: readiness: {successThreshold: 1}}`, `{probes: liveness: {successThreshold: 1}}`,
+	`{probes: startup: {exec: command: ["a"]}}`, `{probes: startup: {exec: {}}}`, `{probes: liveness: {http: {port: "x"}}}`,
+	`{probes: liveness: {}}`, `{probes: readiness: "/r"}`, `{probes: readiness: {tcp: port: "p", periodSeconds: 3}}`,
+	`{ports: [{name: "a", port: 1}]}`, `{ports: [{name: "a", port: 1, protocol: "UDP"}]}`, `{ports: [{name: "a", port: 1, protocol: "ICMP"}]}`,
+	`{ports: [{name: "a", port: 1, service: false}]}`, `{ports: [{name: "a", port: 1, service: "x"}]}`, `{ports: [{name: "a"}]}`,
+	`{ports: [{name: "a", port: 1, appProtocol: "grpc"}]}`, `{ports: []}`,
+	`{metrics: {}}`, `{metrics: port: "m"}`, `{metrics: port: 9}`, `{metrics: port: true}`, `{metrics: path: "/m"}`, `{metrics: interval: 5}`,
+	`{autoscale: {min: 1, max: 2}}`, `{autoscale: {min: 1}}`, `{autoscale: {min: 1, max: 2, cpuUtilization: 50}}`, `{autoscale: {min: 1.5, max: 2}}`,
+	`{autoscale: cpuUtilization: 70}`, `{autoscale: null}`,
+	`{overrides: dev: autoscale: null}`, `{overrides: dev: autoscale: {min: 1, max: 2}}`, `{overrides: dev: {}}`, `{overrides: dev: ingress: {host: "h"}}`,
+	`{overrides: dev: ingress: {}}`, `{overrides: dev: ingress: null}`, `{overrides: dev: team: "x"}`, `{overrides: prod: env: A: {secret: "s"}}`,
+	`{overrides: dev: replicas: 2}`, `{overrides: dev: replicas: 3}`, `{overrides: dev: metrics: null}`, `{overrides: dev: route: {hostnames: ["h"]}}`,
+	`{overrides: dev: secrets: {objects: ["o"]}}`, `{overrides: dev: identity: null}`, `{overrides: dev: schedule: null}`, `{overrides: 5}`,
+	`{route: {hostnames: ["h"]}}`, `{route: {}}`, `{route: {hostnames: ["h"], rules: [{path: {}}]}}`, `{route: {hostnames: ["h"], rules: [{path: {type: "Regex"}}]}}`,
+	`{route: {hostnames: ["h"], canary: {image: "i", weight: 5}}}`, `{route: {hostnames: ["h"], canary: {image: "i"}}}`,
+	`{route: rules: [{headers: [{name: "a", value: "b", type: "RegularExpression"}]}]}`, `{route: rules: [{headers: [{name: "a"}]}]}`,
+	`{egress: [{cidr: "c", ports: [1]}]}`, `{egress: [{cidr: "c"}]}`, `{egress: [{cidr: "c", ports: [1], protocol: "SCTP"}]}`, `{egress: [{cidr: "c", ports: [1], except: []}]}`,
+	`{extraObjects: [{a: 1}]}`, `{extraObjects: [5]}`, `{extraObjects: [{metadata: 5}]}`, `{extraObjects: [{metadata: {name: 1}}]}`,
+	`{extraObjects: [{kind: "K", metadata: {name: "n", annotations: {a: "b"}}, spec: {x: [1, 2.5, "s", null, {y: true}]}}]}`,
+	`{patches: [{target: kind: "D"}]}`, `{patches: [{target: {}}]}`, `{patches: [{target: kind: "D", strategicMerge: 5}]}`,
+	`{patches: [{target: kind: "D", jsonPatch: [{op: "add", path: "/a", value: null}]}]}`, `{patches: [{target: kind: "D", strategicMerge: {a: b: 1}}]}`,
+	`{replicas: 2}`, `{replicas: -1}`, `{replicas: 1.0}`, `{replicas: 1e2}`, `{replicas: 0x10}`, `{port: "80"}`, `{port: 8080}`, `{port: 80}`,
+	`{resources: requests: cpu: 1}`, `{resources: requests: cpu: 1.0}`, `{resources: requests: cpu: true}`, `{resources: requests: {}}`, `{resources: {}}`,
+	`{resources: limits: memory: 1Gi}`, `{dependsOn: ["a"]}`, `{dependsOn: ["a", "b"]}`, `{dependsOn: "a"}`, `{command: []}`, `{command: ["x", 1]}`,
+	`{schedule: "x"}`, `{policy: {pdb: true}}`, `{policy: {pdb: 1}}`, `{policy: {}}`, `{config: {data: a: "b"}}`, `{config: {data: a: 1}}`,
+	`{config: files: {}}`, `{config: mountPath: "/m"}`, `{nodePool: null}`, `{nodePool: "p"}`, `{identity: {}}`, `{identity: clientID: "c"}`,
+	`{secrets: {objects: []}}`, `{secrets: {}}`, `{"x-y": 1}`, `{image: "\u00e9\t"}`, `{team: "shop"}`, `{team: "other"}`, `{blueprint: 5}`,
+	`{ingress: {host: "h"}}`, `{ingress: {host: "h", path: "/p"}}`, `{ingress: {path: "/"}}`, `{ingress: {host: "h", tls: true}}`, `{priorityClassName: ""}`,
+	`{args: ["a"]}`, `{args: [["a"]]}`, `{egress: [{cidr: "c", ports: [1.5]}]}`, `{probes: {liveness: "/a", startup: {grpc: {service: "s"}}}}`,
+}
+
+// TestPlainCheckCombined holds checkPlain to CUE on services unified from
+// random choices of plainSnippets (a fixed seed: the same cases each run).
+func TestPlainCheckCombined(t *testing.T) {
+	ctx := cuecontext.New()
+	rng := rand.New(rand.NewPCG(15, 2026))
+	sure := 0
+	const cases = 600
+	for i := range cases {
+		var srcs []string
+		if rng.IntN(10) > 0 {
+			srcs = append(srcs, plainBase)
+		}
+		for range 1 + rng.IntN(4) {
+			srcs = append(srcs, plainSnippets[rng.IntN(len(plainSnippets))])
+		}
+		ok, problem := plainVersusCUE(ctx, serviceDecls(t, srcs...))
+		if problem != "" {
+			t.Errorf("case %d %s: %s", i, strings.Join(srcs, " & "), problem)
+		}
+		if ok {
+			sure++
+		}
+	}
+	// Most combinations are valid: checkPlain must take them.
+	if sure < cases/5 {
+		t.Errorf("checkPlain sure of %d of %d cases", sure, cases)
+	}
+	t.Logf("checkPlain sure of %d of %d cases", sure, cases)
 }
 
 // TestPlainCheckPlatforms holds checkPlain to CUE on every service of the
