@@ -3,6 +3,7 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -33,10 +34,11 @@ import (
 // declarations, a disjunction CUE might leave ambiguous, a literal it does
 // not read exactly as CUE does) goes to the shard's CUE unification, and an
 // error to the whole platform's, whose errors are the ones reported. The
-// value is decoded through its JSON, which is what decodeCUE stands for.
-// The package's tests compare every sharded spec with the whole platform's
-// (TestMain), and checkPlain with CUE on service values of every kind the
-// schema takes, valid or not (plaincheck_test.go).
+// value is decoded as json.Unmarshal decodes its JSON (plaindecode.go),
+// which is what decodeCUE stands for. The package's tests compare every
+// sharded spec with the whole platform's (TestMain), and checkPlain with
+// CUE on service values of every kind the schema takes, valid or not
+// (plaincheck_test.go).
 
 // plainOp is what a schema node checks.
 type plainOp uint8
@@ -964,7 +966,7 @@ func plainService(decls []ast.Expr) (svc rawService, ok bool) {
 	if st != plainOK {
 		return rawService{}, false
 	}
-	if err := json.Unmarshal(v.appendJSON(nil), &svc); err != nil {
+	if err := decodePlain(v, reflect.ValueOf(&svc).Elem()); err != nil { // plaindecode.go
 		return rawService{}, false
 	}
 	return svc, true
