@@ -90,11 +90,11 @@ func decodePlain(v *plainValue, rv reflect.Value) error {
 		}
 		return nil
 	case reflect.Slice:
-		if v.kind != kindList {
-			return fmt.Errorf("decode %s: not a list", t)
-		}
 		if t.Elem().Kind() == reflect.Uint8 {
 			return plainJSON(v, rv) // base64
+		}
+		if v.kind != kindList {
+			return fmt.Errorf("decode %s: not a list", t)
 		}
 		s := reflect.MakeSlice(t, len(v.elems), len(v.elems))
 		for i, e := range v.elems {
