@@ -40,10 +40,10 @@ func TestDecodePlain(t *testing.T) {
 		`{any: {a: [1, 2.5, "s", null, true]}, anyMap: {b: 1e3}, float: 1.50, bytes: "aGk=", addr: "10.0.0.1"}`,
 		`{qty: 0.50, rem: null, small: 127, flag: true, ptr: null, map: null, list: null}`,
 		`{qty: "100m", rem: {min: 1, max: 2, cpuUtilization: 70}}`,
-		`{Name: "case"}`,         // no field of that exact name: encoding/json matches it
+		`{Name: "case"}`,          // no field of that exact name: encoding/json matches it
 		`{unknown: 1, name: "a"}`, // encoding/json skips it
-		`{small: 128}`,           // out of range: both fail
-		`{name: 5}`,              // a type error: both fail
+		`{small: 128}`,            // out of range: both fail
+		`{name: 5}`,               // a type error: both fail
 		`{n: 1.5}`,
 		`{addr: "nope"}`,
 	} {
