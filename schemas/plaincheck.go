@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -955,48 +956,68 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // plainService is a service's declarations checked and decoded without
-// CUE; ok is false when checkPlain is not sure, or the schema is not one
-// plainSchema reads.
-func plainService(decls []ast.Expr) (svc rawService, ok bool) {
+// CUE: plainOK with the service; plainFail when the service is not valid
+// for certain; plainUnsure when checkPlain is not sure, or the schema is not
+// one plainSchema reads.
+func plainService(decls []ast.Expr) (rawService, plainStatus) {
 	n := plainSchema()
 	if n == nil {
-		return rawService{}, false
+		return rawService{}, plainUnsure
 	}
 	v, st := checkPlain(n, decls)
 	if st != plainOK {
-		return rawService{}, false
+		return rawService{}, st
 	}
+	var svc rawService
 	if err := decodePlain(v, reflect.ValueOf(&svc).Elem()); err != nil { // plaindecode.go
-		return rawService{}, false
+		return rawService{}, plainUnsure
 	}
-	return svc, true
+	return svc, plainOK
 }
 
-// checkShard checks the services of a shard in Go where checkPlain is sure,
-// and unifies the others with CUE (unifyShard).
+// checkShard checks the services of a shard in Go where checkPlain is sure
+// (on the goroutine of the shard: the loader builds the platform on
+// another meanwhile), and unifies those it is not sure of with CUE
+// (unifyShard) in shards of their own, on every CPU. A service that is not
+// valid for certain ends the shard at once: the whole platform's
+// unification reports the errors.
 func checkShard(fs *fastSchema, sh shard) shardResult {
 	services := make(map[string]rawService, len(sh.names))
 	var rest []string
 	for _, name := range sh.names {
-		if svc, ok := plainService(sh.decls[name]); ok && utf8.ValidString(name) {
+		svc, st := plainService(sh.decls[name])
+		switch {
+		case st == plainFail:
+			return shardResult{}
+		case st == plainOK && utf8.ValidString(name):
 			services[name] = svc
+		default:
+			rest = append(rest, name)
+		}
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(rest)/shardMin))
+	results := make([]shardResult, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		part := rest[w*len(rest)/workers : (w+1)*len(rest)/workers]
+		if len(part) == 0 {
+			results[w].ok = true
 			continue
 		}
-		rest = append(rest, name)
+		wg.Go(func() {
+			if sub, ok := makeShard(part, sh.decls); ok {
+				results[w] = unifyShard(fs, sub)
+			}
+		})
 	}
-	if len(rest) == 0 {
-		return shardResult{services: services, ok: true}
-	}
-	sub, ok := makeShard(rest, sh.decls)
-	if !ok {
-		return shardResult{}
-	}
-	res := unifyShard(fs, sub)
-	if !res.ok {
-		return res
-	}
-	for name, svc := range res.services {
-		services[name] = svc
+	wg.Wait()
+	for _, res := range results {
+		if !res.ok {
+			return shardResult{}
+		}
+		for name, svc := range res.services {
+			services[name] = svc
+		}
 	}
 	return shardResult{services: services, ok: true}
 }

@@ -26,8 +26,8 @@ import (
 // same text) and it must decode into the same rawService. It returns
 // whether checkPlain was sure, and a difference found.
 func plainVersusCUE(ctx *cue.Context, decls []ast.Expr) (sure bool, problem string) {
-	svc, sure := plainService(decls)
-	if !sure {
+	svc, st := plainService(decls)
+	if st != plainOK {
 		return false, ""
 	}
 	v, _ := checkPlain(plainSchema(), decls)
@@ -353,5 +353,39 @@ func TestPlainSchemaShapes(t *testing.T) {
 				t.Errorf("read: got %v, want %v", got, tc.read)
 			}
 		})
+	}
+}
+
+// TestCheckShard: services checkPlain is not sure of are unified with CUE
+// beside those it takes; one that is not valid for certain sends the load
+// to the whole unification.
+func TestCheckShard(t *testing.T) {
+	unsure := `services: raw: {
+	team: "shop", blueprint: "worker", image: "demo.azurecr.io/raw:1.0.0"
+	resources: {requests: {cpu: "100m", memory: "128Mi"}, limits: {cpu: "200m", memory: "256Mi"}}
+	extraObjects: [{apiVersion: "v1", kind: "ConfigMap", metadata: name: "raw", binaryData: b: 'bytes'}]
+}
+`
+	for _, tc := range []struct {
+		name           string
+		files          map[string]string
+		sharded, valid bool
+	}{
+		{"taken and left to CUE", map[string]string{"a.cue": shardCore + shardService("cart") + unsure}, true, true},
+		{"left to CUE only", map[string]string{"a.cue": shardCore + unsure}, true, true},
+		{"not valid for certain", map[string]string{"a.cue": shardCore + unsure + shardService("cart") + "services: cart: replicas: \"2\"\n"}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sharded, m, err := loadShards(t, tc.files)
+			if sharded != tc.sharded || (err == nil) != tc.valid {
+				t.Fatalf("sharded %v, error %v; want sharded %v, valid %v", sharded, err, tc.sharded, tc.valid)
+			}
+			if err == nil && len(m.Services) != strings.Count(tc.files["a.cue"], "services: ") {
+				t.Errorf("%d services loaded", len(m.Services))
+			}
+		})
+	}
+	if _, st := plainService(serviceDecls(t, plainBase, `{extraObjects: [{b: 'bytes'}]}`)); st != plainUnsure {
+		t.Errorf("bytes: status %v, want unsure", st)
 	}
 }
