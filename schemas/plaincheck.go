@@ -728,8 +728,24 @@ func checkStruct(n *plainNode, decls []ast.Expr) (*plainValue, plainStatus) {
 		name  string
 		decls []ast.Expr
 	}
-	var members []member
-	index := map[string]int{}
+	size := 0
+	for _, d := range decls {
+		size += len(d.(*ast.StructLit).Elts)
+	}
+	members := make([]member, 0, size)
+	var index map[string]int // past a few members
+	find := func(name string) (int, bool) {
+		if index != nil {
+			i, ok := index[name]
+			return i, ok
+		}
+		for i, m := range members {
+			if m.name == name {
+				return i, true
+			}
+		}
+		return 0, false
+	}
 	for _, d := range decls {
 		for _, e := range d.(*ast.StructLit).Elts {
 			f, ok := e.(*ast.Field)
@@ -743,16 +759,23 @@ func checkStruct(n *plainNode, decls []ast.Expr) (*plainValue, plainStatus) {
 			if !ok || f.Constraint != token.ILLEGAL || len(f.Attrs) > 0 || f.Alias != nil {
 				return nil, plainUnsure
 			}
-			i, seen := index[name]
+			i, seen := find(name)
 			if !seen {
 				i = len(members)
-				index[name] = i
 				members = append(members, member{name: name})
+				if index != nil {
+					index[name] = i
+				} else if len(members) > 16 {
+					index = make(map[string]int, size)
+					for j, m := range members {
+						index[m.name] = j
+					}
+				}
 			}
 			members[i].decls = append(members[i].decls, f.Value)
 		}
 	}
-	out := &plainValue{kind: kindStruct}
+	out := &plainValue{kind: kindStruct, fields: make([]plainMember, 0, len(members)+len(n.order))}
 	st := plainOK
 	for _, m := range members {
 		var v *plainValue
@@ -772,7 +795,7 @@ func checkStruct(n *plainNode, decls []ast.Expr) (*plainValue, plainStatus) {
 		}
 	}
 	for _, name := range n.order {
-		if _, declared := index[name]; declared {
+		if _, declared := find(name); declared {
 			continue
 		}
 		f := n.fields[name]
