@@ -543,8 +543,12 @@ func selector(s string) cue.Selector {
 	if strings.HasPrefix(s, "#") {
 		return cue.Def(s)
 	}
-	if i, err := strconv.Atoi(s); err == nil && strconv.Itoa(i) == s {
-		return cue.Index(i)
+	// An index is a number (a field name seldom starts like one: Atoi's
+	// error for it would cost an allocation).
+	if len(s) > 0 && (s[0] == '-' || '0' <= s[0] && s[0] <= '9') {
+		if i, err := strconv.Atoi(s); err == nil && strconv.Itoa(i) == s {
+			return cue.Index(i)
+		}
 	}
 	return cue.Str(s)
 }

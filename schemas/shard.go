@@ -3,7 +3,6 @@ package schemas
 import (
 	"errors"
 	"reflect"
-	"runtime"
 	"sync"
 	"unicode/utf8"
 
@@ -119,20 +118,27 @@ func planShards(files []*ast.File, workers int) (plan *shardPlan, ok bool) {
 	}
 	workers = max(1, min(workers, len(names)/shardMin))
 	for w := range workers {
-		sh := shard{services: &ast.StructLit{}, names: names[w*len(names)/workers : (w+1)*len(names)/workers], decls: decls}
-		for _, svc := range sh.names {
-			for _, v := range decls[svc] {
-				sh.services.Elts = append(sh.services.Elts, &ast.Field{Label: ast.NewString(svc), Value: v})
-			}
-			r, ok := dataRemovals(svc, decls[svc])
-			if !ok {
-				return nil, false
-			}
-			sh.removals = append(sh.removals, r...)
-		}
-		plan.shards = append(plan.shards, sh)
+		// The services checkPlain does not take are made a shard of
+		// CUE syntax (makeShard) by checkShard.
+		plan.shards = append(plan.shards, shard{names: names[w*len(names)/workers : (w+1)*len(names)/workers], decls: decls})
 	}
 	return plan, true
+}
+
+// makeShard is the shard of the services names, declared as decls says.
+func makeShard(names []string, decls map[string][]ast.Expr) (shard, bool) {
+	sh := shard{services: &ast.StructLit{}, names: names, decls: decls}
+	for _, svc := range sh.names {
+		for _, v := range decls[svc] {
+			sh.services.Elts = append(sh.services.Elts, &ast.Field{Label: ast.NewString(svc), Value: v})
+		}
+		r, ok := dataRemovals(svc, decls[svc])
+		if !ok {
+			return shard{}, false
+		}
+		sh.removals = append(sh.removals, r...)
+	}
+	return sh, true
 }
 
 // dataRemovals is structRemovables (removal.go) of a service declared as
@@ -292,14 +298,17 @@ func startShards(files []*ast.File) *shardRun {
 	if fs == nil {
 		return nil
 	}
-	plan, ok := planShards(files, runtime.GOMAXPROCS(0))
+	// One shard: checkShard checks the services in Go on one CPU while the
+	// loader builds the platform on another, and spreads those it leaves
+	// to CUE over every CPU.
+	plan, ok := planShards(files, 1)
 	if !ok {
 		return nil
 	}
 	r := &shardRun{plan: plan, results: make([]shardResult, len(plan.shards)), done: make(chan int, len(plan.shards))}
 	for i, sh := range plan.shards {
 		r.wg.Go(func() {
-			r.results[i] = unifyShard(fs, sh)
+			r.results[i] = checkShard(fs, sh) // plaincheck.go
 			r.done <- i
 		})
 	}
