@@ -392,3 +392,21 @@ func jsonTypeOf(v any) (uint8, bool) {
 	}
 	return 0, false
 }
+
+// Prepare compiles the schemas of kinds ("apps/v1/Deployment") for
+// kubeVersion ahead of Validate, which otherwise compiles each on first
+// use, one at a time: a caller that knows what it will validate compiles
+// them while it does other work. Kinds without a schema are skipped (Validate
+// reports them).
+func Prepare(kubeVersion string, kinds []string) error {
+	v, err := validatorFor(kubeVersion)
+	if err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if _, err := v.schema(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

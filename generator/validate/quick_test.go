@@ -352,3 +352,39 @@ func TestValidateExhaustiveReportsDisagreement(t *testing.T) {
 		})
 	}
 }
+
+// TestPrepare: Prepare compiles the schemas of the kinds it is given (and
+// of no other), skips kinds without one, and refuses a version without
+// schemas.
+func TestPrepare(t *testing.T) {
+	tests := []struct {
+		version string
+		kinds   []string
+		wantErr bool
+	}{
+		{version: "1.33", kinds: []string{"apps/v1/Deployment", "velero.io/v1/Schedule"}},
+		{version: "1.33", kinds: []string{"example.com/v1/Unknown"}},
+		{version: "1.2", kinds: []string{"apps/v1/Deployment"}, wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.version+" "+strings.Join(tc.kinds, ","), func(t *testing.T) {
+			err := Prepare(tc.version, tc.kinds)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if tc.wantErr {
+				return
+			}
+			v, _ := validatorFor(tc.version)
+			for _, k := range tc.kinds {
+				_, compiled := v.compiled.Load(k)
+				if _, known := v.kinds[k]; compiled != known {
+					t.Errorf("%s: compiled %v, has a schema %v", k, compiled, known)
+				}
+			}
+			if _, ok := v.compiled.Load("apps/v1/StatefulSet"); ok {
+				t.Error("StatefulSet compiled without being asked for")
+			}
+		})
+	}
+}
