@@ -103,13 +103,11 @@ func (b *builder) environment(env schemas.Environment, cluster schemas.Cluster) 
 			callers[d] = append(callers[d], w.Name)
 		}
 	}
-	for _, w := range env.Workloads {
-		wo, err := b.workload(w, byName, callers[w.Name])
-		if err != nil {
-			return nil, fmt.Errorf("environment %s, service %s: %w", env.Name, w.Name, err)
-		}
-		eo.Workloads = append(eo.Workloads, wo)
+	wos, err := b.workloads(env, byName, callers)
+	if err != nil {
+		return nil, err
 	}
+	eo.Workloads = append(eo.Workloads, wos...)
 	if err := b.escape(eo); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}

@@ -24,7 +24,8 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if m == nil {
 		return nil, fmt.Errorf("generate: no platform model")
 	}
-	t, opts, err := buildTree(m, opts)
+	t, opts, prepared, err := buildTree(m, opts)
+	defer prepared()
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +50,17 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 }
 
 // buildTree builds every environment's objects and lays them out in the
-// output tree with the checks its files need (not yet run).
-func buildTree(m *schemas.Model, opts Options) (*tree.Tree, Options, error) {
+// output tree with the checks its files need (not yet run); prepared
+// waits for the validation schemas it compiles meanwhile.
+func buildTree(m *schemas.Model, opts Options) (t *tree.Tree, _ Options, prepared func(), err error) {
+	prepared = func() {}
+	t, opts, err = buildTreeOf(m, opts, &prepared)
+	return t, opts, prepared, err
+}
+
+// buildTreeOf is buildTree, setting *prepared once the environments are
+// built.
+func buildTreeOf(m *schemas.Model, opts Options, prepared *func()) (*tree.Tree, Options, error) {
 	opts, envs, err := resolveOptions(m, opts)
 	if err != nil {
 		return nil, opts, err
@@ -87,6 +97,7 @@ func buildTree(m *schemas.Model, opts Options) (*tree.Tree, Options, error) {
 	if err := g.Wait(); err != nil {
 		return nil, opts, err
 	}
+	*prepared = prepareValidation(envObjs)
 
 	t := tree.New(m, opts.RepoPath)
 	if err := infrastructure(t, envObjs); err != nil {

@@ -92,7 +92,7 @@ func checkRoot(b *render.Builder, v *verify.Verifier, rc tree.RootCheck) error {
 			return err
 		}
 	}
-	return validateRendered(rc.KubeVersion, got)
+	return validateRendered(rc.KubeVersion, got, v != nil)
 }
 
 // checkChart renders the chart with one values file.
@@ -119,7 +119,7 @@ func checkChart(b *render.Builder, v *verify.Verifier, files map[string][]byte, 
 			return err
 		}
 	}
-	return validateRendered(cc.KubeVersion, got)
+	return validateRendered(cc.KubeVersion, got, v != nil)
 }
 
 func fromRender(where string, objs []render.Object) []rendered {
@@ -171,12 +171,19 @@ func joinErrors(errs []error, max int) error {
 	return errors.Join(out...)
 }
 
-func validateRendered(kubeVersion string, objs []rendered) error {
+// validateRendered validates objects against the schemas; full: the
+// schema library validates every object, also those the quick check finds
+// valid, and the two must agree (the full check).
+func validateRendered(kubeVersion string, objs []rendered, full bool) error {
 	vo := make([]validate.Object, len(objs))
 	for i, o := range objs {
 		vo[i] = validate.Object{Source: o.Source, Value: o.Value}
 	}
-	if err := validate.Validate(kubeVersion, vo); err != nil {
+	run := validate.Validate
+	if full {
+		run = validate.ValidateExhaustive
+	}
+	if err := run(kubeVersion, vo); err != nil {
 		return fmt.Errorf("generate: output does not validate for Kubernetes %s: %w", kubeVersion, err)
 	}
 	return nil

@@ -83,7 +83,8 @@ func TestSelfCheckForgetsAsItKept(t *testing.T) {
 	full := testFullCheck
 	testFullCheck = false
 	defer func() { testFullCheck = full }()
-	tr, opts, err := buildTree(synth.Load(t, 60), Options{})
+	tr, opts, prepared, err := buildTree(synth.Load(t, 60), Options{})
+	t.Cleanup(prepared)
 	if err != nil {
 		t.Fatal(err)
 	}

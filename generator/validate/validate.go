@@ -126,6 +126,17 @@ func Kinds(kubeVersion string) ([]string, error) {
 // nil or one error listing every problem, one per line, as
 // "source: Kind/name: field.path: message", in input order.
 func Validate(kubeVersion string, objs []Object) error {
+	return validateAll(kubeVersion, objs, false)
+}
+
+// ValidateExhaustive is Validate with the library validating every object,
+// also those the quick check (quick.go) finds valid: a quick verdict that
+// differs from the library's is a problem of the object.
+func ValidateExhaustive(kubeVersion string, objs []Object) error {
+	return validateAll(kubeVersion, objs, true)
+}
+
+func validateAll(kubeVersion string, objs []Object, exhaustive bool) error {
 	v, err := validatorFor(kubeVersion)
 	if err != nil {
 		return err
@@ -140,7 +151,7 @@ func Validate(kubeVersion string, objs []Object) error {
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				problems[i] = v.object(objs[i])
+				problems[i] = v.object(objs[i], exhaustive)
 			}
 		})
 	}
@@ -178,7 +189,14 @@ type validator struct {
 
 	mu       sync.Mutex // guards compiler
 	compiler *jsonschema.Compiler
-	compiled sync.Map // kind key -> *jsonschema.Schema
+	compiled sync.Map // kind key -> *kindSchema
+}
+
+// kindSchema is a kind's compiled schema, for the library and the quick
+// check.
+type kindSchema struct {
+	s *jsonschema.Schema
+	q *qnode
 }
 
 var printer = message.NewPrinter(language.English)
@@ -229,9 +247,9 @@ func validatorFor(kubeVersion string) (*validator, error) {
 	return v, nil
 }
 
-func (v *validator) schema(key string) (*jsonschema.Schema, error) {
+func (v *validator) schema(key string) (*kindSchema, error) {
 	if s, ok := v.compiled.Load(key); ok {
-		return s.(*jsonschema.Schema), nil
+		return s.(*kindSchema), nil
 	}
 	url, ok := v.kinds[key]
 	if !ok {
@@ -240,18 +258,20 @@ func (v *validator) schema(key string) (*jsonschema.Schema, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if s, ok := v.compiled.Load(key); ok {
-		return s.(*jsonschema.Schema), nil
+		return s.(*kindSchema), nil
 	}
 	s, err := v.compiler.Compile(url)
 	if err != nil {
 		return nil, fmt.Errorf("compile schema of %s: %w", key, err)
 	}
-	v.compiled.Store(key, s)
-	return s, nil
+	ks := &kindSchema{s: s, q: compileQuick(s)}
+	v.compiled.Store(key, ks)
+	return ks, nil
 }
 
-// object returns the problems of one object.
-func (v *validator) object(o Object) []string {
+// object returns the problems of one object; exhaustive: the library
+// validates it even when the quick check finds it valid.
+func (v *validator) object(o Object, exhaustive bool) []string {
 	apiVersion, _ := o.Value["apiVersion"].(string)
 	kindName, _ := o.Value["kind"].(string)
 	meta, _ := o.Value["metadata"].(map[string]any)
@@ -269,11 +289,11 @@ func (v *validator) object(o Object) []string {
 			out = append(out, prefix+"metadata.name: required field missing")
 		}
 	}
-	s, err := v.schema(apiVersion + "/" + kindName)
+	ks, err := v.schema(apiVersion + "/" + kindName)
 	if err != nil {
 		return append(out, prefix+err.Error())
 	}
-	if s == nil {
+	if ks == nil {
 		return append(out, fmt.Sprintf("%sunknown kind %s %s for Kubernetes %s", prefix, apiVersion, kindName, v.minor))
 	}
 	val := any(o.Value)
@@ -287,7 +307,14 @@ func (v *validator) object(o Object) []string {
 			return append(out, prefix+"not JSON-serialisable: "+err.Error())
 		}
 	}
-	err = s.Validate(val)
+	quick := ks.q.check(val, 0)
+	if quick == valid && !exhaustive {
+		return out
+	}
+	err = ks.s.Validate(val)
+	if exhaustive && quick != unknown && (quick == valid) != (err == nil) {
+		out = append(out, fmt.Sprintf("%sthe quick check finds it %s, the schema validator %s", prefix, validity(quick == valid), validity(err == nil)))
+	}
 	if err == nil {
 		return out
 	}
@@ -303,6 +330,13 @@ func (v *validator) object(o Object) []string {
 		out = append(out, prefix+m)
 	}
 	return out
+}
+
+func validity(ok bool) string {
+	if ok {
+		return "valid"
+	}
+	return "invalid"
 }
 
 func orDash(s string) string {

@@ -2,7 +2,7 @@ package kustomize
 
 import (
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -40,7 +40,8 @@ func diffJSON(a, b map[string]any) []patchOp {
 }
 
 func diffMaps(prefix string, a, b map[string]any, ops *[]patchOp) {
-	keys := make([]string, 0, len(a)+len(b))
+	var small [16]string // most maps: no allocation
+	keys := small[:0]
 	for k := range a {
 		keys = append(keys, k)
 	}
@@ -49,23 +50,26 @@ func diffMaps(prefix string, a, b map[string]any, ops *[]patchOp) {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
-		path := prefix + "/" + escapePointer(k)
 		av, inA := a[k]
 		bv, inB := b[k]
+		// The path is written only where something differs: most
+		// values of an overlay are the base's.
 		switch {
 		case !inB:
-			*ops = append(*ops, patchOp{Op: "remove", Path: path})
+			*ops = append(*ops, patchOp{Op: "remove", Path: prefix + "/" + escapePointer(k)})
 		case !inA:
-			*ops = append(*ops, patchOp{Op: "add", Path: path, Value: bv})
+			*ops = append(*ops, patchOp{Op: "add", Path: prefix + "/" + escapePointer(k), Value: bv})
 		default:
 			am, aok := av.(map[string]any)
 			bm, bok := bv.(map[string]any)
 			if aok && bok {
-				diffMaps(path, am, bm, ops)
+				if !jsonEqual(am, bm) {
+					diffMaps(prefix+"/"+escapePointer(k), am, bm, ops)
+				}
 			} else if !jsonEqual(av, bv) {
-				*ops = append(*ops, patchOp{Op: "replace", Path: path, Value: bv})
+				*ops = append(*ops, patchOp{Op: "replace", Path: prefix + "/" + escapePointer(k), Value: bv})
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -27,10 +28,11 @@ type Layout struct{}
 // Apps writes the bases and overlays; each environment deploys apps/<env>.
 func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 	bases := bases(envs)
+	plain := basePlain(bases)
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, svc := range tree.SortedKeys(bases) {
-		g.Go(func() error { return base(t, bases[svc]) })
+		g.Go(func() error { return base(t, bases[svc], plain[svc]()) })
 	}
 	apps := make([]tree.Apps, len(envs))
 	for i, e := range envs {
@@ -39,7 +41,7 @@ func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 		teams := e.WorkloadsByTeam()
 		for _, team := range tree.SortedKeys(teams) {
 			g.Go(func() error {
-				return overlay(t, e, envDir+"/"+team, tree.NamespaceOf(team, e.Env.Name), teams[team], bases)
+				return overlay(t, e, envDir+"/"+team, tree.NamespaceOf(team, e.Env.Name), teams[team], plain)
 			})
 		}
 		g.Go(func() error {
@@ -49,15 +51,16 @@ func (Layout) Apps(t *tree.Tree, envs []*tree.Env) ([]tree.Apps, error) {
 	return apps, g.Wait()
 }
 
-// base writes apps/base/<service>/.
-func base(t *tree.Tree, bo tree.Workload) error {
+// base writes apps/base/<service>/; plain are its objects without
+// namespace by objectKey.
+func base(t *tree.Tree, bo tree.Workload, plain map[string]tree.Object) error {
 	dir := baseDir + "/" + bo.Spec.Name
 	srcs := t.Sources(bo.Spec.Source)
 	var res []string
 	for _, o := range bo.Objects {
 		f := objectFile(bo.Spec.Name, o.Kind, o.Name)
 		res = append(res, f)
-		if err := t.AddDocs(dir+"/"+f, srcs, o.WithoutNamespace()); err != nil {
+		if err := t.AddDocs(dir+"/"+f, srcs, plain[objectKey(o)]); err != nil {
 			return err
 		}
 	}
@@ -87,6 +90,22 @@ func bases(envs []*tree.Env) map[string]tree.Workload {
 	return bases
 }
 
+// basePlain are the objects of each service's base without namespace, by
+// objectKey: made once, on first use, for the base and every overlay.
+func basePlain(bases map[string]tree.Workload) map[string]func() map[string]tree.Object {
+	out := make(map[string]func() map[string]tree.Object, len(bases))
+	for svc, bo := range bases {
+		out[svc] = sync.OnceValue(func() map[string]tree.Object {
+			m := make(map[string]tree.Object, len(bo.Objects))
+			for _, o := range bo.Objects {
+				m[objectKey(o)] = o.WithoutNamespace()
+			}
+			return m
+		})
+	}
+	return out
+}
+
 // tierRank orders environments for the choice of a service's base: the
 // production rendering is the base, other environments patch it.
 func tierRank(tier string) int {
@@ -100,7 +119,7 @@ func tierRank(tier string) int {
 }
 
 // overlay writes one team's overlay of an environment.
-func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bases map[string]tree.Workload) error {
+func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, plainBases map[string]func() map[string]tree.Object) error {
 	k := tree.NewKustomization(ns, nil)
 	include := []string{dir + "/"}
 	var expected []tree.Object
@@ -121,10 +140,7 @@ func overlay(t *tree.Tree, e *tree.Env, dir, ns string, wos []tree.Workload, bas
 		// Objects by API version and kind: a kind may come from another
 		// group in another environment (a ServiceMonitor of the Prometheus
 		// Operator or of Azure Monitor), which no patch can turn into.
-		base := map[string]tree.Object{}
-		for _, o := range bases[svc].Objects {
-			base[objectKey(o)] = o.WithoutNamespace()
-		}
+		base := plainBases[svc]()
 		seen := map[string]bool{}
 		for _, o := range wo.Objects {
 			seen[objectKey(o)] = true
