@@ -282,3 +282,48 @@ func TestIncludeCacheCharges(t *testing.T) {
 		t.Fatalf("got %q, %v", out["big/templates/a.yaml"], err)
 	}
 }
+
+// CheckChartAgainstHelm renders the chart in dir of files with every values
+// file of files (a path holding "/values/") with Helm's engine and with
+// helmRender, the chart loaded once and its parsed templates shared between
+// the renderings (as Render does, include results kept); it fails t on any
+// difference and returns the number of renderings compared.
+func CheckChartAgainstHelm(t *testing.T, files map[string][]byte, dir string) int {
+	t.Helper()
+	var chartFiles []*loader.BufferedFile
+	for p, data := range files {
+		if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
+			chartFiles = append(chartFiles, &loader.BufferedFile{Name: rel, Data: data})
+		}
+	}
+	ch, err := loader.LoadFiles(chartFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := &parsedTemplates{}
+	n := 0
+	for p, data := range files {
+		if !strings.Contains(p, "/values/") {
+			continue
+		}
+		rv, err := chartutil.ToRenderValues(ch, yamlMap(t, string(data)), chartutil.ReleaseOptions{Name: filepath.Base(p), Namespace: "ns", Revision: 1, IsInstall: true}, chartutil.DefaultCapabilities)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantErr := engine.Render(ch, rv)
+		got, gotErr := helmRender(&helmChartRun{r: NewBudget(0).run(), parsed: parsed}, ch, rv)
+		if wantErr != nil || gotErr != nil {
+			t.Fatalf("%s: helm: %v; plinth: %v", p, wantErr, gotErr)
+		}
+		for k := range want {
+			if want[k] != got[k] {
+				t.Errorf("%s: %s differs:\nhelm:\n%s\nplinth:\n%s", p, k, want[k], got[k])
+			}
+		}
+		if len(want) != len(got) {
+			t.Errorf("%s: %d templates rendered, helm %d", p, len(got), len(want))
+		}
+		n++
+	}
+	return n
+}
