@@ -290,16 +290,7 @@ func TestIncludeCacheCharges(t *testing.T) {
 // difference and returns the number of renderings compared.
 func CheckChartAgainstHelm(t *testing.T, files map[string][]byte, dir string) int {
 	t.Helper()
-	var chartFiles []*loader.BufferedFile
-	for p, data := range files {
-		if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
-			chartFiles = append(chartFiles, &loader.BufferedFile{Name: rel, Data: data})
-		}
-	}
-	ch, err := loader.LoadFiles(chartFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := chartOfFiles(t, files, dir)
 	parsed := &parsedTemplates{}
 	n := 0
 	for p, data := range files {
@@ -326,4 +317,20 @@ func CheckChartAgainstHelm(t *testing.T, files map[string][]byte, dir string) in
 		n++
 	}
 	return n
+}
+
+// chartOfFiles loads the chart in dir of files.
+func chartOfFiles(t *testing.T, files map[string][]byte, dir string) *chart.Chart {
+	t.Helper()
+	var chartFiles []*loader.BufferedFile
+	for p, data := range files {
+		if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
+			chartFiles = append(chartFiles, &loader.BufferedFile{Name: rel, Data: data})
+		}
+	}
+	ch, err := loader.LoadFiles(chartFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch
 }
