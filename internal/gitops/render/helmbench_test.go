@@ -73,3 +73,13 @@ func TestHelmLayoutValues(t *testing.T) {
 		t.Errorf("renderValues coalesced %d of %d", fast, n)
 	}
 }
+
+// TestHelmLayoutSameAsHelm: the generated chart with every values file of
+// the synthetic platform renders as with Helm's engine, one rendering after
+// another sharing parsed templates (and keeping include results).
+func TestHelmLayoutSameAsHelm(t *testing.T) {
+	files := helmRepo(t, 40, generator.EngineFlux)
+	if n := render.CheckChartAgainstHelm(t, files, "charts/service"); n < 100 {
+		t.Errorf("only %d renderings compared", n)
+	}
+}

@@ -29,9 +29,10 @@ type helmSet struct {
 
 // parsedSet is a parsed template set and its pool of bound clones.
 type parsedSet struct {
-	base *template.Template // parsed, never bound to a run nor executed
-	mu   sync.Mutex
-	free []*helmSet
+	base  *template.Template // parsed, never bound to a run nor executed
+	rules *includeRules      // which include results base's clones keep
+	mu    sync.Mutex
+	free  []*helmSet
 }
 
 // maxFreeSets bounds a pool: one set per rendering running at once.
@@ -76,6 +77,9 @@ func (c *helmChartRun) parse(tpls map[string]helmRenderable, keys []string) (*he
 		set := &helmSet{slot: &helmSlot{c: c, included: map[string]int{}}}
 		t, err := c.parseSet(tpls, keys, set.slot)
 		set.t = t
+		if err == nil {
+			set.slot.rules = newIncludeRules(t)
+		}
 		return set, err
 	}
 	c.parsed.mu.Lock()
@@ -110,7 +114,7 @@ func (c *helmChartRun) parse(tpls map[string]helmRenderable, keys []string) (*he
 			c.parsed.m = map[string]*parsedSet{}
 		}
 		if ps, ok = c.parsed.m[key]; !ok {
-			ps = &parsedSet{base: t}
+			ps = &parsedSet{base: t, rules: newIncludeRules(t)}
 			c.parsed.m[key] = ps
 		}
 		c.parsed.mu.Unlock()
@@ -149,7 +153,7 @@ func (c *helmChartRun) parseSet(tpls map[string]helmRenderable, keys []string, s
 
 // bindNew binds t, a set of its own, to Helm's functions for run c.
 func (c *helmChartRun) bindNew(t *template.Template, from *parsedSet) *helmSet {
-	set := &helmSet{t: t, slot: &helmSlot{c: c, included: map[string]int{}}, from: from}
+	set := &helmSet{t: t, slot: &helmSlot{c: c, included: map[string]int{}, rules: from.rules}, from: from}
 	set.slot.bindFuncs(t)
 	return set
 }
@@ -161,6 +165,7 @@ func (set *helmSet) release() {
 		return
 	}
 	set.slot.c = nil
+	set.slot.cache = includeCache{} // what it holds is not kept in the pool
 	ps.mu.Lock()
 	if len(ps.free) < maxFreeSets {
 		ps.free = append(ps.free, set)

@@ -104,12 +104,25 @@ func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (ma
 type helmSlot struct {
 	c        *helmChartRun
 	included map[string]int
+	// rules and cache keep include results (helminclude.go).
+	rules *includeRules
+	cache includeCache
 }
 
 func (s *helmSlot) run() *tmplRun { return s.c.r }
 
 func (s *helmSlot) includeFun(t *template.Template) func(string, any) (string, error) {
 	return func(name string, data any) (string, error) {
+		k, keep := s.cache.key(name, data)
+		if keep {
+			if r, ok := s.cache.get(k); ok {
+				// what executing it wrote, as if it had (the budget)
+				if err := s.c.r.charge(int(r.written)); err != nil {
+					return "", err
+				}
+				return r.out, nil
+			}
+		}
 		includedNames := s.included
 		if v, ok := includedNames[name]; ok {
 			if v > helmRecursionLimit {
@@ -120,8 +133,12 @@ func (s *helmSlot) includeFun(t *template.Template) func(string, any) (string, e
 			includedNames[name] = 1
 		}
 		buf := s.c.r.writer()
+		before, gen := s.c.r.written.Load(), s.cache.gen
 		err := t.ExecuteTemplate(buf, name, data)
 		includedNames[name]--
+		if keep && err == nil && s.cache.gen == gen {
+			s.cache.put(k, includeResult{out: buf.String(), written: s.c.r.written.Load() - before, data: data})
+		}
 		return buf.String(), err
 	}
 }
@@ -154,6 +171,7 @@ func (s *helmSlot) bindFuncs(t *template.Template) {
 	fm := helmFuncMap()
 	fm["include"] = s.includeFun(t)
 	fm["tpl"] = s.tplFun(t)
+	s.bindMutators(fm)
 	fm["required"] = func(warn string, val any) (any, error) {
 		if val == nil {
 			return val, fmt.Errorf("%s", helmWarnWrap(warn))
@@ -187,6 +205,7 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 	// Back to its pool once this goroutine is done with it, even when the
 	// run was abandoned at its deadline and someone else reports it.
 	defer set.release()
+	set.slot.cache.start(set.slot.rules, tpls)
 	t := set.t
 	rendered = make(map[string]string, len(keys))
 	for _, filename := range keys {

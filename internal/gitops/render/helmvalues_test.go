@@ -175,16 +175,7 @@ func TestRenderValuesSameAsHelmOnTestData(t *testing.T) {
 // renderValues coalesced itself.
 func CheckRenderValues(t *testing.T, files map[string][]byte, dir string) (n, fast int) {
 	t.Helper()
-	var chartFiles []*loader.BufferedFile
-	for p, data := range files {
-		if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
-			chartFiles = append(chartFiles, &loader.BufferedFile{Name: rel, Data: data})
-		}
-	}
-	ch, err := loader.LoadFiles(chartFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := chartOfFiles(t, files, dir)
 	defaults := yamlMap(t, string(files[dir+"/values.yaml"]))
 	for p, data := range files {
 		if !strings.Contains(p, "/values/") {
