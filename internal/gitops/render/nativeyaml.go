@@ -14,11 +14,12 @@ import (
 
 // Kustomize reads kustomization and patch files with sigs.k8s.io/yaml:
 // YAML 1.1 (yaml.v2) converted to JSON text, then decoded. The native build
-// reads them with the same YAML decoder and skips the JSON text where it
-// cannot change anything: every key a string and every value a string
-// (kustomization files), or a string, number, boolean or null (patches).
-// Anything else goes the library's way. nativeyaml_test.go holds both ways
-// to the same results.
+// reads them with the same YAML decoder (or fastYAML11, which gives what it
+// gives on the plain block YAML these files mostly are) and skips the JSON
+// text where it cannot change anything: every key a string and every value
+// a string (kustomization files), or a string, number, boolean or null
+// (patches). Anything else goes the library's way. nativeyaml_test.go and
+// nativeyamlfast_test.go hold both ways to the same results.
 
 // readKustomization decodes a kustomization file as sigs.k8s.io/yaml does.
 func readKustomization(data []byte) (map[string]any, error) {
