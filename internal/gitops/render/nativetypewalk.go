@@ -334,6 +334,16 @@ func walkValue(v any, s *shape, depth int) verdict {
 	if depth > maxWalkDepth {
 		return verdictWhole
 	}
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			v = nil // JSON null
+		}
+	case []any:
+		if x == nil {
+			v = nil
+		}
+	}
 	for s.kind == reflect.Pointer {
 		if v == nil {
 			return verdictOK // a pointer is set to nil

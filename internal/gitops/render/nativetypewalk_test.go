@@ -75,7 +75,7 @@ var walkPalette = []any{
 	map[string]any{"Name": "x"}, map[string]any{"x": math.NaN()},
 	[]any{}, []any{"a"}, []any{1, 2}, []any{map[string]any{"name": "a", "image": "b"}}, []any{nil}, []any{math.Inf(-1)},
 	[]any{1, 2, "x"}, []any{1, 2, math.NaN()}, []any{1, 2, 3},
-	int32(1), float32(1.5), []string{"a"},
+	int32(1), float32(1.5), []string{"a"}, map[string]any(nil), []any(nil),
 }
 
 // mutate returns a copy of v with one place changed: a value replaced by

@@ -14,20 +14,23 @@ import (
 
 // Kustomize reads kustomization and patch files with sigs.k8s.io/yaml:
 // YAML 1.1 (yaml.v2) converted to JSON text, then decoded. The native build
-// reads them with the same YAML decoder and skips the JSON text where it
-// cannot change anything: every key a string and every value a string
-// (kustomization files), or a string, number, boolean or null (patches).
-// Anything else goes the library's way. nativeyaml_test.go holds both ways
-// to the same results.
+// reads them with the same YAML decoder (or fastYAML11, which gives what it
+// gives on the plain block YAML these files mostly are) and skips the JSON
+// text where it cannot change anything: every key a string and every value
+// a string (kustomization files), or a string, number, boolean or null
+// (patches). Anything else goes the library's way. nativeyaml_test.go and
+// nativeyamlfast_test.go hold both ways to the same results.
 
 // readKustomization decodes a kustomization file as sigs.k8s.io/yaml does.
 func readKustomization(data []byte) (map[string]any, error) {
-	var v any
-	if yamlv2.Unmarshal(data, &v) == nil {
-		if m, ok := v.(map[any]any); ok {
-			if out, ok := jsonFromYAML(m, true); ok {
-				return out.(map[string]any), nil
-			}
+	v, ok := fastYAML11(data) // nativeyamlfast.go
+	if !ok && yamlv2.Unmarshal(data, &v) != nil {
+		v = nil
+	}
+	switch v.(type) {
+	case map[any]any, map[string]any:
+		if out, ok := jsonFromYAML(v, true); ok {
+			return out.(map[string]any), nil
 		}
 	}
 	var k map[string]any
@@ -57,6 +60,16 @@ func jsonFromYAML(v any, onlyStrings bool) (any, bool) {
 				return nil, false
 			}
 			out[ks] = c
+		}
+		return out, true
+	case map[string]any: // read by fastYAML11
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			c, ok := jsonFromYAML(e, onlyStrings)
+			if !ok || !utf8.ValidString(k) {
+				return nil, false
+			}
+			out[k] = c
 		}
 		return out, true
 	case []any:
@@ -94,12 +107,13 @@ func readJSONPatch(data []byte) (jsonPatch, error) {
 	if len(data) > 0 && data[0] == '[' {
 		return decodeJSONPatch(data)
 	}
-	var v any
-	if yamlv2.Unmarshal(data, &v) == nil {
-		if list, ok := v.([]any); ok {
-			if p, ok := patchFromYAML(list); ok {
-				return p, nil
-			}
+	v, ok := fastYAML11(data) // nativeyamlfast.go
+	if !ok && yamlv2.Unmarshal(data, &v) != nil {
+		v = nil
+	}
+	if list, ok := v.([]any); ok {
+		if p, ok := patchFromYAML(list); ok {
+			return p, nil
 		}
 	}
 	text, err := k8syaml.YAMLToJSON(data)
@@ -115,11 +129,16 @@ func readJSONPatch(data []byte) (jsonPatch, error) {
 func patchFromYAML(list []any) (jsonPatch, bool) {
 	p := make(jsonPatch, len(list))
 	for i, e := range list {
-		m, ok := e.(map[any]any)
-		if !ok {
+		var read any // the value as read
+		switch m := e.(type) {
+		case map[any]any:
+			read = m["value"]
+		case map[string]any:
+			read = m["value"]
+		default:
 			return nil, false
 		}
-		v, ok := jsonFromYAML(m, false)
+		v, ok := jsonFromYAML(e, false)
 		if !ok {
 			return nil, false
 		}
@@ -139,7 +158,7 @@ func patchFromYAML(list []any) (jsonPatch, bool) {
 		if op.kind == "test" && op.hasValue && !op.null {
 			// The test compares YAMLToJSON's text: that of the value as
 			// yaml.v2 decoded it (integers as integers).
-			raw, err := json.Marshal(stringKeyed(m["value"]))
+			raw, err := json.Marshal(stringKeyed(read))
 			if err != nil {
 				return nil, false
 			}
@@ -171,7 +190,8 @@ func (op *jsonOp) members(o map[string]any) bool {
 }
 
 // stringKeyed turns the maps of a yaml.v2 value (string keys: checked by
-// jsonFromYAML) into map[string]any, leaving the other values as they are.
+// jsonFromYAML) into map[string]any, leaving the other values (and maps
+// fastYAML11 read) as they are.
 func stringKeyed(v any) any {
 	switch t := v.(type) {
 	case map[any]any:

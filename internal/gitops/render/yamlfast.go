@@ -157,6 +157,9 @@ type fastParser struct {
 	// cache holds the values of plain scalars resolved to something else
 	// than a string, by their text (made when first needed).
 	cache map[string]any
+	// yaml11: only plain scalars YAML 1.1 (yaml.v2) resolves as the
+	// decoder does are read (nativeyamlfast.go).
+	yaml11 bool
 }
 
 // maxFastDepth bounds nesting (the decoder has a limit of its own).
@@ -420,6 +423,9 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 				return "", nil, false // a merge key
 			}
 			if plainString(key) {
+				if p.yaml11 && !yaml11String(key) {
+					return "", nil, false
+				}
 				return key, c[i+1:], true
 			}
 			v, ok := p.resolve(key)
@@ -438,7 +444,10 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 // or a special float, which the decoder itself resolves (once per text).
 func (p *fastParser) resolve(text string) (any, bool) {
 	if plainString(text) {
-		return text, true
+		return text, !p.yaml11 || yaml11String(text)
+	}
+	if p.yaml11 {
+		return yaml11Scalar(text) // nativeyamlfast.go
 	}
 	if v, ok := p.cache[text]; ok {
 		return v, true
@@ -489,38 +498,51 @@ func decimal(text string) (any, bool) {
 	return n, err == nil
 }
 
-// resolvedCache holds what the decoder resolved plain scalars to, for
-// every stream (values are immutable scalars); bounded.
-var resolvedCache = struct {
+// scalarCache holds what a decoder resolved plain scalars to, for every
+// stream (values are immutable scalars); bounded.
+type scalarCache struct {
 	sync.Mutex
 	m map[string]any
-}{m: map[string]any{}}
+}
 
-// resolved is the value the decoder gives the plain scalar text as a
-// mapping value; false when it is not a scalar fastDocs keeps.
-func resolved(text string) (any, bool) {
-	resolvedCache.Lock()
-	v, ok := resolvedCache.m[text]
-	resolvedCache.Unlock()
+// get is the value unmarshal gives the plain scalar text as a mapping
+// value, kept when it gives one.
+func (c *scalarCache) get(text string, unmarshal func([]byte, any) error) (any, bool) {
+	c.Lock()
+	v, ok := c.m[text]
+	c.Unlock()
 	if ok {
 		return v, true
 	}
 	var m map[string]any
-	if err := yaml.Unmarshal([]byte("v: "+text), &m); err != nil || len(m) != 1 {
+	if err := unmarshal([]byte("v: "+text), &m); err != nil || len(m) != 1 {
 		return nil, false
 	}
-	v, ok = m["v"]
+	if v, ok = m["v"]; !ok {
+		return nil, false
+	}
+	c.Lock()
+	if c.m == nil {
+		c.m = map[string]any{}
+	}
+	if len(c.m) < 1<<16 {
+		c.m[text] = v
+	}
+	c.Unlock()
+	return v, true
+}
+
+var resolvedCache scalarCache
+
+// resolved is the value the decoder gives the plain scalar text as a
+// mapping value; false when it is not a scalar fastDocs keeps.
+func resolved(text string) (any, bool) {
+	v, ok := resolvedCache.get(text, yaml.Unmarshal)
 	switch v.(type) {
 	case nil, string, bool, int, int64, uint64, float64, time.Time:
-	default:
-		return nil, false
+		return v, ok
 	}
-	resolvedCache.Lock()
-	if len(resolvedCache.m) < 1<<16 {
-		resolvedCache.m[text] = v
-	}
-	resolvedCache.Unlock()
-	return v, ok
+	return nil, false
 }
 
 // str is b, a part of p.data, as the same part of p.src.

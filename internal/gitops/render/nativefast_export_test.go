@@ -34,3 +34,11 @@ func CheckTypedWalk(t *testing.T, snap *source.Snapshot, seed uint64) int {
 	tally.done(t, 0.9)
 	return objects
 }
+
+// CheckFastYAML11 holds the fast reader of kustomization and patch files
+// to yaml.v2 (and their readers to kustomize's library) on in; it says
+// whether the fast reader read it.
+func CheckFastYAML11(t *testing.T, in string) bool {
+	t.Helper()
+	return checkFastYAML11(t, in)
+}

@@ -1,0 +1,106 @@
+package render
+
+import (
+	"bytes"
+	"unsafe"
+
+	yamlv2 "go.yaml.in/yaml/v2"
+)
+
+// Kustomization and patch files are mostly plain block YAML whose scalars
+// YAML 1.1 and 1.2 read alike: strings that hint at nothing else, decimal
+// integers, true and false, null. fastYAML11 reads such a file with
+// fastDocs' parser (yamlfast.go) set to give up on any other plain scalar,
+// so that it gives what yaml.v2 gives, without its node tree; anything else
+// is read by yaml.v2 as before. nativeyamlfast_test.go holds it to yaml.v2.
+
+// yaml11Words are the plain scalars YAML 1.1 reads as booleans or null
+// among those whose first character YAML 1.2 leaves to be strings.
+var yaml11Words = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "n": true, "N": true, "no": true, "No": true, "NO": true,
+	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
+}
+
+// yaml11String says whether yaml.v2 resolves the plain scalar text, which
+// plainString says is a string for yaml.v3, as a string too.
+func yaml11String(text string) bool {
+	switch text[0] {
+	case 'y', 'Y', 'n', 'N', 'o', 'O':
+		return !yaml11Words[text]
+	}
+	return true
+}
+
+// yaml11Scalar is the value of a plain scalar that is not a string by its
+// first character, where yaml.v2 and yaml.v3 resolve it alike: a string, an
+// integer, a boolean or null.
+func yaml11Scalar(text string) (any, bool) {
+	v3, ok := decimal(text)
+	if !ok {
+		if v3, ok = resolved(text); !ok {
+			return nil, false
+		}
+	}
+	v2, ok := resolvedV2(text)
+	switch v3.(type) {
+	case nil, string, int, bool:
+		return v3, ok && v2 == v3
+	}
+	return nil, false
+}
+
+var resolvedV2Cache scalarCache
+
+// resolvedV2 is the value yaml.v2 gives the plain scalar text as a
+// mapping value.
+func resolvedV2(text string) (any, bool) { return resolvedV2Cache.get(text, yamlv2.Unmarshal) }
+
+// fastYAML11 is the value of the first document of data as yaml.v2 reads
+// it (maps map[string]any, integers int); false when it is outside what
+// it reads: more than one document, an empty one, a scalar, or anything
+// fastDocs does not read or YAML 1.1 may read otherwise.
+func fastYAML11(data []byte) (any, bool) {
+	src := string(data)
+	b := unsafe.Slice(unsafe.StringData(src), len(src)) // only ever read
+	if !fastChars(b) {
+		return nil, false
+	}
+	lines := splitLines(b)
+	first, content := 0, false
+	for i, l := range lines {
+		t := b[l.start:l.end]
+		if len(t) > 0 && (t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ')) {
+			return nil, false // a directive or a document end marker
+		}
+		if bytes.HasPrefix(t, []byte("---")) && (len(t) == 3 || t[3] == ' ') {
+			if rest := bytes.TrimLeft(t[3:], " "); content || first > 0 || len(rest) > 0 && rest[0] != '#' {
+				return nil, false // a second document, or content on the "---" line
+			}
+			first = i + 1
+			continue
+		}
+		if l.pos < l.end && b[l.pos] != '#' {
+			content = true
+		}
+	}
+	p := &fastParser{data: b, src: src, lines: lines[first:], yaml11: true}
+	p.skip()
+	if p.i >= len(p.lines) {
+		return nil, false
+	}
+	l := p.lines[p.i]
+	var v any
+	switch c := p.content(l); {
+	case dash(c):
+		v = p.sequence(p.indent(l))
+	case p.keyLine(l):
+		v = p.mapping(p.indent(l))
+	default:
+		return nil, false
+	}
+	p.skip()
+	if p.bad || p.i < len(p.lines) {
+		return nil, false
+	}
+	return v, true
+}
