@@ -91,7 +91,11 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 		})
 	}
 	_ = g.Wait()
-	ev.findings = nil
+	n := 0
+	for _, fs := range per {
+		n += len(fs)
+	}
+	ev.findings = make([]reports.Finding, 0, n)
 	off := make([]int, len(per))
 	var copied []bool
 	for i, fs := range per {

@@ -98,8 +98,9 @@ type Kept struct {
 	context map[[2]string][]int
 	zones   map[string]bool // cluster -> its state lists two zones or more (or none is recorded)
 	// findings holds, per control, the findings of each object visited,
-	// by index, texts set.
+	// by index, texts set; counts the number of the control's findings.
 	findings map[string]map[int][]reports.Finding
+	counts   map[string]int
 }
 
 type keptObject struct {
@@ -238,6 +239,10 @@ func (r *reuse) forControl(ev *evaluator) {
 	}
 	c := *r
 	c.control, c.scope, c.visits, c.copied = ev.control.ID, scope, nil, nil
+	if r.prior != nil {
+		// As many findings as the other state's, most of them copied.
+		ev.findings = make([]reports.Finding, 0, r.prior.counts[c.control])
+	}
 	ev.reuse = &c
 }
 
@@ -315,7 +320,7 @@ func (r *reuse) kept(ev *evaluator, rs []*reuse, per [][]reports.Finding, off []
 	objs := ev.in.Discovery.Objects
 	k := &Kept{trusted: slices.Clone(ev.in.TrustedRegistries), regFile: ev.in.RegistriesFile,
 		byKey: make(map[stateKey]int, len(objs)), objects: make([]keptObject, len(objs)), context: map[[2]string][]int{},
-		zones: map[string]bool{}, findings: map[string]map[int][]reports.Finding{}}
+		zones: map[string]bool{}, findings: map[string]map[int][]reports.Finding{}, counts: map[string]int{}}
 	for i := range objs {
 		o := &objs[i]
 		key := keyOf(o)
@@ -333,7 +338,7 @@ func (r *reuse) kept(ev *evaluator, rs []*reuse, per [][]reports.Finding, off []
 	for i, cr := range rs {
 		if cr != nil && cr.keep {
 			if fs := cr.keptFindings(ev.findings[off[i] : off[i]+len(per[i])]); fs != nil {
-				k.findings[cr.control] = fs
+				k.findings[cr.control], k.counts[cr.control] = fs, len(per[i])
 			}
 		}
 	}
