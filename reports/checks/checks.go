@@ -91,7 +91,11 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 		})
 	}
 	_ = g.Wait()
-	ev.findings = nil
+	n := 0
+	for _, fs := range per {
+		n += len(fs)
+	}
+	ev.findings = make([]reports.Finding, 0, n)
 	off := make([]int, len(per))
 	var copied []bool
 	for i, fs := range per {
@@ -142,7 +146,7 @@ type evaluator struct {
 	byKind    map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
 	selectors map[*render.Object]labels.Selector
 	cur       *workload // the workload eachWorkload is at
-	reuse     *reuse    // a workload-local control's keeping or reusing of findings (reuse.go)
+	reuse     *reuse    // an object-local control's keeping or reusing of findings (reuse.go)
 
 	// Evidence per cluster, built on first use (declared.go).
 	evidence    map[string]*evidence.Cluster

@@ -26,7 +26,10 @@ import (
 //   - for the controls marked nsContext, the objects of its namespace they
 //     read besides it (contextKinds: Services, PodDisruptionBudgets,
 //     autoscalers, ServiceAccounts, in order) and whether its cluster's
-//     recorded state lists two zones or more (PLN-HA-005).
+//     recorded state lists two zones or more (PLN-HA-005);
+//   - for the controls marked nsObjects, every object of its namespace, in
+//     order (the workloads a selector selects, their autoscalers, the
+//     object a reference names in the namespace).
 //
 // When all of that is equal in the two states, the findings of the first
 // state are those of the second, texts included; EvaluateReusing copies
@@ -62,6 +65,12 @@ var objectLocal = map[string]reuseScope{
 	"PLN-HA-009":  nsContext, // checkReplicas: replicas (autoscalers), the environment's tier
 	"PLN-RES-005": nsContext, // checkAutoscaled: the namespace's autoscalers
 	"PLN-SEC-030": nsContext, // checkAutomountToken: the namespace's ServiceAccounts (lookup)
+	// forKind: the object and every object of its namespace.
+	"PLN-HA-012":  nsObjects, // checkPDBDisruptions: the workloads selected, their replicas
+	"PLN-HA-013":  nsObjects, // checkSelects("PodDisruptionBudget"): the namespace's pod templates
+	"PLN-NET-011": nsObjects, // checkSelects("Service")
+	"PLN-NET-012": nsObjects, // checkSelects("NetworkPolicy")
+	"PLN-RES-007": nsObjects, // checkHPATarget: the target, looked up in the namespace
 	// forKind: the object alone.
 	"PLN-SEC-021": objectOnly, // checkIngressTLS
 	"PLN-NET-003": objectOnly, // checkIngressClass
@@ -76,6 +85,7 @@ type reuseScope int8
 const (
 	objectOnly reuseScope = iota + 1
 	nsContext
+	nsObjects
 )
 
 // contextKinds are the kinds of the objects of a workload's namespace the
@@ -96,10 +106,13 @@ type Kept struct {
 	// context lists, per cluster and namespace, the indexes of the
 	// objects of contextKinds, in order.
 	context map[[2]string][]int
-	zones   map[string]bool // cluster -> its state lists two zones or more (or none is recorded)
+	// inNs lists, per cluster and namespace, the indexes of its objects.
+	inNs  map[[2]string][]int
+	zones map[string]bool // cluster -> its state lists two zones or more (or none is recorded)
 	// findings holds, per control, the findings of each object visited,
-	// by index, texts set.
+	// by index, texts set; counts the number of the control's findings.
 	findings map[string]map[int][]reports.Finding
+	counts   map[string]int
 }
 
 type keptObject struct {
@@ -131,6 +144,7 @@ type reuse struct {
 	// its namespace and its cluster's zones (nsContext).
 	match []int
 	ctx   []bool
+	all   []bool // every object of its namespace is matched, in order (nsObjects)
 
 	// Of a control evaluator: its control, the objects visited with where
 	// their findings start (keeping), and which findings were copied.
@@ -182,7 +196,7 @@ func (r *reuse) prepare(ev *evaluator) {
 		r.prior = nil
 		return
 	}
-	r.match, r.ctx = make([]int, len(objs)), make([]bool, len(objs))
+	r.match, r.ctx, r.all = make([]int, len(objs)), make([]bool, len(objs)), make([]bool, len(objs))
 	same := map[string]bool{}
 	for i := range objs {
 		o := &objs[i]
@@ -206,25 +220,29 @@ func (r *reuse) prepare(ev *evaluator) {
 	}
 	// The context of a namespace is the same when its objects of
 	// contextKinds are, one for one and in order.
-	context := map[[2]string][]int{}
+	context, inNs := map[[2]string][]int{}, map[[2]string][]int{}
 	for i := range objs {
-		if o := &objs[i]; contextKinds[o.Kind] {
+		o := &objs[i]
+		if contextKinds[o.Kind] {
 			context[nsOf(o)] = append(context[nsOf(o)], r.match[i])
 		}
+		inNs[nsOf(o)] = append(inNs[nsOf(o)], r.match[i])
 	}
-	sameCtx := map[[2]string]bool{}
+	sameSeq := func(cur, prior []int) bool { return slices.Equal(cur, prior) && !slices.Contains(cur, -1) }
+	sameCtx, sameAll := map[[2]string]bool{}, map[[2]string]bool{}
 	for i := range objs {
 		o := &objs[i]
 		if r.match[i] < 0 {
 			continue
 		}
 		ns := nsOf(o)
-		s, seen := sameCtx[ns]
+		c, seen := sameCtx[ns]
 		if !seen {
-			s = slices.Equal(context[ns], p.context[ns]) && !slices.Contains(context[ns], -1)
-			sameCtx[ns] = s
+			c = sameSeq(context[ns], p.context[ns])
+			sameCtx[ns], sameAll[ns] = c, sameSeq(inNs[ns], p.inNs[ns])
 		}
-		r.ctx[i] = s && p.zones[o.Cluster] == zonesOf(ev, o.Cluster)
+		r.ctx[i] = c && p.zones[o.Cluster] == zonesOf(ev, o.Cluster)
+		r.all[i] = sameAll[ns]
 	}
 }
 
@@ -238,6 +256,10 @@ func (r *reuse) forControl(ev *evaluator) {
 	}
 	c := *r
 	c.control, c.scope, c.visits, c.copied = ev.control.ID, scope, nil, nil
+	if r.prior != nil {
+		// As many findings as the other state's, most of them copied.
+		ev.findings = make([]reports.Finding, 0, r.prior.counts[c.control])
+	}
 	ev.reuse = &c
 }
 
@@ -256,7 +278,7 @@ func (ev *evaluator) reused(o *render.Object) bool {
 	if r.keep {
 		r.visits = append(r.visits, visit{i, len(ev.findings)})
 	}
-	if r.prior == nil || r.match[i] < 0 || r.scope == nsContext && !r.ctx[i] {
+	if r.prior == nil || r.match[i] < 0 || r.scope == nsContext && !r.ctx[i] || r.scope == nsObjects && !r.all[i] {
 		return false
 	}
 	fs, ok := r.prior.findings[r.control][r.match[i]]
@@ -314,8 +336,8 @@ func (r *reuse) kept(ev *evaluator, rs []*reuse, per [][]reports.Finding, off []
 	}
 	objs := ev.in.Discovery.Objects
 	k := &Kept{trusted: slices.Clone(ev.in.TrustedRegistries), regFile: ev.in.RegistriesFile,
-		byKey: make(map[stateKey]int, len(objs)), objects: make([]keptObject, len(objs)), context: map[[2]string][]int{},
-		zones: map[string]bool{}, findings: map[string]map[int][]reports.Finding{}}
+		byKey: make(map[stateKey]int, len(objs)), objects: make([]keptObject, len(objs)), context: map[[2]string][]int{}, inNs: map[[2]string][]int{},
+		zones: map[string]bool{}, findings: map[string]map[int][]reports.Finding{}, counts: map[string]int{}}
 	for i := range objs {
 		o := &objs[i]
 		key := keyOf(o)
@@ -328,12 +350,13 @@ func (r *reuse) kept(ev *evaluator, rs []*reuse, per [][]reports.Finding, off []
 		if contextKinds[o.Kind] {
 			k.context[nsOf(o)] = append(k.context[nsOf(o)], i)
 		}
+		k.inNs[nsOf(o)] = append(k.inNs[nsOf(o)], i)
 		k.zones[o.Cluster] = zonesOf(ev, o.Cluster)
 	}
 	for i, cr := range rs {
 		if cr != nil && cr.keep {
 			if fs := cr.keptFindings(ev.findings[off[i] : off[i]+len(per[i])]); fs != nil {
-				k.findings[cr.control] = fs
+				k.findings[cr.control], k.counts[cr.control] = fs, len(per[i])
 			}
 		}
 	}

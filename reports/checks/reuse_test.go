@@ -62,44 +62,47 @@ func TestEvaluateReusing(t *testing.T) {
 		// of objectOnly controls are copied, reusedCtx of nsContext ones.
 		changedFile       string
 		reused, reusedCtx []string
+		// nsSame: the findings of the nsObjects controls of the objects of
+		// team-prod (its Service and HPA) are copied.
+		nsSame bool
 	}{
-		{"unchanged", func(*Input) {}, "", all, all},
+		{"unchanged", func(*Input) {}, "", all, all, true},
 		{"image", func(in *Input) {
 			o := objectNamed(in, "web")
 			o.Value = deployment("web", 2, podWith(map[string]any{"privileged": true}, "r.io/web:2")).Value
-		}, "", but("Deployment/web"), but("Deployment/web")},
+		}, "", but("Deployment/web"), but("Deployment/web"), false},
 		{"equal value, not the same map", func(in *Input) {
 			o := objectNamed(in, "web")
 			o.Value = deployment("web", 2, podWith(map[string]any{"privileged": true}, "r.io/web:1")).Value
-		}, "", all, all},
+		}, "", all, all, true},
 		{"security context", func(in *Input) {
 			o := objectNamed(in, "api")
 			o.Value = deployment("api", 1, podWith(map[string]any{"runAsUser": 0}, "docker.io/api:latest")).Value
-		}, "", but("Deployment/api"), but("Deployment/api")},
-		{"line", func(in *Input) { objectNamed(in, "worker").Line = 7 }, "", but("Deployment/worker"), but("Deployment/worker")},
-		{"file text", func(*Input) {}, "apps/web.yaml", but("Deployment/web"), but("Deployment/web")},
-		{"deployer", func(in *Input) { objectNamed(in, "batch").Deployer = "Kustomization/flux-system/apps" }, "", but("Deployment/batch"), but("Deployment/batch")},
-		{"namespace", func(in *Input) { objectNamed(in, "batch").Namespace = "team-prod" }, "", but("Deployment/batch"), but("Deployment/batch")},
-		{"environment", func(in *Input) { in.States["prod"].Environments[1].Name = "development" }, "", but("Deployment/batch"), but("Deployment/batch")},
+		}, "", but("Deployment/api"), but("Deployment/api"), false},
+		{"line", func(in *Input) { objectNamed(in, "worker").Line = 7 }, "", but("Deployment/worker"), but("Deployment/worker"), false},
+		{"file text", func(*Input) {}, "apps/web.yaml", but("Deployment/web"), but("Deployment/web"), false},
+		{"deployer", func(in *Input) { objectNamed(in, "batch").Deployer = "Kustomization/flux-system/apps" }, "", but("Deployment/batch"), but("Deployment/batch"), true},
+		{"namespace", func(in *Input) { objectNamed(in, "batch").Namespace = "team-prod" }, "", but("Deployment/batch"), but("Deployment/batch"), false},
+		{"environment", func(in *Input) { in.States["prod"].Environments[1].Name = "development" }, "", but("Deployment/batch"), but("Deployment/batch"), true},
 		{"tier", func(in *Input) { in.States["prod"].Environments[0].Tier = "staging" }, "", but("Deployment/web", "Deployment/api", "Deployment/worker", "Service/web"),
-			but("Deployment/web", "Deployment/api", "Deployment/worker", "Service/web")},
-		{"trusted registries", func(in *Input) { in.TrustedRegistries = []string{"r.io", "q.io"} }, "", nil, nil},
-		{"registries file", func(in *Input) { in.RegistriesFile = ".plinth/clusters/prod.json" }, "", nil, nil},
+			but("Deployment/web", "Deployment/api", "Deployment/worker", "Service/web"), false},
+		{"trusted registries", func(in *Input) { in.TrustedRegistries = []string{"r.io", "q.io"} }, "", nil, nil, false},
+		{"registries file", func(in *Input) { in.RegistriesFile = ".plinth/clusters/prod.json" }, "", nil, nil, false},
 		{"service, autoscaler and service account", func(in *Input) {
 			for i := range in.Discovery.Objects {
 				if o := &in.Discovery.Objects[i]; o.Kind == "HorizontalPodAutoscaler" || o.Kind == "ServiceAccount" {
 					o.Value = map[string]any{"kind": o.Kind}
 				}
 			}
-		}, "", all, []string{"Deployment/batch", "Service/web"}},
+		}, "", all, []string{"Deployment/batch", "Service/web"}, false},
 		{"a service added", func(in *Input) {
 			in.Discovery.Objects = append(in.Discovery.Objects, render.Object{APIVersion: "v1", Kind: "Service", Name: "api", Namespace: "team-prod", Cluster: "prod",
 				File: "apps/svc.yaml", Line: 9, Value: map[string]any{"kind": "Service", "spec": map[string]any{"selector": map[string]any{"app": "api"}}}})
-		}, "", all, []string{"Deployment/batch", "Service/web"}},
-		{"zones", func(in *Input) { in.States["prod"].Zones = nil }, "", all, nil},
+		}, "", all, []string{"Deployment/batch", "Service/web"}, false},
+		{"zones", func(in *Input) { in.States["prod"].Zones = nil }, "", all, nil, true},
 		{"twice the same workload", func(in *Input) {
 			in.Discovery.Objects = append(in.Discovery.Objects, *objectNamed(in, "worker"))
-		}, "", but("Deployment/worker"), but("Deployment/worker")},
+		}, "", but("Deployment/worker"), but("Deployment/worker"), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			first := reuseState()
@@ -128,7 +131,7 @@ func TestEvaluateReusing(t *testing.T) {
 			if len(got) != len(want) {
 				t.Fatalf("%d findings, want %d", len(got), len(want))
 			}
-			copied := map[reuseScope]map[string]bool{objectOnly: {}, nsContext: {}}
+			copied := map[reuseScope]map[string]bool{objectOnly: {}, nsContext: {}, nsObjects: {}}
 			for i := range got {
 				g := got[i]
 				if m, ok := strings.CutPrefix(g.Message, "kept: "); ok {
@@ -141,6 +144,11 @@ func TestEvaluateReusing(t *testing.T) {
 				}
 				if !reflect.DeepEqual(g, want[i]) {
 					t.Errorf("finding %d:\n got %+v\nwant %+v", i, g, want[i])
+				}
+			}
+			for _, id := range []string{"Service/web", "HorizontalPodAutoscaler/api"} {
+				if copied[nsObjects][id] != tc.nsSame {
+					t.Errorf("findings of %s copied (namespace objects): %v, want %v", id, copied[nsObjects][id], tc.nsSame)
 				}
 			}
 			for scope, reused := range map[reuseScope][]string{objectOnly: tc.reused, nsContext: tc.reusedCtx} {
