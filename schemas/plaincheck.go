@@ -182,6 +182,10 @@ func compilePlainSchema(src []byte) *plainNode {
 					return nil
 				}
 				services = d.Value
+				continue
+			}
+			if names(d.Value, "services") {
+				return nil // another field of #Spec could read the services
 			}
 		default:
 			return nil // an embedding could constrain services
@@ -192,6 +196,24 @@ func compilePlainSchema(src []byte) *plainNode {
 		return nil
 	}
 	return n.pattern
+}
+
+// names reports whether the syntax n names the field name anywhere: an
+// identifier, a selector or a string.
+func names(n ast.Node, name string) bool {
+	found := false
+	ast.Walk(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			found = found || n.Name == name
+		case *ast.BasicLit:
+			if v, ok := plainScalar(n); ok && v.kind == kindString {
+				found = found || v.text == name
+			}
+		}
+		return !found
+	}, nil)
+	return found
 }
 
 // plainCompiler compiles schema expressions; definitions once each.

@@ -22,16 +22,16 @@ var (
 	kubeVersionRE = regexp.MustCompile(`^1\.[0-9]{2}$`)
 	guidRE        = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	keyVaultRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$`)
-	kvObjectRE    = regexp.MustCompile(`^[0-9a-zA-Z-]{1,127}$`)
+	kvObjectRE    = lazyRegexp(`^[0-9a-zA-Z-]{1,127}$`)
 	chartRE       = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
 	// A Google Cloud project ID: 6-30 lowercase letters, digits and '-',
 	// starting with a letter, not ending with '-'.
-	gcpProjectRE = regexp.MustCompile(`^[a-z][-a-z0-9]{4,28}[a-z0-9]$`)
+	gcpProjectRE = lazyRegexp(`^[a-z][-a-z0-9]{4,28}[a-z0-9]$`)
 	// A user-managed IAM service account: NAME@PROJECT.iam.gserviceaccount.com,
 	// NAME 6-30 characters like a project ID.
-	gcpServiceAccountRE = regexp.MustCompile(`^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$`)
+	gcpServiceAccountRE = lazyRegexp(`^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$`)
 	// A Secret Manager secret ID: 1-255 letters, digits, '-' and '_'.
-	gcpSecretRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
+	gcpSecretRE = lazyRegexp(`^[a-zA-Z0-9_-]{1,255}$`)
 )
 
 // cronParser accepts the five-field cron syntax and @daily-style descriptors,
@@ -303,7 +303,7 @@ func (l *loader) checkIdentity(id *rawIdentity, at []string) {
 	if c := id.ClientID; c != nil && !guidRE.MatchString(*c) {
 		l.addAt("guid", appendPath(at, "clientID"), "clientID %q is not a GUID: use the managed identity's client ID (00000000-0000-0000-0000-000000000000 form)", *c)
 	}
-	if g := id.GCPServiceAccount; g != nil && !gcpServiceAccountRE.MatchString(*g) {
+	if g := id.GCPServiceAccount; g != nil && !gcpServiceAccountRE().MatchString(*g) {
 		l.addAt("gcp-service-account", appendPath(at, "gcpServiceAccount"), "gcpServiceAccount %q is not an IAM service account: use NAME@PROJECT.iam.gserviceaccount.com (NAME and PROJECT 6-30 lowercase letters, digits and '-', starting with a letter)", *g)
 	}
 }
@@ -334,7 +334,7 @@ func (l *loader) checkSecrets(sec *rawSecrets, at []string) {
 	if kv := sec.KeyVault; kv != nil && (!keyVaultRE.MatchString(*kv) || strings.Contains(*kv, "--")) {
 		l.addAt("key-vault", appendPath(at, "keyVault"), "keyVault %q is not a Key Vault name (3-24 letters, digits and single '-', starting with a letter)", *kv)
 	}
-	if p := sec.GCPProject; p != nil && !gcpProjectRE.MatchString(*p) {
+	if p := sec.GCPProject; p != nil && !gcpProjectRE().MatchString(*p) {
 		l.addAt("secret-manager", appendPath(at, "gcpProject"), "gcpProject %q is not a Google Cloud project ID (6-30 lowercase letters, digits and '-', starting with a letter, not ending with '-')", *p)
 	}
 	// Object names follow the store's rules; Key Vault's when it is unclear.
@@ -346,7 +346,7 @@ func (l *loader) checkSecrets(sec *rawSecrets, at []string) {
 		l.addAt(rule, appendPath(at, "objects"), "list the %s to mount (names only; values never enter the repo)", store)
 	}
 	for i, o := range sec.Objects {
-		if !nameRE.MatchString(o) {
+		if !nameRE().MatchString(o) {
 			l.addAt(rule, appendPath(at, "objects", fmt.Sprint(i)), "%q is not %s", o, format)
 		}
 	}
