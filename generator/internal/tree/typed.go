@@ -126,7 +126,15 @@ func typedValue(in *interner, rv reflect.Value, depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m := make(map[string]any, len(fields))
+		// Most fields of an API type are unset: the map is made for
+		// those written (sized by the type, it held three times the
+		// memory).
+		type member struct {
+			name  string
+			value any
+		}
+		var small [16]member
+		members := small[:0]
 	fieldLoop:
 		for _, f := range fields {
 			fv := rv
@@ -146,7 +154,11 @@ func typedValue(in *interner, rv reflect.Value, depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			m[f.name] = e
+			members = append(members, member{f.name, e})
+		}
+		m := make(map[string]any, len(members))
+		for _, mb := range members {
+			m[mb.name] = mb.value
 		}
 		return m, true
 	}
