@@ -48,17 +48,17 @@ func typedValue(in *interner, rv reflect.Value, depth int) (any, bool) {
 		return nil, false
 	}
 	t := rv.Type()
+	m := marshalersOf(t)
 	// The order of encoding/json's newTypeEncoder.
 	switch {
-	case t.Kind() != reflect.Pointer && rv.CanAddr() && reflect.PointerTo(t).Implements(jsonMarshalerType):
+	case m&ptrJSON != 0 && rv.CanAddr():
 		return marshalled(in, rv.Addr().Interface())
-	case t.Implements(jsonMarshalerType):
+	case m&ownJSON != 0:
 		if (t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface) && rv.IsNil() {
 			return nil, true
 		}
 		return marshalled(in, rv.Interface())
-	case t.Kind() != reflect.Pointer && rv.CanAddr() && reflect.PointerTo(t).Implements(textMarshalerType),
-		t.Implements(textMarshalerType):
+	case m&ptrText != 0 && rv.CanAddr(), m&ownText != 0:
 		return nil, false // rare in objects: the text path
 	}
 	switch rv.Kind() {
@@ -163,6 +163,42 @@ func typedValue(in *interner, rv reflect.Value, depth int) (any, bool) {
 		return m, true
 	}
 	return nil, false // float32, arrays, channels, functions
+}
+
+// Which marshalers a type has: its own, or its pointer's (for a type
+// that is not a pointer).
+const (
+	ownJSON uint8 = 1 << iota
+	ptrJSON
+	ownText
+	ptrText
+)
+
+// marshalers caches marshalersOf (reflect's Implements was half of the
+// walk).
+var marshalers sync.Map // reflect.Type -> uint8
+
+func marshalersOf(t reflect.Type) uint8 {
+	if m, ok := marshalers.Load(t); ok {
+		return m.(uint8)
+	}
+	var m uint8
+	if t.Implements(jsonMarshalerType) {
+		m |= ownJSON
+	}
+	if t.Implements(textMarshalerType) {
+		m |= ownText
+	}
+	if t.Kind() != reflect.Pointer {
+		if reflect.PointerTo(t).Implements(jsonMarshalerType) {
+			m |= ptrJSON
+		}
+		if reflect.PointerTo(t).Implements(textMarshalerType) {
+			m |= ptrText
+		}
+	}
+	marshalers.Store(t, m)
+	return m
 }
 
 // marshalled is a value's own encoding, decoded.
