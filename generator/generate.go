@@ -29,16 +29,28 @@ func Generate(m *schemas.Model, opts Options) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The checks hold digests, not objects: the object trees are gone.
-	if err := selfCheck(t, opts); err != nil {
-		return nil, err
-	}
+	// The manifest hashes the files while the self-check reads them (both
+	// only read the map); it is used only when the check passes.
 	files := t.Files()
-	manifest, err := repo.NewManifest(files)
-	if err != nil {
-		return nil, fmt.Errorf("generate: %w", err)
+	type manifestOf struct {
+		data []byte
+		err  error
 	}
-	files[repo.ManifestPath] = manifest
+	manifestc := make(chan manifestOf, 1)
+	go func() {
+		data, err := repo.NewManifest(files)
+		manifestc <- manifestOf{data, err}
+	}()
+	// The checks hold digests, not objects: the object trees are gone.
+	checkErr := selfCheck(t, opts)
+	manifest := <-manifestc
+	if checkErr != nil {
+		return nil, checkErr
+	}
+	if manifest.err != nil {
+		return nil, fmt.Errorf("generate: %w", manifest.err)
+	}
+	files[repo.ManifestPath] = manifest.data
 	out := &Output{Files: files, clusters: map[string]string{}}
 	for _, e := range m.Environments {
 		out.clusters[e.Name] = e.Cluster

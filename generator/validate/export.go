@@ -33,27 +33,7 @@ func ExportStandalone(kubeVersion, dir string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	k8sDefs, _ := k8s["$defs"].(map[string]any)
-	crdDefs, _ := crds["$defs"].(map[string]any)
-	// One namespace of definitions: CRD ones are prefixed, their references
-	// to the Kubernetes document become local.
-	defs := map[string]any{}
-	for k, v := range k8sDefs {
-		defs[k] = v
-	}
-	for k, v := range crdDefs {
-		defs["crd."+k] = rewriteRefs(v)
-	}
-	kinds := map[string]string{}
-	for _, doc := range []struct {
-		m      map[string]any
-		prefix string
-	}{{crds, "crd."}, {k8s, ""}} {
-		ks, _ := doc.m["kinds"].(map[string]any)
-		for k, def := range ks {
-			kinds[k] = doc.prefix + def.(string)
-		}
-	}
+	defs, kinds := definitions(k8s, crds)
 	keys := make([]string, 0, len(kinds))
 	for k := range kinds {
 		keys = append(keys, k)
@@ -69,14 +49,7 @@ func ExportStandalone(kubeVersion, dir string) (int, error) {
 		} else {
 			group = apiVersion
 		}
-		reach := map[string]any{}
-		collect(defs, kinds[key], reach)
-		doc := map[string]any{
-			"$schema": "https://json-schema.org/draft/2020-12/schema",
-			"$ref":    "#/$defs/" + kinds[key],
-			"$defs":   reach,
-		}
-		b, err := json.Marshal(doc)
+		b, err := json.Marshal(standalone(defs, kinds[key]))
 		if err != nil {
 			return n, err
 		}
@@ -90,6 +63,45 @@ func ExportStandalone(kubeVersion, dir string) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// definitions are the definitions of the Kubernetes and the CRD documents
+// in one namespace (CRD ones prefixed "crd.", their references to the
+// Kubernetes document made local) and the definition of each kind
+// ("apps/v1/Deployment"); a built-in kind wins over a CRD of the same name.
+func definitions(k8s, crds map[string]any) (defs map[string]any, kinds map[string]string) {
+	k8sDefs, _ := k8s["$defs"].(map[string]any)
+	crdDefs, _ := crds["$defs"].(map[string]any)
+	defs = make(map[string]any, len(k8sDefs)+len(crdDefs))
+	for k, v := range k8sDefs {
+		defs[k] = v
+	}
+	for k, v := range crdDefs {
+		defs["crd."+k] = rewriteRefs(v)
+	}
+	kinds = map[string]string{}
+	for _, doc := range []struct {
+		m      map[string]any
+		prefix string
+	}{{crds, "crd."}, {k8s, ""}} {
+		ks, _ := doc.m["kinds"].(map[string]any)
+		for k, def := range ks {
+			kinds[k] = doc.prefix + def.(string)
+		}
+	}
+	return defs, kinds
+}
+
+// standalone is the schema document of definition def: a reference to it,
+// with it and every definition it references.
+func standalone(defs map[string]any, def string) map[string]any {
+	reach := map[string]any{}
+	collect(defs, def, reach)
+	return map[string]any{
+		"$schema": "https://json-schema.org/draft/2020-12/schema",
+		"$ref":    "#/$defs/" + def,
+		"$defs":   reach,
+	}
 }
 
 const crdObjectMetaRef = "kubernetes.json#/$defs/"

@@ -388,3 +388,37 @@ func TestPrepare(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedSchemasAreValid: the embedded documents are valid JSON
+// Schema as a whole (the compiler checks a document it loads against the
+// meta-schema), for every minor: the validator loads only each kind's
+// definitions, so a definition no kind of a generate uses is checked here.
+func TestEmbeddedSchemasAreValid(t *testing.T) {
+	crds, err := crdDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range Versions() {
+		k8s, err := readJSON("schemas/kubernetes-" + version + ".json.gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		for _, doc := range []struct {
+			url string
+			m   map[string]any
+		}{{baseURL + "kubernetes.json", k8s}, {baseURL + "crds.json", crds}} {
+			if err := c.AddResource(doc.url, doc.m); err != nil {
+				t.Fatal(err)
+			}
+			kinds, _ := doc.m["kinds"].(map[string]any)
+			for _, def := range kinds {
+				if _, err := c.Compile(doc.url + "#/$defs/" + def.(string)); err != nil {
+					t.Errorf("%s: %v", version, err)
+				}
+				break // the whole document is checked on the first
+			}
+		}
+	}
+}

@@ -38,9 +38,8 @@ import (
 var embedded embed.FS
 
 const (
-	baseURL = "https://plinth.dev/schemas/"
-	k8sURL  = baseURL + "kubernetes.json"
-	crdURL  = baseURL + "crds.json"
+	baseURL  = "https://plinth.dev/schemas/"
+	kindsURL = baseURL + "kinds/" // a kind's document: kindsURL + "apps/v1/Deployment.json"
 )
 
 // Object is one Kubernetes object to validate. Value is its JSON form
@@ -185,7 +184,8 @@ func (e *Error) Error() string {
 // validator holds the schemas of one Kubernetes minor.
 type validator struct {
 	minor string
-	kinds map[string]string // "apps/v1/Deployment" -> schema URL
+	kinds map[string]string // "apps/v1/Deployment" -> its definition in defs
+	defs  map[string]any    // every definition (definitions)
 
 	mu       sync.Mutex // guards compiler
 	compiler *jsonschema.Compiler
@@ -227,22 +227,8 @@ func validatorFor(kubeVersion string) (*validator, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource(k8sURL, k8s); err != nil {
-		return nil, fmt.Errorf("schemas for %s: %w", minor, err)
-	}
-	if err := c.AddResource(crdURL, crds); err != nil {
-		return nil, fmt.Errorf("CRD schemas: %w", err)
-	}
-	v := &validator{minor: minor, kinds: map[string]string{}, compiler: c}
-	for _, doc := range []struct {
-		url string
-		m   map[string]any
-	}{{crdURL, crds}, {k8sURL, k8s}} { // built-in kinds win over CRDs of the same name
-		kinds, _ := doc.m["kinds"].(map[string]any)
-		for k, def := range kinds {
-			v.kinds[k] = doc.url + "#/$defs/" + def.(string)
-		}
-	}
+	v := &validator{minor: minor, compiler: c}
+	v.defs, v.kinds = definitions(k8s, crds)
 	validators[minor] = v
 	return v, nil
 }
@@ -251,7 +237,7 @@ func (v *validator) schema(key string) (*kindSchema, error) {
 	if s, ok := v.compiled.Load(key); ok {
 		return s.(*kindSchema), nil
 	}
-	url, ok := v.kinds[key]
+	def, ok := v.kinds[key]
 	if !ok {
 		return nil, nil
 	}
@@ -260,7 +246,15 @@ func (v *validator) schema(key string) (*kindSchema, error) {
 	if s, ok := v.compiled.Load(key); ok {
 		return s.(*kindSchema), nil
 	}
-	s, err := v.compiler.Compile(url)
+	// The kind's own document, as ExportStandalone writes it for the
+	// peers: the compiler checks each document it loads against the JSON
+	// Schema meta-schema, which for the whole documents (every definition,
+	// every CRD and its patterns) took a second of a generate's CPU.
+	url := kindsURL + key + ".json"
+	if err := v.compiler.AddResource(url, standalone(v.defs, def)); err != nil {
+		return nil, fmt.Errorf("schema of %s: %w", key, err)
+	}
+	s, err := v.compiler.Compile(url + "#/$defs/" + def)
 	if err != nil {
 		return nil, fmt.Errorf("compile schema of %s: %w", key, err)
 	}

@@ -24,14 +24,15 @@ const (
 )
 
 type interner struct {
-	strs map[string]any // a string, boxed, by its bytes
-	nums map[string]any // a float64, boxed, by its JSON literal
+	strs   map[string]any // a string, boxed, by its bytes
+	nums   map[string]any // a float64, boxed, by its JSON literal
+	floats map[uint64]any // a float64, boxed, by its bits (typed.go)
 }
 
 // interners are reused by the decoders: each keeps what the objects it
 // decoded had in common (dropped with the pool at garbage collections).
 var interners = sync.Pool{New: func() any {
-	return &interner{strs: make(map[string]any, 512), nums: make(map[string]any, 64)}
+	return &interner{strs: make(map[string]any, 512), nums: make(map[string]any, 64), floats: make(map[uint64]any, 64)}
 }}
 
 // str is b as a string (b valid UTF-8), boxed.

@@ -3,6 +3,7 @@ package tree
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -44,13 +45,20 @@ func (o Object) Version() string {
 // resource struct) into an Object. Nulls and the empty status are dropped
 // so the YAML carries only what plinth sets.
 func FromTyped(v any) (Object, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return Object{}, fmt.Errorf("encode %T: %w", v, err)
-	}
-	m, err := decodeObject(data)
-	if err != nil {
-		return Object{}, fmt.Errorf("decode %T: %w", v, err)
+	m, ok := typedObject(v) // typed.go
+	if !ok || crossCheck.Load() != nil {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return Object{}, fmt.Errorf("encode %T: %w", v, err)
+		}
+		viaJSON, err := decodeObject(data)
+		if err != nil {
+			return Object{}, fmt.Errorf("decode %T: %w", v, err)
+		}
+		if ok && (!reflect.DeepEqual(m, viaJSON) || Digest(m) != Digest(viaJSON)) {
+			return Object{}, fmt.Errorf("%T made directly differs from its JSON: %s", v, data)
+		}
+		m = viaJSON
 	}
 	delete(m, "status")
 	pruneNulls(m)
