@@ -7,7 +7,6 @@ import (
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
-	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/generator/internal/tree"
 	"github.com/plinth-dev/plinth/generator/internal/verify"
@@ -98,8 +97,8 @@ func checkRoot(b *render.Builder, v *verify.Verifier, rc tree.RootCheck) error {
 // checkChart renders the chart with one values file.
 func checkChart(b *render.Builder, v *verify.Verifier, files map[string][]byte, cc tree.ChartCheck) error {
 	where := cc.Chart + " with " + cc.Values
-	var vals map[string]any
-	if err := yaml.Unmarshal(files[cc.Values], &vals); err != nil {
+	vals, err := render.ReadValues(files[cc.Values])
+	if err != nil {
 		return fmt.Errorf("generate: self-check: %s: %w", cc.Values, err)
 	}
 	objs, err := b.Chart(cc.Chart, vals, cc.Release, cc.Namespace)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/gobwas/glob"
-	yaml "go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/strvals"
 )
 
@@ -205,13 +204,13 @@ func (d *renderer) argoHelmValues(o Object, chartDir string, helm map[string]any
 		vals = mergeMaps(vals, v)
 	}
 	if obj := mapAt(helm, "valuesObject"); obj != nil {
-		vals = mergeMaps(vals, obj)
+		vals = mergeMaps(vals, jsonNumbers(obj).(map[string]any)) // JSON in the Application, a values file to helm
 	} else if s := str(helm, "values"); s != "" {
-		var v map[string]any
-		if err := yaml.Unmarshal([]byte(s), &v); err != nil {
+		v, err := helmValuesYAML([]byte(s))
+		if err != nil {
 			probs = append(probs, d.badRef(o, "helm.values: %v", err))
 		} else if v != nil {
-			vals = mergeMaps(vals, stringKeys(v).(map[string]any))
+			vals = mergeMaps(vals, v)
 		}
 	}
 	for _, p := range listAt(helm, "parameters") {

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // Flux: Kustomizations and HelmReleases, as kustomize-controller and
@@ -179,7 +177,9 @@ func (d *renderer) helmRelease(o Object) ([]entry, []Problem) {
 	from, fprobs := d.valuesFrom(o, listAt(spec, "valuesFrom"))
 	probs = append(probs, fprobs...)
 	vals = mergeMaps(vals, from)
-	vals = mergeMaps(vals, mapAt(spec, "values"))
+	if sv := mapAt(spec, "values"); sv != nil {
+		vals = mergeMaps(vals, jsonNumbers(sv).(map[string]any)) // as helm-controller decodes it from the API server
+	}
 	return []entry{{cluster: o.Cluster, kind: "chart", path: chartPath, values: vals, release: release, namespace: ns,
 		from: o.File, fromLine: o.Line, deployer: ofObject(o)}}, probs
 }
@@ -335,13 +335,13 @@ func (d *renderer) valuesFrom(o Object, refs []any) (map[string]any, []Problem) 
 			vals = mergeMaps(vals, atPath(tp, text))
 			continue
 		}
-		var v map[string]any
-		if err := yaml.Unmarshal([]byte(text), &v); err != nil {
+		v, err := helmValuesYAML([]byte(text))
+		if err != nil {
 			probs = append(probs, d.badRef(o, "spec.valuesFrom %s %s key %s: %v", kind, name, key, err))
 			continue
 		}
 		if v != nil {
-			vals = mergeMaps(vals, stringKeys(v).(map[string]any))
+			vals = mergeMaps(vals, v)
 		}
 	}
 	return vals, probs

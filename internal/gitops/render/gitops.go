@@ -5,8 +5,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // follow returns what a Flux or Argo CD object makes its controller deploy:
@@ -133,14 +131,14 @@ func (d *renderer) readValuesFile(p string) (map[string]any, error) {
 	if f.Err != nil {
 		return nil, f.Err
 	}
-	if v, ok := valuesDoc(f.Data); ok {
-		return v, nil // the same values (helmdocs.go)
-	}
-	var v map[string]any
-	if err := yaml.Unmarshal(f.Data, &v); err != nil {
+	v, err := helmValuesYAML(f.Data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
-	return stringKeys(v).(map[string]any), nil
+	if v == nil {
+		v = map[string]any{}
+	}
+	return v, nil
 }
 
 // mergeMaps merges b over a (deeply) into a new map.

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/chartutil"
 )
 
 // decodedValues decodes every document of data into an interface value,
@@ -43,17 +44,14 @@ func decodedValues(data []byte) ([]map[string]any, error) {
 	}
 }
 
-// unmarshalValues is valuesFile's decoding before valuesDoc.
+// unmarshalValues is how Helm reads a values file (chartutil.ReadValues).
 func unmarshalValues(data []byte) (map[string]any, error) {
-	var v map[string]any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, err
-	}
-	return stringKeys(v).(map[string]any), nil
+	v, err := chartutil.ReadValues(data)
+	return map[string]any(v), err
 }
 
 // checkValuesDoc fails t when valuesDoc reads data differently from
-// yaml.Unmarshal; it says whether valuesDoc read it.
+// Helm's chartutil.ReadValues; it says whether valuesDoc read it.
 func checkValuesDoc(t *testing.T, name string, data []byte) bool {
 	t.Helper()
 	got, ok := valuesDoc(data)
@@ -62,9 +60,9 @@ func checkValuesDoc(t *testing.T, name string, data []byte) bool {
 	}
 	want, err := unmarshalValues(data)
 	if err != nil {
-		t.Errorf("%s: valuesDoc read what yaml.Unmarshal refuses: %v", name, err)
+		t.Errorf("%s: valuesDoc read what Helm refuses: %v", name, err)
 	} else if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: valuesDoc gives\n%#v\nyaml.Unmarshal gives\n%#v", name, got, want)
+		t.Errorf("%s: valuesDoc gives\n%#v\nHelm reads\n%#v", name, got, want)
 	}
 	return true
 }
@@ -83,12 +81,25 @@ func TestValuesDocSameAsUnmarshal(t *testing.T) {
 		{"a: 1\n...\n", false},
 		{"- a\n", false},
 		{"a: [\n", false},
-		{"1: a\ntrue: b\n", true},
-		{"data: {123: a, true: b, ~: c}\n", true},
+		{"1: a\ntrue: b\n", false},
+		{"data: {123: a, true: b, ~: c}\n", false},
+		// Helm reads numbers as float64 (10000000 prints as 1e+07) and
+		// YAML 1.1 words as booleans ("off" is false).
+		{"big: 10000000\nreplicas: 3\nlist: [1, x]\n", true},
+		{"networkPolicy:\n  enabled: off\nx: yes\n", false},
+		{"f: 1.5\ne: 1e3\n", false},
 	} {
 		if read := checkValuesDoc(t, fmt.Sprintf("%q", tc.in), []byte(tc.in)); read != tc.read {
 			t.Errorf("%q: read %v, want %v", tc.in, read, tc.read)
 		}
+		got, err := helmValuesYAML([]byte(tc.in))
+		want, wantErr := unmarshalValues([]byte(tc.in))
+		if (err != nil) != (wantErr != nil) || err == nil && len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: helmValuesYAML gives %#v, %v; Helm reads %#v, %v", tc.in, got, err, want, wantErr)
+		}
+	}
+	if v, _ := helmValuesYAML([]byte("networkPolicy:\n  enabled: off\nbig: 10000000\n")); v["big"] != float64(1e7) || v["networkPolicy"].(map[string]any)["enabled"] != false {
+		t.Errorf("values not read as Helm reads them: %#v", v)
 	}
 	files, read := 0, 0
 	eachTestYAML(t, func(p string, data []byte) {

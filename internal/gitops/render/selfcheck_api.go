@@ -65,3 +65,10 @@ func (b *Builder) Forget(paths []string) {
 		delete(b.d.docCache, p)
 	}
 }
+
+// ReadValues reads a values file as Helm does (chartutil.ReadValues:
+// sigs.k8s.io/yaml, YAML 1.1, numbers float64), most files without the
+// library's YAML-to-JSON round trip (helmdocs.go).
+func ReadValues(data []byte) (map[string]any, error) {
+	return helmValuesYAML(data)
+}
