@@ -1,6 +1,7 @@
 package render
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
@@ -57,4 +58,25 @@ func TestHelmReadsValuesAsHelm(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzHelmValues holds helmValuesYAML (fastYAML11 and float64 numbers,
+// else sigs.k8s.io/yaml) to Helm's chartutil.ReadValues on any input: the
+// same value, or an error from both.
+func FuzzHelmValues(f *testing.F) {
+	f.Add([]byte("np:\n  enabled: off\nbig: 10000000\n"))
+	f.Add([]byte("a: 1\nb:\n  c: [x, 2]\n  d: {}\n"))
+	f.Add([]byte("1: a\ntrue: b\n"))
+	f.Add([]byte("f: 1.5\ne: 1e3\nn: ~\ns: 'yes'\n"))
+	f.Add([]byte("- a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := helmValuesYAML(data)
+		want, wantErr := unmarshalValues(data)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q: helmValuesYAML error %v, Helm's %v", data, err, wantErr)
+		}
+		if err == nil && len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: helmValuesYAML gives %#v, Helm reads %#v", data, got, want)
+		}
+	})
 }
