@@ -204,7 +204,7 @@ func (d *renderer) argoHelmValues(o Object, chartDir string, helm map[string]any
 		vals = mergeMaps(vals, v)
 	}
 	if obj := mapAt(helm, "valuesObject"); obj != nil {
-		vals = mergeMaps(vals, jsonNumbers(obj).(map[string]any)) // JSON in the Application, a values file to helm
+		vals = mergeMaps(vals, jsonNumbers(deepCopy(obj)).(map[string]any)) // JSON in the Application, a values file to helm
 	} else if s := str(helm, "values"); s != "" {
 		v, err := helmValuesYAML([]byte(s))
 		if err != nil {

@@ -178,7 +178,7 @@ func (d *renderer) helmRelease(o Object) ([]entry, []Problem) {
 	probs = append(probs, fprobs...)
 	vals = mergeMaps(vals, from)
 	if sv := mapAt(spec, "values"); sv != nil {
-		vals = mergeMaps(vals, jsonNumbers(sv).(map[string]any)) // as helm-controller decodes it from the API server
+		vals = mergeMaps(vals, jsonNumbers(deepCopy(sv)).(map[string]any)) // as helm-controller decodes it from the API server
 	}
 	return []entry{{cluster: o.Cluster, kind: "chart", path: chartPath, values: vals, release: release, namespace: ns,
 		from: o.File, fromLine: o.Line, deployer: ofObject(o)}}, probs

@@ -135,9 +135,6 @@ func (d *renderer) readValuesFile(p string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
-	if v == nil {
-		v = map[string]any{}
-	}
 	return v, nil
 }
 

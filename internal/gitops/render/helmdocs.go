@@ -50,31 +50,28 @@ func helmValuesYAML(data []byte) (map[string]any, error) {
 	return v, nil
 }
 
-// jsonNumbers gives v as it reads after a JSON round trip, as Helm gets the
-// values of a GitOps object from the API server (a HelmRelease's
-// spec.values, an Argo CD valuesObject) or of a values file through
-// sigs.k8s.io/yaml: every integer a float64. Maps and lists are copied:
-// v itself is not changed.
+// jsonNumbers turns the integers of a decoded value, in place, into the
+// float64 a JSON round trip makes of them: how Helm gets the values of a
+// GitOps object from the API server (a HelmRelease's spec.values, an Argo
+// CD valuesObject) and of a values file through sigs.k8s.io/yaml. It is
+// yamlNumbers' inverse (native.go); a value shared with others is copied
+// first (deepCopy).
 func jsonNumbers(v any) any {
-	switch v := v.(type) {
+	switch t := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = jsonNumbers(e)
+		for k, e := range t {
+			t[k] = jsonNumbers(e)
 		}
-		return out
 	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = jsonNumbers(e)
+		for i, e := range t {
+			t[i] = jsonNumbers(e)
 		}
-		return out
 	case int:
-		return float64(v)
+		return float64(t)
 	case int64:
-		return float64(v)
+		return float64(t)
 	case uint64:
-		return float64(v)
+		return float64(t)
 	}
 	return v
 }
