@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -109,16 +109,16 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 				return err
 			}
 			opts.Progress("evaluated in %s", time.Since(started).Round(time.Millisecond))
-			var buf bytes.Buffer
+			var buf chunks
 			if err := rd.Report(&buf, r, render.Options{Lang: lang, Generator: "plinth " + buildVersion()}); err != nil {
 				return err
 			}
 			if out != "" {
-				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				if err := writeFileAtomic(out, &buf); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s, %d failing finding(s)\n", out, render.ScoreLine(r, i18n.Localizer{}), r.Summary.Failed)
-			} else if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
+			} else if _, err := buf.WriteTo(cmd.OutOrStdout()); err != nil {
 				return fmt.Errorf("write report: %w", err)
 			}
 			failed := false
@@ -188,7 +188,7 @@ func orList(names []string) string {
 // A name that is not a regular file (/dev/null, /dev/stdout, a named pipe)
 // is written to as it is: renaming over it would replace the device or
 // pipe with a file.
-func writeFileAtomic(name string, data []byte) error {
+func writeFileAtomic(name string, data io.WriterTo) error {
 	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return fmt.Errorf("write %s: is a directory", name)
@@ -197,7 +197,7 @@ func writeFileAtomic(name string, data []byte) error {
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
-		if _, err := f.Write(data); err != nil {
+		if _, err := data.WriteTo(f); err != nil {
 			f.Close()
 			return fmt.Errorf("write %s: %w", name, err)
 		}
@@ -211,7 +211,7 @@ func writeFileAtomic(name string, data []byte) error {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := data.WriteTo(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", name, err)
 	}
