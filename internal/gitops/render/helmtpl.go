@@ -331,7 +331,11 @@ func helmToYAML(v any) string {
 	// yaml.Marshal is json.Marshal and then JSONToYAML, which parses the
 	// JSON again as YAML and writes it: the second step is where the time
 	// goes, and charts convert the same values (labels, probes) over and
-	// over, so its result is kept by the JSON it was made from.
+	// over, so its result is kept by the JSON it was made from. The values
+	// charts convert most are written directly (helmtoyaml.go).
+	if s, ok := fastToYAML(v); ok {
+		return s
+	}
 	j, err := marshalJSON(v)
 	if err != nil {
 		return ""

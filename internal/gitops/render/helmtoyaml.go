@@ -1,0 +1,252 @@
+package render
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"helm.sh/helm/v3/pkg/chartutil"
+)
+
+// fastToYAML is what toYaml gives for v (sigs.k8s.io/yaml: json.Marshal,
+// then yaml.v2 reading that JSON and writing it as YAML, without the final
+// newline), written directly, for the values charts convert most: maps
+// and lists of them, integers, booleans, null and short strings that
+// yaml.v2 writes plain. ok is false for anything else (then toYaml takes
+// the library's way). A cold report of a Helm repository spent an eighth
+// of its time in that library's round trip; TestFastToYAML and
+// FuzzFastToYAML hold this to it.
+func fastToYAML(v any) (s string, ok bool) {
+	b, ok := appendYAML(make([]byte, 0, 128), v, 0, false, 0)
+	if !ok {
+		return "", false
+	}
+	return strings.TrimSuffix(string(b), "\n"), true
+}
+
+// appendYAML writes v as yaml.v2 writes it in block style at indent; inline:
+// the first line's indentation is already written (a list item's "- ").
+func appendYAML(b []byte, v any, indent int, inline bool, depth int) ([]byte, bool) {
+	if depth > 100 {
+		return nil, false
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return appendYAMLMap(b, v, indent, inline, depth)
+	case chartutil.Values:
+		return appendYAMLMap(b, v, indent, inline, depth)
+	case []any:
+		if len(v) == 0 {
+			return append(b, "[]\n"...), true
+		}
+		for i, item := range v {
+			if i > 0 || !inline {
+				b = appendIndent(b, indent)
+			}
+			b = append(b, "- "...)
+			var ok bool
+			if b, ok = appendYAMLValue(b, item, indent+2, true, depth+1); !ok {
+				return nil, false
+			}
+		}
+		return b, true
+	}
+	return appendYAMLValue(b, v, indent, inline, depth)
+}
+
+func appendYAMLMap(b []byte, m map[string]any, indent int, inline bool, depth int) ([]byte, bool) {
+	if m == nil {
+		return append(b, "null\n"...), true
+	}
+	if len(m) == 0 {
+		return append(b, "{}\n"...), true
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if len(k) > 100 || longDigitRun(k) || !plainYAMLString(k) {
+			return nil, false
+		}
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, yamlV2KeyCompare)
+	for i, k := range keys {
+		if i > 0 || !inline {
+			b = appendIndent(b, indent)
+		}
+		b = append(b, k...)
+		b = append(b, ':')
+		var ok bool
+		switch c := m[k].(type) {
+		case map[string]any:
+			if len(c) > 0 {
+				b = append(b, '\n')
+				if b, ok = appendYAMLMap(b, c, indent+2, false, depth+1); !ok {
+					return nil, false
+				}
+				continue
+			}
+		case chartutil.Values:
+			if len(c) > 0 {
+				b = append(b, '\n')
+				if b, ok = appendYAMLMap(b, c, indent+2, false, depth+1); !ok {
+					return nil, false
+				}
+				continue
+			}
+		case []any:
+			if len(c) > 0 { // a mapping's sequence is not indented
+				b = append(b, '\n')
+				if b, ok = appendYAML(b, c, indent, false, depth+1); !ok {
+					return nil, false
+				}
+				continue
+			}
+		}
+		b = append(b, ' ')
+		if b, ok = appendYAMLValue(b, m[k], indent+2, true, depth+1); !ok {
+			return nil, false
+		}
+	}
+	return b, true
+}
+
+// appendYAMLValue writes a scalar, an empty collection, or a collection
+// inline after "- ".
+func appendYAMLValue(b []byte, v any, indent int, inline bool, depth int) ([]byte, bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null\n"...), true
+	case bool:
+		return append(strconv.AppendBool(b, v), '\n'), true
+	case int:
+		return append(strconv.AppendInt(b, int64(v), 10), '\n'), true
+	case int64:
+		return append(strconv.AppendInt(b, v, 10), '\n'), true
+	case float64:
+		// JSON writes an integral float64 without a fraction; yaml.v2
+		// reads that back as an int.
+		if v != math.Trunc(v) || math.Abs(v) >= 1e15 || (v == 0 && math.Signbit(v)) {
+			return nil, false
+		}
+		return append(strconv.AppendInt(b, int64(v), 10), '\n'), true
+	case string:
+		if !plainYAMLString(v) {
+			return nil, false
+		}
+		return append(append(b, v...), '\n'), true
+	case map[string]any, chartutil.Values, []any:
+		return appendYAML(b, v, indent, inline, depth)
+	}
+	return nil, false
+}
+
+func appendIndent(b []byte, n int) []byte {
+	for range n {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// plainYAMLString is true for a string yaml.v2 surely writes plain and
+// reads back as the same string: letters, digits and . _ / - only,
+// starting with a letter, digit or slash, not made of the characters of
+// numbers alone with a digit (ints, floats, hex, timestamps), and not one of YAML
+// 1.1's words for booleans and null.
+func plainYAMLString(s string) bool {
+	if s == "" || len(s) > 512 {
+		return false
+	}
+	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/') {
+		return false
+	}
+	numeric, digit := true, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '/' || c == '-') {
+			return false
+		}
+		if !strings.ContainsRune("0123456789abcdefABCDEFxXoO._+-", rune(c)) {
+			numeric = false
+		}
+		digit = digit || c >= '0' && c <= '9'
+	}
+	if numeric && digit {
+		return false
+	}
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return false
+	}
+	return true
+}
+
+// longDigitRun is true for a key with more than 9 digits in a row (that
+// yaml.v2 compares as numbers that may overflow).
+func longDigitRun(k string) bool {
+	run := 0
+	for i := 0; i < len(k); i++ {
+		if k[i] >= '0' && k[i] <= '9' {
+			if run++; run > 9 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// yamlV2KeyCompare orders string keys as yaml.v2 does when it writes a
+// map (sorter.go, keyList.Less): runs of digits compare as numbers, and a
+// letter after any other character.
+func yamlV2KeyCompare(a, b string) int {
+	if a == b {
+		return 0
+	}
+	if yamlV2KeyLess(a, b) {
+		return -1
+	}
+	return 1
+}
+
+func yamlV2KeyLess(a, b string) bool {
+	ar, br := []rune(a), []rune(b)
+	for i := 0; i < len(ar) && i < len(br); i++ {
+		if ar[i] == br[i] {
+			continue
+		}
+		al, bl := unicode.IsLetter(ar[i]), unicode.IsLetter(br[i])
+		if al && bl {
+			return ar[i] < br[i]
+		}
+		if al || bl {
+			return bl
+		}
+		var ai, bi int
+		var an, bn int64
+		if ar[i] == '0' || br[i] == '0' {
+			for j := i - 1; j >= 0 && unicode.IsDigit(ar[j]); j-- {
+				if ar[j] != '0' {
+					an, bn = 1, 1
+					break
+				}
+			}
+		}
+		for ai = i; ai < len(ar) && unicode.IsDigit(ar[ai]); ai++ {
+			an = an*10 + int64(ar[ai]-'0')
+		}
+		for bi = i; bi < len(br) && unicode.IsDigit(br[bi]); bi++ {
+			bn = bn*10 + int64(br[bi]-'0')
+		}
+		if an != bn {
+			return an < bn
+		}
+		if ai != bi {
+			return ai < bi
+		}
+		return ar[i] < br[i]
+	}
+	return len(ar) < len(br)
+}

@@ -1,0 +1,118 @@
+package render
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"helm.sh/helm/v3/pkg/chartutil"
+	"sigs.k8s.io/yaml"
+)
+
+// referenceToYAML is Helm's toYaml: sigs.k8s.io/yaml.Marshal.
+func referenceToYAML(t testing.TB, v any) string {
+	t.Helper()
+	data, err := yaml.Marshal(v)
+	if err != nil {
+		return "<error>"
+	}
+	return strings.TrimSuffix(string(data), "\n")
+}
+
+// sameToYAML fails when fastToYAML writes v other than Helm does, and
+// counts what it took.
+func sameToYAML(t testing.TB, v any) bool {
+	t.Helper()
+	got, ok := fastToYAML(v)
+	if !ok {
+		return false
+	}
+	if want := referenceToYAML(t, v); got != want {
+		j, _ := json.Marshal(v)
+		t.Fatalf("fastToYAML(%s):\n%s\nwant (Helm):\n%s", j, got, want)
+	}
+	return true
+}
+
+var yamlWords = []string{"a", "b", "app", "app.kubernetes.io/name", "a_b", "aB", "a-b", "a9", "a10", "a01", "a1", "a001b",
+	"x1y2", "1", "10", "9", "0", "1.5", "1e3", "0x1F", "y", "n", "on", "Off", "yes", "NULL", "true", "~", "", "a b", "a: b",
+	"-x", "/healthz", "100m", "128Mi", "1.2.3", "2026-01-01", "über", "UPPER", "Zeta", "_x", ".x", "x.", "a/b/c", "svc0001",
+	"team000-dev", strings.Repeat("k", 120), strings.Repeat("v", 90), "a#b", "a\nb", "12345678901234567890", "k1234567890"}
+
+// randomValue is a value as charts hold them: maps, lists, strings,
+// numbers (float64, as read from values files, and ints), booleans, null.
+func randomValue(r *rand.Rand, depth int) any {
+	n := r.IntN(10)
+	if depth > 3 {
+		n = 5 + r.IntN(5)
+	}
+	switch n {
+	case 0, 1:
+		m := map[string]any{}
+		for range r.IntN(5) {
+			m[yamlWords[r.IntN(len(yamlWords))]] = randomValue(r, depth+1)
+		}
+		if n == 1 {
+			return chartutil.Values(m)
+		}
+		return m
+	case 2, 3:
+		l := []any{}
+		for range r.IntN(4) {
+			l = append(l, randomValue(r, depth+1))
+		}
+		return l
+	case 4:
+		return nil
+	case 5, 6:
+		return yamlWords[r.IntN(len(yamlWords))]
+	case 7:
+		return []float64{0, 1, 8080, -3, 1.5, 1e6, 1e15, 1e20, 0.000001}[r.IntN(9)]
+	case 8:
+		return []any{0, 42, int64(-7), int64(1) << 40}[r.IntN(4)]
+	default:
+		return r.IntN(2) == 0
+	}
+}
+
+// TestFastToYAML: on values made at random, and on every values file of
+// the repository's synthetic platform, fastToYAML writes what Helm's
+// toYaml writes whenever it writes at all, and it takes most of them.
+func TestFastToYAML(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	taken := 0
+	const n = 20000
+	for range n {
+		if sameToYAML(t, randomValue(r, 0)) {
+			taken++
+		}
+	}
+	if taken < n/4 {
+		t.Errorf("fastToYAML took %d of %d values", taken, n)
+	}
+	for _, v := range []any{
+		map[string]any{"labels": map[string]any{"app.kubernetes.io/name": "svc0001", "team": "team000"}},
+		map[string]any{"requests": map[string]any{"cpu": "100m", "memory": float64(128)}, "limits": map[string]any{}},
+		map[string]any{"httpGet": map[string]any{"path": "/healthz", "port": float64(8080)}, "periodSeconds": float64(10)},
+		[]any{map[string]any{"a": []any{"x", []any{"w", "z"}}, "b": nil}, []any{}, map[string]any{}},
+	} {
+		if !sameToYAML(t, v) {
+			t.Errorf("fastToYAML did not take %v", v)
+		}
+	}
+}
+
+// FuzzFastToYAML holds fastToYAML to Helm's toYaml on any JSON document
+// (numbers read as float64, as values files give them).
+func FuzzFastToYAML(f *testing.F) {
+	f.Add(`{"a":{"b":[1,"x",{"c":null}]},"a10":true,"a9":[]}`)
+	f.Add(`[{"k1":"v"},[["y"]],{}]`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		var v any
+		if json.Unmarshal([]byte(doc), &v) != nil {
+			return
+		}
+		sameToYAML(t, v)
+	})
+}
