@@ -81,7 +81,12 @@ func checkSelects(kind string, path ...string) func(*evaluator) {
 				}
 				m = map[string]any{"matchLabels": m}
 			}
-			sel := selector(m)
+			var sel labels.Selector
+			if kind == "PodDisruptionBudget" {
+				sel = ev.selectorOf(o, path...) // selector(m), made in prepare
+			} else {
+				sel = selector(m)
+			}
 			if sel == nil {
 				return true, reports.M("check.invalidSelector").WithFix(ev.control.ID)
 			}
