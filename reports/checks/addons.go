@@ -25,21 +25,22 @@ var (
 // deployedBy returns the object of cluster c that installs the add-on, or
 // nil.
 func (ev *evaluator) deployedBy(c string, a addon) *render.Object {
+	ws := ev.workloads[c] // in the order of the cluster's objects
 	for _, o := range ev.byCluster[c] {
 		for _, chart := range releaseCharts(o) {
 			if containsName(a.charts, chart) {
 				return o
 			}
 		}
-		if spec := podSpec(o); spec != nil {
-			for _, key := range []string{"initContainers", "containers"} {
-				for _, ct := range listAt(spec, key) {
-					if containsName(a.images, imageName(str(ct, "image"))) {
-						return o
-					}
-				}
+		if len(ws) == 0 || ws[0].o != o {
+			continue
+		}
+		for _, ct := range ws[0].cs {
+			if containsName(a.images, imageName(ct.image)) {
+				return o
 			}
 		}
+		ws = ws[1:]
 	}
 	return nil
 }

@@ -139,14 +139,16 @@ type evaluator struct {
 	// line, when set by a workload check, is the line of the offending
 	// field, where its failing finding points (eachWorkload).
 	line int
-	pods map[string][]podTemplate // cluster, namespace -> pod templates
+	pods map[string][]*workload // cluster, namespace -> workloads
 
 	// Indexes of the objects (index.go).
-	workloads map[string][]*workload      // cluster -> workloads
-	byKind    map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
-	selectors map[*render.Object]labels.Selector
-	cur       *workload // the workload eachWorkload is at
-	reuse     *reuse    // an object-local control's keeping or reusing of findings (reuse.go)
+	workloads  map[string][]*workload      // cluster -> workloads
+	all        []*workload                 // every workload, in order
+	nWorkloads int                         // the workloads of the clusters evaluated
+	byKind     map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
+	selectors  map[*render.Object]labels.Selector
+	cur        *workload // the workload eachWorkload is at
+	reuse      *reuse    // an object-local control's keeping or reusing of findings (reuse.go)
 
 	// Evidence per cluster, built on first use (declared.go).
 	evidence    map[string]*evidence.Cluster
@@ -203,10 +205,14 @@ func (ev *evaluator) env(cluster, ns string) repo.EnvState {
 }
 
 func (ev *evaluator) add(status, cluster, namespace, object string, at *render.Object, msg reports.Msg) {
+	ev.addIn(ev.env(cluster, namespace).Name, status, cluster, namespace, object, at, msg)
+}
+
+// addIn is add of a finding in environment env (ev.env(cluster, namespace).Name).
+func (ev *evaluator) addIn(env, status, cluster, namespace, object string, at *render.Object, msg reports.Msg) {
 	f := reports.Finding{
 		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
-		Status: status, Cluster: cluster, Namespace: namespace, Object: object,
-		Environment: ev.env(cluster, namespace).Name,
+		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Environment: env,
 	}
 	f.Msg, f.MessageID = msg, msg.ID // its texts: setTexts, once all are made
 	if at != nil {
@@ -222,6 +228,12 @@ func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
 		ns = namespaceOf(o)
 	}
 	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
+}
+
+// addWorkload adds a finding about workload w: addObj of w.o, with what
+// it reads of w.o read once.
+func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
+	ev.addIn(w.env, status, w.o.Cluster, w.at, w.id, w.o, msg)
 }
 
 func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg reports.Msg) {
@@ -243,12 +255,13 @@ func isSystemNamespace(ns string) bool {
 
 // ---- helpers over unstructured values
 
-var (
-	get    = obj.Get
-	str    = obj.Str
-	mapAt  = obj.Map
-	listAt = obj.List
-)
+// Functions, not variables holding obj's: a call through a variable
+// cannot be inlined, and the path it is given then goes to the heap.
+
+func get(v any, path ...string) any              { return obj.Get(v, path...) }
+func str(v any, path ...string) string           { return obj.Str(v, path...) }
+func mapAt(v any, path ...string) map[string]any { return obj.Map(v, path...) }
+func listAt(v any, path ...string) []any         { return obj.List(v, path...) }
 
 func boolAt(v any, path ...string) (value, set bool) {
 	b, ok := get(v, path...).(bool)

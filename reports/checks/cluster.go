@@ -376,6 +376,13 @@ func portsOf(rule map[string]any) reports.Msg {
 
 // forKind makes a finding for every object of kind (no message skips it).
 func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, reports.Msg)) {
+	if cap(ev.findings) == 0 {
+		n := 0
+		for _, c := range ev.clusters {
+			n += len(ev.ofKind(c, kind))
+		}
+		ev.findings = make([]reports.Finding, 0, n) // at most one each
+	}
 	for _, c := range ev.clusters {
 		for _, o := range ev.ofKind(c, kind) {
 			if ev.reused(o) {
@@ -392,25 +399,31 @@ func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, report
 	}
 }
 
-// replicas returns the least number of replicas a Deployment, StatefulSet
-// or Argo Rollout runs (HPA minReplicas when one targets it); ok is false
-// for other kinds.
-func (ev *evaluator) replicas(o *render.Object) (n int, ok bool) {
-	if !scalable(o) {
+// replicasOf returns the least number of replicas a Deployment,
+// StatefulSet or Argo Rollout runs (HPA minReplicas when one targets it);
+// ok is false for other kinds.
+func (w *workload) replicasOf() (n int, ok bool) {
+	if !scalable(w.o) {
 		return 0, false
 	}
+	return w.replicas, true
+}
+
+// replicaCount is the replicas of a scalable workload o that autoscaler h
+// (or none) targets.
+func replicaCount(o *render.Object, h *render.Object) int {
 	n, set := intAt(o.Value, "spec", "replicas")
 	if !set {
 		n = 1
 	}
-	if h := ev.autoscaler(o, "HorizontalPodAutoscaler"); h != nil {
+	if h != nil {
 		if m, set := intAt(h.Value, "spec", "minReplicas"); set {
 			n = m
 		} else {
 			n = 1
 		}
 	}
-	return n, true
+	return n
 }
 
 func (ev *evaluator) autoscaler(o *render.Object, kind string) *render.Object {
@@ -432,7 +445,7 @@ func (ev *evaluator) autoscaler(o *render.Object, kind string) *render.Object {
 // multiReplica calls fn for workloads running two or more replicas.
 func (ev *evaluator) multiReplica(fn func(o *render.Object, spec map[string]any, n int) (bool, reports.Msg)) {
 	ev.eachWorkload(func(o *render.Object, spec map[string]any) (bool, reports.Msg) {
-		n, ok := ev.replicas(o)
+		n, ok := ev.cur.replicasOf()
 		if !ok || n < 2 {
 			return false, reports.Msg{}
 		}
@@ -442,7 +455,7 @@ func (ev *evaluator) multiReplica(fn func(o *render.Object, spec map[string]any,
 
 func checkReplicas(ev *evaluator) {
 	ev.eachWorkload(func(o *render.Object, _ map[string]any) (bool, reports.Msg) {
-		n, ok := ev.replicas(o)
+		n, ok := ev.cur.replicasOf()
 		if !ok {
 			return false, reports.Msg{}
 		}
@@ -458,12 +471,8 @@ func checkReplicas(ev *evaluator) {
 
 func checkPDB(ev *evaluator) {
 	ev.multiReplica(func(o *render.Object, _ map[string]any, n int) (bool, reports.Msg) {
-		podLbls := labels.Set{}
-		for k, v := range podLabels(o) {
-			podLbls[k] = fmt.Sprint(v)
-		}
 		for _, p := range ev.inNamespace(o.Cluster, namespaceOf(o), "PodDisruptionBudget") {
-			if sel := ev.selectorOf(p, "spec", "selector"); sel != nil && !sel.Empty() && sel.Matches(podLbls) {
+			if sel := ev.selectorOf(p, "spec", "selector"); sel != nil && !sel.Empty() && sel.Matches(ev.cur.labels) {
 				return false, reports.M("check.coveredByPDB", p.Name)
 			}
 		}
@@ -535,14 +544,14 @@ func checkAutoscaled(ev *evaluator) {
 		if !scalable(o) {
 			return false, reports.Msg{}
 		}
-		if h := ev.autoscaler(o, "HorizontalPodAutoscaler"); h != nil {
+		if h := ev.cur.hpa; h != nil {
 			return false, reports.M("check.scaledBy", "HorizontalPodAutoscaler/"+h.Name)
 		}
-		if h := ev.autoscaler(o, "VerticalPodAutoscaler"); h != nil {
+		if h := ev.cur.vpa; h != nil {
 			return false, reports.M("check.scaledBy", "VerticalPodAutoscaler/"+h.Name)
 		}
 		// Fixed capacity may be intended: needs attestation, never a pass.
-		ev.addObj(o, reports.StatusManual, reports.M("check.noAutoscaler"))
+		ev.addWorkload(ev.cur, reports.StatusManual, reports.M("check.noAutoscaler"))
 		return false, reports.Msg{}
 	})
 }
@@ -609,9 +618,9 @@ func (ev *evaluator) nsLocation(cluster, ns string) *render.Object {
 	if o := ev.nsObjects[cluster][ns]; o != nil {
 		return o
 	}
-	for _, o := range ev.byCluster[cluster] {
-		if podSpec(o) != nil && namespaceOf(o) == ns {
-			return o
+	for _, w := range ev.workloads[cluster] {
+		if namespaceOf(w.o) == ns {
+			return w.o
 		}
 	}
 	return nil

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"fmt"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -12,15 +14,24 @@ import (
 // cluster, and not every object again for each workload); each keeps the
 // objects in their order in the cluster, so findings come in the same order.
 
-// workload is an object that runs pods, with its pod spec.
+// workload is an object that runs pods, with its pod spec and what the
+// checks read of it, read once (buildIndex, prepare) and then shared by
+// the controls running in parallel.
 type workload struct {
 	o    *render.Object
 	spec map[string]any
-	// cs are its containers, read on first use (containersOf).
-	cs     []container
-	csRead bool
+	cs   []container // its containers
+	// at and id are the namespace ("" when cluster-scoped) and object of
+	// its findings (addObj), env the name of the environment of at.
+	at, id, env string
+	// labels are its pods' labels, values as strings (fmt.Sprint).
+	labels labels.Set
 	// served: 0 not known yet, 1 a Service selects its pods, -1 none.
 	served int8
+	// Of a scalable workload: the autoscalers targeting it, and its
+	// replicas (replicaCount).
+	hpa, vpa *render.Object
+	replicas int
 }
 
 // isServed is ev.served(w.o), found once.
@@ -38,12 +49,26 @@ func (w *workload) isServed(ev *evaluator) bool {
 func (ev *evaluator) buildIndex() {
 	ev.workloads = map[string][]*workload{}
 	ev.byKind = map[string][]*render.Object{}
-	for _, c := range ev.clusters {
-		for _, o := range ev.byCluster[c] {
-			if spec := podSpec(o); spec != nil {
-				ev.workloads[c] = append(ev.workloads[c], &workload{o: o, spec: spec})
-			}
+	for i := range ev.in.Discovery.Objects {
+		o := &ev.in.Discovery.Objects[i]
+		spec := podSpec(o)
+		if spec == nil {
+			continue
 		}
+		w := &workload{o: o, spec: spec, cs: containers(spec), id: o.ID()}
+		if !o.ClusterScoped() {
+			w.at = namespaceOf(o)
+		}
+		w.env = ev.env(o.Cluster, w.at).Name
+		w.labels = labels.Set{}
+		for k, v := range podLabels(o) {
+			w.labels[k] = sprint(v)
+		}
+		ev.all = append(ev.all, w)
+		ev.workloads[o.Cluster] = append(ev.workloads[o.Cluster], w)
+	}
+	for _, c := range ev.clusters {
+		ev.nWorkloads += len(ev.workloads[c])
 	}
 	for c, objs := range ev.byCluster {
 		for _, o := range objs {
@@ -57,18 +82,28 @@ func (ev *evaluator) buildIndex() {
 	}
 }
 
+// sprint is fmt.Sprint(v), at once for a string.
+func sprint(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
 // prepare builds what the checks would otherwise build on first use, so
 // that evaluators running controls in parallel only read what they share:
-// the index of objects by name, the pod templates, every workload's
-// containers and whether a Service selects its pods, and the selector of
-// every PodDisruptionBudget.
+// the index of objects by name, the pod templates, whether a Service
+// selects a workload's pods, the autoscalers and replicas of every
+// scalable workload, and the selector of every PodDisruptionBudget.
 func (ev *evaluator) prepare() {
 	ev.lookup("", "", "", "")
 	ev.templates("", "")
-	for _, c := range ev.clusters {
-		for _, w := range ev.workloads[c] {
-			w.containersOf()
-			w.isServed(ev)
+	for _, w := range ev.all {
+		w.isServed(ev)
+		if scalable(w.o) {
+			w.hpa = ev.autoscaler(w.o, "HorizontalPodAutoscaler")
+			w.vpa = ev.autoscaler(w.o, "VerticalPodAutoscaler")
+			w.replicas = replicaCount(w.o, w.hpa)
 		}
 	}
 	ev.selectors = map[*render.Object]labels.Selector{}
@@ -94,13 +129,8 @@ func (ev *evaluator) inNamespace(cluster, ns, kind string) []*render.Object {
 	return ev.byKind[nsKindKey(cluster, ns, kind)]
 }
 
-// containersOf returns the containers of a workload (read once).
-func (w *workload) containersOf() []container {
-	if !w.csRead {
-		w.cs, w.csRead = containers(w.spec), true
-	}
-	return w.cs
-}
+// containersOf returns the containers of a workload.
+func (w *workload) containersOf() []container { return w.cs }
 
 // selectorOf is selector(m) of o's field at path, made once per object.
 func (ev *evaluator) selectorOf(o *render.Object, path ...string) labels.Selector {

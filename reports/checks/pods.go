@@ -131,10 +131,11 @@ func checkKernelIsolation(ev *evaluator) {
 				probs = append(probs, reports.M("check.unsafeSysctl", n))
 			}
 		}
+		ann := mapAt(podMeta(o), "annotations")
 		for _, c := range ev.cur.containersOf() {
 			probs = append(probs, isolationProblems(secCtx(c), reports.M("check.containerName", c.name))...)
 			key := "container.apparmor.security.beta.kubernetes.io/" + c.name
-			if v, _ := mapAt(podMeta(o), "annotations")[key].(string); v == "unconfined" {
+			if v, _ := ann[key].(string); v == "unconfined" {
 				probs = append(probs, reports.M("check.appArmorAnnotation", c.name))
 			}
 		}
@@ -166,7 +167,7 @@ func mutableImage(image string) bool {
 
 func checkPullPolicy(ev *evaluator) {
 	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
-		image, policy := str(c.v, "image"), str(c.v, "imagePullPolicy")
+		image, policy := c.image, str(c.v, "imagePullPolicy")
 		switch {
 		case image == "" || policy == "":
 			return reports.Msg{} // the default policy follows the tag: Always for latest, IfNotPresent otherwise

@@ -30,47 +30,34 @@ func (ev *evaluator) lookup(cluster, ns, kind, name string) *render.Object {
 	return ev.index[objectKey(cluster, ns, kind, name)]
 }
 
-// podTemplate is the pod labels of a workload.
-type podTemplate struct {
-	o      *render.Object
-	labels labels.Set
-}
-
-// templates returns the pod templates (and bare pods) of a cluster's namespace.
-func (ev *evaluator) templates(cluster, ns string) []podTemplate {
+// templates returns the workloads (pod templates and bare pods) of a
+// cluster's namespace.
+func (ev *evaluator) templates(cluster, ns string) []*workload {
 	if ev.pods == nil {
-		ev.pods = map[string][]podTemplate{}
-		for i := range ev.in.Discovery.Objects {
-			o := &ev.in.Discovery.Objects[i]
-			if podSpec(o) == nil {
-				continue
-			}
-			set := labels.Set{}
-			for k, v := range podLabels(o) {
-				set[k] = fmt.Sprint(v)
-			}
-			k := o.Cluster + "\x00" + namespaceOf(o)
-			ev.pods[k] = append(ev.pods[k], podTemplate{o, set})
+		ev.pods = map[string][]*workload{}
+		for _, w := range ev.all {
+			k := w.o.Cluster + "\x00" + namespaceOf(w.o)
+			ev.pods[k] = append(ev.pods[k], w)
 		}
 	}
 	return ev.pods[cluster+"\x00"+ns]
 }
 
 // selected returns the workloads of o's namespace whose pods sel matches.
-func (ev *evaluator) selected(o *render.Object, sel labels.Selector) []*render.Object {
-	var out []*render.Object
-	for _, t := range ev.templates(o.Cluster, namespaceOf(o)) {
-		if sel.Matches(t.labels) {
-			out = append(out, t.o)
+func (ev *evaluator) selected(o *render.Object, sel labels.Selector) []*workload {
+	var out []*workload
+	for _, w := range ev.templates(o.Cluster, namespaceOf(o)) {
+		if sel.Matches(w.labels) {
+			out = append(out, w)
 		}
 	}
 	return out
 }
 
-func ids(objs []*render.Object) reports.Names {
+func ids(ws []*workload) reports.Names {
 	var names reports.Names
-	for _, o := range objs {
-		names = append(names, o.ID())
+	for _, w := range ws {
+		names = append(names, w.id)
 	}
 	return names
 }
@@ -94,7 +81,12 @@ func checkSelects(kind string, path ...string) func(*evaluator) {
 				}
 				m = map[string]any{"matchLabels": m}
 			}
-			sel := selector(m)
+			var sel labels.Selector
+			if kind == "PodDisruptionBudget" {
+				sel = ev.selectorOf(o, path...) // selector(m), made in prepare
+			} else {
+				sel = selector(m)
+			}
 			if sel == nil {
 				return true, reports.M("check.invalidSelector").WithFix(ev.control.ID)
 			}
@@ -131,8 +123,8 @@ func checkPDBDisruptions(ev *evaluator) {
 		minAvail, isInt := intAt(spec, "minAvailable")
 		if sel := selector(mapAt(spec, "selector")); isInt && sel != nil && !sel.Empty() {
 			for _, w := range ev.selected(o, sel) {
-				if n, ok := ev.replicas(w); ok && n <= minAvail {
-					return true, reports.M("check.minAvailableReplicas", minAvail, n, w.ID()).WithFix(ev.control.ID)
+				if n, ok := w.replicasOf(); ok && n <= minAvail {
+					return true, reports.M("check.minAvailableReplicas", minAvail, n, w.id).WithFix(ev.control.ID)
 				}
 			}
 		}

@@ -77,9 +77,11 @@ func scalable(o *render.Object) bool {
 }
 
 type container struct {
-	name string
-	init bool
-	v    map[string]any
+	name  string
+	init  bool
+	v     map[string]any
+	sc    map[string]any // its securityContext
+	image string
 }
 
 func containers(spec map[string]any) []container {
@@ -90,7 +92,8 @@ func containers(spec map[string]any) []container {
 			if !ok {
 				continue
 			}
-			out = append(out, container{name: str(m, "name"), init: field == "initContainers", v: m})
+			out = append(out, container{name: str(m, "name"), init: field == "initContainers", v: m,
+				sc: mapAt(m, "securityContext"), image: str(m, "image")})
 		}
 	}
 	return out
@@ -99,24 +102,26 @@ func containers(spec map[string]any) []container {
 // eachWorkload calls fn for every workload of every cluster; fn returns the
 // offending containers (or a reason) and the finding is made from it.
 func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg reports.Msg)) {
+	if cap(ev.findings) == 0 {
+		ev.findings = make([]reports.Finding, 0, ev.nWorkloads) // at most one each
+	}
 	for _, c := range ev.clusters {
 		for _, w := range ev.workloads[c] {
 			if ev.reused(w.o) {
 				continue
 			}
-			o := w.o
 			ev.line, ev.cur = 0, w
-			failed, msg := fn(o, w.spec)
+			failed, msg := fn(w.o, w.spec)
 			switch {
 			case msg.IsZero() && !failed:
 				continue // not applicable
 			case failed:
-				ev.addObj(o, reports.StatusFail, msg)
+				ev.addWorkload(w, reports.StatusFail, msg)
 				if ev.line > 0 {
 					ev.findings[len(ev.findings)-1].Line = ev.line
 				}
 			default:
-				ev.addObj(o, reports.StatusPass, msg)
+				ev.addWorkload(w, reports.StatusPass, msg)
 			}
 		}
 	}
@@ -163,7 +168,7 @@ var containerField = map[string]string{
 	"PLN-SEC-018": "image", "PLN-SEC-019": "image", "PLN-RES-001": "resources", "PLN-RES-002": "resources",
 }
 
-func secCtx(c container) map[string]any { return mapAt(c.v, "securityContext") }
+func secCtx(c container) map[string]any { return c.sc }
 
 func checkPrivileged(ev *evaluator) {
 	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
@@ -317,7 +322,7 @@ var publicRegistries = map[string]string{
 func checkTrustedRegistry(ev *evaluator) {
 	trusted := ev.in.TrustedRegistries
 	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
-		image := str(c.v, "image")
+		image := c.image
 		if image == "" {
 			return reports.M("check.noImage")
 		}
@@ -343,7 +348,7 @@ func checkTrustedRegistry(ev *evaluator) {
 
 func checkPinnedImage(ev *evaluator) {
 	ev.perContainer(true, func(_ map[string]any, c container) reports.Msg {
-		image := str(c.v, "image")
+		image := c.image
 		switch tag, digest := imageTag(image); {
 		case digest:
 			return reports.Msg{}
@@ -413,7 +418,7 @@ func (ev *evaluator) served(o *render.Object) bool {
 		}
 		match := true
 		for k, v := range sel {
-			if fmt.Sprint(lbls[k]) != fmt.Sprint(v) || lbls[k] == nil {
+			if sprint(lbls[k]) != sprint(v) || lbls[k] == nil {
 				match = false
 				break
 			}

@@ -392,14 +392,50 @@ func sortFindings(fs []reports.Finding) {
 		if a.Control != b.Control {
 			return cmp.Compare(order[a.Control], order[b.Control])
 		}
-		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Environment, b.Environment), cmp.Compare(a.Namespace, b.Namespace),
-			cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Object, b.Object), cmp.Compare(a.Message, b.Message))
+		// The keys one after the other (cmp.Or would compare them all).
+		if c := comparePairs(a.Cluster, b.Cluster, a.Environment, b.Environment, a.Namespace, b.Namespace, a.File, b.File); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Line, b.Line); c != 0 {
+			return c
+		}
+		return comparePairs(a.Object, b.Object, a.Message, b.Message)
 	})
-	sorted := make([]reports.Finding, len(fs))
-	for k, i := range idx {
-		sorted[k] = fs[i]
+	permute(fs, idx)
+}
+
+// comparePairs compares the strings of the first pair, then those of the
+// next while they are equal.
+func comparePairs(pairs ...string) int {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if c := strings.Compare(pairs[i], pairs[i+1]); c != 0 {
+			return c
+		}
 	}
-	copy(fs, sorted)
+	return 0
+}
+
+// permute puts fs[idx[k]] at k for every k, in place, following the
+// cycles of the permutation idx (most findings are in place already); idx
+// is used up.
+func permute(fs []reports.Finding, idx []int) {
+	for k := range idx {
+		if idx[k] == k {
+			continue
+		}
+		first := fs[k]
+		j := k
+		for {
+			from := idx[j]
+			idx[j] = j
+			if from == k {
+				fs[j] = first
+				break
+			}
+			fs[j] = fs[from]
+			j = from
+		}
+	}
 }
 
 // Scope names a cluster and environment in Report.Scopes.
