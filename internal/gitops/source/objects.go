@@ -69,7 +69,7 @@ type objectDir struct {
 	packs []*packIndex
 
 	mu     sync.Mutex
-	fanout [256]*os.Root // objects/xx/, opened on first use (nil: not yet or absent)
+	fanout [256]*looseDir // objects/xx/, opened on first use (nil: not yet or absent)
 	absent [256]bool
 }
 
@@ -240,7 +240,7 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	if sub == nil {
 		return gitObject{}, errNotRead
 	}
-	f, err := sub.Open(h.String()[2:])
+	f, err := sub.open(h.String()[2:])
 	if err != nil {
 		return gitObject{}, errNotRead
 	}
@@ -285,13 +285,13 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	return o, nil
 }
 
-// subdir is the root of objects/xx/ for the first byte of a hash, or nil.
-func (d *objectDir) subdir(b byte) *os.Root {
+// subdir is objects/xx/ for the first byte of a hash, or nil.
+func (d *objectDir) subdir(b byte) *looseDir {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.fanout[b] == nil && !d.absent[b] {
 		var err error
-		if d.fanout[b], err = d.root.OpenRoot(fmt.Sprintf("%02x", b)); err != nil {
+		if d.fanout[b], err = openLooseDir(d.root, fmt.Sprintf("%02x", b)); err != nil {
 			d.fanout[b], d.absent[b] = nil, true
 		}
 	}
