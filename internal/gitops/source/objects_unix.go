@@ -19,7 +19,7 @@ type looseDir struct {
 }
 
 func openLooseDir(root *os.Root, name string) (*looseDir, error) {
-	f, err := root.Open(name)
+	f, err := root.OpenFile(name, os.O_RDONLY|unix.O_DIRECTORY, 0) // a FIFO does not block
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,9 @@ import (
 )
 
 // TestLooseNotAFile: a loose object that is a symbolic link (even to an
-// object file of the repository) or a FIFO is not read by the object store
-// (go-git reads it) and a FIFO does not block the read.
+// object file of the repository) or a FIFO, or a directory objects/xx/
+// that is a FIFO, is not read by the object store (go-git reads it) and a
+// FIFO does not block the read.
 func TestLooseNotAFile(t *testing.T) {
 	gittest.Need(t)
 	r := gittest.New(t)
@@ -43,9 +44,13 @@ func TestLooseNotAFile(t *testing.T) {
 	if err := unix.Mkfifo(pb, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	hc := plumbing.NewHash("00" + ha.String()[2:])
+	if err := unix.Mkfifo(filepath.Join(objects, "00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	s := newObjectStore(objects)
 	defer s.Close()
-	for _, h := range []plumbing.Hash{ha, hb} {
+	for _, h := range []plumbing.Hash{ha, hb, hc} {
 		if o, err := s.read(h, maxFileSize); !errors.Is(err, errNotRead) {
 			t.Errorf("%s: %+v %v, want errNotRead", h, o, err)
 		}
