@@ -121,3 +121,83 @@ func randomBytes(n int) []byte {
 	}
 	return b
 }
+
+// FuzzEntryHeader holds entryHeader, which reads a pack entry's header from
+// a buffered reader, to the header parser it replaced (over the first 64
+// bytes of the entry, the longest header being shorter): the same type,
+// size, base and length of header, or a refusal by both.
+func FuzzEntryHeader(f *testing.F) {
+	f.Add([]byte{0x95, 0x0a, 'x'}, int64(100))             // blob of 165 bytes
+	f.Add([]byte{0xe5, 0x01, 0x81, 0x05, 'x'}, int64(500)) // offset delta
+	f.Add(append([]byte{0x75}, bytes.Repeat([]byte{7}, 20)...), int64(12))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, int64(12))
+	f.Fuzz(func(t *testing.T, entry []byte, off int64) {
+		if off < 12 {
+			return
+		}
+		br := bufio.NewReaderSize(bytes.NewReader(entry), 16)
+		typ, size, baseOff, baseHash, err := entryHeader(br, off)
+		rest, _ := io.ReadAll(br)
+		used := len(entry) - len(rest)
+		wtyp, wsize, wbaseOff, wbaseHash, wused, werr := oldEntryHeader(entry, off)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("error %v, want %v", err, werr)
+		}
+		if err == nil && (typ != wtyp || size != wsize || baseOff != wbaseOff || baseHash != wbaseHash || used != wused) {
+			t.Fatalf("%v %d %d %s %d, want %v %d %d %s %d", typ, size, baseOff, baseHash, used, wtyp, wsize, wbaseOff, wbaseHash, wused)
+		}
+	})
+}
+
+// oldEntryHeader is the header parser entryHeader replaced, over the bytes
+// of the entry: its type, size, base and the length of its header.
+func oldEntryHeader(entry []byte, off int64) (typ plumbing.ObjectType, size, baseOff int64, baseHash plumbing.Hash, used int, err error) {
+	b := entry[:min(len(entry), 64)]
+	if len(b) == 0 {
+		return 0, 0, 0, baseHash, 0, errNotRead
+	}
+	i := 0
+	next := func() (byte, bool) {
+		if i >= len(b) {
+			return 0, false
+		}
+		c := b[i]
+		i++
+		return c, true
+	}
+	c, _ := next()
+	typ = plumbing.ObjectType((c >> 4) & 7)
+	size = int64(c & 15)
+	for shift := uint(4); c&0x80 != 0; shift += 7 {
+		var ok bool
+		if c, ok = next(); !ok || shift > 56 {
+			return 0, 0, 0, baseHash, 0, errNotRead
+		}
+		size |= int64(c&0x7f) << shift
+	}
+	switch typ {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+	case plumbing.OFSDeltaObject:
+		c, ok := next()
+		rel := int64(c & 0x7f)
+		for ok && c&0x80 != 0 {
+			if c, ok = next(); rel > 1<<48 {
+				ok = false
+			}
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		if !ok || rel <= 0 || rel > off-12 {
+			return 0, 0, 0, baseHash, 0, errNotRead
+		}
+		baseOff = off - rel
+	case plumbing.REFDeltaObject:
+		if i+20 > len(b) {
+			return 0, 0, 0, baseHash, 0, errNotRead
+		}
+		copy(baseHash[:], b[i:i+20])
+		i += 20
+	default:
+		return 0, 0, 0, baseHash, 0, errNotRead
+	}
+	return typ, size, baseOff, baseHash, i, nil
+}
