@@ -69,7 +69,7 @@ type objectDir struct {
 	packs []*packIndex
 
 	mu     sync.Mutex
-	fanout [256]*os.Root // objects/xx/, opened on first use (nil: not yet or absent)
+	fanout [256]*looseDir // objects/xx/, opened on first use (nil: not yet or absent)
 	absent [256]bool
 }
 
@@ -240,14 +240,14 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	if sub == nil {
 		return gitObject{}, errNotRead
 	}
-	f, err := sub.Open(h.String()[2:])
+	f, err := sub.open(h.String()[2:])
 	if err != nil {
 		return gitObject{}, errNotRead
 	}
 	defer f.Close()
 	z := getInflater(f)
 	defer putInflater(z)
-	if z.err != nil {
+	if z.start() != nil {
 		return gitObject{}, errNotRead
 	}
 	var hdr [64]byte
@@ -285,87 +285,89 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	return o, nil
 }
 
-// subdir is the root of objects/xx/ for the first byte of a hash, or nil.
-func (d *objectDir) subdir(b byte) *os.Root {
+// subdir is objects/xx/ for the first byte of a hash, or nil.
+func (d *objectDir) subdir(b byte) *looseDir {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.fanout[b] == nil && !d.absent[b] {
 		var err error
-		if d.fanout[b], err = d.root.OpenRoot(fmt.Sprintf("%02x", b)); err != nil {
+		if d.fanout[b], err = openLooseDir(d.root, fmt.Sprintf("%02x", b)); err != nil {
 			d.fanout[b], d.absent[b] = nil, true
 		}
 	}
 	return d.fanout[b]
 }
 
-// entryHeader is the header of the pack entry at off: its type, its size
-// (of the object, or of the delta), the base of a delta and where the
-// deflated data starts.
-func (p *packIndex) entryHeader(off int64) (typ plumbing.ObjectType, size, baseOff int64, baseHash plumbing.Hash, data int64, err error) {
-	var buf [64]byte
-	n, rerr := p.f.ReadAt(buf[:], off)
-	if n == 0 && rerr != nil {
-		return 0, 0, 0, baseHash, 0, errNotRead
+// entryHeader reads the header of a pack entry from br: its type, its size
+// (of the object, or of the delta) and the base of a delta (off is the
+// entry's offset); br is then at the entry's deflated data.
+func entryHeader(br *bufio.Reader, off int64) (typ plumbing.ObjectType, size, baseOff int64, baseHash plumbing.Hash, err error) {
+	c, rerr := br.ReadByte()
+	if rerr != nil {
+		return 0, 0, 0, baseHash, errNotRead
 	}
-	b := buf[:n]
-	i := 0
-	next := func() (byte, bool) {
-		if i >= len(b) {
-			return 0, false
-		}
-		c := b[i]
-		i++
-		return c, true
-	}
-	c, _ := next()
 	typ = plumbing.ObjectType((c >> 4) & 7)
 	size = int64(c & 15)
 	for shift := uint(4); c&0x80 != 0; shift += 7 {
-		var ok bool
-		if c, ok = next(); !ok || shift > 56 {
-			return 0, 0, 0, baseHash, 0, errNotRead
+		if c, rerr = br.ReadByte(); rerr != nil || shift > 56 {
+			return 0, 0, 0, baseHash, errNotRead
 		}
 		size |= int64(c&0x7f) << shift
 	}
 	switch typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 	case plumbing.OFSDeltaObject:
-		c, ok := next()
+		c, rerr := br.ReadByte()
 		rel := int64(c & 0x7f)
-		for ok && c&0x80 != 0 {
-			if c, ok = next(); rel > 1<<48 {
-				ok = false
+		for rerr == nil && c&0x80 != 0 {
+			if c, rerr = br.ReadByte(); rel > 1<<48 {
+				rerr = errNotRead
 			}
 			rel = (rel+1)<<7 | int64(c&0x7f)
 		}
-		if !ok || rel <= 0 || rel > off-12 {
-			return 0, 0, 0, baseHash, 0, errNotRead
+		if rerr != nil || rel <= 0 || rel > off-12 {
+			return 0, 0, 0, baseHash, errNotRead
 		}
 		baseOff = off - rel
 	case plumbing.REFDeltaObject:
-		if i+20 > len(b) {
-			return 0, 0, 0, baseHash, 0, errNotRead
+		if _, err := io.ReadFull(br, baseHash[:]); err != nil {
+			return 0, 0, 0, baseHash, errNotRead
 		}
-		copy(baseHash[:], b[i:i+20])
-		i += 20
 	default:
-		return 0, 0, 0, baseHash, 0, errNotRead
+		return 0, 0, 0, baseHash, errNotRead
 	}
-	return typ, size, baseOff, baseHash, off + int64(i), nil
+	return typ, size, baseOff, baseHash, nil
 }
 
-// inflateAt inflates size bytes of the pack from off.
-func (p *packIndex) inflateAt(off, size int64) ([]byte, error) {
-	z := getInflater(io.NewSectionReader(p.f, off, p.size-off))
+// maxDelta is the largest delta read: one of the largest object read.
+const maxDelta = 2*maxFileSize + 1024
+
+func isDelta(typ plumbing.ObjectType) bool {
+	return typ == plumbing.OFSDeltaObject || typ == plumbing.REFDeltaObject
+}
+
+// entry reads the pack entry at off: its header (entryHeader) and its data,
+// inflated when it is at most limit bytes (a delta: at most maxDelta).
+func (p *packIndex) entry(off, limit int64) (typ plumbing.ObjectType, size, baseOff int64, baseHash plumbing.Hash, data []byte, err error) {
+	z := getInflater(nil)
 	defer putInflater(z)
-	if z.err != nil {
-		return nil, errNotRead
+	z.sec = *io.NewSectionReader(p.f, off, p.size-off)
+	z.br.Reset(&z.sec)
+	typ, size, baseOff, baseHash, err = entryHeader(z.br, off)
+	if isDelta(typ) {
+		limit = maxDelta
 	}
-	data := make([]byte, size)
+	if err != nil || size > limit {
+		return typ, size, baseOff, baseHash, nil, err
+	}
+	if z.start() != nil {
+		return 0, 0, 0, baseHash, nil, errNotRead
+	}
+	data = make([]byte, size)
 	if _, err := io.ReadFull(z.r, data); err != nil {
-		return nil, errNotRead
+		return 0, 0, 0, baseHash, nil, errNotRead
 	}
-	return data, nil
+	return typ, size, baseOff, baseHash, data, nil
 }
 
 // readPacked reads the pack entry at off, resolving deltas.
@@ -381,28 +383,20 @@ func (s *objectStore) readPacked(p *packIndex, off, limit int64, depth int) (git
 			return o, nil
 		}
 	}
-	typ, size, baseOff, baseHash, data, err := p.entryHeader(off)
+	typ, size, baseOff, baseHash, data, err := p.entry(off, limit)
 	if err != nil {
 		return gitObject{}, err
 	}
-	if typ != plumbing.OFSDeltaObject && typ != plumbing.REFDeltaObject {
-		o := gitObject{typ: typ, size: size}
-		if size <= limit {
-			if o.data, err = p.inflateAt(data, size); err != nil {
-				return gitObject{}, err
-			}
-		}
+	if !isDelta(typ) {
+		o := gitObject{typ: typ, size: size, data: data}
 		if depth > 0 && o.data != nil {
 			s.keepBase(baseKey{p, off}, o)
 		}
 		return o, nil
 	}
-	if size > 2*maxFileSize+1024 {
+	delta := data
+	if delta == nil {
 		return gitObject{}, errNotRead // a delta this large is left to go-git
-	}
-	delta, err := p.inflateAt(data, size)
-	if err != nil {
-		return gitObject{}, err
 	}
 	srcSize, rest, ok := uvarint(delta)
 	target, _, ok2 := uvarint(rest)
@@ -461,36 +455,47 @@ func uvarint(b []byte) (int64, []byte, bool) {
 	return 0, nil, false
 }
 
-// inflater is a reusable zlib reader.
+// inflater is a reusable buffered zlib reader.
 type inflater struct {
 	br  *bufio.Reader
-	r   io.ReadCloser
-	err error
+	sec io.SectionReader // the source of br when it reads a pack
+	r   io.ReadCloser    // nil: not made yet, or failed on a header
 }
+
+// inflaterBuffer is the size of an inflater's reads: a loose object or a
+// pack entry is mostly a few hundred bytes deflated.
+const inflaterBuffer = 4 << 10
 
 var inflaters sync.Pool
 
+// getInflater returns an inflater reading src; start starts the zlib
+// stream at its position.
 func getInflater(src io.Reader) *inflater {
 	z, _ := inflaters.Get().(*inflater)
 	if z == nil {
-		z = &inflater{br: bufio.NewReaderSize(src, 16<<10)}
-		z.r, z.err = zlib.NewReader(z.br)
-		return z
+		return &inflater{br: bufio.NewReaderSize(src, inflaterBuffer)}
 	}
 	z.br.Reset(src)
-	if z.r == nil {
-		z.r, z.err = zlib.NewReader(z.br)
-	} else {
-		z.err = z.r.(zlib.Resetter).Reset(z.br, nil)
-	}
 	return z
 }
 
-func putInflater(z *inflater) {
-	if z.err != nil || z.r == nil {
+// start reads the zlib header at the reader's position; z.r then inflates.
+func (z *inflater) start() error {
+	var err error
+	if z.r == nil {
+		z.r, err = zlib.NewReader(z.br)
+	} else {
+		err = z.r.(zlib.Resetter).Reset(z.br, nil)
+	}
+	if err != nil {
 		z.r = nil // a reader that failed on its header is made again
 	}
+	return err
+}
+
+func putInflater(z *inflater) {
 	z.br.Reset(nil)
+	z.sec = io.SectionReader{}
 	inflaters.Put(z)
 }
 
