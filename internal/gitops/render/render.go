@@ -393,7 +393,9 @@ func (w *walk) run(level []entry) {
 				}
 				res.Objects = append(res.Objects, o)
 				d.fluxIdx.add(o)
-				toFollow = append(toFollow, o)
+				if isGitOps(o.APIVersion, o.Kind) {
+					toFollow = append(toFollow, o) // follow follows nothing else
+				}
 			}
 		}
 		level = append(level, w.followAll(toFollow)...)
