@@ -75,7 +75,7 @@ func repoPath(p string) (string, bool) {
 // returns may share maps and lists with the values files as read (kept
 // for every release, valuesFile): callers copy it before changing it.
 func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
-	vals := map[string]any{}
+	var vals map[string]any // the first file's own values, until a second one
 	var probs []Problem
 	for _, vf := range files {
 		s, _ := vf.(string)
@@ -93,7 +93,14 @@ func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]an
 			probs = append(probs, d.badRef(o, "values file: %v", err))
 			continue
 		}
-		vals = mergeMaps(vals, v)
+		if vals == nil {
+			vals = v
+		} else {
+			vals = mergeMaps(vals, v)
+		}
+	}
+	if vals == nil {
+		vals = map[string]any{}
 	}
 	return vals, probs
 }
