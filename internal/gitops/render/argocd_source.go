@@ -213,6 +213,9 @@ func (d *renderer) argoHelmValues(o Object, chartDir string, helm map[string]any
 			vals = mergeMaps(vals, v)
 		}
 	}
+	if len(listAt(helm, "parameters")) > 0 || len(listAt(helm, "fileParameters")) > 0 {
+		vals = ownValues(vals) // set in place, and shared with the values files as read
+	}
 	for _, p := range listAt(helm, "parameters") {
 		name, value := str(p, "name"), fmt.Sprint(get(p, "value"))
 		if get(p, "value") == nil {

@@ -176,7 +176,9 @@ func (d *renderer) helmRelease(o Object) ([]entry, []Problem) {
 	vals, probs := d.valuesFiles(o, "", valuesFiles)
 	from, fprobs := d.valuesFrom(o, listAt(spec, "valuesFrom"))
 	probs = append(probs, fprobs...)
-	vals = mergeMaps(vals, from)
+	if len(from) > 0 {
+		vals = mergeMaps(vals, from)
+	}
 	if sv := mapAt(spec, "values"); sv != nil {
 		vals = mergeMaps(vals, jsonNumbers(deepCopy(sv)).(map[string]any)) // as helm-controller decodes it from the API server
 	}

@@ -71,9 +71,11 @@ func repoPath(p string) (string, bool) {
 	return c, true
 }
 
-// valuesFiles merges values files (relative to dir) in order.
+// valuesFiles merges values files (relative to dir) in order. What it
+// returns may share maps and lists with the values files as read (kept
+// for every release, valuesFile): callers copy it before changing it.
 func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]any, []Problem) {
-	vals := map[string]any{}
+	var vals map[string]any // the first file's own values, until a second one
 	var probs []Problem
 	for _, vf := range files {
 		s, _ := vf.(string)
@@ -91,35 +93,42 @@ func (d *renderer) valuesFiles(o Object, dir string, files []any) (map[string]an
 			probs = append(probs, d.badRef(o, "values file: %v", err))
 			continue
 		}
-		vals = mergeMaps(vals, v)
+		if vals == nil {
+			vals = v
+		} else {
+			vals = mergeMaps(vals, v)
+		}
+	}
+	if vals == nil {
+		vals = map[string]any{}
 	}
 	return vals, probs
 }
 
 // valuesFile reads the values file p. A chart's default values file is
-// named by every release of the chart: it is parsed once per Render, and
-// each caller gets a copy of its own (callers may change what they get:
-// Argo CD's parameters are set into it).
+// named by every release of the chart: it is parsed once per Render and
+// shared by its callers, who never change it (renderValues copies the
+// values it gives a chart; Argo CD's parameters are set into a copy).
 func (d *renderer) valuesFile(p string) (map[string]any, error) {
 	d.mu.Lock()
 	kept, ok := d.values[p]
 	d.mu.Unlock()
 	if ok {
-		cp, _ := copyValue(kept)
-		return cp.(map[string]any), nil
+		return kept, nil
 	}
 	v, err := d.readValuesFile(p)
 	if err != nil {
 		return nil, err
 	}
-	if cp, ok := copyValue(v); ok {
-		d.mu.Lock()
-		if d.values == nil {
-			d.values = map[string]map[string]any{}
-		}
-		d.values[p] = cp.(map[string]any)
-		d.mu.Unlock()
+	d.mu.Lock()
+	if d.values == nil {
+		d.values = map[string]map[string]any{}
 	}
+	if _, ok := d.values[p]; !ok {
+		d.values[p] = v
+	}
+	v = d.values[p]
+	d.mu.Unlock()
 	return v, nil
 }
 

@@ -53,8 +53,8 @@ func coalesceRoot(ch *chart.Chart, vals map[string]any) (chartutil.Values, bool)
 	if !copyable(ch.Values) {
 		return nil, false
 	}
-	// The defaults are copied where they go into v (or are merged, which
-	// modifies them), not where v overrides them.
+	// The defaults are copied where they go into v, not where v overrides
+	// them.
 	defaults := ch.Values
 	prefix := ch.Metadata.Name
 	for key, val := range defaults {
@@ -70,8 +70,7 @@ func coalesceRoot(ch *chart.Chart, vals map[string]any) (chartutil.Values, bool)
 				continue
 			}
 			if src, ok := val.(map[string]any); ok {
-				cp, _ := copyValue(src)
-				coalesceTables(dest, cp.(map[string]any), prefix+"."+key)
+				coalesceTables(dest, src, prefix+"."+key)
 			} else if val != nil {
 				helmWarnf("warning: skipped value for %s.%s: Not a table.", prefix, key)
 			}
@@ -106,45 +105,54 @@ func copyable(v any) bool {
 
 // coalesceTables merges the defaults src under dst (Helm's
 // coalesceTablesFullKey without merge): a null in dst removes a non-null
-// default; src is modified.
+// default. What it puts into dst are copies: src is left as it is (Helm
+// sets the keys of dst's nulls to null in src, so such a default is
+// never put into dst nor merged).
 func coalesceTables(dst, src map[string]any, prefix string) {
 	if src == nil || dst == nil {
 		return // Helm returns one of them; the caller keeps dst
 	}
-	srcNonNil := make(map[string]bool, len(src))
 	for key, val := range src {
-		if val != nil {
-			srcNonNil[key] = true
-		}
-	}
-	for key, val := range dst {
-		if val == nil {
-			src[key] = nil
-		}
-	}
-	for key, val := range src {
-		full := prefix + "." + key
 		dv, ok := dst[key]
-		_, srcTable := val.(map[string]any)
-		_, dstTable := dv.(map[string]any)
+		if ok && dv == nil {
+			if val != nil {
+				delete(dst, key)
+			}
+			continue
+		}
+		if !ok {
+			dst[key], _ = copyValue(val)
+			continue
+		}
+		srcTable, isSrcTable := val.(map[string]any)
+		dstTable, isDstTable := dv.(map[string]any)
 		switch {
-		case ok && dv == nil && srcNonNil[key]:
-			delete(dst, key)
-		case !ok:
-			dst[key] = val
-		case srcTable && dstTable:
-			coalesceTables(dv.(map[string]any), val.(map[string]any), full)
-		case srcTable:
-			helmWarnf("warning: cannot overwrite table with non table for %s (%v)", full, val)
-		case dstTable && val != nil:
-			helmWarnf("warning: destination for %s is a table. Ignoring non-table value (%v)", full, val)
+		case isSrcTable && isDstTable:
+			coalesceTables(dstTable, srcTable, prefix+"."+key)
+		case isSrcTable:
+			helmWarnf("warning: cannot overwrite table with non table for %s (%v)", prefix+"."+key, val)
+		case isDstTable && val != nil:
+			helmWarnf("warning: destination for %s is a table. Ignoring non-table value (%v)", prefix+"."+key, val)
 		}
 	}
 }
 
 // copyValue deep-copies a decoded value as copystructure does (nil maps
 // and lists stay nil); ok is false for any other type.
-func copyValue(v any) (any, bool) {
+func copyValue(v any) (any, bool) { return copyTree(v, true) }
+
+// ownValues is a copy of vals whose maps and lists are its own (nil ones
+// stay nil), sharing only the values of other types (scalars): for a
+// caller that changes values shared with others (valuesFile).
+func ownValues(vals map[string]any) map[string]any {
+	cp, _ := copyTree(vals, false)
+	return cp.(map[string]any)
+}
+
+// copyTree copies the maps and lists of v; strict: ok is false for a type
+// that is not a map, a list or a scalar decoding makes, else such a value
+// is shared.
+func copyTree(v any, strict bool) (any, bool) {
 	switch v := v.(type) {
 	case nil, string, bool, int, int64, uint64, float64:
 		return v, true
@@ -154,7 +162,7 @@ func copyValue(v any) (any, bool) {
 		}
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			c, ok := copyValue(e)
+			c, ok := copyTree(e, strict)
 			if !ok {
 				return nil, false
 			}
@@ -167,7 +175,7 @@ func copyValue(v any) (any, bool) {
 		}
 		out := make([]any, len(v))
 		for i, e := range v {
-			c, ok := copyValue(e)
+			c, ok := copyTree(e, strict)
 			if !ok {
 				return nil, false
 			}
@@ -175,5 +183,5 @@ func copyValue(v any) (any, bool) {
 		}
 		return out, true
 	}
-	return nil, false
+	return v, !strict
 }

@@ -83,7 +83,9 @@ func fastYAML11(data []byte) (any, bool) {
 			content = true
 		}
 	}
-	p := &fastParser{data: b, src: src, lines: lines[first:], yaml11: true}
+	p := newFastParser(b, src)
+	defer p.done()
+	p.lines, p.yaml11 = lines[first:], true
 	p.skip()
 	if p.i >= len(p.lines) {
 		return nil, false

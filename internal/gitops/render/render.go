@@ -366,6 +366,11 @@ func (w *walk) run(level []entry) {
 		// object's source, ArtifactGenerator or substituteFrom ConfigMap
 		// may come after it.
 		var toFollow []Object
+		n := 0
+		for _, out := range outs {
+			n += len(out.objects)
+		}
+		res.Objects = slices.Grow(res.Objects, n)
 		for i, out := range outs {
 			e := todo[i]
 			w.reached.add(e, out.kind)
@@ -393,7 +398,9 @@ func (w *walk) run(level []entry) {
 				}
 				res.Objects = append(res.Objects, o)
 				d.fluxIdx.add(o)
-				toFollow = append(toFollow, o)
+				if isGitOps(o.APIVersion, o.Kind) {
+					toFollow = append(toFollow, o) // follow follows nothing else
+				}
 			}
 		}
 		level = append(level, w.followAll(toFollow)...)

@@ -68,7 +68,8 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 	out := make([]*yamlDoc, len(spans))
 	ok := make([]bool, len(spans))
 	parse := func(from, to int) {
-		p := &fastParser{data: data, src: src}
+		p := newFastParser(data, src)
+		defer p.done()
 		for k := from; k < to; k++ {
 			p.lines, p.i, p.bad = lines[spans[k][0]:spans[k][1]], 0, false
 			out[k], ok[k] = p.document(spans[k][0])
@@ -160,6 +161,31 @@ type fastParser struct {
 	// yaml11: only plain scalars YAML 1.1 (yaml.v2) resolves as the
 	// decoder does are read (nativeyamlfast.go).
 	yaml11 bool
+	// stacks hold the entries of the collections being read, the
+	// innermost last, until each is made at its size (from fastStacks).
+	*stacks
+}
+
+// stacks are the keys and values of the collections a parser is reading.
+type stacks struct {
+	keys []string
+	vals []any
+}
+
+// fastStacks keeps stacks between parsers (empty, values cleared).
+var fastStacks = sync.Pool{New: func() any { return &stacks{keys: make([]string, 0, 64), vals: make([]any, 0, 64)} }}
+
+// newFastParser reads data, held as the string src; done gives its stacks
+// back.
+func newFastParser(data []byte, src string) *fastParser {
+	return &fastParser{data: data, src: src, stacks: fastStacks.Get().(*stacks)}
+}
+
+func (p *fastParser) done() {
+	if p.stacks != nil && len(p.keys) == 0 && len(p.vals) == 0 {
+		fastStacks.Put(p.stacks)
+	}
+	p.stacks = nil
 }
 
 // maxFastDepth bounds nesting (the decoder has a limit of its own).
@@ -231,7 +257,7 @@ func (p *fastParser) mapping(n int) map[string]any {
 		p.fail()
 	}
 	defer func() { p.depth-- }()
-	m := map[string]any{}
+	kbase, vbase := len(p.keys), len(p.vals) // sequences push values only
 	for !p.bad {
 		p.skip()
 		if p.i >= len(p.lines) {
@@ -249,13 +275,25 @@ func (p *fastParser) mapping(n int) map[string]any {
 			p.fail() // a sequence entry or scalar among the keys
 			break
 		}
-		if _, dup := m[key]; dup {
-			p.fail()
-			break
-		}
-		m[key] = p.value(l.pos+len(p.content(l))-len(rest), n, true)
+		v := p.value(l.pos+len(p.content(l))-len(rest), n, true)
+		p.keys, p.vals = append(p.keys, key), append(p.vals, v)
 	}
+	keys, vals := p.keys[kbase:], p.vals[vbase:]
+	m := make(map[string]any, len(keys))
+	for i, k := range keys {
+		m[k] = vals[i]
+	}
+	if len(m) < len(keys) {
+		p.fail() // a duplicate key
+	}
+	p.keys, p.vals = p.keys[:kbase], p.pop(vbase)
 	return m
+}
+
+// pop drops the values of p.vals from base on, returning what is left.
+func (p *fastParser) pop(base int) []any {
+	clear(p.vals[base:])
+	return p.vals[:base]
 }
 
 // sequence reads a block sequence whose entries are at column s.
@@ -264,7 +302,7 @@ func (p *fastParser) sequence(s int) []any {
 		p.fail()
 	}
 	defer func() { p.depth-- }()
-	list := []any{}
+	base := len(p.vals)
 	for !p.bad {
 		p.skip()
 		if p.i >= len(p.lines) {
@@ -285,19 +323,24 @@ func (p *fastParser) sequence(s int) []any {
 			pos++
 		}
 		if pos < l.end && dash(p.data[pos:l.end]) {
-			list = append(list, p.fail()) // "- - x"
+			p.vals = append(p.vals, p.fail()) // "- - x"
 			break
 		}
 		if pos < l.end && p.data[pos] != '#' {
 			if _, _, ok := p.splitKey(p.data[pos:l.end]); ok {
 				// "- key: value": a mapping at the key's column.
 				p.lines[p.i].pos = pos
-				list = append(list, p.mapping(pos-l.start))
+				v := p.mapping(pos - l.start)
+				p.vals = append(p.vals, v)
 				continue
 			}
 		}
-		list = append(list, p.value(pos, s, false))
+		v := p.value(pos, s, false)
+		p.vals = append(p.vals, v)
 	}
+	list := make([]any, len(p.vals)-base)
+	copy(list, p.vals[base:])
+	p.vals = p.pop(base)
 	return list
 }
 

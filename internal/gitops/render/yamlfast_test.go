@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -48,6 +49,10 @@ func TestFastDocs(t *testing.T) {
 		{"null key", "~: a\n", false},
 		{"merge key", "<<: {}\n", false},
 		{"duplicate key", "a: 1\na: 2\n", false},
+		{"duplicate key after a nested collection", "a:\n  b: [x]\n  c:\n  - d: 1\n    e: 2\n  b: 3\nf: 4\n", false},
+		{"duplicate key in a mapping in a list", "a:\n- b: 1\n  c:\n  - 2\n  b: 3\n", false},
+		{"same keys at other levels", "a:\n- a: 1\n  b:\n  - a: 2\n    b: [a]\n  - a\nb:\n  a:\n    a: 3\n  b: 4\n", true},
+		{"large collections", "big:\n" + largeCollections + "z: 1\n", true},
 		{"tab", "a:\tb\n", false},
 		{"carriage return", "a: b\r\n", false},
 		{"directive", "%YAML 1.2\n---\na: 1\n", false},
@@ -138,3 +143,16 @@ func FuzzFastDocs(f *testing.F) {
 		}
 	})
 }
+
+// largeCollections is a mapping of 40 keys, each a list of 20 entries,
+// indented under a key.
+var largeCollections = func() string {
+	var b strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&b, "  k%d:\n", i)
+		for j := range 20 {
+			fmt.Fprintf(&b, "  - v%d\n", j)
+		}
+	}
+	return b.String()
+}()
