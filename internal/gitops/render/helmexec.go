@@ -75,6 +75,22 @@ type (
 type fxTmpl struct {
 	nvars int
 	body  []fxNode
+	// size is the length of its last output, its next output's first
+	// buffer.
+	size atomic.Int64
+}
+
+// run runs t with dot d into a buffer of its own and returns what it
+// wrote.
+func (t *fxTmpl) run(f *fx, d any) string {
+	w := f.w
+	var b strings.Builder
+	b.Grow(int(min(t.size.Load(), MaxTemplateOutput)))
+	f.w = &b
+	f.exec(t, d)
+	f.w = w
+	t.size.Store(int64(b.Len()))
+	return b.String()
 }
 
 // fxProg is a compiled template set; funcs are the function names its
@@ -1058,13 +1074,8 @@ func (f *fx) include(name string, data any) string {
 	if t == nil {
 		bail()
 	}
-	w := f.w
-	var b strings.Builder
-	f.w = &b
 	before, gen := r.written.Load(), cache.gen
-	f.exec(t, data)
-	f.w = w
-	out := b.String()
+	out := t.run(f, data)
 	if len(out) > MaxTemplateOutput {
 		bail()
 	}
@@ -1099,10 +1110,7 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 		c.r.written.Store(0)
 		vals := tpls[filename].vals
 		vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpls[filename].basePath}
-		var b strings.Builder
-		f.w = &b
-		f.exec(t, vals)
-		rendered[filename] = strings.ReplaceAll(b.String(), "<no value>", "")
+		rendered[filename] = strings.ReplaceAll(t.run(f, vals), "<no value>", "")
 	}
 	return rendered, true
 }
