@@ -349,8 +349,12 @@ func init() {
 		"mustToJson", "toPrettyJson", "mustToPrettyJson", "toRawJson", "mustToRawJson", "toToml", "toString", "toStrings",
 		"b64enc", "b32enc", "quote", "squote", "deepCopy", "mustDeepCopy", "html", "js", "urlquery", "sortAlpha", "uniq"} {
 		preChecks[name] = argsSize
+		sizedFuncs[name] = true
 	}
 }
+
+// sizedFuncs are the functions whose preCheck is argsSize.
+var sizedFuncs = map[string]bool{}
 
 func strArg(a []reflect.Value, i int) string {
 	if i >= len(a) {

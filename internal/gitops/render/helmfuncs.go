@@ -15,7 +15,7 @@ import "reflect"
 // nil for a signature it does not know (wrapRun then wraps it by
 // reflection).
 func typedWrap(cur func() *tmplRun, name string, fn any, pre func([]reflect.Value) int64) any {
-	c := &typedCheck{cur: cur, name: name, pre: pre}
+	c := &typedCheck{cur: cur, name: name, pre: pre, sized: sizedFuncs[name]}
 	switch f := fn.(type) {
 	case func(string) string: // trim, lower, b64enc, ...
 		return func(a string) string {
@@ -29,12 +29,16 @@ func typedWrap(cur func() *tmplRun, name string, fn any, pre func([]reflect.Valu
 		}
 	case func(any) string: // toYaml, toJson, toString
 		return func(a any) string {
-			c.enter(func() []reflect.Value { return []reflect.Value{argOf(a)} })
+			if s, ok := a.(string); !ok || !c.enterSized(int64(len(s))+2) {
+				c.enter(func() []reflect.Value { return []reflect.Value{argOf(a)} })
+			}
 			return c.str(f(a))
 		}
 	case func(...any) string: // quote, squote, cat, print
 		return func(a ...any) string {
-			c.enter(func() []reflect.Value { return []reflect.Value{argOf(a)} })
+			if n, ok := stringsSize(a); !ok || !c.enterSized(n) {
+				c.enter(func() []reflect.Value { return []reflect.Value{argOf(a)} })
+			}
 			return c.str(f(a...))
 		}
 	case func(string, ...any) string: // printf
@@ -92,6 +96,37 @@ type typedCheck struct {
 	cur  func() *tmplRun
 	name string
 	pre  func([]reflect.Value) int64
+	// sized: pre is argsSize.
+	sized bool
+}
+
+// enterSized is enter for a function whose pre is argsSize, given n, the
+// size argsSize gives its arguments when they are strings; false where it
+// did not check (not sized, or over the limit: enter then refuses the call
+// with argsSize's own figure, which stops counting early).
+func (c *typedCheck) enterSized(n int64) bool {
+	if !c.sized || n > MaxTemplateOutput {
+		return false
+	}
+	if err := c.cur().check(); err != nil {
+		panic(err)
+	}
+	return true
+}
+
+// stringsSize is argsSize of a variadic []any argument of strings: the
+// list's 2, and each string's length, 2 and 1; ok false if one is not a
+// string.
+func stringsSize(a []any) (n int64, ok bool) {
+	n = 2
+	for _, x := range a {
+		s, isStr := x.(string)
+		if !isStr {
+			return 0, false
+		}
+		n += int64(len(s)) + 3
+	}
+	return n, true
 }
 
 // enter runs the checks before a call; args are made only for a function

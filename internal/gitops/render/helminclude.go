@@ -2,6 +2,7 @@ package render
 
 import (
 	"reflect"
+	"sync"
 	"text/template"
 	"text/template/parse"
 	"unsafe"
@@ -89,6 +90,9 @@ type includeRules struct {
 	// blind[name]: with a chart's top-level data, the template does not
 	// observe .Template (computed for every defined template when pure).
 	blind map[string]bool
+	// prog is the set compiled (helmexec.go), once.
+	progOnce sync.Once
+	prog     *fxProg
 }
 
 // newIncludeRules analyses a parsed template set (its trees are shared by

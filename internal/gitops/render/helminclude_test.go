@@ -320,7 +320,7 @@ func CheckChartAgainstHelm(t *testing.T, files map[string][]byte, dir string) in
 }
 
 // chartOfFiles loads the chart in dir of files.
-func chartOfFiles(t *testing.T, files map[string][]byte, dir string) *chart.Chart {
+func chartOfFiles(t testing.TB, files map[string][]byte, dir string) *chart.Chart {
 	t.Helper()
 	var chartFiles []*loader.BufferedFile
 	for p, data := range files {

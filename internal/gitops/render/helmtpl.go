@@ -107,6 +107,11 @@ type helmSlot struct {
 	// rules and cache keep include results (helminclude.go).
 	rules *includeRules
 	cache includeCache
+	// wrapped is the function map bound (bindFuncs); fxFns are its
+	// functions in the order of fxProg's calls (helmexec.go).
+	wrapped template.FuncMap
+	fxProg  *fxProg
+	fxFns   []any
 }
 
 func (s *helmSlot) run() *tmplRun { return s.c.r }
@@ -168,6 +173,12 @@ func (s *helmSlot) tplFun(parent *template.Template) func(string, any) (string, 
 
 // bindFuncs binds Helm's functions to t through s.
 func (s *helmSlot) bindFuncs(t *template.Template) {
+	s.wrapped = s.funcMap(t)
+	t.Funcs(s.wrapped)
+}
+
+// funcMap is Helm's function map bound to t through s, under the budget.
+func (s *helmSlot) funcMap(t *template.Template) template.FuncMap {
 	fm := helmFuncMap()
 	fm["include"] = s.includeFun(t)
 	fm["tpl"] = s.tplFun(t)
@@ -182,7 +193,7 @@ func (s *helmSlot) bindFuncs(t *template.Template) {
 	}
 	fm["fail"] = func(msg string) (string, error) { return "", fmt.Errorf("%s", helmWarnWrap(msg)) }
 	fm["getHostByName"] = func(_ string) string { return "" }
-	t.Funcs(runFuncs(s.run, fm))
+	return runFuncs(s.run, fm)
 }
 
 func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[string]string, err error) {
@@ -206,6 +217,18 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 	// run was abandoned at its deadline and someone else reports it.
 	defer set.release()
 	set.slot.cache.start(set.slot.rules, tpls)
+	if fastExec && set.slot.rules != nil {
+		if prog := set.slot.rules.program(); prog != nil {
+			if out, ok := c.fastRender(set, prog, tpls, keys); ok {
+				fxStats.fast.Add(1)
+				return out, nil
+			}
+			fxStats.stopped.Add(1)
+			set.slot.cache.start(set.slot.rules, tpls) // what the run kept goes
+		} else {
+			fxStats.slow.Add(1)
+		}
+	}
 	t := set.t
 	rendered = make(map[string]string, len(keys))
 	for _, filename := range keys {

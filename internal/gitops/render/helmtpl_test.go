@@ -1,7 +1,6 @@
 package render
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,18 +15,7 @@ import (
 // generator's chart with Helm's engine and with helmRender: same output,
 // same errors.
 func TestHelmEngineSameAsHelm(t *testing.T) {
-	var dirs []string
-	for _, root := range []string{"../../../testdata", "../../../generator/layout/helm/chart"} { // not testdata/hostile: runaway charts
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() && d.Name() == "hostile" {
-				return filepath.SkipDir
-			}
-			if err == nil && !d.IsDir() && d.Name() == "Chart.yaml" {
-				dirs = append(dirs, filepath.Dir(p))
-			}
-			return nil
-		})
-	}
+	dirs := testCharts()
 	// Helm's own functions, tpl, include and .Files, and its error paths.
 	for name, tmpl := range map[string]string{
 		"funcs": `{{- define "x.name" }}{{ .Chart.Name }}-{{ .Release.Name }}{{ end -}}
