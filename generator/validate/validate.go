@@ -11,7 +11,6 @@
 package validate
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"embed"
@@ -31,10 +30,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-	kyaml "k8s.io/apimachinery/pkg/util/yaml"
 )
 
-//go:embed schemas/*.gz
+// The CRDs as published (crds.yaml.gz) are for tests only
+// (internal/testutil/crds) and not embedded.
+//
+//go:embed schemas/kubernetes-*.json.gz schemas/crds.json.gz
 var embedded embed.FS
 
 const (
@@ -81,29 +82,6 @@ func Minor(kubeVersion string) (string, bool) {
 		return "", false
 	}
 	return m[1], slices.Contains(versions(), m[1])
-}
-
-// CRDs returns the embedded CustomResourceDefinitions as published (one
-// YAML document each), for installing them on a test API server.
-func CRDs() ([][]byte, error) {
-	b, err := readGzip("schemas/crds.yaml.gz")
-	if err != nil {
-		return nil, err
-	}
-	r := kyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(b)))
-	var docs [][]byte
-	for {
-		d, err := r.Read()
-		if err == io.EOF {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("embedded CRDs: %w", err)
-		}
-		if len(bytes.TrimSpace(d)) > 0 {
-			docs = append(docs, d)
-		}
-	}
 }
 
 // Kinds returns the "apiVersion/Kind" keys the schemas of a Kubernetes

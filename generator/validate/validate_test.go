@@ -3,6 +3,7 @@ package validate
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/plinth-dev/plinth/internal/testutil/crds"
 	"strings"
 	"testing"
 
@@ -253,7 +254,7 @@ func TestVersionsAndKinds(t *testing.T) {
 }
 
 func TestCRDs(t *testing.T) {
-	docs, err := CRDs()
+	docs, err := crds.Published()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@
 //     controllers), Argo CD, the Gateway API, the Secrets Store CSI driver and
 //     the Prometheus Operator's ServiceMonitor and PodMonitor (also under
 //     Azure Monitor managed Prometheus' group, azmonitoring.coreos.com),
-//     kept as published (crds.yaml.gz, for installing them on a test API server)
+//     kept as published (crds.yaml.gz, for installing them on a test API server: not
+//     embedded, read by internal/testutil/crds)
 //     and converted to JSON Schema (crds.json.gz).
 //
 // Conversion follows kubeconform's -strict schemas: objects with declared

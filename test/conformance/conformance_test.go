@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/plinth-dev/plinth/generator"
-	"github.com/plinth-dev/plinth/generator/validate"
+	"github.com/plinth-dev/plinth/internal/testutil/crds"
 	"github.com/plinth-dev/plinth/internal/testutil/synth"
 	"github.com/plinth-dev/plinth/schemas"
 )
@@ -56,12 +56,12 @@ func startServer(t *testing.T) *Server {
 		if serverErr != nil {
 			return
 		}
-		crds, err := validate.CRDs()
+		defs, err := crds.Published()
 		if err != nil {
 			serverErr = err
 			return
 		}
-		if err := server.InstallCRDs(ctx, crds, time.Minute); err != nil {
+		if err := server.InstallCRDs(ctx, defs, time.Minute); err != nil {
 			serverErr = err
 		}
 	})

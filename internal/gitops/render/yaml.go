@@ -71,12 +71,13 @@ func decodeDocs(data []byte) ([]yamlDoc, error) {
 	}
 }
 
-var (
-	get    = obj.Get
-	str    = obj.Str
-	mapAt  = obj.Map
-	listAt = obj.List
-)
+// Functions, not variables holding obj's: a call through a variable
+// cannot be inlined, and the path it is given then goes to the heap.
+
+func get(v any, path ...string) any              { return obj.Get(v, path...) }
+func str(v any, path ...string) string           { return obj.Str(v, path...) }
+func mapAt(v any, path ...string) map[string]any { return obj.Map(v, path...) }
+func listAt(v any, path ...string) []any         { return obj.List(v, path...) }
 
 // stringKeys turns every map of a decoded YAML value into a map[string]any,
 // as Kubernetes sees it: the YAML decoder makes a map with a key that is not
