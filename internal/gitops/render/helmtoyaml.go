@@ -32,28 +32,27 @@ func appendYAML(b []byte, v any, indent int, inline bool, depth int) ([]byte, bo
 	if depth > 100 {
 		return nil, false
 	}
-	switch v := v.(type) {
-	case map[string]any:
-		return appendYAMLMap(b, v, indent, inline, depth)
-	case chartutil.Values:
-		return appendYAMLMap(b, v, indent, inline, depth)
-	case []any:
-		if len(v) == 0 {
-			return append(b, "[]\n"...), true
-		}
-		for i, item := range v {
-			if i > 0 || !inline {
-				b = appendIndent(b, indent)
-			}
-			b = append(b, "- "...)
-			var ok bool
-			if b, ok = appendYAMLValue(b, item, indent+2, true, depth+1); !ok {
-				return nil, false
-			}
-		}
-		return b, true
+	if m, isMap := valuesMap(v); isMap {
+		return appendYAMLMap(b, m, indent, inline, depth)
 	}
-	return appendYAMLValue(b, v, indent, inline, depth)
+	l, isList := v.([]any)
+	if !isList {
+		return appendYAMLScalar(b, v)
+	}
+	if len(l) == 0 {
+		return append(b, "[]\n"...), true
+	}
+	for i, item := range l {
+		if i > 0 || !inline {
+			b = appendIndent(b, indent)
+		}
+		b = append(b, "- "...)
+		var ok bool
+		if b, ok = appendYAML(b, item, indent+2, true, depth+1); !ok {
+			return nil, false
+		}
+	}
+	return b, true
 }
 
 func appendYAMLMap(b []byte, m map[string]any, indent int, inline bool, depth int) ([]byte, bool) {
@@ -77,44 +76,36 @@ func appendYAMLMap(b []byte, m map[string]any, indent int, inline bool, depth in
 		}
 		b = append(b, k...)
 		b = append(b, ':')
+		c := m[k]
 		var ok bool
-		switch c := m[k].(type) {
-		case map[string]any:
-			if len(c) > 0 {
-				b = append(b, '\n')
-				if b, ok = appendYAMLMap(b, c, indent+2, false, depth+1); !ok {
-					return nil, false
-				}
-				continue
-			}
-		case chartutil.Values:
-			if len(c) > 0 {
-				b = append(b, '\n')
-				if b, ok = appendYAMLMap(b, c, indent+2, false, depth+1); !ok {
-					return nil, false
-				}
-				continue
-			}
-		case []any:
-			if len(c) > 0 { // a mapping's sequence is not indented
-				b = append(b, '\n')
-				if b, ok = appendYAML(b, c, indent, false, depth+1); !ok {
-					return nil, false
-				}
-				continue
-			}
+		if cm, isMap := valuesMap(c); isMap && len(cm) > 0 {
+			b, ok = appendYAML(append(b, '\n'), cm, indent+2, false, depth+1)
+		} else if cl, isList := c.([]any); isList && len(cl) > 0 {
+			// a mapping's sequence is not indented
+			b, ok = appendYAML(append(b, '\n'), cl, indent, false, depth+1)
+		} else {
+			b, ok = appendYAML(append(b, ' '), c, indent+2, true, depth+1)
 		}
-		b = append(b, ' ')
-		if b, ok = appendYAMLValue(b, m[k], indent+2, true, depth+1); !ok {
+		if !ok {
 			return nil, false
 		}
 	}
 	return b, true
 }
 
-// appendYAMLValue writes a scalar, an empty collection, or a collection
-// inline after "- ".
-func appendYAMLValue(b []byte, v any, indent int, inline bool, depth int) ([]byte, bool) {
+// valuesMap is v as a map, for the two map types chart values come in.
+func valuesMap(v any) (map[string]any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		return m, true
+	case chartutil.Values:
+		return m, true
+	}
+	return nil, false
+}
+
+// appendYAMLScalar writes a scalar.
+func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null\n"...), true
@@ -136,8 +127,6 @@ func appendYAMLValue(b []byte, v any, indent int, inline bool, depth int) ([]byt
 			return nil, false
 		}
 		return append(append(b, v...), '\n'), true
-	case map[string]any, chartutil.Values, []any:
-		return appendYAML(b, v, indent, inline, depth)
 	}
 	return nil, false
 }
