@@ -2,7 +2,10 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +68,55 @@ func FuzzJSONReport(f *testing.F) {
 	f.Add("<&>\"\\\n", 3)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		sameJSON(t, streamCase(n&15, s))
+	})
+}
+
+// TestFindingFields: every field of reports.Finding, set by reflection (so
+// a field added to the model and not to appendFinding fails here), is
+// encoded by appendFinding as encoding/json encodes it.
+func TestFindingFields(t *testing.T) {
+	for _, s := range []string{"", "v", "<&> \"q\" \\ \b\f\n\r\t\x00\x1f\x7f \u2028\u2029 한국어 \xff\xfe"} {
+		var f reports.Finding
+		v := reflect.ValueOf(&f).Elem()
+		for i := range v.NumField() {
+			switch fv := v.Field(i); fv.Kind() {
+			case reflect.String:
+				if s != "" {
+					fv.SetString(fmt.Sprintf("%s%d", s, i))
+				}
+			case reflect.Int:
+				fv.SetInt(int64(-7 * i * len(s)))
+			case reflect.Struct: // Msg: not encoded
+			default:
+				t.Fatalf("field %s: kind %s: teach appendFinding and this test", v.Type().Field(i).Name, fv.Kind())
+			}
+		}
+		want := indentedFinding(t, &f)
+		if got := appendFinding(nil, &f); string(got) != want {
+			t.Errorf("appendFinding:\n%s\nwant:\n%s", got, want)
+		}
+	}
+}
+
+// indentedFinding is f as encoding/json writes it inside the report.
+func indentedFinding(t testing.TB, f *reports.Finding) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	return "    " + strings.TrimSuffix(buf.String(), "\n")
+}
+
+func FuzzAppendFinding(f *testing.F) {
+	f.Add("a", "한국어\u2028", 1)
+	f.Add("<&>\"\\\n\x00", "\xff", -3)
+	f.Fuzz(func(t *testing.T, s, u string, line int) {
+		fd := reports.Finding{Control: s, Title: u, Status: s + u, Line: line, Message: u + s, MessageKo: u, Evidence: s}
+		if want, got := indentedFinding(t, &fd), appendFinding(nil, &fd); string(got) != want {
+			t.Errorf("appendFinding(%q, %q):\n%s\nwant:\n%s", s, u, got, want)
+		}
 	})
 }
