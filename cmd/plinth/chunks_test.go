@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -22,5 +25,56 @@ func TestChunks(t *testing.T) {
 		if n, err := c.WriteTo(&got); err != nil || n != int64(want.Len()) || !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("sizes %v: WriteTo wrote %d bytes (err %v), want %d, same: %v", sizes, n, err, want.Len(), bytes.Equal(got.Bytes(), want.Bytes()))
 		}
+	}
+}
+
+// TestSpool: what is written comes out in order, from the temporary file,
+// from memory when there is no temporary directory, and across a switch
+// from a file that stops taking writes to memory.
+func TestSpool(t *testing.T) {
+	want := bytes.Repeat([]byte("0123456789abcdef"), 3*chunkSize/16+3)
+	for _, tc := range []struct {
+		name   string
+		dir    string
+		inFile bool
+		fail   int // close the file after this many writes (-1: never)
+	}{
+		{"file", t.TempDir(), true, -1},
+		{"no temporary directory", filepath.Join(t.TempDir(), "missing"), false, -1},
+		{"file fails", t.TempDir(), true, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSpool(tc.dir)
+			defer s.Close()
+			if got := s.f != nil; got != tc.inFile {
+				t.Fatalf("in a file: %v, want %v", got, tc.inFile)
+			}
+			if entries, _ := os.ReadDir(tc.dir); len(entries) != 0 {
+				t.Errorf("the spool left %d entries in its directory", len(entries))
+			}
+			for i, p := 0, want; len(p) > 0; i++ {
+				if i == tc.fail {
+					// A file that cannot take more: what it holds stays readable.
+					ro, err := os.Open("/proc/self/fd/" + strconv.Itoa(int(s.f.Fd())))
+					if err != nil {
+						t.Skip("no /proc:", err)
+					}
+					s.f.Close()
+					s.f = ro
+				}
+				k := min(len(p), 100_000+i)
+				if n, err := s.Write(p[:k]); n != k || err != nil {
+					t.Fatalf("Write(%d bytes) = %d, %v", k, n, err)
+				}
+				p = p[k:]
+			}
+			if tc.fail >= 0 && s.f != nil {
+				t.Fatal("still in the file after it failed")
+			}
+			var got bytes.Buffer
+			if n, err := s.WriteTo(&got); err != nil || n != int64(len(want)) || !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("WriteTo wrote %d bytes (err %v), want %d, same: %v", n, err, len(want), bytes.Equal(got.Bytes(), want))
+			}
+		})
 	}
 }

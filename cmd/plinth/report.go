@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/i18n"
 	"github.com/plinth-dev/plinth/reports/render"
@@ -109,17 +110,24 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 				return err
 			}
 			opts.Progress("evaluated in %s", time.Since(started).Round(time.Millisecond))
-			var buf chunks
-			if err := rd.Report(&buf, r, render.Options{Lang: lang, Generator: "plinth " + buildVersion()}); err != nil {
-				return err
+			gcpolicy.PhaseDone()
+			write := func(w io.Writer) error {
+				return rd.Report(w, r, render.Options{Lang: lang, Generator: "plinth " + buildVersion()})
 			}
 			if out != "" {
-				if err := writeFileAtomic(out, &buf); err != nil {
+				if err := writeFileAtomic(out, write); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s, %d failing finding(s)\n", out, render.ScoreLine(r, i18n.Localizer{}), r.Summary.Failed)
-			} else if _, err := buf.WriteTo(cmd.OutOrStdout()); err != nil {
-				return fmt.Errorf("write report: %w", err)
+			} else {
+				buf := newSpool("")
+				defer buf.Close()
+				if err := write(buf); err != nil {
+					return err
+				}
+				if _, err := buf.WriteTo(cmd.OutOrStdout()); err != nil {
+					return fmt.Errorf("write report: %w", err)
+				}
 			}
 			failed := false
 			if failOn != "" {
@@ -184,20 +192,26 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// writeFileAtomic writes data to a temporary file beside name and renames it.
-// A name that is not a regular file (/dev/null, /dev/stdout, a named pipe)
-// is written to as it is: renaming over it would replace the device or
-// pipe with a file.
-func writeFileAtomic(name string, data io.WriterTo) error {
+// writeFileAtomic writes what write makes to a temporary file beside
+// name and renames it, so that name is left as it was if write fails. A
+// name that is not a regular file (/dev/null, /dev/stdout, a named pipe)
+// is written to as it is, once write has made everything: renaming over
+// it would replace the device or pipe with a file.
+func writeFileAtomic(name string, write func(io.Writer) error) error {
 	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return fmt.Errorf("write %s: is a directory", name)
+		}
+		buf := newSpool("")
+		defer buf.Close()
+		if err := write(buf); err != nil {
+			return err
 		}
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
-		if _, err := data.WriteTo(f); err != nil {
+		if _, err := buf.WriteTo(f); err != nil {
 			f.Close()
 			return fmt.Errorf("write %s: %w", name, err)
 		}
@@ -211,9 +225,13 @@ func writeFileAtomic(name string, data io.WriterTo) error {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := data.WriteTo(tmp); err != nil {
+	w := &errWriter{w: tmp}
+	if err := write(w); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", name, err)
+		if w.err != nil {
+			return fmt.Errorf("write %s: %w", name, w.err)
+		}
+		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
@@ -225,4 +243,19 @@ func writeFileAtomic(name string, data io.WriterTo) error {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
+}
+
+// errWriter remembers the first error of w, to tell a failed write of the
+// file from a report that could not be made.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
