@@ -65,32 +65,38 @@ func fastYAML11(data []byte) (any, bool) {
 	if !fastChars(b) {
 		return nil, false
 	}
-	lines := splitLines(b)
-	first, content := 0, false
-	for i, l := range lines {
-		t := b[l.start:l.end]
+	// from: where the document starts (after a "---" line).
+	from, content := 0, false
+	for start := 0; start < len(b); {
+		end := len(b)
+		if i := bytes.IndexByte(b[start:], '\n'); i >= 0 {
+			end = start + i
+		}
+		t := b[start:end]
+		start = end + 1
 		if len(t) > 0 && (t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ')) {
 			return nil, false // a directive or a document end marker
 		}
 		if bytes.HasPrefix(t, []byte("---")) && (len(t) == 3 || t[3] == ' ') {
-			if rest := bytes.TrimLeft(t[3:], " "); content || first > 0 || len(rest) > 0 && rest[0] != '#' {
+			if rest := bytes.TrimLeft(t[3:], " "); content || from > 0 || len(rest) > 0 && rest[0] != '#' {
 				return nil, false // a second document, or content on the "---" line
 			}
-			first = i + 1
+			from = min(start, len(b))
 			continue
 		}
-		if l.pos < l.end && b[l.pos] != '#' {
+		if c := bytes.TrimLeft(t, " "); len(c) > 0 && c[0] != '#' {
 			content = true
 		}
 	}
 	p := newFastParser(b, src)
 	defer p.done()
-	p.lines, p.yaml11 = lines[first:], true
+	p.yaml11 = true
+	p.reset(from, len(b))
 	p.skip()
-	if p.i >= len(p.lines) {
+	if p.eof {
 		return nil, false
 	}
-	l := p.lines[p.i]
+	l := p.line
 	var v any
 	switch c := p.content(l); {
 	case dash(c):
@@ -101,7 +107,7 @@ func fastYAML11(data []byte) (any, bool) {
 		return nil, false
 	}
 	p.skip()
-	if p.bad || p.i < len(p.lines) {
+	if p.bad || !p.eof {
 		return nil, false
 	}
 	return v, true

@@ -41,38 +41,21 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 	if !fastChars(data) {
 		return nil, false
 	}
-	lines := splitLines(data)
-	var spans [][2]int // [first, end) line indexes of each document
-	first := 0
-	for i, l := range lines {
-		t := data[l.start:l.end]
-		if len(t) == 0 || (t[0] != '-' && t[0] != '.' && t[0] != '%') {
-			continue
-		}
-		if t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ') {
-			return nil, false // a directive or a document end marker
-		}
-		if !bytes.HasPrefix(t, []byte("---")) || len(t) > 3 && t[3] != ' ' {
-			continue
-		}
-		if rest := bytes.TrimLeft(t[3:], " "); len(rest) > 0 && rest[0] != '#' {
-			return nil, false // content on the "---" line
-		}
-		spans = append(spans, [2]int{first, i})
-		first = i + 1
+	spans, ok := docSpans(data)
+	if !ok {
+		return nil, false
 	}
-	spans = append(spans, [2]int{first, len(lines)})
 	if len(spans) >= maxDocs {
 		return nil, false
 	}
 	out := make([]*yamlDoc, len(spans))
-	ok := make([]bool, len(spans))
+	read := make([]bool, len(spans))
 	parse := func(from, to int) {
 		p := newFastParser(data, src)
 		defer p.done()
 		for k := from; k < to; k++ {
-			p.lines, p.i, p.bad = lines[spans[k][0]:spans[k][1]], 0, false
-			out[k], ok[k] = p.document(spans[k][0])
+			p.reset(spans[k].from, spans[k].to)
+			out[k], read[k] = p.document(spans[k].line)
 		}
 	}
 	if chunks := min(runtime.GOMAXPROCS(0), len(spans)/64); len(data) > 1<<20 && chunks > 1 {
@@ -89,7 +72,7 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 	}
 	var docs []yamlDoc
 	for k, d := range out {
-		if !ok[k] {
+		if !read[k] {
 			return nil, false
 		}
 		if d != nil {
@@ -129,32 +112,57 @@ type fastLine struct {
 	nl              bool // a newline follows
 }
 
-func splitLines(data []byte) []fastLine {
-	lines := make([]fastLine, 0, bytes.Count(data, []byte("\n"))+1)
-	for start := 0; start < len(data); {
-		end, nl := len(data), false
+// docSpan is one document of a stream: the bytes data[from:to] (its lines,
+// without the "---" lines around it), starting on the stream's line line
+// (0-based).
+type docSpan struct{ from, to, line int }
+
+// docSpans splits a stream at its "---" lines; false for a directive, a
+// document end marker, content on a "---" line, or too many documents.
+func docSpans(data []byte) ([]docSpan, bool) {
+	var spans []docSpan
+	from, first := 0, 0
+	for start, n := 0, 0; start < len(data); n++ {
+		end := len(data)
 		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
-			end, nl = start+i, true
+			end = start + i
 		}
-		pos := start
-		for pos < end && data[pos] == ' ' {
-			pos++
-		}
-		lines = append(lines, fastLine{start: start, pos: pos, end: end, nl: nl})
+		t := data[start:end]
 		start = end + 1
+		if len(t) == 0 || (t[0] != '-' && t[0] != '.' && t[0] != '%') {
+			continue
+		}
+		if t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ') {
+			return nil, false // a directive or a document end marker
+		}
+		if !bytes.HasPrefix(t, []byte("---")) || len(t) > 3 && t[3] != ' ' {
+			continue
+		}
+		if rest := bytes.TrimLeft(t[3:], " "); len(rest) > 0 && rest[0] != '#' {
+			return nil, false // content on the "---" line
+		}
+		spans = append(spans, docSpan{from, end - len(t), first})
+		from, first = min(start, len(data)), n+1
+		if len(spans) >= maxDocs {
+			return nil, false
+		}
 	}
-	return lines
+	return append(spans, docSpan{from, len(data), first}), true
 }
 
 // fastParser reads one document at a time; bad is set when the document
 // is outside what it reads.
 type fastParser struct {
-	data  []byte
-	src   string // data as a string: scalars are parts of it (str)
-	lines []fastLine
-	i     int
-	bad   bool
-	depth int
+	data []byte
+	src  string // data as a string: scalars are parts of it (str)
+	// line is the current line of the document data[:stop] (none when
+	// eof), n its index in the document; the next one starts at next.
+	line       fastLine
+	n          int
+	next, stop int
+	eof        bool
+	bad        bool
+	depth      int
 	// cache holds the values of plain scalars resolved to something else
 	// than a string, by their text (made when first needed).
 	cache map[string]any
@@ -191,26 +199,56 @@ func (p *fastParser) done() {
 // maxFastDepth bounds nesting (the decoder has a limit of its own).
 const maxFastDepth = 500
 
+// reset starts reading the document data[from:to] at its first line.
+func (p *fastParser) reset(from, to int) {
+	p.next, p.stop, p.n, p.eof, p.bad = from, to, 0, false, false
+	p.load()
+}
+
+// load makes the line starting at p.next the current one.
+func (p *fastParser) load() {
+	start := p.next
+	if start >= p.stop {
+		p.eof = true
+		return
+	}
+	end, nl := p.stop, false
+	if i := bytes.IndexByte(p.data[start:p.stop], '\n'); i >= 0 {
+		end, nl = start+i, true
+	}
+	pos := start
+	for pos < end && p.data[pos] == ' ' {
+		pos++
+	}
+	p.line, p.next = fastLine{start: start, pos: pos, end: end, nl: nl}, end+1
+}
+
+// advance moves to the next line.
+func (p *fastParser) advance() {
+	p.n++
+	p.load()
+}
+
 func (p *fastParser) fail() any {
 	p.bad = true
 	return nil
 }
 
-// document reads the document of p.lines, whose first line is the
+// document reads the document reset gave, whose first line is the
 // stream's line first (0-based): nil for an empty one.
 func (p *fastParser) document(first int) (*yamlDoc, bool) {
 	p.skip()
-	if p.i >= len(p.lines) {
+	if p.eof {
 		return nil, true
 	}
-	l := p.lines[p.i]
+	l := p.line
 	if !p.keyLine(l) {
 		return nil, false // a sequence or scalar document: the decoder says so
 	}
-	line := first + p.i + 1
+	line := first + p.n + 1
 	v := p.mapping(l.pos - l.start)
 	p.skip()
-	if p.bad || p.i < len(p.lines) {
+	if p.bad || !p.eof {
 		return nil, false
 	}
 	return &yamlDoc{Value: v, Line: line}, true
@@ -218,8 +256,8 @@ func (p *fastParser) document(first int) (*yamlDoc, bool) {
 
 // skip passes blank and comment lines.
 func (p *fastParser) skip() {
-	for ; p.i < len(p.lines); p.i++ {
-		l := p.lines[p.i]
+	for ; !p.eof; p.advance() {
+		l := p.line
 		if l.pos < l.end && p.data[l.pos] != '#' {
 			return
 		}
@@ -241,7 +279,7 @@ func (p *fastParser) keyLine(l fastLine) bool {
 // node reads the block node starting at the current line, more indented
 // than its parent.
 func (p *fastParser) node() any {
-	l := p.lines[p.i]
+	l := p.line
 	switch c := p.content(l); {
 	case dash(c):
 		return p.sequence(p.indent(l))
@@ -260,10 +298,10 @@ func (p *fastParser) mapping(n int) map[string]any {
 	kbase, vbase := len(p.keys), len(p.vals) // sequences push values only
 	for !p.bad {
 		p.skip()
-		if p.i >= len(p.lines) {
+		if p.eof {
 			break
 		}
-		l := p.lines[p.i]
+		l := p.line
 		if ind := p.indent(l); ind < n {
 			break
 		} else if ind > n {
@@ -305,10 +343,10 @@ func (p *fastParser) sequence(s int) []any {
 	base := len(p.vals)
 	for !p.bad {
 		p.skip()
-		if p.i >= len(p.lines) {
+		if p.eof {
 			break
 		}
-		l := p.lines[p.i]
+		l := p.line
 		if ind := p.indent(l); ind < s {
 			break
 		} else if ind > s {
@@ -329,7 +367,7 @@ func (p *fastParser) sequence(s int) []any {
 		if pos < l.end && p.data[pos] != '#' {
 			if _, _, ok := p.splitKey(p.data[pos:l.end]); ok {
 				// "- key: value": a mapping at the key's column.
-				p.lines[p.i].pos = pos
+				p.line.pos = pos
 				v := p.mapping(pos - l.start)
 				p.vals = append(p.vals, v)
 				continue
@@ -348,17 +386,17 @@ func (p *fastParser) sequence(s int) []any {
 // or "- "), of a node at column n, and moves past it; inMap: the value of
 // a key, which may be a sequence at the key's own column.
 func (p *fastParser) value(pos, n int, inMap bool) any {
-	l := p.lines[p.i]
+	l := p.line
 	for pos < l.end && p.data[pos] == ' ' {
 		pos++
 	}
 	if pos >= l.end || p.data[pos] == '#' {
-		p.i++
+		p.advance()
 		p.skip()
-		if p.i >= len(p.lines) {
+		if p.eof {
 			return nil
 		}
-		next := p.lines[p.i]
+		next := p.line
 		switch ind := p.indent(next); {
 		case ind > n:
 			return p.node()
@@ -374,7 +412,7 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 		if !ok || !lineEnd(rest, true) {
 			return p.fail()
 		}
-		p.i++
+		p.advance()
 		return s
 	case '|':
 		return p.literal(c[1:], n)
@@ -383,14 +421,14 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 		if !ok {
 			return p.fail()
 		}
-		p.i++
+		p.advance()
 		return list
 	case '{':
 		rest := bytes.TrimLeft(c[1:], " ")
 		if len(rest) == 0 || rest[0] != '}' || !lineEnd(rest[1:], true) {
 			return p.fail() // a flow mapping that is not empty
 		}
-		p.i++
+		p.advance()
 		return map[string]any{}
 	case '>', '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}':
 		return p.fail()
@@ -403,7 +441,7 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 	if !ok {
 		return p.fail()
 	}
-	p.i++
+	p.advance()
 	return v
 }
 
@@ -665,11 +703,11 @@ func (p *fastParser) literal(header []byte, n int) any {
 	if !lineEnd(header, true) {
 		return p.fail() // an indentation indicator, or text
 	}
-	p.i++
-	if p.i >= len(p.lines) {
+	p.advance()
+	if p.eof {
 		return p.fail()
 	}
-	first := p.lines[p.i]
+	first := p.line
 	ind := p.indent(first)
 	if first.pos == first.end || ind <= n {
 		return p.fail() // empty, or starting with blank lines
@@ -677,8 +715,8 @@ func (p *fastParser) literal(header []byte, n int) any {
 	var b []byte
 	breaks := 0 // blank lines since the last content line
 	started, lastNL := false, false
-	for ; p.i < len(p.lines); p.i++ {
-		l := p.lines[p.i]
+	for ; !p.eof; p.advance() {
+		l := p.line
 		blank := l.pos == l.end
 		if blank && l.end-l.start <= ind {
 			breaks++
