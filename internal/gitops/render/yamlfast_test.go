@@ -43,6 +43,7 @@ func TestFastDocs(t *testing.T) {
 		{"tag", "a: !!str 1\n", false},
 		{"flow", "a: [1, 2]\n", true},
 		{"nested flow", "a: [1, [2]]\n", false},
+		{"question mark in a flow item", "a: [0?]\nb: [x?y]\n", false},
 		{"flow map", "a: {b: 1}\n", false},
 		{"number key", "1: a\n", false},
 		{"bool key", "true: a\n", false},
