@@ -32,14 +32,12 @@ func yaml11String(text string) bool {
 }
 
 // yaml11Scalar is the value of a plain scalar that is not a string by its
-// first character, where yaml.v2 and yaml.v3 resolve it alike: a string, an
-// integer, a boolean or null.
+// first character nor one resolve reads itself, where yaml.v2 and yaml.v3
+// resolve it alike: a string, an integer, a boolean or null.
 func yaml11Scalar(text string) (any, bool) {
-	v3, ok := decimal(text)
+	v3, ok := resolved(text)
 	if !ok {
-		if v3, ok = resolved(text); !ok {
-			return nil, false
-		}
+		return nil, false
 	}
 	v2, ok := resolvedV2(text)
 	switch v3.(type) {

@@ -163,9 +163,6 @@ type fastParser struct {
 	eof        bool
 	bad        bool
 	depth      int
-	// cache holds the values of plain scalars resolved to something else
-	// than a string, by their text (made when first needed).
-	cache map[string]any
 	// yaml11: only plain scalars YAML 1.1 (yaml.v2) resolves as the
 	// decoder does are read (nativeyamlfast.go).
 	yaml11 bool
@@ -522,28 +519,26 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 
 // resolve is the value of a plain scalar as the decoder resolves it: a
 // string unless its first character hints at a number, a boolean, null,
-// or a special float, which the decoder itself resolves (once per text).
+// or a special float; then a word, a decimal integer or a string both
+// decoders read alike (yamlfast_resolve.go), else what the decoder itself
+// resolves it to (once per text for every stream: resolvedCache).
 func (p *fastParser) resolve(text string) (any, bool) {
 	if plainString(text) {
 		return text, !p.yaml11 || yaml11String(text)
 	}
+	if v, ok := scalarWord(text); ok {
+		return v, true
+	}
+	if v, ok := decimal(text); ok {
+		return v, true
+	}
+	if stringScalar(text) {
+		return text, true
+	}
 	if p.yaml11 {
 		return yaml11Scalar(text) // nativeyamlfast.go
 	}
-	if v, ok := p.cache[text]; ok {
-		return v, true
-	}
-	if p.cache == nil {
-		p.cache = map[string]any{}
-	}
-	v, ok := decimal(text)
-	if !ok {
-		if v, ok = resolved(text); !ok {
-			return nil, false
-		}
-	}
-	p.cache[text] = v
-	return v, true
+	return resolved(text)
 }
 
 // plainString says whether the plain scalar text is a string for the
@@ -566,14 +561,9 @@ func plainString(text string) bool {
 // at most 18 digits resolves to ("8080", "-1": the decoder's ParseInt of
 // the same text, which no other rule of its claims first).
 func decimal(text string) (any, bool) {
-	digits := strings.TrimPrefix(text, "-")
-	if len(digits) == 0 || len(digits) > 18 || digits[0] == '0' && len(digits) > 1 {
+	d := strings.TrimPrefix(text, "-")
+	if len(d) == 0 || len(d) > 18 || d[0] == '0' && len(d) > 1 || !digits(d) {
 		return nil, false
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return nil, false
-		}
 	}
 	n, err := strconv.Atoi(text)
 	return n, err == nil
