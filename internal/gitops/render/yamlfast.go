@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"runtime"
 	"strconv"
 	"strings"
@@ -48,38 +49,56 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 	if len(spans) >= maxDocs {
 		return nil, false
 	}
-	out := make([]*yamlDoc, len(spans))
-	read := make([]bool, len(spans))
-	parse := func(from, to int) {
-		p := newFastParser(data, src)
-		defer p.done()
-		for k := from; k < to; k++ {
-			p.reset(spans[k].from, spans[k].to)
-			out[k], read[k] = p.document(spans[k].line)
-		}
-	}
+	docs := make([]yamlDoc, len(spans))
 	if chunks := min(runtime.GOMAXPROCS(0), len(spans)/64); len(data) > 1<<20 && chunks > 1 {
 		var g errgroup.Group
 		for c := range chunks {
+			from, to := c*len(spans)/chunks, (c+1)*len(spans)/chunks
 			g.Go(func() error {
-				parse(c*len(spans)/chunks, (c+1)*len(spans)/chunks)
+				if !parseSpans(data, src, spans[from:to], docs[from:to]) {
+					return errNotFast
+				}
 				return nil
 			})
 		}
-		_ = g.Wait()
-	} else {
-		parse(0, len(spans))
-	}
-	var docs []yamlDoc
-	for k, d := range out {
-		if !read[k] {
+		if g.Wait() != nil {
 			return nil, false
 		}
-		if d != nil {
-			docs = append(docs, *d)
+	} else if !parseSpans(data, src, spans, docs) {
+		return nil, false
+	}
+	// Empty documents are left out.
+	n := 0
+	for _, d := range docs {
+		if d.Value != nil {
+			docs[n] = d
+			n++
 		}
 	}
-	return docs, true
+	clear(docs[n:])
+	if n == 0 {
+		return nil, true
+	}
+	return docs[:n], true
+}
+
+// errNotFast: a document fastDocs does not read.
+var errNotFast = errors.New("not read by fastDocs")
+
+// parseSpans reads the documents spans of data (held as the string src)
+// into docs (an empty one has no Value); false when one of them is not
+// read.
+func parseSpans(data []byte, src string, spans []docSpan, docs []yamlDoc) bool {
+	p := newFastParser(data, src)
+	defer p.done()
+	for k, s := range spans {
+		p.reset(s.from, s.to)
+		var ok bool
+		if docs[k], ok = p.document(s.line); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // fastChars says whether data holds only what fastDocs reads: printable
@@ -166,31 +185,32 @@ type fastParser struct {
 	// yaml11: only plain scalars YAML 1.1 (yaml.v2) resolves as the
 	// decoder does are read (nativeyamlfast.go).
 	yaml11 bool
-	// stacks hold the entries of the collections being read, the
-	// innermost last, until each is made at its size (from fastStacks).
-	*stacks
-}
-
-// stacks are the keys and values of the collections a parser is reading.
-type stacks struct {
+	// keys and vals hold the entries of the collections being read, the
+	// innermost last, until each is made at its size (sequences push
+	// values only).
 	keys []string
 	vals []any
 }
 
-// fastStacks keeps stacks between parsers (empty, values cleared).
-var fastStacks = sync.Pool{New: func() any { return &stacks{keys: make([]string, 0, 64), vals: make([]any, 0, 64)} }}
+// fastParsers keeps parsers between streams (their stacks empty, values
+// cleared).
+var fastParsers = sync.Pool{New: func() any {
+	return &fastParser{keys: make([]string, 0, 64), vals: make([]any, 0, 64)}
+}}
 
-// newFastParser reads data, held as the string src; done gives its stacks
-// back.
+// newFastParser reads data, held as the string src; done gives it back.
 func newFastParser(data []byte, src string) *fastParser {
-	return &fastParser{data: data, src: src, stacks: fastStacks.Get().(*stacks)}
+	p := fastParsers.Get().(*fastParser)
+	p.data, p.src = data, src
+	return p
 }
 
+// done gives p back to fastParsers, which keeps its stacks only.
 func (p *fastParser) done() {
-	if p.stacks != nil && len(p.keys) == 0 && len(p.vals) == 0 {
-		fastStacks.Put(p.stacks)
+	if len(p.keys) == 0 && len(p.vals) == 0 {
+		*p = fastParser{keys: p.keys, vals: p.vals}
+		fastParsers.Put(p)
 	}
-	p.stacks = nil
 }
 
 // maxFastDepth bounds nesting (the decoder has a limit of its own).
@@ -232,23 +252,23 @@ func (p *fastParser) fail() any {
 }
 
 // document reads the document reset gave, whose first line is the
-// stream's line first (0-based): nil for an empty one.
-func (p *fastParser) document(first int) (*yamlDoc, bool) {
+// stream's line first (0-based): no Value for an empty one.
+func (p *fastParser) document(first int) (yamlDoc, bool) {
 	p.skip()
 	if p.eof {
-		return nil, true
+		return yamlDoc{}, true
 	}
 	l := p.line
 	if !p.keyLine(l) {
-		return nil, false // a sequence or scalar document: the decoder says so
+		return yamlDoc{}, false // a sequence or scalar document: the decoder says so
 	}
 	line := first + p.n + 1
 	v := p.mapping(l.pos - l.start)
 	p.skip()
 	if p.bad || !p.eof {
-		return nil, false
+		return yamlDoc{}, false
 	}
-	return &yamlDoc{Value: v, Line: line}, true
+	return yamlDoc{Value: v, Line: line}, true
 }
 
 // skip passes blank and comment lines.
