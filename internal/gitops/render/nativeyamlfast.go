@@ -56,10 +56,12 @@ func resolvedV2(text string) (any, bool) { return resolvedV2Cache.get(text, yaml
 // fastYAML11 is the value of the first document of data as yaml.v2 reads
 // it (maps map[string]any, integers int); false when it is outside what
 // it reads: more than one document, an empty one, a scalar, or anything
-// fastDocs does not read or YAML 1.1 may read otherwise.
+// fastDocs does not read or YAML 1.1 may read otherwise. As with fastDocs,
+// data is not copied and must not change while the value is in use (its
+// callers give it a snapshot's files, or text of their own).
 func fastYAML11(data []byte) (any, bool) {
-	src := string(data)
-	b := unsafe.Slice(unsafe.StringData(src), len(src)) // only ever read
+	// b is data with no capacity beyond it, as fastParser.str needs.
+	b, src := data[:len(data):len(data)], unsafe.String(unsafe.SliceData(data), len(data))
 	if !fastChars(b) {
 		return nil, false
 	}

@@ -28,8 +28,12 @@ import (
 // characters, directives, or a document that is not a mapping (the
 // decoder's error then names it). Large streams are read a chunk of
 // documents per core.
+//
+// data is not copied: the strings of the values are parts of it, so it
+// must not change while they are in use. parseDocs' callers give it a
+// snapshot's files, which never change, or text of their own.
 func fastDocs(data []byte) ([]yamlDoc, bool) {
-	return fastDocsText(string(data))
+	return fastDocsText(unsafe.String(unsafe.SliceData(data), len(data)))
 }
 
 // fastDocsText is fastDocs of a stream held as a string: the strings of
