@@ -621,7 +621,9 @@ func (c *scalarCache) get(text string, unmarshal func([]byte, any) error) (any, 
 		c.m = map[string]any{}
 	}
 	if len(c.m) < 1<<16 {
-		c.m[text] = v
+		// A copy of text: text is a part of a stream, which a caller of
+		// fastDocs may reuse once it is done with the values.
+		c.m[strings.Clone(text)] = v
 	}
 	c.Unlock()
 	return v, true

@@ -83,3 +83,26 @@ func FuzzResolveRules(f *testing.F) {
 		checkScalar(t, text)
 	})
 }
+
+// TestScalarCacheKeysOwnTheirText: the texts resolvedCache keeps are
+// copies, not parts of the stream fastDocs read (which its caller may
+// reuse once done with the values).
+func TestScalarCacheKeysOwnTheirText(t *testing.T) {
+	buf := []byte("a: 1.25e3\nb: 0x7a5\nc: 1.2.3.4\n")
+	if _, ok := fastDocs(buf); !ok {
+		t.Fatal("not read by fastDocs")
+	}
+	for i := range buf {
+		if buf[i] >= '0' && buf[i] <= '9' {
+			buf[i] = '9' - (buf[i] - '0')
+		}
+	}
+	resolvedCache.Lock()
+	defer resolvedCache.Unlock()
+	for text, v := range resolvedCache.m {
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte("v: "+text), &m); err != nil || fmt.Sprintf("%#v", m["v"]) != fmt.Sprintf("%#v", v) {
+			t.Errorf("resolvedCache holds %#v for %q, which reads %#v (%v)", v, text, m["v"], err)
+		}
+	}
+}
