@@ -32,14 +32,12 @@ func yaml11String(text string) bool {
 }
 
 // yaml11Scalar is the value of a plain scalar that is not a string by its
-// first character, where yaml.v2 and yaml.v3 resolve it alike: a string, an
-// integer, a boolean or null.
+// first character nor one resolve reads itself, where yaml.v2 and yaml.v3
+// resolve it alike: a string, an integer, a boolean or null.
 func yaml11Scalar(text string) (any, bool) {
-	v3, ok := decimal(text)
+	v3, ok := resolved(text)
 	if !ok {
-		if v3, ok = resolved(text); !ok {
-			return nil, false
-		}
+		return nil, false
 	}
 	v2, ok := resolvedV2(text)
 	switch v3.(type) {
@@ -58,39 +56,47 @@ func resolvedV2(text string) (any, bool) { return resolvedV2Cache.get(text, yaml
 // fastYAML11 is the value of the first document of data as yaml.v2 reads
 // it (maps map[string]any, integers int); false when it is outside what
 // it reads: more than one document, an empty one, a scalar, or anything
-// fastDocs does not read or YAML 1.1 may read otherwise.
+// fastDocs does not read or YAML 1.1 may read otherwise. As with fastDocs,
+// data is not copied and must not change while the value is in use (its
+// callers give it a snapshot's files, or text of their own).
 func fastYAML11(data []byte) (any, bool) {
-	src := string(data)
-	b := unsafe.Slice(unsafe.StringData(src), len(src)) // only ever read
+	// b is data with no capacity beyond it, as fastParser.str needs.
+	b, src := data[:len(data):len(data)], unsafe.String(unsafe.SliceData(data), len(data))
 	if !fastChars(b) {
 		return nil, false
 	}
-	lines := splitLines(b)
-	first, content := 0, false
-	for i, l := range lines {
-		t := b[l.start:l.end]
+	// from: where the document starts (after a "---" line).
+	from, content := 0, false
+	for start := 0; start < len(b); {
+		end := len(b)
+		if i := bytes.IndexByte(b[start:], '\n'); i >= 0 {
+			end = start + i
+		}
+		t := b[start:end]
+		start = end + 1
 		if len(t) > 0 && (t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ')) {
 			return nil, false // a directive or a document end marker
 		}
 		if bytes.HasPrefix(t, []byte("---")) && (len(t) == 3 || t[3] == ' ') {
-			if rest := bytes.TrimLeft(t[3:], " "); content || first > 0 || len(rest) > 0 && rest[0] != '#' {
+			if rest := bytes.TrimLeft(t[3:], " "); content || from > 0 || len(rest) > 0 && rest[0] != '#' {
 				return nil, false // a second document, or content on the "---" line
 			}
-			first = i + 1
+			from = min(start, len(b))
 			continue
 		}
-		if l.pos < l.end && b[l.pos] != '#' {
+		if c := bytes.TrimLeft(t, " "); len(c) > 0 && c[0] != '#' {
 			content = true
 		}
 	}
 	p := newFastParser(b, src)
 	defer p.done()
-	p.lines, p.yaml11 = lines[first:], true
+	p.yaml11 = true
+	p.reset(from, len(b))
 	p.skip()
-	if p.i >= len(p.lines) {
+	if p.eof {
 		return nil, false
 	}
-	l := p.lines[p.i]
+	l := p.line
 	var v any
 	switch c := p.content(l); {
 	case dash(c):
@@ -101,7 +107,7 @@ func fastYAML11(data []byte) (any, bool) {
 		return nil, false
 	}
 	p.skip()
-	if p.bad || p.i < len(p.lines) {
+	if p.bad || !p.eof {
 		return nil, false
 	}
 	return v, true

@@ -16,6 +16,12 @@ import (
 func checkFastYAML11(t *testing.T, in string) bool {
 	t.Helper()
 	got, ok := fastYAML11([]byte(in))
+	// The same text in a buffer with room after it reads the same (the
+	// strings of the value are parts of the buffer).
+	spare := append(make([]byte, 0, len(in)+64), in...)
+	if got2, ok2 := fastYAML11(spare); ok2 != ok || fmt.Sprintf("%#v", got2) != fmt.Sprintf("%#v", got) {
+		t.Errorf("%q with spare capacity: %#v, %v; without: %#v, %v", in, got2, ok2, got, ok)
+	}
 	if ok {
 		var v any
 		err := yamlv2.Unmarshal([]byte(in), &v)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -68,7 +69,8 @@ func (b *Builder) Forget(paths []string) {
 
 // ReadValues reads a values file as Helm does (chartutil.ReadValues:
 // sigs.k8s.io/yaml, YAML 1.1, numbers float64), most files without the
-// library's YAML-to-JSON round trip (helmdocs.go).
+// library's YAML-to-JSON round trip (helmdocs.go). The values do not
+// depend on data afterwards (their strings are parts of a copy of it).
 func ReadValues(data []byte) (map[string]any, error) {
-	return helmValuesYAML(data)
+	return helmValuesYAML(bytes.Clone(data))
 }

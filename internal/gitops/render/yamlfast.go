@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"runtime"
 	"strconv"
 	"strings"
@@ -27,8 +28,12 @@ import (
 // characters, directives, or a document that is not a mapping (the
 // decoder's error then names it). Large streams are read a chunk of
 // documents per core.
+//
+// data is not copied: the strings of the values are parts of it, so it
+// must not change while they are in use. parseDocs' callers give it a
+// snapshot's files, which never change, or text of their own.
 func fastDocs(data []byte) ([]yamlDoc, bool) {
-	return fastDocsText(string(data))
+	return fastDocsText(unsafe.String(unsafe.SliceData(data), len(data)))
 }
 
 // fastDocsText is fastDocs of a stream held as a string: the strings of
@@ -41,62 +46,63 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 	if !fastChars(data) {
 		return nil, false
 	}
-	lines := splitLines(data)
-	var spans [][2]int // [first, end) line indexes of each document
-	first := 0
-	for i, l := range lines {
-		t := data[l.start:l.end]
-		if len(t) == 0 || (t[0] != '-' && t[0] != '.' && t[0] != '%') {
-			continue
-		}
-		if t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ') {
-			return nil, false // a directive or a document end marker
-		}
-		if !bytes.HasPrefix(t, []byte("---")) || len(t) > 3 && t[3] != ' ' {
-			continue
-		}
-		if rest := bytes.TrimLeft(t[3:], " "); len(rest) > 0 && rest[0] != '#' {
-			return nil, false // content on the "---" line
-		}
-		spans = append(spans, [2]int{first, i})
-		first = i + 1
+	spans, ok := docSpans(data)
+	if !ok {
+		return nil, false
 	}
-	spans = append(spans, [2]int{first, len(lines)})
 	if len(spans) >= maxDocs {
 		return nil, false
 	}
-	out := make([]*yamlDoc, len(spans))
-	ok := make([]bool, len(spans))
-	parse := func(from, to int) {
-		p := newFastParser(data, src)
-		defer p.done()
-		for k := from; k < to; k++ {
-			p.lines, p.i, p.bad = lines[spans[k][0]:spans[k][1]], 0, false
-			out[k], ok[k] = p.document(spans[k][0])
-		}
-	}
+	docs := make([]yamlDoc, len(spans))
 	if chunks := min(runtime.GOMAXPROCS(0), len(spans)/64); len(data) > 1<<20 && chunks > 1 {
 		var g errgroup.Group
 		for c := range chunks {
+			from, to := c*len(spans)/chunks, (c+1)*len(spans)/chunks
 			g.Go(func() error {
-				parse(c*len(spans)/chunks, (c+1)*len(spans)/chunks)
+				if !parseSpans(data, src, spans[from:to], docs[from:to]) {
+					return errNotFast
+				}
 				return nil
 			})
 		}
-		_ = g.Wait()
-	} else {
-		parse(0, len(spans))
-	}
-	var docs []yamlDoc
-	for k, d := range out {
-		if !ok[k] {
+		if g.Wait() != nil {
 			return nil, false
 		}
-		if d != nil {
-			docs = append(docs, *d)
+	} else if !parseSpans(data, src, spans, docs) {
+		return nil, false
+	}
+	// Empty documents are left out.
+	n := 0
+	for _, d := range docs {
+		if d.Value != nil {
+			docs[n] = d
+			n++
 		}
 	}
-	return docs, true
+	clear(docs[n:])
+	if n == 0 {
+		return nil, true
+	}
+	return docs[:n], true
+}
+
+// errNotFast: a document fastDocs does not read.
+var errNotFast = errors.New("not read by fastDocs")
+
+// parseSpans reads the documents spans of data (held as the string src)
+// into docs (an empty one has no Value); false when one of them is not
+// read.
+func parseSpans(data []byte, src string, spans []docSpan, docs []yamlDoc) bool {
+	p := newFastParser(data, src)
+	defer p.done()
+	for k, s := range spans {
+		p.reset(s.from, s.to)
+		var ok bool
+		if docs[k], ok = p.document(s.line); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // fastChars says whether data holds only what fastDocs reads: printable
@@ -129,97 +135,150 @@ type fastLine struct {
 	nl              bool // a newline follows
 }
 
-func splitLines(data []byte) []fastLine {
-	lines := make([]fastLine, 0, bytes.Count(data, []byte("\n"))+1)
-	for start := 0; start < len(data); {
-		end, nl := len(data), false
+// docSpan is one document of a stream: the bytes data[from:to] (its lines,
+// without the "---" lines around it), starting on the stream's line line
+// (0-based).
+type docSpan struct{ from, to, line int }
+
+// docSpans splits a stream at its "---" lines; false for a directive, a
+// document end marker, content on a "---" line, or too many documents.
+func docSpans(data []byte) ([]docSpan, bool) {
+	var spans []docSpan
+	from, first := 0, 0
+	for start, n := 0, 0; start < len(data); n++ {
+		end := len(data)
 		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
-			end, nl = start+i, true
+			end = start + i
 		}
-		pos := start
-		for pos < end && data[pos] == ' ' {
-			pos++
-		}
-		lines = append(lines, fastLine{start: start, pos: pos, end: end, nl: nl})
+		t := data[start:end]
 		start = end + 1
+		if len(t) == 0 || (t[0] != '-' && t[0] != '.' && t[0] != '%') {
+			continue
+		}
+		if t[0] == '%' || bytes.HasPrefix(t, []byte("...")) && (len(t) == 3 || t[3] == ' ') {
+			return nil, false // a directive or a document end marker
+		}
+		if !bytes.HasPrefix(t, []byte("---")) || len(t) > 3 && t[3] != ' ' {
+			continue
+		}
+		if rest := bytes.TrimLeft(t[3:], " "); len(rest) > 0 && rest[0] != '#' {
+			return nil, false // content on the "---" line
+		}
+		spans = append(spans, docSpan{from, end - len(t), first})
+		from, first = min(start, len(data)), n+1
+		if len(spans) >= maxDocs {
+			return nil, false
+		}
 	}
-	return lines
+	return append(spans, docSpan{from, len(data), first}), true
 }
 
 // fastParser reads one document at a time; bad is set when the document
 // is outside what it reads.
 type fastParser struct {
-	data  []byte
-	src   string // data as a string: scalars are parts of it (str)
-	lines []fastLine
-	i     int
-	bad   bool
-	depth int
-	// cache holds the values of plain scalars resolved to something else
-	// than a string, by their text (made when first needed).
-	cache map[string]any
+	data []byte
+	src  string // data as a string: scalars are parts of it (str)
+	// line is the current line of the document data[:stop] (none when
+	// eof), n its index in the document; the next one starts at next.
+	line       fastLine
+	n          int
+	next, stop int
+	eof        bool
+	bad        bool
+	depth      int
 	// yaml11: only plain scalars YAML 1.1 (yaml.v2) resolves as the
 	// decoder does are read (nativeyamlfast.go).
 	yaml11 bool
-	// stacks hold the entries of the collections being read, the
-	// innermost last, until each is made at its size (from fastStacks).
-	*stacks
-}
-
-// stacks are the keys and values of the collections a parser is reading.
-type stacks struct {
+	// keys and vals hold the entries of the collections being read, the
+	// innermost last, until each is made at its size (sequences push
+	// values only).
 	keys []string
 	vals []any
 }
 
-// fastStacks keeps stacks between parsers (empty, values cleared).
-var fastStacks = sync.Pool{New: func() any { return &stacks{keys: make([]string, 0, 64), vals: make([]any, 0, 64)} }}
+// fastParsers keeps parsers between streams (their stacks empty, values
+// cleared).
+var fastParsers = sync.Pool{New: func() any {
+	return &fastParser{keys: make([]string, 0, 64), vals: make([]any, 0, 64)}
+}}
 
-// newFastParser reads data, held as the string src; done gives its stacks
-// back.
+// newFastParser reads data, held as the string src; done gives it back.
 func newFastParser(data []byte, src string) *fastParser {
-	return &fastParser{data: data, src: src, stacks: fastStacks.Get().(*stacks)}
+	p := fastParsers.Get().(*fastParser)
+	p.data, p.src = data, src
+	return p
 }
 
+// done gives p back to fastParsers, which keeps its stacks only.
 func (p *fastParser) done() {
-	if p.stacks != nil && len(p.keys) == 0 && len(p.vals) == 0 {
-		fastStacks.Put(p.stacks)
+	if len(p.keys) == 0 && len(p.vals) == 0 {
+		*p = fastParser{keys: p.keys, vals: p.vals}
+		fastParsers.Put(p)
 	}
-	p.stacks = nil
 }
 
 // maxFastDepth bounds nesting (the decoder has a limit of its own).
 const maxFastDepth = 500
+
+// reset starts reading the document data[from:to] at its first line.
+func (p *fastParser) reset(from, to int) {
+	p.next, p.stop, p.n, p.eof, p.bad = from, to, 0, false, false
+	p.load()
+}
+
+// load makes the line starting at p.next the current one.
+func (p *fastParser) load() {
+	start := p.next
+	if start >= p.stop {
+		p.eof = true
+		return
+	}
+	end, nl := p.stop, false
+	if i := bytes.IndexByte(p.data[start:p.stop], '\n'); i >= 0 {
+		end, nl = start+i, true
+	}
+	pos := start
+	for pos < end && p.data[pos] == ' ' {
+		pos++
+	}
+	p.line, p.next = fastLine{start: start, pos: pos, end: end, nl: nl}, end+1
+}
+
+// advance moves to the next line.
+func (p *fastParser) advance() {
+	p.n++
+	p.load()
+}
 
 func (p *fastParser) fail() any {
 	p.bad = true
 	return nil
 }
 
-// document reads the document of p.lines, whose first line is the
-// stream's line first (0-based): nil for an empty one.
-func (p *fastParser) document(first int) (*yamlDoc, bool) {
+// document reads the document reset gave, whose first line is the
+// stream's line first (0-based): no Value for an empty one.
+func (p *fastParser) document(first int) (yamlDoc, bool) {
 	p.skip()
-	if p.i >= len(p.lines) {
-		return nil, true
+	if p.eof {
+		return yamlDoc{}, true
 	}
-	l := p.lines[p.i]
+	l := p.line
 	if !p.keyLine(l) {
-		return nil, false // a sequence or scalar document: the decoder says so
+		return yamlDoc{}, false // a sequence or scalar document: the decoder says so
 	}
-	line := first + p.i + 1
+	line := first + p.n + 1
 	v := p.mapping(l.pos - l.start)
 	p.skip()
-	if p.bad || p.i < len(p.lines) {
-		return nil, false
+	if p.bad || !p.eof {
+		return yamlDoc{}, false
 	}
-	return &yamlDoc{Value: v, Line: line}, true
+	return yamlDoc{Value: v, Line: line}, true
 }
 
 // skip passes blank and comment lines.
 func (p *fastParser) skip() {
-	for ; p.i < len(p.lines); p.i++ {
-		l := p.lines[p.i]
+	for ; !p.eof; p.advance() {
+		l := p.line
 		if l.pos < l.end && p.data[l.pos] != '#' {
 			return
 		}
@@ -241,7 +300,7 @@ func (p *fastParser) keyLine(l fastLine) bool {
 // node reads the block node starting at the current line, more indented
 // than its parent.
 func (p *fastParser) node() any {
-	l := p.lines[p.i]
+	l := p.line
 	switch c := p.content(l); {
 	case dash(c):
 		return p.sequence(p.indent(l))
@@ -260,10 +319,10 @@ func (p *fastParser) mapping(n int) map[string]any {
 	kbase, vbase := len(p.keys), len(p.vals) // sequences push values only
 	for !p.bad {
 		p.skip()
-		if p.i >= len(p.lines) {
+		if p.eof {
 			break
 		}
-		l := p.lines[p.i]
+		l := p.line
 		if ind := p.indent(l); ind < n {
 			break
 		} else if ind > n {
@@ -305,10 +364,10 @@ func (p *fastParser) sequence(s int) []any {
 	base := len(p.vals)
 	for !p.bad {
 		p.skip()
-		if p.i >= len(p.lines) {
+		if p.eof {
 			break
 		}
-		l := p.lines[p.i]
+		l := p.line
 		if ind := p.indent(l); ind < s {
 			break
 		} else if ind > s {
@@ -329,7 +388,7 @@ func (p *fastParser) sequence(s int) []any {
 		if pos < l.end && p.data[pos] != '#' {
 			if _, _, ok := p.splitKey(p.data[pos:l.end]); ok {
 				// "- key: value": a mapping at the key's column.
-				p.lines[p.i].pos = pos
+				p.line.pos = pos
 				v := p.mapping(pos - l.start)
 				p.vals = append(p.vals, v)
 				continue
@@ -348,17 +407,17 @@ func (p *fastParser) sequence(s int) []any {
 // or "- "), of a node at column n, and moves past it; inMap: the value of
 // a key, which may be a sequence at the key's own column.
 func (p *fastParser) value(pos, n int, inMap bool) any {
-	l := p.lines[p.i]
+	l := p.line
 	for pos < l.end && p.data[pos] == ' ' {
 		pos++
 	}
 	if pos >= l.end || p.data[pos] == '#' {
-		p.i++
+		p.advance()
 		p.skip()
-		if p.i >= len(p.lines) {
+		if p.eof {
 			return nil
 		}
-		next := p.lines[p.i]
+		next := p.line
 		switch ind := p.indent(next); {
 		case ind > n:
 			return p.node()
@@ -374,7 +433,7 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 		if !ok || !lineEnd(rest, true) {
 			return p.fail()
 		}
-		p.i++
+		p.advance()
 		return s
 	case '|':
 		return p.literal(c[1:], n)
@@ -383,14 +442,14 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 		if !ok {
 			return p.fail()
 		}
-		p.i++
+		p.advance()
 		return list
 	case '{':
 		rest := bytes.TrimLeft(c[1:], " ")
 		if len(rest) == 0 || rest[0] != '}' || !lineEnd(rest[1:], true) {
 			return p.fail() // a flow mapping that is not empty
 		}
-		p.i++
+		p.advance()
 		return map[string]any{}
 	case '>', '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}':
 		return p.fail()
@@ -403,7 +462,7 @@ func (p *fastParser) value(pos, n int, inMap bool) any {
 	if !ok {
 		return p.fail()
 	}
-	p.i++
+	p.advance()
 	return v
 }
 
@@ -484,28 +543,26 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 
 // resolve is the value of a plain scalar as the decoder resolves it: a
 // string unless its first character hints at a number, a boolean, null,
-// or a special float, which the decoder itself resolves (once per text).
+// or a special float; then a word, a decimal integer or a string both
+// decoders read alike (yamlfast_resolve.go), else what the decoder itself
+// resolves it to (once per text for every stream: resolvedCache).
 func (p *fastParser) resolve(text string) (any, bool) {
 	if plainString(text) {
 		return text, !p.yaml11 || yaml11String(text)
 	}
+	if v, ok := scalarWord(text); ok {
+		return v, true
+	}
+	if v, ok := decimal(text); ok {
+		return v, true
+	}
+	if stringScalar(text) {
+		return text, true
+	}
 	if p.yaml11 {
 		return yaml11Scalar(text) // nativeyamlfast.go
 	}
-	if v, ok := p.cache[text]; ok {
-		return v, true
-	}
-	if p.cache == nil {
-		p.cache = map[string]any{}
-	}
-	v, ok := decimal(text)
-	if !ok {
-		if v, ok = resolved(text); !ok {
-			return nil, false
-		}
-	}
-	p.cache[text] = v
-	return v, true
+	return resolved(text)
 }
 
 // plainString says whether the plain scalar text is a string for the
@@ -528,14 +585,9 @@ func plainString(text string) bool {
 // at most 18 digits resolves to ("8080", "-1": the decoder's ParseInt of
 // the same text, which no other rule of its claims first).
 func decimal(text string) (any, bool) {
-	digits := strings.TrimPrefix(text, "-")
-	if len(digits) == 0 || len(digits) > 18 || digits[0] == '0' && len(digits) > 1 {
+	d := strings.TrimPrefix(text, "-")
+	if len(d) == 0 || len(d) > 18 || d[0] == '0' && len(d) > 1 || !digits(d) {
 		return nil, false
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return nil, false
-		}
 	}
 	n, err := strconv.Atoi(text)
 	return n, err == nil
@@ -569,7 +621,9 @@ func (c *scalarCache) get(text string, unmarshal func([]byte, any) error) (any, 
 		c.m = map[string]any{}
 	}
 	if len(c.m) < 1<<16 {
-		c.m[text] = v
+		// A copy of text: text is a part of a stream, which a caller of
+		// fastDocs may reuse once it is done with the values.
+		c.m[strings.Clone(text)] = v
 	}
 	c.Unlock()
 	return v, true
@@ -665,11 +719,11 @@ func (p *fastParser) literal(header []byte, n int) any {
 	if !lineEnd(header, true) {
 		return p.fail() // an indentation indicator, or text
 	}
-	p.i++
-	if p.i >= len(p.lines) {
+	p.advance()
+	if p.eof {
 		return p.fail()
 	}
-	first := p.lines[p.i]
+	first := p.line
 	ind := p.indent(first)
 	if first.pos == first.end || ind <= n {
 		return p.fail() // empty, or starting with blank lines
@@ -677,8 +731,8 @@ func (p *fastParser) literal(header []byte, n int) any {
 	var b []byte
 	breaks := 0 // blank lines since the last content line
 	started, lastNL := false, false
-	for ; p.i < len(p.lines); p.i++ {
-		l := p.lines[p.i]
+	for ; !p.eof; p.advance() {
+		l := p.line
 		blank := l.pos == l.end
 		if blank && l.end-l.start <= ind {
 			breaks++

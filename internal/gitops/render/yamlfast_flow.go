@@ -4,9 +4,10 @@ import "bytes"
 
 // flowSequence reads the one-line flow sequence of scalars c starts with
 // ("[a, 'b', \"c\"]" or "[ ]"), followed by spaces and a comment at most;
-// false for anything else (nested collections, a ":", "#" or an indicator
-// in a plain item, an empty item, a sequence going on on the next line),
-// which the decoder reads.
+// false for anything else (nested collections, a ":", "#", "?" (it ends a
+// plain scalar in a flow collection) or an indicator in a plain item, an
+// empty item, a sequence going on on the next line), which the decoder
+// reads.
 func (p *fastParser) flowSequence(c []byte) ([]any, bool) {
 	list := []any{}
 	i := 1
@@ -34,7 +35,7 @@ func (p *fastParser) flowSequence(c []byte) ([]any, bool) {
 		} else {
 			j := i
 			for j < len(c) && c[j] != ',' && c[j] != ']' {
-				if bytes.IndexByte([]byte("[{}:#\"'"), c[j]) >= 0 {
+				if bytes.IndexByte([]byte("[{}:#\"'?"), c[j]) >= 0 {
 					return nil, false
 				}
 				j++

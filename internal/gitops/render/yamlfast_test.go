@@ -43,6 +43,7 @@ func TestFastDocs(t *testing.T) {
 		{"tag", "a: !!str 1\n", false},
 		{"flow", "a: [1, 2]\n", true},
 		{"nested flow", "a: [1, [2]]\n", false},
+		{"question mark in a flow item", "a: [0?]\nb: [x?y]\n", false},
 		{"flow map", "a: {b: 1}\n", false},
 		{"number key", "1: a\n", false},
 		{"bool key", "true: a\n", false},
@@ -156,3 +157,29 @@ var largeCollections = func() string {
 	}
 	return b.String()
 }()
+
+// TestFastDocsLargeStream: a stream of more than 1 MB is read a chunk of
+// documents per core, with the same documents (and lines) as the decoder
+// gives, empty documents left out; one document the fast reader declines,
+// in any chunk, leaves the whole stream to the decoder.
+func TestFastDocsLargeStream(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 1<<20+1000; i++ {
+		if i%7 == 3 {
+			b.WriteString("---\n# empty\n")
+		}
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\n  labels: {}\ndata:\n  a: %q\n  n: '%d'\n  list:\n  - x%d\n  - %d\n", i, strings.Repeat("v", i%50), i, i, i)
+	}
+	stream := b.String()
+	fast, _, diff := FastDocsDiffer([]byte(stream))
+	if !fast || diff != "" {
+		t.Fatalf("read by fastDocs: %v; %s", fast, diff)
+	}
+	for _, at := range []float64{0.01, 0.5, 0.99} {
+		i := strings.Index(stream[int(at*float64(len(stream))):], "\n---\n") + int(at*float64(len(stream)))
+		bad := stream[:i] + "\n---\n- a sequence\n" + stream[i:]
+		if _, ok := fastDocs([]byte(bad)); ok {
+			t.Errorf("a sequence document at %.0f%% of the stream read by fastDocs", at*100)
+		}
+	}
+}
