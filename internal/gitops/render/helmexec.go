@@ -75,22 +75,18 @@ type (
 type fxTmpl struct {
 	nvars int
 	body  []fxNode
-	// size is the length of its last output, its next output's first
-	// buffer.
-	size atomic.Int64
 }
 
-// run runs t with dot d into a buffer of its own and returns what it
-// wrote.
+// run runs t with dot d and returns what it wrote, a string of its own.
+// The run's output is one buffer: an execution writes at its end and
+// takes back what it wrote, so nested ones (include) stack on it and each
+// output is allocated once, at its size.
 func (t *fxTmpl) run(f *fx, d any) string {
-	w := f.w
-	var b strings.Builder
-	b.Grow(int(min(t.size.Load(), MaxTemplateOutput)))
-	f.w = &b
+	mark := len(f.buf)
 	f.exec(t, d)
-	f.w = w
-	t.size.Store(int64(b.Len()))
-	return b.String()
+	out := string(f.buf[mark:])
+	f.buf = f.buf[:mark]
+	return out
 }
 
 // fxProg is a compiled template set; funcs are the function names its
@@ -104,8 +100,8 @@ type fxProg struct {
 type fx struct {
 	s     *helmSlot
 	prog  *fxProg
-	fns   []any // the slot's wrapped functions, by index
-	w     *strings.Builder
+	fns   []any  // the slot's wrapped functions, by index
+	buf   []byte // the output of the executions under way (fxTmpl.run)
 	depth int
 	fresh map[unsafe.Pointer]bool // maps made by this run
 }
@@ -222,6 +218,9 @@ func (c *fxCompiler) node(n parse.Node) (fxNode, bool) {
 	case *parse.ContinueNode:
 		return func(*fx, []any, any) fxCtl { return ctlContinue }, true
 	case *parse.ActionNode:
+		if x, ok := c.printIndented(n.Pipe); ok {
+			return x, true
+		}
 		pipe, ok := c.pipe(n.Pipe)
 		if !ok {
 			return nil, false
@@ -258,6 +257,74 @@ func (c *fxCompiler) node(n parse.Node) (fxNode, bool) {
 		}, true
 	}
 	return nil, false
+}
+
+// printIndented compiles an action printing "... | indent N" or
+// "... | nindent N" (N a constant): the piped string is written indented
+// straight into the output, not made into a string first; ok false for
+// any other action.
+func (c *fxCompiler) printIndented(p *parse.PipeNode) (fxNode, bool) {
+	if len(p.Decl) > 0 || len(p.Cmds) < 2 {
+		return nil, false
+	}
+	last := p.Cmds[len(p.Cmds)-1]
+	id, isID := last.Args[0].(*parse.IdentifierNode)
+	if !isID || id.Ident != "indent" && id.Ident != "nindent" || len(last.Args) != 2 {
+		return nil, false
+	}
+	if typ := fxFuncTypes()[id.Ident]; typ != reflect.TypeFor[func(int, string) string]() {
+		return nil, false
+	}
+	spaces, ok := constant(last.Args[1], reflect.TypeFor[int]())
+	if !ok {
+		return nil, false
+	}
+	head := *p
+	head.Cmds = p.Cmds[:len(p.Cmds)-1]
+	pipe, ok := c.pipe(&head)
+	if !ok {
+		return nil, false
+	}
+	n, newline := spaces.(int), id.Ident == "nindent"
+	return func(f *fx, fr []any, dot any) fxCtl {
+		s, isStr := pipe(f, fr, dot).(string)
+		if !isStr {
+			bail() // nil, or a string type of its own: validateType's
+		}
+		f.writeIndented(n, s, newline)
+		return ctlNone
+	}, true
+}
+
+// writeIndented writes what sprig's indent (nindent: newline) gives for
+// spaces and s, with the checks of the wrapped function (typedWrap) and of
+// writing its result.
+func (f *fx) writeIndented(spaces int, s string, newline bool) {
+	r := f.s.c.r
+	if r.check() != nil || spaces < 0 || spaces > MaxTemplateOutput {
+		bail() // an error of the budget, or of strings.Repeat
+	}
+	size := spaces*(strings.Count(s, "\n")+1) + len(s)
+	if newline {
+		size++
+	}
+	if size > MaxTemplateOutput || r.charge(size) != nil {
+		bail()
+	}
+	if newline {
+		f.buf = append(f.buf, '\n')
+	}
+	f.buf = appendIndent(f.buf, spaces)
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			f.buf = append(f.buf, s...)
+			return
+		}
+		f.buf = append(f.buf, s[:i+1]...)
+		f.buf = appendIndent(f.buf, spaces)
+		s = s[i+1:]
+	}
 }
 
 func (c *fxCompiler) ifWith(b *parse.BranchNode, with bool) (fxNode, bool) {
@@ -1019,7 +1086,7 @@ func (f *fx) write(s string) {
 	if f.s.c.r.charge(len(s)) != nil {
 		bail()
 	}
-	f.w.WriteString(s)
+	f.buf = append(f.buf, s...)
 }
 
 // print is printValue for plain values.
@@ -1096,7 +1163,12 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 			rendered, ok = nil, false
 		}
 	}()
-	f := &fx{s: set.slot, prog: prog, fns: set.slot.fxFuncs(prog)}
+	f := &fx{s: set.slot, prog: prog, fns: set.slot.fxFuncs(prog), buf: set.slot.fxBuf[:0]}
+	defer func() {
+		if cap(f.buf) <= maxKeptBuf {
+			set.slot.fxBuf = f.buf[:0] // for the set's next run
+		}
+	}()
 	rendered = make(map[string]string, len(keys))
 	for _, filename := range keys {
 		if strings.HasPrefix(path.Base(filename), "_") {
@@ -1114,6 +1186,9 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 	}
 	return rendered, true
 }
+
+// maxKeptBuf bounds the output buffer a template set keeps between runs.
+const maxKeptBuf = 1 << 20
 
 // fxFuncs are the slot's wrapped functions in prog's order.
 func (s *helmSlot) fxFuncs(prog *fxProg) []any {

@@ -132,11 +132,14 @@ func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
 }
 
 func appendIndent(b []byte, n int) []byte {
-	for range n {
-		b = append(b, ' ')
+	for n > len(blanks) {
+		b = append(b, blanks...)
+		n -= len(blanks)
 	}
-	return b
+	return append(b, blanks[:n]...)
 }
+
+const blanks = "                                                                "
 
 // plainYAMLString is true for a string yaml.v2 surely writes plain and
 // reads back as the same string: letters, digits and . _ / - only,

@@ -112,6 +112,7 @@ type helmSlot struct {
 	wrapped template.FuncMap
 	fxProg  *fxProg
 	fxFns   []any
+	fxBuf   []byte // the executor's output buffer, kept between runs
 }
 
 func (s *helmSlot) run() *tmplRun { return s.c.r }
