@@ -65,6 +65,12 @@ type helmChartRun struct {
 	// chart is the chart rendered when it has no dependencies: loaded
 	// once and never modified, so its templates are known by it.
 	chart *chart.Chart
+	// copied, when set, gives copies of the values helmRender is given,
+	// which share maps and lists with others: the compiled executor
+	// changes none, text/template renders from the copies.
+	copied func() chartutil.Values
+	// copies are the templates with copied's values.
+	copies func() map[string]helmRenderable
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -89,6 +95,13 @@ func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (ma
 		texts = c.parsed.text
 	}
 	helmAllTemplates(chrt, tmap, values, texts)
+	if c.copied != nil {
+		c.copies = func() map[string]helmRenderable {
+			copies := make(map[string]helmRenderable, len(tmap))
+			helmAllTemplates(chrt, copies, c.copied(), texts)
+			return copies
+		}
+	}
 	var out map[string]string
 	err := c.r.execute(func() error {
 		var err error
@@ -229,6 +242,10 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 		} else {
 			fxStats.slow.Add(1)
 		}
+	}
+	if c.copies != nil {
+		tpls = c.copies() // text/template may change values
+		set.slot.cache.start(set.slot.rules, tpls)
 	}
 	t := set.t
 	rendered = make(map[string]string, len(keys))
