@@ -123,7 +123,10 @@ func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
 		}
 		return append(strconv.AppendInt(b, int64(v), 10), '\n'), true
 	case string:
-		if !plainYAMLString(v) {
+		if v == "" {
+			return append(b, `""`+"\n"...), true // null when plain
+		}
+		if !plainYAMLString(v) && !plainYAMLText(v) {
 			return nil, false
 		}
 		return append(append(b, v...), '\n'), true
@@ -166,6 +169,34 @@ func plainYAMLString(s string) bool {
 	}
 	if numeric && digit {
 		return false
+	}
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return false
+	}
+	return true
+}
+
+// plainYAMLText is true for a string value (not a key) yaml.v2 writes
+// plain that plainYAMLString does not know (an image reference, an IPv6
+// network): a letter or a slash, then printable ASCII without spaces,
+// not ending in a colon. yaml.v2 reads such a string as a string
+// (resolve: no number, timestamp or base 60 float starts with a letter or
+// a slash; the words of YAML 1.1 are left out), and its emitter writes it
+// plain in block context (analyze_scalar: indicators only in the first
+// character, before a blank or the end, or after a blank; no breaks,
+// spaces or special characters; nothing to fold at without spaces).
+func plainYAMLText(s string) bool {
+	if s == "" || len(s) > 512 || s[len(s)-1] == ':' {
+		return false
+	}
+	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
 	}
 	switch strings.ToLower(s) {
 	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":

@@ -38,7 +38,9 @@ func sameToYAML(t testing.TB, v any) bool {
 var yamlWords = []string{"a", "b", "app", "app.kubernetes.io/name", "a_b", "aB", "a-b", "a9", "a10", "a01", "a1", "a001b",
 	"x1y2", "1", "10", "9", "0", "1.5", "1e3", "0x1F", "y", "n", "on", "Off", "yes", "NULL", "true", "~", "", "a b", "a: b",
 	"-x", "/healthz", "100m", "128Mi", "1.2.3", "2026-01-01", "über", "UPPER", "Zeta", "_x", ".x", "x.", "a/b/c", "svc0001",
-	"team000-dev", strings.Repeat("k", 120), strings.Repeat("v", 90), "a#b", "a\nb", "12345678901234567890", "k1234567890"}
+	"team000-dev", strings.Repeat("k", 120), strings.Repeat("v", 90), "a#b", "a\nb", "12345678901234567890", "k1234567890",
+	"synth.azurecr.io/svc0001:1.2.0", "fd00:240::/32", "a:", "a:b", "a:b:", "/a:1", "x#y", "a,b", "a[0]", "k{v}", "a?b", "a'b", `a"b`, `a\b`,
+	"a|b", "a>b", "a<b&c", "a%b", "a@b", "a!b", "a*b", "a=b", "a~", "x---", "a...", "a\tb", "Yes:", "y:1", "a:#", "ab ", " ab", "a\x7f"}
 
 // randomValue is a value as charts hold them: maps, lists, strings,
 // numbers (float64, as read from values files, and ints), booleans, null.
@@ -108,6 +110,7 @@ func TestFastToYAML(t *testing.T) {
 func FuzzFastToYAML(f *testing.F) {
 	f.Add(`{"a":{"b":[1,"x",{"c":null}]},"a10":true,"a9":[]}`)
 	f.Add(`[{"k1":"v"},[["y"]],{}]`)
+	f.Add(`{"image":"synth.azurecr.io/svc:1.2.0","cidr":"fd00:240::/32","e":"","l":["a:b","x#y","a:",""],"m":{"k":"/p?q=1&r"}}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		var v any
 		if json.Unmarshal([]byte(doc), &v) != nil {
