@@ -1180,9 +1180,13 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 		}
 		c.setCurrent(filename)
 		c.r.written.Store(0)
-		vals := tpls[filename].vals
-		vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpls[filename].basePath}
-		rendered[filename] = strings.ReplaceAll(t.run(f, vals), "<no value>", "")
+		tpl := tpls[filename]
+		if tpl.template != nil {
+			tpl.vals["Template"] = tpl.template // the executor changes none of it
+		} else {
+			tpl.vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpl.basePath}
+		}
+		rendered[filename] = strings.ReplaceAll(t.run(f, tpl.vals), "<no value>", "")
 	}
 	return rendered, true
 }

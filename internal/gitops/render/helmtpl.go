@@ -40,6 +40,9 @@ type helmRenderable struct {
 	tpl      string
 	vals     chartutil.Values
 	basePath string
+	// template, when set, is .Template, shared by renderings that change
+	// none of it (the compiled executor, of a chart loaded once).
+	template chartutil.Values
 }
 
 const (
@@ -71,6 +74,8 @@ type helmChartRun struct {
 	copied func() chartutil.Values
 	// copies are the templates with copied's values.
 	copies func() map[string]helmRenderable
+	// keys, when set, are the templates in execution order.
+	keys []string
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -94,7 +99,16 @@ func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (ma
 		c.chart = chrt // loaded once and shared (loadChart)
 		texts = c.parsed.text
 	}
-	helmAllTemplates(chrt, tmap, values, texts)
+	var root *rootTemplates
+	if c.chart != nil {
+		root = c.parsed.root(c.chart)
+	}
+	if root != nil {
+		root.templates(tmap, values)
+		c.keys = root.names
+	} else {
+		helmAllTemplates(chrt, tmap, values, texts)
+	}
 	if c.copied != nil {
 		c.copies = func() map[string]helmRenderable {
 			copies := make(map[string]helmRenderable, len(tmap))
@@ -222,7 +236,10 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 			err = fmt.Errorf("rendering template failed: %v", r)
 		}
 	}()
-	keys := helmSortTemplates(tpls)
+	keys := c.keys
+	if keys == nil {
+		keys = helmSortTemplates(tpls)
+	}
 	set, err := c.parse(tpls, keys)
 	if err != nil {
 		return map[string]string{}, err
