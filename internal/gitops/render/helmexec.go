@@ -1181,12 +1181,13 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 		c.setCurrent(filename)
 		c.r.written.Store(0)
 		tpl := tpls[filename]
+		vals := c.valsOf(tpl)
 		if tpl.template != nil {
-			tpl.vals["Template"] = tpl.template // the executor changes none of it
+			vals["Template"] = tpl.template // the executor changes none of it
 		} else {
-			tpl.vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpl.basePath}
+			vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpl.basePath}
 		}
-		rendered[filename] = strings.ReplaceAll(t.run(f, tpl.vals), "<no value>", "")
+		rendered[filename] = strings.ReplaceAll(t.run(f, vals), "<no value>", "")
 	}
 	return rendered, true
 }

@@ -6,6 +6,8 @@ import (
 	"text/template"
 	"text/template/parse"
 	"unsafe"
+
+	"helm.sh/helm/v3/pkg/chartutil"
 )
 
 // include's results, kept for one rendering of a chart.
@@ -585,13 +587,19 @@ func (c *includeCache) key(name string, data any) (includeKey, bool) {
 }
 
 // start starts a rendering of tpls with rules: no results kept yet; the
-// templates' data are the charts' top-level data.
-func (c *includeCache) start(rules *includeRules, tpls map[string]helmRenderable) {
+// templates' data (root for those without) are the charts' top-level
+// data.
+func (c *includeCache) start(rules *includeRules, tpls map[string]helmRenderable, root chartutil.Values) {
 	c.rules, c.off = rules, false
 	c.drop()
 	c.roots = map[unsafe.Pointer]bool{}
 	for _, t := range tpls {
-		c.roots[reflect.ValueOf(t.vals).UnsafePointer()] = true
+		if t.vals != nil {
+			c.roots[reflect.ValueOf(t.vals).UnsafePointer()] = true
+		}
+	}
+	if root != nil {
+		c.roots[reflect.ValueOf(root).UnsafePointer()] = true
 	}
 }
 

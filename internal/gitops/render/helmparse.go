@@ -92,20 +92,16 @@ func (p *parsedTemplates) root(ch *chart.Chart) *rootTemplates {
 	return r
 }
 
-// templates puts the templates of r with the values vals into tmap, as
-// helmAllTemplates does.
-func (r *rootTemplates) templates(tmap map[string]helmRenderable, vals chartutil.Values) {
-	next := map[string]any{
+// values are the data of r's templates (their vals nil) with the values
+// vals, as helmAllTemplates makes them.
+func (r *rootTemplates) values(vals chartutil.Values) chartutil.Values {
+	return map[string]any{
 		"Chart":        r.chart,
 		"Files":        r.files,
 		"Release":      vals["Release"],
 		"Capabilities": vals["Capabilities"],
 		"Values":       vals["Values"],
 		"Subcharts":    map[string]any{},
-	}
-	for name, t := range r.tmpls {
-		t.vals = next
-		tmap[name] = t
 	}
 }
 

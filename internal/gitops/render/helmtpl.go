@@ -76,6 +76,17 @@ type helmChartRun struct {
 	copies func() map[string]helmRenderable
 	// keys, when set, are the templates in execution order.
 	keys []string
+	// rootVals are the data of the templates without values of their own
+	// (rootTemplates).
+	rootVals chartutil.Values
+}
+
+// valsOf is the data of template t.
+func (c *helmChartRun) valsOf(t helmRenderable) chartutil.Values {
+	if t.vals == nil {
+		return c.rootVals
+	}
+	return t.vals
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -93,7 +104,7 @@ func (c *helmChartRun) Current() string {
 
 // helmRender is engine.Render(chrt, values) under the run's budget.
 func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (map[string]string, error) {
-	tmap := map[string]helmRenderable{}
+	var tmap map[string]helmRenderable
 	var texts func(*chart.File) string
 	if chrt.Metadata.Dependencies == nil && len(chrt.Dependencies()) == 0 {
 		c.chart = chrt // loaded once and shared (loadChart)
@@ -104,9 +115,9 @@ func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (ma
 		root = c.parsed.root(c.chart)
 	}
 	if root != nil {
-		root.templates(tmap, values)
-		c.keys = root.names
+		tmap, c.keys, c.rootVals = root.tmpls, root.names, root.values(values)
 	} else {
+		tmap = map[string]helmRenderable{}
 		helmAllTemplates(chrt, tmap, values, texts)
 	}
 	if c.copied != nil {
@@ -247,7 +258,7 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 	// Back to its pool once this goroutine is done with it, even when the
 	// run was abandoned at its deadline and someone else reports it.
 	defer set.release()
-	set.slot.cache.start(set.slot.rules, tpls)
+	set.slot.cache.start(set.slot.rules, tpls, c.rootVals)
 	if fastExec && set.slot.rules != nil {
 		if prog := set.slot.rules.program(); prog != nil {
 			if out, ok := c.fastRender(set, prog, tpls, keys); ok {
@@ -255,14 +266,14 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 				return out, nil
 			}
 			fxStats.stopped.Add(1)
-			set.slot.cache.start(set.slot.rules, tpls) // what the run kept goes
+			set.slot.cache.start(set.slot.rules, tpls, c.rootVals) // what the run kept goes
 		} else {
 			fxStats.slow.Add(1)
 		}
 	}
 	if c.copies != nil {
 		tpls = c.copies() // text/template may change values
-		set.slot.cache.start(set.slot.rules, tpls)
+		set.slot.cache.start(set.slot.rules, tpls, c.rootVals)
 	}
 	t := set.t
 	rendered = make(map[string]string, len(keys))
@@ -272,7 +283,7 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 		}
 		c.setCurrent(filename)
 		c.r.written.Store(0) // the cap is per template
-		vals := tpls[filename].vals
+		vals := c.valsOf(tpls[filename])
 		vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpls[filename].basePath}
 		buf := c.r.writer()
 		if err := t.ExecuteTemplate(buf, filename, vals); err != nil {
