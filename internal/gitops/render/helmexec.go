@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -102,6 +103,7 @@ type fx struct {
 	prog  *fxProg
 	fns   []any  // the slot's wrapped functions, by index
 	buf   []byte // the output of the executions under way (fxTmpl.run)
+	yaml  []byte // toYaml's output before it is written (toYAMLIndented)
 	depth int
 	fresh map[unsafe.Pointer]bool // maps made by this run
 }
@@ -281,17 +283,71 @@ func (c *fxCompiler) printIndented(p *parse.PipeNode) (fxNode, bool) {
 	}
 	head := *p
 	head.Cmds = p.Cmds[:len(p.Cmds)-1]
+	n, newline := spaces.(int), id.Ident == "nindent"
+	if x, ok := c.toYAMLIndented(&head, n, newline); ok {
+		return x, true
+	}
 	pipe, ok := c.pipe(&head)
 	if !ok {
 		return nil, false
 	}
-	n, newline := spaces.(int), id.Ident == "nindent"
 	return func(f *fx, fr []any, dot any) fxCtl {
 		s, isStr := pipe(f, fr, dot).(string)
 		if !isStr {
 			bail() // nil, or a string type of its own: validateType's
 		}
 		f.writeIndented(n, s, newline)
+		return ctlNone
+	}, true
+}
+
+// toYAMLIndented compiles "toYaml X | nindent N" (p is "toYaml X" or
+// "... | toYaml"): the YAML is made in a buffer of the run and written
+// indented from it, with the checks of both functions (typedWrap); ok
+// false for any other pipeline.
+func (c *fxCompiler) toYAMLIndented(p *parse.PipeNode, spaces int, newline bool) (fxNode, bool) {
+	last := p.Cmds[len(p.Cmds)-1]
+	id, isID := last.Args[0].(*parse.IdentifierNode)
+	piped := len(p.Cmds) > 1
+	if !isID || id.Ident != "toYaml" || piped && len(last.Args) != 1 || !piped && len(last.Args) != 2 {
+		return nil, false
+	}
+	if typ := fxFuncTypes()[id.Ident]; typ != reflect.TypeFor[func(any) string]() {
+		return nil, false
+	}
+	var arg fxExpr
+	if piped {
+		head := *p
+		head.Cmds = p.Cmds[:len(p.Cmds)-1]
+		pipe, ok := c.pipe(&head)
+		if !ok {
+			return nil, false
+		}
+		arg = pipe
+	} else {
+		x, ok := c.arg(last.Args[1], anyType)
+		if !ok {
+			return nil, false
+		}
+		arg = x
+	}
+	return func(f *fx, fr []any, dot any) fxCtl {
+		v := arg(f, fr, dot)
+		r := f.s.c.r
+		if r.check() != nil || argsSize([]reflect.Value{argOf(v)}) > MaxTemplateOutput {
+			bail() // what toYaml's wrapper refuses
+		}
+		b, ok := appendYAML(f.yaml[:0], v, 0, false, 0)
+		if !ok {
+			f.writeIndented(spaces, helmToYAML(v), newline)
+			return ctlNone
+		}
+		f.yaml = b[:0]
+		b = bytes.TrimSuffix(b, []byte("\n"))
+		if len(b) > MaxTemplateOutput {
+			bail()
+		}
+		f.writeIndented(spaces, unsafe.String(unsafe.SliceData(b), len(b)), newline)
 		return ctlNone
 	}, true
 }

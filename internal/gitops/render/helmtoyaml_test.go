@@ -119,3 +119,23 @@ func FuzzFastToYAML(f *testing.F) {
 		sameToYAML(t, v)
 	})
 }
+
+// TestKeyLessASCII: ASCII keys compare as bytes as they do as runes
+// (yaml.v2's order), on keys mixing letters, digits and punctuation.
+func TestKeyLessASCII(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const chars = "a0b1Z9.-_/x00:"
+	key := func() string {
+		b := make([]byte, r.IntN(8))
+		for i := range b {
+			b[i] = chars[r.IntN(len(chars))]
+		}
+		return string(b)
+	}
+	for range 200000 {
+		a, b := key(), key()
+		if got, want := yamlV2KeyLess(a, b), keyLess([]rune(a), []rune(b)); got != want {
+			t.Fatalf("%q < %q: %v as bytes, %v as runes", a, b, got, want)
+		}
+	}
+}
