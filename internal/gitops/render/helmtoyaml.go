@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,7 +39,7 @@ func appendYAML(b []byte, v any, indent int, inline bool, depth int) ([]byte, bo
 	}
 	l, isList := v.([]any)
 	if !isList {
-		return appendYAMLScalar(b, v)
+		return appendYAMLScalar(b, v, indent)
 	}
 	if len(l) == 0 {
 		return append(b, "[]\n"...), true
@@ -106,8 +107,8 @@ func valuesMap(v any) (map[string]any, bool) {
 	return nil, false
 }
 
-// appendYAMLScalar writes a scalar.
-func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
+// appendYAMLScalar writes a scalar; indent is its block's (0 at the top).
+func appendYAMLScalar(b []byte, v any, indent int) ([]byte, bool) {
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null\n"...), true
@@ -128,12 +129,166 @@ func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
 		if v == "" {
 			return append(b, `""`+"\n"...), true // null when plain
 		}
-		if !plainYAMLString(v) && !plainYAMLText(v) {
-			return nil, false
+		if strings.IndexByte(v, '\n') >= 0 {
+			return appendYAMLLiteral(b, v, indent)
 		}
-		return append(append(b, v...), '\n'), true
+		if plainYAMLString(v) || plainYAMLText(v) {
+			return append(append(b, v...), '\n'), true
+		}
+		return appendYAMLWord(b, v)
 	}
 	return nil, false
+}
+
+// appendYAMLWord writes a string of printable ASCII without spaces, quotes
+// or backslashes as yaml.v2 does: plain where it reads back as the same
+// string (stringv's canUsePlain) and the emitter allows it
+// (yamlV2BlockPlain), double-quoted (as it is) where it would read back
+// as something else; ok false for others.
+func appendYAMLWord(b []byte, s string) ([]byte, bool) {
+	if len(s) > 512 {
+		return nil, false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	plain, known := yamlV2Plain(s)
+	switch {
+	case !known:
+		return nil, false
+	case !plain:
+		return append(append(append(b, '"'), s...), "\"\n"...), true
+	case yamlV2BlockPlain(s):
+		return append(append(b, s...), '\n'), true
+	}
+	return nil, false // single-quoted
+}
+
+// yamlV2Words are the plain scalars yaml.v2 reads as other than a string
+// by name (resolveMap).
+var yamlV2Words = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF ~ null Null NULL " +
+		".nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF") { // "<<" too, but its first character tells resolve to look no further
+		yamlV2Words[w] = true
+	}
+}
+
+var (
+	yamlV2Float  = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+	yamlV2Base60 = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
+)
+
+// yamlV2Plain says whether yaml.v2 reads s (not empty), written plain, as
+// the same string: resolve finds no other tag, and it is no base 60
+// float; known is false where this cannot tell (what may be a
+// timestamp).
+func yamlV2Plain(s string) (plain, known bool) {
+	if yamlV2Words[s] {
+		return false, true
+	}
+	switch c := s[0]; {
+	case c == '.':
+		_, err := strconv.ParseFloat(s, 64)
+		return err != nil, true
+	case c == '+' || c == '-' || c >= '0' && c <= '9':
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 4 && i < len(s) && s[i] == '-' {
+			return false, false // parseTimestamp's prefix
+		}
+		p := strings.ReplaceAll(s, "_", "")
+		if yamlV2Number(p) {
+			return false, true
+		}
+		return !(strings.IndexByte(s, ':') >= 0 && yamlV2Base60.MatchString(s)), true
+	}
+	return true, true // a letter or other: a word of the map, or a string
+}
+
+// yamlV2Number is resolve's number cases for p, s without underscores.
+func yamlV2Number(p string) bool {
+	if _, err := strconv.ParseInt(p, 0, 64); err == nil {
+		return true
+	}
+	if _, err := strconv.ParseUint(p, 0, 64); err == nil {
+		return true
+	}
+	if yamlV2Float.MatchString(p) {
+		if _, err := strconv.ParseFloat(p, 64); err == nil {
+			return true
+		}
+	}
+	if bin, ok := strings.CutPrefix(p, "0b"); ok {
+		_, err := strconv.ParseInt(bin, 2, 64)
+		_, errU := strconv.ParseUint(bin, 2, 64)
+		return err == nil || errU == nil
+	}
+	if bin, ok := strings.CutPrefix(p, "-0b"); ok {
+		_, err := strconv.ParseInt("-"+bin, 2, 64)
+		return err == nil
+	}
+	return false
+}
+
+// yamlV2BlockPlain says whether yaml.v2's emitter writes s (printable
+// ASCII without spaces) plain in block context (analyze_scalar): no
+// indicator in its first character or before its end, no "---" or "..."
+// start.
+func yamlV2BlockPlain(s string) bool {
+	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") || s[len(s)-1] == ':' {
+		return false
+	}
+	switch s[0] {
+	case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '?', '-':
+		return len(s) > 1
+	}
+	return true
+}
+
+// appendYAMLLiteral writes a string with line breaks as yaml.v2 does
+// below the top (stringv: literal style; analyze_scalar: allowed without
+// special characters, a trailing space or a space before a break;
+// write_block_scalar_hints: "2" for a leading space or break, "-" without
+// a final break; write_literal_scalar: each line at indent, empty lines
+// empty), for printable ASCII; ok false for others and for a "+"
+// chomping (two final breaks, which end the document with "...").
+func appendYAMLLiteral(b []byte, s string, indent int) ([]byte, bool) {
+	if indent == 0 || len(s) > MaxTemplateOutput {
+		return nil, false // a document of one scalar is indented otherwise
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\n' && (c < ' ' || c > '~') || c == ' ' && (i+1 == len(s) || s[i+1] == '\n') {
+			return nil, false
+		}
+	}
+	body, final := strings.CutSuffix(s, "\n")
+	if s == "\n" || final && strings.HasSuffix(body, "\n") {
+		return nil, false
+	}
+	b = append(b, '|')
+	if s[0] == ' ' || s[0] == '\n' {
+		b = append(b, '2')
+	}
+	if !final {
+		b = append(b, '-')
+	}
+	b = append(b, '\n')
+	for line := range strings.SplitSeq(body, "\n") {
+		if line != "" {
+			b = append(appendIndent(b, indent), line...)
+		}
+		b = append(b, '\n')
+	}
+	return b, true
 }
 
 func appendIndent(b []byte, n int) []byte {
