@@ -222,7 +222,7 @@ func (set *helmSet) release() {
 		return
 	}
 	set.slot.c = nil
-	set.slot.cache = includeCache{} // what it holds is not kept in the pool
+	set.slot.cache = set.slot.cache.reset() // what it holds is not kept in the pool
 	ps.mu.Lock()
 	if len(ps.free) < maxFreeSets {
 		ps.free = append(ps.free, set)
