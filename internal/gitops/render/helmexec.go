@@ -103,6 +103,7 @@ type fx struct {
 	prog  *fxProg
 	fns   []any  // the slot's wrapped functions, by index
 	buf   []byte // the output of the executions under way (fxTmpl.run)
+	args  []any  // the arguments of the calls under way (evalArgs)
 	yaml  []byte // toYaml's output before it is written (toYAMLIndented)
 	depth int
 	fresh map[unsafe.Pointer]bool // maps made by this run
@@ -803,7 +804,9 @@ func (c *fxCompiler) call(name string, args []parse.Node, piped bool) (fxCmd, bo
 	if name == "include" {
 		return func(f *fx, fr []any, dot, final any) any {
 			v := evalArgs(f, fr, dot, final, xs, piped, finalType)
-			return f.include(v[0].(string), v[1])
+			name, data := v[0].(string), v[1]
+			f.popArgs(v)
+			return f.include(name, data)
 		}, true
 	}
 	idx, ok := c.idx[name]
@@ -824,6 +827,7 @@ func (c *fxCompiler) call(name string, args []parse.Node, piped bool) (fxCmd, bo
 			bail() // sorts its argument
 		}
 		out := f.invoke(f.fns[idx], typ, v)
+		f.popArgs(v)
 		if fresh {
 			f.made(out)
 		}
@@ -831,19 +835,27 @@ func (c *fxCompiler) call(name string, args []parse.Node, piped bool) (fxCmd, bo
 	}, true
 }
 
+// evalArgs evaluates a call's arguments onto the run's argument stack
+// (the functions invoke calls keep no argument list: sprig's variadic
+// functions it calls directly copy what they keep, the others are called
+// by reflection, which copies); popArgs takes them off after the call.
 func evalArgs(f *fx, fr []any, dot, final any, xs []fxExpr, piped bool, finalType reflect.Type) []any {
-	n := len(xs)
-	if piped {
-		n++
-	}
-	v := make([]any, n)
-	for i, x := range xs {
-		v[i] = x(f, fr, dot)
+	start := len(f.args)
+	for _, x := range xs {
+		a := x(f, fr, dot) // what it pushes, it pops
+		f.args = append(f.args, a)
 	}
 	if piped {
-		v[n-1] = convert(final, finalType)
+		f.args = append(f.args, convert(final, finalType))
 	}
-	return v
+	return f.args[start:len(f.args):len(f.args)]
+}
+
+// popArgs takes v, the last arguments evalArgs gave, off the stack.
+func (f *fx) popArgs(v []any) {
+	n := len(f.args) - len(v)
+	clear(f.args[n:])
+	f.args = f.args[:n]
 }
 
 // invoke calls fn, of type typ, with the arguments v (of its parameters'
@@ -990,7 +1002,9 @@ func (c *fxCompiler) builtin(name string, args []parse.Node, piped bool) (fxCmd,
 		ne := name == "ne"
 		return func(f *fx, fr []any, dot, final any) any {
 			v := evalArgs(f, fr, dot, final, xs, piped, anyType)
-			return eq(v[0], v[1:]) != ne
+			same := eq(v[0], v[1:])
+			f.popArgs(v)
+			return same != ne
 		}, true
 	case "index":
 		if n == 0 {
@@ -998,6 +1012,7 @@ func (c *fxCompiler) builtin(name string, args []parse.Node, piped bool) (fxCmd,
 		}
 		return func(f *fx, fr []any, dot, final any) any {
 			v := evalArgs(f, fr, dot, final, xs, piped, anyType)
+			defer f.popArgs(v)
 			item := v[0]
 			if item == nil {
 				bail()
