@@ -149,7 +149,13 @@ func (d *renderer) readValuesFile(p string) (map[string]any, error) {
 
 // mergeMaps merges b over a (deeply) into a new map.
 func mergeMaps(a, b map[string]any) map[string]any {
-	out := make(map[string]any, len(a)+len(b))
+	n := len(a)
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			n++
+		}
+	}
+	out := make(map[string]any, n)
 	for k, v := range a {
 		out[k] = v
 	}

@@ -66,7 +66,19 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
 				return nil, err
 			}
-			rv, err := renderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true})
+			opts := chartutil.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}
+			if fastExec {
+				// the executor changes no value: it reads vals and the
+				// defaults where they are; text/template gets copies
+				if rv, ok := renderValuesShared(ch, vals, opts, helmWarnf); ok {
+					run.copied = func() chartutil.Values {
+						v, _ := coalesceRoot(ch, vals, false, func(string, ...any) {}) // warned already
+						return rootValues(ch, v, opts)
+					}
+					return helmRender(run, ch, rv)
+				}
+			}
+			rv, err := renderValues(ch, vals, opts)
 			if err != nil {
 				return nil, err
 			}

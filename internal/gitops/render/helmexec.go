@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -75,22 +76,18 @@ type (
 type fxTmpl struct {
 	nvars int
 	body  []fxNode
-	// size is the length of its last output, its next output's first
-	// buffer.
-	size atomic.Int64
 }
 
-// run runs t with dot d into a buffer of its own and returns what it
-// wrote.
+// run runs t with dot d and returns what it wrote, a string of its own.
+// The run's output is one buffer: an execution writes at its end and
+// takes back what it wrote, so nested ones (include) stack on it and each
+// output is allocated once, at its size.
 func (t *fxTmpl) run(f *fx, d any) string {
-	w := f.w
-	var b strings.Builder
-	b.Grow(int(min(t.size.Load(), MaxTemplateOutput)))
-	f.w = &b
+	mark := len(f.buf)
 	f.exec(t, d)
-	f.w = w
-	t.size.Store(int64(b.Len()))
-	return b.String()
+	out := string(f.buf[mark:])
+	f.buf = f.buf[:mark]
+	return out
 }
 
 // fxProg is a compiled template set; funcs are the function names its
@@ -104,8 +101,10 @@ type fxProg struct {
 type fx struct {
 	s     *helmSlot
 	prog  *fxProg
-	fns   []any // the slot's wrapped functions, by index
-	w     *strings.Builder
+	fns   []any  // the slot's wrapped functions, by index
+	buf   []byte // the output of the executions under way (fxTmpl.run)
+	args  []any  // the arguments of the calls under way (evalArgs)
+	yaml  []byte // toYaml's output before it is written (toYAMLIndented)
 	depth int
 	fresh map[unsafe.Pointer]bool // maps made by this run
 }
@@ -222,6 +221,9 @@ func (c *fxCompiler) node(n parse.Node) (fxNode, bool) {
 	case *parse.ContinueNode:
 		return func(*fx, []any, any) fxCtl { return ctlContinue }, true
 	case *parse.ActionNode:
+		if x, ok := c.printIndented(n.Pipe); ok {
+			return x, true
+		}
 		pipe, ok := c.pipe(n.Pipe)
 		if !ok {
 			return nil, false
@@ -258,6 +260,128 @@ func (c *fxCompiler) node(n parse.Node) (fxNode, bool) {
 		}, true
 	}
 	return nil, false
+}
+
+// printIndented compiles an action printing "... | indent N" or
+// "... | nindent N" (N a constant): the piped string is written indented
+// straight into the output, not made into a string first; ok false for
+// any other action.
+func (c *fxCompiler) printIndented(p *parse.PipeNode) (fxNode, bool) {
+	if len(p.Decl) > 0 || len(p.Cmds) < 2 {
+		return nil, false
+	}
+	last := p.Cmds[len(p.Cmds)-1]
+	id, isID := last.Args[0].(*parse.IdentifierNode)
+	if !isID || id.Ident != "indent" && id.Ident != "nindent" || len(last.Args) != 2 {
+		return nil, false
+	}
+	if typ := fxFuncTypes()[id.Ident]; typ != reflect.TypeFor[func(int, string) string]() {
+		return nil, false
+	}
+	spaces, ok := constant(last.Args[1], reflect.TypeFor[int]())
+	if !ok {
+		return nil, false
+	}
+	head := *p
+	head.Cmds = p.Cmds[:len(p.Cmds)-1]
+	n, newline := spaces.(int), id.Ident == "nindent"
+	if x, ok := c.toYAMLIndented(&head, n, newline); ok {
+		return x, true
+	}
+	pipe, ok := c.pipe(&head)
+	if !ok {
+		return nil, false
+	}
+	return func(f *fx, fr []any, dot any) fxCtl {
+		s, isStr := pipe(f, fr, dot).(string)
+		if !isStr {
+			bail() // nil, or a string type of its own: validateType's
+		}
+		f.writeIndented(n, s, newline)
+		return ctlNone
+	}, true
+}
+
+// toYAMLIndented compiles "toYaml X | nindent N" (p is "toYaml X" or
+// "... | toYaml"): the YAML is made in a buffer of the run and written
+// indented from it, with the checks of both functions (typedWrap); ok
+// false for any other pipeline.
+func (c *fxCompiler) toYAMLIndented(p *parse.PipeNode, spaces int, newline bool) (fxNode, bool) {
+	last := p.Cmds[len(p.Cmds)-1]
+	id, isID := last.Args[0].(*parse.IdentifierNode)
+	piped := len(p.Cmds) > 1
+	if !isID || id.Ident != "toYaml" || piped && len(last.Args) != 1 || !piped && len(last.Args) != 2 {
+		return nil, false
+	}
+	if typ := fxFuncTypes()[id.Ident]; typ != reflect.TypeFor[func(any) string]() {
+		return nil, false
+	}
+	var arg fxExpr
+	if piped {
+		head := *p
+		head.Cmds = p.Cmds[:len(p.Cmds)-1]
+		pipe, ok := c.pipe(&head)
+		if !ok {
+			return nil, false
+		}
+		arg = pipe
+	} else {
+		x, ok := c.arg(last.Args[1], anyType)
+		if !ok {
+			return nil, false
+		}
+		arg = x
+	}
+	return func(f *fx, fr []any, dot any) fxCtl {
+		v := arg(f, fr, dot)
+		r := f.s.c.r
+		if r.check() != nil || argsSize([]reflect.Value{argOf(v)}) > MaxTemplateOutput {
+			bail() // what toYaml's wrapper refuses
+		}
+		b, ok := appendYAML(f.yaml[:0], v, 0, false, 0)
+		if !ok {
+			f.writeIndented(spaces, helmToYAML(v), newline)
+			return ctlNone
+		}
+		f.yaml = b[:0]
+		b = bytes.TrimSuffix(b, []byte("\n"))
+		if len(b) > MaxTemplateOutput {
+			bail()
+		}
+		f.writeIndented(spaces, unsafe.String(unsafe.SliceData(b), len(b)), newline)
+		return ctlNone
+	}, true
+}
+
+// writeIndented writes what sprig's indent (nindent: newline) gives for
+// spaces and s, with the checks of the wrapped function (typedWrap) and of
+// writing its result.
+func (f *fx) writeIndented(spaces int, s string, newline bool) {
+	r := f.s.c.r
+	if r.check() != nil || spaces < 0 || spaces > MaxTemplateOutput {
+		bail() // an error of the budget, or of strings.Repeat
+	}
+	size := spaces*(strings.Count(s, "\n")+1) + len(s)
+	if newline {
+		size++
+	}
+	if size > MaxTemplateOutput || r.charge(size) != nil {
+		bail()
+	}
+	if newline {
+		f.buf = append(f.buf, '\n')
+	}
+	f.buf = appendIndent(f.buf, spaces)
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			f.buf = append(f.buf, s...)
+			return
+		}
+		f.buf = append(f.buf, s[:i+1]...)
+		f.buf = appendIndent(f.buf, spaces)
+		s = s[i+1:]
+	}
 }
 
 func (c *fxCompiler) ifWith(b *parse.BranchNode, with bool) (fxNode, bool) {
@@ -680,7 +804,9 @@ func (c *fxCompiler) call(name string, args []parse.Node, piped bool) (fxCmd, bo
 	if name == "include" {
 		return func(f *fx, fr []any, dot, final any) any {
 			v := evalArgs(f, fr, dot, final, xs, piped, finalType)
-			return f.include(v[0].(string), v[1])
+			name, data := v[0].(string), v[1]
+			f.popArgs(v)
+			return f.include(name, data)
 		}, true
 	}
 	idx, ok := c.idx[name]
@@ -701,6 +827,7 @@ func (c *fxCompiler) call(name string, args []parse.Node, piped bool) (fxCmd, bo
 			bail() // sorts its argument
 		}
 		out := f.invoke(f.fns[idx], typ, v)
+		f.popArgs(v)
 		if fresh {
 			f.made(out)
 		}
@@ -708,19 +835,27 @@ func (c *fxCompiler) call(name string, args []parse.Node, piped bool) (fxCmd, bo
 	}, true
 }
 
+// evalArgs evaluates a call's arguments onto the run's argument stack
+// (the functions invoke calls keep no argument list: sprig's variadic
+// functions it calls directly copy what they keep, the others are called
+// by reflection, which copies); popArgs takes them off after the call.
 func evalArgs(f *fx, fr []any, dot, final any, xs []fxExpr, piped bool, finalType reflect.Type) []any {
-	n := len(xs)
-	if piped {
-		n++
-	}
-	v := make([]any, n)
-	for i, x := range xs {
-		v[i] = x(f, fr, dot)
+	start := len(f.args)
+	for _, x := range xs {
+		a := x(f, fr, dot) // what it pushes, it pops
+		f.args = append(f.args, a)
 	}
 	if piped {
-		v[n-1] = convert(final, finalType)
+		f.args = append(f.args, convert(final, finalType))
 	}
-	return v
+	return f.args[start:len(f.args):len(f.args)]
+}
+
+// popArgs takes v, the last arguments evalArgs gave, off the stack.
+func (f *fx) popArgs(v []any) {
+	n := len(f.args) - len(v)
+	clear(f.args[n:])
+	f.args = f.args[:n]
 }
 
 // invoke calls fn, of type typ, with the arguments v (of its parameters'
@@ -867,7 +1002,9 @@ func (c *fxCompiler) builtin(name string, args []parse.Node, piped bool) (fxCmd,
 		ne := name == "ne"
 		return func(f *fx, fr []any, dot, final any) any {
 			v := evalArgs(f, fr, dot, final, xs, piped, anyType)
-			return eq(v[0], v[1:]) != ne
+			same := eq(v[0], v[1:])
+			f.popArgs(v)
+			return same != ne
 		}, true
 	case "index":
 		if n == 0 {
@@ -875,6 +1012,7 @@ func (c *fxCompiler) builtin(name string, args []parse.Node, piped bool) (fxCmd,
 		}
 		return func(f *fx, fr []any, dot, final any) any {
 			v := evalArgs(f, fr, dot, final, xs, piped, anyType)
+			defer f.popArgs(v)
 			item := v[0]
 			if item == nil {
 				bail()
@@ -1019,7 +1157,7 @@ func (f *fx) write(s string) {
 	if f.s.c.r.charge(len(s)) != nil {
 		bail()
 	}
-	f.w.WriteString(s)
+	f.buf = append(f.buf, s...)
 }
 
 // print is printValue for plain values.
@@ -1096,7 +1234,12 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 			rendered, ok = nil, false
 		}
 	}()
-	f := &fx{s: set.slot, prog: prog, fns: set.slot.fxFuncs(prog)}
+	f := &fx{s: set.slot, prog: prog, fns: set.slot.fxFuncs(prog), buf: set.slot.fxBuf[:0]}
+	defer func() {
+		if cap(f.buf) <= maxKeptBuf {
+			set.slot.fxBuf = f.buf[:0] // for the set's next run
+		}
+	}()
 	rendered = make(map[string]string, len(keys))
 	for _, filename := range keys {
 		if strings.HasPrefix(path.Base(filename), "_") {
@@ -1108,12 +1251,20 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 		}
 		c.setCurrent(filename)
 		c.r.written.Store(0)
-		vals := tpls[filename].vals
-		vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpls[filename].basePath}
+		tpl := tpls[filename]
+		vals := c.valsOf(tpl)
+		if tpl.template != nil {
+			vals["Template"] = tpl.template // the executor changes none of it
+		} else {
+			vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpl.basePath}
+		}
 		rendered[filename] = strings.ReplaceAll(t.run(f, vals), "<no value>", "")
 	}
 	return rendered, true
 }
+
+// maxKeptBuf bounds the output buffer a template set keeps between runs.
+const maxKeptBuf = 1 << 20
 
 // fxFuncs are the slot's wrapped functions in prog's order.
 func (s *helmSlot) fxFuncs(prog *fxProg) []any {

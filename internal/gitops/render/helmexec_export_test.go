@@ -27,15 +27,16 @@ func ChartRenders(t testing.TB, files map[string][]byte, dir string) (n, fast in
 		var out [2]map[string]string
 		var errs [2]error
 		for i, on := range []bool{false, true} {
-			rv, err := renderValues(ch, valuesOf(t, data), chartutil.ReleaseOptions{Name: filepath.Base(p), Namespace: "ns", Revision: 1, IsInstall: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			run := &helmChartRun{r: NewBudget(0).run(), parsed: parsed[i]}
+			rv, vals, was, defaults := sharedValues(t, ch, data, filepath.Base(p), run, on)
 			fastExec = on
 			before := fxStats.fast.Load()
-			out[i], errs[i] = helmRender(&helmChartRun{r: NewBudget(0).run(), parsed: parsed[i]}, ch, rv)
+			out[i], errs[i] = helmRender(run, ch, rv)
 			if on && fxStats.fast.Load() > before {
 				fast++
+			}
+			if !reflect.DeepEqual(valuesSnapshot(vals), was) || !reflect.DeepEqual(valuesSnapshot(ch.Values), defaults) {
+				t.Fatalf("%s: the rendering changed the values or the defaults", p)
 			}
 		}
 		fastExec = true
@@ -45,6 +46,32 @@ func ChartRenders(t testing.TB, files map[string][]byte, dir string) (n, fast in
 		n++
 	}
 	return n, fast
+}
+
+// sharedValues are the render values of the values file data, as
+// renderChart makes them: shared with vals and the chart's defaults (was
+// and defaults: their snapshots) for the executor (on), copies else.
+func sharedValues(t testing.TB, ch *chart.Chart, data []byte, release string, run *helmChartRun, on bool) (rv chartutil.Values, vals map[string]any, was, defaults any) {
+	vals = valuesOf(t, data)
+	was, defaults = valuesSnapshot(vals), valuesSnapshot(ch.Values)
+	opts := chartutil.ReleaseOptions{Name: release, Namespace: "ns", Revision: 1, IsInstall: true}
+	if on {
+		if rv, ok := renderValuesShared(ch, vals, opts, func(string, ...any) {}); ok {
+			run.copied = func() chartutil.Values {
+				rv, err := renderValues(ch, vals, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rv
+			}
+			return rv, vals, was, defaults
+		}
+	}
+	rv, err := renderValues(ch, vals, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rv, vals, was, defaults
 }
 
 // RenderChartValues renders the chart in dir with each values file, the
@@ -92,8 +119,19 @@ func compareExec(t testing.TB, ch *chart.Chart, mk func() chartutil.Values, time
 	for i, on := range []bool{false, true} {
 		fastExec = on
 		before := fxStats.fast.Load()
-		out[i], errs[i] = helmRender(&helmChartRun{r: NewBudget(timeout).run(), parsed: &parsedTemplates{}}, ch, mk())
+		run := &helmChartRun{r: NewBudget(timeout).run(), parsed: &parsedTemplates{}}
+		vals := mk()
+		var was any
+		if on {
+			// as renderChart: the executor's values are shared, text/template's copies
+			was = valuesSnapshot(vals)
+			run.copied = mk
+		}
+		out[i], errs[i] = helmRender(run, ch, vals)
 		fast = on && fxStats.fast.Load() > before
+		if on && !reflect.DeepEqual(valuesSnapshot(vals), was) {
+			t.Fatalf("the executor changed the values it was given")
+		}
 	}
 	fastExec = true
 	for _, err := range errs {
@@ -105,4 +143,32 @@ func compareExec(t testing.TB, ch *chart.Chart, mk func() chartutil.Values, time
 		t.Fatalf("text/template and the executor differ:\n%v\n%v\n%q\n%q", errs[0], errs[1], out[0], out[1])
 	}
 	return fast
+}
+
+// valuesSnapshot is a deep copy of the maps and lists of v (of both map
+// types), sharing anything else.
+func valuesSnapshot(v any) any {
+	switch v := v.(type) {
+	case chartutil.Values:
+		return chartutil.Values(valuesSnapshot(map[string]any(v)).(map[string]any))
+	case map[string]any:
+		if v == nil {
+			return v
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = valuesSnapshot(e)
+		}
+		return out
+	case []any:
+		if v == nil {
+			return v
+		}
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = valuesSnapshot(e)
+		}
+		return out
+	}
+	return v
 }

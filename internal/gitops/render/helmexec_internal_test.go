@@ -82,6 +82,14 @@ func FuzzFastExec(f *testing.F) {
 		`{{ index .Values "b" "c" }} {{ len .Values.list }} {{ .Chart.Name }} {{ .Release.Name }} {{ .Capabilities.KubeVersion.Version }}`,
 		`{{ $d := dict "a" 1 }}{{ $_ := set $d "b" .Values.b }}{{ toYaml $d | nindent 2 }}{{ merge (dict) $d | toJson }}`,
 		`{{ template "t" .Values }}{{ define "t" }}{{ .a }}{{ end }}{{ include "t" .Values | upper }}{{ printf "%s-%d" "x" 3 }}`,
+		// indent and nindent printed: written indented into the output
+		`{{ .Values.b.c | nindent 4 }}{{ "a\nb\n" | indent 2 }}{{ .Values.list | toYaml | nindent 1 }}{{ "" | nindent 0 }}{{ .Values.b | toYaml | indent 3 }}`,
+		`{{ include "t" . | nindent 2 }}{{ define "t" }}a{{ "\n" }}{{ .Values.a }}{{ "\n\n" }}{{ end }}{{ $x := "s" | nindent 2 }}{{ $x }}`,
+		// changes to values the run did not make: text/template's, on copies
+		`{{ $_ := set .Values.b "c" 2 }}{{ .Values.b.c }}{{ $_ := unset .Values "a" }}{{ .Values.a }}{{ $_ := merge .Values.b (dict "e" 1) }}{{ .Values.b.e }}`,
+		`{{ toYaml .Values.b | nindent 2 }}{{ .Values.list | toYaml | indent 4 }}{{ toYaml "a\nb" | nindent 1 }}{{ toYaml .Values.z | nindent 2 }}{{ toYaml (dict "k" "x y" "l" (list 1 "a:b" "")) | nindent 3 }}{{ toYaml . | nindent 2 }}`,
+		`{{ .Values | toYaml | nindent 2 }}{{ toYaml 3 | indent 1 }}{{ toYaml .Values.list | nindent -1 }}`,
+		`{{ .Values.z | nindent 2 }}`, `{{ "x" | nindent -1 }}`, `{{ 3 | indent 2 }}`, `{{ "x" | indent 100000000 }}`, `{{ .Values.a | indent 2 | nindent 3 }}`,
 	} {
 		f.Add(tpl, helpers, "a: x\nb: {c: d}\nlist: [1, 2, 3, 4, 5]\nz: null\n")
 	}

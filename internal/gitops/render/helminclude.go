@@ -6,6 +6,8 @@ import (
 	"text/template"
 	"text/template/parse"
 	"unsafe"
+
+	"helm.sh/helm/v3/pkg/chartutil"
 )
 
 // include's results, kept for one rendering of a chart.
@@ -424,10 +426,27 @@ type includeCache struct {
 	off bool
 }
 
-// drop forgets every result: a function changed data in place.
+// drop forgets every result: a function changed data in place. The map
+// is kept for the results to come.
 func (c *includeCache) drop() {
-	c.m = nil
+	clear(c.m)
 	c.gen++
+}
+
+// maxKeptResults bounds the map of results a template set keeps between
+// its runs (emptied).
+const maxKeptResults = 256
+
+// reset is a new cache, with c's map emptied when it is small: what the
+// results held is not kept.
+func (c *includeCache) reset() includeCache {
+	m := c.m
+	if len(m) > maxKeptResults {
+		m = nil
+	}
+	clear(m)
+	clear(c.roots)
+	return includeCache{m: m, roots: c.roots}
 }
 
 // bindMutators replaces in fm the functions that change data in place
@@ -585,13 +604,22 @@ func (c *includeCache) key(name string, data any) (includeKey, bool) {
 }
 
 // start starts a rendering of tpls with rules: no results kept yet; the
-// templates' data are the charts' top-level data.
-func (c *includeCache) start(rules *includeRules, tpls map[string]helmRenderable) {
+// templates' data (root for those without) are the charts' top-level
+// data.
+func (c *includeCache) start(rules *includeRules, tpls map[string]helmRenderable, root chartutil.Values) {
 	c.rules, c.off = rules, false
 	c.drop()
-	c.roots = map[unsafe.Pointer]bool{}
+	if c.roots == nil {
+		c.roots = map[unsafe.Pointer]bool{}
+	}
+	clear(c.roots)
 	for _, t := range tpls {
-		c.roots[reflect.ValueOf(t.vals).UnsafePointer()] = true
+		if t.vals != nil {
+			c.roots[reflect.ValueOf(t.vals).UnsafePointer()] = true
+		}
+	}
+	if root != nil {
+		c.roots[reflect.ValueOf(root).UnsafePointer()] = true
 	}
 }
 

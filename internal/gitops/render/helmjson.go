@@ -63,7 +63,8 @@ func plainJSONMap(b []byte, m map[string]any, depth int) ([]byte, bool) {
 	if m == nil {
 		return append(b, "null"...), true
 	}
-	keys := make([]string, 0, len(m))
+	var small [16]string
+	keys := small[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}

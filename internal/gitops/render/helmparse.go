@@ -7,6 +7,7 @@ import (
 	"text/template"
 
 	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
 )
 
 // A chart is rendered once per release and environment: its templates are
@@ -46,6 +47,62 @@ type parsedTemplates struct {
 	keys  map[*chart.Chart]string // the key of a chart's templates (a chart loaded once)
 	kinds map[string][]kindAt     // templates' kind lines, by file (helmlines.go)
 	texts map[*chart.File]string  // the texts of the templates of charts loaded once
+	roots map[*chart.Chart]*rootTemplates
+}
+
+// rootTemplates is what helmAllTemplates makes of a chart loaded once
+// (without dependencies) that does not depend on the values, made once
+// per Render and shared by its renderings, which change none of it.
+type rootTemplates struct {
+	chart any       // .Chart
+	files helmFiles // .Files
+	names []string  // the templates in execution order (helmSortTemplates)
+	tmpls map[string]helmRenderable
+}
+
+// root is the rootTemplates of ch, a chart loaded once without
+// dependencies; nil for a nil p.
+func (p *parsedTemplates) root(ch *chart.Chart) *rootTemplates {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	r := p.roots[ch]
+	p.mu.Unlock()
+	if r != nil {
+		return r
+	}
+	r = &rootTemplates{tmpls: map[string]helmRenderable{}}
+	next := helmAllTemplates(ch, r.tmpls, chartutil.Values{}, p.text)
+	r.chart, r.files = next["Chart"], next["Files"].(helmFiles)
+	for name, t := range r.tmpls {
+		t.vals, t.template = nil, chartutil.Values{"Name": name, "BasePath": t.basePath}
+		r.tmpls[name] = t
+	}
+	r.names = helmSortTemplates(r.tmpls)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.roots == nil {
+		p.roots = map[*chart.Chart]*rootTemplates{}
+	}
+	if kept := p.roots[ch]; kept != nil {
+		return kept
+	}
+	p.roots[ch] = r
+	return r
+}
+
+// values are the data of r's templates (their vals nil) with the values
+// vals, as helmAllTemplates makes them.
+func (r *rootTemplates) values(vals chartutil.Values) chartutil.Values {
+	return map[string]any{
+		"Chart":        r.chart,
+		"Files":        r.files,
+		"Release":      vals["Release"],
+		"Capabilities": vals["Capabilities"],
+		"Values":       vals["Values"],
+		"Subcharts":    map[string]any{},
+	}
 }
 
 // text is string(f.Data) for a template of a chart loaded once and shared
@@ -165,7 +222,7 @@ func (set *helmSet) release() {
 		return
 	}
 	set.slot.c = nil
-	set.slot.cache = includeCache{} // what it holds is not kept in the pool
+	set.slot.cache = set.slot.cache.reset() // what it holds is not kept in the pool
 	ps.mu.Lock()
 	if len(ps.free) < maxFreeSets {
 		ps.free = append(ps.free, set)

@@ -2,10 +2,12 @@ package render
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unsafe"
 
 	"helm.sh/helm/v3/pkg/chartutil"
 )
@@ -37,7 +39,7 @@ func appendYAML(b []byte, v any, indent int, inline bool, depth int) ([]byte, bo
 	}
 	l, isList := v.([]any)
 	if !isList {
-		return appendYAMLScalar(b, v)
+		return appendYAMLScalar(b, v, indent)
 	}
 	if len(l) == 0 {
 		return append(b, "[]\n"...), true
@@ -62,7 +64,8 @@ func appendYAMLMap(b []byte, m map[string]any, indent int, inline bool, depth in
 	if len(m) == 0 {
 		return append(b, "{}\n"...), true
 	}
-	keys := make([]string, 0, len(m))
+	var small [16]string
+	keys := small[:0]
 	for k := range m {
 		if len(k) > 100 || longDigitRun(k) || !plainYAMLString(k) {
 			return nil, false
@@ -104,8 +107,8 @@ func valuesMap(v any) (map[string]any, bool) {
 	return nil, false
 }
 
-// appendYAMLScalar writes a scalar.
-func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
+// appendYAMLScalar writes a scalar; indent is its block's (0 at the top).
+func appendYAMLScalar(b []byte, v any, indent int) ([]byte, bool) {
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null\n"...), true
@@ -123,20 +126,180 @@ func appendYAMLScalar(b []byte, v any) ([]byte, bool) {
 		}
 		return append(strconv.AppendInt(b, int64(v), 10), '\n'), true
 	case string:
-		if !plainYAMLString(v) {
-			return nil, false
+		if v == "" {
+			return append(b, `""`+"\n"...), true // null when plain
 		}
-		return append(append(b, v...), '\n'), true
+		if strings.IndexByte(v, '\n') >= 0 {
+			return appendYAMLLiteral(b, v, indent)
+		}
+		if plainYAMLString(v) || plainYAMLText(v) {
+			return append(append(b, v...), '\n'), true
+		}
+		return appendYAMLWord(b, v)
 	}
 	return nil, false
 }
 
-func appendIndent(b []byte, n int) []byte {
-	for range n {
-		b = append(b, ' ')
+// appendYAMLWord writes a string of printable ASCII without spaces, quotes
+// or backslashes as yaml.v2 does: plain where it reads back as the same
+// string (stringv's canUsePlain) and the emitter allows it
+// (yamlV2BlockPlain), double-quoted (as it is) where it would read back
+// as something else; ok false for others.
+func appendYAMLWord(b []byte, s string) ([]byte, bool) {
+	if len(s) > 512 {
+		return nil, false
 	}
-	return b
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	plain, known := yamlV2Plain(s)
+	switch {
+	case !known:
+		return nil, false
+	case !plain:
+		return append(append(append(b, '"'), s...), "\"\n"...), true
+	case yamlV2BlockPlain(s):
+		return append(append(b, s...), '\n'), true
+	}
+	return nil, false // single-quoted
 }
+
+// yamlV2Words are the plain scalars yaml.v2 reads as other than a string
+// by name (resolveMap).
+var yamlV2Words = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF ~ null Null NULL " +
+		".nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF") { // "<<" too, but its first character tells resolve to look no further
+		yamlV2Words[w] = true
+	}
+}
+
+var (
+	yamlV2Float  = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+	yamlV2Base60 = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
+)
+
+// yamlV2Plain says whether yaml.v2 reads s (not empty), written plain, as
+// the same string: resolve finds no other tag, and it is no base 60
+// float; known is false where this cannot tell (what may be a
+// timestamp).
+func yamlV2Plain(s string) (plain, known bool) {
+	if yamlV2Words[s] {
+		return false, true
+	}
+	switch c := s[0]; {
+	case c == '.':
+		_, err := strconv.ParseFloat(s, 64)
+		return err != nil, true
+	case c == '+' || c == '-' || c >= '0' && c <= '9':
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 4 && i < len(s) && s[i] == '-' {
+			return false, false // parseTimestamp's prefix
+		}
+		p := strings.ReplaceAll(s, "_", "")
+		if yamlV2Number(p) {
+			return false, true
+		}
+		return !(strings.IndexByte(s, ':') >= 0 && yamlV2Base60.MatchString(s)), true
+	}
+	return true, true // a letter or other: a word of the map, or a string
+}
+
+// yamlV2Number is resolve's number cases for p, s without underscores.
+func yamlV2Number(p string) bool {
+	if _, err := strconv.ParseInt(p, 0, 64); err == nil {
+		return true
+	}
+	if _, err := strconv.ParseUint(p, 0, 64); err == nil {
+		return true
+	}
+	if yamlV2Float.MatchString(p) {
+		if _, err := strconv.ParseFloat(p, 64); err == nil {
+			return true
+		}
+	}
+	if bin, ok := strings.CutPrefix(p, "0b"); ok {
+		_, err := strconv.ParseInt(bin, 2, 64)
+		_, errU := strconv.ParseUint(bin, 2, 64)
+		return err == nil || errU == nil
+	}
+	if bin, ok := strings.CutPrefix(p, "-0b"); ok {
+		_, err := strconv.ParseInt("-"+bin, 2, 64)
+		return err == nil
+	}
+	return false
+}
+
+// yamlV2BlockPlain says whether yaml.v2's emitter writes s (printable
+// ASCII without spaces) plain in block context (analyze_scalar): no
+// indicator in its first character or before its end, no "---" or "..."
+// start.
+func yamlV2BlockPlain(s string) bool {
+	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") || s[len(s)-1] == ':' {
+		return false
+	}
+	switch s[0] {
+	case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '?', '-':
+		return len(s) > 1
+	}
+	return true
+}
+
+// appendYAMLLiteral writes a string with line breaks as yaml.v2 does
+// below the top (stringv: literal style; analyze_scalar: allowed without
+// special characters, a trailing space or a space before a break;
+// write_block_scalar_hints: "2" for a leading space or break, "-" without
+// a final break; write_literal_scalar: each line at indent, empty lines
+// empty), for printable ASCII; ok false for others and for a "+"
+// chomping (two final breaks, which end the document with "...").
+func appendYAMLLiteral(b []byte, s string, indent int) ([]byte, bool) {
+	if indent == 0 || len(s) > MaxTemplateOutput {
+		return nil, false // a document of one scalar is indented otherwise
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\n' && (c < ' ' || c > '~') || c == ' ' && (i+1 == len(s) || s[i+1] == '\n') {
+			return nil, false
+		}
+	}
+	body, final := strings.CutSuffix(s, "\n")
+	if s == "\n" || final && strings.HasSuffix(body, "\n") {
+		return nil, false
+	}
+	b = append(b, '|')
+	if s[0] == ' ' || s[0] == '\n' {
+		b = append(b, '2')
+	}
+	if !final {
+		b = append(b, '-')
+	}
+	b = append(b, '\n')
+	for line := range strings.SplitSeq(body, "\n") {
+		if line != "" {
+			b = append(appendIndent(b, indent), line...)
+		}
+		b = append(b, '\n')
+	}
+	return b, true
+}
+
+func appendIndent(b []byte, n int) []byte {
+	for n > len(blanks) {
+		b = append(b, blanks...)
+		n -= len(blanks)
+	}
+	return append(b, blanks[:n]...)
+}
+
+const blanks = "                                                                "
 
 // plainYAMLString is true for a string yaml.v2 surely writes plain and
 // reads back as the same string: letters, digits and . _ / - only,
@@ -163,6 +326,34 @@ func plainYAMLString(s string) bool {
 	}
 	if numeric && digit {
 		return false
+	}
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return false
+	}
+	return true
+}
+
+// plainYAMLText is true for a string value (not a key) yaml.v2 writes
+// plain that plainYAMLString does not know (an image reference, an IPv6
+// network): a letter or a slash, then printable ASCII without spaces,
+// not ending in a colon. yaml.v2 reads such a string as a string
+// (resolve: no number, timestamp or base 60 float starts with a letter or
+// a slash; the words of YAML 1.1 are left out), and its emitter writes it
+// plain in block context (analyze_scalar: indicators only in the first
+// character, before a blank or the end, or after a blank; no breaks,
+// spaces or special characters; nothing to fold at without spaces).
+func plainYAMLText(s string) bool {
+	if s == "" || len(s) > 512 || s[len(s)-1] == ':' {
+		return false
+	}
+	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
 	}
 	switch strings.ToLower(s) {
 	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
@@ -201,12 +392,32 @@ func yamlV2KeyCompare(a, b string) int {
 }
 
 func yamlV2KeyLess(a, b string) bool {
-	ar, br := []rune(a), []rune(b)
+	if isASCII(a) && isASCII(b) {
+		return keyLess(readOnlyBytes(a), readOnlyBytes(b))
+	}
+	return keyLess([]rune(a), []rune(b))
+}
+
+// readOnlyBytes is s as bytes, not copied: never written.
+func readOnlyBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// keyLess is keyList.Less on the characters of two keys, as runes or, for
+// ASCII keys, as bytes (the same characters).
+func keyLess[C rune | byte](ar, br []C) bool {
 	for i := 0; i < len(ar) && i < len(br); i++ {
 		if ar[i] == br[i] {
 			continue
 		}
-		al, bl := unicode.IsLetter(ar[i]), unicode.IsLetter(br[i])
+		al, bl := unicode.IsLetter(rune(ar[i])), unicode.IsLetter(rune(br[i]))
 		if al && bl {
 			return ar[i] < br[i]
 		}
@@ -216,17 +427,17 @@ func yamlV2KeyLess(a, b string) bool {
 		var ai, bi int
 		var an, bn int64
 		if ar[i] == '0' || br[i] == '0' {
-			for j := i - 1; j >= 0 && unicode.IsDigit(ar[j]); j-- {
+			for j := i - 1; j >= 0 && unicode.IsDigit(rune(ar[j])); j-- {
 				if ar[j] != '0' {
 					an, bn = 1, 1
 					break
 				}
 			}
 		}
-		for ai = i; ai < len(ar) && unicode.IsDigit(ar[ai]); ai++ {
+		for ai = i; ai < len(ar) && unicode.IsDigit(rune(ar[ai])); ai++ {
 			an = an*10 + int64(ar[ai]-'0')
 		}
-		for bi = i; bi < len(br) && unicode.IsDigit(br[bi]); bi++ {
+		for bi = i; bi < len(br) && unicode.IsDigit(rune(br[bi])); bi++ {
 			bn = bn*10 + int64(br[bi]-'0')
 		}
 		if an != bn {

@@ -40,6 +40,9 @@ type helmRenderable struct {
 	tpl      string
 	vals     chartutil.Values
 	basePath string
+	// template, when set, is .Template, shared by renderings that change
+	// none of it (the compiled executor, of a chart loaded once).
+	template chartutil.Values
 }
 
 const (
@@ -65,6 +68,25 @@ type helmChartRun struct {
 	// chart is the chart rendered when it has no dependencies: loaded
 	// once and never modified, so its templates are known by it.
 	chart *chart.Chart
+	// copied, when set, gives copies of the values helmRender is given,
+	// which share maps and lists with others: the compiled executor
+	// changes none, text/template renders from the copies.
+	copied func() chartutil.Values
+	// copies are the templates with copied's values.
+	copies func() map[string]helmRenderable
+	// keys, when set, are the templates in execution order.
+	keys []string
+	// rootVals are the data of the templates without values of their own
+	// (rootTemplates).
+	rootVals chartutil.Values
+}
+
+// valsOf is the data of template t.
+func (c *helmChartRun) valsOf(t helmRenderable) chartutil.Values {
+	if t.vals == nil {
+		return c.rootVals
+	}
+	return t.vals
 }
 
 func (c *helmChartRun) setCurrent(name string) {
@@ -82,13 +104,29 @@ func (c *helmChartRun) Current() string {
 
 // helmRender is engine.Render(chrt, values) under the run's budget.
 func helmRender(c *helmChartRun, chrt *chart.Chart, values chartutil.Values) (map[string]string, error) {
-	tmap := map[string]helmRenderable{}
+	var tmap map[string]helmRenderable
 	var texts func(*chart.File) string
 	if chrt.Metadata.Dependencies == nil && len(chrt.Dependencies()) == 0 {
 		c.chart = chrt // loaded once and shared (loadChart)
 		texts = c.parsed.text
 	}
-	helmAllTemplates(chrt, tmap, values, texts)
+	var root *rootTemplates
+	if c.chart != nil {
+		root = c.parsed.root(c.chart)
+	}
+	if root != nil {
+		tmap, c.keys, c.rootVals = root.tmpls, root.names, root.values(values)
+	} else {
+		tmap = map[string]helmRenderable{}
+		helmAllTemplates(chrt, tmap, values, texts)
+	}
+	if c.copied != nil {
+		c.copies = func() map[string]helmRenderable {
+			copies := make(map[string]helmRenderable, len(tmap))
+			helmAllTemplates(chrt, copies, c.copied(), texts)
+			return copies
+		}
+	}
 	var out map[string]string
 	err := c.r.execute(func() error {
 		var err error
@@ -112,6 +150,7 @@ type helmSlot struct {
 	wrapped template.FuncMap
 	fxProg  *fxProg
 	fxFns   []any
+	fxBuf   []byte // the executor's output buffer, kept between runs
 }
 
 func (s *helmSlot) run() *tmplRun { return s.c.r }
@@ -208,7 +247,10 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 			err = fmt.Errorf("rendering template failed: %v", r)
 		}
 	}()
-	keys := helmSortTemplates(tpls)
+	keys := c.keys
+	if keys == nil {
+		keys = helmSortTemplates(tpls)
+	}
 	set, err := c.parse(tpls, keys)
 	if err != nil {
 		return map[string]string{}, err
@@ -216,7 +258,7 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 	// Back to its pool once this goroutine is done with it, even when the
 	// run was abandoned at its deadline and someone else reports it.
 	defer set.release()
-	set.slot.cache.start(set.slot.rules, tpls)
+	set.slot.cache.start(set.slot.rules, tpls, c.rootVals)
 	if fastExec && set.slot.rules != nil {
 		if prog := set.slot.rules.program(); prog != nil {
 			if out, ok := c.fastRender(set, prog, tpls, keys); ok {
@@ -224,10 +266,14 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 				return out, nil
 			}
 			fxStats.stopped.Add(1)
-			set.slot.cache.start(set.slot.rules, tpls) // what the run kept goes
+			set.slot.cache.start(set.slot.rules, tpls, c.rootVals) // what the run kept goes
 		} else {
 			fxStats.slow.Add(1)
 		}
+	}
+	if c.copies != nil {
+		tpls = c.copies() // text/template may change values
+		set.slot.cache.start(set.slot.rules, tpls, c.rootVals)
 	}
 	t := set.t
 	rendered = make(map[string]string, len(keys))
@@ -237,7 +283,7 @@ func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[stri
 		}
 		c.setCurrent(filename)
 		c.r.written.Store(0) // the cap is per template
-		vals := tpls[filename].vals
+		vals := c.valsOf(tpls[filename])
 		vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpls[filename].basePath}
 		buf := c.r.writer()
 		if err := t.ExecuteTemplate(buf, filename, vals); err != nil {

@@ -58,6 +58,19 @@ func checkRenderValues(t *testing.T, name string, ch *chart.Chart, vals map[stri
 	if !reflect.DeepEqual(gotLog, wantLog) {
 		t.Errorf("%s: warnings differ:\nhelm   %q\nplinth %q", name, wantLog, gotLog)
 	}
+	var shared chartutil.Values
+	var sharedOK bool
+	sharedLog := helmWarnings(func() {
+		shared, sharedOK = renderValuesShared(ch, vals, opts, log.Printf)
+	})
+	if sharedOK {
+		if !reflect.DeepEqual(shared, got) {
+			t.Errorf("%s: shared values differ:\ncopied %#v\nshared %#v", name, got["Values"], shared["Values"])
+		}
+		if !reflect.DeepEqual(sharedLog, gotLog) {
+			t.Errorf("%s: warnings of the shared values differ:\ncopied %q\nshared %q", name, gotLog, sharedLog)
+		}
+	}
 	if after, _ := copyValue(vals); !reflect.DeepEqual(after, before) {
 		t.Errorf("%s: the values given were modified", name)
 	}
@@ -66,7 +79,11 @@ func checkRenderValues(t *testing.T, name string, ch *chart.Chart, vals map[stri
 	}
 	_, valsPlain := copyValue(vals)
 	_, defaultsPlain := copyValue(ch.Values)
-	return valsPlain && defaultsPlain && len(ch.Dependencies()) == 0 && ch.Schema == nil
+	self := valsPlain && defaultsPlain && len(ch.Dependencies()) == 0 && ch.Schema == nil
+	if sharedOK != self {
+		t.Errorf("%s: values shared %v, coalesced by renderValues %v", name, sharedOK, self)
+	}
+	return self
 }
 
 func yamlMap(t *testing.T, s string) map[string]any {
