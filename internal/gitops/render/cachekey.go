@@ -47,18 +47,22 @@ func (c *Cache) keysOf(snap *source.Snapshot) *snapKeys {
 	return s
 }
 
-// memoized returns m[key], computing it with fn (outside the lock: two
-// callers may both compute it, to the same value) when it is not there.
-func memoized[V any](mu *sync.Mutex, m map[string]V, key string, fn func() V) V {
+// memoized returns (*m)[key], computing it with fn (outside the lock: two
+// callers may both compute it, to the same value) when it is not there;
+// *m is made on first use.
+func memoized[V any](mu *sync.Mutex, m *map[string]V, key string, fn func() V) V {
 	mu.Lock()
-	v, ok := m[key]
+	v, ok := (*m)[key]
 	mu.Unlock()
 	if ok {
 		return v
 	}
 	v = fn()
 	mu.Lock()
-	m[key] = v
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[key] = v
 	mu.Unlock()
 	return v
 }
@@ -73,14 +77,14 @@ func (d *renderer) sharedBuildKey(dir string) string {
 		return ""
 	}
 	s := d.cache.keysOf(d.snap)
-	return memoized(&s.mu, s.keys, dir, func() string {
+	return memoized(&s.mu, &s.keys, dir, func() string {
 		sorted := closureDirs(dir, func(dir string) []string {
-			return memoized(&s.mu, s.refs, dir, func() []string { return d.kustomizationDirRefs(dir) })
+			return memoized(&s.mu, &s.refs, dir, func() []string { return d.kustomizationDirRefs(dir) })
 		})
 		h := sha256.New()
 		line(h, "build", dir)
 		for _, dir := range sorted {
-			line(h, dir, memoized(&s.mu, s.dirs, dir, func() string { return d.dirFilesHash(dir) }))
+			line(h, dir, memoized(&s.mu, &s.dirs, dir, func() string { return d.dirFilesHash(dir) }))
 		}
 		return hex.EncodeToString(h.Sum(nil))
 	})

@@ -7,6 +7,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
@@ -42,6 +44,7 @@ type nres struct {
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
 	jsonNumber bool   // value went through JSON: numbers are float64
+	final      bool   // with jsonNumber: the numbers are already as yamlNumbers makes them
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -71,7 +74,7 @@ func (d *renderer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 			return nil, false
 		}
 		v := r.value
-		if r.jsonNumber {
+		if r.jsonNumber && !r.final {
 			if !r.copied {
 				v = deepCopy(v).(map[string]any) // shared with the cache
 			}
@@ -88,7 +91,7 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 	}
 	visiting[dir] = true
 	defer delete(visiting, dir)
-	kfile := kustomizationFile(d.snap, dir)
+	kfile := d.kfile(dir)
 	if kfile == "" {
 		return nil, false
 	}
@@ -289,14 +292,15 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			continue
 		}
 		matched++
-		v, err := patch.apply(r.value) // jsonpatch.go
+		v, final, err := patch.applyFinal(r.value) // jsonpatch.go
 		if err != nil {
 			return nil, false
 		}
 		if !plainAnnotations(v) {
 			return nil, false
 		}
-		r.value, r.copied, r.jsonNumber = v, true, true
+		// A final value shares what the patch left alone.
+		r.value, r.copied, r.jsonNumber, r.final = v, !final, true, final
 	}
 	return res, matched > 0
 }
@@ -304,26 +308,46 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 // plainAnnotations drops empty or null annotations, as kustomize does when it
 // sets the annotations of a patched object again, and says whether the rest
 // come out of that unchanged: string values under keys that read back as
-// strings.
+// strings. v's root map is the patch's own; its metadata may be shared.
 func plainAnnotations(v map[string]any) bool {
 	meta, _ := v["metadata"].(map[string]any)
 	annotations, isMap := meta["annotations"].(map[string]any)
 	if !isMap && meta["annotations"] != nil {
 		return false
 	}
-	if len(annotations) == 0 {
+	if _, set := meta["annotations"]; set && len(annotations) == 0 {
+		meta = maps.Clone(meta)
 		delete(meta, "annotations")
+		v["metadata"] = meta
 	}
 	for key, value := range annotations {
-		if _, isString := value.(string); !isString {
-			return false
-		}
-		var back any
-		if err := yaml.Unmarshal([]byte(key), &back); err != nil || back != key {
+		if _, isString := value.(string); !isString || !readsBack(key) {
 			return false
 		}
 	}
 	return true
+}
+
+// readsBackMemo holds readsBack's answers (annotation keys repeat across
+// objects), up to maxReadsBack of them.
+var (
+	readsBackMemo sync.Map
+	readsBackN    atomic.Int64
+)
+
+const maxReadsBack = 4096
+
+// readsBack says whether key, read as YAML, is the string key.
+func readsBack(key string) bool {
+	if ok, done := readsBackMemo.Load(key); done {
+		return ok.(bool)
+	}
+	var back any
+	ok := yaml.Unmarshal([]byte(key), &back) == nil && back == key
+	if len(key) <= 256 && readsBackN.Add(1) <= maxReadsBack {
+		readsBackMemo.Store(key, ok)
+	}
+	return ok
 }
 
 // patchablePath: a JSON patch path that does not change what an object is

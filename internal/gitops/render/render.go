@@ -205,8 +205,11 @@ type renderer struct {
 	// file:// dependency (helm.go)
 	localDeps map[string]string
 	opts      Options
-	fluxIdx   fluxIndex       // rendered objects Flux references resolve against (flux_source.go)
-	parsed    parsedTemplates // parsed chart templates, by their texts (helmparse.go)
+	fluxIdx   fluxIndex           // rendered objects Flux references resolve against (flux_source.go)
+	parsed    parsedTemplates     // parsed chart templates, by their texts (helmparse.go)
+	kfiles    map[string]string   // kustomization file of a directory (kfile, kustomize.go)
+	dirRefs   map[string][]string // kustomizationDirRefs (kustomize.go)
+	natives   memo[nativeEntry]   // nested native builds by directory, without a Cache (nativecache.go)
 }
 
 type docsResult struct {
@@ -656,7 +659,7 @@ func (d *renderer) render(e entry) rendered {
 		switch {
 		case !d.snap.IsDir(e.path):
 			r.problem(e, e.from, e.fromLine, "path %q does not exist in the repository", e.path)
-		case kustomizationFile(d.snap, e.path) != "":
+		case d.kfile(e.path) != "":
 			r.kind = "kustomization"
 			d.renderKustomization(e, &r)
 		case d.isChart(e.path):
@@ -711,7 +714,7 @@ func (d *renderer) renderPlainDir(e entry, r *rendered) {
 		se := e
 		se.path = sub
 		switch {
-		case kustomizationFile(d.snap, sub) != "":
+		case d.kfile(sub) != "":
 			d.renderKustomization(se, r)
 		case d.isChart(sub):
 			// Flux does not render charts found in a directory; skip.
