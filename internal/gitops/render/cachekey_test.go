@@ -134,3 +134,16 @@ func TestSharedBuildKeyEqualsReference(t *testing.T) {
 		t.Fatal("no reference key differs between states: the test changes nothing")
 	}
 }
+
+// TestDataSums: the memo by memory gives each content's SHA-256, also for
+// data that starts where other data did (a prefix, another length).
+func TestDataSums(t *testing.T) {
+	var s dataSums
+	data := []byte("apiVersion: v1\nkind: ConfigMap\n")
+	for _, d := range [][]byte{data, data, data[:10], data[:10], data, nil, {}} {
+		b := sha256.Sum256(d)
+		if got, want := s.sum(d), hex.EncodeToString(b[:]); got != want {
+			t.Errorf("%q: %s, want %s", d, got, want)
+		}
+	}
+}

@@ -169,6 +169,7 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 		}
 		cachePut(d.cache, builds, key, built)
 	}
+	r.objects = slices.Grow(r.objects, len(built))
 	for _, b := range built {
 		if o, ok := newObject(b.Value, b.File, b.Line, e.cluster); ok {
 			r.objects = append(r.objects, d.finish(e, o))
@@ -252,6 +253,7 @@ type Cache struct {
 	native memo[nativeEntry]    // nested native builds, by buildKey (nativecache.go)
 	typed  memo[bool]           // objects as read decode into their types, by file, content and line (native.go)
 	keys   buildKeys            // what makes build keys, per snapshot (cachekey.go)
+	sums   dataSums             // file content hashes (cachekey.go)
 }
 
 // NewCache returns an empty cache.
@@ -318,9 +320,12 @@ func (d *renderer) fileHash(p string) string {
 		return sum
 	}
 	f, _ := d.snap.File(p)
-	if f == nil || f.Err != nil {
+	switch {
+	case f == nil || f.Err != nil:
 		sum = "error"
-	} else {
+	case d.cache != nil:
+		sum = d.cache.sums.sum(f.Data)
+	default:
 		b := sha256.Sum256(f.Data)
 		sum = hex.EncodeToString(b[:])
 	}

@@ -43,6 +43,8 @@ type nres struct {
 	orgNS      string // namespace as read from the resource file
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
+	ownRoot    bool   // without copied: value's own map is private to this build
+	ownMeta    bool   // and so is its metadata map
 	jsonNumber bool   // value went through JSON: numbers are float64
 	final      bool   // with jsonNumber: the numbers are already as yamlNumbers makes them
 }
@@ -301,6 +303,7 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 		}
 		// A final value shares what the patch left alone.
 		r.value, r.copied, r.jsonNumber, r.final = v, !final, true, final
+		r.ownRoot, r.ownMeta = final, false
 	}
 	return res, matched > 0
 }
@@ -440,13 +443,19 @@ func typedMemo(c *Cache) *memo[bool] { return &c.typed }
 // the two maps on the way, the rest stays shared.
 func (r *nres) setNamespace(ns string) {
 	if !r.copied {
-		v := maps.Clone(r.value)
-		v["metadata"] = maps.Clone(v["metadata"].(map[string]any))
-		r.value = v
+		if !r.ownRoot {
+			r.value, r.ownRoot = maps.Clone(r.value), true
+		}
+		if !r.ownMeta {
+			r.value["metadata"], r.ownMeta = maps.Clone(r.value["metadata"].(map[string]any)), true
+		}
 	}
 	r.value["metadata"].(map[string]any)["namespace"] = ns
 	r.curNS = ns
 }
+
+// share marks the object's value as shared (with a cache or memo).
+func (r *nres) share() { r.copied, r.ownRoot, r.ownMeta = false, false, false }
 
 func deepCopy(v any) any {
 	switch t := v.(type) {

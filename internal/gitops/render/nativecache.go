@@ -34,7 +34,7 @@ func (d *renderer) nativeAccumulateShared(dir string, visiting map[string]bool, 
 		return nil, false
 	}
 	for _, r := range res {
-		r.copied = false // shared with the memo from now on
+		r.share() // shared with the memo from now on
 	}
 	m.put(key, nativeEntry{res: shareNres(res), depth: depth})
 	return res, true
@@ -45,7 +45,7 @@ func shareNres(in []*nres) []*nres {
 	out := make([]*nres, len(in))
 	for i, r := range in {
 		c := *r
-		c.copied = false
+		c.share()
 		out[i] = &c
 	}
 	return out

@@ -27,8 +27,14 @@ func readKustomization(data []byte) (map[string]any, error) {
 	if !ok && yamlv2.Unmarshal(data, &v) != nil {
 		v = nil
 	}
-	switch v.(type) {
-	case map[any]any, map[string]any:
+	switch t := v.(type) {
+	case map[string]any:
+		// Read by fastYAML11: what jsonFromYAML would give is the same
+		// map, when it gives one.
+		if onlyStringsJSON(t) {
+			return t, nil
+		}
+	case map[any]any:
 		if out, ok := jsonFromYAML(v, true); ok {
 			return out.(map[string]any), nil
 		}
@@ -38,6 +44,30 @@ func readKustomization(data []byte) (map[string]any, error) {
 		return nil, err
 	}
 	return k, nil
+}
+
+// onlyStringsJSON says whether jsonFromYAML(v, true) is ok on a value
+// fastYAML11 read (maps map[string]any), whose result is then equal to v.
+func onlyStringsJSON(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return utf8.ValidString(t)
+	case map[string]any:
+		for k, e := range t {
+			if !utf8.ValidString(k) || !onlyStringsJSON(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range t {
+			if !onlyStringsJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // jsonFromYAML is a yaml.v2 value as its JSON decodes (numbers float64);
