@@ -100,8 +100,8 @@ func TestSharedBuildKeyEqualsReference(t *testing.T) {
 	got := map[string]keys{}
 	for _, name := range names {
 		snap := source.FromFiles(name, states[name])
-		ds := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: shared, hashes: map[string]string{}}
-		df := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: NewCache(), hashes: map[string]string{}}
+		ds := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: shared}
+		df := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: NewCache()}
 		k := keys{map[string]string{}, map[string]string{}, map[string]string{}}
 		dirs := kustomizationDirs(snap)
 		sort.Strings(dirs)

@@ -137,6 +137,7 @@ type patchDoc struct {
 	// and gives its values in final form (applyFinal).
 	cow   bool
 	owned []unsafe.Pointer // with cow, the containers copied for this patch
+	once  bool             // with cow, the operations' values go into the object (the patch is not used again)
 }
 
 // apply applies the patch to v and returns the result as JSON would decode
@@ -150,13 +151,15 @@ func (p jsonPatch) apply(v map[string]any) (map[string]any, error) {
 // round trip (an object that is not jsonStable, operations other than
 // add, remove, replace and test, null values), it is apply's result
 // itself, final false. With final, the result shares what the patch does
-// not change with v: neither may be modified.
-func (p jsonPatch) applyFinal(v map[string]any) (_ map[string]any, final bool, _ error) {
+// not change with v: neither may be modified. With once, the patch is
+// not used again: a final result may hold its operations' values
+// themselves.
+func (p jsonPatch) applyFinal(v map[string]any, once bool) (_ map[string]any, final bool, _ error) {
 	if !p.cowable() || !jsonStable(v) {
 		m, err := p.apply(v)
 		return m, false, err
 	}
-	m, err := (&patchDoc{root: v, cow: true}).run(p)
+	m, err := (&patchDoc{root: v, cow: true, once: once}).run(p)
 	return m, err == nil, err
 }
 
@@ -319,8 +322,12 @@ func (d *patchDoc) mine(c any) any {
 	return c
 }
 
-// value is a fresh copy of the operation's value (with cow, in final form).
+// value is a fresh copy of the operation's value (with cow, in final
+// form; with once, the value itself).
 func (d *patchDoc) value(op *jsonOp) (any, error) {
+	if d.once && op.hasValue && !op.null && op.valueErr == nil {
+		return yamlNumbers(op.value), nil
+	}
 	v, err := op.newValue()
 	if err != nil || !d.cow {
 		return v, err

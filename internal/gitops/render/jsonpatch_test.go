@@ -101,12 +101,20 @@ func comparePatch(t *testing.T, text string, v map[string]any, decline declining
 // not final); v and got unchanged.
 func compareFinal(t *testing.T, text string, v, got map[string]any, err error) {
 	t.Helper()
+	for _, once := range []bool{false, true} {
+		compareFinalOnce(t, text, v, got, err, once)
+	}
+}
+
+// compareFinalOnce is compareFinal with applyFinal's once.
+func compareFinalOnce(t *testing.T, text string, v, got map[string]any, err error, once bool) {
+	t.Helper()
 	p, derr := decodeJSONPatch([]byte(text))
 	if derr != nil {
 		return
 	}
 	before, gotBefore := fmt.Sprintf("%#v", v), fmt.Sprintf("%#v", got)
-	fin, final, ferr := p.applyFinal(v)
+	fin, final, ferr := p.applyFinal(v, once)
 	if s := fmt.Sprintf("%#v", v); s != before {
 		t.Fatalf("%s: applyFinal changed its input", text)
 	}
@@ -487,7 +495,7 @@ func TestJSONPatchFinal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, final, err := p.applyFinal(v)
+	got, final, err := p.applyFinal(v, false)
 	if err != nil || !final {
 		t.Fatalf("final %v, %v", final, err)
 	}
@@ -515,7 +523,7 @@ func TestJSONPatchFinal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, final, _ := p.applyFinal(tc.v); final {
+		if _, final, _ := p.applyFinal(tc.v, true); final {
 			t.Errorf("%s: final", tc.patch)
 		}
 	}

@@ -312,27 +312,18 @@ func charts(c *Cache) *memo[[]renderedFile] { return &c.charts }
 // (sharedBuildKey, cachekey.go).
 func (d *renderer) buildKey(dir string) string { return d.sharedBuildKey(dir) }
 
+// fileHash is the hex SHA-256 of the content of file p, "error" when it
+// cannot be read (kept by the Cache's dataSums).
 func (d *renderer) fileHash(p string) string {
-	d.mu.Lock()
-	sum, ok := d.hashes[p]
-	d.mu.Unlock()
-	if ok {
-		return sum
-	}
 	f, _ := d.snap.File(p)
 	switch {
 	case f == nil || f.Err != nil:
-		sum = "error"
+		return "error"
 	case d.cache != nil:
-		sum = d.cache.sums.sum(f.Data)
-	default:
-		b := sha256.Sum256(f.Data)
-		sum = hex.EncodeToString(b[:])
+		return d.cache.sums.sum(f.Data)
 	}
-	d.mu.Lock()
-	d.hashes[p] = sum
-	d.mu.Unlock()
-	return sum
+	b := sha256.Sum256(f.Data)
+	return hex.EncodeToString(b[:])
 }
 
 // aggregate returns the resources of a kustomization that has nothing but

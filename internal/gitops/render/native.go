@@ -288,13 +288,15 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false
 		}
 	}
-	matched := 0
+	var matched []*nres
 	for _, r := range res {
-		if !sr.match(r.name, r.gvk) {
-			continue
+		if sr.match(r.name, r.gvk) {
+			matched = append(matched, r)
 		}
-		matched++
-		v, final, err := patch.applyFinal(r.value) // jsonpatch.go
+	}
+	for _, r := range matched {
+		// The only object patched takes the patch's values themselves.
+		v, final, err := patch.applyFinal(r.value, len(matched) == 1) // jsonpatch.go
 		if err != nil {
 			return nil, false
 		}
@@ -305,7 +307,7 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 		r.value, r.copied, r.jsonNumber, r.final = v, !final, true, final
 		r.ownRoot, r.ownMeta = final, false
 	}
-	return res, matched > 0
+	return res, len(matched) > 0
 }
 
 // plainAnnotations drops empty or null annotations, as kustomize does when it

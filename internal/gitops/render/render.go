@@ -197,7 +197,6 @@ type renderer struct {
 	docCache map[string]docsResult
 	cache    *Cache
 	budget   *Budget
-	hashes   map[string]string         // file content hashes, for cache keys
 	values   map[string]map[string]any // values files as read, by path (gitops.go)
 	typed    map[string]bool           // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
@@ -322,7 +321,7 @@ func (res *Result) dropClaimed(claimed []string) {
 
 // newRenderer renders from snap with opts (Render, Builder).
 func newRenderer(snap *source.Snapshot, opts Options) *renderer {
-	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: opts.Cache, hashes: map[string]string{}, typed: map[string]bool{},
+	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: opts.Cache, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}, opts: opts, budget: opts.Budget}
 	if d.opts.RepoURL == "" {
 		d.opts.RepoURL = snap.Remote
