@@ -535,7 +535,7 @@ func dropTwins(objs []Object) []Object {
 func sortResult(res *Result) {
 	slices.SortStableFunc(res.Objects, func(a, b Object) int {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Kind+"/"+a.Namespace+"/"+a.Name, b.Kind+"/"+b.Namespace+"/"+b.Name),
+			compareJoined([3]string{a.Kind, a.Namespace, a.Name}, [3]string{b.Kind, b.Namespace, b.Name}),
 			cmp.Compare(a.GenerateName, b.GenerateName), cmp.Compare(a.Deployer, b.Deployer), cmp.Compare(a.APIVersion, b.APIVersion))
 	})
 	slices.SortStableFunc(res.Problems, func(a, b Problem) int {
@@ -550,6 +550,33 @@ func sortResult(res *Result) {
 		}
 		return a.Path < b.Path
 	})
+}
+
+// compareJoined is cmp.Compare of the parts of a and of b joined with
+// "/", without joining them.
+func compareJoined(a, b [3]string) int {
+	pa := [5]string{a[0], "/", a[1], "/", a[2]}
+	pb := [5]string{b[0], "/", b[1], "/", b[2]}
+	ai, bi := 0, 0 // the part being read
+	as, bs := pa[0], pb[0]
+	for {
+		for as == "" && ai < len(pa)-1 {
+			ai++
+			as = pa[ai]
+		}
+		for bs == "" && bi < len(pb)-1 {
+			bi++
+			bs = pb[bi]
+		}
+		if as == "" || bs == "" {
+			return cmp.Compare(len(as), len(bs))
+		}
+		n := min(len(as), len(bs))
+		if c := strings.Compare(as[:n], bs[:n]); c != 0 {
+			return c
+		}
+		as, bs = as[n:], bs[n:]
+	}
 }
 
 // ClusterNames lists the directories directly under clusters/ (the
@@ -575,12 +602,7 @@ func clusterNames(snap *source.Snapshot, dir string) []string {
 
 // hiddenPath says whether p is inside a dot directory (.git, .github, .plinth).
 func hiddenPath(p string) bool {
-	for _, part := range strings.Split(p, "/") {
-		if strings.HasPrefix(part, ".") {
-			return true
-		}
-	}
-	return false
+	return strings.HasPrefix(p, ".") || strings.Contains(p, "/.")
 }
 
 func isYAML(p string) bool {
