@@ -70,7 +70,7 @@ func (d *renderer) argoSourceType(src map[string]any, dir string) (string, error
 		return "", fmt.Errorf("more than one source type (%s)", strings.Join(explicit, ", "))
 	case len(explicit) == 1:
 		return explicit[0], nil
-	case kustomizationFile(d.snap, dir) != "":
+	case d.kfile(dir) != "":
 		return "kustomize", nil
 	case d.isChart(dir):
 		return "helm", nil

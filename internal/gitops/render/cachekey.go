@@ -6,6 +6,7 @@ import (
 	"hash"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
@@ -47,18 +48,22 @@ func (c *Cache) keysOf(snap *source.Snapshot) *snapKeys {
 	return s
 }
 
-// memoized returns m[key], computing it with fn (outside the lock: two
-// callers may both compute it, to the same value) when it is not there.
-func memoized[V any](mu *sync.Mutex, m map[string]V, key string, fn func() V) V {
+// memoized returns (*m)[key], computing it with fn (outside the lock: two
+// callers may both compute it, to the same value) when it is not there;
+// *m is made on first use.
+func memoized[V any](mu *sync.Mutex, m *map[string]V, key string, fn func() V) V {
 	mu.Lock()
-	v, ok := m[key]
+	v, ok := (*m)[key]
 	mu.Unlock()
 	if ok {
 		return v
 	}
 	v = fn()
 	mu.Lock()
-	m[key] = v
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[key] = v
 	mu.Unlock()
 	return v
 }
@@ -73,14 +78,14 @@ func (d *renderer) sharedBuildKey(dir string) string {
 		return ""
 	}
 	s := d.cache.keysOf(d.snap)
-	return memoized(&s.mu, s.keys, dir, func() string {
+	return memoized(&s.mu, &s.keys, dir, func() string {
 		sorted := closureDirs(dir, func(dir string) []string {
-			return memoized(&s.mu, s.refs, dir, func() []string { return d.kustomizationDirRefs(dir) })
+			return memoized(&s.mu, &s.refs, dir, func() []string { return d.kustomizationDirRefs(dir) })
 		})
-		h := sha256.New()
-		line(h, "build", dir)
+		h := lineHash{Hash: sha256.New()}
+		h.line("build", dir)
 		for _, dir := range sorted {
-			line(h, dir, memoized(&s.mu, s.dirs, dir, func() string { return d.dirFilesHash(dir) }))
+			h.line(dir, memoized(&s.mu, &s.dirs, dir, func() string { return d.dirFilesHash(dir) }))
 		}
 		return hex.EncodeToString(h.Sum(nil))
 	})
@@ -111,9 +116,9 @@ func closureDirs(dir string, refs func(dir string) []string) []string {
 
 // dirFilesHash hashes the path and content hash of every file below dir.
 func (d *renderer) dirFilesHash(dir string) string {
-	h := sha256.New()
+	h := lineHash{Hash: sha256.New()}
 	for _, p := range d.snap.Walk(dir) {
-		line(h, p, d.fileHash(p))
+		h.line(p, d.fileHash(p))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -121,8 +126,51 @@ func (d *renderer) dirFilesHash(dir string) string {
 // line writes "a b\n" to h. Neither a path nor a hex hash holds a newline;
 // a path may hold a space, which only comes before the last space of a
 // line (a hash, "build" and a path hold none after it).
-func line(h hash.Hash, a, b string) {
-	buf := make([]byte, 0, len(a)+len(b)+2)
-	buf = append(append(append(append(buf, a...), ' '), b...), '\n')
-	h.Write(buf)
+func (h *lineHash) line(a, b string) {
+	h.buf = append(append(append(append(h.buf[:0], a...), ' '), b...), '\n')
+	h.Write(h.buf)
+}
+
+// lineHash is a hash written line by line (line), through one buffer.
+type lineHash struct {
+	hash.Hash
+	buf []byte
+}
+
+// dataSums is a Cache's memo of file content hashes by the content's
+// memory: the snapshots of one repository share the data of a blob that
+// did not change (source's object cache), which then is hashed once.
+// Each entry holds its data, which therefore stays what it was.
+type dataSums struct {
+	mu sync.Mutex
+	m  map[*byte]dataSum
+}
+
+type dataSum struct {
+	data []byte
+	sum  string
+}
+
+// sum returns the hex SHA-256 of data.
+func (s *dataSums) sum(data []byte) string {
+	if len(data) == 0 {
+		b := sha256.Sum256(data)
+		return hex.EncodeToString(b[:])
+	}
+	at := unsafe.SliceData(data)
+	s.mu.Lock()
+	e, ok := s.m[at]
+	s.mu.Unlock()
+	if ok && len(e.data) == len(data) {
+		return e.sum
+	}
+	b := sha256.Sum256(data)
+	sum := hex.EncodeToString(b[:])
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[*byte]dataSum{}
+	}
+	s.m[at] = dataSum{data: data, sum: sum}
+	s.mu.Unlock()
+	return sum
 }

@@ -100,8 +100,8 @@ func TestSharedBuildKeyEqualsReference(t *testing.T) {
 	got := map[string]keys{}
 	for _, name := range names {
 		snap := source.FromFiles(name, states[name])
-		ds := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: shared, hashes: map[string]string{}}
-		df := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: NewCache(), hashes: map[string]string{}}
+		ds := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: shared}
+		df := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: NewCache()}
 		k := keys{map[string]string{}, map[string]string{}, map[string]string{}}
 		dirs := kustomizationDirs(snap)
 		sort.Strings(dirs)
@@ -132,5 +132,18 @@ func TestSharedBuildKeyEqualsReference(t *testing.T) {
 	}
 	if differ == 0 {
 		t.Fatal("no reference key differs between states: the test changes nothing")
+	}
+}
+
+// TestDataSums: the memo by memory gives each content's SHA-256, also for
+// data that starts where other data did (a prefix, another length).
+func TestDataSums(t *testing.T) {
+	var s dataSums
+	data := []byte("apiVersion: v1\nkind: ConfigMap\n")
+	for _, d := range [][]byte{data, data, data[:10], data[:10], data, nil, {}} {
+		b := sha256.Sum256(d)
+		if got, want := s.sum(d), hex.EncodeToString(b[:]); got != want {
+			t.Errorf("%q: %s, want %s", d, got, want)
+		}
 	}
 }

@@ -111,7 +111,7 @@ func (d *renderer) artifactPath(a *artifact, p string) (string, bool) {
 func (d *renderer) referencedDirs(dir string) []string {
 	set := map[string]bool{}
 	for _, f := range d.snap.Walk(dir) {
-		if kustomizationFile(d.snap, path.Dir(f)) != f {
+		if d.kfile(path.Dir(f)) != f {
 			continue
 		}
 		for _, t := range d.localRefs(path.Dir(f)) {
@@ -134,7 +134,7 @@ func (d *renderer) referencedDirs(dir string) []string {
 // localRefs lists the local resources, bases and components of the
 // kustomization in dir, as cleaned repository paths (remote ones left out).
 func (d *renderer) localRefs(dir string) []string {
-	docs, err := d.docs(kustomizationFile(d.snap, dir))
+	docs, err := d.docs(d.kfile(dir))
 	if err != nil || len(docs) == 0 {
 		return nil
 	}

@@ -62,7 +62,7 @@ func (d *renderer) renderFluxBuild(e entry, r *rendered) {
 		r.problem(e, e.from, e.fromLine, "path %q does not exist in the repository", e.path)
 		return
 	}
-	kfile := kustomizationFile(d.snap, e.path)
+	kfile := d.kfile(e.path)
 	k, err := d.fluxKustomizationFile(e, kfile)
 	if err != nil {
 		file := kfile
@@ -199,7 +199,7 @@ func (d *renderer) generatedResources(dir string) []string {
 		}
 		for _, s := range subdirs {
 			sub := path.Join(cur, s)
-			if kustomizationFile(d.snap, sub) != "" {
+			if d.kfile(sub) != "" {
 				out = append(out, "./"+path.Join(rel, s))
 				continue
 			}
@@ -214,13 +214,13 @@ func (d *renderer) generatedResources(dir string) []string {
 // fluxSourceIndex is sourceIndex for a directory that may have no
 // kustomization: its manifests and the kustomizations below it.
 func (d *renderer) fluxSourceIndex(dir string) sourceIndex {
-	if kustomizationFile(d.snap, dir) != "" {
+	if d.kfile(dir) != "" {
 		return d.sourceIndex(dir)
 	}
 	var idx sourceIndex
 	for _, res := range d.generatedResources(dir) {
 		p := path.Join(dir, res)
-		if kustomizationFile(d.snap, p) != "" {
+		if d.kfile(p) != "" {
 			idx = append(idx, d.sourceIndex(p)...)
 			continue
 		}

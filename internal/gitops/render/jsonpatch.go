@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The native build applies JSON 6902 patches to the decoded objects
@@ -126,15 +130,100 @@ func (op *jsonOp) newValue() (any, error) {
 // patchDoc is an object being patched.
 type patchDoc struct {
 	root     any
-	private  bool // root is a copy made for this patch, numbers as JSON decodes them
+	private  bool // root is a copy made for this patch (with cow, only the root map)
 	changed  bool // an operation other than test ran
 	sentinel bool // root may hold jsonNull values
+	// cow: the patch copies only the containers on the paths it changes
+	// and gives its values in final form (applyFinal).
+	cow   bool
+	owned []unsafe.Pointer // with cow, the containers copied for this patch
+	once  bool             // with cow, the operations' values go into the object (the patch is not used again)
 }
 
 // apply applies the patch to v and returns the result as JSON would decode
 // it. v is not modified.
 func (p jsonPatch) apply(v map[string]any) (map[string]any, error) {
-	d := &patchDoc{root: v}
+	return (&patchDoc{root: v}).run(p)
+}
+
+// applyFinal is yamlNumbers of apply's result, as the native build gives
+// it, with final true; where it cannot tell that result without the
+// round trip (an object that is not jsonStable, operations other than
+// add, remove, replace and test, null values), it is apply's result
+// itself, final false. With final, the result shares what the patch does
+// not change with v: neither may be modified. With once, the patch is
+// not used again: a final result may hold its operations' values
+// themselves.
+func (p jsonPatch) applyFinal(v map[string]any, once bool) (_ map[string]any, final bool, _ error) {
+	if !p.cowable() || !jsonStable(v) {
+		m, err := p.apply(v)
+		return m, false, err
+	}
+	m, err := (&patchDoc{root: v, cow: true, once: once}).run(p)
+	return m, err == nil, err
+}
+
+// cowable: the patch has only operations that applyFinal knows.
+func (p jsonPatch) cowable() bool {
+	for i := range p {
+		switch op := &p[i]; op.kind {
+		case "add", "replace":
+			if op.null {
+				return false
+			}
+		case "remove", "test":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// jsonStable says whether yamlNumbers(jsonRoundTrip(v)) is v: maps
+// map[string]any and lists []any (none nil), valid UTF-8 keys and strings,
+// integers (int) that go through float64 and back as themselves, floats
+// that stay floats, booleans and nulls.
+func jsonStable(v any) bool {
+	switch t := v.(type) {
+	case nil, bool:
+		return true
+	case string:
+		return utf8.ValidString(t)
+	case int:
+		// yamlNumbers formats with 'g': from 1e6 on, an exponent.
+		return t > -1e6 && t < 1e6
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return false
+		}
+		_, err := strconv.Atoi(strconv.FormatFloat(t, 'g', -1, 64))
+		return err != nil
+	case map[string]any:
+		if t == nil {
+			return false
+		}
+		for k, e := range t {
+			if !utf8.ValidString(k) || !jsonStable(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		if t == nil {
+			return false
+		}
+		for _, e := range t {
+			if !jsonStable(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// run applies the patch.
+func (d *patchDoc) run(p jsonPatch) (map[string]any, error) {
 	for i := range p {
 		op := &p[i]
 		if op.kind == "test" {
@@ -182,9 +271,14 @@ func (p jsonPatch) apply(v map[string]any) (map[string]any, error) {
 	return m, nil
 }
 
-// own replaces the root with its copy as JSON would decode it.
+// own replaces the root with its copy as JSON would decode it (with cow,
+// with a copy of the root map).
 func (d *patchDoc) own() error {
 	if d.private {
+		return nil
+	}
+	if d.cow {
+		d.root, d.private = d.mine(d.root), true
 		return nil
 	}
 	root, err := jsonRoundTrip(d.root)
@@ -193,6 +287,52 @@ func (d *patchDoc) own() error {
 	}
 	d.root, d.private = root, true
 	return nil
+}
+
+// mine is, with cow, container c copied for this patch (c itself when it
+// was): the patch changes containers it copied only. A list without
+// members is never changed in place.
+func (d *patchDoc) mine(c any) any {
+	var ptr unsafe.Pointer
+	switch t := c.(type) {
+	case map[string]any:
+		ptr = reflect.ValueOf(t).UnsafePointer()
+	case []any:
+		if len(t) == 0 {
+			return c
+		}
+		ptr = unsafe.Pointer(unsafe.SliceData(t))
+	default:
+		return c
+	}
+	if slices.Contains(d.owned, ptr) {
+		return c
+	}
+	switch t := c.(type) {
+	case map[string]any:
+		m := maps.Clone(t)
+		d.owned = append(d.owned, reflect.ValueOf(m).UnsafePointer())
+		return m
+	case []any:
+		l := make([]any, len(t))
+		copy(l, t)
+		d.owned = append(d.owned, unsafe.Pointer(unsafe.SliceData(l)))
+		return l
+	}
+	return c
+}
+
+// value is a fresh copy of the operation's value (with cow, in final
+// form; with once, the value itself).
+func (d *patchDoc) value(op *jsonOp) (any, error) {
+	if d.once && op.hasValue && !op.null && op.valueErr == nil {
+		return yamlNumbers(op.value), nil
+	}
+	v, err := op.newValue()
+	if err != nil || !d.cow {
+		return v, err
+	}
+	return yamlNumbers(v), nil
 }
 
 // place is where an operation's path leads: the container holding its last
@@ -222,6 +362,15 @@ func (d *patchDoc) find(path string) (place, bool) {
 		case map[string]any, []any, jsonNull:
 		default:
 			return place{}, false // a scalar holds no members
+		}
+		if d.cow {
+			next = d.mine(next)
+			switch c := at.c.(type) { // a container copied for this patch
+			case map[string]any:
+				c[key] = next
+			case []any:
+				c[idx] = next
+			}
 		}
 		at = place{c: next, parent: at.c, pkey: key, pidx: idx}
 	}
@@ -365,7 +514,7 @@ func (d *patchDoc) add(op *jsonOp) error {
 	if !ok {
 		return fmt.Errorf("add operation does not apply: doc is missing path: \"%s\": %w", op.path, errPatchMissing)
 	}
-	v, err := op.newValue()
+	v, err := d.value(op)
 	if err != nil {
 		return err
 	}
@@ -406,7 +555,7 @@ func (d *patchDoc) replace(op *jsonOp) error {
 			// The library wraps the path's (nil) error.
 			return fmt.Errorf("replace operation value must be object or array: %w", op.pathErr)
 		}
-		v, err := op.newValue()
+		v, err := d.value(op)
 		if err != nil {
 			return err
 		}
@@ -420,7 +569,7 @@ func (d *patchDoc) replace(op *jsonOp) error {
 	if _, _, err := getMember(at.c, at.key); err != nil {
 		return fmt.Errorf("replace operation does not apply: doc is missing key: %s: %w", op.path, errPatchMissing)
 	}
-	v, err := op.newValue()
+	v, err := d.value(op)
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,15 @@ func comparePatch(t *testing.T, text string, v map[string]any, decline declining
 	if !reflect.DeepEqual(before, v) && fmt.Sprintf("%#v", before) != fmt.Sprintf("%#v", v) { // NaN != NaN
 		t.Fatalf("%s: the patch changed its input", text)
 	}
+	compareFinal(t, text, v, got, err)
+	if _, derr := decodeJSONPatch([]byte(text)); derr != nil {
+		// Not a JSON patch: the native build declines on any decoding
+		// error (their texts name the decoders' own types).
+		if wantErr == nil {
+			t.Errorf("%s: decoding failed (%v), the library's did not", text, derr)
+		}
+		return nil
+	}
 	switch {
 	case errors.Is(err, errPatchDeclined):
 		if decline == neverDecline {
@@ -85,6 +94,42 @@ func comparePatch(t *testing.T, text string, v map[string]any, decline declining
 		t.Errorf("%s:\n got %#v\nwant %#v", text, got, want)
 	}
 	return got
+}
+
+// compareFinal holds applyFinal to apply's result (got, err) on v: the
+// same error, else yamlNumbers of the same object (the object itself when
+// not final); v and got unchanged.
+func compareFinal(t *testing.T, text string, v, got map[string]any, err error) {
+	t.Helper()
+	for _, once := range []bool{false, true} {
+		compareFinalOnce(t, text, v, got, err, once)
+	}
+}
+
+// compareFinalOnce is compareFinal with applyFinal's once.
+func compareFinalOnce(t *testing.T, text string, v, got map[string]any, err error, once bool) {
+	t.Helper()
+	p, derr := decodeJSONPatch([]byte(text))
+	if derr != nil {
+		return
+	}
+	before, gotBefore := fmt.Sprintf("%#v", v), fmt.Sprintf("%#v", got)
+	fin, final, ferr := p.applyFinal(v, once)
+	if s := fmt.Sprintf("%#v", v); s != before {
+		t.Fatalf("%s: applyFinal changed its input", text)
+	}
+	switch {
+	case (err == nil) != (ferr == nil) || (err != nil && err.Error() != ferr.Error()):
+		t.Errorf("%s: applyFinal error %v, apply %v", text, ferr, err)
+	case err != nil:
+	case final:
+		want := yamlNumbers(deepCopy(got))
+		if !reflect.DeepEqual(fin, want) {
+			t.Errorf("%s: applyFinal\n got %#v\nwant %#v", text, fin, want)
+		}
+	case !reflect.DeepEqual(fin, got) && fmt.Sprintf("%#v", fin) != gotBefore:
+		t.Errorf("%s: applyFinal (not final)\n got %#v\nwant %#v", text, fin, got)
+	}
 }
 
 // declining says whether the native way may leave a patch to kustomize.
@@ -128,6 +173,21 @@ func patchObject(t testing.TB) map[string]any {
 		t.Fatalf("test object: %v", err)
 	}
 	return docs[0].Value
+}
+
+// stablePatchObject is the object without the members that are not
+// jsonStable: applyFinal patches it without the round trip.
+func stablePatchObject(t testing.TB) map[string]any {
+	t.Helper()
+	v := patchObject(t)
+	spec := v["spec"].(map[string]any)
+	for _, k := range []string{"big", "whole", "negzero", "million", "when", "bin"} {
+		delete(spec, k)
+	}
+	if !jsonStable(v) {
+		t.Fatalf("not stable: %#v", v)
+	}
+	return v
 }
 
 // jsonPatchCases are patches (JSON text) for the object above; declined:
@@ -298,6 +358,7 @@ var jsonPatchCases = []struct {
 func TestJSONPatchMatchesLibrary(t *testing.T) {
 	for _, tc := range jsonPatchCases {
 		comparePatch(t, tc.patch, patchObject(t), tc.decline)
+		comparePatch(t, tc.patch, stablePatchObject(t), tc.decline)
 	}
 }
 
@@ -415,9 +476,55 @@ func TestJSONPatchRandom(t *testing.T) {
 		}
 		patch := "[" + strings.Join(ops, ",") + "]"
 		v := patchObject(t)
-		if i%2 == 1 {
+		switch i % 3 {
+		case 1:
 			v = first
+		case 2:
+			v = stablePatchObject(t)
 		}
 		comparePatch(t, patch, v, decline)
+	}
+}
+
+// TestJSONPatchFinal: applyFinal copies only the containers on the paths
+// it changes, gives numbers as yamlNumbers makes them, and leaves to apply
+// what it cannot tell without the round trip.
+func TestJSONPatchFinal(t *testing.T) {
+	v := stablePatchObject(t)
+	p, err := decodeJSONPatch([]byte(`[{"op":"replace","path":"/spec/list/3/k","value":{"n":2,"f":2.5,"m":1000000}},{"op":"remove","path":"/spec/float"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, final, err := p.applyFinal(v, false)
+	if err != nil || !final {
+		t.Fatalf("final %v, %v", final, err)
+	}
+	same := func(a, b any) bool { return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() }
+	if !same(got["metadata"], v["metadata"]) || same(got["spec"], v["spec"]) || same(got, v) {
+		t.Error("metadata copied, or spec or the root shared")
+	}
+	want := map[string]any{"n": 2, "f": 2.5, "m": 1e6}
+	if k := got["spec"].(map[string]any)["list"].([]any)[3].(map[string]any)["k"]; !reflect.DeepEqual(k, want) {
+		t.Errorf("value %#v, want %#v", k, want)
+	}
+	if _, ok := v["spec"].(map[string]any)["float"]; !ok {
+		t.Error("the input changed")
+	}
+	for _, tc := range []struct {
+		patch string
+		v     map[string]any
+	}{
+		{`[{"op":"replace","path":"/spec/replicas","value":1}]`, patchObject(t)},                     // not stable
+		{`[{"op":"move","from":"/spec/float","path":"/spec/x"}]`, stablePatchObject(t)},              // move
+		{`[{"op":"add","path":"/spec/x","value":null}]`, stablePatchObject(t)},                       // a null value
+		{`[{"op":"replace","path":"/spec/replicas","value":1}]`, map[string]any{"spec": []any(nil)}}, // a nil list
+	} {
+		p, err := decodeJSONPatch([]byte(tc.patch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, final, _ := p.applyFinal(tc.v, true); final {
+			t.Errorf("%s: final", tc.patch)
+		}
 	}
 }

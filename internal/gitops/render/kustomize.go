@@ -38,6 +38,13 @@ func kustomizationFile(snap *source.Snapshot, dir string) string {
 	return ""
 }
 
+// kfile is kustomizationFile of dir, kept for the renderer's other
+// questions about dir (each is asked for every kustomization that
+// includes dir, and for every build).
+func (d *renderer) kfile(dir string) string {
+	return memoized(&d.mu, &d.kfiles, dir, func() string { return kustomizationFile(d.snap, dir) })
+}
+
 // kustFS is the snapshot as an in-memory file system for krusty, with
 // remote resources removed from every kustomization (nothing is fetched; no
 // plugin runs). Origin annotations are not switched on: with many patches
@@ -107,7 +114,7 @@ func isRemote(s string) bool {
 }
 
 func (d *renderer) renderKustomization(e entry, r *rendered) {
-	kfile := kustomizationFile(d.snap, e.path)
+	kfile := d.kfile(e.path)
 	remote := d.remoteResources(kfile)
 	for _, rem := range remote {
 		r.problems = append(r.problems, Problem{Cluster: e.cluster, File: kfile, Line: d.lineOf(kfile, rem),
@@ -119,7 +126,7 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 		// objects of the cycle, or of what includes it, is evaluated.
 		files := make([]string, len(cycle))
 		for i, dir := range cycle {
-			files[i] = kustomizationFile(d.snap, dir)
+			files[i] = d.kfile(dir)
 		}
 		next := cycle[1%len(cycle)]
 		r.problem(e, files[0], d.lineOf(files[0], path.Base(next)),
@@ -162,6 +169,7 @@ func (d *renderer) renderKustomization(e entry, r *rendered) {
 		}
 		cachePut(d.cache, builds, key, built)
 	}
+	r.objects = slices.Grow(r.objects, len(built))
 	for _, b := range built {
 		if o, ok := newObject(b.Value, b.File, b.Line, e.cluster); ok {
 			r.objects = append(r.objects, d.finish(e, o))
@@ -245,6 +253,7 @@ type Cache struct {
 	native memo[nativeEntry]    // nested native builds, by buildKey (nativecache.go)
 	typed  memo[bool]           // objects as read decode into their types, by file, content and line (native.go)
 	keys   buildKeys            // what makes build keys, per snapshot (cachekey.go)
+	sums   dataSums             // file content hashes (cachekey.go)
 }
 
 // NewCache returns an empty cache.
@@ -264,30 +273,35 @@ type memo[V any] struct {
 	m  map[string]V
 }
 
-// cacheGet and cachePut do nothing without a cache (c nil) or a key.
-func cacheGet[V any](c *Cache, of func(*Cache) *memo[V], key string) (V, bool) {
-	var zero V
-	if c == nil || key == "" {
-		return zero, false
-	}
-	m := of(c)
+func (m *memo[V]) get(key string) (V, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	v, ok := m.m[key]
 	return v, ok
 }
 
-func cachePut[V any](c *Cache, of func(*Cache) *memo[V], key string, v V) {
-	if c == nil || key == "" {
-		return
-	}
-	m := of(c)
+func (m *memo[V]) put(key string, v V) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
 		m.m = map[string]V{}
 	}
 	m.m[key] = v
+}
+
+// cacheGet and cachePut do nothing without a cache (c nil) or a key.
+func cacheGet[V any](c *Cache, of func(*Cache) *memo[V], key string) (V, bool) {
+	if c == nil || key == "" {
+		var zero V
+		return zero, false
+	}
+	return of(c).get(key)
+}
+
+func cachePut[V any](c *Cache, of func(*Cache) *memo[V], key string, v V) {
+	if c != nil && key != "" {
+		of(c).put(key, v)
+	}
 }
 
 func builds(c *Cache) *memo[[]builtObject]  { return &c.builds }
@@ -298,24 +312,18 @@ func charts(c *Cache) *memo[[]renderedFile] { return &c.charts }
 // (sharedBuildKey, cachekey.go).
 func (d *renderer) buildKey(dir string) string { return d.sharedBuildKey(dir) }
 
+// fileHash is the hex SHA-256 of the content of file p, "error" when it
+// cannot be read (kept by the Cache's dataSums).
 func (d *renderer) fileHash(p string) string {
-	d.mu.Lock()
-	sum, ok := d.hashes[p]
-	d.mu.Unlock()
-	if ok {
-		return sum
-	}
 	f, _ := d.snap.File(p)
-	if f == nil || f.Err != nil {
-		sum = "error"
-	} else {
-		b := sha256.Sum256(f.Data)
-		sum = hex.EncodeToString(b[:])
+	switch {
+	case f == nil || f.Err != nil:
+		return "error"
+	case d.cache != nil:
+		return d.cache.sums.sum(f.Data)
 	}
-	d.mu.Lock()
-	d.hashes[p] = sum
-	d.mu.Unlock()
-	return sum
+	b := sha256.Sum256(f.Data)
+	return hex.EncodeToString(b[:])
 }
 
 // aggregate returns the resources of a kustomization that has nothing but
@@ -338,7 +346,7 @@ func (d *renderer) aggregate(kfile, dir string) ([]string, bool) {
 		switch {
 		case ref == "" || isRemote(ref) || p == ".." || strings.HasPrefix(p, "../"):
 			return nil, false
-		case kustomizationFile(d.snap, p) != "":
+		case d.kfile(p) != "":
 		default:
 			if f, ok := d.snap.File(p); !ok || f.Err != nil {
 				return nil, false // let kustomize report it
@@ -364,7 +372,7 @@ func (d *renderer) sourceIndex(dir string) sourceIndex {
 	seen := map[string]bool{}
 	var visit func(dir string)
 	visit = func(dir string) {
-		kfile := kustomizationFile(d.snap, dir)
+		kfile := d.kfile(dir)
 		if kfile == "" || seen[dir] {
 			return
 		}
@@ -504,9 +512,15 @@ func (d *renderer) kustomizationCycle(dir string) []string {
 }
 
 // kustomizationDirRefs lists the kustomization directories the
-// kustomization in dir references, in order.
+// kustomization in dir references, in order (kept: the list is shared,
+// never to be modified).
 func (d *renderer) kustomizationDirRefs(dir string) []string {
-	kfile := kustomizationFile(d.snap, dir)
+	return memoized(&d.mu, &d.dirRefs, dir, func() []string { return d.readDirRefs(dir) })
+}
+
+// readDirRefs is kustomizationDirRefs without the memo.
+func (d *renderer) readDirRefs(dir string) []string {
+	kfile := d.kfile(dir)
 	if kfile == "" {
 		return nil
 	}
@@ -516,7 +530,7 @@ func (d *renderer) kustomizationDirRefs(dir string) []string {
 			continue
 		}
 		p := path.Clean(path.Join(dir, ref))
-		if p != ".." && !strings.HasPrefix(p, "../") && kustomizationFile(d.snap, p) != "" {
+		if p != ".." && !strings.HasPrefix(p, "../") && d.kfile(p) != "" {
 			out = append(out, p)
 		}
 	}

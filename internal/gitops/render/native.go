@@ -7,6 +7,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
@@ -41,7 +43,10 @@ type nres struct {
 	orgNS      string // namespace as read from the resource file
 	curNS      string // namespace after the transformations so far
 	copied     bool   // value is private to this build (else shared with docs)
+	ownRoot    bool   // without copied: value's own map is private to this build
+	ownMeta    bool   // and so is its metadata map
 	jsonNumber bool   // value went through JSON: numbers are float64
+	final      bool   // with jsonNumber: the numbers are already as yamlNumbers makes them
 }
 
 // nativeKustomizationKeys are the kustomization fields the native build knows.
@@ -71,7 +76,7 @@ func (d *renderer) nativeBuild(dir string) (_ []builtObject, ok bool) {
 			return nil, false
 		}
 		v := r.value
-		if r.jsonNumber {
+		if r.jsonNumber && !r.final {
 			if !r.copied {
 				v = deepCopy(v).(map[string]any) // shared with the cache
 			}
@@ -88,7 +93,7 @@ func (d *renderer) nativeAccumulate(dir string, visiting map[string]bool, depth 
 	}
 	visiting[dir] = true
 	defer delete(visiting, dir)
-	kfile := kustomizationFile(d.snap, dir)
+	kfile := d.kfile(dir)
 	if kfile == "" {
 		return nil, false
 	}
@@ -283,47 +288,71 @@ func nativeJSONPatch(data []byte, target any, res []*nres) ([]*nres, bool) {
 			return nil, false
 		}
 	}
-	matched := 0
+	var matched []*nres
 	for _, r := range res {
-		if !sr.match(r.name, r.gvk) {
-			continue
+		if sr.match(r.name, r.gvk) {
+			matched = append(matched, r)
 		}
-		matched++
-		v, err := patch.apply(r.value) // jsonpatch.go
+	}
+	for _, r := range matched {
+		// The only object patched takes the patch's values themselves.
+		v, final, err := patch.applyFinal(r.value, len(matched) == 1) // jsonpatch.go
 		if err != nil {
 			return nil, false
 		}
 		if !plainAnnotations(v) {
 			return nil, false
 		}
-		r.value, r.copied, r.jsonNumber = v, true, true
+		// A final value shares what the patch left alone.
+		r.value, r.copied, r.jsonNumber, r.final = v, !final, true, final
+		r.ownRoot, r.ownMeta = final, false
 	}
-	return res, matched > 0
+	return res, len(matched) > 0
 }
 
 // plainAnnotations drops empty or null annotations, as kustomize does when it
 // sets the annotations of a patched object again, and says whether the rest
 // come out of that unchanged: string values under keys that read back as
-// strings.
+// strings. v's root map is the patch's own; its metadata may be shared.
 func plainAnnotations(v map[string]any) bool {
 	meta, _ := v["metadata"].(map[string]any)
 	annotations, isMap := meta["annotations"].(map[string]any)
 	if !isMap && meta["annotations"] != nil {
 		return false
 	}
-	if len(annotations) == 0 {
+	if _, set := meta["annotations"]; set && len(annotations) == 0 {
+		meta = maps.Clone(meta)
 		delete(meta, "annotations")
+		v["metadata"] = meta
 	}
 	for key, value := range annotations {
-		if _, isString := value.(string); !isString {
-			return false
-		}
-		var back any
-		if err := yaml.Unmarshal([]byte(key), &back); err != nil || back != key {
+		if _, isString := value.(string); !isString || !readsBack(key) {
 			return false
 		}
 	}
 	return true
+}
+
+// readsBackMemo holds readsBack's answers (annotation keys repeat across
+// objects), up to maxReadsBack of them.
+var (
+	readsBackMemo sync.Map
+	readsBackN    atomic.Int64
+)
+
+const maxReadsBack = 4096
+
+// readsBack says whether key, read as YAML, is the string key.
+func readsBack(key string) bool {
+	if ok, done := readsBackMemo.Load(key); done {
+		return ok.(bool)
+	}
+	var back any
+	ok := yaml.Unmarshal([]byte(key), &back) == nil && back == key
+	if len(key) <= 256 && readsBackN.Add(1) <= maxReadsBack {
+		readsBackMemo.Store(key, ok)
+	}
+	return ok
 }
 
 // patchablePath: a JSON patch path that does not change what an object is
@@ -416,13 +445,19 @@ func typedMemo(c *Cache) *memo[bool] { return &c.typed }
 // the two maps on the way, the rest stays shared.
 func (r *nres) setNamespace(ns string) {
 	if !r.copied {
-		v := maps.Clone(r.value)
-		v["metadata"] = maps.Clone(v["metadata"].(map[string]any))
-		r.value = v
+		if !r.ownRoot {
+			r.value, r.ownRoot = maps.Clone(r.value), true
+		}
+		if !r.ownMeta {
+			r.value["metadata"], r.ownMeta = maps.Clone(r.value["metadata"].(map[string]any)), true
+		}
 	}
 	r.value["metadata"].(map[string]any)["namespace"] = ns
 	r.curNS = ns
 }
+
+// share marks the object's value as shared (with a cache or memo).
+func (r *nres) share() { r.copied, r.ownRoot, r.ownMeta = false, false, false }
 
 func deepCopy(v any) any {
 	switch t := v.(type) {

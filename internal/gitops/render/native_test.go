@@ -2,9 +2,11 @@ package render
 
 import (
 	"cmp"
+	"fmt"
 	"path"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/plinth-dev/plinth/internal/gitops/source"
@@ -145,6 +147,15 @@ spec:
 `
 )
 
+// nativeStable is a Deployment whose numbers all go through JSON and
+// back as they are (jsonStable): JSON patches on it copy only what they
+// change (applyFinal).
+var nativeStable = strings.NewReplacer("web", "stable", "1000000", "64Mi", "  labels: {app: web}\nspec", "  labels: {app: stable}\n  annotations: {a: b}\nspec").
+	Replace(nativeDeployment)
+
+const stableTarget = `  target: {group: apps, version: v1, kind: Deployment, name: stable}
+`
+
 // nativeCase is an overlay on the base above: extra files, and whether the
 // native build must accept it.
 type nativeCase struct {
@@ -216,6 +227,24 @@ var nativeCases = []nativeCase{
 		"overlay/m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, labels: &l {a: b}}\ndata:\n  <<: *l\n"), false},
 	{"remote resource", overlay("resources: [../base, https://example.com/x.yaml]\n"), false},
 	{"reference loop", overlay("resources: [../loop]\n", "loop/kustomization.yaml", "resources: [../overlay]\n"), false},
+	{"stable object through JSON patches", overlay("namespace: team-a\nresources: [../base, s.yaml]\npatches:\n- path: p.yaml\n"+stableTarget+"- path: q.yaml\n"+stableTarget,
+		"overlay/s.yaml", nativeStable,
+		"overlay/p.yaml", "- op: replace\n  path: /spec/replicas\n  value: 3\n- op: add\n  path: /spec/template/spec/containers/0/resources/limits\n  value: {cpu: 0.5, memory: 1000000, n: 7}\n- op: remove\n  path: /spec/template/spec/containers/0/ports/0\n",
+		"overlay/q.yaml", "- op: add\n  path: /spec/template/spec/containers/-\n  value: {name: b, image: \"x:1\", ports: [{containerPort: 9}]}\n- op: replace\n  path: /metadata/labels/app\n  value: other\n"), true},
+	{"stable object, annotations emptied", overlay("resources: [../base, s.yaml]\npatches:\n- path: p.yaml\n"+stableTarget,
+		"overlay/s.yaml", nativeStable,
+		"overlay/p.yaml", "- op: remove\n  path: /metadata/annotations/a\n"), true},
+	{"one value patched into several objects, then changed in one", overlay("resources: [../base]\npatches:\n- path: p.yaml\n  target: {name: 'w[e]b'}\n- path: q.yaml\n  target: {kind: Service}\n",
+		"overlay/p.yaml", "- op: add\n  path: /metadata/labels\n  value: {tier: front, x: \"1\"}\n",
+		"overlay/q.yaml", "- op: replace\n  path: /metadata/labels/tier\n  value: back\n"), true},
+	{"stable object with empty annotations", overlay("resources: [../base, s.yaml]\npatches:\n- path: p.yaml\n"+stableTarget,
+		"overlay/s.yaml", strings.Replace(nativeStable, "{a: b}", "{}", 1),
+		"overlay/p.yaml", "- op: replace\n  path: /spec/replicas\n  value: 1\n"), true},
+	{"stable object patched in nested overlays", overlay("namespace: outer\nresources: [../mid]\npatches:\n- path: p.yaml\n"+stableTarget,
+		"mid/kustomization.yaml", "namespace: inner\nresources: [s.yaml]\npatches:\n- path: p.yaml\n"+stableTarget,
+		"mid/s.yaml", nativeStable,
+		"mid/p.yaml", "- op: replace\n  path: /spec/replicas\n  value: 5\n",
+		"overlay/p.yaml", "- op: replace\n  path: /spec/template/metadata/labels\n  value: {app: stable, v: \"2\"}\n"), true},
 }
 
 // TestNativeCases: the native build accepts the shapes it knows, gives
@@ -236,6 +265,7 @@ func TestNativeCases(t *testing.T) {
 				_, _, err := d.krustyBuild("overlay", "overlay/kustomization.yaml")
 				t.Errorf("native build accepted: %v, want %v (kustomize: %v)", got, tc.accept, err)
 			}
+			docsUnchanged(t, d)
 		})
 	}
 }
@@ -258,9 +288,32 @@ func FuzzNativePatch(f *testing.F) {
 			"base/kustomization.yaml":    []byte(nativeBase),
 			"base/deployment.yaml":       []byte(nativeDeployment),
 			"base/extra.yaml":            []byte(nativeExtra),
-			"overlay/kustomization.yaml": []byte("namespace: team-a\nresources: [../base]\npatches:\n- path: p.yaml\n  target: {kind: Deployment}\n"),
+			"overlay/kustomization.yaml": []byte("namespace: team-a\nresources: [../base, s.yaml]\npatches:\n- path: p.yaml\n  target: {kind: Deployment}\n"),
+			"overlay/s.yaml":             []byte(nativeStable),
 			"overlay/p.yaml":             []byte(patch),
 		}
-		compareWithKustomize(t, newRenderer(source.FromFiles("fuzz", files), Options{}), "overlay")
+		d := newRenderer(source.FromFiles("fuzz", files), Options{})
+		compareWithKustomize(t, d, "overlay")
+		docsUnchanged(t, d)
 	})
+}
+
+// docsUnchanged fails t when a file's parsed documents, which builds share
+// (patches copy only what they change), no longer read as the file does.
+func docsUnchanged(t *testing.T, d *renderer) {
+	t.Helper()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for p, r := range d.docCache {
+		f, _ := d.snap.File(p)
+		fresh, err := parseDocs(f.Data)
+		if err != nil || r.err != nil || len(fresh) != len(r.docs) {
+			continue
+		}
+		for i := range fresh {
+			if a, b := fmt.Sprintf("%#v", fresh[i].Value), fmt.Sprintf("%#v", r.docs[i].Value); a != b {
+				t.Errorf("%s: document %d changed by the build:\n%s\nwas\n%s", p, i, b, a)
+			}
+		}
+	}
 }

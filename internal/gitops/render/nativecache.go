@@ -6,7 +6,8 @@ package render
 // which hashes every file the build can read. A change to one service then
 // rebuilds its own kustomizations and those that include them, not every
 // other one. The cached objects' values are shared: every user copies a
-// value before it changes it (nres.setNamespace, jsonPatch.apply).
+// value, or the containers on the paths it changes, before it changes them
+// (nres.setNamespace, jsonPatch.apply and applyFinal).
 
 // nativeEntry is a nested kustomization's accumulated objects and the depth
 // they were built at (a deeper use could exceed maxNativeDepth).
@@ -17,13 +18,15 @@ type nativeEntry struct {
 
 func natives(c *Cache) *memo[nativeEntry] { return &c.native }
 
-// nativeAccumulateShared is nativeAccumulate through the cache.
+// nativeAccumulateShared is nativeAccumulate through the cache; without
+// one, through the renderer's memo by directory (a service's base is
+// included by the overlay of every environment).
 func (d *renderer) nativeAccumulateShared(dir string, visiting map[string]bool, depth int) ([]*nres, bool) {
-	if d.cache == nil {
-		return d.nativeAccumulate(dir, visiting, depth)
+	m, key := &d.natives, dir
+	if d.cache != nil {
+		m, key = natives(d.cache), d.buildKey(dir)
 	}
-	key := d.buildKey(dir)
-	if e, ok := cacheGet(d.cache, natives, key); ok && depth <= e.depth && !visiting[dir] {
+	if e, ok := m.get(key); ok && depth <= e.depth && !visiting[dir] {
 		return shareNres(e.res), true
 	}
 	res, ok := d.nativeAccumulate(dir, visiting, depth)
@@ -31,9 +34,9 @@ func (d *renderer) nativeAccumulateShared(dir string, visiting map[string]bool, 
 		return nil, false
 	}
 	for _, r := range res {
-		r.copied = false // shared with the cache from now on
+		r.share() // shared with the memo from now on
 	}
-	cachePut(d.cache, natives, key, nativeEntry{res: shareNres(res), depth: depth})
+	m.put(key, nativeEntry{res: shareNres(res), depth: depth})
 	return res, true
 }
 
@@ -42,7 +45,7 @@ func shareNres(in []*nres) []*nres {
 	out := make([]*nres, len(in))
 	for i, r := range in {
 		c := *r
-		c.copied = false
+		c.share()
 		out[i] = &c
 	}
 	return out

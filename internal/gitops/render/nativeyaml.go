@@ -27,8 +27,14 @@ func readKustomization(data []byte) (map[string]any, error) {
 	if !ok && yamlv2.Unmarshal(data, &v) != nil {
 		v = nil
 	}
-	switch v.(type) {
-	case map[any]any, map[string]any:
+	switch t := v.(type) {
+	case map[string]any:
+		// Read by fastYAML11: what jsonFromYAML would give is the same
+		// map, when it gives one.
+		if jsonAsRead(t, true) {
+			return t, nil
+		}
+	case map[any]any:
 		if out, ok := jsonFromYAML(v, true); ok {
 			return out.(map[string]any), nil
 		}
@@ -38,6 +44,35 @@ func readKustomization(data []byte) (map[string]any, error) {
 		return nil, err
 	}
 	return k, nil
+}
+
+// jsonAsRead says whether jsonFromYAML(v, onlyStrings) is ok on a value
+// fastYAML11 read (maps map[string]any, integers int), without making its
+// result; with onlyStrings, that result is equal to v.
+func jsonAsRead(v any, onlyStrings bool) bool {
+	switch t := v.(type) {
+	case string:
+		return utf8.ValidString(t)
+	case map[string]any:
+		for k, e := range t {
+			if !utf8.ValidString(k) || !jsonAsRead(e, onlyStrings) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range t {
+			if !jsonAsRead(e, onlyStrings) {
+				return false
+			}
+		}
+		return true
+	case nil, bool, int, int64, uint64:
+		return !onlyStrings
+	case float64:
+		return !onlyStrings && !math.IsNaN(t) && !math.IsInf(t, 0)
+	}
+	return false
 }
 
 // jsonFromYAML is a yaml.v2 value as its JSON decodes (numbers float64);
@@ -130,19 +165,25 @@ func patchFromYAML(list []any) (jsonPatch, bool) {
 	p := make(jsonPatch, len(list))
 	for i, e := range list {
 		var read any // the value as read
+		var o map[string]any
 		switch m := e.(type) {
 		case map[any]any:
 			read = m["value"]
+			v, ok := jsonFromYAML(e, false)
+			if !ok {
+				return nil, false
+			}
+			o = v.(map[string]any)
 		case map[string]any:
-			read = m["value"]
+			// Read by fastYAML11: op, path and from read the same
+			// (strings, or else refused); the value is made below.
+			if !jsonAsRead(m, false) {
+				return nil, false
+			}
+			read, o = m["value"], m
 		default:
 			return nil, false
 		}
-		v, ok := jsonFromYAML(e, false)
-		if !ok {
-			return nil, false
-		}
-		o := v.(map[string]any)
 		op := &p[i]
 		op.kind = "unknown"
 		if s, ok := o["op"].(string); ok {
@@ -154,6 +195,9 @@ func patchFromYAML(list []any) (jsonPatch, bool) {
 			return nil, false
 		}
 		op.value, op.hasValue = o["value"]
+		if _, asRead := e.(map[string]any); asRead && op.hasValue {
+			op.value, _ = jsonFromYAML(op.value, false)
+		}
 		op.null = op.hasValue && op.value == nil
 		if op.kind == "test" && op.hasValue && !op.null {
 			// The test compares YAMLToJSON's text: that of the value as

@@ -197,7 +197,6 @@ type renderer struct {
 	docCache map[string]docsResult
 	cache    *Cache
 	budget   *Budget
-	hashes   map[string]string         // file content hashes, for cache keys
 	values   map[string]map[string]any // values files as read, by path (gitops.go)
 	typed    map[string]bool           // file:line of an object: it decodes into its Kubernetes type
 	charts   map[string]*loadedChart
@@ -205,8 +204,11 @@ type renderer struct {
 	// file:// dependency (helm.go)
 	localDeps map[string]string
 	opts      Options
-	fluxIdx   fluxIndex       // rendered objects Flux references resolve against (flux_source.go)
-	parsed    parsedTemplates // parsed chart templates, by their texts (helmparse.go)
+	fluxIdx   fluxIndex           // rendered objects Flux references resolve against (flux_source.go)
+	parsed    parsedTemplates     // parsed chart templates, by their texts (helmparse.go)
+	kfiles    map[string]string   // kustomization file of a directory (kfile, kustomize.go)
+	dirRefs   map[string][]string // kustomizationDirRefs (kustomize.go)
+	natives   memo[nativeEntry]   // nested native builds by directory, without a Cache (nativecache.go)
 }
 
 type docsResult struct {
@@ -319,7 +321,7 @@ func (res *Result) dropClaimed(claimed []string) {
 
 // newRenderer renders from snap with opts (Render, Builder).
 func newRenderer(snap *source.Snapshot, opts Options) *renderer {
-	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: opts.Cache, hashes: map[string]string{}, typed: map[string]bool{},
+	d := &renderer{snap: snap, docCache: map[string]docsResult{}, cache: opts.Cache, typed: map[string]bool{},
 		charts: map[string]*loadedChart{}, opts: opts, budget: opts.Budget}
 	if d.opts.RepoURL == "" {
 		d.opts.RepoURL = snap.Remote
@@ -533,7 +535,7 @@ func dropTwins(objs []Object) []Object {
 func sortResult(res *Result) {
 	slices.SortStableFunc(res.Objects, func(a, b Object) int {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Kind+"/"+a.Namespace+"/"+a.Name, b.Kind+"/"+b.Namespace+"/"+b.Name),
+			compareJoined([3]string{a.Kind, a.Namespace, a.Name}, [3]string{b.Kind, b.Namespace, b.Name}),
 			cmp.Compare(a.GenerateName, b.GenerateName), cmp.Compare(a.Deployer, b.Deployer), cmp.Compare(a.APIVersion, b.APIVersion))
 	})
 	slices.SortStableFunc(res.Problems, func(a, b Problem) int {
@@ -548,6 +550,33 @@ func sortResult(res *Result) {
 		}
 		return a.Path < b.Path
 	})
+}
+
+// compareJoined is cmp.Compare of the parts of a and of b joined with
+// "/", without joining them.
+func compareJoined(a, b [3]string) int {
+	pa := [5]string{a[0], "/", a[1], "/", a[2]}
+	pb := [5]string{b[0], "/", b[1], "/", b[2]}
+	ai, bi := 0, 0 // the part being read
+	as, bs := pa[0], pb[0]
+	for {
+		for as == "" && ai < len(pa)-1 {
+			ai++
+			as = pa[ai]
+		}
+		for bs == "" && bi < len(pb)-1 {
+			bi++
+			bs = pb[bi]
+		}
+		if as == "" || bs == "" {
+			return cmp.Compare(len(as), len(bs))
+		}
+		n := min(len(as), len(bs))
+		if c := strings.Compare(as[:n], bs[:n]); c != 0 {
+			return c
+		}
+		as, bs = as[n:], bs[n:]
+	}
 }
 
 // ClusterNames lists the directories directly under clusters/ (the
@@ -573,12 +602,7 @@ func clusterNames(snap *source.Snapshot, dir string) []string {
 
 // hiddenPath says whether p is inside a dot directory (.git, .github, .plinth).
 func hiddenPath(p string) bool {
-	for _, part := range strings.Split(p, "/") {
-		if strings.HasPrefix(part, ".") {
-			return true
-		}
-	}
-	return false
+	return strings.HasPrefix(p, ".") || strings.Contains(p, "/.")
 }
 
 func isYAML(p string) bool {
@@ -656,7 +680,7 @@ func (d *renderer) render(e entry) rendered {
 		switch {
 		case !d.snap.IsDir(e.path):
 			r.problem(e, e.from, e.fromLine, "path %q does not exist in the repository", e.path)
-		case kustomizationFile(d.snap, e.path) != "":
+		case d.kfile(e.path) != "":
 			r.kind = "kustomization"
 			d.renderKustomization(e, &r)
 		case d.isChart(e.path):
@@ -711,7 +735,7 @@ func (d *renderer) renderPlainDir(e entry, r *rendered) {
 		se := e
 		se.path = sub
 		switch {
-		case kustomizationFile(d.snap, sub) != "":
+		case d.kfile(sub) != "":
 			d.renderKustomization(se, r)
 		case d.isChart(sub):
 			// Flux does not render charts found in a directory; skip.

@@ -326,3 +326,23 @@ func TestSourceOfLaterPass(t *testing.T) {
 		t.Errorf("problems: %+v", res.Problems)
 	}
 }
+
+// TestCompareJoined: compareJoined orders as the joined strings do.
+func TestCompareJoined(t *testing.T) {
+	words := []string{"", "a", "b", "a/b", "ab", "/", "a/", "/a", "é", "Deployment", "Deployment/x"}
+	for _, a0 := range words {
+		for _, a1 := range words {
+			for _, b0 := range words {
+				for _, b1 := range words {
+					for _, n := range [][2]string{{"", ""}, {"x", "x"}, {"x", "y"}, {"a/b", ""}} {
+						a, b := [3]string{a0, a1, n[0]}, [3]string{b0, b1, n[1]}
+						want := strings.Compare(strings.Join(a[:], "/"), strings.Join(b[:], "/"))
+						if got := compareJoined(a, b); got != want {
+							t.Fatalf("%q vs %q: %d, want %d", a, b, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
