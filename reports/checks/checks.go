@@ -59,21 +59,11 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 	ev.prepare()
 	r.prepare(ev)
 	catalog := reports.Catalog()
-	per := make([][]reports.Finding, len(catalog))
+	per := make([][]pending, len(catalog), len(catalog)+1)
 	var manifest []int
 	for i, c := range catalog {
-		ev.control, ev.findings = c, nil
-		switch c.Evaluation {
-		case reports.EvalManual:
-			for _, cl := range ev.clusters {
-				ev.add(reports.StatusManual, cl, "", "", nil, reports.M("check.attest").WithFix(c.ID))
-			}
-		case reports.EvalDeclared:
-			ev.declared()
-		default:
-			if _, ok := manifestChecks[c.ID]; ok {
-				manifest = append(manifest, i)
-			}
+		if ev.evaluateControl(c) {
+			manifest = append(manifest, i)
 		}
 		per[i] = ev.findings
 	}
@@ -91,23 +81,30 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 		})
 	}
 	_ = g.Wait()
-	n := 0
-	for _, fs := range per {
-		n += len(fs)
-	}
-	ev.findings = make([]reports.Finding, 0, n)
-	off := make([]int, len(per))
-	var copied []bool
-	for i, fs := range per {
-		off[i] = len(ev.findings)
-		copied = rs[i].copiedAt(copied, off[i])
-		ev.findings = append(ev.findings, fs...)
-	}
 	if in.Evidence != nil {
+		ev.findings = nil
 		ev.unmatchedEvidence()
+		per = append(per, ev.findings)
 	}
-	setTexts(ev.findings, copied)
-	return ev.findings, r.kept(ev, rs, per, off)
+	fs, off := ev.expand(catalog, per)
+	return fs, r.kept(ev, rs, fs, per, off)
+}
+
+// evaluateControl evaluates a manual or declared control c into
+// ev.findings; true for a manifest control with a check, left to the caller.
+func (ev *evaluator) evaluateControl(c reports.Control) (manifest bool) {
+	ev.control, ev.findings = c, nil
+	switch c.Evaluation {
+	case reports.EvalManual:
+		for _, cl := range ev.clusters {
+			ev.add(reports.StatusManual, cl, "", "", nil, reports.M("check.attest").WithFix(c.ID))
+		}
+	case reports.EvalDeclared:
+		ev.declared()
+	default:
+		_, manifest = manifestChecks[c.ID]
+	}
+	return manifest
 }
 
 // Implemented reports whether a manifest or declared control has an evaluation.
@@ -120,8 +117,8 @@ func Implemented(id string) bool {
 type evaluator struct {
 	in       *Input
 	control  reports.Control
-	clusters []string // clusters evaluated ("" without a clusters/ layout)
-	findings []reports.Finding
+	clusters []string  // clusters evaluated ("" without a clusters/ layout)
+	findings []pending // the findings of control, to be made (expand)
 	// field, when a per-container check sets it, is the container field its
 	// finding points at instead of the control's usual one (containerField).
 	field string
@@ -210,35 +207,30 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 
 // addIn is add of a finding in environment env (ev.env(cluster, namespace).Name).
 func (ev *evaluator) addIn(env, status, cluster, namespace, object string, at *render.Object, msg reports.Msg) {
-	f := reports.Finding{
+	f := &reports.Finding{
 		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
 		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Environment: env,
 	}
-	f.Msg, f.MessageID = msg, msg.ID // its texts: setTexts, once all are made
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
-	ev.findings = append(ev.findings, f)
+	ev.findings = append(ev.findings, pending{f: f, status: status, msg: msg})
 }
 
 // addObj adds a finding about object o.
 func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
-	ns := ""
-	if !o.ClusterScoped() {
-		ns = namespaceOf(o)
-	}
-	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
+	ev.findings = append(ev.findings, pending{o: o, status: status, msg: msg})
 }
 
 // addWorkload adds a finding about workload w: addObj of w.o, with what
 // it reads of w.o read once.
 func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
-	ev.addIn(w.env, status, w.o.Cluster, w.at, w.id, w.o, msg)
+	ev.findings = append(ev.findings, pending{w: w, status: status, msg: msg})
 }
 
 func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg reports.Msg) {
 	ev.add(status, cluster, namespace, object, nil, msg)
-	f := &ev.findings[len(ev.findings)-1]
+	f := ev.findings[len(ev.findings)-1].f
 	f.File, f.Line = file, line
 }
 

@@ -381,7 +381,7 @@ func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, report
 		for _, c := range ev.clusters {
 			n += len(ev.ofKind(c, kind))
 		}
-		ev.findings = make([]reports.Finding, 0, n) // at most one each
+		ev.findings = make([]pending, 0, n) // at most one each
 	}
 	for _, c := range ev.clusters {
 		for _, o := range ev.ofKind(c, kind) {

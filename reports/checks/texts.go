@@ -5,28 +5,88 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/i18n"
 )
 
-// setTexts gives every finding its message texts (i18n.SetMessage of its
-// Msg), a share of the findings per core: formatting them, in English and
-// Korean, is most of what a finding costs, and each finding's texts are
-// its own, so the order of the work changes nothing. The findings copied
-// from another state (copied[i], reuse.go) have theirs.
-func setTexts(fs []reports.Finding, copied []bool) {
+// pending is a finding as a check makes it. Most findings are of a
+// workload or an object, and what they say of it is read from it when the
+// findings are made into the report's (expand), in place: a control's
+// findings are not made twice (once in a slice of its own, then in the
+// joined one), and a pending finding is a third of the size of a finding.
+type pending struct {
+	msg reports.Msg
+	// Of the three, one is set: f is a finding made in full (add), or
+	// another state's finding with its texts (copied, reuse.go); w is the
+	// workload (addWorkload) and o the object (addObj) the finding is about.
+	f      *reports.Finding
+	w      *workload
+	o      *render.Object
+	status string // of w or o
+	line   int    // of w: when > 0, the line its finding points at (eachWorkload)
+	copied bool
+}
+
+// expand makes the pending findings of per into one slice, in order, with
+// their texts: per[i] are those of control catalog[i] (any further ones are
+// made in full); off[i] is where per[i] starts in the slice. The findings
+// are made a share per core: formatting their messages, in English and
+// Korean, is most of what a finding costs, and each finding is made of its
+// pending one alone, so the order of the work changes nothing.
+func (ev *evaluator) expand(catalog []reports.Control, per [][]pending) (fs []reports.Finding, off []int) {
+	off = make([]int, len(per)+1)
+	for i, ps := range per {
+		off[i+1] = off[i] + len(ps)
+	}
+	fs = make([]reports.Finding, off[len(per)])
 	n := min(runtime.GOMAXPROCS(0), len(fs)/2048+1)
 	var g errgroup.Group
 	for k := range n {
+		lo, hi := k*len(fs)/n, (k+1)*len(fs)/n
 		g.Go(func() error {
-			for i := k * len(fs) / n; i < (k+1)*len(fs)/n; i++ {
-				if i < len(copied) && copied[i] {
-					continue
+			for i, ps := range per {
+				var c *reports.Control
+				if i < len(catalog) {
+					c = &catalog[i]
 				}
-				i18n.SetMessage(&fs[i], fs[i].Msg)
+				for j := max(off[i], lo); j < min(off[i+1], hi); j++ {
+					ev.made(&fs[j], c, &ps[j-off[i]])
+				}
 			}
 			return nil
 		})
 	}
 	_ = g.Wait()
+	return fs, off[:len(per)]
+}
+
+// made makes f (zero) of p, a finding of control c.
+func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending) {
+	switch {
+	case p.f != nil:
+		*f = *p.f
+		if p.copied {
+			return
+		}
+	case p.w != nil:
+		w := p.w
+		f.Cluster, f.Environment, f.Namespace, f.Object = w.o.Cluster, w.env, w.at, w.id
+		f.File, f.Line, f.Deployer = w.o.File, w.o.Line, w.o.Deployer
+		if p.line > 0 {
+			f.Line = p.line
+		}
+	default:
+		o := p.o
+		ns := ""
+		if !o.ClusterScoped() {
+			ns = namespaceOf(o)
+		}
+		f.Cluster, f.Environment, f.Namespace, f.Object = o.Cluster, ev.env(o.Cluster, ns).Name, ns, o.ID()
+		f.File, f.Line, f.Deployer = o.File, o.Line, o.Deployer
+	}
+	if p.f == nil {
+		f.Control, f.Title, f.Category, f.Severity, f.Status = c.ID, c.Title, c.Category, c.Severity, p.status
+	}
+	i18n.SetMessage(f, p.msg)
 }

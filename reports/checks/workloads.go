@@ -103,7 +103,7 @@ func containers(spec map[string]any) []container {
 // offending containers (or a reason) and the finding is made from it.
 func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg reports.Msg)) {
 	if cap(ev.findings) == 0 {
-		ev.findings = make([]reports.Finding, 0, ev.nWorkloads) // at most one each
+		ev.findings = make([]pending, 0, ev.nWorkloads) // at most one each
 	}
 	for _, c := range ev.clusters {
 		for _, w := range ev.workloads[c] {
@@ -118,7 +118,7 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 			case failed:
 				ev.addWorkload(w, reports.StatusFail, msg)
 				if ev.line > 0 {
-					ev.findings[len(ev.findings)-1].Line = ev.line
+					ev.findings[len(ev.findings)-1].line = ev.line
 				}
 			default:
 				ev.addWorkload(w, reports.StatusPass, msg)
