@@ -9,7 +9,6 @@ import (
 	"sort"
 
 	"golang.org/x/sync/errgroup"
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -129,21 +128,22 @@ type evaluator struct {
 	byCluster map[string][]*render.Object
 	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env
 	nsObjects map[string]map[string]*render.Object
-	hpas      map[string][]*render.Object // cluster/namespace -> HPAs and VPAs
+	hpas      map[[2]string][]*render.Object // cluster, namespace -> HPAs and VPAs
 
 	// Built on first use by the reference checks (references.go).
-	index map[string]*render.Object // cluster, namespace, kind, name -> object
+	index map[[4]string]*render.Object // cluster, namespace, kind, name -> object
 	// line, when set by a workload check, is the line of the offending
 	// field, where its failing finding points (eachWorkload).
 	line int
-	pods map[string][]*workload // cluster, namespace -> workloads
+	pods map[[2]string][]*workload // cluster, namespace -> workloads
 
 	// Indexes of the objects (index.go).
-	workloads  map[string][]*workload      // cluster -> workloads
-	all        []*workload                 // every workload, in order
-	nWorkloads int                         // the workloads of the clusters evaluated
-	byKind     map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
-	selectors  map[*render.Object]labels.Selector
+	workloads  map[string][]*workload         // cluster -> workloads
+	all        []*workload                    // every workload, in order
+	nWorkloads int                            // the workloads of the clusters evaluated
+	byKind     map[[2]string][]*render.Object // cluster, kind -> objects
+	byNsKind   map[[3]string][]*render.Object // cluster, namespace, kind -> Services, PodDisruptionBudgets
+	selectors  map[*render.Object]labelSelector
 	cur        *workload // the workload eachWorkload is at
 	reuse      *reuse    // an object-local control's keeping or reusing of findings (reuse.go)
 
@@ -154,7 +154,7 @@ type evaluator struct {
 
 func newEvaluator(in *Input) *evaluator {
 	ev := &evaluator{in: in, byCluster: map[string][]*render.Object{}, envOf: map[string]map[string]repo.EnvState{},
-		nsObjects: map[string]map[string]*render.Object{}, hpas: map[string][]*render.Object{}}
+		nsObjects: map[string]map[string]*render.Object{}, hpas: map[[2]string][]*render.Object{}}
 	set := map[string]bool{}
 	for _, c := range in.Discovery.Clusters {
 		set[c] = true
@@ -179,7 +179,7 @@ func newEvaluator(in *Input) *evaluator {
 			ev.nsObjects[o.Cluster][o.Name] = o
 		}
 		if o.Kind == "HorizontalPodAutoscaler" || o.Kind == "VerticalPodAutoscaler" {
-			k := o.Cluster + "/" + namespaceOf(o)
+			k := [2]string{o.Cluster, namespaceOf(o)}
 			ev.hpas[k] = append(ev.hpas[k], o)
 		}
 	}
@@ -214,18 +214,30 @@ func (ev *evaluator) addIn(env, status, cluster, namespace, object string, at *r
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
-	ev.findings = append(ev.findings, pending{f: f, status: status, msg: msg})
+	ev.findings = append(ev.findings, pending{f: f, msg: msg})
 }
 
 // addObj adds a finding about object o.
 func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
-	ev.findings = append(ev.findings, pending{o: o, status: status, msg: msg})
+	if s, ok := statusIndex(status); ok {
+		ev.findings = append(ev.findings, pending{o: o, status: s, msg: msg})
+		return
+	}
+	ns := ""
+	if !o.ClusterScoped() {
+		ns = namespaceOf(o)
+	}
+	ev.add(status, o.Cluster, ns, o.ID(), o, msg)
 }
 
 // addWorkload adds a finding about workload w: addObj of w.o, with what
 // it reads of w.o read once.
 func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
-	ev.findings = append(ev.findings, pending{w: w, status: status, msg: msg})
+	if s, ok := statusIndex(status); ok {
+		ev.findings = append(ev.findings, pending{w: w, status: s, msg: msg})
+		return
+	}
+	ev.addIn(w.env, status, w.o.Cluster, w.at, w.id, w.o, msg)
 }
 
 func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg reports.Msg) {

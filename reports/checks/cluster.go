@@ -427,7 +427,7 @@ func replicaCount(o *render.Object, h *render.Object) int {
 }
 
 func (ev *evaluator) autoscaler(o *render.Object, kind string) *render.Object {
-	for _, h := range ev.hpas[o.Cluster+"/"+namespaceOf(o)] {
+	for _, h := range ev.hpas[[2]string{o.Cluster, namespaceOf(o)}] {
 		if h.Kind != kind {
 			continue
 		}

@@ -29,12 +29,12 @@ func evaluateRef(in *Input) []reports.Finding {
 				f.Msg, f.MessageID = p.msg, p.msg.ID
 				out = append(out, f)
 			case p.w != nil:
-				out = append(out, addWorkloadRef(ev, p.w, p.status, p.msg))
+				out = append(out, addWorkloadRef(ev, p.w, statuses[p.status], p.msg))
 				if p.line > 0 {
-					out[len(out)-1].Line = p.line
+					out[len(out)-1].Line = int(p.line)
 				}
 			default:
-				out = append(out, addObjRef(ev, p.o, p.status, p.msg))
+				out = append(out, addObjRef(ev, p.o, statuses[p.status], p.msg))
 			}
 		}
 	}

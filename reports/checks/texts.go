@@ -23,9 +23,22 @@ type pending struct {
 	f      *reports.Finding
 	w      *workload
 	o      *render.Object
-	status string // of w or o
-	line   int    // of w: when > 0, the line its finding points at (eachWorkload)
+	line   int32 // of w: when > 0, the line its finding points at (eachWorkload)
+	status uint8 // of w or o: statuses[status]
 	copied bool
+}
+
+// statuses are the statuses of pending findings of a workload or object
+// (any other is made in full).
+var statuses = [...]string{reports.StatusPass, reports.StatusFail, reports.StatusManual, reports.StatusNA}
+
+func statusIndex(status string) (uint8, bool) {
+	for i, s := range statuses {
+		if s == status {
+			return uint8(i), true
+		}
+	}
+	return 0, false
 }
 
 // expand makes the pending findings of per into one slice, in order, with
@@ -74,7 +87,7 @@ func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending) {
 		f.Cluster, f.Environment, f.Namespace, f.Object = w.o.Cluster, w.env, w.at, w.id
 		f.File, f.Line, f.Deployer = w.o.File, w.o.Line, w.o.Deployer
 		if p.line > 0 {
-			f.Line = p.line
+			f.Line = int(p.line)
 		}
 	default:
 		o := p.o
@@ -86,7 +99,7 @@ func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending) {
 		f.File, f.Line, f.Deployer = o.File, o.Line, o.Deployer
 	}
 	if p.f == nil {
-		f.Control, f.Title, f.Category, f.Severity, f.Status = c.ID, c.Title, c.Category, c.Severity, p.status
+		f.Control, f.Title, f.Category, f.Severity, f.Status = c.ID, c.Title, c.Category, c.Severity, statuses[p.status]
 	}
 	i18n.SetMessage(f, p.msg)
 }

@@ -3,6 +3,7 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -118,7 +119,7 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 			case failed:
 				ev.addWorkload(w, reports.StatusFail, msg)
 				if ev.line > 0 {
-					ev.findings[len(ev.findings)-1].line = ev.line
+					ev.findings[len(ev.findings)-1].line = int32(min(ev.line, math.MaxInt32))
 				}
 			default:
 				ev.addWorkload(w, reports.StatusPass, msg)
