@@ -127,3 +127,27 @@ func TestEvaluateDifferential(t *testing.T) {
 		t.Fatalf("with evidence: got %d findings %+v\nwant %d %+v", len(got), got, len(want), want)
 	}
 }
+
+func TestSameMsg(t *testing.T) {
+	m := reports.M("check.namespace", "a", 1)
+	for _, tc := range []struct {
+		b    reports.Msg
+		same bool
+	}{
+		{reports.M("check.namespace", "a", 1), true},
+		{reports.M("check.namespace", "a", 1).WithFix("PLN-SEC-022"), false},
+		{reports.M("check.namespace", "a", "1"), false},
+		{reports.M("check.namespace", "a", int64(1)), false},
+		{reports.M("check.namespace", "b", 1), false},
+		{reports.M("check.namespace", "a"), false},
+		{reports.M("check.hasProbe", "a", 1), false},
+		{reports.M("check.namespace", reports.M("a"), 1), false},
+	} {
+		if got := sameMsg(m, tc.b); got != tc.same || sameMsg(tc.b, m) != tc.same {
+			t.Errorf("sameMsg(%v, %v) = %v, want %v", m, tc.b, got, tc.same)
+		}
+	}
+	if sameMsg(reports.M("x", reports.Names{"a"}), reports.M("x", reports.Names{"a"})) || sameMsg(reports.Msg{}, reports.Msg{}) {
+		t.Error("lists or no message taken as the same")
+	}
+}

@@ -185,12 +185,30 @@ func plainLabels(m map[string]any) (map[string]any, bool) {
 func validLabels(ml map[string]any) bool {
 	for k, v := range ml {
 		s, ok := v.(string)
-		if !ok || len(content.IsLabelKey(k)) > 0 || len(validation.IsValidLabelValue(s)) > 0 {
+		if !ok || !simpleLabel(k) && len(content.IsLabelKey(k)) > 0 || !simpleLabel(s) && len(validation.IsValidLabelValue(s)) > 0 {
 			return false
 		}
 	}
 	return true
 }
+
+// simpleLabel says at once of most label keys and values that they are
+// valid as both: a name of 63 characters at most, alphanumeric or '-', '_',
+// '.' inside (content.IsLabelKey and validation.IsValidLabelValue take it,
+// and they are asked of any other).
+func simpleLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 || !alnum(s[0]) || !alnum(s[len(s)-1]) {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		if c := s[i]; !alnum(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func alnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
 
 // labelMatch is a selector of valid labels (validLabels): it matches the
 // labels that have each of its keys with its value.

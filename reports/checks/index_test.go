@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // TestPlainSelector: a selector read without the JSON round trip is the
@@ -107,5 +109,38 @@ func TestSelectorForDifferential(t *testing.T) {
 				t.Fatalf("seed %d: %v matches %v: %v, want %v", seed, m, set, got.Matches(set), want.Matches(set))
 			}
 		}
+	}
+}
+
+// TestSimpleLabel: what simpleLabel takes, the validators take as a label
+// key and as a label value.
+func TestSimpleLabel(t *testing.T) {
+	alphabet := []string{"a", "Z", "0", "9", "-", "_", ".", "/", " ", "!", "é", "\x00", "app"}
+	taken := 0
+	for seed := range uint64(20000) {
+		r := rand.New(rand.NewPCG(seed, 6))
+		var b strings.Builder
+		for range r.IntN(70) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if !simpleLabel(s) {
+			continue
+		}
+		taken++
+		if errs := content.IsLabelKey(s); len(errs) > 0 {
+			t.Fatalf("%q: taken, not a label key: %v", s, errs)
+		}
+		if errs := validation.IsValidLabelValue(s); len(errs) > 0 {
+			t.Fatalf("%q: taken, not a label value: %v", s, errs)
+		}
+	}
+	for _, s := range []string{"app", "web-1", "A.b_c", strings.Repeat("a", 63)} {
+		if !simpleLabel(s) {
+			t.Errorf("%q not taken", s)
+		}
+	}
+	if taken < 100 {
+		t.Errorf("%d taken", taken)
 	}
 }

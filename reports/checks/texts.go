@@ -58,13 +58,14 @@ func (ev *evaluator) expand(catalog []reports.Control, per [][]pending) (fs []re
 	for k := range n {
 		lo, hi := k*len(fs)/n, (k+1)*len(fs)/n
 		g.Go(func() error {
+			var last texts
 			for i, ps := range per {
 				var c *reports.Control
 				if i < len(catalog) {
 					c = &catalog[i]
 				}
 				for j := max(off[i], lo); j < min(off[i+1], hi); j++ {
-					ev.made(&fs[j], c, &ps[j-off[i]])
+					ev.made(&fs[j], c, &ps[j-off[i]], &last)
 				}
 			}
 			return nil
@@ -74,8 +75,16 @@ func (ev *evaluator) expand(catalog []reports.Control, per [][]pending) (fs []re
 	return fs, off[:len(per)]
 }
 
-// made makes f (zero) of p, a finding of control c.
-func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending) {
+// texts are the texts of a message.
+type texts struct {
+	msg         reports.Msg
+	english, ko string
+}
+
+// made makes f (zero) of p, a finding of control c; last holds the texts
+// of the message of the finding made before, taken again for the same
+// message (most findings have the message of the one before).
+func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending, last *texts) {
 	switch {
 	case p.f != nil:
 		*f = *p.f
@@ -101,5 +110,34 @@ func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending) {
 	if p.f == nil {
 		f.Control, f.Title, f.Category, f.Severity, f.Status = c.ID, c.Title, c.Category, c.Severity, statuses[p.status]
 	}
+	if sameMsg(p.msg, last.msg) {
+		f.Msg, f.MessageID, f.Message, f.MessageKo = p.msg, p.msg.ID, last.english, last.ko
+		return
+	}
 	i18n.SetMessage(f, p.msg)
+	*last = texts{p.msg, f.Message, f.MessageKo}
+}
+
+// sameMsg says whether a and b are the same message, to the texts: the
+// same ID, remediation and arguments, strings and numbers alone (anything
+// else is not compared: false).
+func sameMsg(a, b reports.Msg) bool {
+	if a.ID != b.ID || a.Fix != b.Fix || len(a.Args) != len(b.Args) || a.ID == "" {
+		return false
+	}
+	for i, x := range a.Args {
+		switch x := x.(type) {
+		case string:
+			if y, ok := b.Args[i].(string); !ok || x != y {
+				return false
+			}
+		case int:
+			if y, ok := b.Args[i].(int); !ok || x != y {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
