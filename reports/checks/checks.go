@@ -131,7 +131,7 @@ type evaluator struct {
 	hpas      map[[2]string][]*render.Object // cluster, namespace -> HPAs and VPAs
 
 	// Built on first use by the reference checks (references.go).
-	index map[[4]string]*render.Object // cluster, namespace, kind, name -> object
+	index []named // the objects by cluster, namespace, kind and name (lookup)
 	// line, when set by a workload check, is the line of the offending
 	// field, where its failing finding points (eachWorkload).
 	line int

