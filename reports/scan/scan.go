@@ -383,12 +383,12 @@ func sortFindings(fs []reports.Finding) {
 	}
 	// Sorted by index (a finding is large to move), stably: the order is
 	// the one sorting the findings themselves gives.
-	rank := make([]int, len(fs)) // of the finding's control
-	idx := make([]int, len(fs))
+	rank := make([]int32, len(fs)) // of the finding's control
+	idx := make([]int32, len(fs))
 	for i := range idx {
-		idx[i], rank[i] = i, order[fs[i].Control]
+		idx[i], rank[i] = int32(i), int32(order[fs[i].Control])
 	}
-	compare := func(i, j int) int {
+	compare := func(i, j int32) int {
 		if rank[i] != rank[j] {
 			return cmp.Compare(rank[i], rank[j])
 		}
@@ -437,16 +437,16 @@ func comparePairs(pairs ...string) int {
 // permute puts fs[idx[k]] at k for every k, in place, following the
 // cycles of the permutation idx (most findings are in place already); idx
 // is used up.
-func permute(fs []reports.Finding, idx []int) {
+func permute(fs []reports.Finding, idx []int32) {
 	for k := range idx {
-		if idx[k] == k {
+		if int(idx[k]) == k {
 			continue
 		}
 		first := fs[k]
 		j := k
 		for {
-			from := idx[j]
-			idx[j] = j
+			from := int(idx[j])
+			idx[j] = int32(j)
 			if from == k {
 				fs[j] = first
 				break
