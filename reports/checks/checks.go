@@ -211,16 +211,16 @@ func (ev *evaluator) addIn(env, status, cluster, namespace, object string, at *r
 		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
 		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Environment: env,
 	}
+	f.Msg = msg // its texts: expand, once all are made
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
-	ev.findings = append(ev.findings, pending{f: f, msg: msg})
+	ev.findings = append(ev.findings, pending{f: f})
 }
 
 // addObj adds a finding about object o.
 func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
-	if s, ok := statusIndex(status); ok {
-		ev.findings = append(ev.findings, pending{o: o, status: s, msg: msg})
+	if ev.pend(pending{o: o}, status, msg) {
 		return
 	}
 	ns := ""
@@ -233,8 +233,7 @@ func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
 // addWorkload adds a finding about workload w: addObj of w.o, with what
 // it reads of w.o read once.
 func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
-	if s, ok := statusIndex(status); ok {
-		ev.findings = append(ev.findings, pending{w: w, status: s, msg: msg})
+	if ev.pend(pending{w: w}, status, msg) {
 		return
 	}
 	ev.addIn(w.env, status, w.o.Cluster, w.at, w.id, w.o, msg)

@@ -26,15 +26,15 @@ func evaluateRef(in *Input) []reports.Finding {
 			switch {
 			case p.f != nil:
 				f := *p.f
-				f.Msg, f.MessageID = p.msg, p.msg.ID
+				f.MessageID = f.Msg.ID
 				out = append(out, f)
 			case p.w != nil:
-				out = append(out, addWorkloadRef(ev, p.w, statuses[p.status], p.msg))
+				out = append(out, addWorkloadRef(ev, p.w, statuses[p.status], p.message(&ev.control)))
 				if p.line > 0 {
 					out[len(out)-1].Line = int(p.line)
 				}
 			default:
-				out = append(out, addObjRef(ev, p.o, statuses[p.status], p.msg))
+				out = append(out, addObjRef(ev, p.o, statuses[p.status], p.message(&ev.control)))
 			}
 		}
 	}
@@ -149,5 +149,30 @@ func TestSameMsg(t *testing.T) {
 	}
 	if sameMsg(reports.M("x", reports.Names{"a"}), reports.M("x", reports.Names{"a"})) || sameMsg(reports.Msg{}, reports.Msg{}) {
 		t.Error("lists or no message taken as the same")
+	}
+}
+
+// TestPendingRoundTrip: a finding added of an object or a workload is made
+// with the status and message it was added with, pending or not (a status
+// or remediation a pending finding cannot hold).
+func TestPendingRoundTrip(t *testing.T) {
+	in := reuseState()
+	ev := newEvaluator(in)
+	c, _ := reports.LookupControl("PLN-SEC-006")
+	ev.control = c
+	o, w := ev.all[0].o, ev.all[0]
+	for _, status := range []string{reports.StatusPass, reports.StatusFail, reports.StatusManual, reports.StatusNA, reports.StatusWaived, "other"} {
+		for _, msg := range []reports.Msg{reports.M("check.privileged"), reports.M("check.namespace", "a").WithFix(c.ID),
+			reports.M("check.namespace", "a").WithFix("PLN-SEC-007"), reports.M("check.list", reports.Msgs{reports.M("check.privileged")})} {
+			ev.findings = nil
+			ev.addObj(o, status, msg)
+			ev.addWorkload(w, status, msg)
+			fs, _ := ev.expand([]reports.Control{c}, [][]pending{ev.findings})
+			for i, f := range fs {
+				if f.Status != status || !reflect.DeepEqual(f.Msg, msg) || f.MessageID != msg.ID || f.MessageKo != i18n.Korean(msg) {
+					t.Errorf("finding %d added as %s %+v: made %s %+v (%q)", i, status, msg, f.Status, f.Msg, f.MessageKo)
+				}
+			}
+		}
 	}
 }

@@ -14,18 +14,45 @@ import (
 // workload or an object, and what they say of it is read from it when the
 // findings are made into the report's (expand), in place: a control's
 // findings are not made twice (once in a slice of its own, then in the
-// joined one), and a pending finding is a third of the size of a finding.
+// joined one), and a pending finding is a quarter of the size of a finding.
 type pending struct {
-	msg reports.Msg
-	// Of the three, one is set: f is a finding made in full (add), or
-	// another state's finding with its texts (copied, reuse.go); w is the
-	// workload (addWorkload) and o the object (addObj) the finding is about.
-	f      *reports.Finding
-	w      *workload
-	o      *render.Object
-	line   int32 // of w: when > 0, the line its finding points at (eachWorkload)
-	status uint8 // of w or o: statuses[status]
+	// Of the three, one is set: f is a finding made in full (add), its
+	// Msg set, or another state's finding with its texts (copied,
+	// reuse.go); w is the workload (addWorkload) and o the object (addObj)
+	// the finding is about.
+	f *reports.Finding
+	w *workload
+	o *render.Object
+	// Of w or o: the message (message), its remediation the control's
+	// when fix, and the status, statuses[status].
+	id     string
+	args   []any
+	fix    bool
 	copied bool
+	status uint8
+	line   int32 // of w: when > 0, the line its finding points at (eachWorkload)
+}
+
+// pend adds p, a finding of a workload or object, with its status and
+// message, when it can be pending: its status one of statuses, the
+// remediation of its message none or the control's.
+func (ev *evaluator) pend(p pending, status string, msg reports.Msg) bool {
+	s, ok := statusIndex(status)
+	if !ok || msg.Fix != "" && msg.Fix != ev.control.ID {
+		return false
+	}
+	p.status, p.id, p.args, p.fix = s, msg.ID, msg.Args, msg.Fix != ""
+	ev.findings = append(ev.findings, p)
+	return true
+}
+
+// message is the message of p, of a workload or object, a finding of control c.
+func (p *pending) message(c *reports.Control) reports.Msg {
+	m := reports.Msg{ID: p.id, Args: p.args}
+	if p.fix {
+		m.Fix = c.ID
+	}
+	return m
 }
 
 // statuses are the statuses of pending findings of a workload or object
@@ -85,12 +112,14 @@ type texts struct {
 // of the message of the finding made before, taken again for the same
 // message (most findings have the message of the one before).
 func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending, last *texts) {
+	var msg reports.Msg
 	switch {
 	case p.f != nil:
 		*f = *p.f
 		if p.copied {
 			return
 		}
+		msg = f.Msg
 	case p.w != nil:
 		w := p.w
 		f.Cluster, f.Environment, f.Namespace, f.Object = w.o.Cluster, w.env, w.at, w.id
@@ -109,13 +138,14 @@ func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending, la
 	}
 	if p.f == nil {
 		f.Control, f.Title, f.Category, f.Severity, f.Status = c.ID, c.Title, c.Category, c.Severity, statuses[p.status]
+		msg = p.message(c)
 	}
-	if sameMsg(p.msg, last.msg) {
-		f.Msg, f.MessageID, f.Message, f.MessageKo = p.msg, p.msg.ID, last.english, last.ko
+	if sameMsg(msg, last.msg) {
+		f.Msg, f.MessageID, f.Message, f.MessageKo = msg, msg.ID, last.english, last.ko
 		return
 	}
-	i18n.SetMessage(f, p.msg)
-	*last = texts{p.msg, f.Message, f.MessageKo}
+	i18n.SetMessage(f, msg)
+	*last = texts{msg, f.Message, f.MessageKo}
 }
 
 // sameMsg says whether a and b are the same message, to the texts: the
