@@ -83,7 +83,7 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 	if in.Evidence != nil {
 		ev.findings = nil
 		ev.unmatchedEvidence()
-		per = append(per, ev.findings)
+		per, catalog = append(per, ev.findings), append(catalog, ev.control)
 	}
 	fs, off := ev.expand(catalog, per)
 	return fs, r.kept(ev, rs, fs, per, off)

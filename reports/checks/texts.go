@@ -69,12 +69,12 @@ func statusIndex(status string) (uint8, bool) {
 }
 
 // expand makes the pending findings of per into one slice, in order, with
-// their texts: per[i] are those of control catalog[i] (any further ones are
-// made in full); off[i] is where per[i] starts in the slice. The findings
+// their texts: per[i] are those of control controls[i]; off[i] is where
+// per[i] starts in the slice. The findings
 // are made a share per core: formatting their messages, in English and
 // Korean, is most of what a finding costs, and each finding is made of its
 // pending one alone, so the order of the work changes nothing.
-func (ev *evaluator) expand(catalog []reports.Control, per [][]pending) (fs []reports.Finding, off []int) {
+func (ev *evaluator) expand(controls []reports.Control, per [][]pending) (fs []reports.Finding, off []int) {
 	off = make([]int, len(per)+1)
 	for i, ps := range per {
 		off[i+1] = off[i] + len(ps)
@@ -87,12 +87,8 @@ func (ev *evaluator) expand(catalog []reports.Control, per [][]pending) (fs []re
 		g.Go(func() error {
 			var last texts
 			for i, ps := range per {
-				var c *reports.Control
-				if i < len(catalog) {
-					c = &catalog[i]
-				}
 				for j := max(off[i], lo); j < min(off[i+1], hi); j++ {
-					ev.made(&fs[j], c, &ps[j-off[i]], &last)
+					ev.made(&fs[j], &controls[i], &ps[j-off[i]], &last)
 				}
 			}
 			return nil
