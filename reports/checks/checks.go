@@ -9,7 +9,6 @@ import (
 	"sort"
 
 	"golang.org/x/sync/errgroup"
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/plinth-dev/plinth/internal/gitops/obj"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -59,21 +58,11 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 	ev.prepare()
 	r.prepare(ev)
 	catalog := reports.Catalog()
-	per := make([][]reports.Finding, len(catalog))
+	per := make([][]pending, len(catalog), len(catalog)+1)
 	var manifest []int
 	for i, c := range catalog {
-		ev.control, ev.findings = c, nil
-		switch c.Evaluation {
-		case reports.EvalManual:
-			for _, cl := range ev.clusters {
-				ev.add(reports.StatusManual, cl, "", "", nil, reports.M("check.attest").WithFix(c.ID))
-			}
-		case reports.EvalDeclared:
-			ev.declared()
-		default:
-			if _, ok := manifestChecks[c.ID]; ok {
-				manifest = append(manifest, i)
-			}
+		if ev.evaluateControl(c) {
+			manifest = append(manifest, i)
 		}
 		per[i] = ev.findings
 	}
@@ -91,23 +80,30 @@ func evaluate(in *Input, r *reuse) ([]reports.Finding, *Kept) {
 		})
 	}
 	_ = g.Wait()
-	n := 0
-	for _, fs := range per {
-		n += len(fs)
-	}
-	ev.findings = make([]reports.Finding, 0, n)
-	off := make([]int, len(per))
-	var copied []bool
-	for i, fs := range per {
-		off[i] = len(ev.findings)
-		copied = rs[i].copiedAt(copied, off[i])
-		ev.findings = append(ev.findings, fs...)
-	}
 	if in.Evidence != nil {
+		ev.findings = nil
 		ev.unmatchedEvidence()
+		per, catalog = append(per, ev.findings), append(catalog, ev.control)
 	}
-	setTexts(ev.findings, copied)
-	return ev.findings, r.kept(ev, rs, per, off)
+	fs, off := ev.expand(catalog, per)
+	return fs, r.kept(ev, rs, fs, per, off)
+}
+
+// evaluateControl evaluates a manual or declared control c into
+// ev.findings; true for a manifest control with a check, left to the caller.
+func (ev *evaluator) evaluateControl(c reports.Control) (manifest bool) {
+	ev.control, ev.findings = c, nil
+	switch c.Evaluation {
+	case reports.EvalManual:
+		for _, cl := range ev.clusters {
+			ev.add(reports.StatusManual, cl, "", "", nil, reports.M("check.attest").WithFix(c.ID))
+		}
+	case reports.EvalDeclared:
+		ev.declared()
+	default:
+		_, manifest = manifestChecks[c.ID]
+	}
+	return manifest
 }
 
 // Implemented reports whether a manifest or declared control has an evaluation.
@@ -120,8 +116,8 @@ func Implemented(id string) bool {
 type evaluator struct {
 	in       *Input
 	control  reports.Control
-	clusters []string // clusters evaluated ("" without a clusters/ layout)
-	findings []reports.Finding
+	clusters []string  // clusters evaluated ("" without a clusters/ layout)
+	findings []pending // the findings of control, to be made (expand)
 	// field, when a per-container check sets it, is the container field its
 	// finding points at instead of the control's usual one (containerField).
 	field string
@@ -132,21 +128,22 @@ type evaluator struct {
 	byCluster map[string][]*render.Object
 	envOf     map[string]map[string]repo.EnvState // cluster -> namespace -> env
 	nsObjects map[string]map[string]*render.Object
-	hpas      map[string][]*render.Object // cluster/namespace -> HPAs and VPAs
+	hpas      map[[2]string][]*render.Object // cluster, namespace -> HPAs and VPAs
 
 	// Built on first use by the reference checks (references.go).
-	index map[string]*render.Object // cluster, namespace, kind, name -> object
+	index []named // the objects by cluster, namespace, kind and name (lookup)
 	// line, when set by a workload check, is the line of the offending
 	// field, where its failing finding points (eachWorkload).
 	line int
-	pods map[string][]*workload // cluster, namespace -> workloads
+	pods map[[2]string][]*workload // cluster, namespace -> workloads
 
 	// Indexes of the objects (index.go).
-	workloads  map[string][]*workload      // cluster -> workloads
-	all        []*workload                 // every workload, in order
-	nWorkloads int                         // the workloads of the clusters evaluated
-	byKind     map[string][]*render.Object // cluster, kind (and namespace for some kinds) -> objects
-	selectors  map[*render.Object]labels.Selector
+	workloads  map[string][]*workload         // cluster -> workloads
+	all        []*workload                    // every workload, in order
+	nWorkloads int                            // the workloads of the clusters evaluated
+	byKind     map[[2]string][]*render.Object // cluster, kind -> objects
+	byNsKind   map[[3]string][]*render.Object // cluster, namespace, kind -> Services, PodDisruptionBudgets
+	selectors  map[*render.Object]labelSelector
 	cur        *workload // the workload eachWorkload is at
 	reuse      *reuse    // an object-local control's keeping or reusing of findings (reuse.go)
 
@@ -157,7 +154,7 @@ type evaluator struct {
 
 func newEvaluator(in *Input) *evaluator {
 	ev := &evaluator{in: in, byCluster: map[string][]*render.Object{}, envOf: map[string]map[string]repo.EnvState{},
-		nsObjects: map[string]map[string]*render.Object{}, hpas: map[string][]*render.Object{}}
+		nsObjects: map[string]map[string]*render.Object{}, hpas: map[[2]string][]*render.Object{}}
 	set := map[string]bool{}
 	for _, c := range in.Discovery.Clusters {
 		set[c] = true
@@ -182,7 +179,7 @@ func newEvaluator(in *Input) *evaluator {
 			ev.nsObjects[o.Cluster][o.Name] = o
 		}
 		if o.Kind == "HorizontalPodAutoscaler" || o.Kind == "VerticalPodAutoscaler" {
-			k := o.Cluster + "/" + namespaceOf(o)
+			k := [2]string{o.Cluster, namespaceOf(o)}
 			ev.hpas[k] = append(ev.hpas[k], o)
 		}
 	}
@@ -210,19 +207,22 @@ func (ev *evaluator) add(status, cluster, namespace, object string, at *render.O
 
 // addIn is add of a finding in environment env (ev.env(cluster, namespace).Name).
 func (ev *evaluator) addIn(env, status, cluster, namespace, object string, at *render.Object, msg reports.Msg) {
-	f := reports.Finding{
+	f := &reports.Finding{
 		Control: ev.control.ID, Title: ev.control.Title, Category: ev.control.Category, Severity: ev.control.Severity,
 		Status: status, Cluster: cluster, Namespace: namespace, Object: object, Environment: env,
 	}
-	f.Msg, f.MessageID = msg, msg.ID // its texts: setTexts, once all are made
+	f.Msg = msg // its texts: expand, once all are made
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
-	ev.findings = append(ev.findings, f)
+	ev.findings = append(ev.findings, pending{f: f})
 }
 
 // addObj adds a finding about object o.
 func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
+	if ev.pend(pending{o: o}, status, msg) {
+		return
+	}
 	ns := ""
 	if !o.ClusterScoped() {
 		ns = namespaceOf(o)
@@ -233,12 +233,15 @@ func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
 // addWorkload adds a finding about workload w: addObj of w.o, with what
 // it reads of w.o read once.
 func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
+	if ev.pend(pending{w: w}, status, msg) {
+		return
+	}
 	ev.addIn(w.env, status, w.o.Cluster, w.at, w.id, w.o, msg)
 }
 
 func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg reports.Msg) {
 	ev.add(status, cluster, namespace, object, nil, msg)
-	f := &ev.findings[len(ev.findings)-1]
+	f := ev.findings[len(ev.findings)-1].f
 	f.File, f.Line = file, line
 }
 

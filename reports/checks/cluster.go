@@ -381,7 +381,7 @@ func forKind(ev *evaluator, kind string, fn func(o *render.Object) (bool, report
 		for _, c := range ev.clusters {
 			n += len(ev.ofKind(c, kind))
 		}
-		ev.findings = make([]reports.Finding, 0, n) // at most one each
+		ev.findings = make([]pending, 0, n) // at most one each
 	}
 	for _, c := range ev.clusters {
 		for _, o := range ev.ofKind(c, kind) {
@@ -427,7 +427,7 @@ func replicaCount(o *render.Object, h *render.Object) int {
 }
 
 func (ev *evaluator) autoscaler(o *render.Object, kind string) *render.Object {
-	for _, h := range ev.hpas[o.Cluster+"/"+namespaceOf(o)] {
+	for _, h := range ev.hpas[[2]string{o.Cluster, namespaceOf(o)}] {
 		if h.Kind != kind {
 			continue
 		}

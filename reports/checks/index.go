@@ -3,8 +3,10 @@ package checks
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 )
@@ -48,7 +50,7 @@ func (w *workload) isServed(ev *evaluator) bool {
 // index fills the indexes of ev's objects.
 func (ev *evaluator) buildIndex() {
 	ev.workloads = map[string][]*workload{}
-	ev.byKind = map[string][]*render.Object{}
+	ev.byKind, ev.byNsKind = map[[2]string][]*render.Object{}, map[[3]string][]*render.Object{}
 	for i := range ev.in.Discovery.Objects {
 		o := &ev.in.Discovery.Objects[i]
 		spec := podSpec(o)
@@ -72,11 +74,11 @@ func (ev *evaluator) buildIndex() {
 	}
 	for c, objs := range ev.byCluster {
 		for _, o := range objs {
-			k := kindKey(c, o.Kind)
+			k := [2]string{c, o.Kind}
 			ev.byKind[k] = append(ev.byKind[k], o)
 			if o.Kind == "Service" || o.Kind == "PodDisruptionBudget" {
-				k := nsKindKey(c, namespaceOf(o), o.Kind)
-				ev.byKind[k] = append(ev.byKind[k], o)
+				k := [3]string{c, namespaceOf(o), o.Kind}
+				ev.byNsKind[k] = append(ev.byNsKind[k], o)
 			}
 		}
 	}
@@ -106,7 +108,7 @@ func (ev *evaluator) prepare() {
 			w.replicas = replicaCount(w.o, w.hpa)
 		}
 	}
-	ev.selectors = map[*render.Object]labels.Selector{}
+	ev.selectors = map[*render.Object]labelSelector{}
 	for i := range ev.in.Discovery.Objects {
 		if o := &ev.in.Discovery.Objects[i]; o.Kind == "PodDisruptionBudget" {
 			ev.selectorOf(o, "spec", "selector")
@@ -114,35 +116,118 @@ func (ev *evaluator) prepare() {
 	}
 }
 
-func kindKey(cluster, kind string) string { return cluster + "\x00" + kind }
-
-func nsKindKey(cluster, ns, kind string) string { return cluster + "\x00" + ns + "\x00" + kind }
-
 // ofKind returns the objects of a kind of a cluster.
 func (ev *evaluator) ofKind(cluster, kind string) []*render.Object {
-	return ev.byKind[kindKey(cluster, kind)]
+	return ev.byKind[[2]string{cluster, kind}]
 }
 
 // inNamespace returns the Services or PodDisruptionBudgets of a cluster's
 // namespace.
 func (ev *evaluator) inNamespace(cluster, ns, kind string) []*render.Object {
-	return ev.byKind[nsKindKey(cluster, ns, kind)]
+	return ev.byNsKind[[3]string{cluster, ns, kind}]
 }
 
 // containersOf returns the containers of a workload.
 func (w *workload) containersOf() []container { return w.cs }
 
-// selectorOf is selector(m) of o's field at path, made once per object.
-func (ev *evaluator) selectorOf(o *render.Object, path ...string) labels.Selector {
+// selectorOf is selectorFor(m) of o's field at path, made once per object.
+func (ev *evaluator) selectorOf(o *render.Object, path ...string) labelSelector {
 	if sel, ok := ev.selectors[o]; ok {
 		return sel
 	}
 	if ev.selectors == nil {
-		ev.selectors = map[*render.Object]labels.Selector{}
+		ev.selectors = map[*render.Object]labelSelector{}
 	}
-	sel := selector(mapAt(o.Value, path...))
+	sel := selectorFor(mapAt(o.Value, path...))
 	ev.selectors[o] = sel
 	return sel
+}
+
+// labelSelector is what the checks ask of a selector (labels.Selector).
+type labelSelector interface {
+	Matches(labels.Labels) bool
+	Empty() bool
+	String() string
+}
+
+// selectorFor is selector(m) as a labelSelector (nil when selector's is):
+// a selector of labels alone (plainLabels) is matched as it is, without
+// the requirements selector makes of it; any other is selector's.
+func selectorFor(m map[string]any) labelSelector {
+	if ml, ok := plainLabels(m); ok {
+		return labelMatch(ml)
+	}
+	if sel := selector(m); sel != nil {
+		return sel
+	}
+	return nil
+}
+
+// plainLabels returns the labels of a selector that is matchLabels alone
+// (or nothing), every label valid with a string value: the labels a pod
+// must have, with those values, for selector(m) to match it; false for any
+// other selector, m nil included.
+func plainLabels(m map[string]any) (map[string]any, bool) {
+	var ml map[string]any
+	for k, v := range m {
+		l, ok := v.(map[string]any)
+		if k != "matchLabels" || !ok {
+			return nil, false
+		}
+		ml = l
+	}
+	return ml, m != nil && validLabels(ml)
+}
+
+// validLabels says whether selector would take ml, matchLabels with string
+// values, as requirements (metav1.LabelSelectorAsSelector): every key a
+// label key and every value a label value.
+func validLabels(ml map[string]any) bool {
+	for k, v := range ml {
+		s, ok := v.(string)
+		if !ok || !simpleLabel(k) && len(content.IsLabelKey(k)) > 0 || !simpleLabel(s) && len(validation.IsValidLabelValue(s)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// simpleLabel says at once of most label keys and values that they are
+// valid as both: a name of 63 characters at most, alphanumeric or '-', '_',
+// '.' inside (content.IsLabelKey and validation.IsValidLabelValue take it,
+// and they are asked of any other).
+func simpleLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 || !alnum(s[0]) || !alnum(s[len(s)-1]) {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		if c := s[i]; !alnum(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func alnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+
+// labelMatch is a selector of valid labels (validLabels): it matches the
+// labels that have each of its keys with its value.
+type labelMatch map[string]any
+
+func (m labelMatch) Matches(ls labels.Labels) bool {
+	for k, v := range m {
+		if !ls.Has(k) || ls.Get(k) != v.(string) {
+			return false
+		}
+	}
+	return true
+}
+
+func (m labelMatch) Empty() bool { return len(m) == 0 }
+
+// String is the selector's as selector makes it (for a message).
+func (m labelMatch) String() string {
+	return selector(map[string]any{"matchLabels": map[string]any(m)}).String()
 }
 
 // plainSelector is the LabelSelector of a selector that is matchLabels

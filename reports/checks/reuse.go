@@ -147,11 +147,10 @@ type reuse struct {
 	all   []bool // every object of its namespace is matched, in order (nsObjects)
 
 	// Of a control evaluator: its control, the objects visited with where
-	// their findings start (keeping), and which findings were copied.
+	// their findings start (keeping).
 	control string
 	scope   reuseScope
 	visits  []visit
-	copied  []bool
 }
 
 type visit struct{ object, start int }
@@ -255,10 +254,10 @@ func (r *reuse) forControl(ev *evaluator) {
 		return
 	}
 	c := *r
-	c.control, c.scope, c.visits, c.copied = ev.control.ID, scope, nil, nil
+	c.control, c.scope, c.visits = ev.control.ID, scope, nil
 	if r.prior != nil {
 		// As many findings as the other state's, most of them copied.
-		ev.findings = make([]reports.Finding, 0, r.prior.counts[c.control])
+		ev.findings = make([]pending, 0, r.prior.counts[c.control])
 	}
 	ev.reuse = &c
 }
@@ -285,11 +284,9 @@ func (ev *evaluator) reused(o *render.Object) bool {
 	if !ok {
 		return false
 	}
-	r.copied = append(r.copied, make([]bool, len(ev.findings)-len(r.copied))...)
-	for range fs {
-		r.copied = append(r.copied, true)
+	for k := range fs {
+		ev.findings = append(ev.findings, pending{f: &fs[k], copied: true})
 	}
-	ev.findings = append(ev.findings, fs...)
 	return true
 }
 
@@ -316,21 +313,11 @@ func (r *reuse) keptFindings(fs []reports.Finding) map[int][]reports.Finding {
 	return out
 }
 
-// copiedAt appends to copied, the marks of the findings of all controls
-// so far, those of a control whose findings start at off.
-func (r *reuse) copiedAt(copied []bool, off int) []bool {
-	if r == nil || len(r.copied) == 0 {
-		return copied
-	}
-	copied = append(copied, make([]bool, off-len(copied))...)
-	return append(copied, r.copied...)
-}
-
 // kept is what a keeping evaluation leaves: its objects and, per
 // object-local control, the findings of each object visited (per[i] are
-// the findings of control i, at off[i] in ev.findings with their texts;
-// rs[i] its reuse).
-func (r *reuse) kept(ev *evaluator, rs []*reuse, per [][]reports.Finding, off []int) *Kept {
+// the findings of control i, at off[i] in fs with their texts; rs[i] its
+// reuse).
+func (r *reuse) kept(ev *evaluator, rs []*reuse, fs []reports.Finding, per [][]pending, off []int) *Kept {
 	if r == nil || !r.keep {
 		return nil
 	}
@@ -355,8 +342,8 @@ func (r *reuse) kept(ev *evaluator, rs []*reuse, per [][]reports.Finding, off []
 	}
 	for i, cr := range rs {
 		if cr != nil && cr.keep {
-			if fs := cr.keptFindings(ev.findings[off[i] : off[i]+len(per[i])]); fs != nil {
-				k.findings[cr.control], k.counts[cr.control] = fs, len(per[i])
+			if byObject := cr.keptFindings(fs[off[i] : off[i]+len(per[i])]); byObject != nil {
+				k.findings[cr.control], k.counts[cr.control] = byObject, len(per[i])
 			}
 		}
 	}

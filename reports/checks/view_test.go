@@ -162,3 +162,32 @@ func TestWorkloadViewDifferential(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupDifferential holds lookup (a binary search of the objects
+// sorted) to the map of them it was, the last object of a key taking it.
+func TestLookupDifferential(t *testing.T) {
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		objs := randomObjects(r)
+		for range r.IntN(5) { // the same names again
+			objs = append(objs, randomObjects(r)...)
+		}
+		ev := newEvaluator(&Input{Discovery: &render.Result{Clusters: []string{"p", "q"}, Objects: objs}})
+		want := map[[4]string]*render.Object{}
+		for i := range objs {
+			o := &objs[i]
+			want[[4]string{o.Cluster, namespaceOf(o), o.Kind, o.Name}] = o
+		}
+		for _, c := range []string{"p", "q", "r", ""} {
+			for _, ns := range []string{"", "default", "x", "y", "z"} {
+				for _, kind := range []string{"Deployment", "Service", "ClusterRole", "Namespace", "Pod", "Nothing"} {
+					for _, name := range []string{"a", "b", "c", "d", ""} {
+						if got, w := ev.lookup(c, ns, kind, name), want[[4]string{c, ns, kind, name}]; got != w {
+							t.Fatalf("seed %d: lookup(%q, %q, %q, %q) = %v, want %v", seed, c, ns, kind, name, got, w)
+						}
+					}
+				}
+			}
+		}
+	}
+}

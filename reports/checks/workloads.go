@@ -3,6 +3,7 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -103,7 +104,7 @@ func containers(spec map[string]any) []container {
 // offending containers (or a reason) and the finding is made from it.
 func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any) (failed bool, msg reports.Msg)) {
 	if cap(ev.findings) == 0 {
-		ev.findings = make([]reports.Finding, 0, ev.nWorkloads) // at most one each
+		ev.findings = make([]pending, 0, ev.nWorkloads) // at most one each
 	}
 	for _, c := range ev.clusters {
 		for _, w := range ev.workloads[c] {
@@ -118,7 +119,7 @@ func (ev *evaluator) eachWorkload(fn func(o *render.Object, spec map[string]any)
 			case failed:
 				ev.addWorkload(w, reports.StatusFail, msg)
 				if ev.line > 0 {
-					ev.findings[len(ev.findings)-1].Line = ev.line
+					ev.findings[len(ev.findings)-1].line = int32(min(ev.line, math.MaxInt32))
 				}
 			default:
 				ev.addWorkload(w, reports.StatusPass, msg)

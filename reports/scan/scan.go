@@ -383,15 +383,16 @@ func sortFindings(fs []reports.Finding) {
 	}
 	// Sorted by index (a finding is large to move), stably: the order is
 	// the one sorting the findings themselves gives.
-	idx := make([]int, len(fs))
+	rank := make([]int32, len(fs)) // of the finding's control
+	idx := make([]int32, len(fs))
 	for i := range idx {
-		idx[i] = i
+		idx[i], rank[i] = int32(i), int32(order[fs[i].Control])
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
-		a, b := &fs[i], &fs[j]
-		if a.Control != b.Control {
-			return cmp.Compare(order[a.Control], order[b.Control])
+	compare := func(i, j int32) int {
+		if rank[i] != rank[j] {
+			return cmp.Compare(rank[i], rank[j])
 		}
+		a, b := &fs[i], &fs[j]
 		// The keys one after the other (cmp.Or would compare them all).
 		if c := comparePairs(a.Cluster, b.Cluster, a.Environment, b.Environment, a.Namespace, b.Namespace, a.File, b.File); c != 0 {
 			return c
@@ -400,7 +401,25 @@ func sortFindings(fs []reports.Finding) {
 			return c
 		}
 		return comparePairs(a.Object, b.Object, a.Message, b.Message)
-	})
+	}
+	if !slices.IsSorted(rank) {
+		slices.SortStableFunc(idx, compare)
+		permute(fs, idx)
+		return
+	}
+	// In control order, as the checks make them (no finding added
+	// after): each control's findings sorted alone are in place, and
+	// those already in order need no sorting.
+	for lo := 0; lo < len(idx); {
+		hi := lo + 1
+		for hi < len(idx) && rank[hi] == rank[lo] {
+			hi++
+		}
+		if run := idx[lo:hi]; !slices.IsSortedFunc(run, compare) {
+			slices.SortStableFunc(run, compare)
+		}
+		lo = hi
+	}
 	permute(fs, idx)
 }
 
@@ -418,16 +437,16 @@ func comparePairs(pairs ...string) int {
 // permute puts fs[idx[k]] at k for every k, in place, following the
 // cycles of the permutation idx (most findings are in place already); idx
 // is used up.
-func permute(fs []reports.Finding, idx []int) {
+func permute(fs []reports.Finding, idx []int32) {
 	for k := range idx {
-		if idx[k] == k {
+		if int(idx[k]) == k {
 			continue
 		}
 		first := fs[k]
 		j := k
 		for {
-			from := idx[j]
-			idx[j] = j
+			from := int(idx[j])
+			idx[j] = int32(j)
 			if from == k {
 				fs[j] = first
 				break
@@ -475,10 +494,19 @@ func Score(r *reports.Report) {
 	scopes := map[string]bool{}
 	sum := reports.Summary{FailingControls: map[string]int{}}
 	cats := map[string]*reports.CategoryScore{}
-	for _, f := range r.Findings {
-		sc := Scope(f.Cluster, f.Environment)
-		scopes[sc] = true
-		cr := byControl[f.Control]
+	// The findings of a control and scope come one after the other: the
+	// scope (a string made) and the control are found again only when they change.
+	var sc, cluster, env, control string
+	var cr *reports.ControlResult
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if i == 0 || f.Cluster != cluster || f.Environment != env {
+			sc, cluster, env = Scope(f.Cluster, f.Environment), f.Cluster, f.Environment
+			scopes[sc] = true
+		}
+		if i == 0 || f.Control != control {
+			cr, control = byControl[f.Control], f.Control
+		}
 		if cr == nil {
 			continue
 		}
