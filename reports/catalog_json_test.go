@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/plinth-dev/plinth/internal/testutil/golden"
 )
 
 // TestCatalogJSON keeps catalog.json the JSON of catalog.yaml, where the
-// catalog is written (PLINTH_UPDATE_CATALOG=1 writes it), and the catalog
+// catalog is written (-update writes it), and the catalog
 // read from it the one read from the YAML as before: strictly (unknown
 // fields and repeated keys are errors), then checked.
 func TestCatalogJSON(t *testing.T) {
@@ -23,14 +25,14 @@ func TestCatalogJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	data = append(data, '\n')
-	if os.Getenv("PLINTH_UPDATE_CATALOG") != "" {
+	if golden.Update() {
 		if err := os.WriteFile("catalog.json", data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if !bytes.Equal(data, catalogJSON) {
-		t.Fatal("catalog.json is not catalog.yaml: run PLINTH_UPDATE_CATALOG=1 go test -run TestCatalogJSON ./reports")
+		t.Fatal("catalog.json is not catalog.yaml: run go test ./reports -run TestCatalogJSON -update")
 	}
 	var doc catalogDoc
 	if err := yaml.UnmarshalStrict(src, &doc); err != nil {
