@@ -14,7 +14,7 @@ if ! command -v etcd >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
 fi
-etcd --version | head -1
+etcd --version | sed -n 1p  # sed reads it all: head would exit first and pipefail turn SIGPIPE into a failure
 
 cache="$PWD/.ci/cache"
 bin="$cache/kube-apiserver"
