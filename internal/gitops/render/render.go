@@ -203,6 +203,8 @@ type renderer struct {
 	// localDeps maps <chart>/charts/<name> to the chart directory of a
 	// file:// dependency (helm.go)
 	localDeps map[string]string
+	// chartSums holds chartFiles' hashes, by the directories hashed.
+	chartSums map[string]string
 	opts      Options
 	fluxIdx   fluxIndex           // rendered objects Flux references resolve against (flux_source.go)
 	parsed    parsedTemplates     // parsed chart templates, by their texts (helmparse.go)
