@@ -149,16 +149,7 @@ func (d *renderer) readValuesFile(p string) (map[string]any, error) {
 
 // mergeMaps merges b over a (deeply) into a new map.
 func mergeMaps(a, b map[string]any) map[string]any {
-	n := len(a)
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			n++
-		}
-	}
-	out := make(map[string]any, n)
-	for k, v := range a {
-		out[k] = v
-	}
+	out := tableCopy(a, b)
 	for k, v := range b {
 		if bm, ok := v.(map[string]any); ok {
 			if am, ok := out[k].(map[string]any); ok {

@@ -327,11 +327,7 @@ func plainYAMLString(s string) bool {
 	if numeric && digit {
 		return false
 	}
-	switch strings.ToLower(s) {
-	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
-		return false
-	}
-	return true
+	return !yaml11Word(s)
 }
 
 // plainYAMLText is true for a string value (not a key) yaml.v2 writes
@@ -355,11 +351,17 @@ func plainYAMLText(s string) bool {
 			return false
 		}
 	}
+	return !yaml11Word(s)
+}
+
+// yaml11Word is true for the words yaml.v2 reads as a bool or null in any
+// case (y, yes, on, true, null, ...): a string spelling one is quoted.
+func yaml11Word(s string) bool {
 	switch strings.ToLower(s) {
 	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
-		return false
+		return true
 	}
-	return true
+	return false
 }
 
 // longDigitRun is true for a key with more than 9 digits in a row (that
