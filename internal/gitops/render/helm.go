@@ -107,7 +107,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 			r.problem(e, file, line, "render chart %s: %s", e.path, shortMessage(err.Error()))
 			return
 		}
-		renders = parseRendered(e.path, out)
+		renders = parseRendered(e.path, out, d.interner())
 		for i := range renders {
 			renders[i].file = d.localFile(renders[i].file)
 		}
@@ -261,7 +261,7 @@ type renderedFile struct {
 
 // parseRendered parses the YAML templates' output of a chart in dir, in
 // template order, leaving out NOTES.txt, partials and empty output.
-func parseRendered(dir string, out map[string]string) []renderedFile {
+func parseRendered(dir string, out map[string]string, in *interner) []renderedFile {
 	names := make([]string, 0, len(out))
 	for n := range out {
 		names = append(names, n)
@@ -282,7 +282,7 @@ func parseRendered(dir string, out map[string]string) []renderedFile {
 		if strings.HasPrefix(path.Base(file), "_") {
 			continue
 		}
-		docs, err := renderedDocs(content)
+		docs, err := renderedDocs(content, in)
 		files = append(files, renderedFile{file: file, docs: docs, err: err})
 	}
 	return files

@@ -6,11 +6,12 @@ import (
 
 // renderedDocs parses one template's output as parseDocs does (fastDocs
 // reads the plain block YAML chart templates write, without a copy).
-func renderedDocs(content string) ([]yamlDoc, error) {
+// Identical mappings share values through in.
+func renderedDocs(content string, in *interner) ([]yamlDoc, error) {
 	if chartOutputHook != nil {
 		chartOutputHook(content)
 	}
-	if docs, ok := fastDocsText(content); ok {
+	if docs, ok := fastDocsText(content, in); ok {
 		return docs, nil
 	}
 	return decodeDocs([]byte(content))

@@ -254,6 +254,7 @@ type Cache struct {
 	typed  memo[bool]           // objects as read decode into their types, by file, content and line (native.go)
 	keys   buildKeys            // what makes build keys, per snapshot (cachekey.go)
 	sums   dataSums             // file content hashes (cachekey.go)
+	intern interner             // mappings read, shared (yamlintern.go)
 }
 
 // NewCache returns an empty cache.

@@ -211,6 +211,7 @@ type renderer struct {
 	kfiles    map[string]string   // kustomization file of a directory (kfile, kustomize.go)
 	dirRefs   map[string][]string // kustomizationDirRefs (kustomize.go)
 	natives   memo[nativeEntry]   // nested native builds by directory, without a Cache (nativecache.go)
+	intern    interner            // without a Cache (yamlintern.go)
 }
 
 type docsResult struct {
@@ -632,7 +633,7 @@ func (d *renderer) docs(p string) ([]yamlDoc, error) {
 	case f.Err != nil:
 		r.err = f.Err
 	default:
-		r.docs, r.err = parseDocs(f.Data)
+		r.docs, r.err = parseDocsShared(f.Data, d.interner())
 		if r.err != nil {
 			r.err = fmt.Errorf("%s: %w", p, r.err)
 		}

@@ -27,8 +27,12 @@ const maxDocs = 100000
 // error naming its line. Alias bombs are refused by the decoder. Streams
 // in the block style tools write are read by fastDocs, which gives the
 // same documents without the decoder's node tree; decodeDocs reads the rest.
-func parseDocs(data []byte) ([]yamlDoc, error) {
-	if docs, ok := fastDocs(data); ok {
+func parseDocs(data []byte) ([]yamlDoc, error) { return parseDocsShared(data, nil) }
+
+// parseDocsShared is parseDocs sharing identical mappings through in
+// (yamlintern.go).
+func parseDocsShared(data []byte, in *interner) ([]yamlDoc, error) {
+	if docs, ok := fastDocs(data, in); ok {
 		return docs, nil
 	}
 	return decodeDocs(data)

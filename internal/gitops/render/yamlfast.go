@@ -32,15 +32,18 @@ import (
 // data is not copied: the strings of the values are parts of it, so it
 // must not change while they are in use. parseDocs' callers give it a
 // snapshot's files, which never change, or text of their own.
-func fastDocs(data []byte) ([]yamlDoc, bool) {
-	return fastDocsText(unsafe.String(unsafe.SliceData(data), len(data)))
+func fastDocs(data []byte, in *interner) ([]yamlDoc, bool) {
+	return fastDocsText(unsafe.String(unsafe.SliceData(data), len(data)), in)
 }
 
 // fastDocsText is fastDocs of a stream held as a string: the strings of
 // the values it gives are parts of src (no copy of each scalar), except
 // those the YAML text escapes or folds (quoted with escapes, literal
 // blocks).
-func fastDocsText(src string) ([]yamlDoc, bool) {
+//
+// With an interner, identical block mappings share one value
+// (yamlintern.go).
+func fastDocsText(src string, in *interner) ([]yamlDoc, bool) {
 	// data is src's bytes, only ever read.
 	data := unsafe.Slice(unsafe.StringData(src), len(src))
 	if !fastChars(data) {
@@ -59,7 +62,7 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 		for c := range chunks {
 			from, to := c*len(spans)/chunks, (c+1)*len(spans)/chunks
 			g.Go(func() error {
-				if !parseSpans(data, src, spans[from:to], docs[from:to]) {
+				if !parseSpans(data, src, spans[from:to], docs[from:to], in) {
 					return errNotFast
 				}
 				return nil
@@ -68,7 +71,7 @@ func fastDocsText(src string) ([]yamlDoc, bool) {
 		if g.Wait() != nil {
 			return nil, false
 		}
-	} else if !parseSpans(data, src, spans, docs) {
+	} else if !parseSpans(data, src, spans, docs, in) {
 		return nil, false
 	}
 	// Empty documents are left out.
@@ -92,8 +95,9 @@ var errNotFast = errors.New("not read by fastDocs")
 // parseSpans reads the documents spans of data (held as the string src)
 // into docs (an empty one has no Value); false when one of them is not
 // read.
-func parseSpans(data []byte, src string, spans []docSpan, docs []yamlDoc) bool {
+func parseSpans(data []byte, src string, spans []docSpan, docs []yamlDoc, in *interner) bool {
 	p := newFastParser(data, src)
+	p.in = in
 	defer p.done()
 	for k, s := range spans {
 		p.reset(s.from, s.to)
@@ -194,6 +198,10 @@ type fastParser struct {
 	// values only).
 	keys []string
 	vals []any
+	// in shares mappings read before (yamlintern.go); ix indexes the
+	// lines of the document for it.
+	in *interner
+	ix blockLines
 }
 
 // fastParsers keeps parsers between streams (their stacks empty, values
@@ -212,7 +220,7 @@ func newFastParser(data []byte, src string) *fastParser {
 // done gives p back to fastParsers, which keeps its stacks only.
 func (p *fastParser) done() {
 	if len(p.keys) == 0 && len(p.vals) == 0 {
-		*p = fastParser{keys: p.keys, vals: p.vals}
+		*p = fastParser{keys: p.keys, vals: p.vals, ix: p.ix}
 		fastParsers.Put(p)
 	}
 }
@@ -223,6 +231,9 @@ const maxFastDepth = 500
 // reset starts reading the document data[from:to] at its first line.
 func (p *fastParser) reset(from, to int) {
 	p.next, p.stop, p.n, p.eof, p.bad = from, to, 0, false, false
+	if p.in != nil {
+		p.ix.index(p.data, from, to)
+	}
 	p.load()
 }
 
@@ -316,6 +327,21 @@ func (p *fastParser) mapping(n int) map[string]any {
 		p.fail()
 	}
 	defer func() { p.depth-- }()
+	var text string // the mapping's lines, when shared
+	end := 0        // the number of the line after them
+	if p.in != nil && !p.bad {
+		end = p.ix.end(p.n, n)
+		to := p.stop
+		if end < len(p.ix.start) {
+			to = int(p.ix.start[end])
+		}
+		text = p.src[p.line.start:to]
+		if v, ok := p.in.get(text, n, p.depth); ok {
+			p.n, p.next = end, to
+			p.load()
+			return v
+		}
+	}
 	kbase, vbase := len(p.keys), len(p.vals) // sequences push values only
 	for !p.bad {
 		p.skip()
@@ -346,6 +372,9 @@ func (p *fastParser) mapping(n int) map[string]any {
 		p.fail() // a duplicate key
 	}
 	p.keys, p.vals = p.keys[:kbase], p.pop(vbase)
+	if p.in != nil && !p.bad && p.n == end {
+		p.in.put(text, n, p.depth, m)
+	}
 	return m
 }
 

@@ -10,7 +10,7 @@ import (
 // and against the plain decoder on data; it says whether fastDocs read it
 // (else it declined, which is always allowed).
 func sameAsParseDocs(data []byte) (bool, error) {
-	fast, ok := fastDocs(data)
+	fast, ok := fastDocs(data, nil)
 	if !ok {
 		return false, nil
 	}

@@ -89,7 +89,7 @@ func FuzzResolveRules(f *testing.F) {
 // reuse once done with the values).
 func TestScalarCacheKeysOwnTheirText(t *testing.T) {
 	buf := []byte("a: 1.25e3\nb: 0x7a5\nc: 1.2.3.4\n")
-	if _, ok := fastDocs(buf); !ok {
+	if _, ok := fastDocs(buf, nil); !ok {
 		t.Fatal("not read by fastDocs")
 	}
 	for i := range buf {

@@ -178,7 +178,7 @@ func TestFastDocsLargeStream(t *testing.T) {
 	for _, at := range []float64{0.01, 0.5, 0.99} {
 		i := strings.Index(stream[int(at*float64(len(stream))):], "\n---\n") + int(at*float64(len(stream)))
 		bad := stream[:i] + "\n---\n- a sequence\n" + stream[i:]
-		if _, ok := fastDocs([]byte(bad)); ok {
+		if _, ok := fastDocs([]byte(bad), nil); ok {
 			t.Errorf("a sequence document at %.0f%% of the stream read by fastDocs", at*100)
 		}
 	}

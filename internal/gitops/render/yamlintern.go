@@ -1,0 +1,129 @@
+package render
+
+import (
+	"bytes"
+	"sync"
+)
+
+// interner shares the values of identical block mappings between the
+// documents fastDocs reads: a chart rendered for 500 services writes the
+// same securityContext, probes and resources 500 times, and the files of
+// a Kustomize layout repeat theirs. A block mapping's value depends on its
+// text alone (fastDocs reads no anchors, aliases or tags), so a mapping
+// whose lines are those of one read before is that value, not a copy of
+// it. That relies on what parsed values already promise (docscache.go):
+// they are never modified; a build copies what it changes.
+//
+// One interner serves a Render, or the Renders sharing a Cache; nil
+// shares nothing.
+type interner struct {
+	mu sync.Mutex
+	m  map[internKey]internedMap
+}
+
+// internKey is a mapping's text (its lines, from the start of the first,
+// indentation and "- " included, to the start of the line after it) and
+// the column of its keys.
+type internKey struct {
+	text string
+	col  int32
+}
+
+type internedMap struct {
+	v map[string]any
+	// depth is the nesting depth the mapping was read at: a mapping read
+	// deeper might pass the parser's depth limit, so it is read again.
+	depth int32
+}
+
+func (in *interner) get(text string, col, depth int) (map[string]any, bool) {
+	in.mu.Lock()
+	e, ok := in.m[internKey{text, int32(col)}]
+	in.mu.Unlock()
+	if !ok || int32(depth) > e.depth {
+		return nil, false
+	}
+	return e.v, true
+}
+
+func (in *interner) put(text string, col, depth int, v map[string]any) {
+	in.mu.Lock()
+	if in.m == nil {
+		in.m = map[internKey]internedMap{}
+	}
+	k := internKey{text, int32(col)}
+	if _, ok := in.m[k]; !ok {
+		in.m[k] = internedMap{v, int32(depth)}
+	}
+	in.mu.Unlock()
+}
+
+// blockLines is what the parser needs to find where a block mapping
+// ends before reading it: the lines of the document being read (from
+// reset), by number, with their indentation (-1: blank or a comment) and,
+// for a line with content, the first line after it indented less (the
+// end of its document when none).
+type blockLines struct {
+	start, indent, less []int32
+	open                []int32 // index's stack
+}
+
+// index fills ix with the lines of data[from:to].
+func (ix *blockLines) index(data []byte, from, to int) {
+	ix.start, ix.indent, ix.less = ix.start[:0], ix.indent[:0], ix.less[:0]
+	open := ix.open[:0] // lines still waiting for one indented less, indentation ascending
+	for start := from; start < to; {
+		end := to
+		if i := bytes.IndexByte(data[start:to], '\n'); i >= 0 {
+			end = start + i
+		}
+		pos := start
+		for pos < end && data[pos] == ' ' {
+			pos++
+		}
+		ind := int32(-1)
+		if pos < end && data[pos] != '#' {
+			ind = int32(pos - start)
+		}
+		n := int32(len(ix.start))
+		ix.start, ix.indent, ix.less = append(ix.start, int32(start)), append(ix.indent, ind), append(ix.less, 0)
+		if ind >= 0 {
+			for len(open) > 0 && ix.indent[open[len(open)-1]] > ind {
+				ix.less[open[len(open)-1]] = n
+				open = open[:len(open)-1]
+			}
+			open = append(open, n)
+		}
+		start = end + 1
+	}
+	for _, k := range open {
+		ix.less[k] = int32(len(ix.start))
+	}
+	ix.open = open[:0]
+}
+
+// end is the number of the first line after line k with content indented
+// less than col: where a block mapping starting on line k with its keys
+// at column col ends.
+func (ix *blockLines) end(k, col int) int {
+	j, n := k+1, len(ix.start)
+	for j < n {
+		switch ind := int(ix.indent[j]); {
+		case ind < 0:
+			j++
+		case ind >= col:
+			j = int(ix.less[j])
+		default:
+			return j
+		}
+	}
+	return n
+}
+
+// interner is the interner of d's parses: its Cache's, else its own.
+func (d *renderer) interner() *interner {
+	if d.cache != nil {
+		return &d.cache.intern
+	}
+	return &d.intern
+}
