@@ -140,7 +140,7 @@ func (d *renderer) readValuesFile(p string) (map[string]any, error) {
 	if f.Err != nil {
 		return nil, f.Err
 	}
-	v, err := helmValuesYAML(f.Data)
+	v, err := helmValuesShared(f.Data, d.interner())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}

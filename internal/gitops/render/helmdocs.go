@@ -24,24 +24,28 @@ var chartOutputHook func(content string)
 // valuesDoc decodes a values file the way Helm reads one
 // (chartutil.ReadValues: sigs.k8s.io/yaml, so YAML 1.1 scalars, and every
 // number a float64 as JSON decodes it) without the YAML-to-JSON round trip:
-// fastYAML11 reads it as yaml.v2 does, and jsonNumbers makes its integers
-// float64. ok is false for anything fastYAML11 does not read, or a document
+// readYAML11 reads it as yaml.v2 does, its integers float64. Identical
+// mappings share values through in. ok is false for anything fastYAML11 does not read, or a document
 // that is not a mapping: the caller then decodes the file with the library,
 // for its value or its message (helmValuesYAML).
-func valuesDoc(data []byte) (map[string]any, bool) {
-	v, ok := fastYAML11(data)
+func valuesDoc(data []byte, in *interner) (map[string]any, bool) {
+	v, ok := readYAML11(data, true, in)
 	m, isMap := v.(map[string]any)
 	if !ok || !isMap {
 		return nil, false
 	}
-	return jsonNumbers(m).(map[string]any), true
+	return m, true
 }
 
 // helmValuesYAML reads a values document (a values file, a valuesFrom
 // key, Argo CD's helm.values) as Helm's chartutil.ReadValues does; nil for
 // an empty one.
-func helmValuesYAML(data []byte) (map[string]any, error) {
-	if v, ok := valuesDoc(data); ok {
+func helmValuesYAML(data []byte) (map[string]any, error) { return helmValuesShared(data, nil) }
+
+// helmValuesShared is helmValuesYAML sharing identical mappings through in
+// (yamlintern.go).
+func helmValuesShared(data []byte, in *interner) (map[string]any, error) {
+	if v, ok := valuesDoc(data, in); ok {
 		return v, nil
 	}
 	var v map[string]any

@@ -54,7 +54,7 @@ func unmarshalValues(data []byte) (map[string]any, error) {
 // Helm's chartutil.ReadValues; it says whether valuesDoc read it.
 func checkValuesDoc(t *testing.T, name string, data []byte) bool {
 	t.Helper()
-	got, ok := valuesDoc(data)
+	got, ok := valuesDoc(data, nil)
 	if !ok {
 		return false
 	}
@@ -63,6 +63,14 @@ func checkValuesDoc(t *testing.T, name string, data []byte) bool {
 		t.Errorf("%s: valuesDoc read what Helm refuses: %v", name, err)
 	} else if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: valuesDoc gives\n%#v\nHelm reads\n%#v", name, got, want)
+	}
+	// The same read twice with an interner, the second time from what
+	// the first shared.
+	in := &interner{}
+	for i := range 2 {
+		if shared, ok := valuesDoc(data, in); !ok || !reflect.DeepEqual(shared, got) {
+			t.Errorf("%s: read %d with an interner gives\n%#v (%v)\nwithout\n%#v", name, i+1, shared, ok, got)
+		}
 	}
 	return true
 }

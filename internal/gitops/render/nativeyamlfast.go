@@ -59,7 +59,12 @@ func resolvedV2(text string) (any, bool) { return resolvedV2Cache.get(text, yaml
 // fastDocs does not read or YAML 1.1 may read otherwise. As with fastDocs,
 // data is not copied and must not change while the value is in use (its
 // callers give it a snapshot's files, or text of their own).
-func fastYAML11(data []byte) (any, bool) {
+func fastYAML11(data []byte) (any, bool) { return readYAML11(data, false, nil) }
+
+// readYAML11 is fastYAML11, with floats its integers float64 (as a JSON
+// round trip makes them), sharing identical mappings through in
+// (yamlintern.go).
+func readYAML11(data []byte, floats bool, in *interner) (any, bool) {
 	// b is data with no capacity beyond it, as fastParser.str needs.
 	b, src := data[:len(data):len(data)], unsafe.String(unsafe.SliceData(data), len(data))
 	if !fastChars(b) {
@@ -90,7 +95,7 @@ func fastYAML11(data []byte) (any, bool) {
 	}
 	p := newFastParser(b, src)
 	defer p.done()
-	p.yaml11 = true
+	p.yaml11, p.floats, p.in = true, floats, in
 	p.reset(from, len(b))
 	p.skip()
 	if p.eof {

@@ -191,8 +191,9 @@ type fastParser struct {
 	bad        bool
 	depth      int
 	// yaml11: only plain scalars YAML 1.1 (yaml.v2) resolves as the
-	// decoder does are read (nativeyamlfast.go).
-	yaml11 bool
+	// decoder does are read (nativeyamlfast.go); floats: their integers
+	// are float64, as a JSON round trip makes them (valuesDoc).
+	yaml11, floats bool
 	// keys and vals hold the entries of the collections being read, the
 	// innermost last, until each is made at its size (sequences push
 	// values only).
@@ -336,7 +337,7 @@ func (p *fastParser) mapping(n int) map[string]any {
 			to = int(p.ix.start[end])
 		}
 		text = p.src[p.line.start:to]
-		if v, ok := p.in.get(text, n, p.depth); ok {
+		if v, ok := p.in.get(text, n, p.depth, p.mode()); ok {
 			p.n, p.next = end, to
 			p.load()
 			return v
@@ -373,7 +374,7 @@ func (p *fastParser) mapping(n int) map[string]any {
 	}
 	p.keys, p.vals = p.keys[:kbase], p.pop(vbase)
 	if p.in != nil && !p.bad && p.n == end {
-		p.in.put(text, n, p.depth, m)
+		p.in.put(text, n, p.depth, p.mode(), m)
 	}
 	return m
 }
@@ -576,6 +577,22 @@ func (p *fastParser) splitKey(c []byte) (string, []byte, bool) {
 // decoders read alike (yamlfast_resolve.go), else what the decoder itself
 // resolves it to (once per text for every stream: resolvedCache).
 func (p *fastParser) resolve(text string) (any, bool) {
+	v, ok := p.resolveScalar(text)
+	if p.floats {
+		switch n := v.(type) { // as jsonNumbers makes them
+		case int:
+			v = float64(n)
+		case int64:
+			v = float64(n)
+		case uint64:
+			v = float64(n)
+		}
+	}
+	return v, ok
+}
+
+// resolveScalar is resolve's value before floats.
+func (p *fastParser) resolveScalar(text string) (any, bool) {
 	if plainString(text) {
 		return text, !p.yaml11 || yaml11String(text)
 	}

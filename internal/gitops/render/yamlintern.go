@@ -27,6 +27,7 @@ type interner struct {
 type internKey struct {
 	text string
 	col  int32
+	mode uint8 // of the parser (fastParser.mode)
 }
 
 type internedMap struct {
@@ -36,9 +37,9 @@ type internedMap struct {
 	depth int32
 }
 
-func (in *interner) get(text string, col, depth int) (map[string]any, bool) {
+func (in *interner) get(text string, col, depth int, mode uint8) (map[string]any, bool) {
 	in.mu.Lock()
-	e, ok := in.m[internKey{text, int32(col)}]
+	e, ok := in.m[internKey{text, int32(col), mode}]
 	in.mu.Unlock()
 	if !ok || int32(depth) > e.depth {
 		return nil, false
@@ -46,12 +47,12 @@ func (in *interner) get(text string, col, depth int) (map[string]any, bool) {
 	return e.v, true
 }
 
-func (in *interner) put(text string, col, depth int, v map[string]any) {
+func (in *interner) put(text string, col, depth int, mode uint8, v map[string]any) {
 	in.mu.Lock()
 	if in.m == nil {
 		in.m = map[internKey]internedMap{}
 	}
-	k := internKey{text, int32(col)}
+	k := internKey{text, int32(col), mode}
 	if _, ok := in.m[k]; !ok {
 		in.m[k] = internedMap{v, int32(depth)}
 	}
@@ -126,4 +127,16 @@ func (d *renderer) interner() *interner {
 		return &d.cache.intern
 	}
 	return &d.intern
+}
+
+// mode is how p reads scalars: YAML 1.2 (yaml.v3), 1.1 (yaml.v2), or 1.1
+// with float64 numbers; mappings read one way are not shared with another.
+func (p *fastParser) mode() uint8 {
+	switch {
+	case p.floats:
+		return 2
+	case p.yaml11:
+		return 1
+	}
+	return 0
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/internal/testutil/snapshot"
 )
@@ -108,8 +109,17 @@ func readMappingText(k internKey) (map[string]any, error) {
 	}
 	text = strings.Repeat(" ", int(k.col)) + text[k.col:]
 	var m map[string]any
-	if err := yaml.Unmarshal([]byte(text), &m); err != nil {
-		return nil, err
+	switch k.mode {
+	case 0:
+		if err := yaml.Unmarshal([]byte(text), &m); err != nil {
+			return nil, err
+		}
+	case 2: // a values file's, as Helm reads it
+		if err := sigsyaml.Unmarshal([]byte(text), &m); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("mode %d shared", k.mode)
 	}
 	return m, nil
 }
