@@ -142,7 +142,9 @@ func readJSONPatch(data []byte) (jsonPatch, error) {
 	if len(data) > 0 && data[0] == '[' {
 		return decodeJSONPatch(data)
 	}
-	v, ok := fastYAML11(data) // nativeyamlfast.go
+	// Numbers read as float64, as the JSON text gives them: the values
+	// are the operations' own, not copies (nativeyamlfast.go).
+	v, ok := readYAML11(data, true, nil)
 	if !ok && yamlv2.Unmarshal(data, &v) != nil {
 		v = nil
 	}
@@ -175,9 +177,14 @@ func patchFromYAML(list []any) (jsonPatch, bool) {
 			}
 			o = v.(map[string]any)
 		case map[string]any:
-			// Read by fastYAML11: op, path and from read the same
-			// (strings, or else refused); the value is made below.
+			// Read by readYAML11, numbers float64: op, path and from
+			// read the same (strings, or else refused), and so does the
+			// value, taken as it is. A test compares the text of the
+			// value with its integers as integers: the library says.
 			if !jsonAsRead(m, false) {
+				return nil, false
+			}
+			if _, has := m["value"]; has && m["op"] == "test" {
 				return nil, false
 			}
 			read, o = m["value"], m
@@ -195,9 +202,6 @@ func patchFromYAML(list []any) (jsonPatch, bool) {
 			return nil, false
 		}
 		op.value, op.hasValue = o["value"]
-		if _, asRead := e.(map[string]any); asRead && op.hasValue {
-			op.value, _ = jsonFromYAML(op.value, false)
-		}
 		op.null = op.hasValue && op.value == nil
 		if op.kind == "test" && op.hasValue && !op.null {
 			// The test compares YAMLToJSON's text: that of the value as
