@@ -1,7 +1,6 @@
 package render
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"path"
 	"regexp"
@@ -297,14 +296,13 @@ func (d *renderer) chartKey(dir string, values map[string]any, release, ns strin
 	if d.cache == nil {
 		return ""
 	}
-	k := keyWriter{buf: make([]byte, 0, 512)}
+	k := newKeyWriter()
 	for _, s := range []string{"chart", dir, release, ns, d.chartFiles(d.chartDirs(dir))} {
 		k.str(s)
 	}
 	k.tag('m')
 	k.mapping(values)
-	sum := sha256.Sum256(k.buf)
-	return string(sum[:])
+	return k.sum()
 }
 
 // chartFiles is the hash of the paths and contents of the files of the
@@ -318,7 +316,7 @@ func (d *renderer) chartFiles(dirs []string) string {
 	if ok {
 		return sum
 	}
-	k := keyWriter{buf: make([]byte, 0, 4096)}
+	k := newKeyWriter()
 	for _, dd := range dirs {
 		k.str(dd)
 		for _, p := range d.snap.Walk(dd) {
@@ -326,8 +324,7 @@ func (d *renderer) chartFiles(dirs []string) string {
 			k.str(d.fileHash(p))
 		}
 	}
-	h := sha256.Sum256(k.buf)
-	sum = string(h[:])
+	sum = k.sum()
 	d.mu.Lock()
 	if d.chartSums == nil {
 		d.chartSums = map[string]string{}

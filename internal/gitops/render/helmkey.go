@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 )
 
 // An entry's key (entry.key) is the SHA-256 of an unambiguous encoding of
@@ -19,7 +20,7 @@ import (
 
 // hashKey is entry.key.
 func (e entry) hashKey() string {
-	k := keyWriter{buf: make([]byte, 0, 1024)}
+	k := newKeyWriter()
 	for _, s := range []string{e.cluster, e.deployer, e.kind, e.path, e.namespace, e.release} {
 		k.str(s)
 	}
@@ -39,12 +40,30 @@ func (e entry) hashKey() string {
 	}
 	k.str(e.argo.key())
 	k.str(e.flux.key())
-	sum := sha256.Sum256(k.buf)
-	return string(sum[:])
+	return k.sum()
 }
 
 // keyWriter writes the encoding hashKey hashes.
-type keyWriter struct{ buf []byte }
+type keyWriter struct {
+	buf  []byte
+	keys []string // the sorted keys of the maps being written, innermost last
+}
+
+// keyWriters keeps keyWriters between keys: a key's encoding is several
+// KB (a chart's values), written for every entry the walk meets.
+var keyWriters = sync.Pool{New: func() any { return &keyWriter{buf: make([]byte, 0, 8<<10)} }}
+
+func newKeyWriter() *keyWriter { return keyWriters.Get().(*keyWriter) }
+
+// sum is the SHA-256 of what k wrote; k goes back to keyWriters.
+func (k *keyWriter) sum() string {
+	h := sha256.Sum256(k.buf)
+	if cap(k.buf) <= 1<<20 {
+		k.buf, k.keys = k.buf[:0], k.keys[:0]
+		keyWriters.Put(k)
+	}
+	return string(h[:])
+}
 
 func (k *keyWriter) tag(t byte) { k.buf = append(k.buf, t) }
 
@@ -100,13 +119,15 @@ func (k *keyWriter) mapping(m map[string]any) {
 	if len(m) == 0 {
 		return
 	}
-	keys := make([]string, 0, len(m))
+	base := len(k.keys)
 	for key := range m {
-		keys = append(keys, key)
+		k.keys = append(k.keys, key)
 	}
-	slices.Sort(keys)
-	for _, key := range keys {
-		k.str(key)
-		k.value(m[key])
+	slices.Sort(k.keys[base:])
+	for i := base; i < base+len(m); i++ {
+		k.str(k.keys[i])
+		k.value(m[k.keys[i]])
 	}
+	clear(k.keys[base:])
+	k.keys = k.keys[:base]
 }
