@@ -329,6 +329,7 @@ func (p *fastParser) mapping(n int) map[string]any {
 	}
 	defer func() { p.depth-- }()
 	var text string // the mapping's lines, when shared
+	var hash uint64 // their internHash
 	end := 0        // the number of the line after them
 	if p.in != nil && !p.bad {
 		end = p.ix.end(p.n, n)
@@ -337,7 +338,8 @@ func (p *fastParser) mapping(n int) map[string]any {
 			to = int(p.ix.start[end])
 		}
 		text = p.src[p.line.start:to]
-		if v, ok := p.in.get(text, n, p.depth, p.mode()); ok {
+		hash = internHash(text)
+		if v, ok := p.in.get(hash, text, n, p.depth, p.mode()); ok {
 			p.n, p.next = end, to
 			p.load()
 			return v
@@ -374,7 +376,7 @@ func (p *fastParser) mapping(n int) map[string]any {
 	}
 	p.keys, p.vals = p.keys[:kbase], p.pop(vbase)
 	if p.in != nil && !p.bad && p.n == end {
-		p.in.put(text, n, p.depth, p.mode(), m)
+		p.in.put(hash, text, n, p.depth, p.mode(), m)
 	}
 	return m
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"hash/maphash"
 	"sync"
 )
 
@@ -18,43 +19,51 @@ import (
 // shares nothing.
 type interner struct {
 	mu sync.Mutex
-	m  map[internKey]internedMap
+	m  map[uint64]internedMap // by internHash
 }
 
-// internKey is a mapping's text (its lines, from the start of the first,
-// indentation and "- " included, to the start of the line after it) and
-// the column of its keys.
-type internKey struct {
-	text string
-	col  int32
-	mode uint8 // of the parser (fastParser.mode)
-}
-
+// internedMap is a mapping read: its text (its lines, from the start of
+// the first, indentation and "- " included, to the start of the line
+// after it), the column of its keys, the parser's mode and its value.
 type internedMap struct {
-	v map[string]any
+	text string
+	v    map[string]any
+	col  int32
+	mode uint8
 	// depth is the nesting depth the mapping was read at: a mapping read
 	// deeper might pass the parser's depth limit, so it is read again.
 	depth int32
 }
 
-func (in *interner) get(text string, col, depth int, mode uint8) (map[string]any, bool) {
+var internSeed = maphash.MakeSeed()
+
+// internHash is the hash of a mapping's text: computed once for the
+// look-up and, when the mapping is read, its entry (a table keyed by the
+// texts themselves would hash them again, and again as it grows).
+func internHash(text string) uint64 { return maphash.String(internSeed, text) }
+
+// get is the value of the mapping text at column col read before in mode,
+// if it was read no deeper than depth (h: internHash(text)).
+func (in *interner) get(h uint64, text string, col, depth int, mode uint8) (map[string]any, bool) {
 	in.mu.Lock()
-	e, ok := in.m[internKey{text, int32(col), mode}]
+	e, ok := in.m[h]
 	in.mu.Unlock()
-	if !ok || int32(depth) > e.depth {
+	if !ok || e.col != int32(col) || e.mode != mode || int32(depth) > e.depth || e.text != text {
 		return nil, false
 	}
 	return e.v, true
 }
 
-func (in *interner) put(text string, col, depth int, mode uint8, v map[string]any) {
+// put offers v, the value of the mapping text read at column col and
+// depth in mode (h: internHash(text)), to the documents read after. Of two
+// mappings with the same hash, the first keeps the entry.
+func (in *interner) put(h uint64, text string, col, depth int, mode uint8, v map[string]any) {
 	in.mu.Lock()
 	if in.m == nil {
-		in.m = map[internKey]internedMap{}
+		in.m = map[uint64]internedMap{}
 	}
-	k := internKey{text, int32(col), mode}
-	if _, ok := in.m[k]; !ok {
-		in.m[k] = internedMap{v, int32(depth)}
+	if _, ok := in.m[h]; !ok {
+		in.m[h] = internedMap{text: text, v: v, col: int32(col), mode: mode, depth: int32(depth)}
 	}
 	in.mu.Unlock()
 }

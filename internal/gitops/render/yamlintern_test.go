@@ -87,13 +87,13 @@ func TestInternedValuesUnchanged(t *testing.T) {
 			if len(c.intern.m) == 0 {
 				t.Fatal("no mapping read with the interner")
 			}
-			for k, v := range c.intern.m {
-				want, err := readMappingText(k)
+			for _, e := range c.intern.m {
+				want, err := readMappingText(e)
 				if err != nil {
-					t.Fatalf("%q: %v", k.text, err)
+					t.Fatalf("%q: %v", e.text, err)
 				}
-				if !reflect.DeepEqual(v.v, want) {
-					t.Errorf("shared mapping changed:\n%s\nnow %v\nwant %v", k.text, v.v, want)
+				if !reflect.DeepEqual(e.v, want) {
+					t.Errorf("shared mapping changed:\n%s\nnow %v\nwant %v", e.text, e.v, want)
 				}
 			}
 		})
@@ -102,7 +102,7 @@ func TestInternedValuesUnchanged(t *testing.T) {
 
 // readMappingText reads a shared mapping's text with the decoder, its
 // first line's "- " made spaces.
-func readMappingText(k internKey) (map[string]any, error) {
+func readMappingText(k internedMap) (map[string]any, error) {
 	text := k.text
 	if int(k.col) > len(text) || strings.Trim(text[:k.col], " -") != "" {
 		return nil, fmt.Errorf("no mapping at column %d", k.col)
