@@ -105,6 +105,7 @@ type fx struct {
 	buf   []byte // the output of the executions under way (fxTmpl.run)
 	args  []any  // the arguments of the calls under way (evalArgs)
 	yaml  []byte // toYaml's output before it is written (toYAMLIndented)
+	incl  []byte // an include's output before it is written indented (includeOut)
 	depth int
 	fresh map[unsafe.Pointer]bool // maps made by this run
 }
@@ -221,6 +222,9 @@ func (c *fxCompiler) node(n parse.Node) (fxNode, bool) {
 	case *parse.ContinueNode:
 		return func(*fx, []any, any) fxCtl { return ctlContinue }, true
 	case *parse.ActionNode:
+		if x, ok := c.includeOut(n.Pipe, -1, false); ok {
+			return x, true
+		}
 		if x, ok := c.printIndented(n.Pipe); ok {
 			return x, true
 		}
@@ -285,6 +289,9 @@ func (c *fxCompiler) printIndented(p *parse.PipeNode) (fxNode, bool) {
 	head := *p
 	head.Cmds = p.Cmds[:len(p.Cmds)-1]
 	n, newline := spaces.(int), id.Ident == "nindent"
+	if x, ok := c.includeOut(&head, n, newline); ok {
+		return x, true
+	}
 	if x, ok := c.toYAMLIndented(&head, n, newline); ok {
 		return x, true
 	}
@@ -298,6 +305,38 @@ func (c *fxCompiler) printIndented(p *parse.PipeNode) (fxNode, bool) {
 			bail() // nil, or a string type of its own: validateType's
 		}
 		f.writeIndented(n, s, newline)
+		return ctlNone
+	}, true
+}
+
+// includeOut compiles an action printing `include NAME DATA` (spaces
+// < 0), or its head when the action is "include NAME DATA | indent N" or
+// "... | nindent N" (newline): the template runs straight into the output
+// (fx.includeOut) instead of into a string printed after; ok false for any
+// other pipeline.
+func (c *fxCompiler) includeOut(p *parse.PipeNode, spaces int, newline bool) (fxNode, bool) {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || !pureFuncs["include"] {
+		return nil, false
+	}
+	cmd := p.Cmds[0]
+	id, isID := cmd.Args[0].(*parse.IdentifierNode)
+	typ := fxFuncTypes()["include"]
+	if !isID || id.Ident != "include" || len(cmd.Args) != 3 || typ == nil || typ.IsVariadic() || typ.NumIn() != 2 {
+		return nil, false
+	}
+	xs := make([]fxExpr, 2)
+	for i, a := range cmd.Args[1:] {
+		x, ok := c.arg(a, typ.In(i))
+		if !ok {
+			return nil, false
+		}
+		xs[i] = x
+	}
+	return func(f *fx, fr []any, dot any) fxCtl {
+		v := evalArgs(f, fr, dot, nil, xs, false, nil)
+		name, data := v[0].(string), v[1]
+		f.popArgs(v)
+		f.includeOut(name, data, spaces, newline)
 		return ctlNone
 	}, true
 }
@@ -1221,6 +1260,47 @@ func (f *fx) include(name string, data any) string {
 		cache.put(k, includeResult{out: out, written: r.written.Load() - before, data: data})
 	}
 	return out
+}
+
+// includeOut writes include name with data to the output as printing its
+// result would (spaces < 0), or writing it indented by spaces (indent, or
+// nindent with newline): under the same checks and charges, but a result
+// not kept for other calls is rendered where it is printed, or indented
+// from a buffer of the run, without a string made of it.
+func (f *fx) includeOut(name string, data any, spaces int, newline bool) {
+	if _, keep := f.s.cache.key(name, data); keep {
+		out := f.include(name, data)
+		if spaces < 0 {
+			f.write(out)
+		} else {
+			f.writeIndented(spaces, out, newline)
+		}
+		return
+	}
+	r := f.s.c.r
+	if r.check() != nil {
+		bail()
+	}
+	t := f.prog.tmpls[name]
+	if t == nil {
+		bail()
+	}
+	mark := len(f.buf)
+	f.exec(t, data)
+	n := len(f.buf) - mark
+	if n > MaxTemplateOutput {
+		bail()
+	}
+	if spaces < 0 {
+		// Printed where it was rendered: print's charge, not its copy.
+		if r.charge(n) != nil {
+			bail()
+		}
+		return
+	}
+	f.incl = append(f.incl[:0], f.buf[mark:]...)
+	f.buf = f.buf[:mark]
+	f.writeIndented(spaces, unsafe.String(unsafe.SliceData(f.incl), len(f.incl)), newline)
 }
 
 // fastRender renders the templates keys of tpls with the compiled

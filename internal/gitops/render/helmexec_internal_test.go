@@ -85,6 +85,8 @@ func FuzzFastExec(f *testing.F) {
 		// indent and nindent printed: written indented into the output
 		`{{ .Values.b.c | nindent 4 }}{{ "a\nb\n" | indent 2 }}{{ .Values.list | toYaml | nindent 1 }}{{ "" | nindent 0 }}{{ .Values.b | toYaml | indent 3 }}`,
 		`{{ include "t" . | nindent 2 }}{{ define "t" }}a{{ "\n" }}{{ .Values.a }}{{ "\n\n" }}{{ end }}{{ $x := "s" | nindent 2 }}{{ $x }}`,
+		// include printed, or indented, from where it ran (includeOut)
+		`{{ define "u" }}{{ include "t" . | indent 1 }}|{{ end }}{{ define "t" }}x{{ "\n" }}{{ .a }}{{ end }}{{ include "t" .Values }}{{ include "u" .Values | nindent 2 }}{{ include "t" "s" }}{{ include "none" . }}`,
 		// changes to values the run did not make: text/template's, on copies
 		`{{ $_ := set .Values.b "c" 2 }}{{ .Values.b.c }}{{ $_ := unset .Values "a" }}{{ .Values.a }}{{ $_ := merge .Values.b (dict "e" 1) }}{{ .Values.b.e }}`,
 		`{{ toYaml .Values.b | nindent 2 }}{{ .Values.list | toYaml | indent 4 }}{{ toYaml "a\nb" | nindent 1 }}{{ toYaml .Values.z | nindent 2 }}{{ toYaml (dict "k" "x y" "l" (list 1 "a:b" "")) | nindent 3 }}{{ toYaml . | nindent 2 }}`,
