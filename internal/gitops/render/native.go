@@ -36,6 +36,7 @@ const maxNativeDepth = 20
 // nres is one object being built.
 type nres struct {
 	value      map[string]any
+	read       map[string]any // the value as read from file:line (never changed)
 	file       string
 	line       int
 	gvk        resid.Gvk
@@ -199,7 +200,7 @@ func (d *renderer) nativeFile(p string) ([]*nres, bool) {
 		if _, set := meta["namespace"]; set && !isString {
 			return nil, false
 		}
-		out = append(out, &nres{value: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
+		out = append(out, &nres{value: doc.Value, read: doc.Value, file: p, line: doc.Line, gvk: gvkOf(apiVersion, kind),
 			name: name, orgNS: ns, curNS: ns})
 	}
 	return out, true
@@ -409,7 +410,12 @@ func (d *renderer) wellTyped(r *nres) bool {
 	if !r.jsonNumber {
 		return d.typedAsRead(r.file, r.line, r.value, r.gvk)
 	}
-	return decodesInto(r.value, r.gvk) // nativetyped.go
+	// A patched object shares with the object as read what the patches
+	// left alone: when that one decodes, only the rest is walked.
+	if r.read != nil && d.typedAsRead(r.file, r.line, r.read, r.gvk) {
+		return decodesIntoBeside(r.value, r.read, r.gvk) // nativetyped.go
+	}
+	return decodesInto(r.value, r.gvk)
 }
 
 // typedAsRead is wellTyped of an object as read from file:line, checked

@@ -23,6 +23,17 @@ func decodesInto(v any, gvk resid.Gvk) bool {
 	return decodesIntoJSON(v, t)
 }
 
+// decodesIntoBeside is decodesInto of v beside read, a value of the same
+// kind known to decode: what v shares with read at the same places is not
+// walked again (typedWalkBeside).
+func decodesIntoBeside(v, read any, gvk resid.Gvk) bool {
+	t := typedTarget(gvk)
+	if ok, known := typedWalkBeside(v, read, t); known {
+		return ok
+	}
+	return decodesIntoJSON(v, t)
+}
+
 // decodesIntoJSON is decodesInto by encoding v as JSON and decoding the
 // text into a new value of t.
 func decodesIntoJSON(v any, t reflect.Type) bool {

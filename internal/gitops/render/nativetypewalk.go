@@ -319,8 +319,17 @@ func (s *shape) foldMatch(key string) bool {
 
 // typedWalk says whether v, as JSON, decodes into a value of type t; known
 // is false when the whole of v has to be decoded to tell.
-func typedWalk(v any, t reflect.Type) (ok, known bool) {
-	switch walkValue(v, shapeOf(t), 0) {
+func typedWalk(v any, t reflect.Type) (ok, known bool) { return typedWalkBeside(v, nil, t) }
+
+// typedWalkBeside is typedWalk of v beside read, a value that decodes
+// into t: the places of v that are read's own at the same place (the same
+// map or list, as a build shares what it does not change) decode as they
+// do in read, and are not walked again. Decoding a place depends on its
+// value and its type alone; what JSON decoding makes of a member matched
+// by case only depends on the members of its own object, which are walked
+// wherever that object is not read's.
+func typedWalkBeside(v, read any, t reflect.Type) (ok, known bool) {
+	switch walkValue(v, read, shapeOf(t), 0) {
 	case verdictOK:
 		return true, true
 	case verdictBad:
@@ -329,8 +338,13 @@ func typedWalk(v any, t reflect.Type) (ok, known bool) {
 	return false, false
 }
 
-// walkValue is the verdict for value v at a place of shape s.
-func walkValue(v any, s *shape, depth int) verdict {
+// walkValue is the verdict for value v at a place of shape s; read, when
+// not nil, is what is at the same place in a value known to decode
+// (typedWalkBeside).
+func walkValue(v, read any, s *shape, depth int) verdict {
+	if read != nil && sameContainer(v, read) {
+		return verdictOK
+	}
 	if depth > maxWalkDepth {
 		return verdictWhole
 	}
@@ -401,12 +415,17 @@ func walkValue(v any, s *shape, depth int) verdict {
 		default:
 			return verdictBad
 		}
+		readList, _ := read.([]any)
 		for i, e := range x {
 			var r verdict
 			if s.kind == reflect.Array && i >= s.length {
 				r = encodable(e, depth+1) // past a fixed array's end: skipped
 			} else {
-				r = walkValue(e, s.elem, depth+1)
+				var at any
+				if i < len(readList) {
+					at = readList[i]
+				}
+				r = walkValue(e, at, s.elem, depth+1)
 			}
 			if r != verdictOK {
 				return r
@@ -414,7 +433,8 @@ func walkValue(v any, s *shape, depth int) verdict {
 		}
 		return verdictOK
 	case map[string]any:
-		return walkObject(x, s, depth)
+		readMap, _ := read.(map[string]any)
+		return walkObject(x, readMap, s, depth)
 	}
 	return verdictWhole // a Go type the readers do not give
 }
@@ -426,8 +446,23 @@ func okIf(b bool) verdict {
 	return verdictBad
 }
 
-// walkObject is walkValue of a JSON object.
-func walkObject(m map[string]any, s *shape, depth int) verdict {
+// sameContainer says whether v and read are the same map or list (not
+// equal ones: the same).
+func sameContainer(v, read any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		y, ok := read.(map[string]any)
+		return ok && x != nil && y != nil && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	case []any:
+		y, ok := read.([]any)
+		return ok && len(x) > 0 && len(x) == len(y) && &x[0] == &y[0]
+	}
+	return false
+}
+
+// walkObject is walkValue of a JSON object; read, when not nil, is the
+// object at the same place in a value known to decode.
+func walkObject(m, read map[string]any, s *shape, depth int) verdict {
 	switch s.kind {
 	case reflect.Interface:
 		if s.empty {
@@ -442,7 +477,7 @@ func walkObject(m map[string]any, s *shape, depth int) verdict {
 			if !utf8.ValidString(k) {
 				return verdictWhole
 			}
-			if r := walkValue(e, s.elem, depth+1); r != verdictOK {
+			if r := walkValue(e, readAt(read, k), s.elem, depth+1); r != verdictOK {
 				return r
 			}
 		}
@@ -466,12 +501,20 @@ func walkObject(m map[string]any, s *shape, depth int) verdict {
 		switch {
 		case r != verdictOK:
 		case exact:
-			r = walkValue(e, f, depth+1)
+			r = walkValue(e, readAt(read, k), f, depth+1)
 		default:
 			r = encodable(e, depth+1) // no field: skipped
 		}
 	}
 	return r
+}
+
+// readAt is member k of read, nil without one.
+func readAt(read map[string]any, k string) any {
+	if read == nil {
+		return nil
+	}
+	return read[k]
 }
 
 // walkInt is walkValue of an integer: JSON decoding parses its text as

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -454,5 +455,75 @@ func FuzzTypedWalk(f *testing.F) {
 				t.Errorf("%s: walk says %v, JSON %v", tp, !want, want)
 			}
 		}
+		// The first document as a build may patch it: the second over it,
+		// sharing what it leaves alone.
+		if len(docs) >= 2 && decodesIntoJSON(docs[0].Value, tp) {
+			v := besideOf(docs[0].Value, docs[1].Value)
+			want := decodesIntoJSON(v, tp)
+			if ok, known := typedWalkBeside(v, docs[0].Value, tp); known && ok != want {
+				t.Errorf("%s: walk beside the first document says %v, JSON %v", tp, ok, want)
+			}
+		}
 	})
+}
+
+// besideOf is read with over's members put in place, shallow: the maps
+// of read over leaves alone are read's own.
+func besideOf(read, over map[string]any) map[string]any {
+	v := maps.Clone(read)
+	for k, e := range over {
+		rm, isMap := read[k].(map[string]any)
+		if om, ok := e.(map[string]any); ok && isMap {
+			v[k] = besideOf(rm, om)
+			continue
+		}
+		v[k] = e
+	}
+	return v
+}
+
+// TestTypedWalkBeside: a patched object, sharing what the patch left
+// alone with the object as read, decodes by the walk beside it exactly
+// when through JSON, and the places it shares are not walked.
+func TestTypedWalkBeside(t *testing.T) {
+	docs, err := parseDocs([]byte(nativeDeployment))
+	if err != nil || len(docs) == 0 {
+		t.Fatal(err, len(docs))
+	}
+	read := docs[0].Value
+	tp := typedTarget(gvkOf("apps/v1", "Deployment"))
+	for _, tc := range []struct {
+		name, over string
+		want       bool
+	}{
+		{"replicas", "spec: {replicas: 3}", true},
+		{"replicas a string", "spec: {replicas: x}", false},
+		{"a new template label", "spec: {template: {metadata: {labels: {a: b}}}}", true},
+		{"labels a list", "spec: {template: {metadata: {labels: [a]}}}", false},
+		{"nothing", "{}", true},
+	} {
+		over, err := parseDocs([]byte(tc.over))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o map[string]any
+		if len(over) > 0 {
+			o = over[0].Value
+		}
+		v := besideOf(read, o)
+		ok, known := typedWalkBeside(v, read, tp)
+		if want := decodesIntoJSON(v, tp); !known || ok != want || ok != tc.want {
+			t.Errorf("%s: walk beside says %v (known %v), JSON %v, want %v", tc.name, ok, known, want, tc.want)
+		}
+	}
+	// What is shared is not walked: beside a value said to decode, a
+	// place the walk would refuse is taken as that value's.
+	bad := besideOf(read, map[string]any{"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"labels": []any{"a"}}}}})
+	v := besideOf(bad, map[string]any{"spec": map[string]any{"replicas": 3}})
+	if full, _ := typedWalk(v, tp); full {
+		t.Fatal("labels as a list decode")
+	}
+	if ok, _ := typedWalkBeside(v, bad, tp); !ok {
+		t.Error("a place shared with the value beside was walked again")
+	}
 }
