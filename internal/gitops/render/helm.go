@@ -112,6 +112,11 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 		}
 		cachePut(d.cache, charts, key, renders)
 	}
+	docs := 0
+	for _, f := range renders {
+		docs += len(f.docs)
+	}
+	r.objects = slices.Grow(r.objects, docs)
 	for _, f := range renders {
 		if f.err != nil {
 			r.problem(e, f.file, 0, "chart %s renders invalid YAML: %v", e.path, f.err)
