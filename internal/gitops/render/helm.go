@@ -54,7 +54,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 	key := d.chartKey(e.path, e.values, release, ns)
 	renders, cached := cacheGet(d.cache, charts, key)
 	if !cached {
-		run := &helmChartRun{r: d.budget.run(), parsed: &d.parsed}
+		run := &helmChartRun{r: d.budget.run(), parsed: &d.parsed, texts: &d.texts}
 		vals := e.values
 		if vals == nil {
 			vals = map[string]any{}

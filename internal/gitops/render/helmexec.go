@@ -1338,7 +1338,14 @@ func (c *helmChartRun) fastRender(set *helmSet, prog *fxProg, tpls map[string]he
 		} else {
 			vals["Template"] = chartutil.Values{"Name": filename, "BasePath": tpl.basePath}
 		}
-		rendered[filename] = strings.ReplaceAll(t.run(f, vals), "<no value>", "")
+		mark := len(f.buf)
+		f.exec(t, vals)
+		if out := f.buf[mark:]; bytes.Contains(out, []byte("<no value>")) {
+			rendered[filename] = strings.ReplaceAll(string(out), "<no value>", "")
+		} else {
+			rendered[filename] = c.texts.text(out)
+		}
+		f.buf = f.buf[:mark]
 	}
 	return rendered, true
 }

@@ -65,6 +65,8 @@ type helmChartRun struct {
 	// parsed, when set, shares parsed template sets between the runs of
 	// one Render (helmparse.go).
 	parsed *parsedTemplates
+	// texts, when set, holds the templates' outputs (textarena.go).
+	texts *textArena
 	// chart is the chart rendered when it has no dependencies: loaded
 	// once and never modified, so its templates are known by it.
 	chart *chart.Chart

@@ -212,6 +212,7 @@ type renderer struct {
 	dirRefs   map[string][]string // kustomizationDirRefs (kustomize.go)
 	natives   memo[nativeEntry]   // nested native builds by directory, without a Cache (nativecache.go)
 	intern    interner            // without a Cache (yamlintern.go)
+	texts     textArena           // chart templates' outputs (textarena.go)
 }
 
 type docsResult struct {

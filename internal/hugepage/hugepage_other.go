@@ -1,0 +1,8 @@
+//go:build !linux
+
+package hugepage
+
+import "unsafe"
+
+// Advise does nothing but on Linux.
+func Advise(unsafe.Pointer, uintptr) {}
