@@ -240,7 +240,7 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	if sub == nil {
 		return gitObject{}, errNotRead
 	}
-	f, err := sub.open(h.String()[2:])
+	f, err := sub.open(h)
 	if err != nil {
 		return gitObject{}, errNotRead
 	}
@@ -250,7 +250,7 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	if z.start() != nil {
 		return gitObject{}, errNotRead
 	}
-	var hdr [64]byte
+	hdr := z.hdr[:]
 	n, nul := 0, -1
 	for nul < 0 && n < len(hdr) {
 		m, err := z.r.Read(hdr[n:])
@@ -460,6 +460,7 @@ type inflater struct {
 	br  *bufio.Reader
 	sec io.SectionReader // the source of br when it reads a pack
 	r   io.ReadCloser    // nil: not made yet, or failed on a header
+	hdr [64]byte         // a loose object's header
 }
 
 // inflaterBuffer is the size of an inflater's reads: a loose object or a

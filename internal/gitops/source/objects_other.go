@@ -2,7 +2,11 @@
 
 package source
 
-import "os"
+import (
+	"os"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
 
 // looseDir is a directory objects/xx/ of loose objects, opened inside the
 // objects directory.
@@ -16,4 +20,5 @@ func openLooseDir(root *os.Root, name string) (*looseDir, error) {
 	return &looseDir{r}, nil
 }
 
-func (d *looseDir) open(name string) (*os.File, error) { return d.Open(name) }
+// open opens the file of the object h in the directory.
+func (d *looseDir) open(h plumbing.Hash) (*os.File, error) { return d.Open(h.String()[2:]) }
