@@ -20,7 +20,7 @@ import (
 
 // readBatch is how many walked entries are read (in parallel) before they
 // are added to the snapshot in walk order.
-const readBatch = 2048
+const readBatch = 512
 
 // maxTreeObject is the largest tree the object store reads (larger: go-git).
 const maxTreeObject = 4 * maxFileSize

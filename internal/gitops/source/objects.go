@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -68,10 +69,12 @@ type objectDir struct {
 	root  *os.Root
 	packs []*packIndex
 
-	mu     sync.Mutex
-	fanout [256]*looseDir // objects/xx/, opened on first use (nil: not yet or absent)
-	absent [256]bool
+	mu     sync.Mutex                    // guards opening fanout's directories
+	fanout [256]atomic.Pointer[looseDir] // objects/xx/, opened on first use (nil: not yet; noLooseDir: absent)
 }
+
+// noLooseDir marks a directory objects/xx/ that could not be opened.
+var noLooseDir = new(looseDir)
 
 // packIndex is one pack and its version 2 index, held in memory.
 type packIndex struct {
@@ -204,8 +207,8 @@ func (s *objectStore) Close() error {
 		for _, p := range d.packs {
 			errs = append(errs, p.f.Close())
 		}
-		for _, sub := range d.fanout {
-			if sub != nil {
+		for i := range d.fanout {
+			if sub := d.fanout[i].Load(); sub != nil && sub != noLooseDir {
 				errs = append(errs, sub.Close())
 			}
 		}
@@ -287,15 +290,22 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 
 // subdir is objects/xx/ for the first byte of a hash, or nil.
 func (d *objectDir) subdir(b byte) *looseDir {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.fanout[b] == nil && !d.absent[b] {
-		var err error
-		if d.fanout[b], err = openLooseDir(d.root, fmt.Sprintf("%02x", b)); err != nil {
-			d.fanout[b], d.absent[b] = nil, true
+	sub := d.fanout[b].Load()
+	if sub == nil {
+		d.mu.Lock()
+		if sub = d.fanout[b].Load(); sub == nil {
+			var err error
+			if sub, err = openLooseDir(d.root, fmt.Sprintf("%02x", b)); err != nil {
+				sub = noLooseDir
+			}
+			d.fanout[b].Store(sub)
 		}
+		d.mu.Unlock()
 	}
-	return d.fanout[b]
+	if sub == noLooseDir {
+		return nil
+	}
+	return sub
 }
 
 // entryHeader reads the header of a pack entry from br: its type, its size
