@@ -83,6 +83,15 @@ func (oc *objectCache) blob(h plumbing.Hash) (gitObject, bool) {
 	})
 }
 
+// reserve makes room for the blobs of a first snapshot of files files.
+func (oc *objectCache) reserve(files int) {
+	oc.mu.Lock()
+	defer oc.mu.Unlock()
+	if len(oc.blobs) == 0 {
+		oc.blobs = make(map[plumbing.Hash]gitObject, files)
+	}
+}
+
 // cached returns m[h] (m: one of oc's maps), else what read gives, kept in
 // m when ok.
 func cached[V any](oc *objectCache, m map[plumbing.Hash]V, h plumbing.Hash, read func() (V, bool)) (V, bool) {
@@ -178,8 +187,10 @@ func (r *Repository) gitSnapshot(c *object.Commit, ref string) (*Snapshot, error
 		}
 		return raw.data, true
 	}
-	if plainTrees(trees, c.TreeHash) {
+	files, dirs, plain := plainTrees(trees, c.TreeHash)
+	if plain {
 		walker = newTreeWalker(trees, c.TreeHash)
+		r.cache.reserve(files)
 	} else {
 		tree, err := object.GetTree(treeStorer{r.repo.Storer, r.cache}, c.TreeHash)
 		if err != nil {
@@ -189,7 +200,7 @@ func (r *Repository) gitSnapshot(c *object.Commit, ref string) (*Snapshot, error
 		defer w.Close()
 		walker = w
 	}
-	s := newSnapshot()
+	s := newSnapshot(files, dirs)
 	s.Repo, s.Ref, s.Commit, s.CommitDate, s.Remote = r.Location, ref, c.Hash.String(), c.Committer.When.UTC(), r.remote
 	links := map[string]string{}
 	var total int64

@@ -26,11 +26,12 @@ const (
 type treeSource func(h plumbing.Hash) ([]byte, bool)
 
 // plainTrees says whether the trees from root are plain: it walks them all
-// (reading them), without making a string.
-func plainTrees(trees treeSource, root plumbing.Hash) bool {
+// (reading them), without making a string, and counts their entries that
+// are not trees (at most maxFiles) and those that are.
+func plainTrees(trees treeSource, root plumbing.Hash) (files, dirs int, ok bool) {
 	data, ok := trees(root)
 	if !ok {
-		return false
+		return 0, 0, false
 	}
 	stack := [][]byte{data}
 	for n := 0; len(stack) > 0; n++ {
@@ -41,18 +42,21 @@ func plainTrees(trees treeSource, root plumbing.Hash) bool {
 		}
 		mode, name, h, rest, ok := nextTreeEntry(stack[top])
 		if !ok || !plainName(name) || n > maxPlainEntries {
-			return false
+			return 0, 0, false
 		}
 		stack[top] = rest
-		if mode == filemode.Dir {
-			sub, ok := trees(h)
-			if !ok || len(stack) >= maxPlainDepth {
-				return false
-			}
-			stack = append(stack, sub)
+		if mode != filemode.Dir {
+			files = min(files+1, maxFiles)
+			continue
 		}
+		dirs++
+		sub, ok := trees(h)
+		if !ok || len(stack) >= maxPlainDepth {
+			return 0, 0, false
+		}
+		stack = append(stack, sub)
 	}
-	return true
+	return files, dirs, true
 }
 
 // nextTreeEntry reads the first entry of a tree's bytes: "<mode> <name>\x00"
@@ -137,8 +141,10 @@ func (w *treeWalker) Next() (string, object.TreeEntry, error) {
 		}
 		mode, name, h, rest, _ := nextTreeEntry(top.data)
 		top.data = rest
-		p := string(name)
-		if top.dir != "" {
+		var p string
+		if top.dir == "" {
+			p = string(name)
+		} else {
 			p = top.dir + "/" + string(name)
 		}
 		entry := object.TreeEntry{Name: p[len(p)-len(name):], Mode: mode, Hash: h}

@@ -89,7 +89,7 @@ func FuzzTreeWalk(f *testing.F) {
 			d, ok := trees[h]
 			return d, ok
 		}
-		if !plainTrees(src, root) {
+		if _, _, plain := plainTrees(src, root); !plain {
 			return
 		}
 		tree, err := object.GetTree(st, root)
