@@ -69,8 +69,12 @@ type objectDir struct {
 	root  *os.Root
 	packs []*packIndex
 
-	mu     sync.Mutex                    // guards opening fanout's directories
+	mu     sync.Mutex                    // guards opening fanout's directories, and dirFile
 	fanout [256]atomic.Pointer[looseDir] // objects/xx/, opened on first use (nil: not yet; noLooseDir: absent)
+	// dirFile is the objects directory, opened on first use by
+	// openLooseDir where it opens objects/xx/ relative to it.
+	dirFile *os.File
+	dirFD   int
 }
 
 // noLooseDir marks a directory objects/xx/ that could not be opened.
@@ -212,6 +216,9 @@ func (s *objectStore) Close() error {
 				errs = append(errs, sub.Close())
 			}
 		}
+		if d.dirFile != nil {
+			errs = append(errs, d.dirFile.Close())
+		}
 		errs = append(errs, d.root.Close())
 	}
 	s.dirs = nil
@@ -288,14 +295,15 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	return o, nil
 }
 
-// subdir is objects/xx/ for the first byte of a hash, or nil.
+// subdir is objects/xx/ for the first byte of a hash, or nil (d.mu is
+// held while it opens it).
 func (d *objectDir) subdir(b byte) *looseDir {
 	sub := d.fanout[b].Load()
 	if sub == nil {
 		d.mu.Lock()
 		if sub = d.fanout[b].Load(); sub == nil {
 			var err error
-			if sub, err = openLooseDir(d.root, fmt.Sprintf("%02x", b)); err != nil {
+			if sub, err = openLooseDir(d, fmt.Sprintf("%02x", b)); err != nil {
 				sub = noLooseDir
 			}
 			d.fanout[b].Store(sub)

@@ -12,8 +12,8 @@ import (
 // objects directory.
 type looseDir struct{ *os.Root }
 
-func openLooseDir(root *os.Root, name string) (*looseDir, error) {
-	r, err := root.OpenRoot(name)
+func openLooseDir(d *objectDir, name string) (*looseDir, error) {
+	r, err := d.root.OpenRoot(name)
 	if err != nil {
 		return nil, err
 	}

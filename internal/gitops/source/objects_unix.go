@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
-	"syscall"
-	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/sys/unix"
@@ -15,21 +13,31 @@ import (
 
 // looseDir is a directory objects/xx/ of loose objects, opened inside the
 // objects directory (os.Root). Its objects are read with system calls
-// alone: an os.File costs several more calls per object (it tries the
-// runtime poller), and a loose object is one small file.
-//
-// The calls are raw (syscall.RawSyscall6): a loose object is a small
-// regular file opened without blocking (O_NONBLOCK), so a call returns in
-// microseconds, and a raw call spares the scheduler's work around a
-// blocking one (the runtime's monitor wakes every 20 µs while a call
-// lasts longer, and hands the processor to another thread).
+// alone (rawOpenat, rawRead, rawClose): an os.File costs several more
+// calls per object (it tries the runtime poller), and a loose object is
+// one small file.
 type looseDir struct {
-	f  *os.File
+	f  *os.File // nil: fd was opened by rawOpenat
 	fd int
 }
 
-func openLooseDir(root *os.Root, name string) (*looseDir, error) {
-	f, err := root.OpenFile(name, os.O_RDONLY|unix.O_DIRECTORY, 0) // a FIFO does not block
+// openLooseDir opens the directory objects/xx/ name of d (d.mu held): with
+// one call relative to the objects directory, a directory and not a
+// symbolic link (an os.File costs five calls more: it tries the runtime
+// poller), else through the os.Root, which gives the usual result.
+func openLooseDir(d *objectDir, name string) (*looseDir, error) {
+	if d.dirFile == nil {
+		if d.dirFile, _ = d.root.Open("."); d.dirFile != nil {
+			d.dirFD = int(d.dirFile.Fd())
+		}
+	}
+	if d.dirFile != nil && len(name) == 2 {
+		path := [3]byte{name[0], name[1]} // and a NUL
+		if fd, err := rawOpenat(d.dirFD, &path[0], unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_DIRECTORY|unix.O_NONBLOCK); err == nil {
+			return &looseDir{fd: fd}, nil
+		}
+	}
+	f, err := d.root.OpenFile(name, os.O_RDONLY|unix.O_DIRECTORY, 0) // a FIFO does not block
 	if err != nil {
 		return nil, err
 	}
@@ -42,20 +50,16 @@ func openLooseDir(root *os.Root, name string) (*looseDir, error) {
 func (d *looseDir) open(h plumbing.Hash) (looseFile, error) {
 	var name [2*len(h) - 1]byte // the hash's hex digits after the first two, and a NUL
 	hex.Encode(name[:], h[1:])
-	for {
-		fd, _, errno := syscall.RawSyscall6(unix.SYS_OPENAT, uintptr(d.fd), uintptr(unsafe.Pointer(&name[0])),
-			unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0, 0, 0)
-		switch errno {
-		case 0:
-			return looseFile(fd), nil
-		case unix.EINTR:
-			continue
-		}
-		return -1, errno
-	}
+	fd, err := rawOpenat(d.fd, &name[0], unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_NONBLOCK)
+	return looseFile(fd), err
 }
 
-func (d *looseDir) Close() error { return d.f.Close() }
+func (d *looseDir) Close() error {
+	if d.f != nil {
+		return d.f.Close()
+	}
+	return rawClose(d.fd)
+}
 
 // looseFile is an open object file.
 type looseFile int
@@ -64,23 +68,14 @@ func (f looseFile) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	for {
-		n, _, errno := syscall.RawSyscall(unix.SYS_READ, uintptr(f), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-		switch {
-		case errno == unix.EINTR:
-			continue
-		case errno != 0:
-			return 0, errno
-		case n == 0:
-			return 0, io.EOF
-		}
-		return int(n), nil
+	n, err := rawRead(int(f), p)
+	switch {
+	case err != nil:
+		return 0, err
+	case n == 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }
 
-func (f looseFile) Close() error {
-	if _, _, errno := syscall.RawSyscall(unix.SYS_CLOSE, uintptr(f), 0, 0); errno != 0 {
-		return errno
-	}
-	return nil
-}
+func (f looseFile) Close() error { return rawClose(int(f)) }
