@@ -3,10 +3,11 @@ package source
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
+	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"os"
 	"path"
@@ -475,10 +476,11 @@ func uvarint(b []byte) (int64, []byte, bool) {
 
 // inflater is a reusable buffered zlib reader.
 type inflater struct {
-	br  *bufio.Reader
-	sec io.SectionReader // the source of br when it reads a pack
-	r   io.ReadCloser    // nil: not made yet, or failed on a header
-	hdr [64]byte         // a loose object's header
+	br      *bufio.Reader
+	sec     io.SectionReader // the source of br when it reads a pack
+	r       io.ReadCloser    // the deflate reader (nil: not made yet)
+	hdr     [64]byte         // a loose object's header
+	scratch [4]byte
 }
 
 // inflaterBuffer is the size of an inflater's reads: a loose object or a
@@ -498,18 +500,32 @@ func getInflater(src io.Reader) *inflater {
 	return z
 }
 
-// start reads the zlib header at the reader's position; z.r then inflates.
+// start reads the zlib header (RFC 1950) at the reader's position and
+// checks it as compress/zlib does; z.r then inflates the deflated data.
+// The Adler-32 checksum after them is not read: every reader of z.r reads
+// exactly the size of an object with io.ReadFull, which returns no error
+// once it has them all, so compress/zlib's check of the checksum (when the
+// last of the data and the end of the stream come in one read) made no
+// difference but its cost.
 func (z *inflater) start() error {
-	var err error
+	h := z.scratch[:]
+	if _, err := io.ReadFull(z.br, h[:2]); err != nil {
+		return errNotRead
+	}
+	if h[0]&0x0f != 8 || h[0]>>4 > 7 || binary.BigEndian.Uint16(h)%31 != 0 {
+		return errNotRead // zlib.ErrHeader
+	}
+	if h[1]&0x20 != 0 { // a preset dictionary: compress/zlib takes only the empty one
+		if _, err := io.ReadFull(z.br, h); err != nil || binary.BigEndian.Uint32(h) != adler32.Checksum(nil) {
+			return errNotRead // zlib.ErrDictionary
+		}
+	}
 	if z.r == nil {
-		z.r, err = zlib.NewReader(z.br)
-	} else {
-		err = z.r.(zlib.Resetter).Reset(z.br, nil)
+		z.r = flate.NewReader(z.br)
+	} else if err := z.r.(flate.Resetter).Reset(z.br, nil); err != nil {
+		return errNotRead
 	}
-	if err != nil {
-		z.r = nil // a reader that failed on its header is made again
-	}
-	return err
+	return nil
 }
 
 func putInflater(z *inflater) {
