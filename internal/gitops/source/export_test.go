@@ -25,7 +25,7 @@ func (r *Repository) GoGitSnapshot(c *object.Commit, ref string) (*Snapshot, err
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
 	}
-	s := newSnapshot()
+	s := newSnapshot(0, 0)
 	s.Repo, s.Ref, s.Commit, s.CommitDate, s.Remote = r.Location, ref, c.Hash.String(), c.Committer.When.UTC(), r.remote
 	links := map[string]string{}
 	var total int64

@@ -20,7 +20,7 @@ import (
 
 // readBatch is how many walked entries are read (in parallel) before they
 // are added to the snapshot in walk order.
-const readBatch = 2048
+const readBatch = 512
 
 // maxTreeObject is the largest tree the object store reads (larger: go-git).
 const maxTreeObject = 4 * maxFileSize
@@ -74,20 +74,39 @@ func (oc *objectCache) Close() error {
 // blob reads the blob h with the object store (data nil when it is larger
 // than maxFileSize); ok is false when go-git is to read it.
 func (oc *objectCache) blob(h plumbing.Hash) (gitObject, bool) {
+	return cached(oc, oc.blobs, h, func() (gitObject, bool) {
+		o, err := oc.store().read(h, maxFileSize)
+		if err != nil || o.typ != plumbing.BlobObject {
+			return gitObject{}, false
+		}
+		return o, true
+	})
+}
+
+// reserve makes room for the blobs of a first snapshot of files files.
+func (oc *objectCache) reserve(files int) {
 	oc.mu.Lock()
-	o, ok := oc.blobs[h]
+	defer oc.mu.Unlock()
+	if len(oc.blobs) == 0 {
+		oc.blobs = make(map[plumbing.Hash]gitObject, files)
+	}
+}
+
+// cached returns m[h] (m: one of oc's maps), else what read gives, kept in
+// m when ok.
+func cached[V any](oc *objectCache, m map[plumbing.Hash]V, h plumbing.Hash, read func() (V, bool)) (V, bool) {
+	oc.mu.Lock()
+	v, ok := m[h]
 	oc.mu.Unlock()
 	if ok {
-		return o, true
+		return v, true
 	}
-	o, err := oc.store().read(h, maxFileSize)
-	if err != nil || o.typ != plumbing.BlobObject {
-		return gitObject{}, false
+	if v, ok = read(); ok {
+		oc.mu.Lock()
+		m[h] = v
+		oc.mu.Unlock()
 	}
-	oc.mu.Lock()
-	oc.blobs[h] = o
-	oc.mu.Unlock()
-	return o, true
+	return v, ok
 }
 
 // treeStorer gives go-git's tree walker the trees from the object store
@@ -102,22 +121,23 @@ func (t treeStorer) EncodedObject(typ plumbing.ObjectType, h plumbing.Hash) (plu
 	if typ != plumbing.TreeObject {
 		return t.EncodedObjectStorer.EncodedObject(typ, h)
 	}
-	t.oc.mu.Lock()
-	raw, ok := t.oc.trees[h]
-	t.oc.mu.Unlock()
-	if ok {
+	if raw, ok := t.oc.tree(h); ok {
 		return raw, nil
 	}
-	o, err := t.oc.store().read(h, maxTreeObject)
-	if err != nil || o.typ != plumbing.TreeObject || o.data == nil {
-		t.oc.goGit.Add(1)
-		return t.EncodedObjectStorer.EncodedObject(typ, h)
-	}
-	raw = &rawObject{h: h, typ: o.typ, data: o.data}
-	t.oc.mu.Lock()
-	t.oc.trees[h] = raw
-	t.oc.mu.Unlock()
-	return raw, nil
+	t.oc.goGit.Add(1)
+	return t.EncodedObjectStorer.EncodedObject(typ, h)
+}
+
+// tree returns the tree h read by the object store (kept for the next
+// snapshot); ok is false when go-git is to read it.
+func (oc *objectCache) tree(h plumbing.Hash) (*rawObject, bool) {
+	return cached(oc, oc.trees, h, func() (*rawObject, bool) {
+		o, err := oc.store().read(h, maxTreeObject)
+		if err != nil || o.typ != plumbing.TreeObject || o.data == nil {
+			return nil, false
+		}
+		return &rawObject{h: h, typ: o.typ, data: o.data}, true
+	})
 }
 
 // rawObject is a read-only plumbing.EncodedObject over bytes already read.
@@ -147,8 +167,9 @@ type walked struct {
 	fast  bool // blob was read by the object store
 }
 
-// gitSnapshot reads the tree of commit c: the trees are walked with
-// go-git's tree walker (its checks of entry names and depth), the blobs
+// gitSnapshot reads the tree of commit c: the trees are walked over
+// their bytes when they are plain (plainTrees), else with go-git's tree
+// walker (its checks of entry names and depth, its errors), the blobs
 // of each batch of entries are read in parallel by the object store, then
 // every entry is added in walk order exactly as one read after the other
 // would: the same files, errors, limits and first error.
@@ -156,16 +177,33 @@ func (r *Repository) gitSnapshot(c *object.Commit, ref string) (*Snapshot, error
 	if r.cache == nil {
 		r.cache = newObjectCache(r.repo)
 	}
-	tree, err := object.GetTree(treeStorer{r.repo.Storer, r.cache}, c.TreeHash)
-	if err != nil {
-		return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
+	var walker interface {
+		Next() (string, object.TreeEntry, error)
 	}
-	s := newSnapshot()
+	trees := func(h plumbing.Hash) ([]byte, bool) {
+		raw, ok := r.cache.tree(h)
+		if !ok {
+			return nil, false
+		}
+		return raw.data, true
+	}
+	files, dirs, plain := plainTrees(trees, c.TreeHash)
+	if plain {
+		walker = newTreeWalker(trees, c.TreeHash)
+		r.cache.reserve(files)
+	} else {
+		tree, err := object.GetTree(treeStorer{r.repo.Storer, r.cache}, c.TreeHash)
+		if err != nil {
+			return nil, fmt.Errorf("repository %s: commit %s: %w%s", r.Location, c.Hash, err, r.hint(err))
+		}
+		w := object.NewTreeWalker(tree, true, nil)
+		defer w.Close()
+		walker = w
+	}
+	s := newSnapshot(files, dirs)
 	s.Repo, s.Ref, s.Commit, s.CommitDate, s.Remote = r.Location, ref, c.Hash.String(), c.Committer.When.UTC(), r.remote
 	links := map[string]string{}
 	var total int64
-	walker := object.NewTreeWalker(tree, true, nil)
-	defer walker.Close()
 	batch := make([]walked, 0, readBatch)
 	for done := false; !done; {
 		batch = batch[:0]

@@ -3,10 +3,11 @@ package source
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
+	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"os"
 	"path"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -68,10 +70,16 @@ type objectDir struct {
 	root  *os.Root
 	packs []*packIndex
 
-	mu     sync.Mutex
-	fanout [256]*looseDir // objects/xx/, opened on first use (nil: not yet or absent)
-	absent [256]bool
+	mu     sync.Mutex                    // guards opening fanout's directories, and dirFile
+	fanout [256]atomic.Pointer[looseDir] // objects/xx/, opened on first use (nil: not yet; noLooseDir: absent)
+	// dirFile is the objects directory, opened on first use by
+	// openLooseDir where it opens objects/xx/ relative to it.
+	dirFile *os.File
+	dirFD   int
 }
+
+// noLooseDir marks a directory objects/xx/ that could not be opened.
+var noLooseDir = new(looseDir)
 
 // packIndex is one pack and its version 2 index, held in memory.
 type packIndex struct {
@@ -204,10 +212,13 @@ func (s *objectStore) Close() error {
 		for _, p := range d.packs {
 			errs = append(errs, p.f.Close())
 		}
-		for _, sub := range d.fanout {
-			if sub != nil {
+		for i := range d.fanout {
+			if sub := d.fanout[i].Load(); sub != nil && sub != noLooseDir {
 				errs = append(errs, sub.Close())
 			}
+		}
+		if d.dirFile != nil {
+			errs = append(errs, d.dirFile.Close())
 		}
 		errs = append(errs, d.root.Close())
 	}
@@ -240,7 +251,7 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	if sub == nil {
 		return gitObject{}, errNotRead
 	}
-	f, err := sub.open(h.String()[2:])
+	f, err := sub.open(h)
 	if err != nil {
 		return gitObject{}, errNotRead
 	}
@@ -250,7 +261,7 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	if z.start() != nil {
 		return gitObject{}, errNotRead
 	}
-	var hdr [64]byte
+	hdr := z.hdr[:]
 	n, nul := 0, -1
 	for nul < 0 && n < len(hdr) {
 		m, err := z.r.Read(hdr[n:])
@@ -285,17 +296,25 @@ func (d *objectDir) readLoose(h plumbing.Hash, limit int64) (gitObject, error) {
 	return o, nil
 }
 
-// subdir is objects/xx/ for the first byte of a hash, or nil.
+// subdir is objects/xx/ for the first byte of a hash, or nil (d.mu is
+// held while it opens it).
 func (d *objectDir) subdir(b byte) *looseDir {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.fanout[b] == nil && !d.absent[b] {
-		var err error
-		if d.fanout[b], err = openLooseDir(d.root, fmt.Sprintf("%02x", b)); err != nil {
-			d.fanout[b], d.absent[b] = nil, true
+	sub := d.fanout[b].Load()
+	if sub == nil {
+		d.mu.Lock()
+		if sub = d.fanout[b].Load(); sub == nil {
+			var err error
+			if sub, err = openLooseDir(d, fmt.Sprintf("%02x", b)); err != nil {
+				sub = noLooseDir
+			}
+			d.fanout[b].Store(sub)
 		}
+		d.mu.Unlock()
 	}
-	return d.fanout[b]
+	if sub == noLooseDir {
+		return nil
+	}
+	return sub
 }
 
 // entryHeader reads the header of a pack entry from br: its type, its size
@@ -457,9 +476,11 @@ func uvarint(b []byte) (int64, []byte, bool) {
 
 // inflater is a reusable buffered zlib reader.
 type inflater struct {
-	br  *bufio.Reader
-	sec io.SectionReader // the source of br when it reads a pack
-	r   io.ReadCloser    // nil: not made yet, or failed on a header
+	br      *bufio.Reader
+	sec     io.SectionReader // the source of br when it reads a pack
+	r       io.ReadCloser    // the deflate reader (nil: not made yet)
+	hdr     [64]byte         // a loose object's header
+	scratch [4]byte
 }
 
 // inflaterBuffer is the size of an inflater's reads: a loose object or a
@@ -479,18 +500,32 @@ func getInflater(src io.Reader) *inflater {
 	return z
 }
 
-// start reads the zlib header at the reader's position; z.r then inflates.
+// start reads the zlib header (RFC 1950) at the reader's position and
+// checks it as compress/zlib does; z.r then inflates the deflated data.
+// The Adler-32 checksum after them is not read: every reader of z.r reads
+// exactly the size of an object with io.ReadFull, which returns no error
+// once it has them all, so compress/zlib's check of the checksum (when the
+// last of the data and the end of the stream come in one read) made no
+// difference but its cost.
 func (z *inflater) start() error {
-	var err error
+	h := z.scratch[:]
+	if _, err := io.ReadFull(z.br, h[:2]); err != nil {
+		return errNotRead
+	}
+	if h[0]&0x0f != 8 || h[0]>>4 > 7 || binary.BigEndian.Uint16(h)%31 != 0 {
+		return errNotRead // zlib.ErrHeader
+	}
+	if h[1]&0x20 != 0 { // a preset dictionary: compress/zlib takes only the empty one
+		if _, err := io.ReadFull(z.br, h); err != nil || binary.BigEndian.Uint32(h) != adler32.Checksum(nil) {
+			return errNotRead // zlib.ErrDictionary
+		}
+	}
 	if z.r == nil {
-		z.r, err = zlib.NewReader(z.br)
-	} else {
-		err = z.r.(zlib.Resetter).Reset(z.br, nil)
+		z.r = flate.NewReader(z.br)
+	} else if err := z.r.(flate.Resetter).Reset(z.br, nil); err != nil {
+		return errNotRead
 	}
-	if err != nil {
-		z.r = nil // a reader that failed on its header is made again
-	}
-	return err
+	return nil
 }
 
 func putInflater(z *inflater) {

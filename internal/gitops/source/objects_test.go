@@ -3,6 +3,7 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -200,4 +201,46 @@ func oldEntryHeader(entry []byte, off int64) (typ plumbing.ObjectType, size, bas
 		return 0, 0, 0, baseHash, 0, errNotRead
 	}
 	return typ, size, baseOff, baseHash, i, nil
+}
+
+// FuzzInflater holds the inflater (its own zlib header check, no checksum
+// read) to compress/zlib as the object store used it: reading size bytes
+// of a zlib stream with io.ReadFull gives the same bytes, or fails, with
+// both.
+func FuzzInflater(f *testing.F) {
+	for _, text := range []string{"", "blob 12\x00kind: A\n", strings.Repeat("key: value\n", 500)} {
+		var b bytes.Buffer
+		w := zlib.NewWriter(&b)
+		w.Write([]byte(text))
+		w.Close()
+		z := b.Bytes()
+		f.Add(z, len(text))
+		f.Add(z[:len(z)-2], len(text))                              // checksum cut
+		f.Add(append(z[:len(z)-4:len(z)-4], 1, 2, 3, 4), len(text)) // checksum wrong
+		f.Add(z, len(text)+1)
+		f.Add(z[:len(z)/2], len(text))
+		f.Add(append([]byte{0x78, 0xbb, 0, 0, 0, 1}, z[2:]...), len(text)) // a preset dictionary, the empty one
+		f.Add(append([]byte{0x78, 0xbb, 0, 0, 0, 2}, z[2:]...), len(text))
+		f.Add(append([]byte{0x79, 0x9c}, z[2:]...), len(text))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, size int) {
+		if size < 0 || size > 1<<20 {
+			return
+		}
+		want := make([]byte, size)
+		r, err := zlib.NewReader(bytes.NewReader(data))
+		if err == nil {
+			_, err = io.ReadFull(r, want)
+		}
+		z := getInflater(bytes.NewReader(data))
+		defer putInflater(z)
+		got := make([]byte, size)
+		gotErr := z.start()
+		if gotErr == nil {
+			_, gotErr = io.ReadFull(z.r, got)
+		}
+		if (err == nil) != (gotErr == nil) || err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("inflater: %q %v, compress/zlib: %q %v", got, gotErr, want, err)
+		}
+	})
 }

@@ -56,3 +56,26 @@ func TestLooseNotAFile(t *testing.T) {
 		}
 	}
 }
+
+// TestLooseDirSymlink: a directory objects/xx/ that is a symbolic link to a
+// directory inside the objects directory is read through the os.Root, as
+// before loose directories were opened with one call.
+func TestLooseDirSymlink(t *testing.T) {
+	gittest.Need(t)
+	r := gittest.New(t)
+	r.Write("a.yaml", []byte("kind: A\n"))
+	c := r.Commit("one", gittest.Date(2026, 1, 2))
+	objects := filepath.Join(r.Dir, ".git", "objects")
+	h := gittest.Git(t, r.Dir, "rev-parse", c+":a.yaml")
+	if err := os.Rename(filepath.Join(objects, h[:2]), filepath.Join(objects, "real")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(objects, h[:2])); err != nil {
+		t.Fatal(err)
+	}
+	s := newObjectStore(objects)
+	defer s.Close()
+	if o, err := s.read(plumbing.NewHash(h), maxFileSize); err != nil || string(o.data) != "kind: A\n" {
+		t.Errorf("%s: %+v %v", h, o, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/plinth-dev/plinth/generator"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
@@ -236,4 +241,70 @@ func TestStoreSnapshotUnreadable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStoreSnapshotTreesNotPlain: trees go-git walks itself (names that are
+// not plain, or that it refuses; modes git no longer writes; a subtree
+// missing, not a tree or malformed) give the snapshot, or the error,
+// go-git gives.
+func TestStoreSnapshotTreesNotPlain(t *testing.T) {
+	gittest.Need(t)
+	r := gittest.New(t)
+	r.Write("ünï/a.yaml", []byte("kind: A\n"))
+	r.Write("a:b.yaml", []byte("kind: B\n"))
+	r.Write("with space.yaml", []byte("kind: C\n"))
+	r.Write(".github/x.yaml", []byte("kind: D\n"))
+	revs := []string{r.Commit("names", gittest.Date(2026, 1, 2))}
+	repo, err := git.PlainOpen(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := func(typ plumbing.ObjectType, data []byte) plumbing.Hash {
+		o := repo.Storer.NewEncodedObject()
+		o.SetType(typ)
+		w, _ := o.Writer()
+		w.Write(data)
+		w.Close()
+		h, err := repo.Storer.SetEncodedObject(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	tree := func(entries ...string) []byte { // mode, name, hash, ...
+		var b []byte
+		for i := 0; i+2 < len(entries); i += 3 {
+			h := plumbing.NewHash(entries[i+2])
+			b = append(fmt.Appendf(b, "%s %s\x00", entries[i], entries[i+1]), h[:]...)
+		}
+		return b
+	}
+	blob := store(plumbing.BlobObject, []byte("kind: E\n")).String()
+	sub := store(plumbing.TreeObject, tree("100644", "x.yaml", blob)).String()
+	for _, root := range [][]byte{
+		tree("100644", "a.yaml", blob, "40000", ".GIT", sub),
+		tree("100644", "a.yaml", blob, "40000", "d", sub, "40000", "..", sub, "100644", "z.yaml", blob),
+		tree("40000", "d", sub, "40000", "git~1", sub),
+		tree("100664", "old.yaml", blob, "40000", "d", sub),
+		tree("100644", "a.yaml", blob, "40000", "missing", plumbing.ZeroHash.String(), "100644", "z.yaml", blob),
+		tree("100644", "a.yaml", blob, "40000", "blob", blob, "100644", "z.yaml", blob),
+		tree("100644", "a.yaml", blob, "40000", "bad", store(plumbing.TreeObject, tree("100644", "x", blob)[:12]).String(), "100644", "z.yaml", blob),
+		tree("100644", "a.yaml", blob)[:15],
+	} {
+		c := &object.Commit{
+			Author:    object.Signature{Name: "t", Email: "t@example.com", When: gittest.Date(2026, 1, 3)},
+			Committer: object.Signature{Name: "t", Email: "t@example.com", When: gittest.Date(2026, 1, 3)},
+			Message:   "raw", TreeHash: store(plumbing.TreeObject, root),
+		}
+		o := repo.Storer.NewEncodedObject()
+		if err := c.Encode(o); err != nil {
+			t.Fatal(err)
+		}
+		h, err := repo.Storer.SetEncodedObject(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		revs = append(revs, h.String())
+	}
+	compareStates(t, r.Dir, revs...)
 }

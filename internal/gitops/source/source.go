@@ -134,8 +134,9 @@ func dirOrDot(d string) string {
 	return d
 }
 
-func newSnapshot() *Snapshot {
-	return &Snapshot{files: map[string]*File{}, dirs: map[string]bool{}}
+// newSnapshot makes a snapshot of about files files in dirs directories.
+func newSnapshot(files, dirs int) *Snapshot {
+	return &Snapshot{files: make(map[string]*File, files), dirs: make(map[string]bool, dirs)}
 }
 
 func (s *Snapshot) add(f *File) {
@@ -589,7 +590,7 @@ func readDir(dir, location string) (*Snapshot, error) {
 		return nil, fmt.Errorf("repository %s: %w", location, err)
 	}
 	defer root.Close()
-	s := newSnapshot()
+	s := newSnapshot(0, 0)
 	s.Repo, s.Ref = location, ""
 	var total int64
 	err = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
@@ -655,7 +656,7 @@ func readDir(dir, location string) (*Snapshot, error) {
 // FromFiles builds a snapshot from in-memory files (slash-separated paths),
 // for callers that already hold a rendered tree.
 func FromFiles(repo string, files map[string][]byte) *Snapshot {
-	s := newSnapshot()
+	s := newSnapshot(0, 0)
 	s.Repo = repo
 	for p, data := range files {
 		p = path.Clean(strings.TrimLeft(p, "/"))
