@@ -27,7 +27,7 @@ type workload struct {
 	// its findings (addObj), env the name of the environment of at.
 	at, id, env string
 	// labels are its pods' labels, values as strings (fmt.Sprint).
-	labels labels.Set
+	labels podLabelSet
 	// served: 0 not known yet, 1 a Service selects its pods, -1 none.
 	served int8
 	// Of a scalable workload: the autoscalers targeting it, and its
@@ -62,10 +62,7 @@ func (ev *evaluator) buildIndex() {
 			w.at = namespaceOf(o)
 		}
 		w.env = ev.env(o.Cluster, w.at).Name
-		w.labels = labels.Set{}
-		for k, v := range podLabels(o) {
-			w.labels[k] = sprint(v)
-		}
+		w.labels = podLabels(o)
 		ev.all = append(ev.all, w)
 		ev.workloads[o.Cluster] = append(ev.workloads[o.Cluster], w)
 	}
@@ -82,6 +79,29 @@ func (ev *evaluator) buildIndex() {
 			}
 		}
 	}
+}
+
+// podLabelSet is the labels of a workload's pods (podLabels) as a
+// selector matches them: labels.Set of their values as strings (sprint),
+// read from them without being made.
+type podLabelSet map[string]any
+
+func (l podLabelSet) Has(k string) bool {
+	_, ok := l[k]
+	return ok
+}
+
+func (l podLabelSet) Get(k string) string {
+	v, _ := l.Lookup(k)
+	return v
+}
+
+func (l podLabelSet) Lookup(k string) (string, bool) {
+	v, ok := l[k]
+	if !ok {
+		return "", false
+	}
+	return sprint(v), true
 }
 
 // sprint is fmt.Sprint(v), at once for a string.

@@ -149,7 +149,16 @@ func TestWorkloadViewDifferential(t *testing.T) {
 			}
 			n, ok := w.replicasOf()
 			wn, wok := replicasRef(ev, o)
-			if w.o != o || !reflect.DeepEqual(w.labels, set) || !reflect.DeepEqual(w.cs, containers(podSpec(o))) ||
+			got := labels.Set{}
+			for k := range w.labels {
+				if v, ok := w.labels.Lookup(k); ok && w.labels.Has(k) && w.labels.Get(k) == v {
+					got[k] = v
+				}
+			}
+			if v, ok := w.labels.Lookup("none"); ok || v != "" || w.labels.Has("none") || w.labels.Get("none") != "" {
+				t.Fatalf("seed %d: workload %s has a label it has not", seed, o.ID())
+			}
+			if w.o != o || !reflect.DeepEqual(got, set) || !reflect.DeepEqual(w.cs, containers(podSpec(o))) ||
 				w.at != ns || w.id != o.ID() || w.env != ev.env(o.Cluster, ns).Name || n != wn || ok != wok {
 				t.Fatalf("seed %d: workload %s of %s read as %+v", seed, o.ID(), o.File, w)
 			}
