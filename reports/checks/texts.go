@@ -2,6 +2,7 @@ package checks
 
 import (
 	"runtime"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 
@@ -75,6 +76,9 @@ func (ev *evaluator) expand(controls []reports.Control, per [][]pending) (fs []r
 		off[i+1] = off[i] + len(ps)
 	}
 	fs = make([]reports.Finding, off[len(per)])
+	if len(fs) > 0 {
+		adviseHuge(unsafe.Pointer(&fs[0]), uintptr(len(fs))*unsafe.Sizeof(fs[0]))
+	}
 	n := min(runtime.GOMAXPROCS(0), len(fs)/2048+1)
 	var g errgroup.Group
 	for k := range n {
