@@ -235,12 +235,53 @@ func alnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' ||
 type labelMatch map[string]any
 
 func (m labelMatch) Matches(ls labels.Labels) bool {
+	if pl, ok := ls.(podLabelSet); ok {
+		return m.matchesPod(pl)
+	}
 	for k, v := range m {
 		if !ls.Has(k) || ls.Get(k) != v.(string) {
 			return false
 		}
 	}
 	return true
+}
+
+// matchesPod is Matches of a workload's labels, each read once.
+func (m labelMatch) matchesPod(pl podLabelSet) bool {
+	for k, v := range m {
+		if !pl.is(k, v.(string)) {
+			return false
+		}
+	}
+	return true
+}
+
+// is says whether l has label k with value v (Get(k) == v, a string at once).
+func (l podLabelSet) is(k, v string) bool {
+	x, ok := l[k]
+	if !ok {
+		return false
+	}
+	s, isString := x.(string)
+	if !isString {
+		s = sprint(x)
+	}
+	return s == v
+}
+
+// label is a label of a selector.
+type label struct{ k, v string }
+
+// pairs are the labels of m appended to buf, false when there are more
+// than buf has room for.
+func (m labelMatch) pairs(buf []label) ([]label, bool) {
+	if len(m) > cap(buf)-len(buf) {
+		return nil, false
+	}
+	for k, v := range m {
+		buf = append(buf, label{k, v.(string)})
+	}
+	return buf, true
 }
 
 func (m labelMatch) Empty() bool { return len(m) == 0 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/labels"
@@ -196,6 +197,45 @@ func TestLookupDifferential(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestSelectedDifferential holds selected (a selector of a few labels read
+// once) to the selector matching each workload's labels made a labels.Set.
+func TestSelectedDifferential(t *testing.T) {
+	values := []any{"a", "1", 1, "web", 2.5, "2.5", "<nil>", nil, true, "true"}
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 5))
+		in := &Input{Discovery: &render.Result{Clusters: []string{"p", "q"}, Objects: randomObjects(r)}}
+		ev := newEvaluator(in)
+		ev.prepare()
+		for i := range in.Discovery.Objects {
+			o := &in.Discovery.Objects[i]
+			ml := map[string]any{}
+			for range r.IntN(7) {
+				ml[[]string{"app", "tier", "x", "y", "z", "w"}[r.IntN(6)]] = fmt.Sprint(values[r.IntN(len(values))])
+			}
+			sel, ref := selectorFor(map[string]any{"matchLabels": ml}), selector(map[string]any{"matchLabels": ml})
+			if sel == nil || ref == nil {
+				if (sel == nil) != (ref == nil) {
+					t.Fatalf("seed %d: %v: selector %v, want %v", seed, ml, sel, ref)
+				}
+				continue
+			}
+			var want []*workload
+			for _, w := range ev.templates(o.Cluster, namespaceOf(o)) {
+				set := labels.Set{}
+				for k, v := range podLabels(w.o) {
+					set[k] = fmt.Sprint(v)
+				}
+				if ref.Matches(set) {
+					want = append(want, w)
+				}
+			}
+			if got := ev.selected(o, sel); !slices.Equal(got, want) {
+				t.Fatalf("seed %d: %v selects %d workloads, want %d", seed, ml, len(got), len(want))
 			}
 		}
 	}
