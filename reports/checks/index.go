@@ -36,11 +36,11 @@ type workload struct {
 	replicas int
 }
 
-// isServed is ev.served(w.o), found once.
+// isServed is ev.served(w.o, w.labels), found once.
 func (w *workload) isServed(ev *evaluator) bool {
 	if w.served == 0 {
 		w.served = -1
-		if ev.served(w.o) {
+		if ev.served(w.o, w.labels) {
 			w.served = 1
 		}
 	}

@@ -96,7 +96,8 @@ func randomObjects(r *rand.Rand) []render.Object {
 		case "HelmRelease":
 			spec = map[string]any{"chart": map[string]any{"spec": map[string]any{"chart": pick("cert-manager", "trivy-operator", "x")}}}
 		case "Service":
-			spec = map[string]any{"selector": map[string]any{"app": pick("a", "1")}}
+			spec = map[string]any{"selector": pick(map[string]any{"app": pick("a", "1", 1, true)}, map[string]any{"app": "a", "tier": pick("web", 2.5)},
+				map[string]any{}, nil, map[string]any{"app": nil})}
 		}
 		if kind == "Rollout" && r.IntN(2) == 0 {
 			spec = map[string]any{"workloadRef": map[string]any{"name": "a"}}
@@ -162,6 +163,9 @@ func TestWorkloadViewDifferential(t *testing.T) {
 			if w.o != o || !reflect.DeepEqual(got, set) || !reflect.DeepEqual(w.cs, containers(podSpec(o))) ||
 				w.at != ns || w.id != o.ID() || w.env != ev.env(o.Cluster, ns).Name || n != wn || ok != wok {
 				t.Fatalf("seed %d: workload %s of %s read as %+v", seed, o.ID(), o.File, w)
+			}
+			if w.isServed(ev) != ev.served(o, podLabels(o)) {
+				t.Fatalf("seed %d: workload %s served: %v", seed, o.ID(), w.isServed(ev))
 			}
 			if scalable(o) && (w.hpa != ev.autoscaler(o, "HorizontalPodAutoscaler") || w.vpa != ev.autoscaler(o, "VerticalPodAutoscaler")) {
 				t.Fatalf("seed %d: autoscalers of %s", seed, o.ID())
