@@ -215,12 +215,12 @@ func (ev *evaluator) addIn(env, status, cluster, namespace, object string, at *r
 	if at != nil {
 		f.File, f.Line, f.Deployer = at.File, at.Line, at.Deployer
 	}
-	ev.findings = append(ev.findings, pending{f: f})
+	ev.findings = append(ev.findings, pending{of: f})
 }
 
 // addObj adds a finding about object o.
 func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
-	if ev.pend(pending{o: o}, status, msg) {
+	if ev.pend(pending{of: o}, status, msg) {
 		return
 	}
 	ns := ""
@@ -233,7 +233,7 @@ func (ev *evaluator) addObj(o *render.Object, status string, msg reports.Msg) {
 // addWorkload adds a finding about workload w: addObj of w.o, with what
 // it reads of w.o read once.
 func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
-	if ev.pend(pending{w: w}, status, msg) {
+	if ev.pend(pending{of: w}, status, msg) {
 		return
 	}
 	ev.addIn(w.env, status, w.o.Cluster, w.at, w.id, w.o, msg)
@@ -241,8 +241,21 @@ func (ev *evaluator) addWorkload(w *workload, status string, msg reports.Msg) {
 
 func (ev *evaluator) addAt(status, cluster, namespace, object, file string, line int, msg reports.Msg) {
 	ev.add(status, cluster, namespace, object, nil, msg)
-	f := ev.findings[len(ev.findings)-1].f
+	f := ev.full()
 	f.File, f.Line = file, line
+}
+
+// full is the finding added last, made in full (add).
+func (ev *evaluator) full() *reports.Finding {
+	return ev.findings[len(ev.findings)-1].of.(*reports.Finding)
+}
+
+// addSource adds a finding about source s, rendered: at its path, in the
+// environment of its cluster.
+func (ev *evaluator) addSource(s *render.Source, status string, msg reports.Msg) {
+	if !ev.pend(pending{of: s}, status, msg) {
+		ev.addAt(status, s.Cluster, "", "", s.Path, 0, msg)
+	}
 }
 
 func namespaceOf(o *render.Object) string {

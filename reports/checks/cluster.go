@@ -600,8 +600,9 @@ func strList(l []any) []string {
 // checkRendering reports what rendered and what did not.
 func checkRendering(ev *evaluator) {
 	d := ev.in.Discovery
-	for _, s := range d.Sources {
-		ev.addAt(reports.StatusPass, s.Cluster, "", "", s.Path, 0, reports.M("check.renders", s.Kind, s.Path))
+	for i := range d.Sources {
+		s := &d.Sources[i]
+		ev.addSource(s, reports.StatusPass, reports.M("check.renders", s.Kind, s.Path))
 	}
 	for _, p := range d.Problems {
 		status := reports.StatusFail

@@ -159,7 +159,7 @@ func (ev *evaluator) fromEvidence(rule baseline.Rule, c string, decl *baseline.C
 
 func (ev *evaluator) addEvidence(status, c, file string, line int, src string, msg reports.Msg) {
 	ev.addAt(status, c, "", "Cluster/"+c, file, line, msg)
-	ev.findings[len(ev.findings)-1].f.Evidence = src
+	ev.full().Evidence = src
 }
 
 // unmatchedEvidence reports evidence files that belong to no cluster of the

@@ -23,18 +23,22 @@ func evaluateRef(in *Input) []reports.Finding {
 	var out []reports.Finding
 	replay := func() {
 		for _, p := range ev.findings {
-			switch {
-			case p.f != nil:
-				f := *p.f
+			switch x := p.of.(type) {
+			case *reports.Finding:
+				f := *x
 				f.MessageID = f.Msg.ID
 				out = append(out, f)
-			case p.w != nil:
-				out = append(out, addWorkloadRef(ev, p.w, statuses[p.status], p.message(&ev.control)))
+			case *workload:
+				out = append(out, addWorkloadRef(ev, x, statuses[p.status], *p.msg))
 				if p.line > 0 {
 					out[len(out)-1].Line = int(p.line)
 				}
-			default:
-				out = append(out, addObjRef(ev, p.o, statuses[p.status], p.message(&ev.control)))
+			case *render.Object:
+				out = append(out, addObjRef(ev, x, statuses[p.status], *p.msg))
+			case *render.Source:
+				f := addRef(ev, statuses[p.status], x.Cluster, "", "", nil, *p.msg)
+				f.File = x.Path
+				out = append(out, f)
 			}
 		}
 	}
@@ -104,6 +108,11 @@ func TestEvaluateDifferential(t *testing.T) {
 			}
 		}
 		in := &Input{Discovery: &render.Result{Clusters: []string{"p", "q"}, Objects: objs}}
+		if seed%2 == 0 {
+			in.Discovery.Sources = []render.Source{{Cluster: "p", Kind: "chart", Path: "charts/a"}, {Cluster: "p", Kind: "chart", Path: "charts/a"},
+				{Cluster: "q", Kind: "kustomization", Path: "apps/b", Deployer: "Kustomization/flux-system/b"}, {Cluster: "r", Kind: "file", Path: "c.yaml"}}
+			in.Discovery.Problems = []render.Problem{{Cluster: "p", File: "d.yaml", Line: 3, Message: "bad"}}
+		}
 		if seed%3 > 0 {
 			in.States = map[string]*ClusterState{"p": {ClusterState: repo.ClusterState{Name: "p", Zones: []string{"a", "b"},
 				Environments: []repo.EnvState{{Name: "prod", Tier: "production", Namespaces: []string{"x"}}, {Name: "dev", Tier: "development", Namespaces: []string{"y", "default"}}}}}}
@@ -152,25 +161,39 @@ func TestSameMsg(t *testing.T) {
 	}
 }
 
-// TestPendingRoundTrip: a finding added of an object or a workload is made
-// with the status and message it was added with, pending or not (a status
-// or remediation a pending finding cannot hold).
+// TestPendingRoundTrip: a finding added of an object, a workload or a
+// source is made with the status and message it was added with, pending
+// or not (a status or remediation a pending finding cannot hold), each
+// with its own message when the one before has the same texts but not the
+// same value.
 func TestPendingRoundTrip(t *testing.T) {
 	in := reuseState()
+	in.Discovery.Sources = []render.Source{{Cluster: "p", Kind: "chart", Path: "charts/a"}}
 	ev := newEvaluator(in)
 	c, _ := reports.LookupControl("PLN-SEC-006")
 	ev.control = c
-	o, w := ev.all[0].o, ev.all[0]
+	o, w, s := ev.all[0].o, ev.all[0], &in.Discovery.Sources[0]
+	en, _ := i18n.For(i18n.English)
 	for _, status := range []string{reports.StatusPass, reports.StatusFail, reports.StatusManual, reports.StatusNA, reports.StatusWaived, "other"} {
-		for _, msg := range []reports.Msg{reports.M("check.privileged"), reports.M("check.namespace", "a").WithFix(c.ID),
-			reports.M("check.namespace", "a").WithFix("PLN-SEC-007"), reports.M("check.list", reports.Msgs{reports.M("check.privileged")})} {
+		for _, msg := range []reports.Msg{reports.M("check.privileged"), {ID: "check.privileged", Args: []any{}},
+			reports.M("check.namespace", "a").WithFix(c.ID), reports.M("check.namespace", "a").WithFix("PLN-SEC-007"),
+			reports.M("check.list", reports.Msgs{reports.M("check.privileged")})} {
 			ev.findings = nil
-			ev.addObj(o, status, msg)
-			ev.addWorkload(w, status, msg)
+			var want []reports.Msg
+			for _, m := range []reports.Msg{msg, {ID: msg.ID, Args: append([]any(nil), msg.Args...), Fix: msg.Fix}, msg} {
+				ev.addObj(o, status, m)
+				ev.addWorkload(w, status, m)
+				ev.addSource(s, status, m)
+				want = append(want, m, m, m)
+			}
 			fs, _ := ev.expand([]reports.Control{c}, [][]pending{ev.findings})
 			for i, f := range fs {
-				if f.Status != status || !reflect.DeepEqual(f.Msg, msg) || f.MessageID != msg.ID || f.MessageKo != i18n.Korean(msg) {
-					t.Errorf("finding %d added as %s %+v: made %s %+v (%q)", i, status, msg, f.Status, f.Msg, f.MessageKo)
+				m := want[i]
+				if f.Status != status || !reflect.DeepEqual(f.Msg, m) || f.MessageID != m.ID || f.MessageKo != i18n.Korean(m) || f.Message != en.Format(m) {
+					t.Errorf("finding %d added as %s %#v: made %s %#v (%q)", i, status, m, f.Status, f.Msg, f.MessageKo)
+				}
+				if i%3 == 2 && (f.File != s.Path || f.Cluster != s.Cluster || f.Object != "" || f.Namespace != "") {
+					t.Errorf("finding %d of source %+v: %+v", i, s, f)
 				}
 			}
 		}

@@ -27,7 +27,7 @@ type workload struct {
 	// its findings (addObj), env the name of the environment of at.
 	at, id, env string
 	// labels are its pods' labels, values as strings (fmt.Sprint).
-	labels labels.Set
+	labels podLabelSet
 	// served: 0 not known yet, 1 a Service selects its pods, -1 none.
 	served int8
 	// Of a scalable workload: the autoscalers targeting it, and its
@@ -36,11 +36,11 @@ type workload struct {
 	replicas int
 }
 
-// isServed is ev.served(w.o), found once.
+// isServed is ev.served(w.o, w.labels), found once.
 func (w *workload) isServed(ev *evaluator) bool {
 	if w.served == 0 {
 		w.served = -1
-		if ev.served(w.o) {
+		if ev.served(w.o, w.labels) {
 			w.served = 1
 		}
 	}
@@ -62,10 +62,7 @@ func (ev *evaluator) buildIndex() {
 			w.at = namespaceOf(o)
 		}
 		w.env = ev.env(o.Cluster, w.at).Name
-		w.labels = labels.Set{}
-		for k, v := range podLabels(o) {
-			w.labels[k] = sprint(v)
-		}
+		w.labels = podLabels(o)
 		ev.all = append(ev.all, w)
 		ev.workloads[o.Cluster] = append(ev.workloads[o.Cluster], w)
 	}
@@ -82,6 +79,29 @@ func (ev *evaluator) buildIndex() {
 			}
 		}
 	}
+}
+
+// podLabelSet is the labels of a workload's pods (podLabels) as a
+// selector matches them: labels.Set of their values as strings (sprint),
+// read from them without being made.
+type podLabelSet map[string]any
+
+func (l podLabelSet) Has(k string) bool {
+	_, ok := l[k]
+	return ok
+}
+
+func (l podLabelSet) Get(k string) string {
+	v, _ := l.Lookup(k)
+	return v
+}
+
+func (l podLabelSet) Lookup(k string) (string, bool) {
+	v, ok := l[k]
+	if !ok {
+		return "", false
+	}
+	return sprint(v), true
 }
 
 // sprint is fmt.Sprint(v), at once for a string.
@@ -215,12 +235,53 @@ func alnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' ||
 type labelMatch map[string]any
 
 func (m labelMatch) Matches(ls labels.Labels) bool {
+	if pl, ok := ls.(podLabelSet); ok {
+		return m.matchesPod(pl)
+	}
 	for k, v := range m {
 		if !ls.Has(k) || ls.Get(k) != v.(string) {
 			return false
 		}
 	}
 	return true
+}
+
+// matchesPod is Matches of a workload's labels, each read once.
+func (m labelMatch) matchesPod(pl podLabelSet) bool {
+	for k, v := range m {
+		if !pl.is(k, v.(string)) {
+			return false
+		}
+	}
+	return true
+}
+
+// is says whether l has label k with value v (Get(k) == v, a string at once).
+func (l podLabelSet) is(k, v string) bool {
+	x, ok := l[k]
+	if !ok {
+		return false
+	}
+	s, isString := x.(string)
+	if !isString {
+		s = sprint(x)
+	}
+	return s == v
+}
+
+// label is a label of a selector.
+type label struct{ k, v string }
+
+// pairs are the labels of m appended to buf, false when there are more
+// than buf has room for.
+func (m labelMatch) pairs(buf []label) ([]label, bool) {
+	if len(m) > cap(buf)-len(buf) {
+		return nil, false
+	}
+	for k, v := range m {
+		buf = append(buf, label{k, v.(string)})
+	}
+	return buf, true
 }
 
 func (m labelMatch) Empty() bool { return len(m) == 0 }

@@ -93,20 +93,22 @@ func TestSelectorForDifferential(t *testing.T) {
 			t.Fatalf("seed %d: %v: empty %v %q, want %v %q", seed, m, got.Empty(), got.String(), want.Empty(), want.String())
 		}
 		for range 8 {
-			set := labels.Set{}
+			set, raw := labels.Set{}, podLabelSet{} // raw: the values as a pod template has them
 			for range r.IntN(4) {
-				set[keys[r.IntN(len(keys))]] = fmt.Sprint(values[r.IntN(len(values))])
+				k, v := keys[r.IntN(len(keys))], values[r.IntN(len(values))]
+				set[k], raw[k] = fmt.Sprint(v), v
 			}
 			if ml, ok := m["matchLabels"].(map[string]any); ok && r.IntN(2) == 0 {
 				for k, v := range ml {
-					set[k] = fmt.Sprint(v) // matches, unless changed below
+					set[k], raw[k] = fmt.Sprint(v), v // matches, unless changed below
 				}
 				if r.IntN(3) == 0 {
-					set[keys[r.IntN(len(keys))]] = "changed"
+					k := keys[r.IntN(len(keys))]
+					set[k], raw[k] = "changed", "changed"
 				}
 			}
-			if got.Matches(set) != want.Matches(set) {
-				t.Fatalf("seed %d: %v matches %v: %v, want %v", seed, m, set, got.Matches(set), want.Matches(set))
+			if got.Matches(set) != want.Matches(set) || got.Matches(raw) != want.Matches(set) || want.Matches(raw) != want.Matches(set) {
+				t.Fatalf("seed %d: %v matches %v: %v (%v as a pod's), want %v", seed, m, set, got.Matches(set), got.Matches(raw), want.Matches(set))
 			}
 		}
 	}

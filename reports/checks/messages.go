@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
@@ -36,36 +35,80 @@ func ProblemMsg(p render.Problem) reports.Msg {
 
 // declaredPhrases are the descriptions the declared rules give of a
 // cluster (internal/baseline Rule.Check and Supported), each with the
-// message it is: its submatches are the message's arguments.
-var declaredPhrases = []struct {
-	re *regexp.Regexp
-	id string
-}{
-	{regexp.MustCompile(`^no Azure AD integration$`), "decl.noAAD"},
-	{regexp.MustCompile(`^Azure AD integration, but local accounts \(static admin credentials\) enabled$`), "decl.aadLocalAccounts"},
-	{regexp.MustCompile(`^Azure AD integration$`), "decl.aad"},
-	{regexp.MustCompile(`^network policy engine (.*)$`), "decl.networkPolicy"},
-	{regexp.MustCompile(`^private API server$`), "decl.privateAPI"},
-	{regexp.MustCompile(`^API server restricted to authorized IP ranges (.*)$`), "decl.authorizedRanges"},
-	{regexp.MustCompile(`^public API server without authorized IP ranges$`), "decl.publicAPI"},
-	{regexp.MustCompile(`^Key Vault Secrets Store CSI driver (.*)$`), "decl.keyVaultCSI"},
-	{regexp.MustCompile(`^Defender for Containers (.*)$`), "decl.defender"},
-	{regexp.MustCompile(`^Workload Identity (.*)$`), "decl.workloadIdentity"},
-	{regexp.MustCompile(`^Azure Policy add-on (.*)$`), "decl.azurePolicy"},
-	{regexp.MustCompile(`^(\d+) availability zone\(s\)$`), "decl.zones"},
-	{regexp.MustCompile(`^no node pool minimum$`), "decl.noNodeMinimum"},
-	{regexp.MustCompile(`^node pool minimum of (\d+) node\(s\)$`), "decl.nodeMinimum"},
-	{regexp.MustCompile(`^cluster autoscaler (.*)$`), "decl.autoscaler"},
-	{regexp.MustCompile(`^Container Insights (.*)$`), "decl.monitoring"},
-	{regexp.MustCompile(`^network plugin (.*)$`), "decl.networkPlugin"},
-	{regexp.MustCompile(`^upgrade channel (.*)$`), "decl.upgradeChannel"},
-	{regexp.MustCompile(`^no maintenance window$`), "decl.noMaintenanceWindow"},
-	{regexp.MustCompile(`^maintenance window (.*)$`), "decl.maintenanceWindow"},
-	{regexp.MustCompile(`^production shares the cluster with (.*)$`), "decl.sharedCluster"},
-	{regexp.MustCompile(`^environments isolated$`), "decl.isolated"},
-	{regexp.MustCompile(`^Kubernetes version (".*") is not a version$`), "decl.badVersion"},
-	{regexp.MustCompile(`^Kubernetes (\S+), older than (\S+), the oldest minor (.+) supports on (\S+)$`), "decl.oldVersion"},
-	{regexp.MustCompile(`^Kubernetes (\S+) \(supported on (.+) from (\S+)\)$`), "decl.supportedVersion"},
+// message it is: the parts of a description a phrase's captures match are
+// the message's arguments (matchPhrase).
+var declaredPhrases = []struct{ phrase, id string }{
+	{"no Azure AD integration", "decl.noAAD"},
+	{"Azure AD integration, but local accounts (static admin credentials) enabled", "decl.aadLocalAccounts"},
+	{"Azure AD integration", "decl.aad"},
+	{"network policy engine {.*}", "decl.networkPolicy"},
+	{"private API server", "decl.privateAPI"},
+	{"API server restricted to authorized IP ranges {.*}", "decl.authorizedRanges"},
+	{"public API server without authorized IP ranges", "decl.publicAPI"},
+	{"Key Vault Secrets Store CSI driver {.*}", "decl.keyVaultCSI"},
+	{"Defender for Containers {.*}", "decl.defender"},
+	{"Workload Identity {.*}", "decl.workloadIdentity"},
+	{"Azure Policy add-on {.*}", "decl.azurePolicy"},
+	{"{d} availability zone(s)", "decl.zones"},
+	{"no node pool minimum", "decl.noNodeMinimum"},
+	{"node pool minimum of {d} node(s)", "decl.nodeMinimum"},
+	{"cluster autoscaler {.*}", "decl.autoscaler"},
+	{"Container Insights {.*}", "decl.monitoring"},
+	{"network plugin {.*}", "decl.networkPlugin"},
+	{"upgrade channel {.*}", "decl.upgradeChannel"},
+	{"no maintenance window", "decl.noMaintenanceWindow"},
+	{"maintenance window {.*}", "decl.maintenanceWindow"},
+	{"production shares the cluster with {.*}", "decl.sharedCluster"},
+	{"environments isolated", "decl.isolated"},
+	{"Kubernetes version {q} is not a version", "decl.badVersion"},
+	{"Kubernetes {S}, older than {S}, the oldest minor {.+} supports on {S}", "decl.oldVersion"},
+	{"Kubernetes {S} (supported on {.+} from {S})", "decl.supportedVersion"},
+}
+
+// matchPhrase matches s, whole, to phrase: its text as it is, and its
+// captures, each the longest part of s that lets the rest match, in
+// order (as a regular expression's greedy groups): {.*} any text without
+// a line break, {.+} the same not empty, {d} ASCII digits, {S} characters
+// that are not white space (\S), {q} any text without a line break
+// between double quotes. caps are appended the parts captured.
+func matchPhrase(phrase, s string, caps []string) ([]string, bool) {
+	lit, rest, capture := strings.Cut(phrase, "{")
+	if !strings.HasPrefix(s, lit) {
+		return nil, false
+	}
+	s = s[len(lit):]
+	if !capture {
+		return caps, s == ""
+	}
+	class, rest, _ := strings.Cut(rest, "}")
+	n, least := 0, 1
+	switch class {
+	case ".*", ".+", "q":
+		n = strings.IndexByte(s, '\n')
+		if n < 0 {
+			n = len(s)
+		}
+		if class == ".*" {
+			least = 0
+		}
+	case "d":
+		for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+			n++
+		}
+	case "S":
+		for n < len(s) && !strings.ContainsRune("\t\n\f\r ", rune(s[n])) {
+			n++
+		}
+	}
+	for k := n; k >= least; k-- {
+		if class == "q" && (k < 2 || s[0] != '"' || s[k-1] != '"') {
+			continue
+		}
+		if out, ok := matchPhrase(rest, s[k:], append(caps, s[:k])); ok {
+			return out, true
+		}
+	}
+	return nil, false
 }
 
 // whatMsg is the message of a declared rule's description of a cluster;
@@ -73,9 +116,9 @@ var declaredPhrases = []struct {
 // rule's descriptions matched).
 func whatMsg(what string) reports.Msg {
 	for _, p := range declaredPhrases {
-		if m := p.re.FindStringSubmatch(what); m != nil {
-			args := make([]any, 0, len(m)-1)
-			for _, a := range m[1:] {
+		if m, ok := matchPhrase(p.phrase, what, nil); ok {
+			args := make([]any, 0, len(m))
+			for _, a := range m {
 				args = append(args, valueMsg(a))
 			}
 			return reports.M(p.id, args...)

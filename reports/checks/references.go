@@ -74,14 +74,37 @@ func (ev *evaluator) templates(cluster, ns string) []*workload {
 }
 
 // selected returns the workloads of o's namespace whose pods sel matches.
+// A selector of a few labels (most) is read once, not once per workload.
 func (ev *evaluator) selected(o *render.Object, sel labelSelector) []*workload {
 	var out []*workload
-	for _, w := range ev.templates(o.Cluster, namespaceOf(o)) {
+	ws := ev.templates(o.Cluster, namespaceOf(o))
+	if m, ok := sel.(labelMatch); ok {
+		var buf [4]label
+		if ls, ok := m.pairs(buf[:0]); ok {
+			for _, w := range ws {
+				if hasAll(w.labels, ls) {
+					out = append(out, w)
+				}
+			}
+			return out
+		}
+	}
+	for _, w := range ws {
 		if sel.Matches(w.labels) {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// hasAll says whether l has every label of ls.
+func hasAll(l podLabelSet, ls []label) bool {
+	for _, x := range ls {
+		if !l.is(x.k, x.v) {
+			return false
+		}
+	}
+	return true
 }
 
 func ids(ws []*workload) reports.Names {

@@ -285,7 +285,7 @@ func (ev *evaluator) reused(o *render.Object) bool {
 		return false
 	}
 	for k := range fs {
-		ev.findings = append(ev.findings, pending{f: &fs[k], copied: true})
+		ev.findings = append(ev.findings, pending{of: &fs[k], copied: true})
 	}
 	return true
 }

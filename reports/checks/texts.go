@@ -2,6 +2,7 @@ package checks
 
 import (
 	"runtime"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 
@@ -14,45 +15,40 @@ import (
 // workload or an object, and what they say of it is read from it when the
 // findings are made into the report's (expand), in place: a control's
 // findings are not made twice (once in a slice of its own, then in the
-// joined one), and a pending finding is a quarter of the size of a finding.
+// joined one), and a pending finding is a tenth of the size of a finding.
 type pending struct {
-	// Of the three, one is set: f is a finding made in full (add), its
-	// Msg set, or another state's finding with its texts (copied,
-	// reuse.go); w is the workload (addWorkload) and o the object (addObj)
-	// the finding is about.
-	f *reports.Finding
-	w *workload
-	o *render.Object
-	// Of w or o: the message (message), its remediation the control's
-	// when fix, and the status, statuses[status].
-	id     string
-	args   []any
-	fix    bool
-	copied bool
+	// of is what the finding is about: a *workload (addWorkload), a
+	// *render.Object (addObj) or a *render.Source (addSource); or it is a
+	// *reports.Finding made in full (add), its Msg set, or another
+	// state's finding with its texts (copied, reuse.go).
+	of any
+	// msg is the message of a workload, object or source, shared with the
+	// findings before it that have the same, and status its status,
+	// statuses[status].
+	msg    *reports.Msg
+	line   int32 // of a workload: when > 0, the line its finding points at (eachWorkload)
 	status uint8
-	line   int32 // of w: when > 0, the line its finding points at (eachWorkload)
+	copied bool
 }
 
-// pend adds p, a finding of a workload or object, with its status and
-// message, when it can be pending: its status one of statuses, the
-// remediation of its message none or the control's.
+// pend adds p, a finding of a workload, object or source, with its status
+// and message, when it can be pending: its status one of statuses, the
+// remediation of its message none or the control's. A message the same as
+// that of the finding before (most are) is not kept again.
 func (ev *evaluator) pend(p pending, status string, msg reports.Msg) bool {
 	s, ok := statusIndex(status)
 	if !ok || msg.Fix != "" && msg.Fix != ev.control.ID {
 		return false
 	}
-	p.status, p.id, p.args, p.fix = s, msg.ID, msg.Args, msg.Fix != ""
+	p.status = s
+	if n := len(ev.findings); n > 0 && ev.findings[n-1].msg != nil && identicalMsg(msg, *ev.findings[n-1].msg) {
+		p.msg = ev.findings[n-1].msg
+	} else {
+		m := msg // to the heap here alone
+		p.msg = &m
+	}
 	ev.findings = append(ev.findings, p)
 	return true
-}
-
-// message is the message of p, of a workload or object, a finding of control c.
-func (p *pending) message(c *reports.Control) reports.Msg {
-	m := reports.Msg{ID: p.id, Args: p.args}
-	if p.fix {
-		m.Fix = c.ID
-	}
-	return m
 }
 
 // statuses are the statuses of pending findings of a workload or object
@@ -80,6 +76,9 @@ func (ev *evaluator) expand(controls []reports.Control, per [][]pending) (fs []r
 		off[i+1] = off[i] + len(ps)
 	}
 	fs = make([]reports.Finding, off[len(per)])
+	if len(fs) > 0 {
+		adviseHuge(unsafe.Pointer(&fs[0]), uintptr(len(fs))*unsafe.Sizeof(fs[0]))
+	}
 	n := min(runtime.GOMAXPROCS(0), len(fs)/2048+1)
 	var g errgroup.Group
 	for k := range n {
@@ -98,50 +97,54 @@ func (ev *evaluator) expand(controls []reports.Control, per [][]pending) (fs []r
 	return fs, off[:len(per)]
 }
 
-// texts are the texts of a message.
+// texts are the texts of a message; at is where it was last found (a
+// pending finding's message or a finding's), the same texts taken again
+// at once.
 type texts struct {
+	at          *reports.Msg
 	msg         reports.Msg
 	english, ko string
 }
 
-// made makes f (zero) of p, a finding of control c; last holds the texts
-// of the message of the finding made before, taken again for the same
-// message (most findings have the message of the one before).
+// made makes f (zero) of p, a finding of control c; last holds the texts of the message of the finding made before, taken
+// again for the same message (most findings have the message of the one
+// before).
 func (ev *evaluator) made(f *reports.Finding, c *reports.Control, p *pending, last *texts) {
-	var msg reports.Msg
-	switch {
-	case p.f != nil:
-		*f = *p.f
+	var msg *reports.Msg
+	switch x := p.of.(type) {
+	case *reports.Finding:
+		*f = *x
 		if p.copied {
 			return
 		}
-		msg = f.Msg
-	case p.w != nil:
-		w := p.w
-		f.Cluster, f.Environment, f.Namespace, f.Object = w.o.Cluster, w.env, w.at, w.id
-		f.File, f.Line, f.Deployer = w.o.File, w.o.Line, w.o.Deployer
+		msg = &x.Msg
+	case *workload:
+		f.Cluster, f.Environment, f.Namespace, f.Object = x.o.Cluster, x.env, x.at, x.id
+		f.File, f.Line, f.Deployer = x.o.File, x.o.Line, x.o.Deployer
 		if p.line > 0 {
 			f.Line = int(p.line)
 		}
-	default:
-		o := p.o
+	case *render.Object:
 		ns := ""
-		if !o.ClusterScoped() {
-			ns = namespaceOf(o)
+		if !x.ClusterScoped() {
+			ns = namespaceOf(x)
 		}
-		f.Cluster, f.Environment, f.Namespace, f.Object = o.Cluster, ev.env(o.Cluster, ns).Name, ns, o.ID()
-		f.File, f.Line, f.Deployer = o.File, o.Line, o.Deployer
+		f.Cluster, f.Environment, f.Namespace, f.Object = x.Cluster, ev.env(x.Cluster, ns).Name, ns, x.ID()
+		f.File, f.Line, f.Deployer = x.File, x.Line, x.Deployer
+	case *render.Source:
+		f.Cluster, f.Environment, f.File = x.Cluster, ev.env(x.Cluster, "").Name, x.Path
 	}
-	if p.f == nil {
+	if msg == nil {
 		f.Control, f.Title, f.Category, f.Severity, f.Status = c.ID, c.Title, c.Category, c.Severity, statuses[p.status]
-		msg = p.message(c)
+		msg = p.msg
 	}
-	if sameMsg(msg, last.msg) {
-		f.Msg, f.MessageID, f.Message, f.MessageKo = msg, msg.ID, last.english, last.ko
+	if msg != last.at && !sameMsg(*msg, last.msg) {
+		i18n.SetMessage(f, *msg)
+		*last = texts{msg, *msg, f.Message, f.MessageKo}
 		return
 	}
-	i18n.SetMessage(f, msg)
-	*last = texts{msg, f.Message, f.MessageKo}
+	last.at = msg
+	f.Msg, f.MessageID, f.Message, f.MessageKo = *msg, msg.ID, last.english, last.ko
 }
 
 // sameMsg says whether a and b are the same message, to the texts: the
@@ -166,4 +169,11 @@ func sameMsg(a, b reports.Msg) bool {
 		}
 	}
 	return true
+}
+
+// identicalMsg says whether a and b are the same message, to their
+// values: sameMsg, without arguments in both or with them in both (nil or
+// empty, as reflect.DeepEqual tells them apart).
+func identicalMsg(a, b reports.Msg) bool {
+	return sameMsg(a, b) && (a.Args == nil) == (b.Args == nil)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/labels"
@@ -95,7 +96,8 @@ func randomObjects(r *rand.Rand) []render.Object {
 		case "HelmRelease":
 			spec = map[string]any{"chart": map[string]any{"spec": map[string]any{"chart": pick("cert-manager", "trivy-operator", "x")}}}
 		case "Service":
-			spec = map[string]any{"selector": map[string]any{"app": pick("a", "1")}}
+			spec = map[string]any{"selector": pick(map[string]any{"app": pick("a", "1", 1, true)}, map[string]any{"app": "a", "tier": pick("web", 2.5)},
+				map[string]any{}, nil, map[string]any{"app": nil})}
 		}
 		if kind == "Rollout" && r.IntN(2) == 0 {
 			spec = map[string]any{"workloadRef": map[string]any{"name": "a"}}
@@ -149,9 +151,21 @@ func TestWorkloadViewDifferential(t *testing.T) {
 			}
 			n, ok := w.replicasOf()
 			wn, wok := replicasRef(ev, o)
-			if w.o != o || !reflect.DeepEqual(w.labels, set) || !reflect.DeepEqual(w.cs, containers(podSpec(o))) ||
+			got := labels.Set{}
+			for k := range w.labels {
+				if v, ok := w.labels.Lookup(k); ok && w.labels.Has(k) && w.labels.Get(k) == v {
+					got[k] = v
+				}
+			}
+			if v, ok := w.labels.Lookup("none"); ok || v != "" || w.labels.Has("none") || w.labels.Get("none") != "" {
+				t.Fatalf("seed %d: workload %s has a label it has not", seed, o.ID())
+			}
+			if w.o != o || !reflect.DeepEqual(got, set) || !reflect.DeepEqual(w.cs, containers(podSpec(o))) ||
 				w.at != ns || w.id != o.ID() || w.env != ev.env(o.Cluster, ns).Name || n != wn || ok != wok {
 				t.Fatalf("seed %d: workload %s of %s read as %+v", seed, o.ID(), o.File, w)
+			}
+			if w.isServed(ev) != ev.served(o, podLabels(o)) {
+				t.Fatalf("seed %d: workload %s served: %v", seed, o.ID(), w.isServed(ev))
 			}
 			if scalable(o) && (w.hpa != ev.autoscaler(o, "HorizontalPodAutoscaler") || w.vpa != ev.autoscaler(o, "VerticalPodAutoscaler")) {
 				t.Fatalf("seed %d: autoscalers of %s", seed, o.ID())
@@ -187,6 +201,45 @@ func TestLookupDifferential(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestSelectedDifferential holds selected (a selector of a few labels read
+// once) to the selector matching each workload's labels made a labels.Set.
+func TestSelectedDifferential(t *testing.T) {
+	values := []any{"a", "1", 1, "web", 2.5, "2.5", "<nil>", nil, true, "true"}
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 5))
+		in := &Input{Discovery: &render.Result{Clusters: []string{"p", "q"}, Objects: randomObjects(r)}}
+		ev := newEvaluator(in)
+		ev.prepare()
+		for i := range in.Discovery.Objects {
+			o := &in.Discovery.Objects[i]
+			ml := map[string]any{}
+			for range r.IntN(7) {
+				ml[[]string{"app", "tier", "x", "y", "z", "w"}[r.IntN(6)]] = fmt.Sprint(values[r.IntN(len(values))])
+			}
+			sel, ref := selectorFor(map[string]any{"matchLabels": ml}), selector(map[string]any{"matchLabels": ml})
+			if sel == nil || ref == nil {
+				if (sel == nil) != (ref == nil) {
+					t.Fatalf("seed %d: %v: selector %v, want %v", seed, ml, sel, ref)
+				}
+				continue
+			}
+			var want []*workload
+			for _, w := range ev.templates(o.Cluster, namespaceOf(o)) {
+				set := labels.Set{}
+				for k, v := range podLabels(w.o) {
+					set[k] = fmt.Sprint(v)
+				}
+				if ref.Matches(set) {
+					want = append(want, w)
+				}
+			}
+			if got := ev.selected(o, sel); !slices.Equal(got, want) {
+				t.Fatalf("seed %d: %v selects %d workloads, want %d", seed, ml, len(got), len(want))
 			}
 		}
 	}

@@ -409,9 +409,9 @@ func checkDefaultNamespace(ev *evaluator) {
 	})
 }
 
-// served says whether a Service of the workload's namespace selects its pods.
-func (ev *evaluator) served(o *render.Object) bool {
-	lbls := podLabels(o)
+// served says whether a Service of workload o's namespace selects its pods,
+// labels lbls (podLabels(o)).
+func (ev *evaluator) served(o *render.Object, lbls podLabelSet) bool {
 	for _, svc := range ev.inNamespace(o.Cluster, namespaceOf(o), "Service") {
 		sel := mapAt(svc.Value, "spec", "selector")
 		if len(sel) == 0 {
