@@ -15,8 +15,9 @@ func newDiffCmd() *cobra.Command {
 	var g gitTarget
 	var exitCode bool
 	cmd := &cobra.Command{
-		Use:   "diff [DIR]",
-		Short: "Show what publish would change in the GitOps repository, as a unified diff",
+		Annotations: heavy,
+		Use:         "diff [DIR]",
+		Short:       "Show what publish would change in the GitOps repository, as a unified diff",
 		Long: `diff generates the platform in DIR (default ".") and prints a unified diff of
 what publish would change on --branch of --repo (under --path): generated files
 added, changed or removed. Hand edits of generated files (drift) show up as

@@ -30,8 +30,9 @@ func newGenerateCmd() *cobra.Command {
 		check, diff, force          bool
 	)
 	cmd := &cobra.Command{
-		Use:   "generate [DIR] --out PATH",
-		Short: "Render the platform into a validated GitOps repository tree (Kustomize or Helm, for Flux or Argo CD)",
+		Annotations: heavy,
+		Use:         "generate [DIR] --out PATH",
+		Short:       "Render the platform into a validated GitOps repository tree (Kustomize or Helm, for Flux or Argo CD)",
 		Long: `generate loads the CUE platform in DIR (default "."), renders every environment
 (or those given with --env) and writes the GitOps repository tree into PATH:
 clusters/<cluster>/ holds what a bootstrapped Flux or Argo CD reconciles,

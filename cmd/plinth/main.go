@@ -31,6 +31,14 @@ var commands []func() *cobra.Command
 
 func register(newCmd func() *cobra.Command) { commands = append(commands, newCmd) }
 
+// heavyCommand annotates the commands that render, evaluate or generate
+// hundreds of MB of values: their heap is backed by huge pages
+// (gcpolicy.HugeHeap).
+const heavyCommand = "plinth/heavy"
+
+// heavy is the annotation of a heavy command.
+var heavy = map[string]string{heavyCommand: "true"}
+
 // exitError carries an exit code through cobra. A nil err means the command
 // already printed what the user needs (e.g. validation errors) and only the
 // code is left to set.
@@ -69,6 +77,9 @@ security and operations baseline.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			if cmd.Annotations[heavyCommand] != "" {
+				gcpolicy.HugeHeap()
+			}
 			level := slog.LevelWarn
 			if verbose {
 				level = slog.LevelDebug

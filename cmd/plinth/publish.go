@@ -118,8 +118,9 @@ func newPublishCmd() *cobra.Command {
 	var message, author string
 	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "publish [DIR]",
-		Short: "Generate the platform in DIR and commit the output to the GitOps repository",
+		Annotations: heavy,
+		Use:         "publish [DIR]",
+		Short:       "Generate the platform in DIR and commit the output to the GitOps repository",
 		Long: `publish generates the platform in DIR (default ".") and commits the output to
 --branch of --repo, under --path. It clones the branch into memory, builds the
 new tree from the generated files, removes only the stale files its previous

@@ -34,8 +34,9 @@ func newReportCmd() *cobra.Command {
 	)
 	var evidenceDir string // --evidence
 	cmd := &cobra.Command{
-		Use:   "report",
-		Short: "Evaluate a GitOps repository against the security and operations baseline",
+		Annotations: heavy,
+		Use:         "report",
+		Short:       "Evaluate a GitOps repository against the security and operations baseline",
 		Long: `report reads a GitOps repository (a local path or a URL, cloned in memory) at a
 revision without checking it out, renders what Flux or Argo CD would deploy
 (clusters/<cluster>/ entry objects and what they reference; without clusters/,

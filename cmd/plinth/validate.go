@@ -18,8 +18,9 @@ func newValidateCmd() *cobra.Command {
 	var formatName string
 	var strict bool
 	cmd := &cobra.Command{
-		Use:   "validate [DIR]",
-		Short: "Check a platform against the schema and every rule; report all errors with file:line:col",
+		Annotations: heavy,
+		Use:         "validate [DIR]",
+		Short:       "Check a platform against the schema and every rule; report all errors with file:line:col",
 		Long: `validate loads the CUE platform package in DIR (default ".") with the plinth
 schema and blueprints and reports every error at its file:line:col and CUE path.
 

@@ -19,7 +19,7 @@ const (
 )
 
 // Apply sets the policy, except what GOGC or GOMEMLIMIT set in the
-// environment, and has the heap backed by huge pages (hugeHeap).
+// environment.
 func Apply() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(Percent)
@@ -27,7 +27,6 @@ func Apply() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(SoftMemoryLimit)
 	}
-	hugeHeap()
 }
 
 // Set sets the policy whatever the environment says and returns what

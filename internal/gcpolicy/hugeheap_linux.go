@@ -5,9 +5,10 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/plinth-dev/plinth/internal/hugepage"
 )
 
 // hugeHeapBytes is how much of the heap is mapped at start and advised to
@@ -18,10 +19,9 @@ import (
 const (
 	hugeHeapBytes = 256 << 20
 	hugeHeapChunk = 4 << 20
-	hugePage      = 2 << 20
 )
 
-// hugeHeap has the first hugeHeapBytes of the heap backed by transparent
+// HugeHeap has the first hugeHeapBytes of the heap backed by transparent
 // huge pages as they are first touched (when the system's THP setting is
 // "madvise", the usual one, or "always"): a report touches ~180 MB, and a
 // page touched for the first time is a fault, ~12 µs on a virtual machine,
@@ -30,6 +30,14 @@ const (
 // from its lowest address to its highest, then freed and released at
 // once: the runtime hands the same addresses out again, lowest first, and
 // the advice stays with the mapping. Not with GODEBUG=disablethp=1.
+//
+// The commands that render, evaluate or generate call it, once a process
+// (cmd/plinth: annotated heavy); it costs ~10 ms (mapping the memory, a
+// collection of the small heap then), which the others do not pay.
+func HugeHeap() { hugeOnce.Do(hugeHeap) }
+
+var hugeOnce sync.Once
+
 func hugeHeap() {
 	if strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
 		return
@@ -45,10 +53,7 @@ func hugeHeap() {
 		}
 		hi = max(hi, uintptr(p)+hugeHeapChunk)
 	}
-	start, end := (lo+hugePage-1)&^(hugePage-1), hi&^(hugePage-1)
-	if end > start {
-		_ = unix.Madvise(unsafe.Slice((*byte)(unsafe.Add(base, start-lo)), end-start), unix.MADV_HUGEPAGE)
-	}
+	hugepage.Advise(base, hi-lo)
 	runtime.KeepAlive(chunks) // all at once, at different addresses
 	chunks = nil
 	debug.FreeOSMemory()

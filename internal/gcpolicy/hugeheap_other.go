@@ -2,5 +2,7 @@
 
 package gcpolicy
 
-// hugeHeap does nothing but on Linux.
+// HugeHeap does nothing but on Linux.
+func HugeHeap() {}
+
 func hugeHeap() {}

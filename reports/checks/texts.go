@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/plinth-dev/plinth/internal/gitops/render"
+	"github.com/plinth-dev/plinth/internal/hugepage"
 	"github.com/plinth-dev/plinth/reports"
 	"github.com/plinth-dev/plinth/reports/i18n"
 )
@@ -77,7 +78,7 @@ func (ev *evaluator) expand(controls []reports.Control, per [][]pending) (fs []r
 	}
 	fs = make([]reports.Finding, off[len(per)])
 	if len(fs) > 0 {
-		adviseHuge(unsafe.Pointer(&fs[0]), uintptr(len(fs))*unsafe.Sizeof(fs[0]))
+		hugepage.Advise(unsafe.Pointer(&fs[0]), uintptr(len(fs))*unsafe.Sizeof(fs[0]))
 	}
 	n := min(runtime.GOMAXPROCS(0), len(fs)/2048+1)
 	var g errgroup.Group

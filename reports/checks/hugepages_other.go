@@ -1,8 +1,0 @@
-//go:build !linux
-
-package checks
-
-import "unsafe"
-
-// adviseHuge does nothing but on Linux.
-func adviseHuge(unsafe.Pointer, uintptr) {}
