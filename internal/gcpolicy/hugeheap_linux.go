@@ -42,6 +42,9 @@ func hugeHeap() {
 	if strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
 		return
 	}
+	// No collection while the chunks are made (each would trigger one of
+	// the small heap): the one FreeOSMemory makes is enough.
+	percent := debug.SetGCPercent(-1)
 	chunks := make([][]byte, hugeHeapBytes/hugeHeapChunk)
 	lo, hi := ^uintptr(0), uintptr(0)
 	var base unsafe.Pointer
@@ -56,5 +59,6 @@ func hugeHeap() {
 	hugepage.Advise(base, hi-lo)
 	runtime.KeepAlive(chunks) // all at once, at different addresses
 	chunks = nil
+	debug.SetGCPercent(percent)
 	debug.FreeOSMemory()
 }
