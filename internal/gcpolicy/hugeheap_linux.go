@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/plinth-dev/plinth/internal/hugepage"
@@ -21,23 +20,7 @@ const (
 	hugeHeapChunk = 4 << 20
 )
 
-// HugeHeap has the first hugeHeapBytes of the heap backed by transparent
-// huge pages as they are first touched (when the system's THP setting is
-// "madvise", the usual one, or "always"): a report touches ~180 MB, and a
-// page touched for the first time is a fault, ~12 µs on a virtual machine,
-// so one fault per 2 MB instead of one per 4 KB takes about a quarter off
-// its CPU time. The heap is mapped by allocating it (untouched), advised
-// from its lowest address to its highest, then freed and released at
-// once: the runtime hands the same addresses out again, lowest first, and
-// the advice stays with the mapping. Not with GODEBUG=disablethp=1.
-//
-// The commands that render, evaluate or generate call it, once a process
-// (cmd/plinth: annotated heavy); it costs ~10 ms (mapping the memory, a
-// collection of the small heap then), which the others do not pay.
-func HugeHeap() { hugeOnce.Do(hugeHeap) }
-
-var hugeOnce sync.Once
-
+// hugeHeap is what HugeHeap does (once a process).
 func hugeHeap() {
 	if strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
 		return

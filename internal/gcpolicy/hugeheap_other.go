@@ -2,7 +2,4 @@
 
 package gcpolicy
 
-// HugeHeap does nothing but on Linux.
-func HugeHeap() {}
-
 func hugeHeap() {}

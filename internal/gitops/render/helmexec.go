@@ -1233,12 +1233,18 @@ func (f *fx) exec(t *fxTmpl, d any) {
 // include is include under the budget (typedWrap's checks), its results
 // kept as includeFun keeps them.
 func (f *fx) include(name string, data any) string {
+	k, keep := f.s.cache.key(name, data)
+	return f.includeKept(name, data, k, keep)
+}
+
+// includeKept is include of name with data, whose key is k (keep: its
+// result may be kept).
+func (f *fx) includeKept(name string, data any, k includeKey, keep bool) string {
 	r := f.s.c.r
 	if r.check() != nil {
 		bail()
 	}
 	cache := &f.s.cache
-	k, keep := cache.key(name, data)
 	if keep {
 		if res, ok := cache.get(k); ok {
 			if r.charge(int(res.written)) != nil {
@@ -1247,10 +1253,7 @@ func (f *fx) include(name string, data any) string {
 			return res.out
 		}
 	}
-	t := f.prog.tmpls[name]
-	if t == nil {
-		bail()
-	}
+	t := f.template(name)
 	before, gen := r.written.Load(), cache.gen
 	out := t.run(f, data)
 	if len(out) > MaxTemplateOutput {
@@ -1262,14 +1265,23 @@ func (f *fx) include(name string, data any) string {
 	return out
 }
 
+// template is the program's template name; the run stops without one.
+func (f *fx) template(name string) *fxTmpl {
+	t := f.prog.tmpls[name]
+	if t == nil {
+		bail()
+	}
+	return t
+}
+
 // includeOut writes include name with data to the output as printing its
 // result would (spaces < 0), or writing it indented by spaces (indent, or
 // nindent with newline): under the same checks and charges, but a result
 // not kept for other calls is rendered where it is printed, or indented
 // from a buffer of the run, without a string made of it.
 func (f *fx) includeOut(name string, data any, spaces int, newline bool) {
-	if _, keep := f.s.cache.key(name, data); keep {
-		out := f.include(name, data)
+	if k, keep := f.s.cache.key(name, data); keep {
+		out := f.includeKept(name, data, k, true)
 		if spaces < 0 {
 			f.write(out)
 		} else {
@@ -1281,10 +1293,7 @@ func (f *fx) includeOut(name string, data any, spaces int, newline bool) {
 	if r.check() != nil {
 		bail()
 	}
-	t := f.prog.tmpls[name]
-	if t == nil {
-		bail()
-	}
+	t := f.template(name)
 	mark := len(f.buf)
 	f.exec(t, data)
 	n := len(f.buf) - mark
