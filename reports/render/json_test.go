@@ -120,3 +120,37 @@ func FuzzAppendFinding(f *testing.F) {
 		}
 	})
 }
+
+// TestPlain8 holds the word test to the byte test of appendJSONString:
+// every byte value at every position, next to plain bytes and next to
+// bytes that borrow (below 0x20) or carry a high bit.
+func TestPlain8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' }
+	for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']'} {
+		for pos := range 8 {
+			for c := range 256 {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[pos] = byte(c)
+				if got := plain8(string(w)); got != plain(byte(c)) {
+					t.Errorf("plain8(%q) = %v", w, got)
+				}
+			}
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	f.Add("plain ascii words longer than eight bytes, then \"quoted\" and \\ and \t tab")
+	f.Add("한국어 메시지 그리고 ascii \u2028 \x7f\x1f")
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); string(got) != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.String())
+		}
+	})
+}
