@@ -6,12 +6,16 @@ import "io"
 // copied to grow (a JSON report of 500 services is 27 MB: a bytes.Buffer
 // doubling to hold it would write about twice that into fresh memory), so
 // that nothing is written before the whole report is made.
-type chunks struct{ list [][]byte }
+type chunks struct {
+	list [][]byte
+	size int // bytes held
+}
 
 const chunkSize = 1 << 20
 
 func (c *chunks) Write(p []byte) (int, error) {
 	n := len(p)
+	c.size += n
 	for len(p) > 0 {
 		if len(c.list) == 0 || len(c.list[len(c.list)-1]) == cap(c.list[len(c.list)-1]) {
 			c.list = append(c.list, make([]byte, 0, chunkSize))

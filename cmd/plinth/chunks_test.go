@@ -28,32 +28,34 @@ func TestChunks(t *testing.T) {
 	}
 }
 
-// TestSpool: what is written comes out in order, from the temporary file,
-// from memory when there is no temporary directory, and across a switch
-// from a file that stops taking writes to memory.
+// TestSpool: what is written comes out in order: held in memory, moved
+// to the temporary file past memMax, kept in memory when there is no
+// temporary directory, and across a switch from a file that stops taking
+// writes back to memory.
 func TestSpool(t *testing.T) {
 	want := bytes.Repeat([]byte("0123456789abcdef"), 3*chunkSize/16+3)
 	for _, tc := range []struct {
 		name   string
 		dir    string
+		memMax int
 		inFile bool
 		fail   int // close the file after this many writes (-1: never)
 	}{
-		{"file", t.TempDir(), true, -1},
-		{"no temporary directory", filepath.Join(t.TempDir(), "missing"), false, -1},
-		{"file fails", t.TempDir(), true, 3},
+		{"memory", t.TempDir(), spoolMemory, false, -1},
+		{"file", t.TempDir(), chunkSize / 2, true, -1},
+		{"no temporary directory", filepath.Join(t.TempDir(), "missing"), chunkSize / 2, false, -1},
+		{"file fails", t.TempDir(), chunkSize / 2, true, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpool(tc.dir)
+			s.memMax = tc.memMax
 			defer s.Close()
-			if got := s.f != nil; got != tc.inFile {
-				t.Fatalf("in a file: %v, want %v", got, tc.inFile)
-			}
-			if entries, _ := os.ReadDir(tc.dir); len(entries) != 0 {
-				t.Errorf("the spool left %d entries in its directory", len(entries))
-			}
+			inFile := false
 			for i, p := 0, want; len(p) > 0; i++ {
 				if i == tc.fail {
+					if s.f == nil {
+						t.Fatal("not in a file yet")
+					}
 					// A file that cannot take more: what it holds stays readable.
 					ro, err := os.Open("/proc/self/fd/" + strconv.Itoa(int(s.f.Fd())))
 					if err != nil {
@@ -67,6 +69,18 @@ func TestSpool(t *testing.T) {
 					t.Fatalf("Write(%d bytes) = %d, %v", k, n, err)
 				}
 				p = p[k:]
+				if s.f != nil {
+					inFile = true
+					if s.mem.size != 0 {
+						t.Fatalf("%d bytes in memory beside the file", s.mem.size)
+					}
+				}
+			}
+			if inFile != tc.inFile {
+				t.Errorf("in a file: %v, want %v", inFile, tc.inFile)
+			}
+			if entries, _ := os.ReadDir(tc.dir); len(entries) != 0 {
+				t.Errorf("the spool left %d entries in its directory", len(entries))
 			}
 			if tc.fail >= 0 && s.f != nil {
 				t.Fatal("still in the file after it failed")

@@ -7,34 +7,33 @@ import (
 )
 
 // spool holds a report as it is rendered, so that nothing is written
-// before the whole report is made. It writes to an unlinked temporary file
-// (the page cache: a JSON report of 500 services is 27 MB, which in
-// process memory costs ~7,000 fresh pages, and its copy to a pipe or file
-// is then done by the kernel), and to memory chunks when there is no
-// temporary directory or the file cannot take more.
+// before the whole report is made. The first spoolMemory bytes go to memory
+// chunks: memory the scan has just freed (its collection runs before the
+// report is written), so a JSON report of 500 services (27 MB) touches no
+// fresh page, where a file would take as many fresh pages of page cache
+// and a copy back. Past that, everything moves to an unlinked temporary
+// file (a report of thousands of services is not held in the heap), and
+// back to memory if the file cannot take more.
 type spool struct {
-	f   *os.File
-	n   int64 // bytes in f
-	mem chunks
+	dir    string // of the temporary file: os.TempDir() when empty
+	memMax int    // bytes held in memory before moving to a file
+	f      *os.File
+	n      int64 // bytes in f
+	mem    chunks
+	noFile bool // a temporary file could not be made or failed
 }
 
-// newSpool opens the temporary file, in dir (os.TempDir() when empty);
-// without one the spool is in memory.
-func newSpool(dir string) *spool {
-	s := &spool{}
-	f, err := os.CreateTemp(dir, ".plinth-report-*")
-	if err != nil {
-		return s
-	}
-	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
-		return s
-	}
-	s.f = f
-	return s
-}
+// spoolMemory is how much of a report a spool holds in memory.
+const spoolMemory = 64 << 20
+
+// newSpool returns an empty spool whose temporary file, if it needs one,
+// is made in dir.
+func newSpool(dir string) *spool { return &spool{dir: dir, memMax: spoolMemory} }
 
 func (s *spool) Write(p []byte) (int, error) {
+	if s.f == nil && !s.noFile && s.mem.size+len(p) > s.memMax {
+		s.toFile()
+	}
 	if s.f != nil {
 		n, err := s.f.Write(p)
 		s.n += int64(n)
@@ -52,10 +51,30 @@ func (s *spool) Write(p []byte) (int, error) {
 	return s.mem.Write(p)
 }
 
+// toFile moves what memory holds into a new unlinked temporary file; if
+// there is none to be had, everything stays in memory.
+func (s *spool) toFile() {
+	s.noFile = true
+	f, err := os.CreateTemp(s.dir, ".plinth-report-*")
+	if err != nil {
+		return
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return
+	}
+	n, err := s.mem.WriteTo(f)
+	if err != nil {
+		f.Close()
+		return
+	}
+	s.f, s.n, s.mem, s.noFile = f, n, chunks{}, false
+}
+
 // toMemory moves what the file holds into memory chunks.
 func (s *spool) toMemory() error {
 	f := s.f
-	s.f = nil
+	s.f, s.noFile = nil, true
 	defer f.Close()
 	if _, err := io.Copy(&s.mem, io.NewSectionReader(f, 0, s.n)); err != nil {
 		return fmt.Errorf("reading back the spooled report: %w", err)
