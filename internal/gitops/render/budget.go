@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"text/template"
 	"time"
+
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
 )
 
 // The render budget bounds what templates (Helm charts, ApplicationSet Go
@@ -202,6 +204,7 @@ func (r *tmplRun) writer() *budgetWriter { return &budgetWriter{r: r} }
 func (r *tmplRun) execute(f func() error) error {
 	done := make(chan error, 1)
 	go func() {
+		gcpolicy.GrowStack() // a chart's execution goes deep
 		defer func() {
 			if p := recover(); p != nil {
 				if err, ok := p.(error); ok {

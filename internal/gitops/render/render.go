@@ -23,9 +23,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
 )
 
@@ -357,12 +359,17 @@ func (w *walk) run(level []entry) {
 				todo = append(todo, e)
 			}
 		}
+		// One worker per core takes the entries in turn (a goroutine per
+		// entry grew a fresh stack for each); each result has its place.
 		outs := make([]rendered, len(todo))
 		var g errgroup.Group
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		for i, e := range todo {
+		var next atomic.Int64
+		for range min(runtime.GOMAXPROCS(0), len(todo)) {
 			g.Go(func() error {
-				outs[i] = d.render(e)
+				gcpolicy.GrowStack() // parsers and renders go deep
+				for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+					outs[i] = d.render(todo[i])
+				}
 				return nil
 			})
 		}
