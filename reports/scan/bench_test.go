@@ -162,11 +162,16 @@ func BenchmarkReport(b *testing.B) {
 	}
 }
 
-// plinthCLI builds the plinth command into a temporary directory.
+// plinthCLI builds the plinth command into a temporary directory as `make
+// build` builds it, the binary users run: static (CGO_ENABLED=0) and
+// without symbol table. Built with cgo it is another program: dynamically
+// linked, exporting every symbol (kustomize's plugin loader imports
+// "plugin"), 110 MB instead of 60, loaded and relocated at every start.
 func plinthCLI(b *testing.B) string {
 	b.Helper()
 	bin := filepath.Join(b.TempDir(), "plinth")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/plinth-dev/plinth/cmd/plinth")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "github.com/plinth-dev/plinth/cmd/plinth")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
