@@ -11,7 +11,7 @@ type chunks struct {
 	size int // bytes held
 }
 
-const chunkSize = 1 << 20
+const chunkSize = 256 << 10 // fits the holes the scan's collection leaves in the heap (1 MB chunks took ~5 MB more fresh memory)
 
 func (c *chunks) Write(p []byte) (int, error) {
 	n := len(p)
