@@ -44,7 +44,7 @@ func TestSpool(t *testing.T) {
 		{"memory", t.TempDir(), spoolMemory, false, -1},
 		{"file", t.TempDir(), chunkSize / 2, true, -1},
 		{"no temporary directory", filepath.Join(t.TempDir(), "missing"), chunkSize / 2, false, -1},
-		{"file fails", t.TempDir(), chunkSize / 2, true, 10},
+		{"file fails", t.TempDir(), chunkSize / 2, true, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpool(tc.dir)
