@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	// The GC policy, applied before the other packages are initialized.
+	_ "github.com/plinth-dev/plinth/cmd/plinth/internal/gcearly"
 	"github.com/plinth-dev/plinth/internal/gcpolicy"
 )
 
@@ -128,6 +130,5 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func main() {
-	gcpolicy.Apply()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +15,8 @@ const maxBinaryBytes = 60_000_000
 
 // TestBinarySize builds plinth as make build does (static, -s -w) and fails
 // when the binary reaches the limit: a new dependency or embedded file that
-// makes it grow past it has to be paid for elsewhere.
+// makes it grow past it has to be paid for elsewhere. It then checks how
+// the binary starts (checkEarlyGCPolicy).
 func TestBinarySize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the release binary")
@@ -38,4 +41,41 @@ func TestBinarySize(t *testing.T) {
 			fi.Size(), float64(fi.Size())/(1<<20), maxBinaryBytes)
 	}
 	t.Logf("%d bytes (%.1f MiB)", fi.Size(), float64(fi.Size())/(1<<20))
+	checkEarlyGCPolicy(t, bin)
+}
+
+// checkEarlyGCPolicy runs the release binary with the runtime's init and
+// GC traces: the GC policy (gcearly) is initialized before the packages
+// that allocate most at start, and no collection runs before main.
+func checkEarlyGCPolicy(t *testing.T, bin string) {
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1,gctrace=1", "GOGC=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("plinth version: %v\n%s", err, stderr.Bytes())
+	}
+	at := map[string]int{}
+	lastInit, firstGC := -1, -1
+	for i, line := range strings.Split(stderr.String(), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) > 1 && f[0] == "init":
+			at[f[1]], lastInit = i, i
+		case len(f) > 1 && f[0] == "gc" && firstGC < 0:
+			firstGC = i
+		}
+	}
+	early, ok := at["github.com/plinth-dev/plinth/cmd/plinth/internal/gcearly"]
+	if !ok {
+		t.Fatalf("gcearly not initialized:\n%s", stderr.Bytes())
+	}
+	for _, heavy := range []string{"github.com/asaskevich/govalidator", "github.com/santhosh-tekuri/jsonschema/v6", "k8s.io/client-go/kubernetes/scheme"} {
+		if i, ok := at[heavy]; ok && i < early {
+			t.Errorf("%s is initialized before the GC policy", heavy)
+		}
+	}
+	if firstGC >= 0 && firstGC < lastInit {
+		t.Errorf("a collection ran while packages were initialized:\n%s", stderr.Bytes())
+	}
 }
