@@ -1,7 +1,10 @@
 package render
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -195,3 +198,61 @@ func FuzzTemplateBudget(f *testing.F) {
 }
 
 func reflectValue(v any) reflect.Value { return reflect.ValueOf(v) }
+
+// TestExecutionsReuseExecutors: template executions one after another run
+// on the same few goroutines, whatever they return or however they panic;
+// one abandoned at its deadline does not hold up the next.
+func TestExecutionsReuseExecutors(t *testing.T) {
+	created := func() uint64 {
+		s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	r := NewBudget(time.Hour).run()
+	boom := errors.New("boom")
+	before := created()
+	for i := range 200 {
+		var want error
+		var f func() error
+		switch i % 4 {
+		case 0:
+			f = func() error { return nil }
+		case 1:
+			want, f = boom, func() error { return boom }
+		case 2:
+			f = func() error { panic("at the template") }
+		case 3:
+			be := &BudgetError{Reason: "test"}
+			f = func() error { panic(fmt.Errorf("wrapped: %w", be)) }
+		}
+		err := r.execute(f)
+		switch i % 4 {
+		case 0, 1:
+			if err != want {
+				t.Fatalf("execution %d: %v, want %v", i, err, want)
+			}
+		case 2:
+			if err == nil || err.Error() != "panic: at the template" {
+				t.Fatalf("execution %d: %v", i, err)
+			}
+		case 3:
+			if _, ok := IsBudget(err); !ok {
+				t.Fatalf("execution %d: %v, want the budget error", i, err)
+			}
+		}
+	}
+	if n := created() - before; n > maxIdleExecutors {
+		t.Errorf("200 executions made %d goroutines", n)
+	}
+	// An execution past its deadline is abandoned; the next one runs.
+	stuck := make(chan struct{})
+	defer close(stuck)
+	late := NewBudget(time.Hour).run()
+	late.deadline = time.Now()
+	if err := late.execute(func() error { <-stuck; return nil }); err == nil {
+		t.Fatal("an execution past its deadline was not abandoned")
+	}
+	if err := r.execute(func() error { return boom }); err != boom {
+		t.Errorf("after an abandoned execution: %v", err)
+	}
+}
