@@ -261,16 +261,21 @@ func executor(ex chan execution) {
 func runExecution(f func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			if e, ok := p.(error); ok {
-				if _, isBudget := IsBudget(e); isBudget {
-					err = e
-					return
-				}
-			}
-			err = fmt.Errorf("panic: %v", p)
+			err = panicError(p, "panic")
 		}
 	}()
 	return f()
+}
+
+// panicError is the error of a recovered panic p: a budget overrun as it
+// was raised, anything else as "what: p".
+func panicError(p any, what string) error {
+	if e, ok := p.(error); ok {
+		if _, isBudget := IsBudget(e); isBudget {
+			return e
+		}
+	}
+	return fmt.Errorf("%s: %v", what, p)
 }
 
 // budgetErr returns the budget error in err's chain, else err: a budget

@@ -240,13 +240,7 @@ func (s *helmSlot) funcMap(t *template.Template) template.FuncMap {
 func (c *helmChartRun) render(tpls map[string]helmRenderable) (rendered map[string]string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				if _, isBudget := IsBudget(e); isBudget {
-					err = e
-					return
-				}
-			}
-			err = fmt.Errorf("rendering template failed: %v", r)
+			err = panicError(r, "rendering template failed")
 		}
 	}()
 	keys := c.keys
