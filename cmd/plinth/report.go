@@ -120,6 +120,12 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 					return err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s, %d failing finding(s)\n", out, render.ScoreLine(r, i18n.Localizer{}), r.Summary.Failed)
+			} else if rd.Streams {
+				// Whole unless standard output fails: written as made (a
+				// 500-service JSON report is 27 MB not held in memory).
+				if err := write(cmd.OutOrStdout()); err != nil {
+					return err
+				}
 			} else {
 				buf := newSpool("")
 				defer buf.Close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,4 +154,34 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.String())
 		}
 	})
+}
+
+// countingWriter counts what it is given.
+type countingWriter struct{ n int }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// TestStreamingFormatsFailBeforeWriting: a format that streams (the
+// command writes it straight to standard output) fails, when it fails,
+// before writing anything: with findings and without, a report it cannot
+// encode (a NaN score) leaves the writer untouched. json streams.
+func TestStreamingFormatsFailBeforeWriting(t *testing.T) {
+	streams := 0
+	for _, rd := range Formats.All() {
+		if !rd.Streams {
+			continue
+		}
+		streams++
+		for _, n := range []int{0, 3} {
+			r := &reports.Report{SchemaVersion: reports.SchemaVersion, Findings: make([]reports.Finding, n)}
+			r.Summary.Score = math.NaN()
+			var w countingWriter
+			if err := rd.Report(&w, r, Options{}); err == nil || w.n != 0 {
+				t.Errorf("%s, %d findings: error %v after writing %d bytes, want an error before any", rd.Name, n, err, w.n)
+			}
+		}
+	}
+	if json, _ := Formats.Lookup("json"); !json.Streams || streams == 0 {
+		t.Error("json does not stream")
+	}
 }

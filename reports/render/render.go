@@ -34,6 +34,11 @@ type Renderer struct {
 	Binary bool
 	// Languages the format is written in.
 	Languages []string
+	// Streams: the format fails, if it does, before its first write, so
+	// what it writes is a whole report unless the writer fails (a caller
+	// need not hold the report back until it is made). json streams: its
+	// findings, nearly all of a large report, are written one at a time.
+	Streams bool
 	report    func(w io.Writer, r *reports.Report, l i18n.Localizer, o Options) error
 	catalog   func(w io.Writer, controls []reports.Control, l i18n.Localizer) error
 }
@@ -92,7 +97,7 @@ func textual(f func(io.Writer, *reports.Report, i18n.Localizer) error) func(io.W
 // lists them.
 var Formats = output.New(
 	Renderer{Name: "text", Languages: i18n.Languages(), report: textual(textReport), catalog: textCatalog},
-	Renderer{Name: "json", Languages: i18n.Languages(), report: textual(jsonReport), catalog: jsonCatalog},
+	Renderer{Name: "json", Languages: i18n.Languages(), Streams: true, report: textual(jsonReport), catalog: jsonCatalog},
 	Renderer{Name: "markdown", Languages: i18n.Languages(), report: textual(markdownReport), catalog: markdownCatalog},
 	Renderer{Name: "sarif", Languages: i18n.Languages(), report: textual(sarifReport)},
 	Renderer{Name: "junit", Languages: i18n.Languages(), report: textual(junitReport)},
