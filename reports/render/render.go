@@ -39,8 +39,8 @@ type Renderer struct {
 	// need not hold the report back until it is made). json streams: its
 	// findings, nearly all of a large report, are written one at a time.
 	Streams bool
-	report    func(w io.Writer, r *reports.Report, l i18n.Localizer, o Options) error
-	catalog   func(w io.Writer, controls []reports.Control, l i18n.Localizer) error
+	report  func(w io.Writer, r *reports.Report, l i18n.Localizer, o Options) error
+	catalog func(w io.Writer, controls []reports.Control, l i18n.Localizer) error
 }
 
 // Info is the format's entry in the output registry.
