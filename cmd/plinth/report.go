@@ -111,7 +111,12 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 				return err
 			}
 			opts.Progress("evaluated in %s", time.Since(started).Round(time.Millisecond))
-			gcpolicy.PhaseDone()
+			if !rd.Streams {
+				// The report is made in memory before it is written:
+				// let it reuse the scan's (a streaming format allocates
+				// next to nothing, and the collection would only cost).
+				gcpolicy.PhaseDone()
+			}
 			write := func(w io.Writer) error {
 				return rd.Report(w, r, render.Options{Lang: lang, Generator: "plinth " + buildVersion()})
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/plinth-dev/plinth/internal/gcpolicy"
 	"github.com/plinth-dev/plinth/internal/gitops/render"
 	"github.com/plinth-dev/plinth/internal/gitops/repo"
 	"github.com/plinth-dev/plinth/internal/gitops/source"
@@ -345,6 +346,13 @@ func evaluate(snap *source.Snapshot, date time.Time, two *twoStates, clusters []
 	stop := captureOutput()
 	disc := render.Render(snap, render.Options{Cache: two.renderCache(), Clusters: clusters})
 	logged := stop()
+	// Rendering leaves most of what it allocated dead (values merged per
+	// chart, template temporaries: 500 Helm services, ~88 MB allocated,
+	// ~38 MB live); collected now, the checks reuse it instead of growing
+	// the heap to ~107 MB, and the collection that would have run during
+	// them, with more live and the checks' allocations assisting it, does
+	// not run.
+	gcpolicy.PhaseDone()
 	cov, warnings := coverage(disc)
 	warnings = append(warnings, logWarnings(snap, logged)...)
 	disc.Problems = append(disc.Problems, stateProblems...)
