@@ -248,7 +248,7 @@ func TestExecutionsReuseExecutors(t *testing.T) {
 	stuck := make(chan struct{})
 	defer close(stuck)
 	late := NewBudget(time.Hour).run()
-	late.deadline = time.Now()
+	late.setDeadline(time.Now())
 	if err := late.execute(func() error { <-stuck; return nil }); err == nil {
 		t.Fatal("an execution past its deadline was not abandoned")
 	}

@@ -55,6 +55,7 @@ func (d *renderer) renderChart(e entry, r *rendered) {
 	renders, cached := cacheGet(d.cache, charts, key)
 	if !cached {
 		run := &helmChartRun{r: d.budget.run(), parsed: &d.parsed, texts: &d.texts}
+		defer run.r.end()
 		vals := e.values
 		if vals == nil {
 			vals = map[string]any{}

@@ -84,9 +84,9 @@ func TestTypedWrapSameAsReflection(t *testing.T) {
 			r := b.run()
 			// Both wrappers see the same deadline whatever the machine's
 			// load: past, or far enough that only the size limits refuse.
-			r.deadline = time.Now().Add(time.Hour)
+			r.setDeadline(time.Now().Add(time.Hour))
 			if expired {
-				r.deadline = time.Now().Add(-time.Second)
+				r.setDeadline(time.Now().Add(-time.Second))
 			}
 			cur := func() *tmplRun { return r }
 			typed := typedWrap(cur, tc.name, fn, preChecks[tc.name])
