@@ -104,9 +104,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while none needs a second look: most of a
 		// report's 27 MB is plain ASCII.
-		for i+8 <= len(s) && plain8(s[i:i+8]) {
-			i += 8
-		}
+		i += plainWords(s[i:])
 		if i >= len(s) {
 			break
 		}
@@ -172,14 +170,21 @@ func jsonCatalog(w io.Writer, controls []reports.Control, _ i18n.Localizer) erro
 	}{reports.SchemaVersion, controls})
 }
 
-// plain8 reports whether none of the 8 bytes of s is a control character,
-// '"', '\\' or outside ASCII, testing them as one word (the bit tricks of
-// "Bit Twiddling Hacks": a byte below n, a byte equal to zero).
-func plain8(s string) bool {
+// plainWords is the length of the longest prefix of s made of whole
+// 8-byte words none of whose bytes is a control character, '"', '\\' or
+// outside ASCII, each word tested at once (the bit tricks of "Bit
+// Twiddling Hacks": a byte below n, a byte equal to zero).
+func plainWords(s string) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	_ = s[7]
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	q, bs := x^(ones*'"'), x^(ones*'\\')
-	return (x|(x-ones*0x20)|((q-ones)&^q)|((bs-ones)&^bs))&highs == 0
+	n := 0
+	for ; n+8 <= len(s); n += 8 {
+		w := s[n : n+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		if (x|(x-ones*0x20)|((q-ones)&^q)|((bs-ones)&^bs))&highs != 0 {
+			break
+		}
+	}
+	return n
 }

@@ -122,18 +122,25 @@ func FuzzAppendFinding(f *testing.F) {
 	})
 }
 
-// TestPlain8 holds the word test to the byte test of appendJSONString:
-// every byte value at every position, next to plain bytes and next to
-// bytes that borrow (below 0x20) or carry a high bit.
-func TestPlain8(t *testing.T) {
+// TestPlainWords holds the word test to the byte test of
+// appendJSONString: every byte value at every position of a word, next
+// to plain bytes, after a plain word and before one that is not.
+func TestPlainWords(t *testing.T) {
 	plain := func(c byte) bool { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' }
 	for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']'} {
 		for pos := range 8 {
 			for c := range 256 {
 				w := bytes.Repeat([]byte{fill}, 8)
 				w[pos] = byte(c)
-				if got := plain8(string(w)); got != plain(byte(c)) {
-					t.Errorf("plain8(%q) = %v", w, got)
+				want := 0
+				if plain(byte(c)) {
+					want = 8
+				}
+				if got := plainWords(string(w)); got != want {
+					t.Errorf("plainWords(%q) = %d, want %d", w, got, want)
+				}
+				if got := plainWords("abcdefgh" + string(w) + "\x00bcdefghij"); got != 8+want {
+					t.Errorf("plainWords(abcdefgh %q \\x00...) = %d, want %d", w, got, 8+want)
 				}
 			}
 		}
