@@ -18,9 +18,21 @@ import (
 // One interner serves a Render, or the Renders sharing a Cache; nil
 // shares nothing.
 type interner struct {
+	// The table is split by hash so that the renders on both cores, which
+	// look a mapping up at every level they read, seldom wait for the same
+	// lock or write the same cache line.
+	shards [internShards]internShard
+}
+
+const internShards = 16 // h>>60 picks one
+
+type internShard struct {
 	mu sync.Mutex
 	m  map[uint64]internedMap // by internHash
+	_  [64 - 16]byte          // a cache line of its own
 }
+
+func (in *interner) shard(h uint64) *internShard { return &in.shards[h>>60] }
 
 // internedMap is a mapping read: its text (its lines, from the start of
 // the first, indentation and "- " included, to the start of the line
@@ -45,9 +57,10 @@ func internHash(text string) uint64 { return maphash.String(internSeed, text) }
 // get is the value of the mapping text at column col read before in mode,
 // if it was read no deeper than depth (h: internHash(text)).
 func (in *interner) get(h uint64, text string, col, depth int, mode uint8) (map[string]any, bool) {
-	in.mu.Lock()
-	e, ok := in.m[h]
-	in.mu.Unlock()
+	sh := in.shard(h)
+	sh.mu.Lock()
+	e, ok := sh.m[h]
+	sh.mu.Unlock()
 	if !ok || e.col != int32(col) || e.mode != mode || int32(depth) > e.depth || e.text != text {
 		return nil, false
 	}
@@ -58,14 +71,15 @@ func (in *interner) get(h uint64, text string, col, depth int, mode uint8) (map[
 // depth in mode (h: internHash(text)), to the documents read after. Of two
 // mappings with the same hash, the first keeps the entry.
 func (in *interner) put(h uint64, text string, col, depth int, mode uint8, v map[string]any) {
-	in.mu.Lock()
-	if in.m == nil {
-		in.m = map[uint64]internedMap{}
+	sh := in.shard(h)
+	sh.mu.Lock()
+	if sh.m == nil {
+		sh.m = map[uint64]internedMap{}
 	}
-	if _, ok := in.m[h]; !ok {
-		in.m[h] = internedMap{text: text, v: v, col: int32(col), mode: mode, depth: int32(depth)}
+	if _, ok := sh.m[h]; !ok {
+		sh.m[h] = internedMap{text: text, v: v, col: int32(col), mode: mode, depth: int32(depth)}
 	}
-	in.mu.Unlock()
+	sh.mu.Unlock()
 }
 
 // blockLines is what the parser needs to find where a block mapping

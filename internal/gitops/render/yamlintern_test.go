@@ -84,10 +84,16 @@ func TestInternedValuesUnchanged(t *testing.T) {
 		t.Run(e.Name(), func(t *testing.T) {
 			c := NewCache()
 			Render(snapshot.Dir(t, filepath.Join(root, e.Name())), Options{Cache: c})
-			if len(c.intern.m) == 0 {
+			var all []internedMap
+			for i := range c.intern.shards {
+				for _, e := range c.intern.shards[i].m {
+					all = append(all, e)
+				}
+			}
+			if len(all) == 0 {
 				t.Fatal("no mapping read with the interner")
 			}
-			for _, e := range c.intern.m {
+			for _, e := range all {
 				want, err := readMappingText(e)
 				if err != nil {
 					t.Fatalf("%q: %v", e.text, err)
