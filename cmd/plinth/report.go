@@ -128,7 +128,11 @@ it, or on errors; 2 on bad usage; 0 otherwise.`,
 			} else if rd.Streams {
 				// Whole unless standard output fails: written as made (a
 				// 500-service JSON report is 27 MB not held in memory).
-				if err := write(cmd.OutOrStdout()); err != nil {
+				w := &errWriter{w: cmd.OutOrStdout()}
+				if err := write(w); err != nil {
+					if w.err != nil {
+						return fmt.Errorf("write report: %w", w.err)
+					}
 					return err
 				}
 			} else {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -299,5 +300,34 @@ func TestReportDatedByCommit(t *testing.T) {
 	}
 	if r.Date == "" || r.Date != r.CommitDate {
 		t.Errorf("date %q, commit date %q: want the commit's", r.Date, r.CommitDate)
+	}
+}
+
+// failingWriter takes n bytes, then fails.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errors.New("no space left on device")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestReportStdoutFails: a standard output that fails is a write error
+// naming it, exit 1, for a format that streams (json) as for one held
+// until whole (text), whether it fails at once or partway.
+func TestReportStdoutFails(t *testing.T) {
+	repo := copyRepo(t, "helm")
+	for _, format := range []string{"json", "text"} {
+		for _, n := range []int{0, 1000} {
+			var errOut strings.Builder
+			code := run([]string{"report", "--repo", repo, "--format", format, "--date", "2026-11-01"}, &failingWriter{n: n}, &errOut)
+			if code != exitFailure || !strings.Contains(errOut.String(), "Error: write report: no space left on device") {
+				t.Errorf("%s, failing after %d bytes: exit %d, %s", format, n, code, errOut.String())
+			}
+		}
 	}
 }
