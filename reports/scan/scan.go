@@ -351,8 +351,12 @@ func evaluate(snap *source.Snapshot, date time.Time, two *twoStates, clusters []
 	// ~38 MB live); collected now, the checks reuse it instead of growing
 	// the heap to ~107 MB, and the collection that would have run during
 	// them, with more live and the checks' allocations assisting it, does
-	// not run.
-	gcpolicy.PhaseDone()
+	// not run. Not for the second of two states: its rendering comes
+	// mostly from the first's cache and leaves little dead, and a
+	// collection would mark both states.
+	if two.rendersAfresh() {
+		gcpolicy.PhaseDone()
+	}
 	cov, warnings := coverage(disc)
 	warnings = append(warnings, logWarnings(snap, logged)...)
 	disc.Problems = append(disc.Problems, stateProblems...)

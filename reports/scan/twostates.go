@@ -26,6 +26,10 @@ func (s *twoStates) renderCache() *render.Cache {
 	return s.cache
 }
 
+// rendersAfresh says whether the state being evaluated renders without a
+// state before it: a single state, or the first of two.
+func (s *twoStates) rendersAfresh() bool { return s == nil || s.kept == nil }
+
 // check evaluates the checks of the state snap: of a single state alone,
 // of the first of two keeping what the second can reuse, of the second
 // reusing it.
