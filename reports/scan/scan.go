@@ -202,6 +202,9 @@ func Run(ctx context.Context, opts Options) (*reports.Report, error) {
 	}
 	var baseFindings []reports.Finding
 	if base != nil {
+		// What the first state left dead (its checks' work) is reused by
+		// the second instead of fresh memory.
+		gcpolicy.PhaseDone()
 		bsnap, err := repo.Snapshot(base, base.Hash.String())
 		if err != nil {
 			return nil, err
