@@ -3,9 +3,9 @@ package main
 import "io"
 
 // chunks holds a report as it is rendered, in chunks that are never
-// copied to grow (a JSON report of 500 services is 27 MB: a bytes.Buffer
-// doubling to hold it would write about twice that into fresh memory), so
-// that nothing is written before the whole report is made.
+// copied to grow (a bytes.Buffer doubling to hold a report of tens of MB
+// would write about twice that into fresh memory), so that nothing is
+// written before the whole report is made.
 type chunks struct {
 	list [][]byte
 	size int // bytes held

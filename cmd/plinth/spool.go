@@ -6,14 +6,15 @@ import (
 	"os"
 )
 
-// spool holds a report as it is rendered, so that nothing is written
-// before the whole report is made. The first spoolMemory bytes go to memory
-// chunks: memory the scan has just freed (its collection runs before the
-// report is written), so a JSON report of 500 services (27 MB) touches no
-// fresh page, where a file would take as many fresh pages of page cache
-// and a copy back. Past that, everything moves to an unlinked temporary
-// file (a report of thousands of services is not held in the heap), and
-// back to memory if the file cannot take more.
+// spool holds a report of a format that does not stream as it is
+// rendered, so that nothing is written before the whole report is made.
+// The first spoolMemory bytes go to memory chunks: memory the scan has
+// just freed (its collection runs before the report is written), so a
+// report touches no fresh page where a file would take as many fresh pages
+// of page cache and a copy back (the largest of 500 services, JUnit, is
+// 7 MB). Past that, everything moves to an unlinked temporary file (a
+// report of thousands of services is not held in the heap), and back to
+// memory if the file cannot take more.
 type spool struct {
 	dir    string // of the temporary file: os.TempDir() when empty
 	memMax int    // bytes held in memory before moving to a file

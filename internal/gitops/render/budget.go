@@ -33,9 +33,10 @@ import (
 //     serializing a structure, lists from until/seq); after it, it refuses
 //     strings over MaxTemplateOutput and lists or maps over maxListLen;
 //   - the output all templates of a report keep is bounded by MaxOutput;
-//   - a template runs in a goroutine of its own and is abandoned at its
-//     deadline: a loop that calls no function and writes nothing cannot be
-//     interrupted in Go; it makes no garbage and ends with the process.
+//   - a template runs on an executor, a goroutine other than its
+//     caller's, and is abandoned there at its deadline: a loop that calls
+//     no function and writes nothing cannot be interrupted in Go; it makes
+//     no garbage and ends with the process.
 const (
 	// DefaultRenderTimeout bounds the template rendering of one report,
 	// across all its charts and ApplicationSets.
@@ -680,7 +681,7 @@ func sizeName(n int64) string {
 var _ io.StringWriter = (*budgetWriter)(nil)
 
 // expand runs f, the expansion of one ApplicationSet template for one
-// generator element, as one template run: its own goroutine, deadline and
+// generator element, as one template run: its own executor, deadline and
 // output cap. The output it keeps counts towards the report.
 func (b *Budget) expand(f func(run *tmplRun) (any, error)) (any, error) {
 	run := b.run()
